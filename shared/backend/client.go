@@ -1,0 +1,313 @@
+// Package backend builds the one *http.Client a server uses to reach its
+// backend API, and a small JSON helper on top of it that turns every failure
+// into a typed *Error.
+//
+// Round-trippers, outermost first:
+//
+//	sizeCap     caps the final response body (MaxResponseBytes)
+//	marker      records in the context whether the request may be retried
+//	retryable   hashicorp/go-retryablehttp: bounded retries with backoff
+//	  auth      adds the backend's own credential and User-Agent
+//	  limiter   x/time/rate outbound budget, waited per attempt
+//	  count     per-status metrics
+//	  base      http.Transport (or an in-process handler in --demo mode)
+//
+// Retries: GET/HEAD/OPTIONS/PUT/DELETE are retried on connection errors, 429
+// and 5xx; POST and PATCH only when the request carries an Idempotency-Key.
+// Retry-After (seconds or HTTP date) is honoured while it fits in the
+// context's deadline; when it does not, the 429/503 goes back to the caller
+// with its Retry-After so the model can be told when to try again. The final
+// status always reaches the caller (no bare "giving up" error).
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/VictoriaMetrics/metrics"
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+)
+
+// Options configures NewHTTPClient.
+type Options struct {
+	Name             string // backend name for metrics and errors, e.g. "crm"
+	Token            string // the backend's own credential (never the MCP caller's token)
+	UserAgent        string
+	MaxRetries       int
+	RetryWaitMin     time.Duration // default 100ms
+	RetryWaitMax     time.Duration // default 1s
+	RateLimit        float64       // requests per second; 0 = unlimited
+	RateBurst        int
+	MaxResponseBytes int64         // default 4 MiB
+	Timeout          time.Duration // per-attempt backstop; default 8s
+	Base             http.RoundTripper
+	Logger           *slog.Logger
+}
+
+// ErrResponseTooLarge is returned while reading a body past MaxResponseBytes.
+var ErrResponseTooLarge = errors.New("backend response exceeds the size limit")
+
+type retryKey struct{}
+
+// NewHTTPClient returns the server's backend client. Backend API clients take
+// it as their only transport dependency.
+func NewHTTPClient(o Options) *http.Client {
+	if o.RetryWaitMin <= 0 {
+		o.RetryWaitMin = 100 * time.Millisecond
+	}
+	if o.RetryWaitMax <= 0 {
+		o.RetryWaitMax = time.Second
+	}
+	if o.MaxResponseBytes <= 0 {
+		o.MaxResponseBytes = 4 << 20
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 8 * time.Second
+	}
+	base := o.Base
+	if base == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 32
+		t.ResponseHeaderTimeout = o.Timeout
+		base = t
+	}
+	var inner http.RoundTripper = &countRT{name: o.Name, next: base}
+	if o.RateLimit > 0 {
+		burst := o.RateBurst
+		if burst < 1 {
+			burst = 1
+		}
+		inner = &limitRT{lim: rate.NewLimiter(rate.Limit(o.RateLimit), burst), next: inner}
+	}
+	ua := o.UserAgent
+	if ua == "" {
+		ua = "bizmcp"
+	}
+	inner = &authRT{token: o.Token, ua: ua, next: inner}
+
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = &http.Client{Transport: inner, Timeout: o.Timeout}
+	rc.RetryMax = o.MaxRetries
+	rc.RetryWaitMin = o.RetryWaitMin
+	rc.RetryWaitMax = o.RetryWaitMax
+	rc.Logger = nil
+	if o.Logger != nil {
+		rc.Logger = retryLogger{o.Logger}
+	}
+	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	rc.CheckRetry = checkRetry(o.RetryWaitMax)
+	rc.Backoff = retryablehttp.DefaultBackoff
+
+	return &http.Client{
+		Transport: &sizeCapRT{max: o.MaxResponseBytes, next: &markRT{next: &retryablehttp.RoundTripper{Client: rc}}},
+	}
+}
+
+// retryLogger adapts slog to retryablehttp.LeveledLogger at debug level, so
+// routine retries do not flood the logs.
+type retryLogger struct{ l *slog.Logger }
+
+func (r retryLogger) Error(msg string, kv ...any) { r.l.Warn("backend: "+msg, kv...) }
+func (r retryLogger) Info(msg string, kv ...any)  { r.l.Debug("backend: "+msg, kv...) }
+func (r retryLogger) Debug(msg string, kv ...any) { r.l.Debug("backend: "+msg, kv...) }
+func (r retryLogger) Warn(msg string, kv ...any)  { r.l.Warn("backend: "+msg, kv...) }
+
+// Retryable reports whether a request may be repeated safely: idempotent
+// methods always, POST and PATCH only with an Idempotency-Key.
+func Retryable(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return r.Header.Get("Idempotency-Key") != ""
+}
+
+type markRT struct{ next http.RoundTripper }
+
+func (m *markRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	ctx := context.WithValue(r.Context(), retryKey{}, Retryable(r))
+	return m.next.RoundTrip(r.WithContext(ctx))
+}
+
+// checkRetry decides per attempt. It never retries a non-idempotent write,
+// never sleeps past the context's deadline, and stops on cancellation.
+func checkRetry(waitMax time.Duration) retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		if ok, _ := ctx.Value(retryKey{}).(bool); !ok {
+			return false, nil
+		}
+		if err != nil {
+			var tooLarge *tooLargeError
+			if errors.As(err, &tooLarge) {
+				return false, nil
+			}
+			// Connection errors are retried like DefaultRetryPolicy does,
+			// except for errors that can never succeed.
+			retry, _ := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+			return retry && fits(ctx, waitMax), nil
+		}
+		switch {
+		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
+			if d, ok := RetryAfter(resp.Header); ok {
+				return fits(ctx, d), nil
+			}
+			return fits(ctx, waitMax), nil
+		case resp.StatusCode == 0 || (resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented):
+			return fits(ctx, waitMax), nil
+		}
+		return false, nil
+	}
+}
+
+// fits reports whether waiting d still leaves time for one more attempt.
+func fits(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return true
+	}
+	// Keep a quarter of a second for the attempt itself.
+	return time.Until(dl) > d+250*time.Millisecond
+}
+
+// RetryAfter parses a Retry-After header (delay seconds or HTTP date).
+func RetryAfter(h http.Header) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	d := time.Until(t)
+	if d < 0 {
+		d = 0
+	}
+	return d, true
+}
+
+type authRT struct {
+	token, ua string
+	next      http.RoundTripper
+}
+
+func (a *authRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	if a.token != "" {
+		r.Header.Set("Authorization", "Bearer "+a.token)
+	}
+	r.Header.Set("User-Agent", a.ua)
+	if r.Header.Get("Accept") == "" {
+		r.Header.Set("Accept", "application/json")
+	}
+	return a.next.RoundTrip(r)
+}
+
+// RateLimitedError is returned when the outbound budget cannot admit the
+// request before the context's deadline.
+type RateLimitedError struct{ Err error }
+
+func (e *RateLimitedError) Error() string {
+	return "outbound rate limit: no budget before the call's deadline: " + e.Err.Error()
+}
+func (e *RateLimitedError) Unwrap() error { return e.Err }
+
+type limitRT struct {
+	lim  *rate.Limiter
+	next http.RoundTripper
+}
+
+func (l *limitRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	if err := l.lim.Wait(r.Context()); err != nil {
+		if r.Context().Err() != nil {
+			return nil, r.Context().Err()
+		}
+		return nil, &RateLimitedError{Err: err}
+	}
+	return l.next.RoundTrip(r)
+}
+
+type countRT struct {
+	name string
+	next http.RoundTripper
+}
+
+func (c *countRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := c.next.RoundTrip(r)
+	status := "error"
+	if err == nil {
+		status = strconv.Itoa(resp.StatusCode)
+	}
+	metrics.GetOrCreateCounter(fmt.Sprintf(`bizmcp_backend_requests_total{backend=%q,method=%q,status=%q}`, c.name, r.Method, status)).Inc()
+	metrics.GetOrCreateHistogram(fmt.Sprintf(`bizmcp_backend_request_duration_seconds{backend=%q}`, c.name)).UpdateDuration(start)
+	return resp, err
+}
+
+type tooLargeError struct{ limit int64 }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("%v (%d bytes)", ErrResponseTooLarge, e.limit)
+}
+func (e *tooLargeError) Unwrap() error { return ErrResponseTooLarge }
+
+type sizeCapRT struct {
+	max  int64
+	next http.RoundTripper
+}
+
+func (s *sizeCapRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := s.next.RoundTrip(r)
+	if err != nil || resp == nil {
+		return resp, err
+	}
+	if resp.ContentLength > s.max {
+		resp.Body.Close()
+		return nil, &tooLargeError{limit: s.max}
+	}
+	resp.Body = &capReader{rc: resp.Body, left: s.max, limit: s.max}
+	return resp, nil
+}
+
+type capReader struct {
+	rc    io.ReadCloser
+	left  int64
+	limit int64
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		// Probe for one more byte: exactly-at-limit bodies are fine.
+		var one [1]byte
+		n, err := c.rc.Read(one[:])
+		if n > 0 {
+			return 0, &tooLargeError{limit: c.limit}
+		}
+		return 0, err
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.rc.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
+func (c *capReader) Close() error { return c.rc.Close() }

@@ -1,0 +1,194 @@
+package backend
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Kind classifies a backend failure by what the caller should do next.
+type Kind string
+
+const (
+	KindNotFound     Kind = "not_found"    // the id does not exist
+	KindBadRequest   Kind = "bad_request"  // the backend rejected the arguments
+	KindConflict     Kind = "conflict"     // state forbids it, or an idempotency-key clash
+	KindUnauthorized Kind = "unauthorized" // the server's backend credential was refused
+	KindRateLimited  Kind = "rate_limited" // 429 (RetryAfter set when known)
+	KindUnavailable  Kind = "unavailable"  // 5xx after retries
+	KindTimeout      Kind = "timeout"      // the call's deadline passed
+	KindUnreachable  Kind = "unreachable"  // connection refused/reset, DNS
+	KindTooLarge     Kind = "too_large"    // response over the size cap
+	KindMalformed    Kind = "malformed"    // response was not the JSON expected
+)
+
+// Error is every failure a JSON call returns.
+type Error struct {
+	Kind       Kind
+	Op         string // "GET /customers/C-1001"
+	Status     int    // final HTTP status, 0 when there was none
+	Code       string // backend error code, when it sent one
+	Message    string // backend error message (untrusted text: sanitize before showing)
+	RequestID  string // backend X-Request-Id
+	RetryAfter time.Duration
+	Err        error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s", e.Op, e.Kind)
+	if e.Status != 0 {
+		fmt.Fprintf(&b, " (HTTP %d)", e.Status)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	} else if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// AsError returns the *Error in err's chain, if any.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// Meta describes a successful exchange.
+type Meta struct {
+	Status    int
+	RequestID string
+	Replayed  bool // the backend answered an Idempotency-Key replay
+}
+
+// JSON calls a JSON HTTP API under a base URL.
+type JSON struct {
+	base *url.URL
+	hc   *http.Client
+}
+
+// NewJSON returns a JSON client for baseURL (e.g. http://127.0.0.1:9000/crm).
+func NewJSON(baseURL string, hc *http.Client) (*JSON, error) {
+	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("backend URL %q is not an absolute http(s) URL", baseURL)
+	}
+	return &JSON{base: u, hc: hc}, nil
+}
+
+// Get fetches path (escaped by the caller) with query q into out.
+func (c *JSON) Get(ctx context.Context, path string, q url.Values, out any) (Meta, error) {
+	return c.Do(ctx, http.MethodGet, path, q, "", nil, out)
+}
+
+// Do performs one call. A non-empty idemKey is sent as Idempotency-Key,
+// which also makes a POST/PATCH retryable.
+func (c *JSON) Do(ctx context.Context, method, path string, q url.Values, idemKey string, in, out any) (Meta, error) {
+	op := method + " " + path
+	full := c.base.String() + path
+	if len(q) > 0 {
+		full += "?" + q.Encode()
+	}
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return Meta{}, &Error{Kind: KindBadRequest, Op: op, Err: err}
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, full, body)
+	if err != nil {
+		return Meta{}, &Error{Kind: KindBadRequest, Op: op, Err: err}
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if idemKey != "" {
+		req.Header.Set("Idempotency-Key", idemKey)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return Meta{}, transportError(ctx, op, err)
+	}
+	defer resp.Body.Close()
+	meta := Meta{Status: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Replayed: resp.Header.Get("Idempotent-Replayed") == "true"}
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e := transportError(ctx, op, err)
+		e.Status, e.RequestID = resp.StatusCode, meta.RequestID
+		return meta, e
+	}
+	if resp.StatusCode >= 300 {
+		return meta, statusError(op, resp, data)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return meta, &Error{Kind: KindMalformed, Op: op, Status: resp.StatusCode, RequestID: meta.RequestID, Err: err}
+		}
+	}
+	return meta, nil
+}
+
+func transportError(ctx context.Context, op string, err error) *Error {
+	e := &Error{Op: op, Err: err}
+	var rl *RateLimitedError
+	var ne net.Error
+	switch {
+	case errors.Is(err, ErrResponseTooLarge):
+		e.Kind = KindTooLarge
+	case errors.As(err, &rl):
+		e.Kind = KindRateLimited
+	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil:
+		e.Kind = KindTimeout
+	case errors.As(err, &ne) && ne.Timeout():
+		e.Kind = KindTimeout
+	default:
+		e.Kind = KindUnreachable
+	}
+	return e
+}
+
+func statusError(op string, resp *http.Response, data []byte) *Error {
+	e := &Error{Op: op, Status: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id")}
+	var body struct {
+		Error struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(data, &body) == nil {
+		e.Code, e.Message = body.Error.Code, body.Error.Message
+	}
+	if len(e.Message) > 500 {
+		e.Message = e.Message[:500]
+	}
+	switch s := resp.StatusCode; {
+	case s == http.StatusNotFound:
+		e.Kind = KindNotFound
+	case s == http.StatusConflict || s == http.StatusUnprocessableEntity || s == http.StatusPreconditionFailed:
+		e.Kind = KindConflict
+	case s == http.StatusUnauthorized || s == http.StatusForbidden:
+		e.Kind = KindUnauthorized
+	case s == http.StatusTooManyRequests:
+		e.Kind = KindRateLimited
+		e.RetryAfter, _ = RetryAfter(resp.Header)
+	case s >= 500:
+		e.Kind = KindUnavailable
+		e.RetryAfter, _ = RetryAfter(resp.Header)
+	default:
+		e.Kind = KindBadRequest
+	}
+	return e
+}

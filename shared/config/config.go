@@ -1,0 +1,255 @@
+// Package config loads a server's configuration from the environment
+// (caarlos0/env) and then from command-line flags, which win. Every server
+// has one Config: the Base settings every binary shares, the Backend
+// settings of its domain (read with the domain prefix, e.g. CRM_API_URL),
+// and an Extra struct of its own.
+//
+// Load validates everything before the server starts. Secrets are held in
+// Secret values, which never print, log or marshal their content.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Secret is a string that never shows itself in logs, fmt output or JSON.
+type Secret string
+
+// String implements fmt.Stringer with a redacted value.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "[redacted]"
+}
+
+// GoString keeps %#v from printing the secret.
+func (s Secret) GoString() string { return s.String() }
+
+// LogValue implements slog.LogValuer.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalText implements encoding.TextMarshaler (used by encoding/json).
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Reveal returns the secret's value, for the one place that must send it.
+func (s Secret) Reveal() string { return string(s) }
+
+// Base holds the settings every server binary shares. Field names are the
+// public interface documented in the README.
+type Base struct {
+	Transport string `env:"MCP_TRANSPORT" envDefault:"stdio"`
+	Addr      string `env:"MCP_ADDR" envDefault:"127.0.0.1:8080"`
+	Demo      bool   `env:"MCP_DEMO"`
+	LogLevel  string `env:"MCP_LOG_LEVEL" envDefault:"info"`
+
+	// CallTimeout is the deadline of one tool call, end to end.
+	CallTimeout time.Duration `env:"MCP_CALL_TIMEOUT" envDefault:"10s"`
+	// RateLimit and RateBurst bound tool calls per client (token bucket).
+	RateLimit float64 `env:"MCP_RATE_LIMIT" envDefault:"20"`
+	RateBurst int     `env:"MCP_RATE_BURST" envDefault:"40"`
+
+	// AllowedLinkHosts are the hosts whose links survive sanitization.
+	AllowedLinkHosts []string `env:"MCP_ALLOWED_LINK_HOSTS" envSeparator:","`
+
+	// MaxBodyBytes caps one HTTP request body (MCP messages are small).
+	MaxBodyBytes int64 `env:"MCP_MAX_BODY_BYTES" envDefault:"1048576"`
+	// ShutdownGrace is how long in-flight HTTP calls get after SIGTERM.
+	ShutdownGrace time.Duration `env:"MCP_SHUTDOWN_GRACE" envDefault:"20s"`
+}
+
+// Backend holds the settings of a server's backend API. They are read with
+// the domain's prefix: CRM_API_URL, CRM_API_TOKEN, CRM_API_TIMEOUT, ...
+type Backend struct {
+	URL   string `env:"API_URL"`
+	Token Secret `env:"API_TOKEN"`
+	// Timeout is the backstop for one HTTP exchange (the tool call's own
+	// deadline normally ends it first).
+	Timeout    time.Duration `env:"API_TIMEOUT" envDefault:"8s"`
+	MaxRetries int           `env:"API_MAX_RETRIES" envDefault:"3"`
+	// RateLimit is the outbound request budget per second; RateBurst its burst.
+	RateLimit float64 `env:"API_RATE_LIMIT" envDefault:"50"`
+	RateBurst int     `env:"API_RATE_BURST" envDefault:"20"`
+	// MaxResponseBytes caps one backend response body.
+	MaxResponseBytes int64 `env:"API_MAX_RESPONSE_BYTES" envDefault:"4194304"`
+}
+
+// Config is one server's whole configuration.
+type Config[X any] struct {
+	Base
+	Backend Backend
+	Extra   X
+	// Version is set by Load when --version was asked for; the caller prints it.
+	ShowVersion bool
+}
+
+// Spec names the server for flags, errors and env prefixes.
+type Spec struct {
+	Binary string // "crm-mcp"
+	Prefix string // "CRM_"
+	// Usage is the first line of --help.
+	Usage string
+}
+
+// ErrHelp is returned when --help was asked for; the usage was written.
+var ErrHelp = flag.ErrHelp
+
+// UsageError is a configuration problem; binaries exit with status 2.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Load reads environ (KEY=VALUE pairs, as os.Environ) and then args
+// (without the program name) into a Config, and validates it. Help text goes
+// to out.
+func Load[X any](spec Spec, args, environ []string, out io.Writer) (*Config[X], error) {
+	envMap := env.ToMap(environ)
+	var c Config[X]
+	for _, part := range []struct {
+		v      any
+		prefix string
+	}{{&c.Base, ""}, {&c.Backend, spec.Prefix}, {&c.Extra, spec.Prefix}} {
+		if err := env.ParseWithOptions(part.v, env.Options{Environment: envMap, Prefix: part.prefix}); err != nil {
+			return nil, &UsageError{Msg: fmt.Sprintf("%s: %s", spec.Binary, describeEnvError(err, part.v, part.prefix))}
+		}
+	}
+
+	fs := flag.NewFlagSet(spec.Binary, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&c.Transport, "transport", c.Transport, "MCP transport: stdio or http (env MCP_TRANSPORT)")
+	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address; MCP endpoint at /mcp (env MCP_ADDR)")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "serve the built-in mock backend and its sample data, in process (env MCP_DEMO=true)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env MCP_LOG_LEVEL)")
+	fs.DurationVar(&c.CallTimeout, "call-timeout", c.CallTimeout, "deadline of one tool call (env MCP_CALL_TIMEOUT)")
+	fs.StringVar(&c.Backend.URL, "api-url", c.Backend.URL, "backend base URL (env "+spec.Prefix+"API_URL)")
+	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprintf(out, "%s\n\nUsage: %s [flags]\n\nFlags:\n", spec.Usage, spec.Binary)
+		fs.PrintDefaults()
+		fmt.Fprintf(out, "\nEnvironment: MCP_* settings as above plus MCP_RATE_LIMIT, MCP_RATE_BURST,\n"+
+			"MCP_ALLOWED_LINK_HOSTS, MCP_MAX_BODY_BYTES, MCP_SHUTDOWN_GRACE; backend: %sAPI_URL,\n"+
+			"%sAPI_TOKEN, %sAPI_TIMEOUT, %sAPI_MAX_RETRIES, %sAPI_RATE_LIMIT, %sAPI_RATE_BURST,\n"+
+			"%sAPI_MAX_RESPONSE_BYTES.\n", spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, ErrHelp
+		}
+		return nil, &UsageError{Msg: fmt.Sprintf("%s: %v (see --help)", spec.Binary, err)}
+	}
+	if fs.NArg() > 0 {
+		return nil, &UsageError{Msg: fmt.Sprintf("%s: unexpected argument %q (see --help)", spec.Binary, fs.Arg(0))}
+	}
+	if c.ShowVersion {
+		return &c, nil
+	}
+	if err := c.validate(spec); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (c *Config[X]) validate(spec Spec) error {
+	bad := func(format string, a ...any) error {
+		return &UsageError{Msg: spec.Binary + ": " + fmt.Sprintf(format, a...)}
+	}
+	switch c.Transport {
+	case "stdio", "http":
+	default:
+		return bad("--transport must be stdio or http, not %q", c.Transport)
+	}
+	if c.Transport == "http" {
+		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+			return bad("--addr %q is not HOST:PORT: %v", c.Addr, err)
+		}
+	}
+	if _, err := ParseLevel(c.LogLevel); err != nil {
+		return bad("%v", err)
+	}
+	if c.CallTimeout <= 0 {
+		return bad("MCP_CALL_TIMEOUT must be positive, not %s", c.CallTimeout)
+	}
+	if c.RateLimit <= 0 || c.RateBurst < 1 {
+		return bad("MCP_RATE_LIMIT must be > 0 and MCP_RATE_BURST >= 1")
+	}
+	if c.MaxBodyBytes < 1024 {
+		return bad("MCP_MAX_BODY_BYTES must be at least 1024")
+	}
+	if !c.Demo {
+		if c.Backend.URL == "" {
+			return bad("%sAPI_URL is not set; set it to the backend's base URL, or pass --demo to use the built-in sample backend", spec.Prefix)
+		}
+		if !strings.HasPrefix(c.Backend.URL, "http://") && !strings.HasPrefix(c.Backend.URL, "https://") {
+			return bad("%sAPI_URL must be an http(s) URL, not %q", spec.Prefix, c.Backend.URL)
+		}
+	}
+	if c.Backend.MaxRetries < 0 || c.Backend.MaxRetries > 10 {
+		return bad("%sAPI_MAX_RETRIES must be between 0 and 10", spec.Prefix)
+	}
+	if c.Backend.RateLimit <= 0 || c.Backend.RateBurst < 1 {
+		return bad("%sAPI_RATE_LIMIT must be > 0 and %sAPI_RATE_BURST >= 1", spec.Prefix, spec.Prefix)
+	}
+	if c.Backend.MaxResponseBytes < 1024 {
+		return bad("%sAPI_MAX_RESPONSE_BYTES must be at least 1024", spec.Prefix)
+	}
+	if v, ok := any(&c.Extra).(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return bad("%v", err)
+		}
+	}
+	return nil
+}
+
+// describeEnvError names the environment variable behind each parse error.
+func describeEnvError(err error, v any, prefix string) string {
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return err.Error()
+	}
+	t := reflect.TypeOf(v).Elem()
+	var msgs []string
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		if errors.As(e, &pe) {
+			if f, ok := t.FieldByName(pe.Name); ok {
+				key, _, _ := strings.Cut(f.Tag.Get("env"), ",")
+				msgs = append(msgs, fmt.Sprintf("%s%s: %v", prefix, key, pe.Err))
+				continue
+			}
+		}
+		msgs = append(msgs, e.Error())
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// ParseLevel turns a level name into a slog.Level.
+func ParseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("log level must be debug, info, warn or error, not %q", s)
+	}
+	return l, nil
+}
+
+// LogAttrs returns the configuration as log attributes, secrets redacted.
+func (c *Config[X]) LogAttrs() []any {
+	return []any{
+		slog.String("transport", c.Transport),
+		slog.String("addr", c.Addr),
+		slog.Bool("demo", c.Demo),
+		slog.Duration("call_timeout", c.CallTimeout),
+		slog.String("api_url", c.Backend.URL),
+		slog.Any("api_token", c.Backend.Token),
+		slog.Any("extra", c.Extra),
+	}
+}

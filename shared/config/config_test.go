@@ -1,0 +1,114 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+var spec = Spec{Binary: "crm-mcp", Prefix: "CRM_", Usage: "crm-mcp: test"}
+
+type noExtra struct{}
+
+func TestDefaults(t *testing.T) {
+	c, err := Load[noExtra](spec, nil, []string{"CRM_API_URL=http://127.0.0.1:9000/crm"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Transport != "stdio" || c.Addr != "127.0.0.1:8080" || c.CallTimeout != 10*time.Second || c.Backend.MaxRetries != 3 {
+		t.Errorf("defaults: %+v", c)
+	}
+}
+
+func TestFlagsOverrideEnv(t *testing.T) {
+	c, err := Load[noExtra](spec, []string{"--transport", "http", "--addr", "127.0.0.1:0", "--call-timeout", "3s"},
+		[]string{"MCP_TRANSPORT=stdio", "MCP_CALL_TIMEOUT=20s", "CRM_API_URL=http://x/crm"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Transport != "http" || c.CallTimeout != 3*time.Second {
+		t.Errorf("%+v", c.Base)
+	}
+}
+
+func TestMissingBackendURLNamesVariableAndDemo(t *testing.T) {
+	_, err := Load[noExtra](spec, nil, nil, &bytes.Buffer{})
+	var ue *UsageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "CRM_API_URL") || !strings.Contains(err.Error(), "--demo") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := Load[noExtra](spec, []string{"--demo"}, nil, &bytes.Buffer{}); err != nil {
+		t.Errorf("--demo needs no URL: %v", err)
+	}
+}
+
+func TestValidation(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		env  []string
+		want string
+	}{
+		{[]string{"--transport", "ws"}, nil, "stdio or http"},
+		{[]string{"--transport", "http", "--addr", "nope"}, nil, "HOST:PORT"},
+		{[]string{"--log-level", "loud"}, nil, "log level"},
+		{nil, []string{"MCP_CALL_TIMEOUT=-1s"}, "positive"},
+		{nil, []string{"MCP_CALL_TIMEOUT=soon"}, "MCP_CALL_TIMEOUT"},
+		{[]string{"--api-url", "ftp://x"}, nil, "http(s)"},
+		{[]string{"stray"}, nil, "unexpected argument"},
+		{[]string{"--bogus"}, nil, "bogus"},
+	} {
+		env := append([]string{"CRM_API_URL=http://x/crm"}, tc.env...)
+		_, err := Load[noExtra](spec, tc.args, env, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v %v: got %v, want %q", tc.args, tc.env, err, tc.want)
+		}
+	}
+}
+
+type withSecret struct {
+	Webhook Secret `env:"WEBHOOK_SECRET"`
+	Quota   int    `env:"SEND_QUOTA" envDefault:"5"`
+}
+
+func (w *withSecret) Validate() error {
+	if w.Quota < 1 {
+		return errors.New("CRM_SEND_QUOTA must be at least 1")
+	}
+	return nil
+}
+
+func TestSecretsNeverPrint(t *testing.T) {
+	c, err := Load[withSecret](spec, nil, []string{"CRM_API_URL=http://x/crm", "CRM_API_TOKEN=tok-123", "CRM_WEBHOOK_SECRET=hook-456"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Backend.Token.Reveal() != "tok-123" || c.Extra.Webhook.Reveal() != "hook-456" {
+		t.Fatal("secrets not loaded")
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("config", c.LogAttrs()...)
+	j, _ := json.Marshal(c)
+	all := buf.String() + string(j) + fmt.Sprintf("%v %+v %#v %s", c, c, c.Backend, c.Backend.Token)
+	if strings.Contains(all, "tok-123") || strings.Contains(all, "hook-456") {
+		t.Fatalf("secret leaked: %s", all)
+	}
+	if _, err := Load[withSecret](spec, nil, []string{"CRM_API_URL=http://x/crm", "CRM_SEND_QUOTA=0"}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "SEND_QUOTA") {
+		t.Errorf("extra validation: %v", err)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	var out bytes.Buffer
+	if _, err := Load[noExtra](spec, []string{"--help"}, nil, &out); !errors.Is(err, ErrHelp) || !strings.Contains(out.String(), "-transport") || !strings.Contains(out.String(), "CRM_API_TOKEN") {
+		t.Errorf("help: %v %s", err, out.String())
+	}
+	c, err := Load[noExtra](spec, []string{"--version"}, nil, &out)
+	if err != nil || !c.ShowVersion {
+		t.Errorf("version: %v", err)
+	}
+}

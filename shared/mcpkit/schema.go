@@ -1,0 +1,180 @@
+// Package mcpkit is the small layer every bizmcp tool is built with:
+// schema inference with declared constraints, explicit annotations, result
+// rendering with sanitization bookkeeping, and backend errors turned into
+// tool errors that tell the model what to do next.
+package mcpkit
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// AddTool registers a typed tool. Its input and output schemas are inferred
+// from In and Out (never hand-written), then refined from struct tags:
+//
+//	enum:"a,b,c"   minimum:"1"  maximum:"100"  minLength:"1"  maxLength:"64"
+//	maxItems:"20"  pattern:"^C-[0-9]+$"  default:"20"
+//
+// and list fields are typed as plain arrays (not ["null","array"]), which
+// strict hosts require. Out must be a struct: non-object output schemas
+// break TypeScript clients.
+func AddTool[In, Out any](s *mcp.Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, Out]) {
+	if reflect.TypeFor[Out]().Kind() != reflect.Struct {
+		panic(fmt.Sprintf("tool %s: output type must be a struct", t.Name))
+	}
+	in, err := SchemaFor[In]()
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: input schema: %v", t.Name, err))
+	}
+	out, err := SchemaFor[Out]()
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: output schema: %v", t.Name, err))
+	}
+	tt := *t
+	tt.InputSchema, tt.OutputSchema = in, out
+	mcp.AddTool(s, &tt, h)
+}
+
+// SchemaFor infers T's JSON schema and applies the constraint tags.
+func SchemaFor[T any]() (*jsonschema.Schema, error) {
+	s, err := jsonschema.For[T](nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := refine(s, reflect.TypeFor[T]()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func refine(s *jsonschema.Schema, t reflect.Type) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if s == nil {
+		return nil
+	}
+	plainArray(s)
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return refine(s.Items, t.Elem())
+	case reflect.Map:
+		if s.AdditionalProperties != nil {
+			return refine(s.AdditionalProperties, t.Elem())
+		}
+		return nil
+	case reflect.Struct:
+	default:
+		return nil
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		if f.Anonymous && f.Tag.Get("json") == "" {
+			if err := refine(s, f.Type); err != nil {
+				return err
+			}
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		ps := s.Properties[name]
+		if ps == nil {
+			continue
+		}
+		if err := applyTags(ps, f); err != nil {
+			return fmt.Errorf("field %s: %w", f.Name, err)
+		}
+		if err := refine(ps, f.Type); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// plainArray turns ["null","array"] into "array".
+func plainArray(s *jsonschema.Schema) {
+	if len(s.Types) == 2 && s.Types[0] == "null" {
+		s.Type, s.Types = s.Types[1], nil
+	}
+}
+
+func applyTags(s *jsonschema.Schema, f reflect.StructField) error {
+	target := s
+	if (s.Type == "array") && s.Items != nil {
+		if v := f.Tag.Get("maxItems"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return err
+			}
+			s.MaxItems = &n
+		}
+		target = s.Items // enum, lengths and patterns apply to the elements
+	}
+	if v := f.Tag.Get("enum"); v != "" {
+		for _, e := range strings.Split(v, ",") {
+			target.Enum = append(target.Enum, e)
+		}
+	}
+	for tag, dst := range map[string]**float64{"minimum": &target.Minimum, "maximum": &target.Maximum} {
+		if v := f.Tag.Get(tag); v != "" {
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return fmt.Errorf("%s: %w", tag, err)
+			}
+			*dst = &x
+		}
+	}
+	for tag, dst := range map[string]**int{"minLength": &target.MinLength, "maxLength": &target.MaxLength} {
+		if v := f.Tag.Get(tag); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("%s: %w", tag, err)
+			}
+			*dst = &n
+		}
+	}
+	if v := f.Tag.Get("pattern"); v != "" {
+		target.Pattern = v
+	}
+	if v := f.Tag.Get("default"); v != "" {
+		raw := json.RawMessage(v)
+		if !json.Valid(raw) {
+			raw, _ = json.Marshal(v)
+		}
+		s.Default = raw
+	}
+	return nil
+}
+
+// Hints are the four tool annotations; every tool states all of them.
+type Hints struct {
+	ReadOnly    bool
+	Destructive bool
+	Idempotent  bool
+	OpenWorld   bool
+}
+
+// Annotations builds explicit tool annotations (no field left to a default).
+func Annotations(title string, h Hints) *mcp.ToolAnnotations {
+	return &mcp.ToolAnnotations{
+		Title:           title,
+		ReadOnlyHint:    h.ReadOnly,
+		DestructiveHint: &h.Destructive,
+		IdempotentHint:  h.Idempotent,
+		OpenWorldHint:   &h.OpenWorld,
+	}
+}

@@ -1,0 +1,155 @@
+// Package mcptest holds test helpers: an in-memory client session against a
+// server, golden tool-schema snapshots, and the static checks every tool
+// must pass (unique prefixed names, descriptions, all four annotations).
+package mcptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Connect connects an in-memory client to srv; both ends close at cleanup.
+func Connect(t testing.TB, srv *mcp.Server) *mcp.ClientSession {
+	t.Helper()
+	ctx := context.Background()
+	st, ct := mcp.NewInMemoryTransports()
+	ss, err := srv.Connect(ctx, st, nil)
+	if err != nil {
+		t.Fatalf("server connect: %v", err)
+	}
+	c := mcp.NewClient(&mcp.Implementation{Name: "mcptest", Version: "test"}, nil)
+	cs, err := c.Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatalf("client connect: %v", err)
+	}
+	t.Cleanup(func() {
+		cs.Close()
+		ss.Wait()
+	})
+	return cs
+}
+
+// Call calls a tool and fails the test on a protocol error (tool errors are
+// returned in the result).
+func Call(t testing.TB, cs *mcp.ClientSession, name string, args any) *mcp.CallToolResult {
+	t.Helper()
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: name, Arguments: args})
+	if err != nil {
+		t.Fatalf("call %s: %v", name, err)
+	}
+	return res
+}
+
+// Text joins the text content of a result.
+func Text(res *mcp.CallToolResult) string {
+	var b strings.Builder
+	for _, c := range res.Content {
+		if tc, ok := c.(*mcp.TextContent); ok {
+			b.WriteString(tc.Text)
+		}
+	}
+	return b.String()
+}
+
+// Structured decodes a result's structured content into v.
+func Structured(t testing.TB, res *mcp.CallToolResult, v any) {
+	t.Helper()
+	b, err := json.Marshal(res.StructuredContent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("structured content: %v\n%s", err, b)
+	}
+}
+
+// CheckTools enforces the rules every tool follows: a name with the domain
+// prefix, unique; a description; all four annotations stated; object input
+// and output schemas.
+func CheckTools(t *testing.T, cs *mcp.ClientSession, prefix string) []*mcp.Tool {
+	t.Helper()
+	res, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, tool := range res.Tools {
+		if !strings.HasPrefix(tool.Name, prefix) {
+			t.Errorf("tool %s: name lacks prefix %q", tool.Name, prefix)
+		}
+		if seen[tool.Name] {
+			t.Errorf("tool %s: duplicate name", tool.Name)
+		}
+		seen[tool.Name] = true
+		if len(tool.Description) < 40 {
+			t.Errorf("tool %s: description too short to say when to use it", tool.Name)
+		}
+		a := tool.Annotations
+		if a == nil || a.DestructiveHint == nil || a.OpenWorldHint == nil || a.Title == "" {
+			t.Errorf("tool %s: annotations must set title, destructiveHint and openWorldHint explicitly", tool.Name)
+		} else if a.ReadOnlyHint && *a.DestructiveHint {
+			t.Errorf("tool %s: read-only and destructive", tool.Name)
+		}
+		for kind, s := range map[string]any{"input": tool.InputSchema, "output": tool.OutputSchema} {
+			m, _ := s.(map[string]any)
+			if m["type"] != "object" {
+				t.Errorf("tool %s: %s schema type is %v, want object", tool.Name, kind, m["type"])
+			}
+		}
+	}
+	return res.Tools
+}
+
+// Snapshots compares each tool's tools/list entry with
+// dir/<tool>.json. UPDATE_TOOLSNAPS=true rewrites them; a missing file is
+// written locally but fails when CI=true.
+func Snapshots(t *testing.T, tools []*mcp.Tool, dir string) {
+	t.Helper()
+	update := os.Getenv("UPDATE_TOOLSNAPS") == "true"
+	ci := os.Getenv("CI") == "true"
+	for _, tool := range tools {
+		got, err := canonical(tool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, tool.Name+".json")
+		want, err := os.ReadFile(path)
+		switch {
+		case update || (os.IsNotExist(err) && !ci):
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if !update {
+				t.Logf("wrote missing snapshot %s", path)
+			}
+		case err != nil:
+			t.Errorf("snapshot %s: %v (run `make snapshots` and commit the file)", path, err)
+		case !bytes.Equal(got, want):
+			t.Errorf("tool %s changed from its snapshot %s; if intended, run `make snapshots` and commit.\n got: %s", tool.Name, path, got)
+		}
+	}
+}
+
+// canonical renders v as indented JSON with sorted keys.
+func canonical(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var generic any
+	if err := json.Unmarshal(b, &generic); err != nil {
+		return nil, err
+	}
+	out, err := json.MarshalIndent(generic, "", "  ")
+	return append(out, '\n'), err
+}
