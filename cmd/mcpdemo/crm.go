@@ -36,7 +36,7 @@ func crmScenario(d *demo) error {
 	}
 
 	d.say("A note hiding instructions in invisible Unicode tag characters: the characters are stripped, the note flagged.")
-	res = d.call("crm_get_customer", map[string]any{"id": "C-1021", "notes_limit": 5}, false, "⟦untrusted-data")
+	res = d.call("crm_get_customer", map[string]any{"id": "C-1021", "fields": []string{"notes"}, "notes_limit": 5}, false, "⟦untrusted-data")
 	if res != nil && containsInvisible(res) {
 		d.fail("C-1021: invisible characters survived")
 	}

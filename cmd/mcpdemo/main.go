@@ -84,12 +84,13 @@ func main() {
 }
 
 func (d *demo) session(sc scenario, bin string) error {
-	env := []string{sc.prefix + "API_URL=" + d.backend + "/" + sc.server, "MCP_LOG_LEVEL=warn"}
+	env := []string{sc.prefix + "API_URL=" + d.backend + "/" + sc.server}
 	client := mcp.NewClient(&mcp.Implementation{Name: "bizmcp-demo", Version: "1"}, nil)
 	var t mcp.Transport
 	switch d.transport {
 	case "stdio":
-		cmd := proc.Command(d.ctx, bin, nil, env)
+		// The server's stderr is shared with ours: keep it to warnings.
+		cmd := proc.Command(d.ctx, bin, nil, append(env, "MCP_LOG_LEVEL=warn"))
 		t = &mcp.CommandTransport{Command: cmd}
 		d.banner("%s over stdio (%s)", sc.binary, bin)
 	case "http":

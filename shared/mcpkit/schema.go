@@ -95,6 +95,7 @@ func refine(s *jsonschema.Schema, t reflect.Type) error {
 		if ps == nil {
 			continue
 		}
+		plainArray(ps)
 		if err := applyTags(ps, f); err != nil {
 			return fmt.Errorf("field %s: %w", f.Name, err)
 		}

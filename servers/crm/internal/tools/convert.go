@@ -61,45 +61,6 @@ func oneLineAddress(a *crmapi.Address) string {
 	return strings.Join(parts, ", ")
 }
 
-// formatMoney renders minor units with their currency: "USD 1,234.56".
-// Currencies without minor units (JPY, KRW) have none.
-func formatMoney(m crmapi.Money) string {
-	if m.Currency == "" {
-		return ""
-	}
-	neg := m.AmountMinor < 0
-	a := m.AmountMinor
-	if neg {
-		a = -a
-	}
-	var whole, frac int64
-	digits := 2
-	switch m.Currency {
-	case "JPY", "KRW", "VND", "CLP", "ISK":
-		digits = 0
-		whole = a
-	default:
-		whole, frac = a/100, a%100
-	}
-	ws := fmt.Sprint(whole)
-	var b strings.Builder
-	for i, r := range ws {
-		if i > 0 && (len(ws)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	s := m.Currency + " "
-	if neg {
-		s += "-"
-	}
-	s += b.String()
-	if digits == 2 {
-		s += fmt.Sprintf(".%02d", frac)
-	}
-	return s
-}
-
 func summaryLine(s CustomerSummary) string {
 	loc := strings.Trim(strings.Join([]string{s.City, s.Country}, ", "), ", ")
 	return fmt.Sprintf("%s | %s | %s | %s | %s/%s/%s | %s", s.ID, s.Name, s.Company, s.Email, s.Region, s.Tier, s.Status, loc)

@@ -7,9 +7,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -96,6 +96,9 @@ func (t *Tools) getCustomer(ctx context.Context, _ *mcp.CallToolRequest, in GetC
 	if len(fields) == 0 {
 		fields = defaultCustomerFields
 	}
+	if slices.Contains(fields, "notes") && !slices.Contains(fields, "notes_total") {
+		fields = append(slices.Clip(fields), "notes_total") // "newest 3 of N" needs N
+	}
 	want := func(f string) bool { return slices.Contains(fields, f) }
 	sc := mcpkit.NewScrub(t.san)
 	out = CustomerOut{
@@ -108,7 +111,7 @@ func (t *Tools) getCustomer(ctx context.Context, _ *mcp.CallToolRequest, in GetC
 		Tier:          sc.Text("tier", c.Tier),
 		Status:        sc.Text("status", c.Status),
 		Owner:         sc.Text("owner", c.Owner),
-		LifetimeValue: formatMoney(c.LifetimeValue),
+		LifetimeValue: money.Format(c.LifetimeValue.AmountMinor, c.LifetimeValue.Currency),
 		UpdatedAt:     c.UpdatedAt,
 		Version:       c.Version,
 		NotesTotal:    len(c.Notes),
@@ -197,9 +200,9 @@ func renderCustomer(c *CustomerOut) string {
 	line("company", c.Company)
 	line("email", c.Email)
 	line("phone", c.Phone)
-	if c.Region != "" || c.Tier != "" || c.Status != "" {
-		fmt.Fprintf(&b, "region/tier/status: %s/%s/%s\n", c.Region, c.Tier, c.Status)
-	}
+	line("region", c.Region)
+	line("tier", c.Tier)
+	line("status", c.Status)
 	line("account manager", c.Owner)
 	line("lifetime value", c.LifetimeValue)
 	line("address", c.Address)

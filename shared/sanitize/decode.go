@@ -1,0 +1,188 @@
+package sanitize
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Encoded payloads: base64, hex, percent and \u escapes, ROT13 and reversed
+// text are decoded and the result is scanned like any other text. Work is
+// bounded: at most maxDecoded candidates per text, each at most 64 KiB.
+const (
+	maxDecoded   = 12
+	maxDecodeLen = 64 << 10
+)
+
+var (
+	hexSepRE    = regexp.MustCompile(`(?i)(?:(?:\\x|0x)?[0-9a-f]{2}[ :,\-]?){8,}`)
+	percentRE   = regexp.MustCompile(`(?:%[0-9a-fA-F]{2}){4,}`)
+	uEscapeRE   = regexp.MustCompile(`(?:\\u[0-9a-fA-F]{4}){4,}`)
+	hexStripper = strings.NewReplacer(`\x`, "", `\X`, "", "0x", "", "0X", "", " ", "", ":", "", ",", "", "-", "")
+)
+
+// texty reports whether decoded bytes read as text: valid UTF-8, mostly
+// printable, with at least one run of three letters.
+func texty(b []byte) bool {
+	if len(b) < 6 || !utf8.Valid(b) {
+		return false
+	}
+	n, good, run, words := 0, 0, 0, 0
+	for _, r := range string(b) {
+		n++
+		if unicode.IsPrint(r) || r == '\n' || r == '\t' {
+			good++
+		}
+		if unicode.IsLetter(r) {
+			run++
+			if run == 3 {
+				words++
+			}
+		} else {
+			run = 0
+		}
+	}
+	return words > 0 && good*10 >= n*9
+}
+
+// decodeBase64 tries the standard and URL alphabets, padded or not.
+func decodeBase64(t string) []byte {
+	t = strings.TrimRight(t, "=")
+	if len(t)%4 == 1 {
+		t = t[:len(t)-1]
+	}
+	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(t); err == nil {
+			return b
+		}
+	}
+	return nil
+}
+
+func decodesToText(t string) bool { return texty(decodeBase64(t)) }
+
+func isB64Byte(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_'
+}
+
+func rot13(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z':
+			b[i] = 'a' + (c-'a'+13)%26
+		case c >= 'A' && c <= 'Z':
+			b[i] = 'A' + (c-'A'+13)%26
+		}
+	}
+	return string(b)
+}
+
+// reversedKeywords are strong words written backwards.
+var reversedKeywords = []string{"snoitcurtsni", "erongi", "tpmorp metsys", "drager sid", "drowssap", "laever"}
+
+// decodePass finds encoded runs in text, decodes them and scans the
+// results one level deeper. Each decoded text that is instruction-like adds
+// the encoded_payload signal.
+func decodePass(text string, c *copies, depth int, f *findings) {
+	var cands []string
+	addCand := func(s string) {
+		if len(cands) < maxDecoded && len(s) <= maxDecodeLen {
+			cands = append(cands, s)
+		}
+	}
+	proseDecoded := false
+	// base64 runs of 16+ characters
+	for i := 0; i < len(text) && len(cands) < maxDecoded; {
+		if !isB64Byte(text[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && isB64Byte(text[j]) {
+			j++
+		}
+		if run := text[i:j]; j-i >= 16 && !allHex(run) {
+			if b := decodeBase64(run); texty(b) {
+				addCand(string(b))
+				if isProse(string(b)) {
+					proseDecoded = true
+				}
+			}
+		}
+		i = j
+	}
+	// hex, with or without separators
+	if len(text) >= 16 {
+		for _, m := range hexSepRE.FindAllString(text, maxDecoded) {
+			h := hexStripper.Replace(m)
+			if len(h) < 16 {
+				continue
+			}
+			if len(h)%2 == 1 {
+				h = h[:len(h)-1]
+			}
+			if b, err := hex.DecodeString(h); err == nil && texty(b) {
+				addCand(string(b))
+				if isProse(string(b)) {
+					proseDecoded = true
+				}
+			}
+		}
+	}
+	if strings.IndexByte(text, '%') >= 0 && percentRE.MatchString(text) {
+		if u, err := url.PathUnescape(strings.ReplaceAll(text, "+", " ")); err == nil && u != text {
+			addCand(u)
+		} else if u, err := url.QueryUnescape(text); err == nil && u != text {
+			addCand(u)
+		}
+	}
+	if strings.Contains(text, `\u`) {
+		if loc := uEscapeRE.FindAllString(text, maxDecoded); loc != nil {
+			for _, m := range loc {
+				if u, err := strconv.Unquote(`"` + m + `"`); err == nil {
+					addCand(u)
+				}
+			}
+		}
+	}
+	lat := c.latin
+	if strings.Contains(lat, "rot13") || strings.Contains(lat, "rot 13") || hasWord(lat, "caesar", "rot") {
+		addCand(rot13(text))
+	}
+	rev := hasWord(lat, "reverse", "reversed", "backwards", "backward", "mirrored")
+	if !rev {
+		for _, k := range reversedKeywords {
+			if strings.Contains(lat, k) {
+				rev = true
+				break
+			}
+		}
+	}
+	if rev {
+		addCand(reverseRunes(text))
+		// Also each line reversed on its own.
+		if strings.IndexByte(text, '\n') >= 0 {
+			lines := strings.Split(text, "\n")
+			for i, l := range lines {
+				lines[i] = reverseRunes(l)
+			}
+			addCand(strings.Join(lines, "\n"))
+		}
+	}
+	for _, cand := range cands {
+		in := scan(cand, depth+1)
+		if in.total >= 0.5 {
+			f.addPseudo(pEncoded, clsEncoded, 1, "encoded_instructions")
+			f.absorb(in)
+		}
+	}
+	if proseDecoded {
+		f.addPseudo(pEncodedText, clsEncoded, 0.3, "encoded_prose")
+	}
+}

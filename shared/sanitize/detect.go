@@ -1,0 +1,432 @@
+package sanitize
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Class names reported in Result.Classes.
+const (
+	ClassInstructionOverride = "instruction_override"
+	ClassRoleMarker          = "role_marker"
+	ClassToolCallRequest     = "tool_call_request"
+	ClassDataExfiltration    = "data_exfiltration"
+	ClassExfilLink           = "exfil_link"
+	ClassHiddenHTML          = "hidden_html"
+	ClassUnicodeSmuggling    = "unicode_smuggling"
+	ClassEncodedPayload      = "encoded_payload"
+	ClassAddressedToAI       = "addressed_to_ai"
+	ClassMultilingual        = "multilingual"
+	// Informational classes: they never flag by themselves.
+	ClassInvisibleChars = "invisible_chars"
+	ClassLinkRemoved    = "link_removed"
+)
+
+const (
+	clsOverride = iota
+	clsRole
+	clsTool
+	clsExfil
+	clsExfilLink
+	clsHidden
+	clsSmuggling
+	clsEncoded
+	clsAddressed
+	clsMultilingual
+	clsInvisible
+	clsLinkRemoved
+	numClasses
+)
+
+var classNames = [numClasses]string{
+	ClassInstructionOverride, ClassRoleMarker, ClassToolCallRequest, ClassDataExfiltration,
+	ClassExfilLink, ClassHiddenHTML, ClassUnicodeSmuggling, ClassEncodedPayload,
+	ClassAddressedToAI, ClassMultilingual, ClassInvisibleChars, ClassLinkRemoved,
+}
+
+// Threshold is the score at which text is flagged. Each rule that fires
+// adds its weight once; strong rules weigh 1, weak hints 0.2–0.6, so weak
+// hints flag only together.
+const Threshold = 1.0
+
+// Which folded copy a rule matches.
+const (
+	cLatin = iota
+	cNative
+	cLines
+	cCJK
+)
+
+// rule is one detection pattern. Triggers are words (for the words
+// copies) or substrings (lines, CJK) of which one must occur; the regexp
+// then runs only on windows around the occurrences, which keeps detection
+// linear and cheap.
+type rule struct {
+	name   string
+	class  int
+	w      float64
+	copy   int
+	trig   []string
+	re     *regexp.Regexp
+	adjust func(m *match) float64 // optional: weight of one match (0 = ignore)
+}
+
+// match is one regexp match inside a folded copy.
+type match struct {
+	s          string // the whole copy
+	start, end int
+	sub        []int // submatch offsets into s
+	w          float64
+}
+
+func (m *match) text() string { return m.s[m.start:m.end] }
+
+func (m *match) group(i int) string {
+	if 2*i+1 >= len(m.sub) || m.sub[2*i] < 0 {
+		return ""
+	}
+	return m.s[m.sub[2*i]:m.sub[2*i+1]]
+}
+
+func (m *match) after(n int) string {
+	e := m.end + n
+	if e > len(m.s) {
+		e = len(m.s)
+	}
+	for e < len(m.s) && !utf8.RuneStart(m.s[e]) {
+		e++
+	}
+	return m.s[m.end:e]
+}
+
+func (m *match) before(n int) string {
+	b := m.start - n
+	if b < 0 {
+		b = 0
+	}
+	for b > 0 && !utf8.RuneStart(m.s[b]) {
+		b--
+	}
+	return m.s[b:m.start]
+}
+
+// hasWord reports whether the space-separated words copy fragment s holds
+// any of the words.
+func hasWord(s string, words ...string) bool {
+	for _, w := range words {
+		i := 0
+		for {
+			k := strings.Index(s[i:], w)
+			if k < 0 {
+				break
+			}
+			k += i
+			e := k + len(w)
+			if (k == 0 || s[k-1] == ' ') && (e == len(s) || s[e] == ' ') {
+				return true
+			}
+			i = k + 1
+		}
+	}
+	return false
+}
+
+var (
+	rules      []*rule
+	trigLatin  = map[string][]int{}
+	trigNative = map[string][]int{}
+	trigLines  []subTrig
+	trigCJK    []subTrig
+)
+
+type subTrig struct {
+	sub   string
+	rules []int
+}
+
+// expand replaces {NAME} macros in a pattern.
+func expand(p string) string {
+	for i := 0; i < 3 && strings.Contains(p, "{"); i++ {
+		for k, v := range macros {
+			p = strings.ReplaceAll(p, "{"+k+"}", v)
+		}
+	}
+	return p
+}
+
+// addRule registers a rule; pattern macros are expanded and the pattern is
+// compiled once, at package initialisation.
+func addRule(name string, class int, w float64, copy int, trig string, pattern string, adjust func(*match) float64) {
+	rules = append(rules, &rule{
+		name: name, class: class, w: w, copy: copy, trig: strings.Split(trig, "|"),
+		re: regexp.MustCompile(expand(pattern)), adjust: adjust,
+	})
+}
+
+func buildTriggers() {
+	subs := map[int]map[string][]int{cLines: {}, cCJK: {}}
+	for i, r := range rules {
+		for _, t := range r.trig {
+			if t == "" {
+				continue
+			}
+			switch r.copy {
+			case cLatin:
+				trigLatin[t] = append(trigLatin[t], i)
+			case cNative:
+				trigNative[t] = append(trigNative[t], i)
+			default:
+				subs[r.copy][t] = append(subs[r.copy][t], i)
+			}
+		}
+	}
+	for _, c := range []int{cLines, cCJK} {
+		var list []subTrig
+		for s, ids := range subs[c] {
+			list = append(list, subTrig{s, ids})
+		}
+		sort.Slice(list, func(i, j int) bool { return list[i].sub < list[j].sub })
+		if c == cLines {
+			trigLines = list
+		} else {
+			trigCJK = list
+		}
+	}
+}
+
+// Pseudo-rules: signals computed outside the pattern table.
+const (
+	pHiddenProse = iota
+	pHiddenInstr
+	pTagLoose
+	pTagInstr
+	pVSRun
+	pVSInstr
+	pZWRun
+	pReversed
+	pEncoded
+	pEncodedText
+	pExfilLink
+	pLineRole
+	numPseudo
+)
+
+// findings accumulates the score of one scanned text.
+type findings struct {
+	total float64
+	class [numClasses]float64
+	fired map[int]bool
+	names []string // fired rule names, for Explain
+}
+
+func (f *findings) add(id, class int, w float64, name string) {
+	if w <= 0 {
+		return
+	}
+	if f.fired == nil {
+		f.fired = map[int]bool{}
+	}
+	if f.fired[id] {
+		return
+	}
+	f.fired[id] = true
+	f.total += w
+	f.class[class] += w
+	f.names = append(f.names, name)
+}
+
+// addPseudo records a signal that is not a table rule.
+func (f *findings) addPseudo(p, class int, w float64, name string) {
+	f.add(-1-p, class, w, name)
+}
+
+// absorb copies the classes of an inner scan (hidden, decoded, smuggled
+// text) that are significant there; the score is carried by the pseudo
+// rule that called absorb.
+func (f *findings) absorb(in *findings) {
+	for c, v := range in.class {
+		if v >= 0.5 && v > f.class[c] {
+			f.class[c] = v
+		}
+	}
+	for _, n := range in.names {
+		f.names = append(f.names, "inner:"+n)
+	}
+}
+
+type hitPos struct{ rule, pos int }
+
+const (
+	winBefore = 160
+	winAfter  = 220
+)
+
+// runRules runs the pattern table over the copies of one text.
+func runRules(c *copies, f *findings) {
+	var hits []hitPos
+	for _, t := range c.latinToks {
+		for _, ri := range trigLatin[c.latin[t.start:t.end]] {
+			hits = append(hits, hitPos{ri, t.start})
+		}
+	}
+	for _, t := range c.nativeToks {
+		if ids, ok := trigNative[c.native[t.start:t.end]]; ok {
+			for _, ri := range ids {
+				hits = append(hits, hitPos{ri, t.start})
+			}
+		}
+	}
+	subHits := func(s string, list []subTrig) {
+		for _, st := range list {
+			from := 0
+			for n := 0; n < 32; n++ {
+				k := strings.Index(s[from:], st.sub)
+				if k < 0 {
+					break
+				}
+				for _, ri := range st.rules {
+					hits = append(hits, hitPos{ri, from + k})
+				}
+				from += k + len(st.sub)
+			}
+		}
+	}
+	subHits(c.lines, trigLines)
+	if c.cjk {
+		subHits(c.native, trigCJK)
+	}
+	if len(hits) == 0 {
+		return
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].rule != hits[j].rule {
+			return hits[i].rule < hits[j].rule
+		}
+		return hits[i].pos < hits[j].pos
+	})
+	for i := 0; i < len(hits); {
+		j := i
+		for j < len(hits) && hits[j].rule == hits[i].rule {
+			j++
+		}
+		r := rules[hits[i].rule]
+		var s string
+		switch r.copy {
+		case cLatin:
+			s = c.latin
+		case cNative, cCJK:
+			s = c.native
+		default:
+			s = c.lines
+		}
+		best := 0.0
+		ws, we := -1, -1
+		flush := func() {
+			if ws < 0 {
+				return
+			}
+			if w := evalWindow(r, s, ws, we); w > best {
+				best = w
+			}
+		}
+		for _, h := range hits[i:j] {
+			a, b := window(s, h.pos, r.copy == cLines)
+			if ws >= 0 && a <= we {
+				if b > we {
+					we = b
+				}
+				continue
+			}
+			flush()
+			ws, we = a, b
+		}
+		flush()
+		if best > 0 {
+			f.add(hits[i].rule, r.class, best, r.name)
+		}
+		i = j
+	}
+}
+
+// window returns the span to match around a trigger at pos, snapped to
+// word (or line) boundaries when they are near.
+func window(s string, pos int, lines bool) (int, int) {
+	a, b := pos-winBefore, pos+winAfter
+	if a < 0 {
+		a = 0
+	}
+	if b > len(s) {
+		b = len(s)
+	}
+	sep := byte(' ')
+	reach := 48
+	if lines {
+		sep, reach = '\n', 300
+	}
+	if a > 0 {
+		if k := strings.LastIndexByte(s[max(0, a-reach):a], sep); k >= 0 {
+			a = max(0, a-reach) + k + 1
+		} else if lines {
+			if k := strings.LastIndexByte(s[max(0, a-48):a], ' '); k >= 0 {
+				a = max(0, a-48) + k + 1
+			}
+		}
+		for a < len(s) && !utf8.RuneStart(s[a]) {
+			a++
+		}
+	}
+	if b < len(s) {
+		if k := strings.IndexByte(s[b:min(len(s), b+reach)], sep); k >= 0 {
+			b += k
+		}
+		for b < len(s) && !utf8.RuneStart(s[b]) {
+			b++
+		}
+	}
+	return a, b
+}
+
+// evalWindow runs r over s[a:b] and returns the best match weight.
+func evalWindow(r *rule, s string, a, b int) float64 {
+	best := 0.0
+	for _, loc := range r.re.FindAllStringSubmatchIndex(s[a:b], 8) {
+		for k := range loc {
+			if loc[k] >= 0 {
+				loc[k] += a
+			}
+		}
+		m := &match{s: s, start: loc[0], end: loc[1], sub: loc, w: r.w}
+		w := r.w
+		if r.adjust != nil {
+			w = r.adjust(m)
+		}
+		if w > best {
+			best = w
+		}
+	}
+	return best
+}
+
+// scan scores one text: the pattern table, plus (up to depth 2) whatever
+// is hidden in encodings inside it.
+func scan(text string, depth int) *findings {
+	f := &findings{}
+	if strings.TrimSpace(text) == "" {
+		return f
+	}
+	c := makeCopies(text)
+	runRules(c, f)
+	lineRoles(c.lines, f)
+	if depth < 2 {
+		decodePass(text, c, depth, f)
+	}
+	return f
+}
+
+func init() {
+	registerEnglish()
+	registerIntl()
+	buildTriggers()
+}

@@ -1,0 +1,419 @@
+package sanitize
+
+import (
+	"html"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// The detector never looks at the text the model gets. It matches folded
+// copies built here:
+//
+//   - lines:  NFKC, lower case, homoglyphs and Latin accents folded,
+//     punctuation and line breaks kept (role markers, e-mail addresses);
+//   - native: NFKC, lower case, Latin accents folded, every run of
+//     non-letters and non-digits turned into one space (patterns in
+//     French, German, Spanish, Portuguese, Russian, Chinese, Japanese);
+//   - latin:  native plus homoglyph folding (Cyrillic, Greek, small caps,
+//     ... to Latin), light leetspeak inside words that mix letters and
+//     digits, and runs of separated single letters ("i g n o r e",
+//     "i.g.n.o.r.e") joined back into words (English patterns).
+
+// homoglyphs maps lower-case look-alikes to Latin letters. NFKC already
+// folds fullwidth and mathematical alphanumerics.
+var homoglyphs = map[rune]rune{
+	// Cyrillic
+	'а': 'a', 'в': 'b', 'е': 'e', 'ё': 'e', 'і': 'i', 'ї': 'i', 'ј': 'j', 'к': 'k', 'м': 'm',
+	'н': 'h', 'о': 'o', 'р': 'p', 'с': 'c', 'т': 't', 'у': 'y', 'х': 'x', 'ѕ': 's', 'ԁ': 'd',
+	'һ': 'h', 'ӏ': 'l', 'ԛ': 'q', 'ԝ': 'w', 'ь': 'b', 'г': 'r', 'п': 'n', 'и': 'u', 'ш': 'w',
+	'ɡ': 'g', 'ӓ': 'a', 'ӧ': 'o', 'ӱ': 'y', 'ԍ': 'g', 'ԑ': 'e', 'ү': 'y', 'ҝ': 'k',
+	// Greek
+	'α': 'a', 'β': 'b', 'γ': 'y', 'δ': 'd', 'ε': 'e', 'ζ': 'z', 'η': 'n', 'ι': 'i', 'κ': 'k',
+	'μ': 'u', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'σ': 'o', 'ς': 'c', 'τ': 't', 'υ': 'u', 'χ': 'x',
+	'ω': 'w', 'ϲ': 'c', 'ϳ': 'j', 'ί': 'i', 'ό': 'o', 'ά': 'a', 'έ': 'e', 'ύ': 'u', 'ή': 'n',
+	// Armenian
+	'օ': 'o', 'ս': 'u', 'ց': 'g', 'հ': 'h', 'ո': 'n', 'զ': 'q', 'ք': 'p',
+	// Latin small capitals and other look-alikes
+	'ı': 'i', 'ȷ': 'j', 'ɑ': 'a', 'ɩ': 'i', 'ɪ': 'i', 'ʟ': 'l', 'ɴ': 'n', 'ʀ': 'r', 'ᴏ': 'o',
+	'ᴀ': 'a', 'ʙ': 'b', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴇ': 'e', 'ɢ': 'g', 'ʜ': 'h', 'ᴊ': 'j', 'ᴋ': 'k',
+	'ᴍ': 'm', 'ᴘ': 'p', 'ꜱ': 's', 'ᴛ': 't', 'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z',
+	'ƒ': 'f', 'ɾ': 'r', 'ʋ': 'u', 'ɛ': 'e', 'ɔ': 'c', 'ꮃ': 'w', 'ꭰ': 'a',
+}
+
+// accents maps precomposed lower-case Latin letters to their base letters.
+var accents = func() map[rune]string {
+	m := map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'đ': "d", 'ł': "l", 'þ': "th", 'ð': "d", 'ħ': "h"}
+	add := func(lo, hi rune) {
+		for r := lo; r <= hi; r++ {
+			if !unicode.IsLower(r) {
+				continue
+			}
+			d := norm.NFD.String(string(r))
+			if len(d) < 2 || d[0] >= utf8.RuneSelf || !isLetterByte(d[0]) {
+				continue
+			}
+			ok := true
+			for _, c := range d[1:] {
+				if !unicode.Is(unicode.Mn, c) {
+					ok = false
+				}
+			}
+			if ok {
+				m[r] = strings.ToLower(d[:1])
+			}
+		}
+	}
+	add(0xc0, 0x24f)
+	add(0x1e00, 0x1eff)
+	return m
+}()
+
+// leet maps digits and symbols used as letters inside words.
+func leet(c byte) byte {
+	switch c {
+	case '0':
+		return 'o'
+	case '1':
+		return 'i'
+	case '3':
+		return 'e'
+	case '4':
+		return 'a'
+	case '5':
+		return 's'
+	case '7':
+		return 't'
+	case '@':
+		return 'a'
+	case '$':
+		return 's'
+	}
+	return c
+}
+
+// token is one word of a words copy, with its byte span.
+type token struct{ start, end int }
+
+// copies holds the folded views of one text.
+type copies struct {
+	lines      string
+	native     string
+	latin      string
+	nativeToks []token
+	latinToks  []token
+	cjk        bool
+}
+
+func isCJK(r rune) bool {
+	return r >= 0x3040 && r <= 0x30ff || r >= 0x3400 && r <= 0x9fff || r >= 0xf900 && r <= 0xfaff ||
+		r >= 0xff66 && r <= 0xff9f || r >= 0x20000 && r <= 0x2fa1f
+}
+
+// rawTok is a word of the lower-cased text and the separator before it.
+type rawTok struct {
+	word string
+	gap  string
+}
+
+func asciiLowerFast(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf {
+			if c >= utf8.RuneSelf {
+				return strings.ToLower(s)
+			}
+			return asciiLower(s)
+		}
+	}
+	return s
+}
+
+// makeCopies builds the folded copies of s.
+func makeCopies(s string) *copies {
+	if strings.IndexByte(s, '&') >= 0 {
+		s = html.UnescapeString(s)
+	}
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		s = norm.NFKC.String(s)
+	}
+	lower := asciiLowerFast(s)
+	c := &copies{}
+	if ascii {
+		c.lines = lower
+	} else {
+		var b strings.Builder
+		b.Grow(len(lower))
+		for _, r := range lower {
+			if r < utf8.RuneSelf {
+				b.WriteRune(r)
+				continue
+			}
+			if isCJK(r) {
+				c.cjk = true
+			}
+			if h, ok := homoglyphs[r]; ok {
+				b.WriteRune(h)
+			} else if a, ok := accents[r]; ok {
+				b.WriteString(a)
+			} else if !unicode.Is(unicode.Mn, r) {
+				b.WriteRune(r)
+			}
+		}
+		c.lines = b.String()
+	}
+	toks := splitWords(lower)
+	c.native, c.nativeToks = buildNative(toks)
+	c.latin, c.latinToks = buildLatin(toks)
+	return c
+}
+
+// splitWords splits lower into words: runs of letters, digits, combining
+// marks and the leet symbols '@' and '$'.
+func splitWords(lower string) []rawTok {
+	toks := make([]rawTok, 0, len(lower)/5+1)
+	start, gapStart := -1, 0
+	for i, r := range lower {
+		word := r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '@' || r == '$') ||
+			r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r))
+		if word {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			toks = append(toks, rawTok{word: lower[start:i], gap: lower[gapStart:start]})
+			start = -1
+			gapStart = i
+		}
+	}
+	if start >= 0 {
+		toks = append(toks, rawTok{word: lower[start:], gap: lower[gapStart:start]})
+	}
+	return toks
+}
+
+func buildNative(toks []rawTok) (string, []token) {
+	var b strings.Builder
+	out := make([]token, 0, len(toks))
+	for _, t := range toks {
+		w := t.word
+		if strings.IndexByte(w, '@') >= 0 || strings.IndexByte(w, '$') >= 0 {
+			w = strings.NewReplacer("@", "", "$", "").Replace(w)
+			if w == "" {
+				continue
+			}
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		st := b.Len()
+		if isASCII(w) {
+			b.WriteString(w)
+		} else {
+			prevLatin := false
+			for _, r := range w {
+				switch {
+				case r == 'ё':
+					b.WriteRune('е')
+				case accents[r] != "":
+					b.WriteString(accents[r])
+					prevLatin = true
+					continue
+				case unicode.Is(unicode.Mn, r) && prevLatin:
+					continue
+				default:
+					b.WriteRune(r)
+				}
+				prevLatin = r < 0x250
+			}
+		}
+		out = append(out, token{st, b.Len()})
+	}
+	return b.String(), out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// latinWord folds one word: homoglyphs, accents, combining marks, and
+// leetspeak when the word mixes letters with digits or '@'/'$'.
+func latinWord(w string) string {
+	if !isASCII(w) {
+		var b strings.Builder
+		for _, r := range w {
+			if r < utf8.RuneSelf {
+				b.WriteRune(r)
+			} else if h, ok := homoglyphs[r]; ok {
+				b.WriteRune(h)
+			} else if a, ok := accents[r]; ok {
+				b.WriteString(a)
+			} else if !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r) {
+				b.WriteRune(r)
+			}
+		}
+		w = b.String()
+	}
+	letters, other := false, false
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= utf8.RuneSelf:
+			letters = true
+		case c >= '0' && c <= '9' || c == '@' || c == '$':
+			other = true
+		}
+	}
+	if !other {
+		return w
+	}
+	if !letters {
+		return strings.NewReplacer("@", "", "$", "").Replace(w)
+	}
+	b := []byte(w)
+	for i, c := range b {
+		b[i] = leet(c)
+	}
+	return string(b)
+}
+
+// buildLatin folds words and joins runs of separated single letters.
+func buildLatin(toks []rawTok) (string, []token) {
+	words := make([]string, 0, len(toks))
+	gaps := make([]string, 0, len(toks))
+	for _, t := range toks {
+		w := latinWord(t.word)
+		if w == "" {
+			continue
+		}
+		words = append(words, w)
+		gaps = append(gaps, t.gap)
+	}
+	var b strings.Builder
+	out := make([]token, 0, len(words))
+	emit := func(w string) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		st := b.Len()
+		b.WriteString(w)
+		out = append(out, token{st, b.Len()})
+	}
+	for i := 0; i < len(words); {
+		if utf8.RuneCountInString(words[i]) != 1 {
+			emit(words[i])
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(words) && utf8.RuneCountInString(words[j]) == 1 && len(gaps[j]) <= 3 {
+			j++
+		}
+		if j-i < 3 {
+			for ; i < j; i++ {
+				emit(words[i])
+			}
+			continue
+		}
+		for _, w := range joinLetters(words[i:j], gaps[i+1:j]) {
+			emit(w)
+		}
+		i = j
+	}
+	return b.String(), out
+}
+
+// joinLetters rebuilds words from a run of single letters. The commonest
+// gap separates letters; any other gap separates words. When every gap is
+// the same, the joined run is segmented with the detector's vocabulary.
+func joinLetters(letters []string, gaps []string) []string {
+	count := map[string]int{}
+	for _, g := range gaps {
+		count[g]++
+	}
+	intra, best := "", -1
+	for g, n := range count {
+		if n > best || n == best && len(g) < len(intra) {
+			intra, best = g, n
+		}
+	}
+	var words []string
+	var cur strings.Builder
+	cur.WriteString(letters[0])
+	for k, g := range gaps {
+		if g != intra {
+			words = append(words, cur.String())
+			cur.Reset()
+		}
+		cur.WriteString(letters[k+1])
+	}
+	words = append(words, cur.String())
+	if len(words) == 1 && len(words[0]) >= 8 {
+		return segment(words[0])
+	}
+	return words
+}
+
+// segVocab is the vocabulary for segmenting joined letter runs.
+var segVocab = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`ignore disregard forget override bypass skip previous prior above earlier
+		all any the your you are now new instructions instruction rules rule prompt prompts system
+		guidelines directives reveal print show send email forward tell me give list delete cancel
+		refund transfer export password passwords key keys api secret secrets token tokens data customer
+		customers client clients record records order orders every assistant ai model and to of with
+		from this that is be do not follow obey act as developer mode admin jailbreak unrestricted
+		stop being role task goal new message note reply respond output repeat include contact contacts
+		emails address addresses phone numbers card details conversation history chat user users call
+		tool function use run execute immediately before after everything above below in on for it them
+		without telling asking tell human operator only me my our we us an a i`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// segment splits s into vocabulary words by dynamic programming,
+// maximising the letters covered; unknown letters stay as one-letter
+// words. If less than 70% is covered, s is returned whole.
+func segment(s string) []string {
+	n := len(s)
+	if n > 256 || !isASCII(s) {
+		return []string{s}
+	}
+	cover := make([]int, n+1)
+	from := make([]int, n+1)
+	for i := 1; i <= n; i++ {
+		cover[i], from[i] = cover[i-1], i-1
+		for l := 2; l <= 12 && l <= i; l++ {
+			if segVocab[s[i-l:i]] && cover[i-l]+l > cover[i] {
+				cover[i], from[i] = cover[i-l]+l, i-l
+			}
+		}
+	}
+	if cover[n]*10 < n*7 {
+		return []string{s}
+	}
+	var parts []string
+	for i := n; i > 0; i = from[i] {
+		parts = append(parts, s[from[i]:i])
+	}
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
+	}
+	return parts
+}

@@ -1,0 +1,475 @@
+package sanitize
+
+import (
+	"html"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// hiddenPart is content removed by step 3: an HTML comment or the content
+// of an element a reader does not see.
+type hiddenPart struct {
+	text string // tags stripped, entities decoded
+	code bool   // script/style or a conditional comment: code, not prose
+}
+
+// attr is one parsed HTML attribute; name is lower-case, val unescaped.
+type attr struct{ name, val string }
+
+// asciiLower lower-cases ASCII letters only, so byte offsets are kept.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 32
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+func isNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == ':' || c == '_'
+}
+
+func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// parseTag parses the start or end tag at s[i] == '<'. It returns the
+// lower-case name (with a leading '/' for end tags), the attributes and the
+// index just past '>'. ok is false when s[i:] is not a tag: ordinary text
+// such as "order < 5 items" or "a<b" is left alone. A tag never spans
+// another '<', which keeps scanning linear.
+func parseTag(s string, i int) (name string, attrs []attr, end int, ok bool) {
+	j := i + 1
+	closing := false
+	if j < len(s) && s[j] == '/' {
+		closing = true
+		j++
+	}
+	if j >= len(s) || !isLetterByte(s[j]) {
+		return "", nil, 0, false
+	}
+	start := j
+	for j < len(s) && isNameByte(s[j]) {
+		j++
+	}
+	name = strings.ToLower(s[start:j])
+	if closing {
+		name = "/" + name
+	}
+	if j < len(s) && s[j] != '>' && s[j] != '/' && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' {
+		return "", nil, 0, false
+	}
+	for j < len(s) {
+		c := s[j]
+		switch {
+		case c == '>':
+			return name, attrs, j + 1, true
+		case c == '<':
+			return "", nil, 0, false
+		case c == ' ' || c == '\t' || c == '\n' || c == '/':
+			j++
+		default:
+			k := j
+			for k < len(s) && s[k] != '=' && s[k] != '>' && s[k] != '<' && s[k] != ' ' && s[k] != '\t' && s[k] != '\n' && !(s[k] == '/' && k+1 < len(s) && s[k+1] == '>') {
+				k++
+			}
+			a := attr{name: strings.ToLower(s[j:k])}
+			j = k
+			for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n') {
+				j++
+			}
+			if j < len(s) && s[j] == '=' {
+				j++
+				for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n') {
+					j++
+				}
+				if j < len(s) && (s[j] == '"' || s[j] == '\'') {
+					q := s[j]
+					k := j + 1
+					for k < len(s) && s[k] != q && s[k] != '<' {
+						k++
+					}
+					if k >= len(s) || s[k] == '<' {
+						return "", nil, 0, false
+					}
+					a.val = s[j+1 : k]
+					j = k + 1
+				} else {
+					k := j
+					for k < len(s) && s[k] != '>' && s[k] != '<' && s[k] != ' ' && s[k] != '\t' && s[k] != '\n' {
+						k++
+					}
+					a.val = s[j:k]
+					j = k
+				}
+				if strings.IndexByte(a.val, '&') >= 0 {
+					a.val = html.UnescapeString(a.val)
+				}
+			}
+			if a.name != "" {
+				attrs = append(attrs, a)
+			}
+		}
+	}
+	return "", nil, 0, false
+}
+
+var voidElements = map[string]bool{
+	"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
+	"input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true,
+}
+
+var hiddenClasses = map[string]bool{
+	"hidden": true, "hide": true, "d-none": true, "invisible": true, "sr-only": true,
+	"visually-hidden": true, "display-none": true, "hidden-text": true, "screen-reader-text": true,
+}
+
+// hiddenElement reports whether an element with this start tag is not shown
+// to a reader, and whether its content is code (script, style).
+func hiddenElement(name string, attrs []attr) (hidden, code bool) {
+	switch name {
+	case "script", "style":
+		return true, true
+	case "template", "noembed", "noframes":
+		return true, false
+	}
+	for _, a := range attrs {
+		switch a.name {
+		case "hidden":
+			return true, false
+		case "type":
+			if name == "input" && strings.EqualFold(strings.TrimSpace(a.val), "hidden") {
+				return true, false
+			}
+		case "style":
+			if styleHidden(a.val) {
+				return true, false
+			}
+		case "color":
+			if name == "font" && colorInvisible(normColor(a.val)) {
+				return true, false
+			}
+		case "class":
+			for _, c := range strings.Fields(strings.ToLower(a.val)) {
+				if hiddenClasses[c] {
+					return true, false
+				}
+			}
+		}
+	}
+	return false, false
+}
+
+func normColor(v string) string {
+	v = strings.ToLower(v)
+	v = strings.ReplaceAll(v, " ", "")
+	v = strings.TrimSuffix(v, "!important")
+	return v
+}
+
+func colorInvisible(c string) bool {
+	switch c {
+	case "white", "#fff", "#ffffff", "#fefefe", "#fdfdfd", "#fffffe", "snow", "ghostwhite",
+		"rgb(255,255,255)", "rgba(255,255,255,1)", "rgba(255,255,255,1.0)", "hsl(0,0%,100%)",
+		"transparent", "#ffff", "#ffffffff", "#0000", "#00000000":
+		return true
+	}
+	if strings.HasPrefix(c, "rgba(") || strings.HasPrefix(c, "hsla(") {
+		parts := strings.Split(strings.TrimSuffix(c[5:], ")"), ",")
+		if len(parts) == 4 {
+			if f, err := strconv.ParseFloat(strings.TrimSuffix(parts[3], "%"), 64); err == nil && f <= 0.05 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// cssLength parses a CSS length into pixels-ish; ok is false if unparsable.
+func cssLength(v string) (px float64, ok bool) {
+	v = strings.TrimSpace(strings.TrimSuffix(v, "!important"))
+	i := 0
+	for i < len(v) && (v[i] == '-' || v[i] == '+' || v[i] == '.' || v[i] >= '0' && v[i] <= '9') {
+		i++
+	}
+	f, err := strconv.ParseFloat(v[:i], 64)
+	if err != nil {
+		return 0, false
+	}
+	switch unit := v[i:]; unit {
+	case "", "px":
+		return f, true
+	case "pt":
+		return f * 4 / 3, true
+	case "em", "rem":
+		return f * 16, true
+	case "%":
+		return f * 0.16, true
+	case "vw", "vh", "ex", "ch":
+		return f * 8, true
+	}
+	return f, true
+}
+
+// styleHidden reports whether an inline style hides its element's text.
+func styleHidden(style string) bool {
+	decl := map[string]string{}
+	for _, d := range strings.Split(strings.ToLower(style), ";") {
+		k, v, ok := strings.Cut(d, ":")
+		if !ok {
+			continue
+		}
+		decl[strings.TrimSpace(k)] = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "!important"))
+	}
+	if len(decl) == 0 {
+		return false
+	}
+	switch strings.ReplaceAll(decl["display"], " ", "") {
+	case "none":
+		return true
+	}
+	switch decl["visibility"] {
+	case "hidden", "collapse":
+		return true
+	}
+	if decl["mso-hide"] == "all" {
+		return true
+	}
+	if v, ok := decl["font-size"]; ok {
+		if px, ok := cssLength(v); ok && px <= 1 {
+			return true
+		}
+	}
+	if v, ok := decl["opacity"]; ok {
+		if f, err := strconv.ParseFloat(strings.TrimSuffix(v, "%"), 64); err == nil && f <= 0.05 {
+			return true
+		}
+	}
+	if c, ok := decl["color"]; ok {
+		c = normColor(c)
+		if colorInvisible(c) {
+			return true
+		}
+		bg := decl["background-color"]
+		if bg == "" {
+			bg = decl["background"]
+		}
+		if bg != "" && normColor(bg) == c {
+			return true
+		}
+	}
+	zero := func(k string) bool {
+		v, ok := decl[k]
+		if !ok {
+			return false
+		}
+		px, ok := cssLength(v)
+		return ok && px <= 0
+	}
+	if (zero("height") || zero("max-height") || zero("width") || zero("max-width")) && decl["overflow"] == "hidden" {
+		return true
+	}
+	if zero("height") && zero("width") {
+		return true
+	}
+	if p := decl["position"]; p == "absolute" || p == "fixed" {
+		for _, k := range []string{"left", "top", "right"} {
+			if v, ok := decl[k]; ok {
+				if px, ok := cssLength(v); ok && px <= -500 {
+					return true
+				}
+			}
+		}
+	}
+	if v, ok := decl["text-indent"]; ok {
+		if px, ok := cssLength(v); ok && px <= -500 {
+			return true
+		}
+	}
+	if v := strings.ReplaceAll(decl["clip"], " ", ""); strings.HasPrefix(v, "rect(0") {
+		return true
+	}
+	if v := strings.ReplaceAll(decl["clip-path"], " ", ""); v == "inset(50%)" || v == "inset(100%)" || v == "circle(0)" {
+		return true
+	}
+	if v := strings.ReplaceAll(decl["transform"], " ", ""); v == "scale(0)" || v == "scale(0,0)" {
+		return true
+	}
+	return false
+}
+
+// findClose returns the start and end of the end tag that closes the
+// element named name whose start tag ends at from, counting nested elements
+// of the same name. It returns len(s), len(s) when the element is never
+// closed: an unterminated hidden element hides the rest of the text.
+func findClose(s, lower, name string, from int) (int, int) {
+	depth := 1
+	raw := name == "script" || name == "style" || name == "textarea" || name == "title"
+	for i := from; i < len(s); {
+		k := strings.IndexByte(lower[i:], '<')
+		if k < 0 {
+			break
+		}
+		i += k
+		j := i + 1
+		closing := j < len(lower) && lower[j] == '/'
+		if closing {
+			j++
+		}
+		if strings.HasPrefix(lower[j:], name) && (j+len(name) == len(lower) || !isNameByte(lower[j+len(name)])) {
+			if closing {
+				depth--
+				if depth == 0 {
+					e := strings.IndexByte(lower[j:], '>')
+					if e < 0 {
+						return i, len(s)
+					}
+					return i, j + e + 1
+				}
+			} else if !raw {
+				depth++
+			}
+		}
+		i++
+	}
+	return len(s), len(s)
+}
+
+// tagText strips tags from an HTML fragment, decodes entities and
+// collapses white space.
+func tagText(s string) string {
+	if strings.IndexByte(s, '<') >= 0 {
+		var b strings.Builder
+		for i := 0; i < len(s); {
+			if s[i] == '<' {
+				if _, _, end, ok := parseTag(s, i); ok {
+					b.WriteByte(' ')
+					i = end
+					continue
+				}
+			}
+			b.WriteByte(s[i])
+			i++
+		}
+		s = b.String()
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		s = html.UnescapeString(s)
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// isProse reports whether hidden text reads like natural language: at least
+// three words of two or more letters, or four ideographs.
+func isProse(s string) bool {
+	words, ideo, run := 0, 0, 0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r):
+			ideo++
+			run = 0
+		case unicode.IsLetter(r):
+			run++
+			if run == 2 {
+				words++
+			}
+		default:
+			run = 0
+		}
+	}
+	return words >= 3 || ideo >= 4
+}
+
+// stripHidden performs step 3: HTML comments (also unterminated ones) and
+// elements a reader does not see are removed; their text is returned for
+// the detector. Visible text, including stray '<' and '>', is unchanged.
+func stripHidden(s string) (string, []hiddenPart) {
+	if strings.IndexByte(s, '<') < 0 {
+		return s, nil
+	}
+	lower := asciiLower(s)
+	var (
+		b     strings.Builder
+		parts []hiddenPart
+		last  int
+	)
+	for i := 0; i < len(s); {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			break
+		}
+		i += k
+		if strings.HasPrefix(s[i:], "<!--") {
+			body := i + 4
+			var cEnd, stop int
+			switch {
+			case strings.HasPrefix(s[body:], ">"):
+				cEnd, stop = body, body+1
+			case strings.HasPrefix(s[body:], "->"):
+				cEnd, stop = body, body+2
+			default:
+				e1 := strings.Index(s[body:], "-->")
+				e2 := strings.Index(s[body:], "--!>")
+				switch {
+				case e1 < 0 && e2 < 0:
+					cEnd, stop = len(s), len(s)
+				case e2 < 0 || (e1 >= 0 && e1 < e2):
+					cEnd, stop = body+e1, body+e1+3
+				default:
+					cEnd, stop = body+e2, body+e2+4
+				}
+			}
+			content := s[body:cEnd]
+			trimmed := strings.TrimSpace(content)
+			cond := strings.HasPrefix(trimmed, "[if") || strings.HasPrefix(trimmed, "[endif") || strings.HasPrefix(trimmed, "<![endif")
+			b.WriteString(s[last:i])
+			if t := tagText(content); t != "" {
+				parts = append(parts, hiddenPart{text: t, code: cond})
+			}
+			last, i = stop, stop
+			continue
+		}
+		name, attrs, tagEnd, ok := parseTag(s, i)
+		if !ok || name[0] == '/' {
+			i++
+			continue
+		}
+		hidden, code := hiddenElement(name, attrs)
+		if !hidden {
+			i = tagEnd
+			continue
+		}
+		var inner string
+		stop := tagEnd
+		if voidElements[name] || strings.HasSuffix(strings.TrimSpace(s[i:tagEnd-1]), "/") {
+			var vals []string
+			for _, a := range attrs {
+				switch a.name {
+				case "value", "alt", "title", "content", "placeholder", "aria-label":
+					vals = append(vals, a.val)
+				}
+			}
+			inner = strings.Join(vals, " ")
+		} else {
+			var cStart int
+			cStart, stop = findClose(s, lower, name, tagEnd)
+			inner = tagText(s[tagEnd:cStart])
+		}
+		b.WriteString(s[last:i])
+		if inner != "" {
+			parts = append(parts, hiddenPart{text: inner, code: code})
+		}
+		last, i = stop, stop
+	}
+	if last == 0 {
+		return s, parts
+	}
+	b.WriteString(s[last:])
+	return b.String(), parts
+}

@@ -1,0 +1,615 @@
+package sanitize
+
+import (
+	"html"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/idna"
+)
+
+// normHost brings a host name to the form the allow-list compares:
+// lower-case ASCII (IDN converted to punycode with the UTS #46 lookup
+// mapping, so fullwidth dots and letters fold), no trailing dot. ok is
+// false for hosts that cannot be valid.
+func normHost(h string) (string, bool) {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return "", false
+	}
+	if strings.HasPrefix(h, "[") { // IPv6 literal
+		return strings.ToLower(h), true
+	}
+	ok := true
+	if strings.IndexByte(h, '%') >= 0 {
+		if u, err := url.PathUnescape(h); err == nil {
+			h = u
+		}
+		ok = false // percent-encoded host names are a parser-confusion trick
+	}
+	a, err := idna.Lookup.ToASCII(h)
+	if err != nil {
+		return strings.TrimSuffix(strings.ToLower(h), "."), false
+	}
+	a = strings.TrimSuffix(a, ".")
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return a, false
+		}
+	}
+	return a, ok && a != ""
+}
+
+// normAllowHost normalizes one allow-list entry ("https://Shop.Example/",
+// "*.example.com" and "example.com." all work).
+func normAllowHost(h string) string {
+	h = strings.TrimSpace(h)
+	if i := strings.Index(h, "://"); i >= 0 {
+		h = h[i+3:]
+	}
+	if i := strings.IndexAny(h, "/?#"); i >= 0 {
+		h = h[:i]
+	}
+	h = strings.TrimPrefix(h, "*")
+	h = strings.Trim(h, ".")
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasPrefix(h, "[") {
+		h = h[:i]
+	}
+	n, _ := normHost(h)
+	return n
+}
+
+// HostAllowed reports whether links to host survive: host equals an
+// allowed host or is a subdomain of one. host is normalized first (case,
+// IDN, trailing dot); a host that does not normalize cleanly is refused.
+func (s *Sanitizer) HostAllowed(host string) bool {
+	h, ok := normHost(host)
+	return ok && s.hostAllowed(h)
+}
+
+func (s *Sanitizer) hostAllowed(h string) bool {
+	if h == "" {
+		return false
+	}
+	for _, a := range s.allow {
+		if h == a || (len(h) > len(a) && strings.HasSuffix(h, a) && h[len(h)-len(a)-1] == '.') {
+			return true
+		}
+	}
+	return false
+}
+
+// linkURL is the part of a URL the link rules need.
+type linkURL struct {
+	keep    bool   // relative, allowed or harmless: leave as is
+	display string // host shown in the removal marker
+	rest    string // path, query and fragment: where exfiltrated data sits
+}
+
+var schemeRE = regexp.MustCompile(`^[a-z][a-z0-9+.\-]*:`)
+
+// checkURL decides whether raw survives. Relative URLs and harmless opaque
+// schemes (tel:, sms:) survive; http(s) and other hierarchical URLs survive
+// only when every reading of their host is allowed and they carry no
+// userinfo; javascript:, data:, vbscript:, file: and blob: never survive.
+func (s *Sanitizer) checkURL(raw string) linkURL {
+	raw = strings.TrimSpace(raw)
+	raw = strings.TrimPrefix(raw, "<")
+	raw = strings.TrimSuffix(raw, ">")
+	if strings.IndexByte(raw, '&') >= 0 {
+		raw = html.UnescapeString(raw)
+	}
+	if strings.ContainsAny(raw, "\t\n") { // browsers drop these inside URLs
+		raw = strings.NewReplacer("\t", "", "\n", "").Replace(raw)
+	}
+	lower := strings.ToLower(raw)
+	var rest string // after "scheme:"
+	scheme := ""
+	switch {
+	case strings.HasPrefix(lower, "//") || strings.HasPrefix(lower, `\\`) || strings.HasPrefix(lower, `/\`):
+		rest = raw
+	case strings.HasPrefix(lower, "www."):
+		rest = "//" + raw
+		scheme = "http"
+	default:
+		m := schemeRE.FindString(lower)
+		if m == "" {
+			return linkURL{keep: true}
+		}
+		scheme = m[:len(m)-1]
+		rest = raw[len(m):]
+	}
+	switch scheme {
+	case "javascript", "vbscript", "data", "file", "blob", "livescript":
+		return linkURL{display: scheme, rest: rest}
+	case "mailto":
+		addr := rest
+		if i := strings.IndexAny(addr, "?#"); i >= 0 {
+			addr = addr[:i]
+		}
+		host := addr[strings.LastIndexByte(addr, '@')+1:]
+		h, ok := normHost(host)
+		if ok && s.hostAllowed(h) {
+			return linkURL{keep: true}
+		}
+		if h == "" {
+			h = "mailto"
+		}
+		return linkURL{display: h, rest: rest}
+	}
+	if !(strings.HasPrefix(rest, "//") || strings.HasPrefix(rest, `\\`) || strings.HasPrefix(rest, `/\`)) {
+		switch scheme {
+		case "tel", "sms", "callto", "geo", "":
+			return linkURL{keep: true}
+		}
+		if len(scheme) == 1 { // a Windows drive letter, not a URL
+			return linkURL{keep: true}
+		}
+		return linkURL{display: scheme, rest: rest}
+	}
+	body := rest[2:]
+	// Two readings of the authority: WHATWG parsers treat '\' as '/', others
+	// do not. Both must be allowed.
+	a1 := body
+	if i := strings.IndexAny(a1, `/?#\`); i >= 0 {
+		a1 = a1[:i]
+	}
+	a2 := body
+	if i := strings.IndexAny(a2, "/?#"); i >= 0 {
+		a2 = a2[:i]
+	}
+	path := body[len(a1):]
+	userinfo := strings.IndexByte(a1, '@') >= 0 || strings.IndexByte(a2, '@') >= 0
+	h1, ok1 := normHost(stripPort(a1[strings.LastIndexByte(a1, '@')+1:]))
+	h2, ok2 := normHost(stripPort(a2[strings.LastIndexByte(a2, '@')+1:]))
+	display := h2
+	if display == "" {
+		display = h1
+	}
+	if display == "" {
+		display = "invalid-host"
+	}
+	web := scheme == "" || scheme == "http" || scheme == "https" || scheme == "ws" || scheme == "wss" || scheme == "ftp"
+	if web && !userinfo && ok1 && ok2 && s.hostAllowed(h1) && s.hostAllowed(h2) {
+		return linkURL{keep: true}
+	}
+	return linkURL{display: display, rest: path}
+}
+
+func stripPort(h string) string {
+	if strings.HasPrefix(h, "[") {
+		if i := strings.IndexByte(h, ']'); i >= 0 {
+			return h[:i+1]
+		}
+		return h
+	}
+	if i := strings.LastIndexByte(h, ':'); i >= 0 {
+		if _, err := strconv.Atoi(h[i+1:]); err == nil || i == len(h)-1 {
+			return h[:i]
+		}
+	}
+	return h
+}
+
+var (
+	placeholderRE = regexp.MustCompile(`[A-Z][A-Z0-9]*_[A-Z0-9]+_?[A-Z0-9_]*|\[[A-Za-z_ ]{3,}\]|%5[bB][A-Za-z_]{3,}%5[dD]`)
+	urlTokenSep   = func(r rune) bool { return strings.ContainsRune("/?&=#;,.:+!*()~", r) }
+	sensitiveKeys = map[string]bool{
+		"secret": true, "secrets": true, "token": true, "apikey": true, "api_key": true, "key": true,
+		"password": true, "pass": true, "pwd": true, "passwd": true, "ssn": true, "card": true, "cc": true,
+		"cvv": true, "conv": true, "conversation": true, "chat": true, "history": true, "prompt": true,
+		"context": true, "ctx": true, "leak": true, "exfil": true, "payload": true, "dump": true,
+		"stolen": true, "creds": true, "credentials": true, "session": true, "cookie": true,
+		"memory": true, "sysprompt": true, "system_prompt": true, "transcript": true,
+	}
+	imageDataKeys = map[string]bool{
+		"d": true, "data": true, "q": true, "u": true, "user": true, "email": true, "m": true,
+		"msg": true, "text": true, "info": true, "content": true, "n": true, "name": true, "x": true,
+		"c": true, "p": true, "s": true, "body": true, "summary": true, "details": true,
+	}
+)
+
+// base64ish reports whether t looks like base64 data rather than a word or
+// a lower-case slug: long, with upper case, lower case and digits or
+// base64 symbols.
+func base64ish(t string) bool {
+	if len(t) < 24 {
+		return false
+	}
+	var up, lo, other bool
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			up = true
+		case c >= 'a' && c <= 'z':
+			lo = true
+		case c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_':
+			other = true
+		default:
+			return false
+		}
+	}
+	return up && lo && other
+}
+
+func allHex(t string) bool {
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// looksLikeData reports whether the path/query of a removed URL carries
+// data: template placeholders, encoded blobs, or parameters named for
+// secrets. Images are judged more strictly since clients fetch them without
+// a click.
+func looksLikeData(rest string, image bool) bool {
+	if rest == "" {
+		return false
+	}
+	low := strings.ToLower(rest)
+	if strings.ContainsAny(rest, "{}<>") || strings.Contains(low, "%7b") || strings.Contains(low, "%7d") ||
+		strings.Contains(low, "%3c") || strings.Contains(low, "$(") {
+		return true
+	}
+	if placeholderRE.MatchString(rest) {
+		return true
+	}
+	for _, t := range strings.FieldsFunc(rest, urlTokenSep) {
+		if base64ish(t) {
+			if image || decodesToText(t) || len(t) >= 64 {
+				return true
+			}
+		}
+		if len(t) >= 32 && allHex(t) && (image || len(t) >= 64) {
+			return true
+		}
+	}
+	q := rest
+	if i := strings.IndexByte(q, '?'); i >= 0 {
+		q = q[i+1:]
+	} else if !image {
+		return false
+	}
+	if image && len(q) >= 96 {
+		return true
+	}
+	for _, kv := range strings.FieldsFunc(q, func(r rune) bool { return r == '&' || r == ';' || r == '#' || r == '/' }) {
+		k, v, _ := strings.Cut(kv, "=")
+		k = strings.ToLower(k)
+		if sensitiveKeys[k] && len(v) > 0 {
+			return true
+		}
+		if image && len(v) >= 12 && (imageDataKeys[k] || strings.Contains(v, "@") || strings.Contains(strings.ToLower(v), "%40")) {
+			return true
+		}
+	}
+	return false
+}
+
+// Markdown and HTML link syntax. URLs may hold one level of balanced
+// parentheses, as in CommonMark.
+const mdURL = `(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*`
+
+var (
+	mdImageRE = regexp.MustCompile(`!\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + mdURL + `\)`)
+	mdLinkRE  = regexp.MustCompile(`\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + mdURL + `\)`)
+	mdDefRE   = regexp.MustCompile(`(?m)^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^<>\n]*>|\S+)([ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$`)
+	autoRE    = regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^\s<>]+)>`)
+	rawURLRE  = regexp.MustCompile(`(?i)\b(?:[a-z][a-z0-9+.\-]{0,30}://|www\.)[^\s<>"'\x60\x00]+`)
+	imgDefRef = regexp.MustCompile(`!\[[^\]\n]*\]\[([^\]\n]*)\]`)
+)
+
+// urlAttrs are the HTML attributes whose value is fetched or followed.
+var urlAttrs = map[string]bool{
+	"src": true, "href": true, "srcset": true, "lowsrc": true, "dynsrc": true, "background": true,
+	"poster": true, "action": true, "formaction": true, "data": true, "cite": true, "longdesc": true,
+	"xlink:href": true, "ping": true, "imagesrcset": true, "manifest": true, "codebase": true,
+}
+
+var imageTags = map[string]bool{
+	"img": true, "image": true, "picture": true, "source": true, "video": true, "audio": true,
+	"embed": true, "object": true, "iframe": true, "frame": true, "svg": true, "use": true,
+	"input": true, "track": true, "body": true, "table": true, "td": true, "th": true, "tr": true,
+	"div": true, "span": true, "p": true, "link": true,
+}
+
+var cssURLRE = regexp.MustCompile(`(?i)url\(\s*['"]?([^'")\s]+)`)
+
+// linkState collects the markers of one neutralization pass. Markers are
+// inserted as NUL-delimited placeholders (NUL never survives step 1) so
+// that later passes cannot match inside them.
+type linkState struct {
+	markers     []string
+	neutralized int
+	exfil       bool
+}
+
+func (st *linkState) marker(kind, host string) string {
+	st.neutralized++
+	st.markers = append(st.markers, "["+kind+" removed: "+host+"]")
+	return "\x00" + strconv.Itoa(len(st.markers)-1) + "\x00"
+}
+
+func (st *linkState) expand(s string) string {
+	if len(st.markers) == 0 {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, 0)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.IndexByte(s[i+1:], 0)
+		if j < 0 { // cannot happen; drop the stray NUL
+			b.WriteString(s[:i])
+			s = s[i+1:]
+			continue
+		}
+		n, err := strconv.Atoi(s[i+1 : i+1+j])
+		b.WriteString(s[:i])
+		if err == nil && n >= 0 && n < len(st.markers) {
+			b.WriteString(st.markers[n])
+		}
+		s = s[i+j+2:]
+	}
+}
+
+// mayHoldURL is the fast-path test for step 4.
+func mayHoldURL(s string) bool {
+	if strings.Contains(s, "//") || strings.Contains(s, `\\`) {
+		return true
+	}
+	for i := 0; i+4 < len(s); i++ {
+		switch s[i] {
+		case 'w', 'W':
+			if strings.EqualFold(s[i:i+4], "www.") {
+				return true
+			}
+		case ':':
+			// mailto:, javascript:, data:, vbscript:
+			j := i - 1
+			for j >= 0 && isLetterByte(s[j]) {
+				j--
+			}
+			switch strings.ToLower(s[j+1 : i]) {
+			case "mailto", "javascript", "data", "vbscript", "file", "blob", "livescript":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// neutralizeLinks performs step 4 and reports how many links were removed
+// and whether any removed URL looked like it carried data.
+func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
+	if !mayHoldURL(text) {
+		return text, 0, false
+	}
+	st := &linkState{}
+	if strings.IndexByte(text, '<') >= 0 {
+		text = s.htmlLinks(text, st)
+	}
+	// Markdown images first, so that the link pass does not see them.
+	text = replaceSubmatch(mdImageRE, text, func(m []string) string {
+		u := s.checkURL(m[2])
+		if u.keep {
+			return m[0]
+		}
+		if looksLikeData(u.rest, true) {
+			st.exfil = true
+		}
+		return st.marker("image", u.display)
+	})
+	text = replaceSubmatch(mdLinkRE, text, func(m []string) string {
+		u := s.checkURL(m[2])
+		if u.keep {
+			return m[0]
+		}
+		if looksLikeData(u.rest, false) {
+			st.exfil = true
+		}
+		label := strings.TrimSpace(m[1])
+		if label == "" {
+			return st.marker("link", u.display)
+		}
+		return label + " " + st.marker("link", u.display)
+	})
+	// Reference definitions; a definition used by an image is judged as one.
+	var imgRefs map[string]bool
+	if strings.Contains(text, "![") {
+		imgRefs = map[string]bool{}
+		for _, m := range imgDefRef.FindAllStringSubmatch(text, -1) {
+			imgRefs[strings.ToLower(strings.TrimSpace(m[1]))] = true
+		}
+	}
+	text = replaceSubmatch(mdDefRE, text, func(m []string) string {
+		u := s.checkURL(m[2])
+		if u.keep {
+			return m[0]
+		}
+		label := strings.ToLower(strings.Trim(strings.TrimSpace(m[1]), "[]:"))
+		label = strings.TrimSuffix(label, "]")
+		image := imgRefs[label]
+		if looksLikeData(u.rest, image) {
+			st.exfil = true
+		}
+		kind := "link"
+		if image {
+			kind = "image"
+		}
+		return m[1] + st.marker(kind, u.display)
+	})
+	text = replaceSubmatch(autoRE, text, func(m []string) string {
+		u := s.checkURL(m[1])
+		if u.keep {
+			return m[0]
+		}
+		if looksLikeData(u.rest, false) {
+			st.exfil = true
+		}
+		return st.marker("link", u.display)
+	})
+	text = rawURLRE.ReplaceAllStringFunc(text, func(raw string) string {
+		u, tail := trimURLTail(raw)
+		c := s.checkURL(u)
+		if c.keep {
+			return raw
+		}
+		if looksLikeData(c.rest, false) {
+			st.exfil = true
+		}
+		return st.marker("link", c.display) + tail
+	})
+	return st.expand(text), st.neutralized, st.exfil
+}
+
+// trimURLTail splits trailing punctuation that is not part of a raw URL
+// (a sentence's full stop, an unbalanced closing bracket) off u.
+func trimURLTail(u string) (string, string) {
+	end := len(u)
+	for end > 0 {
+		c := u[end-1]
+		if strings.IndexByte(".,;:!?'\"*_~", c) >= 0 {
+			end--
+			continue
+		}
+		if c == ')' || c == ']' || c == '}' {
+			open := map[byte]byte{')': '(', ']': '[', '}': '{'}[c]
+			if strings.Count(u[:end], string(open)) < strings.Count(u[:end], string(c)) {
+				end--
+				continue
+			}
+		}
+		break
+	}
+	return u[:end], u[end:]
+}
+
+// replaceSubmatch is ReplaceAllStringFunc with access to submatches.
+func replaceSubmatch(re *regexp.Regexp, s string, f func([]string) string) string {
+	idx := re.FindAllStringSubmatchIndex(s, -1)
+	if idx == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, loc := range idx {
+		m := make([]string, len(loc)/2)
+		for i := range m {
+			if loc[2*i] >= 0 {
+				m[i] = s[loc[2*i]:loc[2*i+1]]
+			}
+		}
+		b.WriteString(s[last:loc[0]])
+		b.WriteString(f(m))
+		last = loc[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// htmlLinks neutralizes HTML elements whose URL attributes (or inline CSS
+// url()) point off the allow-list. <a> keeps its text, followed by the
+// marker; fetched media become an image marker; other tags a link marker.
+func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
+	lower := asciiLower(text)
+	var b strings.Builder
+	last := 0
+	pendingA := []string{} // markers owed at the next </a>, innermost last
+	for i := 0; i < len(text); {
+		k := strings.IndexByte(text[i:], '<')
+		if k < 0 {
+			break
+		}
+		i += k
+		name, attrs, end, ok := parseTag(text, i)
+		if !ok {
+			i++
+			continue
+		}
+		if name == "/a" && len(pendingA) > 0 {
+			b.WriteString(text[last:i])
+			b.WriteString(" " + pendingA[len(pendingA)-1])
+			pendingA = pendingA[:len(pendingA)-1]
+			last, i = end, end
+			continue
+		}
+		var bad *linkURL
+		exfil := false
+		image := imageTags[name] && name != "a"
+		check := func(raw string) {
+			u := s.checkURL(raw)
+			if u.keep {
+				return
+			}
+			if looksLikeData(u.rest, image) {
+				exfil = true
+			}
+			if bad == nil {
+				bad = &u
+			}
+		}
+		for _, a := range attrs {
+			switch {
+			case a.name == "srcset" || a.name == "imagesrcset":
+				for _, cand := range strings.Split(a.val, ",") {
+					if f := strings.Fields(cand); len(f) > 0 {
+						check(f[0])
+					}
+				}
+			case urlAttrs[a.name]:
+				check(a.val)
+			case a.name == "style":
+				for _, m := range cssURLRE.FindAllStringSubmatch(a.val, -1) {
+					image = true
+					check(m[1])
+				}
+			case a.name == "content" && name == "meta":
+				if _, after, ok := strings.Cut(strings.ToLower(a.val), "url="); ok {
+					check(strings.TrimSpace(a.val[len(a.val)-len(after):]))
+				}
+			}
+		}
+		if bad == nil {
+			i = end
+			continue
+		}
+		if exfil {
+			st.exfil = true
+		}
+		b.WriteString(text[last:i])
+		switch {
+		case name == "a":
+			m := st.marker("link", bad.display)
+			if closeIdx := strings.Index(lower[end:], "</a"); closeIdx >= 0 {
+				pendingA = append(pendingA, m)
+			} else {
+				b.WriteString(m + " ")
+			}
+		case image:
+			b.WriteString(st.marker("image", bad.display))
+		default:
+			b.WriteString(st.marker("link", bad.display))
+		}
+		last, i = end, end
+	}
+	if last == 0 && len(pendingA) == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	for _, m := range pendingA { // the </a> was never seen: keep the markers
+		b.WriteString(" " + m)
+	}
+	return b.String()
+}

@@ -1,0 +1,300 @@
+package sanitize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// IsInvisible reports whether r is a character that Text always removes:
+// control characters other than '\n' and '\t', the Unicode tag block,
+// zero-width and bidi controls, variation selectors, invisible fillers and
+// every other format (Cf) character. No such rune survives in Result.Text.
+func IsInvisible(r rune) bool {
+	switch {
+	case r < 0x20:
+		return r != '\n' && r != '\t'
+	case r < 0x7f:
+		return false
+	case r <= 0x9f: // DEL and C1 controls
+		return true
+	case r < 0xad:
+		return false
+	}
+	switch r {
+	case 0x00ad, // soft hyphen
+		0x034f,         // combining grapheme joiner
+		0x061c,         // Arabic letter mark
+		0x115f, 0x1160, // Hangul choseong/jungseong fillers
+		0x17b4, 0x17b5, // Khmer inherent vowels (render as nothing)
+		0x180e,         // Mongolian vowel separator
+		0x3164, 0xffa0, // Hangul fillers
+		0xfeff, // BOM / zero-width no-break space
+		0x2028, 0x2029:
+		return true
+	}
+	switch {
+	case r >= 0x180b && r <= 0x180f: // Mongolian free variation selectors
+		return true
+	case r >= 0x200b && r <= 0x200f: // ZWSP, ZWNJ, ZWJ, LRM, RLM
+		return true
+	case r >= 0x202a && r <= 0x202e: // bidi embeddings and overrides
+		return true
+	case r >= 0x2060 && r <= 0x206f: // word joiner, invisible operators, bidi isolates, deprecated format
+		return true
+	case r >= 0xfe00 && r <= 0xfe0f: // variation selectors 1-16
+		return true
+	case r >= 0xfff0 && r <= 0xfffb: // specials incl. interlinear annotation
+		return true
+	case r >= 0x1d173 && r <= 0x1d17a: // musical formatting controls
+		return true
+	case r >= 0xe0000 && r <= 0xe0fff: // tags, variation selectors 17-256, reserved
+		return true
+	}
+	return unicode.Is(unicode.Cf, r)
+}
+
+// normResult is the outcome of steps 1 and 2: the cleaned text and what the
+// removed characters carried.
+type normResult struct {
+	text    string
+	removed int
+	// tagText is ASCII decoded from Unicode tag characters; runs are
+	// separated by '\n'. tagLoose counts decoded tag characters that were
+	// not part of an emoji flag sequence (black flag + tags + cancel tag).
+	tagText  string
+	tagLoose int
+	// vsText holds the bytes decoded from runs of at least four variation
+	// selectors (the "emoji smuggling" encoding); vsRun is the longest run.
+	vsText string
+	vsRun  int
+	// zwRun is the longest run of consecutive zero-width characters.
+	zwRun int
+	// reversed holds text that followed a right-to-left override, reversed
+	// into the order a reader sees it.
+	reversed []string
+	nonASCII bool
+}
+
+// plainASCII reports whether s holds only printable ASCII, '\n' and '\t':
+// then normalization has nothing to do.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x7f || (c < 0x20 && c != '\n' && c != '\t') {
+			return false
+		}
+	}
+	return true
+}
+
+// normalize performs steps 1 and 2: invalid UTF-8 becomes U+FFFD, control
+// characters and terminal escape sequences go, CRLF and lone CR become LF,
+// and invisible characters are removed while what they smuggled is decoded
+// for the detector.
+func normalize(s string) normResult {
+	if plainASCII(s) {
+		return normResult{text: s}
+	}
+	var (
+		res      normResult
+		b        strings.Builder
+		tags     []byte
+		vs       []byte
+		vsBuf    []byte
+		zw       int
+		inFlag   bool // inside an emoji tag sequence (after U+1F3F4)
+		flagTags int
+		rloStart = -1
+	)
+	b.Grow(len(s))
+	flushVS := func() {
+		if len(vsBuf) > res.vsRun {
+			res.vsRun = len(vsBuf)
+		}
+		if len(vsBuf) >= 4 {
+			vs = append(vs, vsBuf...)
+			vs = append(vs, '\n')
+		}
+		vsBuf = vsBuf[:0]
+	}
+	endRLO := func() {
+		if rloStart >= 0 {
+			seg := b.String()[rloStart:]
+			if strings.TrimSpace(seg) != "" {
+				res.reversed = append(res.reversed, reverseRunes(seg))
+			}
+			rloStart = -1
+		}
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if len(vsBuf) > 0 {
+				flushVS()
+			}
+			zw = 0
+			switch {
+			case c == '\n' || c == '\t':
+				if c == '\n' {
+					endRLO()
+				}
+				b.WriteByte(c)
+			case c == '\r':
+				if i+1 < len(s) && s[i+1] == '\n' {
+					res.removed++
+				} else {
+					endRLO()
+					b.WriteByte('\n')
+				}
+			case c == 0x1b:
+				j := skipEscape(s, i)
+				res.removed += utf8.RuneCountInString(s[i:j])
+				i = j
+				continue
+			case c < 0x20 || c == 0x7f:
+				res.removed++
+			default:
+				b.WriteByte(c)
+			}
+			inFlag = false
+			i++
+			continue
+		}
+		res.nonASCII = true
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(utf8.RuneError)
+			inFlag = false
+			continue
+		}
+		isVS := (r >= 0xfe00 && r <= 0xfe0f) || (r >= 0xe0100 && r <= 0xe01ef)
+		if !isVS && len(vsBuf) > 0 {
+			flushVS()
+		}
+		if !IsInvisible(r) {
+			zw = 0
+			// A waving black flag starts a subdivision flag sequence.
+			inFlag, flagTags = r == 0x1f3f4, 0
+			b.WriteRune(r)
+			continue
+		}
+		res.removed++
+		switch {
+		case r == 0x9b: // C1 CSI: skip its parameters like ESC [
+			j := i
+			for j < len(s) && s[j] >= 0x20 && s[j] <= 0x3f {
+				j++
+			}
+			if j < len(s) && s[j] >= 0x40 && s[j] <= 0x7e {
+				j++
+			}
+			res.removed += j - i
+			i = j
+		case r == 0x2028 || r == 0x2029:
+			res.removed--
+			endRLO()
+			b.WriteByte('\n')
+		case r >= 0xe0000 && r <= 0xe007f:
+			if r >= 0xe0020 && r <= 0xe007e {
+				tags = append(tags, byte(r-0xe0000))
+				switch {
+				case !inFlag:
+					res.tagLoose++
+				case flagTags == 7: // real subdivision flags are short
+					res.tagLoose += 8
+				case flagTags > 7:
+					res.tagLoose++
+				}
+				flagTags++
+			} else if r == 0xe007f { // cancel tag ends a flag sequence
+				inFlag = false
+				tags = append(tags, '\n')
+			}
+		case isVS:
+			if r <= 0xfe0f {
+				vsBuf = append(vsBuf, byte(r-0xfe00))
+			} else {
+				vsBuf = append(vsBuf, byte(r-0xe0100+16))
+			}
+		case r == 0x202e: // RLO: what follows is shown reversed
+			endRLO()
+			rloStart = b.Len()
+		case r == 0x202c || r == 0x2069 || r == 0x202d || r == 0x2066 || r == 0x2067 || r == 0x2068:
+			endRLO()
+		case r >= 0x200b && r <= 0x200d, r == 0x2060, r == 0xfeff, r == 0x00ad, r == 0x180e:
+			zw++
+			if zw > res.zwRun {
+				res.zwRun = zw
+			}
+		}
+	}
+	if len(vsBuf) > 0 {
+		flushVS()
+	}
+	endRLO()
+	res.text = b.String()
+	if len(tags) > 0 {
+		res.tagText = string(tags)
+	}
+	if len(vs) > 0 {
+		res.vsText = strings.ToValidUTF8(string(vs), "")
+	}
+	return res
+}
+
+// skipEscape returns the index just past the terminal escape sequence that
+// starts with ESC at s[i] (ECMA-48: CSI, OSC/DCS/SOS/PM/APC strings, nF and
+// two-byte sequences). String sequences end at BEL, ST or a newline.
+func skipEscape(s string, i int) int {
+	if i+1 >= len(s) {
+		return i + 1
+	}
+	c := s[i+1]
+	switch {
+	case c == '[':
+		j := i + 2
+		for j < len(s) && s[j] >= 0x20 && s[j] <= 0x3f {
+			j++
+		}
+		if j < len(s) && s[j] >= 0x40 && s[j] <= 0x7e {
+			j++
+		}
+		return j
+	case c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_':
+		j := i + 2
+		for j < len(s) {
+			switch {
+			case s[j] == 0x07:
+				return j + 1
+			case s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\':
+				return j + 2
+			case s[j] == '\n':
+				return j
+			}
+			j++
+		}
+		return j
+	case c >= 0x20 && c <= 0x2f:
+		j := i + 1
+		for j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f {
+			j++
+		}
+		if j < len(s) && s[j] >= 0x30 && s[j] <= 0x7e {
+			j++
+		}
+		return j
+	case c >= 0x30 && c <= 0x7e:
+		return i + 2
+	}
+	return i + 1
+}
+
+func reverseRunes(s string) string {
+	r := []rune(s)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
+}
