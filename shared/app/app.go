@@ -1,6 +1,7 @@
 // Package app is the common main of every bizmcp server: configuration,
-// logging, the backend HTTP client, the MCP server with its middleware, and
-// the transport. A server's main.go fills in a Spec and calls Main.
+// logging, the backend HTTP client, the MCP server with its middleware, the
+// access policy, auth and audit, and the transport. A server's main.go fills
+// in a Spec and calls Main.
 package app
 
 import (
@@ -14,13 +15,17 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/bizmcp/bizmcp/shared/audit"
+	"github.com/bizmcp/bizmcp/shared/auth"
 	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/config"
+	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/bizmcp/bizmcp/shared/ratelimit"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/bizmcp/bizmcp/shared/telemetry"
 	"github.com/bizmcp/bizmcp/shared/timeout"
 	"github.com/bizmcp/bizmcp/shared/transport"
+	sdkauth "github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -45,6 +50,9 @@ type Deps[X any] struct {
 	BaseURL   string       // backend base URL
 	Sanitizer *sanitize.Sanitizer
 	Logger    *slog.Logger
+	// Set by Build after Register:
+	Tools *policy.Tools
+	Audit *audit.Logger
 }
 
 // Main runs the server and exits.
@@ -73,24 +81,26 @@ func Run[X any](ctx context.Context, spec Spec[X], version string, args, environ
 	level, _ := config.ParseLevel(cfg.LogLevel)
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})).With("server", spec.Binary)
 
-	srv, deps, err := Build(spec, version, cfg, log)
+	auditLog, closer, err := audit.Open(spec.Binary, cfg.AuditLog, stderr)
+	if err != nil {
+		log.Error("start failed", "error", err)
+		return 1
+	}
+	defer closer.Close()
+	srv, deps, err := BuildWithAudit(spec, version, cfg, log, auditLog)
+	if err != nil {
+		log.Error("start failed", "error", err)
+		return 1
+	}
+	opts, err := HTTPOptions(ctx, spec, deps)
 	if err != nil {
 		log.Error("start failed", "error", err)
 		return 1
 	}
 	log.Info("starting", append([]any{"version", version}, cfg.LogAttrs()...)...)
-	err = transport.Run(ctx, srv, transport.Options{
-		Transport:     cfg.Transport,
-		Addr:          cfg.Addr,
-		MaxBodyBytes:  cfg.MaxBodyBytes,
-		CallTimeout:   cfg.CallTimeout,
-		ShutdownGrace: cfg.ShutdownGrace,
-		Logger:        log,
-		Ready:         func(ctx context.Context) error { return Ready(ctx, deps) },
-		Stdin:         stdin,
-		Stdout:        stdout,
-	})
-	if err != nil {
+	opts.Transport = cfg.Transport
+	opts.Stdin, opts.Stdout = stdin, stdout
+	if err := transport.Run(ctx, srv, opts); err != nil {
 		log.Error("stopped", "error", err)
 		return 1
 	}
@@ -98,9 +108,14 @@ func Run[X any](ctx context.Context, spec Spec[X], version string, args, environ
 	return 0
 }
 
-// Build assembles the MCP server from a loaded configuration. Tests use it
-// to get the exact server the binary runs.
+// Build assembles the MCP server from a loaded configuration, auditing to
+// stderr. Tests use it to get the exact server the binary runs.
 func Build[X any](spec Spec[X], version string, cfg *config.Config[X], log *slog.Logger) (*mcp.Server, Deps[X], error) {
+	return BuildWithAudit(spec, version, cfg, log, audit.New(spec.Binary, os.Stderr))
+}
+
+// BuildWithAudit is Build with an explicit audit logger.
+func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], log *slog.Logger, auditLog *audit.Logger) (*mcp.Server, Deps[X], error) {
 	var base http.RoundTripper
 	baseURL := cfg.Backend.URL
 	if cfg.Demo {
@@ -131,20 +146,105 @@ func Build[X any](spec Spec[X], version string, cfg *config.Config[X], log *slog
 		BaseURL:   baseURL,
 		Sanitizer: sanitize.New(sanitize.Options{AllowedLinkHosts: cfg.AllowedLinkHosts}),
 		Logger:    log,
+		Audit:     auditLog,
 	}
 	srv := mcp.NewServer(&mcp.Implementation{Name: spec.Binary, Title: spec.Title, Version: version}, &mcp.ServerOptions{
 		Instructions: spec.Instructions,
 		Logger:       log,
 	})
-	srv.AddReceivingMiddleware(
-		telemetry.Middleware(spec.Name, log),
-		ratelimit.New(cfg.RateLimit, cfg.RateBurst).Middleware(),
-		timeout.Middleware(cfg.CallTimeout, log),
-	)
 	if err := spec.Register(srv, deps); err != nil {
 		return nil, deps, err
 	}
+	tools, err := listTools(srv)
+	if err != nil {
+		return nil, deps, err
+	}
+	dep := policy.Deployment{ReadOnly: cfg.ReadOnly, Allow: cfg.ToolsAllow, Deny: cfg.ToolsDeny}
+	known := map[string]bool{}
+	var kept []*mcp.Tool
+	for _, t := range tools {
+		known[t.Name] = true
+		if dep.Permits(t.Name, t.Annotations != nil && t.Annotations.ReadOnlyHint) {
+			kept = append(kept, t)
+		} else {
+			srv.RemoveTools(t.Name)
+		}
+	}
+	for _, n := range append(append([]string{}, cfg.ToolsAllow...), cfg.ToolsDeny...) {
+		if !known[n] {
+			return nil, deps, fmt.Errorf("MCP_TOOLS/MCP_TOOLS_DENY name unknown tool %q", n)
+		}
+	}
+	deps.Tools = policy.NewTools(spec.Name, kept)
+	srv.AddReceivingMiddleware(
+		telemetry.Middleware(spec.Name, log),
+		auditLog.Middleware(),
+		deps.Tools.Middleware(),
+		ratelimit.New(cfg.RateLimit, cfg.RateBurst).Middleware(),
+		timeout.Middleware(cfg.CallTimeout, log),
+	)
 	return srv, deps, nil
+}
+
+// listTools reads back the registered tool definitions through an
+// in-memory session (the SDK exposes no other way).
+func listTools(srv *mcp.Server) ([]*mcp.Tool, error) {
+	ctx := context.Background()
+	st, ct := mcp.NewInMemoryTransports()
+	ss, err := srv.Connect(ctx, st, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer ss.Close()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "self", Version: "0"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer cs.Close()
+	var out []*mcp.Tool
+	for t, err := range cs.Tools(ctx, nil) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// HTTPOptions returns the transport options for deps' server: readiness,
+// and, when MCP_AUTH_ISSUER is set, bearer-token protection and protected
+// resource metadata. ctx ends the JWKS refresh.
+func HTTPOptions[X any](ctx context.Context, spec Spec[X], d Deps[X]) (transport.Options, error) {
+	cfg := d.Config
+	o := transport.Options{
+		Transport:     "http",
+		Addr:          cfg.Addr,
+		MaxBodyBytes:  cfg.MaxBodyBytes,
+		CallTimeout:   cfg.CallTimeout,
+		ShutdownGrace: cfg.ShutdownGrace,
+		Logger:        d.Logger,
+		Ready:         func(ctx context.Context) error { return Ready(ctx, d) },
+	}
+	if cfg.AuthIssuer == "" || cfg.Transport != "http" {
+		return o, nil
+	}
+	v, err := auth.NewVerifier(ctx, auth.Options{
+		Issuer: cfg.AuthIssuer, JWKSURL: cfg.AuthJWKSURL, ResourceURL: cfg.ResourceURL,
+		RegionClaim: cfg.RegionClaim, Algorithms: cfg.AuthAlgorithms, Logger: d.Logger,
+	})
+	if err != nil {
+		return o, fmt.Errorf("auth: %w", err)
+	}
+	p := &auth.Protection{Verifier: v, Tools: d.Tools, Audit: d.Audit, MetadataURL: auth.MetadataURL(cfg.ResourceURL), MaxBody: cfg.MaxBodyBytes}
+	meta := sdkauth.ProtectedResourceMetadataHandler(p.Metadata(spec.Title + " MCP server (" + spec.Binary + ")"))
+	o.Protect = p.Handler
+	o.Routes = map[string]http.Handler{
+		"GET " + auth.MetadataPath:           meta,
+		"GET " + auth.MetadataPath + "/":     meta,
+		"OPTIONS " + auth.MetadataPath:       meta,
+		"OPTIONS " + auth.MetadataPath + "/": meta,
+	}
+	return o, nil
 }
 
 // Ready checks the backend's GET /health.

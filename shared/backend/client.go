@@ -7,7 +7,9 @@
 //	sizeCap     caps the final response body (MaxResponseBytes)
 //	marker      records in the context whether the request may be retried
 //	retryable   hashicorp/go-retryablehttp: bounded retries with backoff
-//	  auth      adds the backend's own credential and User-Agent
+//	  auth      adds the backend's own credential, User-Agent and the acting
+//	            user (X-Acting-User, X-Acting-User-Region) — never the
+//	            MCP caller's token
 //	  limiter   x/time/rate outbound budget, waited per attempt
 //	  count     per-status metrics
 //	  base      http.Transport (or an in-process handler in --demo mode)
@@ -32,6 +34,8 @@ import (
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
+	"github.com/bizmcp/bizmcp/shared/audit"
+	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
 )
@@ -214,6 +218,13 @@ func (a *authRT) RoundTrip(r *http.Request) (*http.Response, error) {
 		r.Header.Set("Authorization", "Bearer "+a.token)
 	}
 	r.Header.Set("User-Agent", a.ua)
+	// The caller's token never goes upstream; its identity does.
+	if p := policy.FromContext(r.Context()); p.Authenticated {
+		r.Header.Set("X-Acting-User", p.Subject)
+		if p.Region != "" {
+			r.Header.Set("X-Acting-User-Region", p.Region)
+		}
+	}
 	if r.Header.Get("Accept") == "" {
 		r.Header.Set("Accept", "application/json")
 	}
@@ -255,6 +266,7 @@ func (c *countRT) RoundTrip(r *http.Request) (*http.Response, error) {
 	status := "error"
 	if err == nil {
 		status = strconv.Itoa(resp.StatusCode)
+		audit.AddBackendRequestID(r.Context(), resp.Header.Get("X-Request-Id"))
 	}
 	metrics.GetOrCreateCounter(fmt.Sprintf(`bizmcp_backend_requests_total{backend=%q,method=%q,status=%q}`, c.name, r.Method, status)).Inc()
 	metrics.GetOrCreateHistogram(fmt.Sprintf(`bizmcp_backend_request_duration_seconds{backend=%q}`, c.name)).UpdateDuration(start)

@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"reflect"
 	"strings"
 	"time"
@@ -66,6 +67,22 @@ type Base struct {
 	MaxBodyBytes int64 `env:"MCP_MAX_BODY_BYTES" envDefault:"1048576"`
 	// ShutdownGrace is how long in-flight HTTP calls get after SIGTERM.
 	ShutdownGrace time.Duration `env:"MCP_SHUTDOWN_GRACE" envDefault:"20s"`
+
+	// OAuth 2.1 protected resource (HTTP only). Setting AuthIssuer turns
+	// bearer-token checks on.
+	AuthIssuer     string   `env:"MCP_AUTH_ISSUER"`
+	AuthJWKSURL    string   `env:"MCP_AUTH_JWKS_URL"`
+	ResourceURL    string   `env:"MCP_RESOURCE_URL"`
+	AuthAlgorithms []string `env:"MCP_AUTH_ALGORITHMS" envSeparator:","`
+	RegionClaim    string   `env:"MCP_AUTH_REGION_CLAIM" envDefault:"region"`
+	InsecureNoAuth bool     `env:"MCP_INSECURE_NO_AUTH"`
+	// AuditLog is the audit sink: "stderr" or a file path (JSON lines).
+	AuditLog string `env:"MCP_AUDIT_LOG" envDefault:"stderr"`
+
+	// Deployment bound on the tool set.
+	ReadOnly   bool     `env:"MCP_READ_ONLY"`
+	ToolsAllow []string `env:"MCP_TOOLS" envSeparator:","`
+	ToolsDeny  []string `env:"MCP_TOOLS_DENY" envSeparator:","`
 }
 
 // Backend holds the settings of a server's backend API. They are read with
@@ -132,12 +149,16 @@ func Load[X any](spec Spec, args, environ []string, out io.Writer) (*Config[X], 
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env MCP_LOG_LEVEL)")
 	fs.DurationVar(&c.CallTimeout, "call-timeout", c.CallTimeout, "deadline of one tool call (env MCP_CALL_TIMEOUT)")
 	fs.StringVar(&c.Backend.URL, "api-url", c.Backend.URL, "backend base URL (env "+spec.Prefix+"API_URL)")
+	fs.BoolVar(&c.ReadOnly, "read-only", c.ReadOnly, "serve only read-only tools (env MCP_READ_ONLY=true)")
+	fs.BoolVar(&c.InsecureNoAuth, "insecure-no-auth", c.InsecureNoAuth, "allow HTTP on a non-loopback address without auth (env MCP_INSECURE_NO_AUTH=true)")
 	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "%s\n\nUsage: %s [flags]\n\nFlags:\n", spec.Usage, spec.Binary)
 		fs.PrintDefaults()
 		fmt.Fprintf(out, "\nEnvironment: MCP_* settings as above plus MCP_RATE_LIMIT, MCP_RATE_BURST,\n"+
-			"MCP_ALLOWED_LINK_HOSTS, MCP_MAX_BODY_BYTES, MCP_SHUTDOWN_GRACE; backend: %sAPI_URL,\n"+
+			"MCP_ALLOWED_LINK_HOSTS, MCP_MAX_BODY_BYTES, MCP_SHUTDOWN_GRACE, MCP_AUTH_ISSUER,\n"+
+			"MCP_AUTH_JWKS_URL, MCP_RESOURCE_URL, MCP_AUTH_REGION_CLAIM, MCP_AUTH_ALGORITHMS,\n"+
+			"MCP_AUDIT_LOG, MCP_TOOLS, MCP_TOOLS_DENY; backend: %sAPI_URL,\n"+
 			"%sAPI_TOKEN, %sAPI_TIMEOUT, %sAPI_MAX_RETRIES, %sAPI_RATE_LIMIT, %sAPI_RATE_BURST,\n"+
 			"%sAPI_MAX_RESPONSE_BYTES.\n", spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix)
 	}
@@ -169,8 +190,25 @@ func (c *Config[X]) validate(spec Spec) error {
 		return bad("--transport must be stdio or http, not %q", c.Transport)
 	}
 	if c.Transport == "http" {
-		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		host, _, err := net.SplitHostPort(c.Addr)
+		if err != nil {
 			return bad("--addr %q is not HOST:PORT: %v", c.Addr, err)
+		}
+		if c.AuthIssuer == "" && !c.InsecureNoAuth && !loopback(host) {
+			return bad("refusing to serve HTTP on non-loopback address %s without auth: set MCP_AUTH_ISSUER and MCP_RESOURCE_URL, or MCP_INSECURE_NO_AUTH=true to run unauthenticated (for example behind an authenticating proxy)", c.Addr)
+		}
+	}
+	if c.AuthIssuer != "" {
+		if c.ResourceURL == "" {
+			return bad("MCP_RESOURCE_URL is required with MCP_AUTH_ISSUER: it is this server's canonical URL, the audience tokens must carry")
+		}
+		for name, u := range map[string]string{"MCP_AUTH_ISSUER": c.AuthIssuer, "MCP_AUTH_JWKS_URL": c.AuthJWKSURL, "MCP_RESOURCE_URL": c.ResourceURL} {
+			if u == "" {
+				continue
+			}
+			if err := httpsOrLoopback(u); err != nil {
+				return bad("%s: %v", name, err)
+			}
 		}
 	}
 	if _, err := ParseLevel(c.LogLevel); err != nil {
@@ -208,6 +246,26 @@ func (c *Config[X]) validate(spec Spec) error {
 		}
 	}
 	return nil
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// httpsOrLoopback requires https, except for loopback hosts.
+func httpsOrLoopback(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL", raw)
+	}
+	if u.Scheme == "https" || (u.Scheme == "http" && loopback(u.Hostname())) {
+		return nil
+	}
+	return fmt.Errorf("%q must be https (http only on loopback addresses)", raw)
 }
 
 // describeEnvError names the environment variable behind each parse error.
@@ -250,6 +308,9 @@ func (c *Config[X]) LogAttrs() []any {
 		slog.Duration("call_timeout", c.CallTimeout),
 		slog.String("api_url", c.Backend.URL),
 		slog.Any("api_token", c.Backend.Token),
+		slog.String("auth_issuer", c.AuthIssuer),
+		slog.String("resource_url", c.ResourceURL),
+		slog.Bool("read_only", c.ReadOnly),
 		slog.Any("extra", c.Extra),
 	}
 }

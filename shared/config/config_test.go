@@ -112,3 +112,30 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("version: %v", err)
 	}
 }
+
+func TestHTTPOnNonLoopbackNeedsAuth(t *testing.T) {
+	base := []string{"CRM_API_URL=http://x/crm"}
+	_, err := Load[noExtra](spec, []string{"--transport", "http", "--addr", "0.0.0.0:8080"}, base, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "MCP_INSECURE_NO_AUTH") {
+		t.Fatalf("got %v", err)
+	}
+	for _, env := range [][]string{
+		{"MCP_INSECURE_NO_AUTH=true"},
+		{"MCP_AUTH_ISSUER=https://id.example.com", "MCP_RESOURCE_URL=https://crm.example.com/mcp"},
+	} {
+		if _, err := Load[noExtra](spec, []string{"--transport", "http", "--addr", "0.0.0.0:8080"}, append(env, base...), &bytes.Buffer{}); err != nil {
+			t.Errorf("%v: %v", env, err)
+		}
+	}
+	if _, err := Load[noExtra](spec, []string{"--transport", "http", "--addr", "127.0.0.1:8080"}, base, &bytes.Buffer{}); err != nil {
+		t.Errorf("loopback needs no auth: %v", err)
+	}
+	for _, env := range [][]string{
+		{"MCP_AUTH_ISSUER=https://id.example.com"},
+		{"MCP_AUTH_ISSUER=http://id.example.com", "MCP_RESOURCE_URL=https://crm.example.com/mcp"},
+	} {
+		if _, err := Load[noExtra](spec, nil, append(env, base...), &bytes.Buffer{}); err == nil {
+			t.Errorf("%v accepted", env)
+		}
+	}
+}

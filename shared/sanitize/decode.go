@@ -20,11 +20,51 @@ const (
 )
 
 var (
-	hexSepRE    = regexp.MustCompile(`(?i)(?:(?:\\x|0x)?[0-9a-f]{2}[ :,\-]?){8,}`)
-	percentRE   = regexp.MustCompile(`(?:%[0-9a-fA-F]{2}){4,}`)
-	uEscapeRE   = regexp.MustCompile(`(?:\\u[0-9a-fA-F]{4}){4,}`)
-	hexStripper = strings.NewReplacer(`\x`, "", `\X`, "", "0x", "", "0X", "", " ", "", ":", "", ",", "", "-", "")
+	percentRE = regexp.MustCompile(`(?:%[0-9a-fA-F]{2}){4,}`)
+	uEscapeRE = regexp.MustCompile(`(?:\\u[0-9a-fA-F]{4}){4,}`)
 )
+
+func isHexByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// hexRuns returns the runs of at least eight hex-digit pairs in s, each
+// pair optionally prefixed by \x or 0x and followed by one separator
+// (space, colon, comma, hyphen). Separators and prefixes are dropped.
+func hexRuns(s string) []string {
+	var out []string
+	for i := 0; i+16 <= len(s) && len(out) < maxDecoded; {
+		if !isHexByte(s[i]) && s[i] != '\\' {
+			i++
+			continue
+		}
+		var b []byte
+		j := i
+		for j < len(s) {
+			k := j
+			if k+1 < len(s) && (s[k] == '\\' && (s[k+1] == 'x' || s[k+1] == 'X') || s[k] == '0' && (s[k+1] == 'x' || s[k+1] == 'X')) {
+				k += 2
+			}
+			if k+1 >= len(s) || !isHexByte(s[k]) || !isHexByte(s[k+1]) {
+				break
+			}
+			b = append(b, s[k], s[k+1])
+			j = k + 2
+			if j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == ',' || s[j] == '-') && j+1 < len(s) && (isHexByte(s[j+1]) || s[j+1] == '\\') {
+				j++
+			}
+		}
+		if len(b) >= 16 {
+			out = append(out, string(b))
+		}
+		if j > i {
+			i = j
+		} else {
+			i++
+		}
+	}
+	return out
+}
 
 // texty reports whether decoded bytes read as text: valid UTF-8, mostly
 // printable, with at least one run of three letters.
@@ -107,11 +147,18 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 		for j < len(text) && isB64Byte(text[j]) {
 			j++
 		}
-		if run := text[i:j]; j-i >= 16 && !allHex(run) {
-			if b := decodeBase64(run); texty(b) {
-				addCand(string(b))
-				if isProse(string(b)) {
-					proseDecoded = true
+		if j-i >= 16 {
+			// '=' is padding, but "key=value" glues a prefix on: try the
+			// pieces between '=' signs too.
+			for _, run := range strings.Split(text[i:j], "=") {
+				if len(run) < 16 || allHex(run) {
+					continue
+				}
+				if b := decodeBase64(run); texty(b) {
+					addCand(string(b))
+					if isProse(string(b)) {
+						proseDecoded = true
+					}
 				}
 			}
 		}
@@ -119,14 +166,7 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 	}
 	// hex, with or without separators
 	if len(text) >= 16 {
-		for _, m := range hexSepRE.FindAllString(text, maxDecoded) {
-			h := hexStripper.Replace(m)
-			if len(h) < 16 {
-				continue
-			}
-			if len(h)%2 == 1 {
-				h = h[:len(h)-1]
-			}
+		for _, h := range hexRuns(text) {
 			if b, err := hex.DecodeString(h); err == nil && texty(b) {
 				addCand(string(b))
 				if isProse(string(b)) {
@@ -152,7 +192,7 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 		}
 	}
 	lat := c.latin
-	if strings.Contains(lat, "rot13") || strings.Contains(lat, "rot 13") || hasWord(lat, "caesar", "rot") {
+	if strings.Contains(c.native, "rot13") || strings.Contains(c.native, "rot 13") || hasWord(lat, "caesar", "rot") {
 		addCand(rot13(text))
 	}
 	rev := hasWord(lat, "reverse", "reversed", "backwards", "backward", "mirrored")

@@ -71,6 +71,11 @@ type rule struct {
 	trig   []string
 	re     *regexp.Regexp
 	adjust func(m *match) float64 // optional: weight of one match (0 = ignore)
+	// need, when set, is a second word list (words copies only): one of
+	// its words must also occur in the window, or the regexp is not run.
+	need map[string]bool
+	// gate, when set, must accept the copies before the rule runs at all.
+	gate func(c *copies) bool
 }
 
 // match is one regexp match inside a folded copy.
@@ -125,6 +130,25 @@ func hasWord(s string, words ...string) bool {
 			k += i
 			e := k + len(w)
 			if (k == 0 || s[k-1] == ' ') && (e == len(s) || s[e] == ' ') {
+				return true
+			}
+			i = k + 1
+		}
+	}
+	return false
+}
+
+// hasWordPrefix reports whether a word of s starts with one of the stems.
+func hasWordPrefix(s string, stems ...string) bool {
+	for _, st := range stems {
+		i := 0
+		for {
+			k := strings.Index(s[i:], st)
+			if k < 0 {
+				break
+			}
+			k += i
+			if k == 0 || s[k-1] == ' ' {
 				return true
 			}
 			i = k + 1
@@ -259,8 +283,8 @@ func (f *findings) absorb(in *findings) {
 type hitPos struct{ rule, pos int }
 
 const (
-	winBefore = 160
-	winAfter  = 220
+	winBefore = 140
+	winAfter  = 180
 )
 
 // runRules runs the pattern table over the copies of one text.
@@ -312,11 +336,18 @@ func runRules(c *copies, f *findings) {
 			j++
 		}
 		r := rules[hits[i].rule]
+		if r.gate != nil && !r.gate(c) {
+			i = j
+			continue
+		}
 		var s string
+		var toks []token
 		switch r.copy {
 		case cLatin:
-			s = c.latin
-		case cNative, cCJK:
+			s, toks = c.latin, c.latinToks
+		case cNative:
+			s, toks = c.native, c.nativeToks
+		case cCJK:
 			s = c.native
 		default:
 			s = c.lines
@@ -333,6 +364,9 @@ func runRules(c *copies, f *findings) {
 		}
 		for _, h := range hits[i:j] {
 			a, b := window(s, h.pos, r.copy == cLines)
+			if r.need != nil && toks != nil && !needIn(r.need, s, toks, a, b) {
+				continue
+			}
 			if ws >= 0 && a <= we {
 				if b > we {
 					we = b
@@ -348,6 +382,17 @@ func runRules(c *copies, f *findings) {
 		}
 		i = j
 	}
+}
+
+// needIn reports whether a token of s within [a, b) is in need.
+func needIn(need map[string]bool, s string, toks []token, a, b int) bool {
+	k := sort.Search(len(toks), func(i int) bool { return toks[i].start >= a })
+	for ; k < len(toks) && toks[k].start < b; k++ {
+		if need[s[toks[k].start:toks[k].end]] {
+			return true
+		}
+	}
+	return false
 }
 
 // window returns the span to match around a trigger at pos, snapped to
@@ -428,5 +473,14 @@ func scan(text string, depth int) *findings {
 func init() {
 	registerEnglish()
 	registerIntl()
+	for _, r := range rules {
+		if w, ok := ruleNeeds[r.name]; ok {
+			r.need = map[string]bool{}
+			for _, x := range strings.Fields(w) {
+				r.need[x] = true
+			}
+		}
+		r.gate = ruleGates[r.name]
+	}
 	buildTriggers()
 }

@@ -94,6 +94,8 @@ func leet(c byte) byte {
 	return c
 }
 
+var dropLeetSyms = strings.NewReplacer("@", "", "$", "")
+
 // token is one word of a words copy, with its byte span.
 type token struct{ start, end int }
 
@@ -208,7 +210,7 @@ func buildNative(toks []rawTok) (string, []token) {
 	for _, t := range toks {
 		w := t.word
 		if strings.IndexByte(w, '@') >= 0 || strings.IndexByte(w, '$') >= 0 {
-			w = strings.NewReplacer("@", "", "$", "").Replace(w)
+			w = dropLeetSyms.Replace(w)
 			if w == "" {
 				continue
 			}
@@ -283,7 +285,16 @@ func latinWord(w string) string {
 		return w
 	}
 	if !letters {
-		return strings.NewReplacer("@", "", "$", "").Replace(w)
+		return dropLeetSyms.Replace(w)
+	}
+	// Identifiers such as rot13, base64 or win10 end in two or more digits
+	// after letters only; they are not leetspeak.
+	k := len(w)
+	for k > 0 && w[k-1] >= '0' && w[k-1] <= '9' {
+		k--
+	}
+	if len(w)-k >= 2 && strings.IndexAny(w[:k], "0123456789@$") < 0 {
+		return w
 	}
 	b := []byte(w)
 	for i, c := range b {

@@ -272,6 +272,9 @@ func looksLikeData(rest string, image bool) bool {
 			return true
 		}
 	}
+	if strings.HasSuffix(rest, "=") && strings.IndexByte(rest, '?') >= 0 {
+		return true // "?addr=": a template for the model to append data to
+	}
 	q := rest
 	if i := strings.IndexByte(q, '?'); i >= 0 {
 		q = q[i+1:]
@@ -284,7 +287,7 @@ func looksLikeData(rest string, image bool) bool {
 	for _, kv := range strings.FieldsFunc(q, func(r rune) bool { return r == '&' || r == ';' || r == '#' || r == '/' }) {
 		k, v, _ := strings.Cut(kv, "=")
 		k = strings.ToLower(k)
-		if sensitiveKeys[k] && len(v) > 0 {
+		if sensitiveKeys[k] && len(v) > 0 && (image || len(v) >= 24 || len(v) >= 16 && decodesToText(v)) {
 			return true
 		}
 		if image && len(v) >= 12 && (imageDataKeys[k] || strings.Contains(v, "@") || strings.Contains(strings.ToLower(v), "%40")) {

@@ -33,7 +33,7 @@ var logisticsWords = []string{"address", "delivery", "deliver", "parcel", "packa
 	"pickup", "box", "label", "invoice", "shipping", "ship", "porch", "neighbour", "neighbor", "reception", "building",
 	"floor", "apartment", "flat", "buzzer", "doorbell", "dock", "warehouse", "wrapping", "gift", "card", "colour", "color", "size"}
 
-var aiWords = []string{"ai", "assistant", "model", "llm", "gpt", "chatgpt", "claude", "bot", "agent", "system", "prompt", "customer", "customers", "data", "records", "api", "password", "secret", "secrets", "token", "reply", "respond", "answer", "output", "reveal"}
+var aiWords = []string{"every", "all", "any", "send", "forward", "email", "transfer", "refund", "export", "delete", "reveal", "print", "list", "ai", "assistant", "model", "llm", "gpt", "chatgpt", "claude", "bot", "agent", "system", "prompt", "customer", "customers", "data", "records", "api", "password", "secret", "secrets", "token", "reply", "respond", "answer", "output", "reveal"}
 
 var weakNouns = []string{"context", "configuration", "settings", "task", "tasks", "objective", "objectives", "mission",
 	"principles", "limitations", "boundaries", "protocol", "protocols", "directions", "orders given"}
@@ -53,7 +53,8 @@ func registerEnglish() {
 				}
 			}
 			w := 0.7
-			if mods {
+			post := m.after(60)
+			if mods || hasWord(strings.TrimSpace(post[:min(len(post), 40)]), "given", "earlier", "before", "above", "previously", "received", "so") {
 				w = 1
 			}
 			for _, n := range weakNouns {
@@ -65,7 +66,6 @@ func registerEnglish() {
 			if hasWord(t, "my", "our") && !hasWord(t, "your", "all", "system") {
 				w = 0.4
 			}
-			post := m.after(60)
 			if strings.HasPrefix(post, " i ") || strings.HasPrefix(post, " we ") || hasWord(post, "printed", "written", "attached", "enclosed", "manual", "leaflet") {
 				w *= 0.4
 			} else if hasWord(post, logisticsWords...) && !hasWord(post, aiWords...) && !hasWord(t, "your", "system", "all") {
@@ -102,6 +102,14 @@ func registerEnglish() {
 				return 0
 			}
 			return 1
+		})
+	addRule("you_are_a_bot", clsOverride, 0.6, cLatin, "assistant|ai|bot|agent|model|chatbot|llm",
+		`\byou (?:are|re) (?:a|an|the|my|our) (?:[a-z]+ ){0,3}(?:assistant|ai|bot|chatbot|llm|language model|ai agent)\b`,
+		func(m *match) float64 {
+			if hasWord(m.text(), "support", "personal", "executive", "sales", "shop", "store", "lab", "teaching", "research", "dental", "medical", "legal", "office") {
+				return 0.2
+			}
+			return 0.6
 		})
 	addRule("act_as", clsOverride, 0.8, cLatin, "act|pretend|roleplay|behave|impersonate",
 		`\b(?:act|behave) as (?:if you (?:are|were) )?(?:an? |the )?(?:unrestricted|unfiltered|jailbroken|uncensored|evil|different|new|rogue|dan|developer mode|admin|administrator|system administrator|root)\b|\bpretend (?:to be|you are|that you are|you re) (?:an? |the )?(?:[a-z]+ ){0,2}(?:ai|assistant|model|bot|admin|administrator|developer|system|unrestricted|different|human|dan)\b|\broleplay as\b|\bimpersonate (?:the |an? )?(?:admin|administrator|system|developer|support)\b`, nil)
@@ -161,7 +169,7 @@ func registerEnglish() {
 		})
 	addRule("fence_forge", clsRole, 1, cLines, "untrusted|⟦|⟧|〚|〛",
 		`⟦|⟧|〚|〛|untrusted[\s_\-]*data|end of untrusted|begin untrusted`, nil)
-	addRule("bracket_role", clsRole, 1, cLines, "system|sys]|admin|assistant|developer|operator",
+	addRule("bracket_role", clsRole, 1, cLines, "[system|(system|{system|[ system|[sys|[admin|(admin|[ admin|[assistant|(assistant|[ assistant|[developer|(developer|[operator|[ai]|[ai |(ai)|[ ai",
 		`[\[\(\{]\s*(?:system|sys|admin|assistant|developer|ai|operator)(?:\s+(?:message|note|prompt|instructions?|override|notice|alert|update|command))?\s*[\]\)\}]`,
 		func(m *match) float64 {
 			if strings.HasPrefix(m.text(), "(") {
@@ -185,7 +193,7 @@ func registerEnglish() {
 		`(?:^|\n)\s*(?:human|user)\s*:[^\n]*\n(?:[^\n]*\n){0,6}\s*(?:assistant|ai)\s*:`, nil)
 
 	// tool_call_request -----------------------------------------------------
-	addRule("call_tool", clsTool, 0.6, cLatin, "tool|function|api|endpoint|action|plugin|command|integration",
+	addRule("call_tool", clsTool, 0.6, cLatin, "tool|function|api|endpoint|plugin|integration",
 		`\b(?:call|invoke|use|run|execute|trigger|fire|launch|activate) (?:the |your |a |an )?(?:[a-z0-9]+ ){0,3}(?:tool|function|api|endpoint|plugin|integration)\b`,
 		func(m *match) float64 {
 			t := m.text()
@@ -219,6 +227,9 @@ func registerEnglish() {
 			if hasWord(post, "my", "our", "mine") && !hasWord(t, "other") {
 				return 0.3
 			}
+			if hasWord(post, "other", "everyone", "everybody", "system", "database", "crm", "placed", "last", "month", "week", "today", "year") && !hasWord(post, "my", "our") {
+				return 1
+			}
 			if hasWord(t, "invoices", "orders", "shipments", "transactions", "tickets", "documents", "files", "details", "information", "messages") &&
 				!hasWord(t, "delete", "cancel", "refund", "purge", "wipe", "erase", "void", "export", "dump", "leak", "other", "every", "customer", "client") {
 				return 0.35
@@ -228,11 +239,24 @@ func registerEnglish() {
 			}
 			return 0.7
 		})
+	addRule("mass_action_of", clsTool, 0.8, cLatin, "all|every|each|entire|whole",
+		`\b(?:change|update|modify|edit|set|reset|delete|cancel|refund|export|send|forward|copy|remove|erase|wipe|dump|leak|share|mark|void|close)(?: [a-z]+){1,4} (?:of|for|on|in|from|across) (?:all|every|each|the entire|the whole)(?: [a-z]+){0,2} (?:{DATAOBJ})\b`,
+		func(m *match) float64 {
+			t := m.text()
+			post := m.after(40)
+			if hasWord(t, "my", "our") || hasWord(post, "my", "our", "mine") {
+				return 0.3
+			}
+			if hasWord(t, "customers", "clients", "users", "contacts", "accounts", "customer", "client") || hasWord(post, "other", "everyone", "system", "database") {
+				return 1
+			}
+			return 0.6
+		})
 	addRule("send_to_address", clsTool, 0.3, cLines, "@|http",
 		`\b(?:send|e-?mail|mail|forward|fwd|transfer|post|upload|submit|copy|cc|bcc|report|share|leak|transmit|sync|export|exfiltrate|push|dump|deliver|relay|paste|attach|bcc)\b[^\n]{0,120}?\b(?:to|at|into|via)\s+(?:this\s+|the\s+following\s+|our\s+)?(?:address\s+|url\s+|endpoint\s+|webhook\s+|link\s+)?:?\s*<?(?:[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}|https?://\S+)`,
 		func(m *match) float64 {
 			t := m.text()
-			for _, w := range []string{"customer", "client", "list", "all ", "every", "data", "record", "password", "conversation", "contacts", "emails", "card", "credential", "export", "csv", "database", "history", "chat", "secret", "token", "api key", "prompt", "summary of", "transcript", "everything", "details of", "personal", "addresses", "phone numbers", "copy of this"} {
+			for _, w := range []string{"customer", "client", "contact list", "full list", "complete list", "the list", "all the data", "the data", "record", "password", "conversation", "contacts", "card number", "card details", "credential", "database", "chat history", "history", "secret", "token", "api key", "prompt", "transcript", "everything", "personal data", "addresses", "phone numbers", "this thread", "this chat"} {
 				if strings.Contains(t, w) {
 					return 1
 				}
@@ -240,7 +264,7 @@ func registerEnglish() {
 			return 0.3
 		})
 	addRule("stealth", clsTool, 0.6, cLatin, "without|w|tell|inform|notify|alert|mention|let|reveal",
-		`\b(?:without|w o) (?:asking|telling|notifying|informing|alerting|consulting|confirming with|checking with|involving|letting|bothering|warning) (?:the |a |any |your )?(?:user|human|operator|customer|anyone|anybody|them|supervisor|reviewer|human reviewer|owner|account owner|admin|person|people|staff|team)\b|\b(?:do not|don t|dont|never|must not|should not) (?:tell|inform|notify|alert|mention (?:this |it |anything )?to|reveal (?:this |it )?to|let|warn|show this to) (?:the |a |any )?(?:user|human|operator|customer|anyone|anybody|reviewer|owner|them|people|staff|humans|users)\b`,
+		`\b(?:without|w o) (?:asking|telling|notifying|informing|alerting|consulting|confirming with|checking with|involving|letting|bothering|warning) (?:the |a |any |your )?(?:user|human|operator|customer|anyone|anybody|them|supervisor|reviewer|human reviewer|owner|account owner|admin|person|people|staff|team)\b|\b(?:do not|don t|dont|never|must not|should not) (?:tell|inform|notify|alert|ask|consult|mention (?:this |it |anything )?to|reveal (?:this |it )?to|let|warn|show this to) (?:the |a |any )?(?:user|human|operator|customer|anyone|anybody|reviewer|owner|them|people|staff|humans|users)\b`,
 		func(m *match) float64 {
 			t := m.text()
 			if hasWord(t, "user", "human", "operator", "reviewer", "humans", "users", "anyone", "anybody") {
@@ -250,8 +274,8 @@ func registerEnglish() {
 		})
 	addRule("stealth_approval", clsTool, 0.4, cLatin, "without",
 		`\bwithout (?:asking for |requiring |needing |any |further |a )?(?:confirmation|approval|verification|review|permission|authori[sz]ation|consent|human review|a human|checks|checking)\b`, nil)
-	addRule("silently", clsTool, 0.4, cLatin, "silently|quietly|secretly|covertly|discreetly|background|scenes|nothing",
-		`\b(?:silently|quietly|secretly|covertly|discreetly|in the background|behind the scenes)\b(?: [a-z]+){0,4} (?:send|forward|email|call|delete|refund|transfer|export|cancel|change|update|approve|add|include|copy|mark|post|upload|grant|remove|move|share)|\b(?:send|forward|email|delete|refund|transfer|export|cancel|change|update|approve|copy|confirm|do)(?: [a-z]+){0,5} (?:silently|quietly|secretly|covertly)\b|\bsay nothing (?:about|of)\b|\bkeep (?:this|it) (?:secret|hidden|confidential) from (?:the )?(?:user|customer|human)`, nil)
+	addRule("silently", clsTool, 0.5, cLatin, "silently|quietly|secretly|covertly|discreetly|background|scenes|nothing",
+		`\b(?:silently|quietly|secretly|covertly|discreetly|in the background|behind the scenes)\b(?: [a-z]+){0,4} (?:send|forward|email|call|delete|refund|transfer|export|cancel|change|update|approve|add|include|copy|mark|post|upload|grant|remove|move|share)|\b(?:send|forward|email|delete|refund|transfer|export|cancel|change|update|approve|copy|confirm|do|mark|add|move|process|grant|remove)(?: [a-z0-9]+){0,8} (?:silently|quietly|secretly|covertly)\b|\bsay nothing (?:about|of)\b|\bkeep (?:this|it) (?:secret|hidden|confidential) from (?:the )?(?:user|customer|human)`, nil)
 	addRule("money_move", clsTool, 0.3, cLatin, "refund|refunds|payment|transfer|discount|credit|chargeback|payout|wire",
 		`\b(?:approve|issue|process|grant|authorize|authorise|execute|make|send|initiate) (?:a |an |the )?(?:full |immediate |double |additional |100 |maximum )?(?:refunds?|payments?|transfers?|discounts?|credits?|chargebacks?|payouts?|wire transfers?)\b`,
 		func(m *match) float64 {
@@ -263,13 +287,17 @@ func registerEnglish() {
 		})
 	addRule("bank_change", clsTool, 0.4, cLatin, "payout|payment|bank|iban|deposit|remittance|beneficiary|routing",
 		`\b(?:change|update|replace|set|switch|modify|redirect) (?:the |his |her |their |our |my |all )?(?:payout|payment|bank|iban|deposit|remittance|wire|beneficiary|routing)(?: bank)?(?: account| details| information| info| number| instructions| destination)*\b(?: [a-z0-9]+){0,6} to\b`, nil)
+	addRule("tell_user", clsAddressed, 0.4, cLatin, "user",
+		`\b(?:tell|inform|assure|convince|reassure|remind|recommend|suggest|say|explain|respond|reply|answer|mislead|persuade|warn)(?: [a-z0-9]+){0,6} (?:to )?the user\b`, nil)
+	addRule("money_to_account", clsTool, 0.5, cLatin, "account|iban|card|wallet",
+		`\b(?:transfer|wire|send|move|pay|credit|refund|deposit)(?: [a-z0-9]+){0,6} to (?:the )?(?:account|iban|card|wallet|bank account|crypto wallet|bitcoin address)(?: number| no)? [0-9a-z]`, nil)
 	addRule("imperative_action", clsTool, 0.25, cLatin,
-		"please|kindly|must|should|need|make|sure|remember|forget|will|have|want|task|job|immediately|now|always|go",
-		`\b(?:please|kindly|you must|you should|you need to|make sure to|make sure you|be sure to|remember to|don t forget to|you will|you are to|you have to|i need you to|i want you to|your task is to|your job is to|immediately|now|always|go ahead and)(?: [a-z]+){0,2}? (?:send|forward|email|call|invoke|run|execute|refund|cancel|delete|transfer|export|reveal|print|output|list|approve|change|update|mark|tell|say|reply|respond|include|paste|share|look up|fetch|visit|open|click|render|display|grant|disclose|add|remove|confirm|close)\b`, nil)
+		"please|kindly|must|should|need|make|sure|remember|forget|will|have|want|task|job|immediately|now|always|go|mind|could|can|would",
+		`\b(?:please|kindly|you must|you should|you need to|make sure to|make sure you|be sure to|remember to|don t forget to|you will|you are to|you have to|i need you to|i want you to|your task is to|your job is to|immediately|now|always|go ahead and|would you mind|could you|can you|would you|if you could)(?: [a-z]+){0,2}? (?:send|sending|forward|forwarding|email|call|invoke|run|execute|refund|cancel|delete|transfer|export|reveal|print|output|list|listing|approve|change|update|mark|tell|say|reply|respond|include|paste|share|sharing|look up|fetch|visit|open|click|render|display|grant|disclose|add|remove|confirm|close)\b`, nil)
 
 	// data_exfiltration -----------------------------------------------------
 	addRule("reveal_secret", clsExfil, 1, cLatin,
-		"prompt|instructions|message|configuration|config|key|keys|tokens|token|secrets|secret|credentials|password|passwords|passcode|passcodes|cookie|cookies|variables|vars|file|string|strings|details|otp|codes|code",
+		"prompt|instructions|message|configuration|config|key|keys|tokens|token|secrets|secret|credentials|password|passwords|passcode|passcodes|cookie|cookies|variables|vars|file|strings|string|details|otp|codes",
 		`\b(?:reveal|print|show|output|repeat|recite|tell|give|send|share|leak|disclose|display|return|write out|dump|copy|paste|include|list|provide|echo|spell out|expose|what is|what s|what are|read out|read back|translate|summarize|summarise|encode|email|forward|post|upload)(?: me| us| back| out| to me)? (?:your|the|all|any|its|all of your|all the|every|all stored|stored|saved|our|his|her|their|this|that)(?: [a-z]+){0,2}? {SECRET}\b`,
 		func(m *match) float64 {
 			t := m.text()
@@ -308,8 +336,15 @@ func registerEnglish() {
 	addRule("other_customers", clsExfil, 0.8, cLatin, "other|another|different|remaining|not",
 		`\b(?:other|another|all other|every other|different|remaining|all the other|all of the other)(?: [a-z]+)? (?:customers?|clients?|users?|accounts?|members?|subscribers?|buyers?|shoppers?|people s|tenants?|patients?|persons?)(?: s)?(?: [a-z]+){0,2} (?:data|details|records?|information|info|orders?|order history|addresses|emails?|email addresses|phone numbers|cards?|card numbers|payment|payments|history|names|contacts|files|profiles|passwords|accounts|purchases)\b|\b(?:customer|client|account|user)(?: number| no| id)? \d+ (?:not me|who is not me)\b`,
 		func(m *match) float64 {
-			pre := m.before(80)
-			if hasWord(pre, "send", "show", "list", "give", "include", "paste", "export", "share", "forward", "reveal", "tell", "print", "provide", "retrieve", "access", "read", "fetch", "pull", "look", "collect", "email", "output", "dump", "add", "copy", "me") {
+			if hasWordPrefix(m.before(80), "send", "show", "list", "give", "includ", "paste", "export", "shar", "forward", "reveal", "tell", "print", "provid", "retriev", "access", "read", "fetch", "pull", "look", "collect", "email", "output", "dump", "add", "copy", "me") {
+				return 1
+			}
+			return 0.3
+		})
+	addRule("of_other_customers", clsExfil, 0.8, cLatin, "other|another|different",
+		`\b(?:data|details|records?|information|info|orders?|order history|addresses|emails?|email addresses|phone numbers|cards?|card numbers|payments?|history|names|contacts|files|profiles|passwords|accounts|purchases|invoices) (?:of|from|for|belonging to|about) (?:the |all |any |some )?(?:other|another|different|all other|all the other)(?: [a-z]+)? (?:customers?|clients?|users?|accounts?|members?|subscribers?|buyers?|people|tenants?)\b`,
+		func(m *match) float64 {
+			if hasWordPrefix(m.before(80), "send", "show", "list", "give", "includ", "paste", "export", "shar", "forward", "reveal", "tell", "print", "provid", "retriev", "access", "read", "fetch", "pull", "look", "collect", "email", "output", "dump", "add", "copy") {
 				return 1
 			}
 			return 0.3
@@ -398,10 +433,13 @@ func registerEnglish() {
 			}
 			return 0.35
 		})
-	addRule("if_you_are_ai", clsAddressed, 0.9, cLatin, "if|in",
+	addRule("if_you_are_ai", clsAddressed, 0.9, cLatin, "ai|llm|llms|gpt|chatgpt|claude|gemini|copilot|bard|llama|mistral|model|models|assistant|assistants|agent|agents|chatbot|chatbots|bot|bots|systems|system|tools|machine|robot|program|computer|script|crawler|scraper|automation|automated|network|networks|process",
 		`\b(?:if|in case|should) (?:you are|you re|you were|you happen to be|this is being read by|this is read by|this is processed by|this is being processed by|you are reading this as|this reaches|this message reaches|this text reaches) (?:an? |the |some |any )?(?:{AINOUN}|assistant|agent|automated (?:system|assistant|agent|tool|process)|machine|robot|model|program|computer|script|crawler|scraper|automation)\b`,
 		func(m *match) float64 {
 			t := m.text()
+			if hasWord(t, "automated") {
+				return 0.9
+			}
 			for _, w := range []string{"assistant", "agent", "machine", "model", "program", "computer", "script", "crawler", "scraper", "automation"} {
 				if strings.HasSuffix(t, " "+w) {
 					return 0.7
@@ -428,7 +466,7 @@ func registerEnglish() {
 			}
 			return 0.4
 		})
-	addRule("user_cannot_see", clsAddressed, 0.6, cLatin, "user|human|customer|operator|reader|recipient|users|humans|invisible|hidden|visible|only|see",
+	addRule("user_cannot_see", clsAddressed, 0.6, cLatin, "see|notice|know|read|find|told|learn|suspect|aware|informed|notified|invisible|hidden|visible",
 		`\b(?:the )?(?:user|human|customer|operator|reader|recipient|people|humans|users)s? (?:will not|won t|does not|doesn t|cannot|can t|should not|shouldn t|must not|mustn t|need not|never|will never|is not able to|are not able to|do not|don t) (?:see|notice|know|read|find out|be told|learn|suspect|be aware|be informed|be notified|need to know)\b|\b(?:invisible|hidden|not visible) (?:to|from) (?:the )?(?:user|human|reader|customer|people|humans|users|readers)\b|\b(?:only|just) (?:you|the ai|the assistant|the model|ai|machines) (?:can|will|are able to|is able to) (?:see|read)\b`,
 		func(m *match) float64 {
 			t := m.text()
@@ -439,7 +477,7 @@ func registerEnglish() {
 		})
 	addRule("principal_wants", clsAddressed, 0.6, cLatin, "asked|wants|requested|authorized|authorised|instructed|approved|told|allowed|permitted|granted|ordered|like|needs|requires|expects|given",
 		`\b(?:the|your) (?:user|human|operator|principal|owner|admin|administrator|developer|developers|creator|boss|master|supervisor) (?:has |have |already |explicitly |also |now )*(?:asked|wants|requested|authorized|authorised|instructed|approved|told|allowed|permitted|granted|ordered|would like|needs|requires|expects|given) (?:you|that you|for you|permission|consent|full access)\b`, nil)
-	addRule("claims_authority", clsAddressed, 0.4, cLatin, "developer|developers|administrator|admin|sysadmin|owner|creator|operator|maker|programmer|engineer|openai|anthropic|google|platform|team|department",
+	addRule("claims_authority", clsAddressed, 0.4, cLatin, "developer|developers|administrator|admin|sysadmin|owner|creator|operator|maker|programmer|engineer|engineers|openai|anthropic|platform|team|department",
 		`\b(?:i am|i m|this is|we are|message from|sent by|from|signed) (?:the |your |an? )?(?:developer|developers|administrator|admin|sysadmin|system administrator|owner|creator|operator|maker|programmer|engineers?|security team|it department|ai team|openai|anthropic|google|the platform|platform team)\b(?: (?:of|for|behind) (?:you|this (?:ai|assistant|model|bot|system)|the (?:ai|assistant|model)))?`,
 		func(m *match) float64 {
 			t := m.text()
@@ -460,6 +498,16 @@ func registerEnglish() {
 				return 0.5
 			}
 			return 0.3
+		})
+	addRule("vocative_ai", clsAddressed, 0.8, cLines, "ai,|ai!|ai:|ai -|ai —|ai –|llm,|llm:|llm!|bot,|bot!|bot:|assistant,|assistant!|assistant:|assistant —|assistant -|claude,|claude!|claude:|gpt,|gpt:|gemini,|gemini:|copilot,|copilot:|agent,|agent:|agent!|helper,|helper:|helper!|model,|model:|system,",
+		`(?:^|[.!?\n]\s*|\b(?:hi|hey|hello|dear|ok|okay|psst|so|and|now|also)\s+)(?:ai|a\.i\.|llm|chatbot|bot|assistant|ai assistant|ai agent|ai helper|ai model|ai system|claude|chatgpt|gpt|gemini|copilot|agent)\s*[,!:—–-]\s`,
+		func(m *match) float64 {
+			t := strings.TrimSpace(strings.Trim(strings.TrimSpace(m.text()), ",!:—–-"))
+			switch {
+			case strings.HasSuffix(t, "assistant") && !strings.HasSuffix(t, "ai assistant"), strings.HasSuffix(t, "agent") && !strings.HasSuffix(t, "ai agent"):
+				return 0.4
+			}
+			return 0.8
 		})
 	addRule("model_name_hello", clsAddressed, 0.7, cLatin, "claude|chatgpt|gpt|gemini|copilot|bard|llama",
 		`\b(?:hi|hey|hello|dear|ok|okay|yo|psst|attention|listen|note|greetings|thanks|thank you) (?:claude|chatgpt|gpt|gemini|copilot|bard|llama)\b`, nil)
@@ -536,6 +584,9 @@ func lineRoles(lines string, f *findings) {
 			}
 		case "assistant", "ai", "gpt", "chatgpt", "claude", "llm", "gemini", "copilot", "bot", "chatbot":
 			w = 0.8
+			if role == "assistant" {
+				w = 1
+			}
 			if role == "assistant" || role == "ai" {
 				assistant = true
 			}

@@ -22,6 +22,18 @@ func qualified(hi, lo float64, quals ...string) func(*match) float64 {
 	}
 }
 
+// inLang wraps an adjust function: the match must hold one of the
+// language's own words, so that English text ("ignore the previous
+// instructions") does not also count as French, Spanish or Portuguese.
+func inLang(f func(*match) float64, words ...string) func(*match) float64 {
+	return func(m *match) float64 {
+		if !hasWord(m.text(), words...) {
+			return 0
+		}
+		return f(m)
+	}
+}
+
 // ru word boundaries: \b is ASCII-only in Go regexps.
 const rb, re = `(?:^| )`, `(?: |$)`
 
@@ -31,7 +43,8 @@ func registerIntl() {
 	// French ---------------------------------------------------------------
 	addRule("fr_override", ml, 1, cNative, "instruction|instructions|consigne|consignes|regles|directive|directives|ordres|indications|prompt|prompts|invite|recommandations|contraintes|restrictions|programmation|regle",
 		`\b(?:ignore[zs]?|ignorer|ignorant|oublie[zs]?|oublier|neglige[zs]?|negliger|ecarte[zs]?|ecarter|annule[zs]?|mets de cote|mettez de cote|laisse[zs]? tomber|fais abstraction|faites abstraction|faire abstraction|ne (?:tiens|tenez|tenir|tiens plus|tenez plus|plus tenir) (?:pas |plus )?compte|ne (?:suis|suivez|suivre|respecte[zs]?|obeis|obeissez|applique[zs]?) (?:plus|pas|jamais)|passe[zs]? outre|outrepasse[zs]?)(?: [a-z]+){0,5} (?:instructions?|consignes?|regles?|directives?|ordres|indications|prompts?|invites?|recommandations|contraintes|restrictions|programmation)\b`,
-		qualified(1, 0.6, "precedent", "anterieur", "toutes", "tous", "ci dessus", "avant", "auparavant", "systeme", "initial", "original", " vos ", " tes ", "recue", "donnee", "jusqu ici", "plus haut", "jusqu a present", "jusqu a maintenant", "d origine"))
+		inLang(qualified(1, 0.6, "precedent", "anterieur", "toutes", "tous", "ci dessus", "avant", "auparavant", "systeme", "initial", "original", " vos ", " tes ", "recue", "donnee", "jusqu ici", "plus haut", "jusqu a present", "jusqu a maintenant", "d origine"),
+			"les", "des", "tes", "vos", "toutes", "tous", "de", "du", "la", "le", "l", "d", "ces", "ses", "precedentes", "anterieures", "compte", "abstraction", "ignorez", "oubliez", "oublie", "negligez", "ne", "consignes", "regles"))
 	addRule("fr_new_role", ml, 0.9, cNative, "maintenant|desormais|present|dorenavant",
 		`\b(?:tu es|vous etes) (?:maintenant|desormais|a present|dorenavant) (?:un |une |le |la |en |mon |ma )?(?:[a-z]+ ){0,2}(?:assistant|ia|robot|bot|modele|agent|mode|administrateur|developpeur|sans restriction|sans restrictions|sans limite|libre)\b|\b(?:a partir de maintenant|desormais|dorenavant|des maintenant|a partir d aujourd hui)(?: [a-z]+){0,2} (?:tu|vous) (?:es|etes|dois|devez|vas|allez|obeis|obeissez|reponds|repondez|ne|n|suivras|suivrez|obeiras|obeirez|ecoutes|ecoutez)\b`,
 		func(m *match) float64 {
@@ -115,7 +128,7 @@ func registerIntl() {
 			return 0.3
 		})
 	addRule("de_tool", ml, 0.8, cNative, "alle|samtliche|saemtliche|ohne|nichts",
-		`\b(?:sende|senden sie|schicke|schicken sie|leite|leiten sie|exportiere|exportieren sie|losche|loesche|loschen sie|loeschen sie|storniere|stornieren sie|erstatte|erstatten sie|uberweise|ueberweise|uberweisen sie|ueberweisen sie|kopiere|ubermittle|uebermittle)(?: [a-z]+){0,3} (?:alle|samtliche|saemtliche) (?:[a-z]+ )?(?:kunden|bestellungen|auftrage|auftraege|datensatze|datensaetze|kontakte|kundendaten|daten|rechnungen|konten|benutzer|e mail adressen|adressen|passworter|passwoerter)\b|\bohne (?:den |die |das |einen )?(?:nutzer|benutzer|kunden|jemanden|anwender|menschen|betreiber|jemand) (?:zu )?(?:informieren|fragen|benachrichtigen|warnen|zu informieren|zu fragen)\b|\b(?:sag|sage|sagen sie|informiere|informieren sie|verrate) (?:dem|den) (?:nutzer|benutzer|kunden|menschen) (?:nichts|davon nichts)\b`,
+		`\b(?:sende|senden sie|schicke|schicken sie|leite|leiten sie|exportiere|exportieren sie|losche|loesche|loschen sie|loeschen sie|storniere|stornieren sie|erstatte|erstatten sie|uberweise|ueberweise|uberweisen sie|ueberweisen sie|kopiere|ubermittle|uebermittle|senden|schicken|exportieren|loschen|loeschen|stornieren|erstatten|weiterleiten|ubermitteln|uebermitteln)(?: [a-z]+){0,3} (?:alle|samtliche|saemtliche) (?:[a-z]+ )?(?:kunden|bestellungen|auftrage|auftraege|datensatze|datensaetze|kontakte|kundendaten|daten|rechnungen|konten|benutzer|e mail adressen|adressen|passworter|passwoerter)\b|\bohne (?:den |die |das |einen )?(?:nutzer|benutzer|kunden|jemanden|anwender|menschen|betreiber|jemand) (?:zu )?(?:informieren|fragen|benachrichtigen|warnen|zu informieren|zu fragen)\b|\b(?:sag|sage|sagen sie|informiere|informieren sie|verrate) (?:dem|den) (?:nutzer|benutzer|kunden|menschen) (?:nichts|davon nichts)\b`,
 		func(m *match) float64 {
 			t := m.text()
 			if strings.HasPrefix(t, "ohne") || strings.HasPrefix(t, "sag") || strings.HasPrefix(t, "inform") {
@@ -130,7 +143,8 @@ func registerIntl() {
 	// Spanish --------------------------------------------------------------
 	addRule("es_override", ml, 1, cNative, "instrucciones|instruccion|indicaciones|reglas|directrices|ordenes|normas|pautas|prompt|prompts|directivas|restricciones|consignas|mensajes",
 		`\b(?:ignora|ignore|ignoren|ignorar|ignores|olvida|olvide|olviden|olvidar|olvidate|olvidese|descarta|descarte|descarten|desestima|desestime|omite|omita|omitan|haz caso omiso|haga caso omiso|hagan caso omiso|no hagas caso|no haga caso|deja de lado|deje de lado|dejen de lado|no sigas|no siga|no obedezcas|no obedezca|anula|anule|pasa por alto|pase por alto|salta|saltate)(?: [a-z]+){0,5} (?:instrucciones|instruccion|indicaciones|reglas|directrices|ordenes|normas|pautas|prompts?|directivas|restricciones|consignas)\b`,
-		qualified(1, 0.5, "anterior", "previa", "precedente", "de arriba", "del sistema", "original", "inicial", "todas", "todos", "tus ", "sus ", "recibiste", "recibio", "te dieron", "le dieron", "hasta ahora", "antes", "que tenias", "que tienes"))
+		inLang(qualified(1, 0.5, "anterior", "previa", "precedente", "de arriba", "del sistema", "original", "inicial", "todas", "todos", "tus ", "sus ", "recibiste", "recibio", "te dieron", "le dieron", "hasta ahora", "antes", "que tenias", "que tienes"),
+			"las", "los", "todas", "todos", "tus", "sus", "de", "del", "anteriores", "previas", "instrucciones", "indicaciones", "reglas", "normas", "olvida", "ignora", "omite", "caso", "haz", "haga", "deja", "no"))
 	addRule("es_new_role", ml, 0.9, cNative, "ahora|eres",
 		`\b(?:ahora eres|a partir de ahora eres|desde ahora eres|ahora usted es|ya no eres)(?: un| una| el| la| mi)?(?: [a-z]+){0,2} (?:asistente|ia|bot|modelo|agente|modo|administrador|desarrollador|sin restricciones|libre)\b|\b(?:a partir de ahora|desde ahora|de ahora en adelante|ahora)(?: [a-z]+){0,2} (?:eres|seras|debes|respondes|obedeces|solo respondes|tu eres|usted debe|usted es|obedeceras|responderas)\b`,
 		func(m *match) float64 {
@@ -156,7 +170,7 @@ func registerIntl() {
 			return 0.3
 		})
 	addRule("es_tool", ml, 0.8, cNative, "todos|todas|totalidad|listado|sin",
-		`\b(?:envia|envie|reenvia|reenvie|transfiere|transfiera|reembolsa|reembolse|elimina|elimine|borra|borre|cancela|cancele|exporta|exporte|comparte|comparta|copia|copie|manda|mande)(?: [a-z]+){0,2} (?:todos los|todas las|la totalidad de los?|el listado de todos los|los datos de todos los) (?:[a-z]+ )?(?:clientes|pedidos|datos|registros|contactos|cuentas|facturas|usuarios|ordenes|correos|contrasenas)\b|\bsin (?:avisar|informar|notificar|preguntar|consultar|decir(?:le)? nada)(?: a| al)? (?:usuario|cliente|nadie|humano|operador|los usuarios)\b`,
+		`\b(?:envia|envie|reenvia|reenvie|transfiere|transfiera|reembolsa|reembolse|elimina|elimine|borra|borre|cancela|cancele|exporta|exporte|comparte|comparta|copia|copie|manda|mande|enviar|reenviar|transferir|reembolsar|eliminar|borrar|cancelar|exportar|compartir|copiar|mandar)(?: [a-z]+){0,2} (?:todos los|todas las|la totalidad de los?|el listado de todos los|los datos de todos los) (?:[a-z]+ )?(?:clientes|pedidos|datos|registros|contactos|cuentas|facturas|usuarios|ordenes|correos|contrasenas)\b|\bsin (?:avisar|informar|notificar|preguntar|consultar|decir(?:le)? nada)(?: a| al)? (?:usuario|cliente|nadie|humano|operador|los usuarios)\b`,
 		func(m *match) float64 {
 			t := m.text()
 			if strings.HasPrefix(t, "sin") {
@@ -171,7 +185,8 @@ func registerIntl() {
 	// Portuguese -----------------------------------------------------------
 	addRule("pt_override", ml, 1, cNative, "instrucoes|instrucao|regras|diretrizes|orientacoes|ordens|comandos|prompt|prompts|diretivas|restricoes|normas",
 		`\b(?:ignore|ignora|ignorar|ignorem|ignores|esqueca|esquecam|esquece|esquecer|desconsidere|desconsidera|desconsiderar|desconsiderem|despreze|despreza|desprezar|descarte|descarta|descartar|nao siga|nao sigas|nao obedeca|deixe de lado|deixa de lado|anule|passe por cima|pule)(?: [a-z]+){0,5} (?:instrucoes|instrucao|regras|diretrizes|orientacoes|ordens|comandos|prompts?|diretivas|restricoes|normas)\b`,
-		qualified(1, 0.5, "anterior", "previa", "acima", "do sistema", "original", "inicia", "todas", "todos", "suas ", "tuas ", "recebeu", "recebid", "ate agora", "antes", "anteriormente", "que tinha", "que tem", "que lhe", "que te"))
+		inLang(qualified(1, 0.5, "anterior", "previa", "acima", "do sistema", "original", "inicia", "todas", "todos", "suas ", "tuas ", "recebeu", "recebid", "ate agora", "antes", "anteriormente", "que tinha", "que tem", "que lhe", "que te"),
+			"as", "os", "todas", "todos", "suas", "tuas", "de", "do", "da", "anteriores", "previas", "instrucoes", "regras", "esqueca", "desconsidere", "despreze", "nao", "deixe"))
 	addRule("pt_new_role", ml, 0.9, cNative, "agora|diante|doravante",
 		`\b(?:agora voce e|a partir de agora voce e|agora es|agora tu es|voce agora e|de agora em diante voce e)(?: um| uma| o| a| meu| minha)?(?: [a-z]+){0,2} (?:assistente|ia|bot|modelo|agente|modo|administrador|desenvolvedor|sem restricoes|livre)\b|\b(?:a partir de agora|de agora em diante|doravante|agora)(?: [a-z]+){0,2} (?:voce e|voce sera|tu es|voce deve|voce responde|voce obedece|voce so|voce vai|tu deves|obedeces)\b`,
 		func(m *match) float64 {
@@ -197,7 +212,7 @@ func registerIntl() {
 			return 0.3
 		})
 	addRule("pt_tool", ml, 0.8, cNative, "todos|todas|totalidade|sem",
-		`\b(?:envie|envia|encaminhe|transfira|reembolse|reembolsa|exclua|apague|apaga|cancele|cancela|exporte|exporta|compartilhe|delete|remova|copie|mande)(?: [a-z]+){0,2} (?:todos os|todas as|a totalidade dos?) (?:[a-z]+ )?(?:clientes|pedidos|encomendas|dados|registros|registos|contatos|contactos|contas|faturas|usuarios|utilizadores|e mails|senhas)\b|\bsem (?:avisar|informar|notificar|perguntar|consultar|dizer nada)(?: a| ao| o| aos)? (?:usuario|utilizador|cliente|ninguem|humano|operador|usuarios)\b`,
+		`\b(?:envie|envia|encaminhe|transfira|reembolse|reembolsa|exclua|apague|apaga|cancele|cancela|exporte|exporta|compartilhe|delete|remova|copie|mande|enviar|encaminhar|transferir|reembolsar|excluir|apagar|cancelar|exportar|compartilhar|remover|copiar|mandar)(?: [a-z]+){0,2} (?:todos os|todas as|a totalidade dos?) (?:[a-z]+ )?(?:clientes|pedidos|encomendas|dados|registros|registos|contatos|contactos|contas|faturas|usuarios|utilizadores|e mails|senhas)\b|\bsem (?:avisar|informar|notificar|perguntar|consultar|dizer nada)(?: a| ao| o| aos)? (?:usuario|utilizador|cliente|ninguem|humano|operador|usuarios)\b`,
 		func(m *match) float64 {
 			t := m.text()
 			if strings.HasPrefix(t, "sem") {
@@ -238,7 +253,7 @@ func registerIntl() {
 			return 0.3
 		})
 	addRule("ru_tool", ml, 0.8, cNative, "всех|все|всё|пользователю|пользователя|клиенту|клиента|никому|без",
-		rb+`(?:отправь|отправьте|перешли|перешлите|экспортируй|экспортируйте|удали|удалите|отмени|отмените|верни деньги за|верните деньги за|переведи|переведите|выгрузи|выгрузите|скопируй|скопируйте)(?: [а-я]+){0,2} (?:всех|все|всё) (?:[а-я]+ )?(?:клиентов|заказы|заказов|данные|записи|контакты|счета|аккаунты|пользователей|пароли)`+re+`|`+rb+`не (?:говори|говорите|сообщай|сообщайте|уведомляй|уведомляйте|предупреждай|предупреждайте|рассказывай)(?: об этом| ничего)? (?:пользователю|пользователя|клиенту|клиента|никому|человеку)`+re+`|`+rb+`без (?:уведомления|ведома|согласия|предупреждения|подтверждения) (?:пользователя|клиента|человека)`+re,
+		rb+`(?:отправь|отправьте|перешли|перешлите|экспортируй|экспортируйте|удали|удалите|отмени|отмените|верни деньги за|верните деньги за|переведи|переведите|выгрузи|выгрузите|скопируй|скопируйте|отправить|переслать|экспортировать|удалить|отменить|выгрузить|скопировать|передать)(?: [а-я]+){0,2} (?:всех|все|всё) (?:[а-я]+ )?(?:клиентов|заказы|заказов|данные|записи|контакты|счета|аккаунты|пользователей|пароли)`+re+`|`+rb+`не (?:говори|говорите|сообщай|сообщайте|уведомляй|уведомляйте|предупреждай|предупреждайте|рассказывай)(?: об этом| ничего)? (?:пользователю|пользователя|клиенту|клиента|никому|человеку)`+re+`|`+rb+`без (?:уведомления|ведома|согласия|предупреждения|подтверждения) (?:пользователя|клиента|человека)`+re,
 		func(m *match) float64 {
 			t := m.text()
 			if hasWord(t, "мои", "наши") {
@@ -248,6 +263,19 @@ func registerIntl() {
 				return 0.6
 			}
 			return 0.8
+		})
+
+	// Data sent to an outside address, in any of the seven languages.
+	addRule("ml_send_email", ml, 0.3, cLines, "@",
+		`(?:\b(?:envoie[zs]?|envoyer|transmet[sz]?|transmettre|transfere[zs]?|transferer|exporte[zs]?|exporter|partage[zs]?|sende|senden|schicke|schicken|leite|leiten|weiterleiten|ubermittle|ubermitteln|exportiere|exportieren|envia|enviar|envie|reenvia|manda|mande|mandar|exporta|exporte|exportar|comparte|compartir|encaminhe|encaminhar|compartilhe|compartilhar|transfira|transferir)\b|отправ|перешл|экспорт|выгруз|передай|发送|發送|发到|發到|发给|發給|转发|轉發|导出|導出|送信|送って|転送|エクスポート)[^\n]{0,100}?[a-z0-9._%+\-]+@[^\s@]+\.[a-z]{2,}`,
+		func(m *match) float64 {
+			t := m.text()
+			for _, w := range []string{"client", "kunde", "клиент", "客户", "客戶", "顧客", "donnees", "datos", "dados", "daten", "данные", "数据", "資料", "データ", "contact", "kontakt", "liste", "lista", "список", "名单", "名單", "リスト", "passw", "senha", "contrasen", "пароль", "密码", "密碼", "パスワード", "conversation", "historique", "verlauf", "historial", "historico", "история", "记录", "記錄", "履歴"} {
+				if strings.Contains(t, w) {
+					return 1
+				}
+			}
+			return 0.3
 		})
 
 	// Chinese --------------------------------------------------------------

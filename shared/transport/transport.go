@@ -41,6 +41,10 @@ type Options struct {
 	Logger        *slog.Logger
 	// Ready reports whether the backend is reachable, for /readyz.
 	Ready func(context.Context) error
+	// Protect, if set, wraps the MCP endpoint (bearer-token checks).
+	Protect func(http.Handler) http.Handler
+	// Routes are extra HTTP endpoints (e.g. protected resource metadata).
+	Routes map[string]http.Handler
 	// Listening, if set, is called with the bound address once HTTP is up.
 	Listening func(addr string)
 	// Stdin and Stdout replace os.Stdin/os.Stdout for stdio (tests).
@@ -80,8 +84,15 @@ func Handler(srv *mcp.Server, o Options) http.Handler {
 		Logger:              log,
 		MaxRequestBodyBytes: o.MaxBodyBytes,
 	})
+	var endpoint http.Handler = mcpHandler
+	if o.Protect != nil {
+		endpoint = o.Protect(endpoint)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", http.NewCrossOriginProtection().Handler(guard(mcpHandler)))
+	mux.Handle("/mcp", http.NewCrossOriginProtection().Handler(guard(endpoint)))
+	for pattern, h := range o.Routes {
+		mux.Handle(pattern, h)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")

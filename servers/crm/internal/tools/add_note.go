@@ -7,6 +7,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -33,7 +34,7 @@ var addNoteTool = &mcp.Tool{
 	Annotations: mcpkit.Annotations("Add customer note", mcpkit.Hints{Idempotent: true}),
 }
 
-func (t *Tools) addNote(ctx context.Context, _ *mcp.CallToolRequest, in AddNoteIn) (*mcp.CallToolResult, AddNoteOut, error) {
+func (t *Tools) addNote(ctx context.Context, req *mcp.CallToolRequest, in AddNoteIn) (*mcp.CallToolResult, AddNoteOut, error) {
 	var out AddNoteOut
 	body := strings.TrimSpace(in.Body)
 	if body == "" {
@@ -43,12 +44,15 @@ func (t *Tools) addNote(ctx context.Context, _ *mcp.CallToolRequest, in AddNoteI
 	if author == "" {
 		author = "assistant"
 	}
-	req := crmapi.NewNote{Body: body, Author: author}
+	note := crmapi.NewNote{Body: body, Author: author}
 	key := mcpkit.IdempotencyKey(addNoteTool.Name, struct {
 		ID string
 		crmapi.NewNote
-	}{in.ID, req})
-	n, meta, err := t.api.AddNote(ctx, in.ID, req, key)
+	}{in.ID, note})
+	if err := t.checkRegion(ctx, policy.Of(req), in.ID); err != nil {
+		return nil, out, err
+	}
+	n, meta, err := t.api.AddNote(ctx, in.ID, note, key)
 	if err != nil {
 		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint, Write: true})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
+	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -86,11 +87,14 @@ var getCustomerTool = &mcp.Tool{
 	Annotations: mcpkit.Annotations("Get customer", mcpkit.Hints{ReadOnly: true, Idempotent: true}),
 }
 
-func (t *Tools) getCustomer(ctx context.Context, _ *mcp.CallToolRequest, in GetCustomerIn) (*mcp.CallToolResult, CustomerOut, error) {
+func (t *Tools) getCustomer(ctx context.Context, req *mcp.CallToolRequest, in GetCustomerIn) (*mcp.CallToolResult, CustomerOut, error) {
 	var out CustomerOut
 	c, err := t.api.Get(ctx, in.ID)
 	if err != nil {
 		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint})
+	}
+	if !inRegion(policy.Of(req), c) {
+		return nil, out, errOutsideRegion(in.ID)
 	}
 	fields := in.Fields
 	if len(fields) == 0 {

@@ -8,6 +8,7 @@ import (
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -38,9 +39,15 @@ var searchCustomersTool = &mcp.Tool{
 	Annotations: mcpkit.Annotations("Search customers", mcpkit.Hints{ReadOnly: true, Idempotent: true}),
 }
 
-func (t *Tools) searchCustomers(ctx context.Context, _ *mcp.CallToolRequest, in SearchCustomersIn) (*mcp.CallToolResult, SearchCustomersOut, error) {
+func (t *Tools) searchCustomers(ctx context.Context, req *mcp.CallToolRequest, in SearchCustomersIn) (*mcp.CallToolResult, SearchCustomersOut, error) {
 	var out SearchCustomersOut
 	q := strings.TrimSpace(in.Query)
+	if p := policy.Of(req); p.Region != "" {
+		if in.Region != "" && in.Region != p.Region {
+			return nil, out, fmt.Errorf("you may only see customers of region %s; search without region or with region %s", p.Region, p.Region)
+		}
+		in.Region = p.Region
+	}
 	scope := "crm_search_customers\x00" + q + "\x00" + in.Region
 	offset, err := compress.DecodeCursor(in.Cursor, scope)
 	if err != nil {

@@ -3,10 +3,13 @@
 package tools
 
 import (
+	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -34,6 +37,33 @@ func Register(s *mcp.Server, t *Tools) {
 func (t *Tools) fail(err error, h mcpkit.ErrorHints) error {
 	h.Backend = "CRM"
 	return mcpkit.ToolError(t.san, err, h)
+}
+
+// errOutsideRegion answers like a missing record, so a regional user learns
+// nothing about customers outside their region.
+func errOutsideRegion(id string) error {
+	return fmt.Errorf("not found in the CRM: customer %s. %s", id, notFoundHint)
+}
+
+// inRegion fetches nothing: it checks a record already read.
+func inRegion(p policy.Principal, c *crmapi.Customer) bool {
+	return p.Region == "" || c.Region == p.Region
+}
+
+// checkRegion reads the customer when the caller is region-restricted, so
+// writes cannot reach records the caller may not see.
+func (t *Tools) checkRegion(ctx context.Context, p policy.Principal, id string) error {
+	if p.Region == "" {
+		return nil
+	}
+	c, err := t.api.Get(ctx, id)
+	if err != nil {
+		return t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint})
+	}
+	if !inRegion(p, c) {
+		return errOutsideRegion(id)
+	}
+	return nil
 }
 
 const notFoundHint = "Check the id (format C-1234), or call crm_search_customers to find the customer."

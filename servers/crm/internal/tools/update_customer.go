@@ -8,6 +8,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -41,7 +42,7 @@ var updateCustomerTool = &mcp.Tool{
 	Annotations: mcpkit.Annotations("Update customer", mcpkit.Hints{Destructive: true, Idempotent: true}),
 }
 
-func (t *Tools) updateCustomer(ctx context.Context, _ *mcp.CallToolRequest, in UpdateCustomerIn) (*mcp.CallToolResult, UpdateCustomerOut, error) {
+func (t *Tools) updateCustomer(ctx context.Context, req *mcp.CallToolRequest, in UpdateCustomerIn) (*mcp.CallToolResult, UpdateCustomerOut, error) {
 	var out UpdateCustomerOut
 	var p crmapi.Patch
 	var changed []string
@@ -72,6 +73,9 @@ func (t *Tools) updateCustomer(ctx context.Context, _ *mcp.CallToolRequest, in U
 		ID string
 		crmapi.Patch
 	}{in.ID, p})
+	if err := t.checkRegion(ctx, policy.Of(req), in.ID); err != nil {
+		return nil, out, err
+	}
 	c, meta, err := t.api.Update(ctx, in.ID, p, key)
 	if err != nil {
 		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint, Write: true,
