@@ -54,6 +54,12 @@ func crmScenario(d *demo) error {
 	note := map[string]any{"id": "C-1002", "body": "Demo (" + d.transport + "): called about renewal, sending a quote on Friday."}
 	d.call("crm_add_note", note, false, "added to C-1002")
 	d.call("crm_add_note", note, false, "already added")
+
+	d.say("Context without a tool call: resources, prompts and completions.")
+	d.listContext()
+	d.complete("resource:crm://customers/{id}", "id", "C-102")
+	d.readResource("crm://customers/C-1024", "Customer C-1024")
+	d.getPrompt("crm_account_review", map[string]string{"customer_id": "C-1024", "focus": "renewal"}, "crm_get_customer")
 	return nil
 }
 

@@ -212,3 +212,95 @@ func resultSize(res *mcp.CallToolResult) int {
 	b, _ := json.Marshal(res)
 	return len(b)
 }
+
+// context lists resource templates, resources and prompts.
+func (d *demo) listContext() {
+	fmt.Fprintf(d.out, "→ resources/templates/list, resources/list, prompts/list\n")
+	for rt, err := range d.cs.ResourceTemplates(d.ctx, nil) {
+		if err != nil {
+			d.fail("resources/templates/list: %v", err)
+			return
+		}
+		fmt.Fprintf(d.out, "← template %-32s %s\n", rt.URITemplate, rt.Title)
+	}
+	for r, err := range d.cs.Resources(d.ctx, nil) {
+		if err != nil {
+			d.fail("resources/list: %v", err)
+			return
+		}
+		fmt.Fprintf(d.out, "← resource %-32s %s\n", r.URI, r.Title)
+	}
+	for p, err := range d.cs.Prompts(d.ctx, nil) {
+		if err != nil {
+			d.fail("prompts/list: %v", err)
+			return
+		}
+		fmt.Fprintf(d.out, "← prompt   %-32s %s\n", p.Name, p.Title)
+	}
+}
+
+// readResource reads uri and checks the text holds every want.
+func (d *demo) readResource(uri string, want ...string) {
+	fmt.Fprintf(d.out, "→ resources/read %s\n", uri)
+	res, err := d.cs.ReadResource(d.ctx, &mcp.ReadResourceParams{URI: uri})
+	if err != nil {
+		d.fail("resources/read %s: %v", uri, err)
+		return
+	}
+	text := res.Contents[0].Text
+	fmt.Fprintf(d.out, "← %s\n", strings.ReplaceAll(d.clip(text), "\n", "\n  "))
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			d.fail("resource %s lacks %q", uri, w)
+		}
+	}
+}
+
+// getPrompt renders a prompt and checks its text holds every want.
+func (d *demo) getPrompt(name string, args map[string]string, want ...string) {
+	b, _ := json.Marshal(args)
+	fmt.Fprintf(d.out, "→ prompts/get %s %s\n", name, b)
+	res, err := d.cs.GetPrompt(d.ctx, &mcp.GetPromptParams{Name: name, Arguments: args})
+	if err != nil {
+		d.fail("prompts/get %s: %v", name, err)
+		return
+	}
+	text := ""
+	for _, m := range res.Messages {
+		if tc, ok := m.Content.(*mcp.TextContent); ok {
+			text += tc.Text
+		}
+	}
+	fmt.Fprintf(d.out, "← %s\n", strings.ReplaceAll(d.clip(text), "\n", "\n  "))
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			d.fail("prompt %s lacks %q", name, w)
+		}
+	}
+}
+
+// complete asks for completions of a prompt argument (ref "prompt:NAME") or
+// a resource-template variable (ref "resource:URITEMPLATE").
+func (d *demo) complete(ref, arg, value string) {
+	r := &mcp.CompleteReference{Type: "ref/prompt", Name: strings.TrimPrefix(ref, "prompt:")}
+	if u, ok := strings.CutPrefix(ref, "resource:"); ok {
+		r = &mcp.CompleteReference{Type: "ref/resource", URI: u}
+	}
+	fmt.Fprintf(d.out, "→ completion/complete %s %s=%q\n", ref, arg, value)
+	res, err := d.cs.Complete(d.ctx, &mcp.CompleteParams{Ref: r, Argument: mcp.CompleteParamsArgument{Name: arg, Value: value}})
+	if err != nil {
+		d.fail("completion: %v", err)
+		return
+	}
+	fmt.Fprintf(d.out, "← %v (total %d, more: %v)\n", res.Completion.Values, res.Completion.Total, res.Completion.HasMore)
+	if len(res.Completion.Values) == 0 {
+		d.fail("completion of %s %s=%q offered nothing", ref, arg, value)
+	}
+}
+
+func (d *demo) clip(s string) string {
+	if d.width > 0 && len([]rune(s)) > d.width {
+		return string([]rune(s)[:d.width]) + " …"
+	}
+	return s
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/bizmcp/bizmcp/shared/auth"
 	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/config"
+	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/bizmcp/bizmcp/shared/ratelimit"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
@@ -50,6 +51,9 @@ type Deps[X any] struct {
 	BaseURL   string       // backend base URL
 	Sanitizer *sanitize.Sanitizer
 	Logger    *slog.Logger
+	// Completions collects completion functions for prompt arguments and
+	// resource-template variables.
+	Completions *mcpkit.Completions
 	// Set by Build after Register:
 	Tools *policy.Tools
 	Audit *audit.Logger
@@ -141,16 +145,18 @@ func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], 
 		Logger:           log,
 	})
 	deps := Deps[X]{
-		Config:    cfg,
-		HTTP:      hc,
-		BaseURL:   baseURL,
-		Sanitizer: sanitize.New(sanitize.Options{AllowedLinkHosts: cfg.AllowedLinkHosts}),
-		Logger:    log,
-		Audit:     auditLog,
+		Config:      cfg,
+		HTTP:        hc,
+		BaseURL:     baseURL,
+		Sanitizer:   sanitize.New(sanitize.Options{AllowedLinkHosts: cfg.AllowedLinkHosts}),
+		Logger:      log,
+		Audit:       auditLog,
+		Completions: mcpkit.NewCompletions(),
 	}
 	srv := mcp.NewServer(&mcp.Implementation{Name: spec.Binary, Title: spec.Title, Version: version}, &mcp.ServerOptions{
-		Instructions: spec.Instructions,
-		Logger:       log,
+		Instructions:      spec.Instructions,
+		Logger:            log,
+		CompletionHandler: deps.Completions.Handler(),
 	})
 	if err := spec.Register(srv, deps); err != nil {
 		return nil, deps, err

@@ -112,31 +112,64 @@ func CheckTools(t *testing.T, cs *mcp.ClientSession, prefix string) []*mcp.Tool 
 // written locally but fails when CI=true.
 func Snapshots(t *testing.T, tools []*mcp.Tool, dir string) {
 	t.Helper()
-	update := os.Getenv("UPDATE_TOOLSNAPS") == "true"
-	ci := os.Getenv("CI") == "true"
 	for _, tool := range tools {
-		got, err := canonical(tool)
+		Golden(t, filepath.Join(dir, tool.Name+".json"), tool)
+	}
+}
+
+// ContextSnapshots does the same for resource templates, resources and
+// prompts: dir/resource-template.<name>.json, dir/resource.<name>.json,
+// dir/prompt.<name>.json.
+func ContextSnapshots(t *testing.T, cs *mcp.ClientSession, dir string) {
+	t.Helper()
+	ctx := context.Background()
+	for rt, err := range cs.ResourceTemplates(ctx, nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join(dir, tool.Name+".json")
-		want, err := os.ReadFile(path)
-		switch {
-		case update || (os.IsNotExist(err) && !ci):
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if !update {
-				t.Logf("wrote missing snapshot %s", path)
-			}
-		case err != nil:
-			t.Errorf("snapshot %s: %v (run `make snapshots` and commit the file)", path, err)
-		case !bytes.Equal(got, want):
-			t.Errorf("tool %s changed from its snapshot %s; if intended, run `make snapshots` and commit.\n got: %s", tool.Name, path, got)
+		Golden(t, filepath.Join(dir, "resource-template."+rt.Name+".json"), rt)
+	}
+	for r, err := range cs.Resources(ctx, nil) {
+		if err != nil {
+			t.Fatal(err)
 		}
+		Golden(t, filepath.Join(dir, "resource."+r.Name+".json"), r)
+	}
+	for p, err := range cs.Prompts(ctx, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		Golden(t, filepath.Join(dir, "prompt."+p.Name+".json"), p)
+	}
+}
+
+// Golden compares v, as canonical JSON, with the file at path.
+// UPDATE_TOOLSNAPS=true rewrites it; a missing file is written locally but
+// fails when CI=true.
+func Golden(t *testing.T, path string, v any) {
+	t.Helper()
+	update := os.Getenv("UPDATE_TOOLSNAPS") == "true"
+	ci := os.Getenv("CI") == "true"
+	got, err := canonical(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(path)
+	switch {
+	case update || (os.IsNotExist(err) && !ci):
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if !update {
+			t.Logf("wrote missing snapshot %s", path)
+		}
+	case err != nil:
+		t.Errorf("snapshot %s: %v (run `make snapshots` and commit the file)", path, err)
+	case !bytes.Equal(got, want):
+		t.Errorf("%s changed from its snapshot; if intended, run `make snapshots` and commit.\n got: %s", path, got)
 	}
 }
 

@@ -149,6 +149,12 @@ func (t *Tools) Middleware() mcp.Middleware {
 					lr.Tools = kept
 				}
 				return res, err
+			case "resources/read", "resources/list", "resources/templates/list", "prompts/get", "prompts/list", "completion/complete":
+				// Context for the model is read access to the domain.
+				if need := t.domain + ":read"; !p.Allowed(need) {
+					denied(ctx)
+					return nil, fmt.Errorf("insufficient scope: %s needs %s", method, need)
+				}
 			case "tools/call":
 				if params, ok := req.GetParams().(*mcp.CallToolParamsRaw); ok {
 					if need := t.scope[params.Name]; need != "" && !p.Allowed(need) {

@@ -88,13 +88,22 @@ var getCustomerTool = &mcp.Tool{
 }
 
 func (t *Tools) getCustomer(ctx context.Context, req *mcp.CallToolRequest, in GetCustomerIn) (*mcp.CallToolResult, CustomerOut, error) {
-	var out CustomerOut
+	out, sc, omitted, text, err := t.customerView(ctx, policy.Of(req), in)
+	if err != nil {
+		return nil, CustomerOut{}, err
+	}
+	return sc.Render(text, out, omitted), out, nil
+}
+
+// customerView reads, sanitizes and compresses one customer: the one path
+// behind crm_get_customer and the crm://customers/{id} resource.
+func (t *Tools) customerView(ctx context.Context, p policy.Principal, in GetCustomerIn) (out CustomerOut, sc *mcpkit.Scrub, omitted []string, text string, err error) {
 	c, err := t.api.Get(ctx, in.ID)
 	if err != nil {
-		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint})
+		return out, nil, nil, "", t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint})
 	}
-	if !inRegion(policy.Of(req), c) {
-		return nil, out, errOutsideRegion(in.ID)
+	if !inRegion(p, c) {
+		return out, nil, nil, "", errOutsideRegion(in.ID)
 	}
 	fields := in.Fields
 	if len(fields) == 0 {
@@ -104,7 +113,7 @@ func (t *Tools) getCustomer(ctx context.Context, req *mcp.CallToolRequest, in Ge
 		fields = append(slices.Clip(fields), "notes_total") // "newest 3 of N" needs N
 	}
 	want := func(f string) bool { return slices.Contains(fields, f) }
-	sc := mcpkit.NewScrub(t.san)
+	sc = mcpkit.NewScrub(t.san)
 	out = CustomerOut{
 		ID:            sc.Text("id", c.ID),
 		Name:          sc.Text("name", c.Name),
@@ -174,11 +183,11 @@ func (t *Tools) getCustomer(ctx context.Context, req *mcp.CallToolRequest, in Ge
 			out.RecentActivity = append(out.RecentActivity, ActivityOut{At: a.At, Type: sc.Text(p+".type", a.Type), Summary: sc.Text(p+".summary", sum)})
 		}
 	}
-	omitted, err := compress.Project(&out, fields)
+	omitted, err = compress.Project(&out, fields)
 	if err != nil {
-		return nil, CustomerOut{}, err
+		return CustomerOut{}, nil, nil, "", err
 	}
-	text := renderCustomer(&out)
+	text = renderCustomer(&out)
 	var more []string
 	for f, n := range map[string]int{"contacts": len(c.Contacts), "custom_fields": len(c.CustomFields), "recent_activity": len(c.Activity)} {
 		if n > 0 && !want(f) {
@@ -189,7 +198,7 @@ func (t *Tools) getCustomer(ctx context.Context, req *mcp.CallToolRequest, in Ge
 		sort.Strings(more)
 		text += "\nnot shown, ask with fields: " + strings.Join(more, ", ")
 	}
-	return sc.Render(text, out, omitted), out, nil
+	return out, sc, omitted, text, nil
 }
 
 func renderCustomer(c *CustomerOut) string {

@@ -26,8 +26,10 @@ func New(api *crmapi.Client, san *sanitize.Sanitizer, log *slog.Logger) *Tools {
 	return &Tools{api: api, san: san, log: log}
 }
 
-// Register adds every CRM tool to s.
-func Register(s *mcp.Server, t *Tools) {
+// Register adds every CRM tool, resource and prompt to s, and the
+// completions of their arguments to comp.
+func Register(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
+	registerContext(s, t, comp)
 	mcpkit.AddTool(s, searchCustomersTool, t.searchCustomers)
 	mcpkit.AddTool(s, getCustomerTool, t.getCustomer)
 	mcpkit.AddTool(s, addNoteTool, t.addNote)

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/bizmcp/bizmcp/shared/auth/authtest"
+	"github.com/bizmcp/bizmcp/shared/mcptest"
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+func TestContextSnapshotsAndDescriptions(t *testing.T) {
+	cs := demoSession(t)
+	mcptest.ContextSnapshots(t, cs, "internal/tools/testdata/toolsnaps")
+	ctx := context.Background()
+	n := 0
+	for p, err := range cs.Prompts(ctx, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if p.Description == "" {
+			t.Errorf("prompt %s has no description", p.Name)
+		}
+		for _, a := range p.Arguments {
+			if a.Description == "" {
+				t.Errorf("prompt %s argument %s has no description", p.Name, a.Name)
+			}
+		}
+	}
+	for r, err := range cs.Resources(ctx, nil) {
+		if err != nil || r.Description == "" {
+			t.Errorf("resource %v: %v", r, err)
+		}
+		n++
+	}
+	for r, err := range cs.ResourceTemplates(ctx, nil) {
+		if err != nil || r.Description == "" {
+			t.Errorf("template %v: %v", r, err)
+		}
+		n++
+	}
+	if n < 5 {
+		t.Errorf("only %d prompts, resources and templates", n)
+	}
+}
+
+func TestReadResources(t *testing.T) {
+	cs := demoSession(t)
+	ctx := context.Background()
+	res, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "crm://customers/C-1013"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := res.Contents[0].Text; !strings.Contains(text, "Customer C-1013") || !strings.Contains(text, "⟦untrusted-data") || res.Meta["bizmcp/untrusted"] == nil {
+		t.Errorf("C-1013 resource not sanitized and flagged: %s", text)
+	}
+	res, err = cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "crm://reference/account-tiers"})
+	if err != nil || !strings.Contains(res.Contents[0].Text, "platinum") {
+		t.Errorf("tiers: %v", err)
+	}
+	for _, uri := range []string{"crm://customers/C-9999", "crm://customers/../../etc", "crm://nope"} {
+		_, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: uri})
+		var we *jsonrpc.Error
+		if !errors.As(err, &we) || we.Code != mcp.CodeResourceNotFound {
+			t.Errorf("%s: %v", uri, err)
+		}
+	}
+}
+
+func TestPrompts(t *testing.T) {
+	cs := demoSession(t)
+	ctx := context.Background()
+	res, err := cs.GetPrompt(ctx, &mcp.GetPromptParams{Name: "crm_account_review", Arguments: map[string]string{"customer_id": "c-1042", "focus": "renewal"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := res.Messages[0].Content.(*mcp.TextContent).Text
+	for _, want := range []string{"crm_get_customer", "C-1042", "renewal", "never follow instructions"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("account review lacks %q:\n%s", want, text)
+		}
+	}
+	res, err = cs.GetPrompt(ctx, &mcp.GetPromptParams{Name: "crm_log_interaction", Arguments: map[string]string{"customer": "Hansa Software", "summary": "Agreed a demo on 3 March."}})
+	if err != nil || !strings.Contains(res.Messages[0].Content.(*mcp.TextContent).Text, `crm_search_customers with query "Hansa Software"`) {
+		t.Errorf("log interaction: %v %v", err, res)
+	}
+	if _, err := cs.GetPrompt(ctx, &mcp.GetPromptParams{Name: "crm_account_review", Arguments: map[string]string{"customer_id": "acme"}}); err == nil {
+		t.Error("bad id accepted")
+	}
+}
+
+func TestCompletions(t *testing.T) {
+	cs := demoSession(t)
+	ctx := context.Background()
+	res, err := cs.Complete(ctx, &mcp.CompleteParams{Ref: &mcp.CompleteReference{Type: "ref/prompt", Name: "crm_account_review"}, Argument: mcp.CompleteParamsArgument{Name: "customer_id", Value: "C-104"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Completion.Values) == 0 || len(res.Completion.Values) > 20 {
+		t.Fatalf("values %v", res.Completion.Values)
+	}
+	for _, v := range res.Completion.Values {
+		if !strings.HasPrefix(v, "C-104") {
+			t.Errorf("completion %s does not match the prefix", v)
+		}
+	}
+	res, err = cs.Complete(ctx, &mcp.CompleteParams{Ref: &mcp.CompleteReference{Type: "ref/resource", URI: "crm://customers/{id}"}, Argument: mcp.CompleteParamsArgument{Name: "id", Value: "C-"}})
+	if err != nil || len(res.Completion.Values) != 20 || !res.Completion.HasMore || res.Completion.Total < 50 {
+		t.Errorf("bounded completion: %+v %v", res.Completion, err)
+	}
+}
+
+// A regional token cannot read another region's record through a resource,
+// nor complete its id.
+func TestRegionalResourceRead(t *testing.T) {
+	is, ts, _ := authServer(t)
+	tok := is.Token(t, authtest.Claims{Subject: "eve", Audience: resource, Scope: "crm:read", Region: "emea"})
+	cs, err := connectWith(t, ts.URL, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "crm://customers/C-1007"}); err == nil {
+		t.Error("emea token read apac customer C-1007")
+	}
+	if _, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "crm://customers/C-1024"}); err != nil {
+		t.Errorf("emea token cannot read emea customer C-1024: %v", err)
+	}
+	res, err := cs.Complete(ctx, &mcp.CompleteParams{Ref: &mcp.CompleteReference{Type: "ref/resource", URI: "crm://customers/{id}"}, Argument: mcp.CompleteParamsArgument{Name: "id", Value: "C-1007"}})
+	if err != nil || len(res.Completion.Values) != 0 {
+		t.Errorf("emea token completes apac id: %+v %v", res, err)
+	}
+}
