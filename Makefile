@@ -53,3 +53,51 @@ fuzz: ## short fuzz runs of the parsers and the sanitizer
 
 clean: ## remove build output
 	rm -rf $(BIN)
+
+# ---- containers and deployment (docs/deploy.md) ----
+# `make images` builds one image per server from the Dockerfile with podman
+# (or docker when its engine runs). Without registry access pass a local
+# builder image: make images GO_IMAGE=localhost/go-toolchain:local
+# (test/containers/go-toolchain-image.sh makes one from the host's Go).
+IMAGE_PREFIX     ?= bizmcp
+GO_IMAGE         ?= golang:1.26
+IMAGE_MAX_BYTES  ?= 20000000
+CONTAINER_ENGINE ?= $(shell if command -v podman >/dev/null 2>&1; then echo podman; elif docker info >/dev/null 2>&1; then echo docker; fi)
+# podman builds need the host network here to reach the Go module proxy.
+IMAGE_BUILD_FLAGS ?= $(if $(filter podman,$(notdir $(CONTAINER_ENGINE))),--network host)
+IMAGE_BUILD_ARGS  = --build-arg GO_IMAGE=$(GO_IMAGE) --build-arg VERSION=$(VERSION) --build-arg GOPROXY=$(shell $(GO) env GOPROXY 2>/dev/null)
+HELM             ?= helm
+HELM_CHART       := deploy/helm/bizmcp-server
+
+.PHONY: images mock-image test-containers helm-lint
+
+images: ## build bizmcp/<server>:<version> and :latest for the four servers; print sizes, fail at 20 MB
+	@test -n "$(CONTAINER_ENGINE)" || { echo "images: no podman and no running docker engine"; exit 1; }
+	@for s in $(SERVERS); do \
+		if [ ! -d servers/$$s ]; then echo "images: skipping $$s (servers/$$s does not exist yet)"; continue; fi; \
+		echo "images: building $(IMAGE_PREFIX)/$$s:$(VERSION) with $(CONTAINER_ENGINE)"; \
+		$(CONTAINER_ENGINE) build $(IMAGE_BUILD_FLAGS) $(IMAGE_BUILD_ARGS) --build-arg SERVER=$$s \
+			-t $(IMAGE_PREFIX)/$$s:$(VERSION) -t $(IMAGE_PREFIX)/$$s:latest . || exit 1; \
+	done
+	@fail=0; for s in $(SERVERS); do \
+		[ -d servers/$$s ] || continue; \
+		size=$$($(CONTAINER_ENGINE) image inspect --format '{{.Size}}' $(IMAGE_PREFIX)/$$s:$(VERSION)) || exit 1; \
+		verdict=ok; [ "$$size" -lt $(IMAGE_MAX_BYTES) ] || { verdict="TOO LARGE (limit $(IMAGE_MAX_BYTES) bytes)"; fail=1; }; \
+		printf 'images: %-32s %9d bytes (%s MB)  %s\n' $(IMAGE_PREFIX)/$$s:$(VERSION) $$size $$(awk "BEGIN{printf \"%.1f\", $$size/1e6}") "$$verdict"; \
+	done; exit $$fail
+
+mock-image: ## build bizmcp/mock-backends (the reference backends, for tests and demos)
+	@test -n "$(CONTAINER_ENGINE)" || { echo "images: no podman and no running docker engine"; exit 1; }
+	$(CONTAINER_ENGINE) build $(IMAGE_BUILD_FLAGS) $(IMAGE_BUILD_ARGS) --target mock-backends \
+		-t $(IMAGE_PREFIX)/mock-backends:$(VERSION) -t $(IMAGE_PREFIX)/mock-backends:latest .
+
+test-containers: ## build and run the images against mock-backends, drive them with the TypeScript SDK client (podman)
+	test/containers/run.sh
+
+helm-lint: ## helm lint and helm template the chart for each server
+	$(HELM) lint --strict $(HELM_CHART)
+	@for s in $(SERVERS); do \
+		$(HELM) lint --strict $(HELM_CHART) --set server=$$s >/dev/null || exit 1; \
+		$(HELM) template $$s $(HELM_CHART) --set server=$$s >/dev/null || exit 1; \
+		echo "helm-lint: $$s: lint and template ok"; \
+	done

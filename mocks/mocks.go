@@ -23,9 +23,11 @@ import (
 	"sync/atomic"
 
 	"github.com/bizmcp/bizmcp/mocks/crm"
+	"github.com/bizmcp/bizmcp/mocks/email"
 	"github.com/bizmcp/bizmcp/mocks/faults"
 	"github.com/bizmcp/bizmcp/mocks/internal/apijson"
 	"github.com/bizmcp/bizmcp/mocks/orders"
+	"github.com/bizmcp/bizmcp/mocks/shipping"
 )
 
 // Domain is one reference backend, mounted under /Name().
@@ -46,8 +48,8 @@ func DefaultDomains() []Domain {
 	return []Domain{
 		crm.NewDomain(),
 		orders.NewDomain(),
-		// email.NewDomain(),
-		// shipping.NewDomain(),
+		email.NewDomain(),
+		shipping.NewDomain(),
 	}
 }
 

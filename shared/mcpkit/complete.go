@@ -21,7 +21,9 @@ type Completions struct{ m map[string]CompleteFunc }
 func NewCompletions() *Completions { return &Completions{m: map[string]CompleteFunc{}} }
 
 // Prompt registers completion of prompt's argument arg.
-func (c *Completions) Prompt(prompt, arg string, f CompleteFunc) { c.m["ref/prompt\x00"+prompt+"\x00"+arg] = f }
+func (c *Completions) Prompt(prompt, arg string, f CompleteFunc) {
+	c.m["ref/prompt\x00"+prompt+"\x00"+arg] = f
+}
 
 // Resource registers completion of the variable arg of uriTemplate.
 func (c *Completions) Resource(uriTemplate, arg string, f CompleteFunc) {

@@ -76,6 +76,10 @@ type rule struct {
 	need map[string]bool
 	// gate, when set, must accept the copies before the rule runs at all.
 	gate func(c *copies) bool
+	// starts, when set, are the words a match can start with (see
+	// anchor.go); anch is the pattern anchored at the start of its input.
+	starts map[string]bool
+	anch   *regexp.Regexp
 }
 
 // match is one regexp match inside a folded copy.
@@ -138,6 +142,16 @@ func hasWord(s string, words ...string) bool {
 	return false
 }
 
+// hasToken reports whether the latin copy holds one of the words.
+func (c *copies) hasToken(words map[string]bool) bool {
+	for _, t := range c.latinToks {
+		if words[c.latin[t.start:t.end]] {
+			return true
+		}
+	}
+	return false
+}
+
 // hasWordPrefix reports whether a word of s starts with one of the stems.
 func hasWordPrefix(s string, stems ...string) bool {
 	for _, st := range stems {
@@ -168,6 +182,7 @@ var (
 type subTrig struct {
 	sub   string
 	rules []int
+	gate  func(c *copies) bool // the common gate of rules, if they all have one
 }
 
 // expand replaces {NAME} macros in a pattern.
@@ -183,10 +198,18 @@ func expand(p string) string {
 // addRule registers a rule; pattern macros are expanded and the pattern is
 // compiled once, at package initialisation.
 func addRule(name string, class int, w float64, copy int, trig string, pattern string, adjust func(*match) float64) {
-	rules = append(rules, &rule{
+	p := expand(pattern)
+	r := &rule{
 		name: name, class: class, w: w, copy: copy, trig: strings.Split(trig, "|"),
-		re: regexp.MustCompile(expand(pattern)), adjust: adjust,
-	})
+		re: regexp.MustCompile(p), adjust: adjust,
+	}
+	if copy == cLatin || copy == cNative {
+		if starts, ok := firstWords(p); ok {
+			r.starts = starts
+			r.anch = regexp.MustCompile(`^(?:` + p + `)`)
+		}
+	}
+	rules = append(rules, r)
 }
 
 func buildTriggers() {
@@ -209,7 +232,11 @@ func buildTriggers() {
 	for _, c := range []int{cLines, cCJK} {
 		var list []subTrig
 		for s, ids := range subs[c] {
-			list = append(list, subTrig{s, ids})
+			st := subTrig{sub: s, rules: ids}
+			if len(ids) == 1 {
+				st.gate = rules[ids[0]].gate
+			}
+			list = append(list, st)
 		}
 		sort.Slice(list, func(i, j int) bool { return list[i].sub < list[j].sub })
 		if c == cLines {
@@ -302,8 +329,18 @@ func runRules(c *copies, f *findings) {
 			}
 		}
 	}
+	var present [256]bool
 	subHits := func(s string, list []subTrig) {
+		for i := 0; i < len(s); i++ {
+			present[s[i]] = true
+		}
 		for _, st := range list {
+			if !present[st.sub[0]] {
+				continue
+			}
+			if st.gate != nil && !st.gate(c) {
+				continue
+			}
 			from := 0
 			for n := 0; n < 32; n++ {
 				k := strings.Index(s[from:], st.sub)
@@ -353,6 +390,37 @@ func runRules(c *copies, f *findings) {
 			s = c.lines
 		}
 		best := 0.0
+		if r.starts != nil {
+			next := 0 // first token not tried yet
+			for _, h := range hits[i:j] {
+				a, b := window(s, h.pos, false)
+				k := sort.Search(len(toks), func(x int) bool { return toks[x].start >= a })
+				if k < next {
+					k = next
+				}
+				needOK := r.need == nil
+				for ; k < len(toks) && toks[k].start < b; k++ {
+					if r.starts[s[toks[k].start:toks[k].end]] {
+						if !needOK {
+							if !needIn(r.need, s, toks, a, b) {
+								k = sort.Search(len(toks), func(x int) bool { return toks[x].start >= b })
+								break
+							}
+							needOK = true
+						}
+						if w := evalAnchored(r, s, toks[k].start); w > best {
+							best = w
+						}
+					}
+				}
+				next = k
+			}
+			if best > 0 {
+				f.add(hits[i].rule, r.class, best, r.name)
+			}
+			i = j
+			continue
+		}
 		ws, we := -1, -1
 		flush := func() {
 			if ws < 0 {
@@ -452,6 +520,31 @@ func evalWindow(r *rule, s string, a, b int) float64 {
 		}
 	}
 	return best
+}
+
+// maxAnchored bounds the input of one anchored attempt.
+const maxAnchored = 360
+
+// evalAnchored tries r's anchored pattern at offset p of s.
+func evalAnchored(r *rule, s string, p int) float64 {
+	e := min(len(s), p+maxAnchored)
+	for e < len(s) && !utf8.RuneStart(s[e]) {
+		e++
+	}
+	loc := r.anch.FindStringSubmatchIndex(s[p:e])
+	if loc == nil {
+		return 0
+	}
+	for k := range loc {
+		if loc[k] >= 0 {
+			loc[k] += p
+		}
+	}
+	m := &match{s: s, start: loc[0], end: loc[1], sub: loc, w: r.w}
+	if r.adjust != nil {
+		return r.adjust(m)
+	}
+	return r.w
 }
 
 // scan scores one text: the pattern table, plus (up to depth 2) whatever

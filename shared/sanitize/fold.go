@@ -173,8 +173,14 @@ func makeCopies(s string) *copies {
 		c.lines = b.String()
 	}
 	toks := splitWords(lower)
-	c.native, c.nativeToks = buildNative(toks)
-	c.latin, c.latinToks = buildLatin(toks)
+	var changed bool
+	c.latin, c.latinToks, changed = buildLatin(toks)
+	if ascii && !changed {
+		// For plain ASCII words the two copies are the same.
+		c.native, c.nativeToks = c.latin, c.latinToks
+	} else {
+		c.native, c.nativeToks = buildNative(toks)
+	}
 	return c
 }
 
@@ -304,11 +310,15 @@ func latinWord(w string) string {
 }
 
 // buildLatin folds words and joins runs of separated single letters.
-func buildLatin(toks []rawTok) (string, []token) {
+func buildLatin(toks []rawTok) (string, []token, bool) {
 	words := make([]string, 0, len(toks))
 	gaps := make([]string, 0, len(toks))
+	changed := false
 	for _, t := range toks {
 		w := latinWord(t.word)
+		if w != t.word {
+			changed = true
+		}
 		if w == "" {
 			continue
 		}
@@ -344,9 +354,10 @@ func buildLatin(toks []rawTok) (string, []token) {
 		for _, w := range joinLetters(words[i:j], gaps[i+1:j]) {
 			emit(w)
 		}
+		changed = true
 		i = j
 	}
-	return b.String(), out
+	return b.String(), out, changed
 }
 
 // joinLetters rebuilds words from a run of single letters. The commonest

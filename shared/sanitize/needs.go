@@ -68,5 +68,10 @@ const (
 // ruleGates skip rules whose trigger substrings are common unless a cheap
 // precondition holds.
 var ruleGates = map[string]func(c *copies) bool{
-	"snake_tool": func(c *copies) bool { return strings.IndexByte(c.lines, '_') >= 0 },
+	"snake_tool":  func(c *copies) bool { return strings.IndexByte(c.lines, '_') >= 0 },
+	"vocative_ai": func(c *copies) bool { return c.hasToken(vocativeNouns) },
 }
+
+var vocativeNouns = map[string]bool{"ai": true, "llm": true, "bot": true, "chatbot": true, "assistant": true,
+	"claude": true, "gpt": true, "chatgpt": true, "gemini": true, "copilot": true, "agent": true, "helper": true,
+	"model": true, "system": true}
