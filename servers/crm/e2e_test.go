@@ -172,7 +172,8 @@ func TestE2EBackendFaults(t *testing.T) {
 	server, mock := binaries(t)
 	m := startMock(t, mock)
 	const deadline = 3 * time.Second
-	s := startHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm", "MCP_CALL_TIMEOUT="+deadline.String())
+	// The breaker would open during this run of failures; it has its own test.
+	s := startHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm", "MCP_CALL_TIMEOUT="+deadline.String(), "CRM_API_BREAKER_FAILURES=1000")
 	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: "http://" + s.Addr + "/mcp"})
 	for _, tc := range []struct{ spec, want string }{
 		{"/crm/customers/*=status:503", "HTTP 503"},
@@ -202,6 +203,40 @@ func TestE2EBackendFaults(t *testing.T) {
 	setFaults(t, m.Addr, "")
 	if res := mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "C-1001"}); res.IsError {
 		t.Fatalf("server did not recover: %s", mcptest.Text(res))
+	}
+}
+
+// While the backend is down the circuit opens and calls fail fast without
+// reaching it; once it is back, a probe closes the circuit.
+func TestE2ECircuitBreaker(t *testing.T) {
+	server, mock := binaries(t)
+	m := startMock(t, mock)
+	s := startHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm", "CRM_API_BREAKER_FAILURES=3", "CRM_API_BREAKER_OPEN=1s", "CRM_API_MAX_RETRIES=0")
+	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: "http://" + s.Addr + "/mcp"})
+	setFaults(t, m.Addr, "/crm/customers/*=status:503")
+	for range 3 {
+		mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "C-1001"})
+	}
+	before := stats(t, m.Addr).Requests
+	start := time.Now()
+	res := mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "C-1001"})
+	if !res.IsError || !strings.Contains(mcptest.Text(res), "circuit open") || time.Since(start) > time.Second {
+		t.Fatalf("open circuit: %s (%s)", mcptest.Text(res), time.Since(start))
+	}
+	if after := stats(t, m.Addr).Requests; after != before {
+		t.Errorf("open circuit still called the backend (%d requests)", after-before)
+	}
+	setFaults(t, m.Addr, "")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res := mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "C-1001"})
+		if !res.IsError {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("circuit never closed: %s", mcptest.Text(res))
+		}
+		time.Sleep(100 * time.Millisecond) // the breaker's open period is wall-clock time
 	}
 }
 

@@ -141,6 +141,8 @@ func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], 
 		RateBurst:        cfg.Backend.RateBurst,
 		MaxResponseBytes: cfg.Backend.MaxResponseBytes,
 		Timeout:          cfg.Backend.Timeout,
+		BreakerFailures:  cfg.Backend.BreakerFailures,
+		BreakerOpen:      cfg.Backend.BreakerOpen,
 		Base:             base,
 		Logger:           log,
 	})
@@ -223,13 +225,15 @@ func listTools(srv *mcp.Server) ([]*mcp.Tool, error) {
 func HTTPOptions[X any](ctx context.Context, spec Spec[X], d Deps[X]) (transport.Options, error) {
 	cfg := d.Config
 	o := transport.Options{
-		Transport:     "http",
-		Addr:          cfg.Addr,
-		MaxBodyBytes:  cfg.MaxBodyBytes,
-		CallTimeout:   cfg.CallTimeout,
-		ShutdownGrace: cfg.ShutdownGrace,
-		Logger:        d.Logger,
-		Ready:         func(ctx context.Context) error { return Ready(ctx, d) },
+		Transport:         "http",
+		Addr:              cfg.Addr,
+		MaxBodyBytes:      cfg.MaxBodyBytes,
+		CallTimeout:       cfg.CallTimeout,
+		ShutdownGrace:     cfg.ShutdownGrace,
+		Logger:            d.Logger,
+		RequestsPerSecond: cfg.HTTPRateLimit,
+		RequestBurst:      cfg.HTTPRateBurst,
+		Ready:             func(ctx context.Context) error { return Ready(ctx, d) },
 	}
 	if cfg.AuthIssuer == "" || cfg.Transport != "http" {
 		return o, nil

@@ -11,6 +11,7 @@
 //	            user (X-Acting-User, X-Acting-User-Region) — never the
 //	            MCP caller's token
 //	  limiter   x/time/rate outbound budget, waited per attempt
+//	  breaker   sony/gobreaker: fails fast while the backend is down
 //	  count     per-status metrics
 //	  base      http.Transport (or an in-process handler in --demo mode)
 //
@@ -51,6 +52,11 @@ type Options struct {
 	RateLimit        float64       // requests per second; 0 = unlimited
 	RateBurst        int
 	MaxResponseBytes int64         // default 4 MiB
+	// BreakerFailures consecutive failed attempts (connection errors, 5xx,
+	// timeouts) open the circuit; it then fails fast for BreakerOpen before
+	// letting one probe through. 0 = 5 failures, 10 s.
+	BreakerFailures int
+	BreakerOpen     time.Duration
 	Timeout          time.Duration // per-attempt backstop; default 8s
 	Base             http.RoundTripper
 	Logger           *slog.Logger
@@ -84,6 +90,7 @@ func NewHTTPClient(o Options) *http.Client {
 		base = t
 	}
 	var inner http.RoundTripper = &countRT{name: o.Name, next: base}
+	inner = newBreakerRT(o, inner)
 	if o.RateLimit > 0 {
 		burst := o.RateBurst
 		if burst < 1 {
@@ -153,7 +160,7 @@ func checkRetry(waitMax time.Duration) retryablehttp.CheckRetry {
 		}
 		if err != nil {
 			var tooLarge *tooLargeError
-			if errors.As(err, &tooLarge) {
+			if errors.As(err, &tooLarge) || errors.Is(err, ErrCircuitOpen) {
 				return false, nil
 			}
 			// Connection errors are retried like DefaultRetryPolicy does,

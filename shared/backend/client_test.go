@@ -227,3 +227,35 @@ func TestRetryAfterParse(t *testing.T) {
 		t.Error("garbage parsed")
 	}
 }
+
+func TestCircuitBreakerFailsFastAndProbesBack(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	down := true
+	mt.RegisterResponder("GET", base+"/x", func(*http.Request) (*http.Response, error) {
+		if down {
+			return httpmock.NewStringResponse(503, `{}`), nil
+		}
+		return httpmock.NewStringResponse(200, `{}`), nil
+	})
+	j := newClient(t, mt, func(o *Options) { o.MaxRetries = 0; o.BreakerFailures = 3; o.BreakerOpen = 200 * time.Millisecond })
+	for range 3 {
+		j.Get(context.Background(), "/x", nil, nil)
+	}
+	calls := mt.GetTotalCallCount()
+	_, err := j.Get(context.Background(), "/x", nil, nil)
+	if !errors.Is(err, ErrCircuitOpen) || mt.GetTotalCallCount() != calls {
+		t.Fatalf("open circuit: %v, backend called %d more times", err, mt.GetTotalCallCount()-calls)
+	}
+	if be, _ := AsError(err); be == nil || be.Kind != KindUnavailable {
+		t.Errorf("kind: %v", err)
+	}
+	down = false
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := j.Get(context.Background(), "/x", nil, nil); err == nil {
+			return // the half-open probe succeeded and closed the circuit
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("circuit never closed after the backend recovered")
+}

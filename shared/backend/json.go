@@ -148,6 +148,8 @@ func transportError(ctx context.Context, op string, err error) *Error {
 	switch {
 	case errors.Is(err, ErrResponseTooLarge):
 		e.Kind = KindTooLarge
+	case errors.Is(err, ErrCircuitOpen):
+		e.Kind = KindUnavailable
 	case errors.As(err, &rl):
 		e.Kind = KindRateLimited
 	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil:

@@ -60,6 +60,11 @@ type Base struct {
 	RateLimit float64 `env:"MCP_RATE_LIMIT" envDefault:"20"`
 	RateBurst int     `env:"MCP_RATE_BURST" envDefault:"40"`
 
+	// HTTPRateLimit and HTTPRateBurst bound HTTP requests per client address
+	// (floods of sessions or initialize calls).
+	HTTPRateLimit float64 `env:"MCP_HTTP_RATE_LIMIT" envDefault:"100"`
+	HTTPRateBurst int     `env:"MCP_HTTP_RATE_BURST" envDefault:"200"`
+
 	// AllowedLinkHosts are the hosts whose links survive sanitization.
 	AllowedLinkHosts []string `env:"MCP_ALLOWED_LINK_HOSTS" envSeparator:","`
 
@@ -99,6 +104,9 @@ type Backend struct {
 	RateBurst int     `env:"API_RATE_BURST" envDefault:"20"`
 	// MaxResponseBytes caps one backend response body.
 	MaxResponseBytes int64 `env:"API_MAX_RESPONSE_BYTES" envDefault:"4194304"`
+	// BreakerFailures consecutive failures open the circuit for BreakerOpen.
+	BreakerFailures int           `env:"API_BREAKER_FAILURES" envDefault:"5"`
+	BreakerOpen     time.Duration `env:"API_BREAKER_OPEN" envDefault:"10s"`
 }
 
 // Config is one server's whole configuration.
@@ -160,7 +168,7 @@ func Load[X any](spec Spec, args, environ []string, out io.Writer) (*Config[X], 
 			"MCP_AUTH_JWKS_URL, MCP_RESOURCE_URL, MCP_AUTH_REGION_CLAIM, MCP_AUTH_ALGORITHMS,\n"+
 			"MCP_AUDIT_LOG, MCP_TOOLS, MCP_TOOLS_DENY; backend: %sAPI_URL,\n"+
 			"%sAPI_TOKEN, %sAPI_TIMEOUT, %sAPI_MAX_RETRIES, %sAPI_RATE_LIMIT, %sAPI_RATE_BURST,\n"+
-			"%sAPI_MAX_RESPONSE_BYTES.\n", spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix)
+			"%sAPI_MAX_RESPONSE_BYTES, %sAPI_BREAKER_FAILURES, %sAPI_BREAKER_OPEN.\n", spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix)
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -236,6 +244,9 @@ func (c *Config[X]) validate(spec Spec) error {
 	}
 	if c.Backend.RateLimit <= 0 || c.Backend.RateBurst < 1 {
 		return bad("%sAPI_RATE_LIMIT must be > 0 and %sAPI_RATE_BURST >= 1", spec.Prefix, spec.Prefix)
+	}
+	if c.Backend.BreakerFailures < 1 || c.Backend.BreakerOpen <= 0 {
+		return bad("%sAPI_BREAKER_FAILURES must be >= 1 and %sAPI_BREAKER_OPEN positive", spec.Prefix, spec.Prefix)
 	}
 	if c.Backend.MaxResponseBytes < 1024 {
 		return bad("%sAPI_MAX_RESPONSE_BYTES must be at least 1024", spec.Prefix)

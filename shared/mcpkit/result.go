@@ -2,6 +2,7 @@ package mcpkit
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -133,6 +134,10 @@ func ToolError(s *sanitize.Sanitizer, err error, h ErrorHints) error {
 			msg = fmt.Sprintf("the %s is rate limiting requests. Wait a few seconds before retrying. %s", name, retrySafe)
 		}
 	case backend.KindUnavailable:
+		if errors.Is(be, backend.ErrCircuitOpen) {
+			msg = fmt.Sprintf("the %s has been failing repeatedly, so this server is not calling it for a few seconds (circuit open). Try again in about 10 seconds; if it persists, tell the user the %s is down. %s", name, name, retrySafe)
+			break
+		}
 		after := "in a minute"
 		if be.RetryAfter > 0 {
 			after = "after " + roundUp(be.RetryAfter)

@@ -152,6 +152,16 @@ func (c *copies) hasToken(words map[string]bool) bool {
 	return false
 }
 
+// hasNativeToken reports whether the native copy holds one of the words.
+func (c *copies) hasNativeToken(words map[string]bool) bool {
+	for _, t := range c.nativeToks {
+		if words[c.native[t.start:t.end]] {
+			return true
+		}
+	}
+	return false
+}
+
 // hasWordPrefix reports whether a word of s starts with one of the stems.
 func hasWordPrefix(s string, stems ...string) bool {
 	for _, st := range stems {
@@ -182,7 +192,6 @@ var (
 type subTrig struct {
 	sub   string
 	rules []int
-	gate  func(c *copies) bool // the common gate of rules, if they all have one
 }
 
 // expand replaces {NAME} macros in a pattern.
@@ -232,11 +241,7 @@ func buildTriggers() {
 	for _, c := range []int{cLines, cCJK} {
 		var list []subTrig
 		for s, ids := range subs[c] {
-			st := subTrig{sub: s, rules: ids}
-			if len(ids) == 1 {
-				st.gate = rules[ids[0]].gate
-			}
-			list = append(list, st)
+			list = append(list, subTrig{sub: s, rules: ids})
 		}
 		sort.Slice(list, func(i, j int) bool { return list[i].sub < list[j].sub })
 		if c == cLines {
@@ -330,6 +335,21 @@ func runRules(c *copies, f *findings) {
 		}
 	}
 	var present [256]bool
+	var gateMemo map[*rule]bool
+	gateOK := func(r *rule) bool {
+		if r.gate == nil {
+			return true
+		}
+		if v, ok := gateMemo[r]; ok {
+			return v
+		}
+		if gateMemo == nil {
+			gateMemo = map[*rule]bool{}
+		}
+		v := r.gate(c)
+		gateMemo[r] = v
+		return v
+	}
 	subHits := func(s string, list []subTrig) {
 		for i := 0; i < len(s); i++ {
 			present[s[i]] = true
@@ -338,7 +358,7 @@ func runRules(c *copies, f *findings) {
 			if !present[st.sub[0]] {
 				continue
 			}
-			if st.gate != nil && !st.gate(c) {
+			if len(st.rules) == 1 && !gateOK(rules[st.rules[0]]) {
 				continue
 			}
 			from := 0
@@ -373,7 +393,7 @@ func runRules(c *copies, f *findings) {
 			j++
 		}
 		r := rules[hits[i].rule]
-		if r.gate != nil && !r.gate(c) {
+		if !gateOK(r) {
 			i = j
 			continue
 		}
@@ -398,15 +418,11 @@ func runRules(c *copies, f *findings) {
 				if k < next {
 					k = next
 				}
-				needOK := r.need == nil
 				for ; k < len(toks) && toks[k].start < b; k++ {
 					if r.starts[s[toks[k].start:toks[k].end]] {
-						if !needOK {
-							if !needIn(r.need, s, toks, a, b) {
-								k = sort.Search(len(toks), func(x int) bool { return toks[x].start >= b })
-								break
-							}
-							needOK = true
+						// A match starting here holds a need word, if any, close after.
+						if r.need != nil && !needIn(r.need, s, toks[k:], toks[k].start, toks[k].start+needSpan) {
+							continue
 						}
 						if w := evalAnchored(r, s, toks[k].start); w > best {
 							best = w
@@ -521,6 +537,9 @@ func evalWindow(r *rule, s string, a, b int) float64 {
 	}
 	return best
 }
+
+// needSpan is how far after a start word its need words are looked for.
+const needSpan = 200
 
 // maxAnchored bounds the input of one anchored attempt.
 const maxAnchored = 360

@@ -107,6 +107,7 @@ type copies struct {
 	nativeToks []token
 	latinToks  []token
 	cjk        bool
+	nonLatin   bool // holds letters of a non-Latin script (Cyrillic, CJK, ...)
 }
 
 func isCJK(r rune) bool {
@@ -161,6 +162,9 @@ func makeCopies(s string) *copies {
 			}
 			if isCJK(r) {
 				c.cjk = true
+			}
+			if r >= 0x370 && unicode.IsLetter(r) {
+				c.nonLatin = true
 			}
 			if h, ok := homoglyphs[r]; ok {
 				b.WriteRune(h)

@@ -306,7 +306,6 @@ var (
 	mdLinkRE  = regexp.MustCompile(`\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + mdURL + `\)`)
 	mdDefRE   = regexp.MustCompile(`(?m)^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^<>\n]*>|\S+)([ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$`)
 	autoRE    = regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^\s<>]+)>`)
-	rawURLRE  = regexp.MustCompile(`(?i)\b(?:[a-z][a-z0-9+.\-]{0,30}://|www\.)[^\s<>"'\x60\x00]+`)
 	imgDefRef = regexp.MustCompile(`!\[[^\]\n]*\]\[([^\]\n]*)\]`)
 )
 
@@ -436,6 +435,9 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 			imgRefs[strings.ToLower(strings.TrimSpace(m[1]))] = true
 		}
 	}
+	if !strings.Contains(text, "]:") {
+		goto autolinks
+	}
 	text = replaceSubmatch(mdDefRE, text, func(m []string) string {
 		u := s.checkURL(m[2])
 		if u.keep {
@@ -453,6 +455,7 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 		}
 		return m[1] + st.marker(kind, u.display)
 	})
+autolinks:
 	text = replaceSubmatch(autoRE, text, func(m []string) string {
 		u := s.checkURL(m[1])
 		if u.keep {
@@ -463,18 +466,79 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 		}
 		return st.marker("link", u.display)
 	})
-	text = rawURLRE.ReplaceAllStringFunc(text, func(raw string) string {
-		u, tail := trimURLTail(raw)
-		c := s.checkURL(u)
-		if c.keep {
-			return raw
+	if spans := rawURLs(text); len(spans) > 0 {
+		var b strings.Builder
+		last := 0
+		for _, sp := range spans {
+			u, tail := trimURLTail(text[sp[0]:sp[1]])
+			c := s.checkURL(u)
+			if c.keep {
+				continue
+			}
+			if looksLikeData(c.rest, false) {
+				st.exfil = true
+			}
+			b.WriteString(text[last:sp[0]])
+			b.WriteString(st.marker("link", c.display) + tail)
+			last = sp[1]
 		}
-		if looksLikeData(c.rest, false) {
-			st.exfil = true
-		}
-		return st.marker("link", c.display) + tail
-	})
+		b.WriteString(text[last:])
+		text = b.String()
+	}
 	return st.expand(text), st.neutralized, st.exfil
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+func isURLByte(c byte) bool {
+	return c > ' ' && c != '<' && c != '>' && c != '"' && c != '\'' && c != '`' && c != 0x7f
+}
+
+// rawURLs returns the spans of raw URLs in s: "scheme://..." (a scheme of
+// up to 31 characters) and "www.host...", each starting at a word
+// boundary and running to white space or one of < > " ' `.
+func rawURLs(s string) [][2]int {
+	var out [][2]int
+	end := 0 // end of the last span
+	for i := 0; i < len(s); {
+		j := strings.IndexAny(s[i:], ":wW")
+		if j < 0 {
+			break
+		}
+		j += i
+		start := -1
+		switch {
+		case s[j] == ':' && strings.HasPrefix(s[j:], "://"):
+			k := j
+			for k > end && j-k < 31 && (isLetterByte(s[k-1]) || s[k-1] >= '0' && s[k-1] <= '9' || s[k-1] == '+' || s[k-1] == '.' || s[k-1] == '-') {
+				k--
+			}
+			for k < j && !isLetterByte(s[k]) {
+				k++
+			}
+			if k < j && (k == 0 || !isWordByte(s[k-1])) {
+				start = k
+			}
+		case s[j] == 'w' || s[j] == 'W':
+			if j+4 <= len(s) && strings.EqualFold(s[j:j+4], "www.") && (j == 0 || !isWordByte(s[j-1])) && j >= end {
+				start = j
+			}
+		}
+		if start < 0 {
+			i = j + 1
+			continue
+		}
+		e := start
+		for e < len(s) && isURLByte(s[e]) {
+			e++
+		}
+		out = append(out, [2]int{start, e})
+		end = e
+		i = e
+	}
+	return out
 }
 
 // trimURLTail splits trailing punctuation that is not part of a raw URL

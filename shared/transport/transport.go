@@ -24,8 +24,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
 	"time"
 
+	"github.com/bizmcp/bizmcp/shared/jsonguard"
 	"github.com/bizmcp/bizmcp/shared/ratelimit"
 	"github.com/bizmcp/bizmcp/shared/telemetry"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -41,6 +44,10 @@ type Options struct {
 	Logger        *slog.Logger
 	// Ready reports whether the backend is reachable, for /readyz.
 	Ready func(context.Context) error
+	// RequestsPerSecond and RequestBurst bound HTTP requests per client
+	// address (0 = unlimited).
+	RequestsPerSecond float64
+	RequestBurst      int
 	// Protect, if set, wraps the MCP endpoint (bearer-token checks).
 	Protect func(http.Handler) http.Handler
 	// Routes are extra HTTP endpoints (e.g. protected resource metadata).
@@ -57,11 +64,11 @@ type Options struct {
 func Run(ctx context.Context, srv *mcp.Server, o Options) error {
 	switch o.Transport {
 	case "stdio", "":
-		var t mcp.Transport = &mcp.StdioTransport{}
+		in, out := io.Reader(os.Stdin), io.Writer(os.Stdout)
 		if o.Stdin != nil {
-			t = &mcp.IOTransport{Reader: o.Stdin, Writer: o.Stdout}
+			in, out = o.Stdin, o.Stdout
 		}
-		err := srv.Run(ctx, t)
+		err := srv.Run(ctx, &Stdio{In: in, Out: out, Logger: o.Logger})
 		if err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, io.EOF)) {
 			return nil
 		}
@@ -89,7 +96,7 @@ func Handler(srv *mcp.Server, o Options) http.Handler {
 		endpoint = o.Protect(endpoint)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", http.NewCrossOriginProtection().Handler(guard(endpoint)))
+	mux.Handle("/mcp", http.NewCrossOriginProtection().Handler(guard(endpoint, o)))
 	for pattern, h := range o.Routes {
 		mux.Handle(pattern, h)
 	}
@@ -117,60 +124,66 @@ func Handler(srv *mcp.Server, o Options) http.Handler {
 	return mux
 }
 
-// guard records the peer address for per-client rate limiting (replacing
-// whatever the client sent in that header) and refuses JSON-RPC batches,
-// which MCP no longer allows and which would let one request fan out into
-// many backend calls.
-func guard(next http.Handler) http.Handler {
+// guard, in front of the SDK's handler: it rate-limits requests per client
+// address (floods of sessions or initialize calls get 429 with
+// Retry-After), records the peer address for per-client tool-call limits
+// (replacing whatever the client sent in that header), reads the body once
+// within the size cap, and refuses JSON-RPC batches (which MCP no longer
+// allows and which would let one request fan out into many backend calls)
+// and over-deep JSON, all before any JSON decoder runs.
+func guard(next http.Handler, o Options) http.Handler {
+	max := o.MaxBodyBytes
+	if max <= 0 {
+		max = 1 << 20
+	}
+	var lim *ratelimit.Limiter
+	if o.RequestsPerSecond > 0 {
+		lim = ratelimit.New(o.RequestsPerSecond, max1(o.RequestBurst))
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host, _, err := net.SplitHostPort(r.RemoteAddr)
 		if err != nil {
 			host = r.RemoteAddr
 		}
+		if lim != nil {
+			if ok, wait := lim.Allow(host); !ok {
+				w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+				http.Error(w, "too many requests from this client; retry later", http.StatusTooManyRequests)
+				return
+			}
+		}
 		r.Header.Set(ratelimit.ClientHeader, host)
 		if r.Method == http.MethodPost && r.Body != nil {
-			br := &peekBody{r: r.Body}
-			if b := br.peek(); b == '[' {
+			body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+			r.Body.Close()
+			switch {
+			case err != nil:
+				http.Error(w, "could not read the request body", http.StatusBadRequest)
+				return
+			case int64(len(body)) > max:
+				http.Error(w, fmt.Sprintf("request body larger than %d bytes", max), http.StatusRequestEntityTooLarge)
+				return
+			case jsonguard.FirstByte(body) == '[':
 				http.Error(w, "JSON-RPC batches are not accepted; send one request per POST", http.StatusBadRequest)
 				return
 			}
-			r.Body = br
+			if err := jsonguard.CheckDepth(body, jsonguard.MaxDepth); err != nil {
+				http.Error(w, "invalid request: "+err.Error(), http.StatusBadRequest)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.ContentLength = int64(len(body))
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// peekBody lets guard look at the first non-space byte without consuming it.
-type peekBody struct {
-	r   io.ReadCloser
-	buf []byte
-}
-
-func (p *peekBody) peek() byte {
-	var b [64]byte
-	for len(p.buf) < 4096 {
-		n, err := p.r.Read(b[:])
-		p.buf = append(p.buf, b[:n]...)
-		if t := bytes.TrimLeft(p.buf, " \t\r\n"); len(t) > 0 {
-			return t[0]
-		}
-		if err != nil {
-			break
-		}
+func max1(n int) int {
+	if n < 1 {
+		return 1
 	}
-	return 0
+	return n
 }
-
-func (p *peekBody) Read(b []byte) (int, error) {
-	if len(p.buf) > 0 {
-		n := copy(b, p.buf)
-		p.buf = p.buf[n:]
-		return n, nil
-	}
-	return p.r.Read(b)
-}
-
-func (p *peekBody) Close() error { return p.r.Close() }
 
 func serveHTTP(ctx context.Context, srv *mcp.Server, o Options) error {
 	log := o.Logger

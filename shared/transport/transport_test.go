@@ -89,3 +89,23 @@ type fakeAddr struct{ s string }
 
 func (f *fakeAddr) Network() string { return "tcp" }
 func (f *fakeAddr) String() string  { return f.s }
+
+func TestDeepNestingAndFloods(t *testing.T) {
+	srv := mcp.NewServer(&mcp.Implementation{Name: "t", Version: "1"}, nil)
+	h := Handler(srv, Options{MaxBodyBytes: 1 << 20, RequestsPerSecond: 1, RequestBurst: 3})
+	deep := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{"a":` + strings.Repeat("[", 100000) + `}}}`
+	if rec, body := do(t, h, "POST", "/mcp", deep, nil); rec.Code != 400 || !strings.Contains(body, "nested deeper") {
+		t.Errorf("deep nesting: %d %s", rec.Code, body)
+	}
+	codes := map[int]int{}
+	for range 10 {
+		rec, _ := do(t, h, "POST", "/mcp", `{"jsonrpc":"2.0","id":1,"method":"ping"}`, nil)
+		codes[rec.Code]++
+		if rec.Code == 429 && rec.Header().Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+	}
+	if codes[429] < 6 {
+		t.Errorf("flood from one client: %v", codes)
+	}
+}
