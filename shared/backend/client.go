@@ -51,15 +51,15 @@ type Options struct {
 	RetryWaitMax     time.Duration // default 1s
 	RateLimit        float64       // requests per second; 0 = unlimited
 	RateBurst        int
-	MaxResponseBytes int64         // default 4 MiB
+	MaxResponseBytes int64 // default 4 MiB
 	// BreakerFailures consecutive failed attempts (connection errors, 5xx,
 	// timeouts) open the circuit; it then fails fast for BreakerOpen before
 	// letting one probe through. 0 = 5 failures, 10 s.
 	BreakerFailures int
 	BreakerOpen     time.Duration
-	Timeout          time.Duration // per-attempt backstop; default 8s
-	Base             http.RoundTripper
-	Logger           *slog.Logger
+	Timeout         time.Duration // per-attempt backstop; default 8s
+	Base            http.RoundTripper
+	Logger          *slog.Logger
 }
 
 // ErrResponseTooLarge is returned while reading a body past MaxResponseBytes.
