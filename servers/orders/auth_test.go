@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bizmcp/bizmcp/mocks/orders"
+	"github.com/bizmcp/bizmcp/servers/orders/internal/tools"
+	"github.com/bizmcp/bizmcp/shared/app"
+	"github.com/bizmcp/bizmcp/shared/auth/authtest"
+	"github.com/bizmcp/bizmcp/shared/config"
+	"github.com/bizmcp/bizmcp/shared/mcptest"
+	"github.com/bizmcp/bizmcp/shared/transport"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+const resource = "http://127.0.0.1:7777/mcp"
+
+// authServer serves the demo orders backend over HTTP with auth on, in process.
+func authServer(t *testing.T) (*authtest.Issuer, *httptest.Server) {
+	t.Helper()
+	is := authtest.New(t)
+	env := []string{"MCP_TRANSPORT=http", "MCP_ADDR=127.0.0.1:0", "MCP_AUTH_ISSUER=" + is.URL, "MCP_RESOURCE_URL=" + resource}
+	cfg, err := config.Load[extra](config.Spec{Binary: Spec.Binary, Prefix: Spec.Prefix}, []string{"--demo"}, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, deps, err := app.Build(Spec, "test", cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	opts, err := app.HTTPOptions(ctx, Spec, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(transport.Handler(srv, opts))
+	t.Cleanup(ts.Close)
+	return is, ts
+}
+
+type bearer struct{ token string }
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func connectWith(t *testing.T, url, token string) *mcp.ClientSession {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	tr := &mcp.StreamableClientTransport{Endpoint: url + "/mcp", HTTPClient: &http.Client{Transport: bearer{token}}}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "auth-test", Version: "1"}, nil).Connect(ctx, tr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cs.Close() })
+	return cs
+}
+
+// A token with a region claim sees only that region's orders, for reads
+// and writes; an order elsewhere answers like a missing one.
+func TestAuthRegionalScoping(t *testing.T) {
+	is, ts := authServer(t)
+	cs := connectWith(t, ts.URL, is.Token(t, authtest.Claims{Subject: "eve", Audience: resource, Scope: "orders:write", Region: "emea"}))
+	seen, cursor := 0, ""
+	for range 20 {
+		args := map[string]any{"limit": 50}
+		if cursor != "" {
+			args["cursor"] = cursor
+		}
+		res := mcptest.Call(t, cs, "orders_search_orders", args)
+		var out tools.SearchOrdersOut
+		mcptest.Structured(t, res, &out)
+		for _, o := range out.Orders {
+			seen++
+			if o.Region != "emea" {
+				t.Fatalf("emea token saw %s in %s", o.ID, o.Region)
+			}
+		}
+		if !out.HasMore {
+			break
+		}
+		cursor = out.NextCursor
+	}
+	if seen == 0 {
+		t.Fatal("emea token saw no orders")
+	}
+	// ORD-48291 (C-1004) is in na; ORD-49000 (C-1007) in apac.
+	for tool, args := range map[string]map[string]any{
+		"orders_get_order":     {"order_id": orders.DemoOrderID},
+		"orders_list_items":    {"order_id": orders.LargeOrderID},
+		"orders_cancel_order":  {"order_id": orders.PendingOrderID, "reason": "other"},
+		"orders_create_refund": {"order_id": orders.PartiallyRefundedOrderID, "currency": "USD", "reason": "goodwill"},
+	} {
+		res := mcptest.Call(t, cs, tool, args)
+		if !res.IsError || !strings.Contains(mcptest.Text(res), "not found") {
+			t.Errorf("%s on a record outside emea: %s", tool, mcptest.Text(res))
+		}
+	}
+	if res := mcptest.Call(t, cs, "orders_search_orders", map[string]any{"region": "apac"}); !res.IsError {
+		t.Error("emea token searched apac")
+	}
+	// Its own region works.
+	if res := mcptest.Call(t, cs, "orders_get_order", map[string]any{"order_id": "ORD-48102"}); res.IsError {
+		t.Errorf("emea order: %s", mcptest.Text(res))
+	}
+}
+
+// orders:read lists and calls only the read-only tools.
+func TestAuthReadScopeCannotRefund(t *testing.T) {
+	is, ts := authServer(t)
+	cs := connectWith(t, ts.URL, is.Token(t, authtest.Claims{Subject: "rita", Audience: resource, Scope: "orders:read"}))
+	res, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tl := range res.Tools {
+		if !tl.Annotations.ReadOnlyHint {
+			t.Errorf("orders:read lists %s", tl.Name)
+		}
+	}
+	r, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "orders_create_refund",
+		Arguments: map[string]any{"order_id": orders.DemoOrderID, "currency": "USD", "reason": "goodwill"}})
+	if err == nil && !r.IsError {
+		t.Error("orders:read refunded")
+	}
+}

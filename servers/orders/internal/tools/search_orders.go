@@ -1,0 +1,163 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
+	"github.com/bizmcp/bizmcp/shared/compress"
+	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/policy"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// SearchOrdersIn is the input of orders_search_orders. Filters combine.
+type SearchOrdersIn struct {
+	CustomerID    string `json:"customer_id,omitempty" pattern:"^C-[0-9]{1,10}$" jsonschema:"the customer's CRM id, e.g. C-1004 (from crm_search_customers)"`
+	CustomerEmail string `json:"customer_email,omitempty" maxLength:"254" jsonschema:"the customer's email address, exact match, e.g. jane@example.com"`
+	Status        string `json:"status,omitempty" enum:"pending,paid,shipped,delivered,cancelled,refunded,partially_refunded" jsonschema:"only orders in this status"`
+	Region        string `json:"region,omitempty" enum:"na,emea,apac,latam" jsonschema:"only orders of customers in this sales region"`
+	PlacedFrom    string `json:"placed_from,omitempty" pattern:"^[0-9]{4}-[0-9]{2}-[0-9]{2}$" jsonschema:"only orders placed on or after this date (YYYY-MM-DD, UTC)"`
+	PlacedTo      string `json:"placed_to,omitempty" pattern:"^[0-9]{4}-[0-9]{2}-[0-9]{2}$" jsonschema:"only orders placed on or before this date (YYYY-MM-DD, UTC)"`
+	Limit         int    `json:"limit,omitempty" minimum:"1" maximum:"50" jsonschema:"page size (default 10, at most 50)"`
+	Cursor        string `json:"cursor,omitempty" maxLength:"64" jsonschema:"next_cursor from the previous page of the same search"`
+}
+
+// OrderSummaryOut is one search hit: enough to pick the right order.
+type OrderSummaryOut struct {
+	ID                string `json:"id"`
+	Status            string `json:"status"`
+	PlacedAt          string `json:"placed_at,omitempty"`
+	CustomerID        string `json:"customer_id"`
+	CustomerEmail     string `json:"customer_email,omitempty"`
+	Region            string `json:"region,omitempty"`
+	Total             string `json:"total" jsonschema:"e.g. USD 391.17"`
+	Refunded          string `json:"refunded,omitempty"`
+	Lines             int    `json:"lines" jsonschema:"number of line items"`
+	Carrier           string `json:"carrier,omitempty"`
+	TrackingNumber    string `json:"tracking_number,omitempty"`
+	EstimatedDelivery string `json:"estimated_delivery,omitempty" jsonschema:"YYYY-MM-DD"`
+	DeliveredAt       string `json:"delivered_at,omitempty"`
+}
+
+// SearchOrdersOut is the output of orders_search_orders.
+type SearchOrdersOut struct {
+	Orders []OrderSummaryOut `json:"orders" jsonschema:"newest first"`
+	compress.Page
+}
+
+const (
+	searchDefaultLimit = 10
+	searchMaxLimit     = 50
+)
+
+var searchOrdersTool = &mcp.Tool{
+	Name: "orders_search_orders",
+	Description: "Find orders by customer (CRM id or email), status and the date they were placed; filters combine. " +
+		"Use it when the user does not give an order id (\"my last order\", \"the pending orders of C-1004\"). " +
+		"Returns short summaries newest first, with carrier and tracking number when shipped, bounded (default 10, at most 50) with total, has_more and next_cursor. " +
+		"Next: orders_get_order with an id for details.",
+	Annotations: mcpkit.Annotations("Search orders", mcpkit.Hints{ReadOnly: true, Idempotent: true}),
+}
+
+func (t *Tools) searchOrders(ctx context.Context, req *mcp.CallToolRequest, in SearchOrdersIn) (*mcp.CallToolResult, SearchOrdersOut, error) {
+	var out SearchOrdersOut
+	if p := policy.Of(req); p.Region != "" {
+		if in.Region != "" && in.Region != p.Region {
+			return nil, out, fmt.Errorf("you may only see orders of region %s; search without region or with region %s", p.Region, p.Region)
+		}
+		in.Region = p.Region
+	}
+	email := strings.TrimSpace(in.CustomerEmail)
+	if email != "" && (!strings.Contains(email, "@") || strings.ContainsAny(email, " <>")) {
+		return nil, out, fmt.Errorf("customer_email %q is not an email address like jane@example.com", email)
+	}
+	q := ordersapi.ListQuery{CustomerID: in.CustomerID, CustomerEmail: email, Status: in.Status, Region: in.Region}
+	var from, to time.Time
+	var err error
+	if in.PlacedFrom != "" {
+		if from, err = time.Parse(time.DateOnly, in.PlacedFrom); err != nil {
+			return nil, out, fmt.Errorf("placed_from %q is not a valid date (YYYY-MM-DD)", in.PlacedFrom)
+		}
+		q.CreatedFrom = from.Format(time.RFC3339)
+	}
+	if in.PlacedTo != "" {
+		if to, err = time.Parse(time.DateOnly, in.PlacedTo); err != nil {
+			return nil, out, fmt.Errorf("placed_to %q is not a valid date (YYYY-MM-DD)", in.PlacedTo)
+		}
+		q.CreatedTo = to.AddDate(0, 0, 1).Format(time.RFC3339) // the API's bound is exclusive
+	}
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		return nil, out, fmt.Errorf("placed_to %s is before placed_from %s; swap them", in.PlacedTo, in.PlacedFrom)
+	}
+	scope := strings.Join([]string{"orders_search_orders", in.CustomerID, strings.ToLower(email), in.Status, in.Region, in.PlacedFrom, in.PlacedTo}, "\x00")
+	if q.Offset, err = compress.DecodeCursor(in.Cursor, scope); err != nil {
+		return nil, out, err
+	}
+	q.Limit = compress.Limit(in.Limit, searchDefaultLimit, searchMaxLimit)
+	res, err := t.api.List(ctx, q)
+	if err != nil {
+		return nil, out, t.fail(err, mcpkit.ErrorHints{})
+	}
+	sc := mcpkit.NewScrub(t.san)
+	out.Orders = make([]OrderSummaryOut, 0, min(len(res.Orders), q.Limit))
+	lines := make([]string, 0, len(res.Orders)+2)
+	for i := range res.Orders {
+		if i == q.Limit {
+			break
+		}
+		s := summarizeOrder(sc, fmt.Sprintf("orders[%d].", i), &res.Orders[i])
+		out.Orders = append(out.Orders, s)
+		lines = append(lines, summaryLine(s))
+	}
+	_, _, out.Page = compress.Paginate(res.Total, q.Offset, len(out.Orders), scope)
+	if len(out.Orders) == 0 {
+		if q.Offset > 0 {
+			lines = append(lines, "no more orders on this page; the search is complete")
+		} else {
+			lines = append(lines, "no orders match; check the customer id or email (crm_search_customers finds them), or widen the status or date filters")
+		}
+	}
+	lines = append(lines, pageLine(out.Page, "orders, newest first"))
+	return sc.Render(strings.Join(lines, "\n"), out, nil), out, nil
+}
+
+func summarizeOrder(sc *mcpkit.Scrub, p string, o *ordersapi.Summary) OrderSummaryOut {
+	s := OrderSummaryOut{
+		ID:            sc.Text(p+"id", o.ID),
+		Status:        sc.Text(p+"status", o.Status),
+		PlacedAt:      stamp(sc, p+"placed_at", o.CreatedAt),
+		CustomerID:    sc.Text(p+"customer_id", o.CustomerID),
+		CustomerEmail: sc.Text(p+"customer_email", o.CustomerEmail),
+		Region:        sc.Text(p+"region", o.Region),
+		Total:         sc.Text(p+"total", format(o.Total)),
+		Lines:         o.LineItemCount,
+	}
+	if o.RefundedTotal.AmountMinor > 0 {
+		s.Refunded = sc.Text(p+"refunded", format(o.RefundedTotal))
+	}
+	if sh := shipment(sc, p+"shipment.", o.Shipping); sh != nil {
+		s.Carrier, s.TrackingNumber, s.EstimatedDelivery, s.DeliveredAt = sh.Carrier, sh.TrackingNumber, sh.EstimatedDelivery, sh.DeliveredAt
+	}
+	return s
+}
+
+func summaryLine(s OrderSummaryOut) string {
+	placed := s.PlacedAt
+	if t, ok := parseTime(placed); ok {
+		placed = t.Format(time.DateOnly)
+	}
+	line := fmt.Sprintf("%s | placed %s | %s | %s | %s | %s", s.ID, placed, s.Status, s.Total, plural(s.Lines, "line"), s.CustomerID)
+	if s.Refunded != "" {
+		line += " | refunded " + s.Refunded
+	}
+	switch {
+	case s.DeliveredAt != "":
+		line += fmt.Sprintf(" | %s %s, delivered %s", s.Carrier, s.TrackingNumber, day(s.DeliveredAt))
+	case s.TrackingNumber != "":
+		line += fmt.Sprintf(" | %s %s, ETA %s", s.Carrier, s.TrackingNumber, day(s.EstimatedDelivery))
+	}
+	return line
+}
