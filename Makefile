@@ -9,7 +9,7 @@ GO       ?= go
 BIN      := bin
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-short demo lint snapshots bench eval fuzz clean
+.PHONY: help build test test-short demo lint snapshots bench loadtest eval fuzz clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_%-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -22,6 +22,9 @@ build: ## build every binary into bin/
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/mock-backends ./mocks/cmd/mock-backends
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/injscan ./cmd/injscan
 	$(GO) build -trimpath -o $(BIN)/mcpdemo ./cmd/mcpdemo
+	$(GO) build -trimpath -o $(BIN)/loadtest ./cmd/loadtest
+	$(GO) build -trimpath -o $(BIN)/benchreport ./cmd/benchreport
+	$(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/benchbare ./internal/benchbare
 	@ls -l $(BIN)
 
 test: build ## run every test (unit, in-memory MCP, golden schemas, end-to-end processes)
@@ -41,8 +44,12 @@ lint: ## gofmt, go vet, and the stdout guard for server code
 snapshots: ## rewrite the golden tool-schema snapshots
 	UPDATE_TOOLSNAPS=true $(GO) test ./servers/... -run 'Snapshot' -count=1
 
-bench: ## benchmarks: sanitizer, compression, per-call cost
-	$(GO) test -run '^$$' -bench . -benchmem ./shared/... ./servers/...
+bench: build ## benchmarks: Go micro-benchmarks, then per-call stack cost vs a bare go-sdk tool, cold start, RSS, sizes
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2000x ./shared/... ./servers/...
+	$(BIN)/benchreport --bin $(BIN)
+
+loadtest: build ## 64 concurrent sessions per server over streamable HTTP against mock-backends
+	$(BIN)/loadtest --bin $(BIN) --sessions 64 --duration 10s
 
 eval: ## injection-detection and sanitization evaluation on the labelled corpus
 	$(GO) run ./cmd/injeval

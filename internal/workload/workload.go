@@ -27,6 +27,11 @@ var Servers = []Server{
 		{Tool: "crm_search_customers", Args: map[string]any{"query": "gmbh"}},
 		{Tool: "crm_get_customer", Args: map[string]any{"id": "C-1007", "fields": []string{"email", "tier", "notes"}}},
 	}},
+	{Name: "orders", Binary: "orders-mcp", Prefix: "ORDERS_", Calls: []Call{
+		{Tool: "orders_get_order", Args: map[string]any{"order_id": "ORD-48291"}, BackendPath: "/orders/orders/ORD-48291"},
+		{Tool: "orders_search_orders", Args: map[string]any{"customer_id": "C-1004"}},
+		{Tool: "orders_list_items", Args: map[string]any{"order_id": "ORD-49000", "limit": 20}},
+	}},
 }
 
 // Find returns the workload of server name.
