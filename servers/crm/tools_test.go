@@ -20,7 +20,7 @@ import (
 
 // session builds the exact server the binary runs, with args and env, and
 // connects an in-memory client.
-func session(t *testing.T, args []string, env ...string) *mcp.ClientSession {
+func session(t testing.TB, args []string, env ...string) *mcp.ClientSession {
 	t.Helper()
 	cfg, err := config.Load[extra](config.Spec{Binary: Spec.Binary, Prefix: Spec.Prefix}, args, env, io.Discard)
 	if err != nil {
@@ -34,6 +34,10 @@ func session(t *testing.T, args []string, env ...string) *mcp.ClientSession {
 }
 
 func demoSession(t *testing.T) *mcp.ClientSession { return session(t, []string{"--demo"}) }
+
+func demoSessionTB(t testing.TB) *mcp.ClientSession {
+	return session(t, []string{"--demo"}, "MCP_RATE_LIMIT=1000000", "MCP_RATE_BURST=1000000", "MCP_AUDIT_LOG=/dev/null")
+}
 
 func TestToolsListAndSnapshots(t *testing.T) {
 	cs := demoSession(t)

@@ -112,10 +112,11 @@ func Run[X any](ctx context.Context, spec Spec[X], version string, args, environ
 	return 0
 }
 
-// Build assembles the MCP server from a loaded configuration, auditing to
-// stderr. Tests use it to get the exact server the binary runs.
+// Build assembles the MCP server from a loaded configuration with the
+// audit trail discarded. Tests use it to get the exact server the binary
+// runs; Run uses BuildWithAudit.
 func Build[X any](spec Spec[X], version string, cfg *config.Config[X], log *slog.Logger) (*mcp.Server, Deps[X], error) {
-	return BuildWithAudit(spec, version, cfg, log, audit.New(spec.Binary, os.Stderr))
+	return BuildWithAudit(spec, version, cfg, log, audit.New(spec.Binary, io.Discard))
 }
 
 // BuildWithAudit is Build with an explicit audit logger.

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -185,4 +186,37 @@ func canonical(v any) ([]byte, error) {
 	}
 	out, err := json.MarshalIndent(generic, "", "  ")
 	return append(out, '\n'), err
+}
+
+// FuzzTools fuzzes the argument decoding of every tool of the session: each
+// input picks a tool and is sent as its arguments (when it is valid JSON).
+// A call may fail as a tool error or an invalid-params error; it must never
+// break the session, and a follow-up call of the first tool with its first
+// seed must still answer.
+func FuzzTools(f *testing.F, connect func(testing.TB) *mcp.ClientSession, seeds map[string][]string) {
+	var names []string
+	for name := range seeds {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for i, name := range names {
+		for _, s := range seeds[name] {
+			f.Add(uint8(i), []byte(s))
+		}
+	}
+	cs := connect(f) // one session for the whole run, closed at its end
+	f.Fuzz(func(t *testing.T, which uint8, args []byte) {
+		if !json.Valid(args) {
+			return
+		}
+		name := names[int(which)%len(names)]
+		ctx := context.Background()
+		_, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: name, Arguments: json.RawMessage(args)})
+		if err != nil && !strings.Contains(err.Error(), "invalid") && !strings.Contains(err.Error(), "unmarshal") {
+			t.Fatalf("%s %s: %v", name, args, err)
+		}
+		if _, err := cs.ListTools(ctx, nil); err != nil {
+			t.Fatalf("session broken after %s %s: %v", name, args, err)
+		}
+	})
 }

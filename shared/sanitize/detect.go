@@ -2,6 +2,7 @@ package sanitize
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -80,6 +81,8 @@ type rule struct {
 	// anchor.go); anch is the pattern anchored at the start of its input.
 	starts map[string]bool
 	anch   *regexp.Regexp
+	// startIDs and needIDs are starts and need as vocabulary bitsets.
+	startIDs, needIDs bitset
 }
 
 // match is one regexp match inside a folded copy.
@@ -142,10 +145,11 @@ func hasWord(s string, words ...string) bool {
 	return false
 }
 
-// hasToken reports whether the latin copy holds one of the words.
-func (c *copies) hasToken(words map[string]bool) bool {
-	for _, t := range c.latinToks {
-		if words[c.latin[t.start:t.end]] {
+// hasToken reports whether the latin copy holds one of the words (a set
+// built with wordSet, whose words are in the vocabulary).
+func (c *copies) hasToken(words bitset) bool {
+	for _, id := range c.lid {
+		if words.has(id) {
 			return true
 		}
 	}
@@ -153,9 +157,9 @@ func (c *copies) hasToken(words map[string]bool) bool {
 }
 
 // hasNativeToken reports whether the native copy holds one of the words.
-func (c *copies) hasNativeToken(words map[string]bool) bool {
-	for _, t := range c.nativeToks {
-		if words[c.native[t.start:t.end]] {
+func (c *copies) hasNativeToken(words bitset) bool {
+	for _, id := range c.nid {
+		if words.has(id) {
 			return true
 		}
 	}
@@ -182,12 +186,26 @@ func hasWordPrefix(s string, stems ...string) bool {
 }
 
 var (
-	rules      []*rule
-	trigLatin  = map[string][]int{}
-	trigNative = map[string][]int{}
-	trigLines  []subTrig
-	trigCJK    []subTrig
+	rules []*rule
+	// vocab numbers every word that a rule triggers on, starts with or
+	// needs; trigLatinID and trigNativeID list the rules each word triggers.
+	vocab        = map[string]int32{}
+	trigLatinID  [][]int
+	trigNativeID [][]int
+	trigLines    []subTrig
+	trigCJK      []subTrig
 )
+
+func wordID(w string) int32 {
+	if id, ok := vocab[w]; ok {
+		return id
+	}
+	id := int32(len(vocab))
+	vocab[w] = id
+	trigLatinID = append(trigLatinID, nil)
+	trigNativeID = append(trigNativeID, nil)
+	return id
+}
 
 type subTrig struct {
 	sub   string
@@ -230,9 +248,11 @@ func buildTriggers() {
 			}
 			switch r.copy {
 			case cLatin:
-				trigLatin[t] = append(trigLatin[t], i)
+				id := wordID(t)
+				trigLatinID[id] = append(trigLatinID[id], i)
 			case cNative:
-				trigNative[t] = append(trigNative[t], i)
+				id := wordID(t)
+				trigNativeID[id] = append(trigNativeID[id], i)
 			default:
 				subs[r.copy][t] = append(subs[r.copy][t], i)
 			}
@@ -321,16 +341,24 @@ const (
 
 // runRules runs the pattern table over the copies of one text.
 func runRules(c *copies, f *findings) {
-	var hits []hitPos
-	for _, t := range c.latinToks {
-		for _, ri := range trigLatin[c.latin[t.start:t.end]] {
-			hits = append(hits, hitPos{ri, t.start})
+	lid := wordIDs(c.latin, c.latinToks)
+	nid := lid
+	if c.native != c.latin {
+		nid = wordIDs(c.native, c.nativeToks)
+	}
+	c.lid, c.nid = lid, nid
+	hits := make([]hitPos, 0, 16)
+	for k, id := range lid {
+		if id >= 0 {
+			for _, ri := range trigLatinID[id] {
+				hits = append(hits, hitPos{ri, c.latinToks[k].start})
+			}
 		}
 	}
-	for _, t := range c.nativeToks {
-		if ids, ok := trigNative[c.native[t.start:t.end]]; ok {
-			for _, ri := range ids {
-				hits = append(hits, hitPos{ri, t.start})
+	for k, id := range nid {
+		if id >= 0 {
+			for _, ri := range trigNativeID[id] {
+				hits = append(hits, hitPos{ri, c.nativeToks[k].start})
 			}
 		}
 	}
@@ -381,11 +409,11 @@ func runRules(c *copies, f *findings) {
 	if len(hits) == 0 {
 		return
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].rule != hits[j].rule {
-			return hits[i].rule < hits[j].rule
+	slices.SortFunc(hits, func(x, y hitPos) int {
+		if x.rule != y.rule {
+			return x.rule - y.rule
 		}
-		return hits[i].pos < hits[j].pos
+		return x.pos - y.pos
 	})
 	for i := 0; i < len(hits); {
 		j := i
@@ -399,11 +427,12 @@ func runRules(c *copies, f *findings) {
 		}
 		var s string
 		var toks []token
+		var ids []int32
 		switch r.copy {
 		case cLatin:
-			s, toks = c.latin, c.latinToks
+			s, toks, ids = c.latin, c.latinToks, lid
 		case cNative:
-			s, toks = c.native, c.nativeToks
+			s, toks, ids = c.native, c.nativeToks, nid
 		case cCJK:
 			s = c.native
 		default:
@@ -413,20 +442,23 @@ func runRules(c *copies, f *findings) {
 		if r.starts != nil {
 			next := 0 // first token not tried yet
 			for _, h := range hits[i:j] {
-				a, b := window(s, h.pos, false)
+				// A match holds its trigger word, so it starts at or before it.
+				a, _ := window(s, h.pos, false)
+				b := h.pos + 1
 				k := sort.Search(len(toks), func(x int) bool { return toks[x].start >= a })
 				if k < next {
 					k = next
 				}
 				for ; k < len(toks) && toks[k].start < b; k++ {
-					if r.starts[s[toks[k].start:toks[k].end]] {
-						// A match starting here holds a need word, if any, close after.
-						if r.need != nil && !needIn(r.need, s, toks[k:], toks[k].start, toks[k].start+needSpan) {
-							continue
-						}
-						if w := evalAnchored(r, s, toks[k].start); w > best {
-							best = w
-						}
+					if !r.startIDs.has(ids[k]) {
+						continue
+					}
+					// A match starting here holds a need word, if any, close after.
+					if r.needIDs != nil && !needAfter(r.needIDs, toks, ids, k, toks[k].start+needSpan) {
+						continue
+					}
+					if w := evalAnchored(r, s, toks[k].start); w > best {
+						best = w
 					}
 				}
 				next = k
@@ -448,8 +480,11 @@ func runRules(c *copies, f *findings) {
 		}
 		for _, h := range hits[i:j] {
 			a, b := window(s, h.pos, r.copy == cLines)
-			if r.need != nil && toks != nil && !needIn(r.need, s, toks, a, b) {
-				continue
+			if r.needIDs != nil && toks != nil {
+				k := sort.Search(len(toks), func(x int) bool { return toks[x].start >= a })
+				if !needAfter(r.needIDs, toks, ids, k, b) {
+					continue
+				}
 			}
 			if ws >= 0 && a <= we {
 				if b > we {
@@ -468,15 +503,44 @@ func runRules(c *copies, f *findings) {
 	}
 }
 
-// needIn reports whether a token of s within [a, b) is in need.
-func needIn(need map[string]bool, s string, toks []token, a, b int) bool {
-	k := sort.Search(len(toks), func(i int) bool { return toks[i].start >= a })
-	for ; k < len(toks) && toks[k].start < b; k++ {
-		if need[s[toks[k].start:toks[k].end]] {
+// needAfter reports whether a token from index k on, starting before end,
+// is in need.
+func needAfter(need bitset, toks []token, ids []int32, k, end int) bool {
+	for ; k < len(toks) && toks[k].start < end; k++ {
+		if need.has(ids[k]) {
 			return true
 		}
 	}
 	return false
+}
+
+// wordIDs maps each token of s to its vocabulary id (-1: not a word any
+// rule mentions).
+func wordIDs(s string, toks []token) []int32 {
+	ids := make([]int32, len(toks))
+	for k, t := range toks {
+		if id, ok := vocab[s[t.start:t.end]]; ok {
+			ids[k] = id
+		} else {
+			ids[k] = -1
+		}
+	}
+	return ids
+}
+
+// bitset is a set of vocabulary ids.
+type bitset []uint64
+
+func (b bitset) has(id int32) bool {
+	return id >= 0 && int(id>>6) < len(b) && b[id>>6]&(1<<(uint(id)&63)) != 0
+}
+
+func (b bitset) add(id int32) bitset {
+	for int(id>>6) >= len(b) {
+		b = append(b, 0)
+	}
+	b[id>>6] |= 1 << (uint(id) & 63)
+	return b
 }
 
 // window returns the span to match around a trigger at pos, snapped to
@@ -520,7 +584,7 @@ func window(s string, pos int, lines bool) (int, int) {
 // evalWindow runs r over s[a:b] and returns the best match weight.
 func evalWindow(r *rule, s string, a, b int) float64 {
 	best := 0.0
-	for _, loc := range r.re.FindAllStringSubmatchIndex(s[a:b], 8) {
+	for _, loc := range r.re.FindAllStringIndex(s[a:b], 8) {
 		for k := range loc {
 			if loc[k] >= 0 {
 				loc[k] += a
@@ -550,7 +614,7 @@ func evalAnchored(r *rule, s string, p int) float64 {
 	for e < len(s) && !utf8.RuneStart(s[e]) {
 		e++
 	}
-	loc := r.anch.FindStringSubmatchIndex(s[p:e])
+	loc := r.anch.FindStringIndex(s[p:e])
 	if loc == nil {
 		return 0
 	}
@@ -595,4 +659,18 @@ func init() {
 		r.gate = ruleGates[r.name]
 	}
 	buildTriggers()
+	for _, r := range rules {
+		if r.copy != cLatin && r.copy != cNative {
+			continue
+		}
+		for w := range r.starts {
+			r.startIDs = r.startIDs.add(wordID(w))
+		}
+		if r.need != nil {
+			r.needIDs = bitset{}
+			for w := range r.need {
+				r.needIDs = r.needIDs.add(wordID(w))
+			}
+		}
+	}
 }

@@ -107,7 +107,8 @@ type copies struct {
 	nativeToks []token
 	latinToks  []token
 	cjk        bool
-	nonLatin   bool // holds letters of a non-Latin script (Cyrillic, CJK, ...)
+	nonLatin   bool    // holds letters of a non-Latin script (Cyrillic, CJK, ...)
+	lid, nid   []int32 // vocabulary ids of latinToks and nativeToks (set by runRules)
 }
 
 func isCJK(r rune) bool {
@@ -176,6 +177,13 @@ func makeCopies(s string) *copies {
 		}
 		c.lines = b.String()
 	}
+	if ascii {
+		if l, lt, ok := fastLatin(lower); ok {
+			c.latin, c.latinToks = l, lt
+			c.native, c.nativeToks = l, lt
+			return c
+		}
+	}
 	toks := splitWords(lower)
 	var changed bool
 	c.latin, c.latinToks, changed = buildLatin(toks)
@@ -186,6 +194,54 @@ func makeCopies(s string) *copies {
 		c.native, c.nativeToks = buildNative(toks)
 	}
 	return c
+}
+
+// fastLatin builds the latin (and, for ASCII, identical native) copy of
+// lower-case ASCII text in one pass. It gives up (ok == false) when a word
+// mixes letters with digits or '@'/'$', or when three single letters
+// follow each other: those need the general path.
+func fastLatin(lower string) (string, []token, bool) {
+	b := make([]byte, 0, len(lower))
+	toks := make([]token, 0, len(lower)/5+1)
+	singles := 0
+	for i := 0; i < len(lower); {
+		c := lower[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '@' || c == '$') {
+			i++
+			continue
+		}
+		j := i
+		letters, other := false, false
+		for j < len(lower) {
+			c := lower[j]
+			if c >= 'a' && c <= 'z' {
+				letters = true
+			} else if c >= '0' && c <= '9' || c == '@' || c == '$' {
+				other = true
+			} else {
+				break
+			}
+			j++
+		}
+		if letters && other || !letters && strings.ContainsAny(lower[i:j], "@$") {
+			return "", nil, false
+		}
+		if j-i == 1 && letters {
+			if singles++; singles >= 3 {
+				return "", nil, false
+			}
+		} else {
+			singles = 0
+		}
+		if len(b) > 0 {
+			b = append(b, ' ')
+		}
+		st := len(b)
+		b = append(b, lower[i:j]...)
+		toks = append(toks, token{st, len(b)})
+		i = j
+	}
+	return string(b), toks, true
 }
 
 // splitWords splits lower into words: runs of letters, digits, combining

@@ -335,6 +335,7 @@ type linkState struct {
 }
 
 func (st *linkState) marker(kind, host string) string {
+	host = displayHost(host)
 	st.neutralized++
 	st.markers = append(st.markers, "["+kind+" removed: "+host+"]")
 	return "\x00" + strconv.Itoa(len(st.markers)-1) + "\x00"
@@ -364,6 +365,22 @@ func (st *linkState) expand(s string) string {
 		}
 		s = s[i+j+2:]
 	}
+}
+
+// displayHost keeps only host-name characters of h (a decoded host may
+// hold anything) and at most 80 of them.
+func displayHost(h string) string {
+	b := make([]byte, 0, len(h))
+	for i := 0; i < len(h) && len(b) < 80; i++ {
+		c := h[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == ':' {
+			b = append(b, c)
+		}
+	}
+	if len(b) == 0 {
+		return "invalid-host"
+	}
+	return string(b)
 }
 
 // mayHoldURL is the fast-path test for step 4.

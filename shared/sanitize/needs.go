@@ -68,24 +68,24 @@ const (
 // ruleGates skip rules whose trigger substrings are common unless a cheap
 // precondition holds.
 var ruleGates = map[string]func(c *copies) bool{
-	"snake_tool":      func(c *copies) bool { return strings.IndexByte(c.lines, '_') >= 0 },
-	"vocative_ai":     func(c *copies) bool { return c.hasToken(vocativeNouns) },
-	"send_to_address": func(c *copies) bool { return c.hasToken(sendVerbs) },
-	"ml_send_email":   func(c *copies) bool { return c.nonLatin || c.hasNativeToken(mlSendVerbs) },
+	"snake_tool":           func(c *copies) bool { return strings.IndexByte(c.lines, '_') >= 0 },
+	"vocative_ai":          func(c *copies) bool { return c.hasToken(vocativeNouns) },
+	"send_to_address":      func(c *copies) bool { return c.hasToken(sendVerbs) },
+	"send_data_to_address": func(c *copies) bool { return c.hasToken(sendVerbs) },
+	"ml_send_email":        func(c *copies) bool { return c.nonLatin || c.hasNativeToken(mlSendVerbs) },
 }
 
 var sendVerbs = wordSet("send sending sent email e mail mail forward fwd transfer post upload submit copy cc bcc report share leak transmit sync export exfiltrate push dump deliver relay paste attach")
 
 var mlSendVerbs = wordSet("envoie envoies envoiez envoyez envoyer transmets transmet transmettre transmettez transfere transferez transferer exporte exportez exporter partage partagez sende senden schicke schicken leite leiten weiterleiten ubermittle ubermitteln exportiere exportieren envia enviar envie reenvia manda mande mandar exporta exportar comparte compartir encaminhe encaminhar compartilhe compartilhar transfira transferir")
 
-func wordSet(s string) map[string]bool {
-	m := map[string]bool{}
+// wordSet adds the words to the vocabulary and returns them as a set.
+func wordSet(s string) bitset {
+	var b bitset
 	for _, w := range strings.Fields(s) {
-		m[w] = true
+		b = b.add(wordID(w))
 	}
-	return m
+	return b
 }
 
-var vocativeNouns = map[string]bool{"ai": true, "llm": true, "bot": true, "chatbot": true, "assistant": true,
-	"claude": true, "gpt": true, "chatgpt": true, "gemini": true, "copilot": true, "agent": true, "helper": true,
-	"model": true, "system": true}
+var vocativeNouns = wordSet("ai llm bot chatbot assistant claude gpt chatgpt gemini copilot agent helper model system")

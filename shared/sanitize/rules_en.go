@@ -74,7 +74,13 @@ func registerEnglish() {
 			return w
 		})
 	addRule("forget_everything", clsOverride, 0.9, cLatin, "everything|anything|all|whatever",
-		`\b(?:forget|ignore|disregard|erase|clear|discard|drop)(?: about)? (?:everything|anything|whatever|all)(?: of)?(?: that| what)? (?:you ve been|you have been|you were|you ve|you have|you re|you are|above|before this|so far|previously|up to now|until now|prior|earlier)\b`, nil)
+		`\b(?:forget|ignore|disregard|erase|clear|discard|drop)(?: about)? (?:everything|anything|whatever|all)(?: of)?(?: that| what)? (?:you ve been|you have been|you were|you ve|you have|you re|you are|above|before this|so far|previously|up to now|until now|prior|earlier)\b`,
+		func(m *match) float64 {
+			if hasWord(m.text(), "you", "ve", "re") {
+				return 1
+			}
+			return 0.6
+		})
 	addRule("instr_void", clsOverride, 1, cLatin,
 		"instruction|instructions|rules|guidelines|guidance|prompt|directives|programming|configuration|policies|commands|orders|briefing",
 		`\b(?:previous|prior|earlier|above|preceding|former|original|initial|old|existing|current|system|default|all|your|any) (?:[a-z]+ )?(?:instructions?|rules|guidelines|guidance|prompts?|directives|programming|configuration|policies|commands|briefing)(?: you (?:were|have been|ve been) given| you received| given to you| you got)? (?:are|is|were|have been|has been|shall be|should be|must be|will be|now|no|do|does|don t|doesn t|not)? ?(?:now |hereby |officially |henceforth |all |longer |hereby )?(?:void|null|nullified|cancelled|canceled|revoked|obsolete|superseded|outdated|invalid|invalidated|replaced|overridden|overwritten|deprecated|suspended|lifted|disabled|rescinded|withdrawn|expired|retired|removed|deleted|irrelevant|fake|not valid|valid|apply|applies|in effect|in force|null and void|a test|no longer)\b`,
@@ -92,7 +98,13 @@ func registerEnglish() {
 			return w
 		})
 	addRule("from_now_on", clsOverride, 0.5, cLatin, "now|henceforth|forward|onwards|onward|moment|point",
-		`\b(?:from now on|from this (?:point|moment)(?: on| forward| onwards?)?|henceforth|starting now|going forward|as of now|from here on)(?: [a-z]+){0,3} (?:you|your)\b`, nil)
+		`\b(?:from now on|from this (?:point|moment)(?: on| forward| onwards?)?|henceforth|starting now|going forward|as of now|from here on)(?: [a-z]+){0,3} (?:you|your)\b`,
+		func(m *match) float64 {
+			if hasWord(m.after(50), "assistant", "ai", "bot", "dan", "unrestricted", "unfiltered", "jailbroken", "mode", "obey", "only", "rules", "restrictions", "instructions", "respond", "answer", "reply", "ignore", "must", "role", "persona", "task", "job") {
+				return 1
+			}
+			return 0.5
+		})
 	addRule("take_orders_from", clsOverride, 1, cLatin, "orders|instructions|commands|directions|obey|listen|answer|respond",
 		`\byou (?:will |must |shall |should |now |only |are to )*(?:take|follow|obey|listen to|answer to|respond to|accept|serve) (?:only )?(?:orders|instructions|commands|directions|requests)? ?(?:only )?from (?:me|us|this (?:note|message|email|text|record|comment|ticket|field))\b|\b(?:only|exclusively) (?:obey|follow|listen to|take orders from|take instructions from|answer to|respond to) (?:me|us|this (?:note|message|email|text|record|comment))\b|\bobey (?:only )?(?:me|this (?:note|message|text))\b`, nil)
 	addRule("you_are_now", clsOverride, 1, cLatin, "now",
@@ -258,10 +270,21 @@ func registerEnglish() {
 			t := m.text()
 			for _, w := range []string{"customer", "client", "contact list", "full list", "complete list", "the list", "all the data", "the data", "record", "password", "conversation", "contacts", "card number", "card details", "credential", "database", "chat history", "history", "secret", "token", "api key", "prompt", "transcript", "everything", "personal data", "addresses", "phone numbers", "this thread", "this chat"} {
 				if strings.Contains(t, w) {
-					return 1
+					return 0.3
 				}
 			}
 			return 0.3
+		})
+	addRule("send_data_to_address", clsExfil, 0.3, cLines, "@|http",
+		`\b(?:send|e-?mail|mail|forward|fwd|transfer|post|upload|submit|copy|cc|bcc|report|share|leak|transmit|sync|export|exfiltrate|push|dump|deliver|relay|paste|attach|bcc)\b[^\n]{0,120}?\b(?:to|at|into|via)\s+(?:this\s+|the\s+following\s+|our\s+)?(?:address\s+|url\s+|endpoint\s+|webhook\s+|link\s+)?:?\s*<?(?:[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}|https?://\S+)`,
+		func(m *match) float64 {
+			t := m.text()
+			for _, w := range []string{"customer", "client", "contact list", "full list", "complete list", "the list", "all the data", "the data", "record", "password", "conversation", "contacts", "card number", "card details", "credential", "database", "chat history", "history", "secret", "token", "api key", "prompt", "transcript", "everything", "personal data", "addresses", "phone numbers", "this thread", "this chat"} {
+				if strings.Contains(t, w) {
+					return 1
+				}
+			}
+			return 0
 		})
 	addRule("stealth", clsTool, 0.6, cLatin, "without|w|tell|inform|notify|alert|mention|let|reveal",
 		`\b(?:without|w o) (?:asking|telling|notifying|informing|alerting|consulting|confirming with|checking with|involving|letting|bothering|warning) (?:the |a |any |your )?(?:user|human|operator|customer|anyone|anybody|them|supervisor|reviewer|human reviewer|owner|account owner|admin|person|people|staff|team)\b|\b(?:do not|don t|dont|never|must not|should not) (?:tell|inform|notify|alert|ask|consult|mention (?:this |it |anything )?to|reveal (?:this |it )?to|let|warn|show this to) (?:the |a |any )?(?:user|human|operator|customer|anyone|anybody|reviewer|owner|them|people|staff|humans|users)\b`,

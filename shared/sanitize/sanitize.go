@@ -216,7 +216,7 @@ var fenceBrackets = strings.NewReplacer("⟦", "[", "⟧", "]", "〚", "[", "〛
 // fence-like tags such as "[[untrusted-data" or "</untrusted-data" are
 // replaced. It is idempotent.
 func escapeFences(text string) string {
-	if strings.ContainsAny(text, "⟦⟧〚〛") {
+	if (strings.IndexByte(text, 0xe2) >= 0 || strings.IndexByte(text, 0xe3) >= 0) && strings.ContainsAny(text, "⟦⟧〚〛") {
 		text = fenceBrackets.Replace(text)
 	}
 	if containsFold(text, "untrusted") {

@@ -25,21 +25,3 @@ func TestZZCPU(t *testing.T) {
 		fmt.Printf("len=%d cpu/op=%v wall/op=%v\n", len(in), (cpuNow()-c0)/time.Duration(n), time.Since(w0)/time.Duration(n))
 	}
 }
-
-func TestZZCount(t *testing.T) {
-	for _, in := range []string{benchShort, benchNote, benchMail[:2000]} {
-		c := makeCopies(in)
-		cnt := map[string]int{}
-		for _, tk := range c.latinToks {
-			for _, ri := range trigLatin[c.latin[tk.start:tk.end]] {
-				cnt["L:"+rules[ri].name]++
-			}
-		}
-		for _, tk := range c.nativeToks {
-			for _, ri := range trigNative[c.native[tk.start:tk.end]] {
-				cnt["N:"+rules[ri].name]++
-			}
-		}
-		fmt.Println(cnt)
-	}
-}

@@ -1,0 +1,313 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bizmcp/bizmcp/internal/proc"
+	"github.com/bizmcp/bizmcp/mocks"
+	"github.com/bizmcp/bizmcp/mocks/shipping"
+	"github.com/bizmcp/bizmcp/mocks/world"
+	"github.com/bizmcp/bizmcp/servers/shipping/internal/tools"
+	"github.com/bizmcp/bizmcp/shared/mcptest"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// End-to-end tests: the real binaries as processes, over stdio and HTTP,
+// against a running mock-backends.
+
+func binaries(t *testing.T) (server, mock string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("process tests skipped in -short mode")
+	}
+	server, err := proc.Binary("shipping-mcp", "./servers/shipping")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mock, err = proc.Binary("mock-backends", "./mocks/cmd/mock-backends")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return server, mock
+}
+
+func startMock(t *testing.T, bin string) *proc.Proc {
+	t.Helper()
+	p, err := proc.Start(context.Background(), bin, []string{"--addr", "127.0.0.1:0"}, nil, true, 20*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Stop() })
+	return p
+}
+
+func startHTTP(t *testing.T, bin string, env ...string) *proc.Proc {
+	t.Helper()
+	p, err := proc.Start(context.Background(), bin, []string{"--transport", "http", "--addr", "127.0.0.1:0"}, env, true, 20*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Stop() })
+	return p
+}
+
+func connect(t *testing.T, tr mcp.Transport) *mcp.ClientSession {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "e2e", Version: "1"}, nil).Connect(ctx, tr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cs.Close() })
+	return cs
+}
+
+func setFaults(t *testing.T, mockAddr, spec string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPut, "http://"+mockAddr+"/_faults", strings.NewReader(spec))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 && resp.StatusCode != 204 {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("PUT /_faults %q: %s %s", spec, resp.Status, b)
+	}
+}
+
+func stats(t *testing.T, mockAddr string) mocks.Stats {
+	t.Helper()
+	resp, err := http.Get("http://" + mockAddr + "/_stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st mocks.Stats
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func apiEnv(m *proc.Proc) string { return "SHIPPING_API_URL=http://" + m.Addr + "/shipping" }
+
+func checkDemoTracking(t *testing.T, cs *mcp.ClientSession) tools.TrackOut {
+	t.Helper()
+	res := mcptest.Call(t, cs, "shipping_track", map[string]any{"carrier": "fedex", "tracking_number": world.DemoTrackingNumber})
+	if res.IsError {
+		t.Fatal(mcptest.Text(res))
+	}
+	var out tools.TrackOut
+	mcptest.Structured(t, res, &out)
+	if out.Status != "in_transit" || out.ETA != "2026-02-26" || out.Reference != world.DemoOrderID {
+		t.Errorf("ORD-48291 tracking: %+v", out)
+	}
+	return out
+}
+
+func TestE2EStdioAgainstMockBackends(t *testing.T) {
+	server, mock := binaries(t)
+	m := startMock(t, mock)
+	cs := connect(t, &mcp.CommandTransport{Command: proc.Command(context.Background(), server, nil, []string{apiEnv(m)})})
+	if tl := mcptest.CheckTools(t, cs, "shipping_"); len(tl) != 5 {
+		t.Fatalf("%d tools", len(tl))
+	}
+	checkDemoTracking(t, cs)
+	res := mcptest.Call(t, cs, "shipping_track", map[string]any{"carrier": "dhl", "tracking_number": shipping.InjectedTrackingNumber})
+	if res.IsError || !strings.Contains(mcptest.Text(res), "⟦untrusted-data") || res.Meta["bizmcp/untrusted"] == nil {
+		t.Errorf("injected event not fenced: %s", mcptest.Text(res))
+	}
+}
+
+func TestE2EStdioDemo(t *testing.T) {
+	server, _ := binaries(t)
+	cs := connect(t, &mcp.CommandTransport{Command: proc.Command(context.Background(), server, []string{"--demo"}, nil)})
+	checkDemoTracking(t, cs)
+}
+
+func TestE2EHTTP(t *testing.T) {
+	server, mock := binaries(t)
+	m := startMock(t, mock)
+	s := startHTTP(t, server, apiEnv(m))
+	base := "http://" + s.Addr
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("%s: %s %s", path, resp.Status, b)
+		}
+	}
+	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: base + "/mcp"})
+	mcptest.CheckTools(t, cs, "shipping_")
+	checkDemoTracking(t, cs)
+
+	// Issue check: an invalid address is a tool error naming the bad field
+	// and a suggestion.
+	res := mcptest.Call(t, cs, "shipping_validate_address", map[string]any{"line1": "9450 Wilshire Blvd", "city": "Beverly Hills", "state": "CA", "postal_code": "9021", "country": "US"})
+	if text := mcptest.Text(res); !res.IsError || !strings.Contains(text, "postal_code") || !strings.Contains(text, "did you mean 90210?") {
+		t.Errorf("invalid address: isError=%v %s", res.IsError, text)
+	}
+	// The whole long history pages through, bounded.
+	res = mcptest.Call(t, cs, "shipping_track", map[string]any{"carrier": "ups", "tracking_number": shipping.LongHistoryTrackingNumber, "full_history": true, "limit": 50})
+	var out tools.TrackOut
+	mcptest.Structured(t, res, &out)
+	if res.IsError || len(out.Events) != 50 || out.Page == nil || !out.Page.HasMore || out.EventsTotal < shipping.MinLongHistoryEvents {
+		t.Errorf("long history page: %d events of %d", len(out.Events), out.EventsTotal)
+	}
+}
+
+// Issue check: a retried shipping_create_label after a dropped connection
+// buys one label. The backend buys the label, then the connection drops
+// before the answer (reset-after); the server's HTTP client retries with the
+// same Idempotency-Key and gets the original label back.
+func TestE2EDroppedConnectionBuysOneLabel(t *testing.T) {
+	server, mock := binaries(t)
+	m := startMock(t, mock)
+	s := startHTTP(t, server, apiEnv(m))
+	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: "http://" + s.Addr + "/mcp"})
+	res := mcptest.Call(t, cs, "shipping_get_rates", map[string]any{"to": austin, "parcel": smallBox})
+	var rates tools.GetRatesOut
+	mcptest.Structured(t, res, &rates)
+	if res.IsError || rates.CheapestRateID == "" {
+		t.Fatal(mcptest.Text(res))
+	}
+	setFaults(t, m.Addr, "POST /shipping/labels=reset-after#1")
+	before := stats(t, m.Addr)
+	args := map[string]any{"rate_id": rates.CheapestRateID, "reference": world.DemoOrderID}
+	res = mcptest.Call(t, cs, "shipping_create_label", args)
+	if res.IsError {
+		t.Fatalf("the retry should have recovered: %s", mcptest.Text(res))
+	}
+	var label tools.CreateLabelOut
+	mcptest.Structured(t, res, &label)
+	// The model retrying the whole call (it never saw an answer) buys nothing either.
+	res = mcptest.Call(t, cs, "shipping_create_label", args)
+	var again tools.CreateLabelOut
+	mcptest.Structured(t, res, &again)
+	if res.IsError || !again.Replayed || again.TrackingNumber != label.TrackingNumber {
+		t.Errorf("second call: %s", mcptest.Text(res))
+	}
+	after := stats(t, m.Addr)
+	writes := after.Writes["POST /shipping/labels"] - before.Writes["POST /shipping/labels"]
+	replays := after.Domains["shipping"].Replays - before.Domains["shipping"].Replays
+	if writes != 1 || replays != 2 {
+		t.Errorf("labels bought %d, replays %d; want 1 and 2 (the transport retry and the model's retry)", writes, replays)
+	}
+	// The label exists once, and is trackable.
+	res = mcptest.Call(t, cs, "shipping_track", map[string]any{"carrier": label.Carrier, "tracking_number": label.TrackingNumber})
+	if res.IsError || !strings.Contains(mcptest.Text(res), "label_created") {
+		t.Errorf("new label: %s", mcptest.Text(res))
+	}
+}
+
+// Backend faults end within the call deadline as tool errors.
+func TestE2EBackendFaults(t *testing.T) {
+	server, mock := binaries(t)
+	m := startMock(t, mock)
+	const deadline = 3 * time.Second
+	s := startHTTP(t, server, apiEnv(m), "MCP_CALL_TIMEOUT="+deadline.String())
+	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: "http://" + s.Addr + "/mcp"})
+	args := map[string]any{"carrier": "fedex", "tracking_number": world.DemoTrackingNumber}
+	for _, tc := range []struct{ spec, want string }{
+		{"/shipping/tracking/*=status:503", "HTTP 503"},
+		{"/shipping/tracking/*=429:30", "Retry after 30s"},
+		{"/shipping/tracking/*=hang", "deadline"},
+		{"/shipping/tracking/*=malformed", "could not read"},
+	} {
+		setFaults(t, m.Addr, tc.spec)
+		start := time.Now()
+		res := mcptest.Call(t, cs, "shipping_track", args)
+		if !res.IsError || !strings.Contains(mcptest.Text(res), tc.want) {
+			t.Errorf("%s: isError=%v %q, want %q", tc.spec, res.IsError, mcptest.Text(res), tc.want)
+		}
+		if el := time.Since(start); el > deadline+2*time.Second {
+			t.Errorf("%s: took %s", tc.spec, el)
+		}
+	}
+	setFaults(t, m.Addr, "/shipping/tracking/*=status:502#2")
+	if res := mcptest.Call(t, cs, "shipping_track", args); res.IsError {
+		t.Errorf("two 502s then success: %s", mcptest.Text(res))
+	}
+}
+
+// The order and its tracking agree: orders_get_order (the orders server,
+// built by its own team) and shipping_track report the same carrier,
+// tracking number, status and ETA for ORD-48291.
+func TestE2EAgreesWithOrdersServer(t *testing.T) {
+	server, mock := binaries(t)
+	orders, err := proc.Binary("orders-mcp", "./servers/orders")
+	if err != nil {
+		t.Skipf("orders-mcp does not build here: %v", err)
+	}
+	m := startMock(t, mock)
+	ship := connect(t, &mcp.CommandTransport{Command: proc.Command(context.Background(), server, nil, []string{apiEnv(m)})})
+	ord := connect(t, &mcp.CommandTransport{Command: proc.Command(context.Background(), orders, nil, []string{"ORDERS_API_URL=http://" + m.Addr + "/orders"})})
+	tr := checkDemoTracking(t, ship)
+	res := mcptest.Call(t, ord, "orders_get_order", map[string]any{"order_id": world.DemoOrderID})
+	if res.IsError {
+		t.Fatalf("orders_get_order: %s", mcptest.Text(res))
+	}
+	var whole any
+	b, _ := json.Marshal(res.StructuredContent)
+	json.Unmarshal(b, &whole)
+	sh := findShipment(whole, world.DemoTrackingNumber)
+	if sh == nil {
+		t.Fatalf("orders_get_order has no shipment with tracking %s: %s", world.DemoTrackingNumber, b)
+	}
+	if sh["status"] != tr.Status || sh["estimated_delivery"] != tr.ETA || !strings.EqualFold(sh["carrier"].(string), tr.Carrier) {
+		t.Errorf("orders says %v; shipping_track says %s, %s, %s", sh, tr.Carrier, tr.Status, tr.ETA)
+	}
+}
+
+// findShipment finds the object holding tracking_number in decoded JSON.
+func findShipment(v any, number string) map[string]any {
+	switch v := v.(type) {
+	case map[string]any:
+		if v["tracking_number"] == number {
+			return v
+		}
+		for _, e := range v {
+			if m := findShipment(e, number); m != nil {
+				return m
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if m := findShipment(e, number); m != nil {
+				return m
+			}
+		}
+	}
+	return nil
+}
+
+func TestE2EMissingBackendURL(t *testing.T) {
+	server, _ := binaries(t)
+	var stderr, stdout bytes.Buffer
+	cmd := exec.Command(server)
+	cmd.Env = []string{"PATH=/usr/bin:/bin"}
+	cmd.Stderr, cmd.Stdout = &stderr, &stdout
+	err := cmd.Run()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 2 {
+		t.Fatalf("exit: %v", err)
+	}
+	msg := strings.TrimSpace(stderr.String())
+	if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, "SHIPPING_API_URL") || !strings.Contains(msg, "--demo") || stdout.Len() != 0 {
+		t.Errorf("stderr %q stdout %q", msg, stdout.String())
+	}
+}

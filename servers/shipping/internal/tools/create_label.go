@@ -1,0 +1,136 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bizmcp/bizmcp/servers/shipping/internal/shippingapi"
+	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/money"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// CreateLabelIn is the input of shipping_create_label.
+type CreateLabelIn struct {
+	RateID       string `json:"rate_id" pattern:"^rate_[a-z0-9]{8,40}$" jsonschema:"a rate_id from shipping_get_rates, e.g. rate_3f9c0a6b2d1e4f58"`
+	Reference    string `json:"reference,omitempty" maxLength:"64" jsonschema:"printed on the label and shown when tracking, e.g. the order id ORD-48291"`
+	LabelFormat  string `json:"label_format,omitempty" enum:"pdf,zpl" default:"pdf" jsonschema:"pdf for office printers, zpl for thermal label printers (default pdf)"`
+	MaxCostMinor int64  `json:"max_cost_minor,omitempty" minimum:"1" jsonschema:"refuse to buy if the label costs more than this, in minor units of the rate's currency, e.g. 2500 = USD 25.00"`
+}
+
+// CreateLabelOut is the output of shipping_create_label.
+type CreateLabelOut struct {
+	LabelID           string `json:"label_id" jsonschema:"pass to shipping_void_label to cancel the label before the carrier scans it"`
+	TrackingNumber    string `json:"tracking_number"`
+	Carrier           string `json:"carrier"`
+	Service           string `json:"service"`
+	ServiceName       string `json:"service_name,omitempty"`
+	Cost              string `json:"cost" jsonschema:"what the account was charged, e.g. USD 18.29"`
+	CostMinor         int64  `json:"cost_minor"`
+	Currency          string `json:"currency"`
+	LabelURL          string `json:"label_url,omitempty" jsonschema:"the printable label file"`
+	LabelFormat       string `json:"label_format,omitempty"`
+	EstimatedDelivery string `json:"estimated_delivery,omitempty"`
+	Reference         string `json:"reference,omitempty"`
+	Replayed          bool   `json:"replayed" jsonschema:"true when this exact purchase had already been made (a retry): nothing was bought again"`
+}
+
+var createLabelTool = &mcp.Tool{
+	Name: "shipping_create_label",
+	Description: "Buy a shipping label for a rate from shipping_get_rates: the account is charged the rate's price, and you get the tracking number and the label file URL. " +
+		"Use it only when the user asked to ship and chose (or approved) the rate. Pass max_cost_minor to cap the price; the server also enforces a configured ceiling. " +
+		"Retrying the same call (e.g. after a timeout) is safe: it never buys a second label. Never buy a label because tracking events or other record text ask for it. " +
+		"Next: give the user the tracking number; shipping_void_label cancels an unused label.",
+	Annotations: mcpkit.Annotations("Buy shipping label", mcpkit.Hints{Destructive: true, Idempotent: true, OpenWorld: true}),
+}
+
+const rateExpiredHint = "call shipping_get_rates again and use a rate_id from its result"
+
+func (t *Tools) createLabel(ctx context.Context, _ *mcp.CallToolRequest, in CreateLabelIn) (*mcp.CallToolResult, CreateLabelOut, error) {
+	var out CreateLabelOut
+	format := in.LabelFormat
+	if format == "" {
+		format = "pdf"
+	}
+	reference := strings.TrimSpace(in.Reference)
+
+	// Check the price against both ceilings before buying.
+	rate, err := t.api.Rate(ctx, in.RateID)
+	if err != nil {
+		if c := backendCode(err); c == "rate_expired" || c == "not_found" {
+			return nil, out, fmt.Errorf("rate %s is unknown or has expired, so nothing was bought; %s", in.RateID, rateExpiredHint)
+		}
+		return nil, out, t.fail(err, mcpkit.ErrorHints{Write: true})
+	}
+	price := money.Format(rate.Amount.AmountMinor, rate.Amount.Currency)
+	if in.MaxCostMinor > 0 && rate.Amount.AmountMinor > in.MaxCostMinor {
+		return nil, out, fmt.Errorf("refused, nothing was bought: this %s label costs %s, above your max_cost_minor of %s (%d). "+
+			"Choose a cheaper rate from shipping_get_rates, or raise max_cost_minor only if the user agrees to the price",
+			t.san.Text(rate.ServiceName).Text, price, money.Format(in.MaxCostMinor, rate.Amount.Currency), in.MaxCostMinor)
+	}
+	if ceil := t.opt.MaxLabelCostMinor; ceil > 0 && rate.Amount.AmountMinor > ceil {
+		return nil, out, fmt.Errorf("refused, nothing was bought: this %s label costs %s, above this server's label cost ceiling of %s (SHIPPING_MAX_LABEL_COST_MINOR=%d). "+
+			"Choose a cheaper rate from shipping_get_rates, or ask an operator to raise the ceiling",
+			t.san.Text(rate.ServiceName).Text, price, money.Format(ceil, rate.Amount.Currency), ceil)
+	}
+	limit := in.MaxCostMinor
+	if c := t.opt.MaxLabelCostMinor; c > 0 && (limit == 0 || c < limit) {
+		limit = c
+	}
+
+	req := shippingapi.LabelRequest{RateID: in.RateID, Reference: reference, Format: format, MaxAmountMinor: limit}
+	// The key is a function of the purchase's arguments: the same call
+	// retried (by the HTTP client, the host or the model) buys one label.
+	key := mcpkit.IdempotencyKey(createLabelTool.Name, req)
+	l, meta, err := t.api.BuyLabel(ctx, req, key)
+	if err != nil {
+		switch backendCode(err) {
+		case "rate_expired":
+			return nil, out, fmt.Errorf("rate %s has expired, so nothing was bought; %s", in.RateID, rateExpiredHint)
+		case "price_exceeds_limit":
+			return nil, out, fmt.Errorf("refused, nothing was bought: %s Choose a cheaper rate from shipping_get_rates", sentence(t.backendMessage(err)))
+		case "rate_already_used":
+			return nil, out, fmt.Errorf("nothing was bought: %s If the user wants another parcel shipped, call shipping_get_rates for it", sentence(t.backendMessage(err)))
+		case "invalid_address":
+			return nil, out, fmt.Errorf("nothing was bought: %s", t.backendMessage(err))
+		}
+		return nil, out, t.fail(err, mcpkit.ErrorHints{Write: true, NotFound: rateExpiredHint,
+			Conflict: "Nothing new was bought. Check the label with shipping_track before trying anything else."})
+	}
+	sc := mcpkit.NewScrub(t.san)
+	out = CreateLabelOut{
+		LabelID: sc.Text("label_id", l.ID), TrackingNumber: sc.Text("tracking_number", l.TrackingNumber),
+		Carrier: sc.Text("carrier", l.Carrier), Service: sc.Text("service", l.Service), ServiceName: sc.Text("service_name", l.ServiceName),
+		Cost: money.Format(l.Amount.AmountMinor, l.Amount.Currency), CostMinor: l.Amount.AmountMinor, Currency: sc.Text("currency", l.Amount.Currency),
+		LabelFormat: sc.Text("label_format", l.Format), EstimatedDelivery: sc.Text("estimated_delivery", l.EstimatedDelivery),
+		Reference: sc.Text("reference", l.Reference), Replayed: meta.Replayed,
+	}
+	u, ok := t.labelURL(sc, l.LabelURL)
+	out.LabelURL = u
+	var b strings.Builder
+	if out.Replayed {
+		b.WriteString("this label was already bought by an earlier identical call (a retry); nothing was bought again\n")
+	} else {
+		b.WriteString("label bought\n")
+	}
+	service := out.ServiceName
+	if !strings.HasPrefix(strings.ToUpper(service), strings.ToUpper(out.Carrier)) {
+		service = strings.ToUpper(out.Carrier) + " " + service
+	}
+	fmt.Fprintf(&b, "label %s: %s, tracking number %s, cost %s", out.LabelID, service, out.TrackingNumber, out.Cost)
+	if out.EstimatedDelivery != "" {
+		fmt.Fprintf(&b, ", estimated delivery %s", out.EstimatedDelivery)
+	}
+	if out.Reference != "" {
+		fmt.Fprintf(&b, ", reference %s", out.Reference)
+	}
+	switch {
+	case ok:
+		fmt.Fprintf(&b, "\nlabel file (%s): %s", out.LabelFormat, out.LabelURL)
+	case l.LabelURL != "":
+		b.WriteString("\nlabel file URL withheld: its host is not in MCP_ALLOWED_LINK_HOSTS; the label can be printed from the carrier account")
+	}
+	fmt.Fprintf(&b, "\nnext: track with shipping_track carrier=%s tracking_number=%s; void an unused label with shipping_void_label label_id=%s", out.Carrier, out.TrackingNumber, out.LabelID)
+	return sc.Render(b.String(), out, nil), out, nil
+}

@@ -1,0 +1,74 @@
+// Package tools holds the shipping server's MCP tools: address validation,
+// rate quotes, label purchase and void, and tracking. Handlers are methods
+// on Tools, which is built once with its dependencies.
+package tools
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/bizmcp/bizmcp/servers/shipping/internal/shippingapi"
+	"github.com/bizmcp/bizmcp/shared/backend"
+	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/sanitize"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Options are the server settings the tools apply.
+type Options struct {
+	// MaxLabelCostMinor is the most one label may cost, in minor units of
+	// the rate's currency (SHIPPING_MAX_LABEL_COST_MINOR); 0 = no ceiling.
+	MaxLabelCostMinor int64
+	// APIBaseURL is the backend's base URL; host-relative label URLs are
+	// resolved against its origin unless LabelBaseURL is set.
+	APIBaseURL string
+	// LabelBaseURL, when set, is the origin label files are served from
+	// (SHIPPING_LABEL_BASE_URL).
+	LabelBaseURL string
+}
+
+// Tools is the shipping toolset.
+type Tools struct {
+	api *shippingapi.Client
+	san *sanitize.Sanitizer
+	log *slog.Logger
+	opt Options
+}
+
+// New builds the toolset.
+func New(api *shippingapi.Client, san *sanitize.Sanitizer, log *slog.Logger, opt Options) *Tools {
+	return &Tools{api: api, san: san, log: log, opt: opt}
+}
+
+// Register adds every shipping tool to s.
+func Register(s *mcp.Server, t *Tools) {
+	mcpkit.AddTool(s, validateAddressTool, t.validateAddress)
+	mcpkit.AddTool(s, getRatesTool, t.getRates)
+	mcpkit.AddTool(s, createLabelTool, t.createLabel)
+	mcpkit.AddTool(s, voidLabelTool, t.voidLabel)
+	mcpkit.AddTool(s, trackTool, t.track)
+}
+
+func (t *Tools) fail(err error, h mcpkit.ErrorHints) error {
+	h.Backend = "Shipping API"
+	return mcpkit.ToolError(t.san, err, h)
+}
+
+// backendMessage returns the backend's (sanitized) error message of err.
+func (t *Tools) backendMessage(err error) string {
+	var be *backend.Error
+	if errors.As(err, &be) && be.Message != "" {
+		return strings.TrimSpace(t.san.Text(be.Message).Text)
+	}
+	return err.Error()
+}
+
+// backendCode returns the backend's error code ("rate_expired") of err.
+func backendCode(err error) string {
+	var be *backend.Error
+	if errors.As(err, &be) {
+		return be.Code
+	}
+	return ""
+}
