@@ -32,6 +32,11 @@ var Servers = []Server{
 		{Tool: "orders_search_orders", Args: map[string]any{"customer_id": "C-1004"}},
 		{Tool: "orders_list_items", Args: map[string]any{"order_id": "ORD-49000", "limit": 20}},
 	}},
+	{Name: "shipping", Binary: "shipping-mcp", Prefix: "SHIPPING_", Calls: []Call{
+		{Tool: "shipping_track", Args: map[string]any{"carrier": "fedex", "tracking_number": "7749281934"}, BackendPath: "/shipping/tracking/fedex/7749281934"},
+		{Tool: "shipping_track", Args: map[string]any{"carrier": "ups", "tracking_number": "1Z999AA10123456784", "full_history": true}},
+		{Tool: "shipping_validate_address", Args: map[string]any{"name": "Lea Gross", "line1": "1 Market St", "city": "San Francisco", "state": "CA", "postal_code": "94105", "country": "US"}},
+	}},
 }
 
 // Find returns the workload of server name.
