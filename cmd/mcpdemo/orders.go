@@ -72,6 +72,12 @@ func ordersScenario(d *demo) error {
 
 	d.say("Unknown id: a tool error that tells the model what to do next.")
 	d.call("orders_get_order", map[string]any{"order_id": "ORD-1"}, true, "orders_search_orders")
+
+	d.say("Context without a tool call: resources, prompts and completions.")
+	d.listContext()
+	d.complete("resource:orders://orders/{id}", "id", "ORD-4829")
+	d.readResource("orders://orders/ORD-48291", "ORD-48291: shipped via FedEx (ground), tracking 7749281934, estimated delivery Thu Feb 26 2026")
+	d.getPrompt("orders_where_is_my_order", map[string]string{"order": "ORD-48291"}, "orders_get_order with order_id ORD-48291", "shipping_track")
 	return nil
 }
 

@@ -120,6 +120,7 @@ func TestE2EStdioAgainstMockBackends(t *testing.T) {
 	if tl := mcptest.CheckTools(t, cs, "orders_"); len(tl) != 5 {
 		t.Fatalf("%d tools", len(tl))
 	}
+	checkContext(t, cs)
 	res := mcptest.Call(t, cs, "orders_get_order", map[string]any{"order_id": "ORD-48291"})
 	if res.IsError || !strings.HasPrefix(mcptest.Text(res), demoAnswer) {
 		t.Fatalf("%s", mcptest.Text(res))
@@ -148,6 +149,7 @@ func TestE2EHTTP(t *testing.T) {
 	}
 	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: base + "/mcp"})
 	mcptest.CheckTools(t, cs, "orders_")
+	checkContext(t, cs)
 	res := mcptest.Call(t, cs, "orders_get_order", map[string]any{"order_id": "ORD-48291"})
 	if res.IsError || !strings.HasPrefix(mcptest.Text(res), demoAnswer) {
 		t.Fatalf("%s", mcptest.Text(res))

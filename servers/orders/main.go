@@ -33,7 +33,7 @@ var Spec = app.Spec[extra]{
 		if err != nil {
 			return err
 		}
-		tools.Register(s, tools.New(api, d.Sanitizer, d.Logger))
+		tools.Register(s, tools.New(api, d.Sanitizer, d.Logger), d.Completions)
 		return nil
 	},
 	Demo: func() (http.RoundTripper, string, error) { return demo.Backend("orders") },

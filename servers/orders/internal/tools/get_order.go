@@ -87,14 +87,24 @@ var getOrderTool = &mcp.Tool{
 }
 
 func (t *Tools) getOrder(ctx context.Context, req *mcp.CallToolRequest, in GetOrderIn) (*mcp.CallToolResult, OrderOut, error) {
-	var out OrderOut
-	o, err := t.getOrderFor(ctx, policy.Of(req), in.OrderID)
+	out, sc, text, err := t.orderView(ctx, policy.Of(req), in)
 	if err != nil {
-		return nil, out, err
+		return nil, OrderOut{}, err
 	}
-	sc := mcpkit.NewScrub(t.san)
+	return sc.Render(text, out, nil), out, nil
+}
+
+// orderView reads (within the caller's region), sanitizes and compresses
+// one order: the one path behind orders_get_order and the
+// orders://orders/{id} resource.
+func (t *Tools) orderView(ctx context.Context, p policy.Principal, in GetOrderIn) (out OrderOut, sc *mcpkit.Scrub, text string, err error) {
+	o, err := t.getOrderFor(ctx, p, in.OrderID)
+	if err != nil {
+		return out, nil, "", err
+	}
+	sc = mcpkit.NewScrub(t.san)
 	out = convertOrder(sc, o, compress.Limit(in.ItemsLimit, defaultItems, maxItems))
-	return sc.Render(renderOrder(&out), out, nil), out, nil
+	return out, sc, renderOrder(&out), nil
 }
 
 func convertOrder(sc *mcpkit.Scrub, o *ordersapi.Order, itemsLimit int) OrderOut {

@@ -63,45 +63,54 @@ var searchOrdersTool = &mcp.Tool{
 }
 
 func (t *Tools) searchOrders(ctx context.Context, req *mcp.CallToolRequest, in SearchOrdersIn) (*mcp.CallToolResult, SearchOrdersOut, error) {
-	var out SearchOrdersOut
-	if p := policy.Of(req); p.Region != "" {
+	out, sc, text, err := t.searchView(ctx, policy.Of(req), in)
+	if err != nil {
+		return nil, SearchOrdersOut{}, err
+	}
+	return sc.Render(text, out, nil), out, nil
+}
+
+// searchView runs one search (within the caller's region), sanitized and
+// bounded: the one path behind orders_search_orders and the
+// orders://customers/{customer_id}/orders resource.
+func (t *Tools) searchView(ctx context.Context, p policy.Principal, in SearchOrdersIn) (out SearchOrdersOut, sc *mcpkit.Scrub, text string, err error) {
+	if p.Region != "" {
 		if in.Region != "" && in.Region != p.Region {
-			return nil, out, fmt.Errorf("you may only see orders of region %s; search without region or with region %s", p.Region, p.Region)
+			return out, nil, "", fmt.Errorf("you may only see orders of region %s; search without region or with region %s", p.Region, p.Region)
 		}
 		in.Region = p.Region
 	}
 	email := strings.TrimSpace(in.CustomerEmail)
 	if email != "" && (!strings.Contains(email, "@") || strings.ContainsAny(email, " <>")) {
-		return nil, out, fmt.Errorf("customer_email %q is not an email address like jane@example.com", email)
+		return out, nil, "", fmt.Errorf("customer_email %q is not an email address like jane@example.com", email)
 	}
 	q := ordersapi.ListQuery{CustomerID: in.CustomerID, CustomerEmail: email, Status: in.Status, Region: in.Region}
 	var from, to time.Time
-	var err error
 	if in.PlacedFrom != "" {
 		if from, err = time.Parse(time.DateOnly, in.PlacedFrom); err != nil {
-			return nil, out, fmt.Errorf("placed_from %q is not a valid date (YYYY-MM-DD)", in.PlacedFrom)
+			return out, nil, "", fmt.Errorf("placed_from %q is not a valid date (YYYY-MM-DD)", in.PlacedFrom)
 		}
 		q.CreatedFrom = from.Format(time.RFC3339)
 	}
 	if in.PlacedTo != "" {
 		if to, err = time.Parse(time.DateOnly, in.PlacedTo); err != nil {
-			return nil, out, fmt.Errorf("placed_to %q is not a valid date (YYYY-MM-DD)", in.PlacedTo)
+			return out, nil, "", fmt.Errorf("placed_to %q is not a valid date (YYYY-MM-DD)", in.PlacedTo)
 		}
 		q.CreatedTo = to.AddDate(0, 0, 1).Format(time.RFC3339) // the API's bound is exclusive
 	}
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
-		return nil, out, fmt.Errorf("placed_to %s is before placed_from %s; swap them", in.PlacedTo, in.PlacedFrom)
+		return out, nil, "", fmt.Errorf("placed_to %s is before placed_from %s; swap them", in.PlacedTo, in.PlacedFrom)
 	}
 	scope := strings.Join([]string{"orders_search_orders", in.CustomerID, strings.ToLower(email), in.Status, in.Region, in.PlacedFrom, in.PlacedTo}, "\x00")
 	if q.Offset, err = compress.DecodeCursor(in.Cursor, scope); err != nil {
-		return nil, out, err
+		return out, nil, "", err
 	}
 	q.Limit = compress.Limit(in.Limit, searchDefaultLimit, searchMaxLimit)
 	res, err := t.api.List(ctx, q)
 	if err != nil {
-		return nil, out, t.fail(err, mcpkit.ErrorHints{})
+		return out, nil, "", t.fail(err, mcpkit.ErrorHints{})
 	}
-	sc := mcpkit.NewScrub(t.san)
+	sc = mcpkit.NewScrub(t.san)
 	out.Orders = make([]OrderSummaryOut, 0, min(len(res.Orders), q.Limit))
 	lines := make([]string, 0, len(res.Orders)+2)
 	for i := range res.Orders {
@@ -121,7 +130,7 @@ func (t *Tools) searchOrders(ctx context.Context, req *mcp.CallToolRequest, in S
 		}
 	}
 	lines = append(lines, pageLine(out.Page, "orders, newest first"))
-	return sc.Render(strings.Join(lines, "\n"), out, nil), out, nil
+	return out, sc, strings.Join(lines, "\n"), nil
 }
 
 func summarizeOrder(sc *mcpkit.Scrub, p string, o *ordersapi.Summary) OrderSummaryOut {

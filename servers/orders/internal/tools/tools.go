@@ -4,10 +4,12 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
+	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
@@ -26,8 +28,10 @@ func New(api *ordersapi.Client, san *sanitize.Sanitizer, log *slog.Logger) *Tool
 	return &Tools{api: api, san: san, log: log}
 }
 
-// Register adds every orders tool to s.
-func Register(s *mcp.Server, t *Tools) {
+// Register adds every orders tool, resource and prompt to s, and the
+// completions of their arguments to comp.
+func Register(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
+	registerContext(s, t, comp)
 	mcpkit.AddTool(s, getOrderTool, t.getOrder)
 	mcpkit.AddTool(s, searchOrdersTool, t.searchOrders)
 	mcpkit.AddTool(s, listItemsTool, t.listItems)
@@ -46,12 +50,27 @@ func (t *Tools) fail(err error, h mcpkit.ErrorHints) error {
 func (t *Tools) getOrderFor(ctx context.Context, p policy.Principal, id string) (*ordersapi.Order, error) {
 	o, err := t.api.Get(ctx, id)
 	if err != nil {
-		return nil, t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint})
+		ferr := t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint})
+		if be, ok := backend.AsError(err); ok && be.Kind == backend.KindNotFound {
+			return nil, notFoundError{ferr}
+		}
+		return nil, ferr
 	}
 	if p.Region != "" && o.Region != p.Region {
-		return nil, fmt.Errorf("not found in the order system: no order %s. %s", id, notFoundHint)
+		return nil, notFoundError{fmt.Errorf("not found in the order system: no order %s. %s", id, notFoundHint)}
 	}
 	return o, nil
+}
+
+// notFoundError marks a missing order, or one outside the caller's region
+// (the two look the same): resources answer it with resource-not-found.
+type notFoundError struct{ error }
+
+func (e notFoundError) Unwrap() error { return e.error }
+
+func isNotFound(err error) bool {
+	var nf notFoundError
+	return errors.As(err, &nf)
 }
 
 const (
