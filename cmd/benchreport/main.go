@@ -21,8 +21,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bizmcp/bizmcp/internal/measure"
 	"github.com/bizmcp/bizmcp/internal/proc"
 	"github.com/bizmcp/bizmcp/internal/workload"
+	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -89,6 +91,7 @@ func main() {
 		fmt.Printf("%-9s %-22s %12.1f %12.1f %7.2f %8.1f ms %7.1f MB %7.1f MB\n", w.Name, call.Tool, median(stack), median(bare), ratio, cold, rss/1e6, float64(st.Size())/1e6)
 		worstRatio, worstCold, worstRSS = max(worstRatio, ratio), max(worstCold, cold), max(worstRSS, rss)
 	}
+	compression(ctx, *bin, backend, *only)
 	images()
 	fmt.Println()
 	verdict := func(ok bool) string {
@@ -179,6 +182,44 @@ func coldStart(ctx context.Context, bin string, env []string, n int) (ms, rss fl
 		cs.Close()
 	}
 	return median(times), rss, nil
+}
+
+// compression prints, for every read tool on the sample data, the raw
+// backend bytes and tokens against what the tool returns, and each server's
+// tool-definition cost.
+func compression(ctx context.Context, bin, backend, only string) {
+	fmt.Printf("\ncompression (tokens estimated at 4 bytes each):\n")
+	fmt.Printf("%-9s %-22s %-44s %9s %8s %9s %8s %7s\n", "server", "tool", "arguments", "raw B", "raw tok", "result B", "res tok", "smaller")
+	var defs []string
+	for _, w := range workload.Servers {
+		if only != "" && !slices.Contains(strings.Split(only, ","), w.Name) {
+			continue
+		}
+		path := filepath.Join(bin, w.Binary)
+		if _, err := os.Stat(path); err != nil {
+			continue
+		}
+		cmd := proc.Command(ctx, path, nil, []string{w.Prefix + "API_URL=" + backend + "/" + w.Name, "MCP_LOG_LEVEL=warn", "MCP_AUDIT_LOG=" + os.DevNull})
+		cmd.Stderr = nil
+		cs, err := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil).Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
+		if err != nil {
+			fatal(err)
+		}
+		for _, r := range w.Reads {
+			m, err := measure.Read(ctx, cs, backend, w.Name, r)
+			if err != nil {
+				fatal(err)
+			}
+			fmt.Printf("%-9s %-22s %-44.44s %9d %8d %9d %8d %6.1fx\n", w.Name, r.Tool, m.Args, m.RawBytes, compress.EstimateTokens(m.RawBytes), m.ResultBytes, compress.EstimateTokens(m.ResultBytes), m.Ratio())
+		}
+		b, tok, err := measure.ToolDefinitions(ctx, cs)
+		if err != nil {
+			fatal(err)
+		}
+		defs = append(defs, fmt.Sprintf("%s %d B ~%d tokens (budget %d)", w.Name, b, tok, w.ToolTokenBudget))
+		cs.Close()
+	}
+	fmt.Printf("tool definitions: %s\n", strings.Join(defs, "; "))
 }
 
 func images() {
