@@ -127,7 +127,7 @@ func TestFixturesExample(t *testing.T) {
 
 func TestFixturesErrors(t *testing.T) {
 	for name, c := range map[string]struct{ doc, mention string }{
-		"unknown domain": {`{"crm":{"customers":[]},"billing":{}}`, `unknown domain "billing" (known: crm)`},
+		"unknown domain": {`{"crm":{"customers":[]},"billing":{}}`, `unknown domain "billing" (known: crm, orders, email, shipping)`},
 		"not json":       {`{"crm":`, "not a JSON object"},
 		"array":          {`[]`, "not a JSON object"},
 		"bad crm":        {`{"crm":{"customers":[{"name":"no id"}]}}`, "crm fixtures: customers[0]: id is required"},

@@ -1,0 +1,123 @@
+package tools
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bizmcp/bizmcp/servers/email/internal/emailapi"
+	"github.com/bizmcp/bizmcp/servers/email/internal/mailtext"
+	"github.com/bizmcp/bizmcp/shared/compress"
+	"github.com/bizmcp/bizmcp/shared/mcpkit"
+)
+
+// AttachmentOut is an attachment's metadata; content is never fetched.
+type AttachmentOut struct {
+	ID          string `json:"id"`
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type,omitempty"`
+	Size        string `json:"size,omitempty" jsonschema:"human-readable size, e.g. 182 KB"`
+}
+
+// addrs sanitizes a list of addresses into "Name <email>" strings.
+func addrs(sc *mcpkit.Scrub, path string, as []emailapi.Address) []string {
+	if len(as) == 0 {
+		return nil
+	}
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = sc.Text(fmt.Sprintf("%s[%d]", path, i), displayAddr(a))
+	}
+	return out
+}
+
+// displayAddr renders an address for the model: the name unquoted and
+// unencoded (mail.Address.String would MIME-encode non-ASCII names).
+func displayAddr(a emailapi.Address) string {
+	n := strings.TrimSpace(a.Name)
+	if n == "" {
+		return a.Email
+	}
+	return n + " <" + a.Email + ">"
+}
+
+func ts(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", (n+512)>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func attachments(sc *mcpkit.Scrub, as []emailapi.Attachment) []AttachmentOut {
+	if len(as) == 0 {
+		return nil
+	}
+	const maxAttachments = 20
+	out := make([]AttachmentOut, 0, min(len(as), maxAttachments))
+	for i, a := range as {
+		if i == maxAttachments {
+			break
+		}
+		p := fmt.Sprintf("attachments[%d]", i)
+		name, _ := compress.Truncate(a.Filename, 120, "")
+		out = append(out, AttachmentOut{
+			ID:          sc.Text(p+".id", a.ID),
+			Filename:    sc.Text(p+".filename", name),
+			ContentType: sc.Text(p+".content_type", a.ContentType),
+			Size:        humanSize(a.Size),
+		})
+	}
+	return out
+}
+
+// body is a message body prepared for the model, before sanitization.
+type body struct {
+	text   string // visible, trimmed text
+	format string // "text" or "html"
+	hidden []string
+	stats  mailtext.Stats
+}
+
+// messageBody picks the text part (or converts the HTML part) and trims it.
+func messageBody(m *emailapi.Message, o mailtext.Options) (body, error) {
+	b := body{format: "text"}
+	src := m.BodyText
+	if strings.TrimSpace(src) == "" && strings.TrimSpace(m.BodyHTML) != "" {
+		h, err := mailtext.FromHTML(m.BodyHTML)
+		if err != nil {
+			return b, err
+		}
+		src, b.hidden, b.format = h.Text, h.Hidden, "html"
+	}
+	b.text, b.stats = mailtext.Trim(src, o)
+	return b, nil
+}
+
+// forScan is the text handed to the sanitizer: the visible text, then the
+// hidden HTML (which the sanitizer removes again, after judging it).
+func (b body) forScan(visible string) string {
+	if len(b.hidden) == 0 {
+		return visible
+	}
+	return visible + "\n" + strings.Join(b.hidden, "\n")
+}
+
+func pageLine(p compress.Page) string {
+	if p.HasMore {
+		return fmt.Sprintf("showing %d of %d; more available: call again with cursor=%q", p.Returned, p.Total, p.NextCursor)
+	}
+	return fmt.Sprintf("showing %d of %d", p.Returned, p.Total)
+}
+
+// oneLine collapses white space, for snippets.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

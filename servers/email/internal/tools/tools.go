@@ -1,0 +1,56 @@
+// Package tools holds the email server's MCP tools. Handlers are methods on
+// Tools, which is built once with its dependencies and send policy.
+package tools
+
+import (
+	"log/slog"
+
+	"github.com/bizmcp/bizmcp/servers/email/internal/emailapi"
+	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
+	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/sanitize"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Policy is the send policy the tools enforce.
+type Policy struct {
+	// Allow is the recipient allow-list (EMAIL_ALLOWED_RECIPIENT_DOMAINS).
+	Allow *policy.AllowList
+	// Quota bounds sends per hour (EMAIL_SEND_QUOTA).
+	Quota *policy.Quota
+	// From is the address mail is sent as (EMAIL_FROM_ADDRESS); "" lets the
+	// backend use the mailbox's own address.
+	From string
+}
+
+// Tools is the email toolset.
+type Tools struct {
+	api *emailapi.Client
+	san *sanitize.Sanitizer
+	log *slog.Logger
+	pol Policy
+}
+
+// New builds the toolset.
+func New(api *emailapi.Client, san *sanitize.Sanitizer, log *slog.Logger, pol Policy) *Tools {
+	return &Tools{api: api, san: san, log: log, pol: pol}
+}
+
+// Register adds every email tool to s.
+func Register(s *mcp.Server, t *Tools) {
+	mcpkit.AddTool(s, searchTool, t.search)
+	mcpkit.AddTool(s, getMessageTool, t.getMessage)
+	mcpkit.AddTool(s, getThreadTool, t.getThread)
+	mcpkit.AddTool(s, createDraftTool, t.createDraft)
+	mcpkit.AddTool(s, sendTool, t.send)
+}
+
+func (t *Tools) fail(err error, h mcpkit.ErrorHints) error {
+	h.Backend = "email backend"
+	return mcpkit.ToolError(t.san, err, h)
+}
+
+const (
+	messageNotFound = "Check the id (format M-12345), or call email_search to find the message."
+	threadNotFound  = "Check the id (format T-1234), or call email_search and use a hit's thread_id."
+)
