@@ -77,6 +77,13 @@ func shippingScenario(d *demo) error {
 		d.call("shipping_void_label", map[string]any{"label_id": label.LabelID}, false, "voided", "refund USD")
 	}
 	d.call("shipping_void_label", map[string]any{"label_id": "lbl_7749281934"}, true, "cannot be voided", "in transit")
+
+	d.say("Context without a tool call: resources, prompts and completions.")
+	d.listContext()
+	d.complete("resource:shipping://tracking/{carrier}/{number}", "carrier", "u")
+	d.readResource("shipping://tracking/fedex/7749281934", "FEDEX 7749281934", "for ORD-48291", "status: in_transit", "ETA: 2026-02-26")
+	d.getPrompt("shipping_delivery_problem", map[string]string{"carrier": "ups", "tracking_number": "1Z999AA10123456784", "complaint": "Stuck in customs for weeks."},
+		"shipping_track", "full_history=true", "Never re-ship")
 	return nil
 }
 

@@ -61,7 +61,7 @@ var Spec = app.Spec[extra]{
 			MaxLabelCostMinor: d.Config.Extra.MaxLabelCostMinor,
 			APIBaseURL:        d.BaseURL,
 			LabelBaseURL:      d.Config.Extra.LabelBaseURL,
-		}))
+		}), d.Completions)
 		return nil
 	},
 	Demo: func() (http.RoundTripper, string, error) { return demo.Backend("shipping") },

@@ -25,7 +25,7 @@ import (
 
 // session builds the exact server the binary runs, with args and env, and
 // connects an in-memory client.
-func session(t *testing.T, spec app.Spec[extra], args []string, env ...string) *mcp.ClientSession {
+func session(t testing.TB, spec app.Spec[extra], args []string, env ...string) *mcp.ClientSession {
 	t.Helper()
 	// Tests call faster than the inbound and outbound budgets allow.
 	env = append([]string{"MCP_RATE_LIMIT=10000", "MCP_RATE_BURST=10000", "SHIPPING_API_RATE_LIMIT=10000", "SHIPPING_API_RATE_BURST=1000"}, env...)
@@ -47,7 +47,7 @@ func demoSession(t *testing.T, env ...string) *mcp.ClientSession {
 
 // ownBackend is a fresh mock-backends for one test, so that its stats and
 // writes are the test's own. wrap, when set, wraps the in-process transport.
-func ownBackend(t *testing.T, wrap func(http.RoundTripper) http.RoundTripper, env ...string) (*mcp.ClientSession, *mocks.Server) {
+func ownBackend(t testing.TB, wrap func(http.RoundTripper) http.RoundTripper, env ...string) (*mcp.ClientSession, *mocks.Server) {
 	t.Helper()
 	ms, err := mocks.NewServer(mocks.Options{})
 	if err != nil {

@@ -41,8 +41,10 @@ func New(api *shippingapi.Client, san *sanitize.Sanitizer, log *slog.Logger, opt
 	return &Tools{api: api, san: san, log: log, opt: opt}
 }
 
-// Register adds every shipping tool to s.
-func Register(s *mcp.Server, t *Tools) {
+// Register adds every shipping tool, resource and prompt to s, and the
+// completions of their arguments to comp.
+func Register(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
+	registerContext(s, t, comp)
 	mcpkit.AddTool(s, validateAddressTool, t.validateAddress)
 	mcpkit.AddTool(s, getRatesTool, t.getRates)
 	mcpkit.AddTool(s, createLabelTool, t.createLabel)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/shippingapi"
+	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -70,21 +71,41 @@ var trackTool = &mcp.Tool{
 const trackNotFoundHint = "Check the carrier and the tracking number, or look the order up with orders_get_order to get its carrier and tracking number."
 
 func (t *Tools) track(ctx context.Context, _ *mcp.CallToolRequest, in TrackIn) (*mcp.CallToolResult, TrackOut, error) {
-	var out TrackOut
+	out, sc, text, err := t.trackView(ctx, in)
+	if err != nil {
+		return nil, TrackOut{}, err
+	}
+	return sc.Render(text, out, nil), out, nil
+}
+
+// noShipmentError is a tracking lookup the backend answered "not found":
+// the tool shows its text, the resource answers "resource not found".
+type noShipmentError struct{ error }
+
+func (e *noShipmentError) Unwrap() error { return e.error }
+
+// trackView reads, sanitizes and bounds one shipment's tracking: the one
+// path behind shipping_track and the shipping://tracking/{carrier}/{number}
+// resource.
+func (t *Tools) trackView(ctx context.Context, in TrackIn) (out TrackOut, sc *mcpkit.Scrub, text string, err error) {
 	number := strings.ToUpper(strings.ReplaceAll(in.TrackingNumber, " ", ""))
 	scope := "shipping_track\x00" + in.Carrier + "\x00" + number
 	offset, err := compress.DecodeCursor(in.Cursor, scope)
 	if err != nil {
-		return nil, out, err
+		return out, nil, "", err
 	}
 	if in.Cursor != "" && !in.FullHistory {
-		return nil, out, fmt.Errorf("cursor pages through the full history: pass full_history=true with it")
+		return out, nil, "", fmt.Errorf("cursor pages through the full history: pass full_history=true with it")
 	}
 	tr, err := t.api.Track(ctx, in.Carrier, number)
 	if err != nil {
-		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: trackNotFoundHint})
+		ferr := t.fail(err, mcpkit.ErrorHints{NotFound: trackNotFoundHint})
+		if be, ok := backend.AsError(err); ok && be.Kind == backend.KindNotFound {
+			ferr = &noShipmentError{ferr}
+		}
+		return out, nil, "", ferr
 	}
-	sc := mcpkit.NewScrub(t.san)
+	sc = mcpkit.NewScrub(t.san)
 	out = TrackOut{
 		Carrier: sc.Text("carrier", tr.Carrier), TrackingNumber: sc.Text("tracking_number", tr.TrackingNumber),
 		Status: sc.Text("status", tr.Status), StatusDetail: sc.Text("status_detail", tr.StatusDetail),
@@ -105,7 +126,7 @@ func (t *Tools) track(ctx context.Context, _ *mcp.CallToolRequest, in TrackIn) (
 	for i := lo; i < hi; i++ {
 		out.Events = append(out.Events, t.event(sc, fmt.Sprintf("events[%d].", i-lo), tr.Events[i]))
 	}
-	return sc.Render(renderTracking(&out, in.FullHistory, lo), out, nil), out, nil
+	return out, sc, renderTracking(&out, in.FullHistory, lo), nil
 }
 
 func (t *Tools) event(sc *mcpkit.Scrub, p string, e shippingapi.Event) EventOut {
