@@ -60,6 +60,15 @@ var Servers = []Server{
 			Want: []string{"ORD-48291"}},
 		{Call: Call{Tool: "orders_list_items", Args: map[string]any{"order_id": "ORD-49000", "limit": 20}, BackendPath: "/orders/orders/ORD-49000/items?limit=20"}},
 	}, ToolTokenBudget: 4500},
+	{Name: "email", Binary: "email-mcp", Prefix: "EMAIL_", Calls: []Call{
+		{Tool: "email_get_message", Args: map[string]any{"id": "M-20019"}, BackendPath: "/email/messages/M-20019"},
+		{Tool: "email_search", Args: map[string]any{"query": "ORD-48291"}},
+		{Tool: "email_get_message", Args: map[string]any{"id": "M-20002"}},
+	}, Reads: []Read{
+		{Call: Call{Tool: "email_get_message", Args: map[string]any{"id": "M-20019"}, BackendPath: "/email/messages/M-20019"}, Single: true},
+		{Call: Call{Tool: "email_search", Args: map[string]any{"query": ""}, BackendPath: "/email/messages/search?q=&limit=10"},
+			Want: []string{"M-"}},
+	}, ToolTokenBudget: 4500},
 	{Name: "shipping", Binary: "shipping-mcp", Prefix: "SHIPPING_", Calls: []Call{
 		{Tool: "shipping_track", Args: map[string]any{"carrier": "fedex", "tracking_number": "7749281934"}, BackendPath: "/shipping/tracking/fedex/7749281934"},
 		{Tool: "shipping_track", Args: map[string]any{"carrier": "ups", "tracking_number": "1Z999AA10123456784", "full_history": true}},

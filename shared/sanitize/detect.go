@@ -95,13 +95,6 @@ type match struct {
 
 func (m *match) text() string { return m.s[m.start:m.end] }
 
-func (m *match) group(i int) string {
-	if 2*i+1 >= len(m.sub) || m.sub[2*i] < 0 {
-		return ""
-	}
-	return m.s[m.sub[2*i]:m.sub[2*i+1]]
-}
-
 func (m *match) after(n int) string {
 	e := m.end + n
 	if e > len(m.s) {
@@ -286,6 +279,8 @@ const (
 	pEncodedText
 	pExfilLink
 	pLineRole
+	pSendTo
+	pSendData
 	numPseudo
 )
 
@@ -640,6 +635,7 @@ func scan(text string, depth int) *findings {
 	c := makeCopies(text)
 	runRules(c, f)
 	lineRoles(c.lines, f)
+	sendToAddress(c.lines, f)
 	if depth < 2 {
 		decodePass(text, c, depth, f)
 	}

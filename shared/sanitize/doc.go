@@ -14,3 +14,5 @@
 // Detection is heuristic and is one layer of defence; it does not replace
 // least-privilege tools and human approval for risky writes.
 package sanitize
+
+//go:generate go run ./internal/gencorpus

@@ -452,27 +452,25 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 			imgRefs[strings.ToLower(strings.TrimSpace(m[1]))] = true
 		}
 	}
-	if !strings.Contains(text, "]:") {
-		goto autolinks
+	if strings.Contains(text, "]:") {
+		text = replaceSubmatch(mdDefRE, text, func(m []string) string {
+			u := s.checkURL(m[2])
+			if u.keep {
+				return m[0]
+			}
+			label := strings.ToLower(strings.Trim(strings.TrimSpace(m[1]), "[]:"))
+			label = strings.TrimSuffix(label, "]")
+			image := imgRefs[label]
+			if looksLikeData(u.rest, image) {
+				st.exfil = true
+			}
+			kind := "link"
+			if image {
+				kind = "image"
+			}
+			return m[1] + st.marker(kind, u.display)
+		})
 	}
-	text = replaceSubmatch(mdDefRE, text, func(m []string) string {
-		u := s.checkURL(m[2])
-		if u.keep {
-			return m[0]
-		}
-		label := strings.ToLower(strings.Trim(strings.TrimSpace(m[1]), "[]:"))
-		label = strings.TrimSuffix(label, "]")
-		image := imgRefs[label]
-		if looksLikeData(u.rest, image) {
-			st.exfil = true
-		}
-		kind := "link"
-		if image {
-			kind = "image"
-		}
-		return m[1] + st.marker(kind, u.display)
-	})
-autolinks:
 	text = replaceSubmatch(autoRE, text, func(m []string) string {
 		u := s.checkURL(m[1])
 		if u.keep {

@@ -68,14 +68,10 @@ const (
 // ruleGates skip rules whose trigger substrings are common unless a cheap
 // precondition holds.
 var ruleGates = map[string]func(c *copies) bool{
-	"snake_tool":           func(c *copies) bool { return strings.IndexByte(c.lines, '_') >= 0 },
-	"vocative_ai":          func(c *copies) bool { return c.hasToken(vocativeNouns) },
-	"send_to_address":      func(c *copies) bool { return c.hasToken(sendVerbs) },
-	"send_data_to_address": func(c *copies) bool { return c.hasToken(sendVerbs) },
-	"ml_send_email":        func(c *copies) bool { return c.nonLatin || c.hasNativeToken(mlSendVerbs) },
+	"snake_tool":    func(c *copies) bool { return strings.IndexByte(c.lines, '_') >= 0 },
+	"vocative_ai":   func(c *copies) bool { return c.hasToken(vocativeNouns) },
+	"ml_send_email": func(c *copies) bool { return c.nonLatin || c.hasNativeToken(mlSendVerbs) },
 }
-
-var sendVerbs = wordSet("send sending sent email e mail mail forward fwd transfer post upload submit copy cc bcc report share leak transmit sync export exfiltrate push dump deliver relay paste attach")
 
 var mlSendVerbs = wordSet("envoie envoies envoiez envoyez envoyer transmets transmet transmettre transmettez transfere transferez transferer exporte exportez exporter partage partagez sende senden schicke schicken leite leiten weiterleiten ubermittle ubermitteln exportiere exportieren envia enviar envie reenvia manda mande mandar exporta exportar comparte compartir encaminhe encaminhar compartilhe compartilhar transfira transferir")
 

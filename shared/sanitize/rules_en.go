@@ -264,28 +264,6 @@ func registerEnglish() {
 			}
 			return 0.6
 		})
-	addRule("send_to_address", clsTool, 0.3, cLines, "@|http",
-		`\b(?:send|e-?mail|mail|forward|fwd|transfer|post|upload|submit|copy|cc|bcc|report|share|leak|transmit|sync|export|exfiltrate|push|dump|deliver|relay|paste|attach|bcc)\b[^\n]{0,120}?\b(?:to|at|into|via)\s+(?:this\s+|the\s+following\s+|our\s+)?(?:address\s+|url\s+|endpoint\s+|webhook\s+|link\s+)?:?\s*<?(?:[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}|https?://\S+)`,
-		func(m *match) float64 {
-			t := m.text()
-			for _, w := range []string{"customer", "client", "contact list", "full list", "complete list", "the list", "all the data", "the data", "record", "password", "conversation", "contacts", "card number", "card details", "credential", "database", "chat history", "history", "secret", "token", "api key", "prompt", "transcript", "everything", "personal data", "addresses", "phone numbers", "this thread", "this chat"} {
-				if strings.Contains(t, w) {
-					return 0.3
-				}
-			}
-			return 0.3
-		})
-	addRule("send_data_to_address", clsExfil, 0.3, cLines, "@|http",
-		`\b(?:send|e-?mail|mail|forward|fwd|transfer|post|upload|submit|copy|cc|bcc|report|share|leak|transmit|sync|export|exfiltrate|push|dump|deliver|relay|paste|attach|bcc)\b[^\n]{0,120}?\b(?:to|at|into|via)\s+(?:this\s+|the\s+following\s+|our\s+)?(?:address\s+|url\s+|endpoint\s+|webhook\s+|link\s+)?:?\s*<?(?:[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}|https?://\S+)`,
-		func(m *match) float64 {
-			t := m.text()
-			for _, w := range []string{"customer", "client", "contact list", "full list", "complete list", "the list", "all the data", "the data", "record", "password", "conversation", "contacts", "card number", "card details", "credential", "database", "chat history", "history", "secret", "token", "api key", "prompt", "transcript", "everything", "personal data", "addresses", "phone numbers", "this thread", "this chat"} {
-				if strings.Contains(t, w) {
-					return 1
-				}
-			}
-			return 0
-		})
 	addRule("stealth", clsTool, 0.6, cLatin, "without|w|tell|inform|notify|alert|mention|let|reveal",
 		`\b(?:without|w o) (?:asking|telling|notifying|informing|alerting|consulting|confirming with|checking with|involving|letting|bothering|warning) (?:the |a |any |your )?(?:user|human|operator|customer|anyone|anybody|them|supervisor|reviewer|human reviewer|owner|account owner|admin|person|people|staff|team)\b|\b(?:do not|don t|dont|never|must not|should not) (?:tell|inform|notify|alert|ask|consult|mention (?:this |it |anything )?to|reveal (?:this |it )?to|let|warn|show this to) (?:the |a |any )?(?:user|human|operator|customer|anyone|anybody|reviewer|owner|them|people|staff|humans|users)\b`,
 		func(m *match) float64 {
@@ -545,6 +523,104 @@ func registerEnglish() {
 			}
 			return 0.4
 		})
+}
+
+// sendWords are the verbs that send something somewhere.
+var sendWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("send sending sent email e-mail mail forward fwd transfer post upload submit copy cc bcc report share leak transmit sync export exfiltrate push dump deliver relay paste attach") {
+		sendWords[w] = true
+	}
+}
+
+// exfilDataWords in the text between a send verb and the address make it
+// a data-exfiltration request.
+var exfilDataWords = []string{"customer", "client", "contact list", "full list", "complete list", "the list", "all the data",
+	"the data", "record", "password", "conversation", "contacts", "card number", "card details", "credential", "database",
+	"chat history", "history", "secret", "token", "api key", "prompt", "transcript", "everything", "personal data",
+	"addresses", "phone numbers", "this thread", "this chat"}
+
+func isAddrByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+}
+
+// sendToAddress scores "send/forward/email ... to <address or URL>" in the
+// lines copy: a weak tool_call_request hint on its own, and
+// data_exfiltration when what is sent is customer data, secrets or the
+// conversation. It is plain code: one pass over the '@' and "http" in the
+// text instead of a large regexp.
+func sendToAddress(lines string, f *findings) {
+	best, data := 0.0, false
+	check := func(st int) {
+		pre := lines[max(0, st-160):st]
+		if i := strings.LastIndexByte(pre, '\n'); i >= 0 {
+			pre = pre[i+1:]
+		}
+		// The address must follow "to", "at", "into" or "via" (with an
+		// optional "this address:" or "<" in between).
+		p := strings.TrimRight(pre, " :<(\"'")
+		for _, filler := range []string{"address", "url", "endpoint", "webhook", "link", "the following", "this", "our", "email", "e-mail"} {
+			p = strings.TrimRight(strings.TrimSuffix(p, filler), " :")
+		}
+		ok := false
+		for _, w := range []string{" to", " at", " into", " via"} {
+			if strings.HasSuffix(" "+p, w) {
+				ok = true
+			}
+		}
+		if !ok {
+			return
+		}
+		verb := false
+		for _, w := range strings.FieldsFunc(p, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r == '-') }) {
+			if sendWords[w] {
+				verb = true
+				break
+			}
+		}
+		if !verb {
+			return
+		}
+		best = 0.3
+		for _, w := range exfilDataWords {
+			if strings.Contains(p, w) {
+				data = true
+			}
+		}
+	}
+	for i, n := 0, 0; n < 64; n++ {
+		k := strings.IndexByte(lines[i:], '@')
+		if k < 0 {
+			break
+		}
+		k += i
+		st := k
+		for st > 0 && isAddrByte(lines[st-1]) {
+			st--
+		}
+		if st < k && strings.IndexByte(lines[k+1:min(len(lines), k+80)], '.') >= 0 {
+			check(st)
+		}
+		i = k + 1
+	}
+	for i, n := 0, 0; n < 64; n++ {
+		k := strings.Index(lines[i:], "http")
+		if k < 0 {
+			break
+		}
+		k += i
+		if strings.HasPrefix(lines[k:], "http://") || strings.HasPrefix(lines[k:], "https://") {
+			check(k)
+		}
+		i = k + 4
+	}
+	if best > 0 {
+		f.addPseudo(pSendTo, clsTool, best, "send_to_address")
+	}
+	if data {
+		f.addPseudo(pSendData, clsExfil, 1, "send_data_to_address")
+	}
 }
 
 // lineRoles scores fake turn prefixes at line starts ("System:",

@@ -296,7 +296,6 @@ func Evaluate(s *sanitize.Sanitizer, cases []Case) *Report {
 		sp := splits[name]
 		sp.sortClasses()
 		r.Splits = append(r.Splits, sp)
-		_ = sp
 	}
 	return r
 }
@@ -362,8 +361,9 @@ func (r *SplitReport) sortClasses() {
 	sort.Slice(r.Benign, func(i, j int) bool { return r.Benign[i].Class < r.Benign[j].Class })
 }
 
-// Throughput measures Sanitizer.Text over all cases: rounds passes at most,
-// stopping after about budget. It returns the bytes per pass and MB/s.
+// Throughput measures Sanitizer.Text over all cases: up to rounds timed
+// passes, stopping after about budget, and reports the bytes per pass and
+// the MB/s of the fastest pass (the least disturbed by other load).
 func Throughput(s *sanitize.Sanitizer, cases []Case, rounds int, budget time.Duration) (int, float64) {
 	bytes := 0
 	for _, c := range cases {
@@ -373,18 +373,20 @@ func Throughput(s *sanitize.Sanitizer, cases []Case, rounds int, budget time.Dur
 		return 0, 0
 	}
 	start := time.Now()
-	done := 0
-	for done < rounds {
+	best := time.Duration(0)
+	for done := 0; done < rounds; done++ {
+		t0 := time.Now()
 		for _, c := range cases {
 			s.Text(c.Text)
 		}
-		done++
+		if d := time.Since(t0); best == 0 || d < best {
+			best = d
+		}
 		if time.Since(start) >= budget {
 			break
 		}
 	}
-	el := time.Since(start).Seconds()
-	return bytes, float64(bytes*done) / el / 1e6
+	return bytes, float64(bytes) / best.Seconds() / 1e6
 }
 
 // Failures lists the targets the "all" split misses (empty: all met).
@@ -450,6 +452,6 @@ func (r *Report) WriteTable(w io.Writer, splits ...string) {
 		fmt.Fprintln(w)
 	}
 	if r.MBps > 0 {
-		fmt.Fprintf(w, "throughput: %.1f MB/s of Sanitizer.Text over the corpus (%d bytes per pass)\n", r.MBps, r.Bytes)
+		fmt.Fprintf(w, "throughput: %.1f MB/s of Sanitizer.Text over the corpus (fastest pass of %d bytes)\n", r.MBps, r.Bytes)
 	}
 }
