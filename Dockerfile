@@ -1,0 +1,84 @@
+# One image per MCP server, from one Dockerfile:
+#
+#   docker build --build-arg SERVER=crm --build-arg VERSION=v1.2.3 -t bizmcp/crm:v1.2.3 .
+#   podman build --build-arg SERVER=orders -t bizmcp/orders .
+#   make images                       # all four, tagged, size-checked
+#
+# SERVER is crm, orders, email or shipping (./servers/$SERVER). The runtime
+# image is `scratch`: the static binary, the CA bundle, nothing else; it runs
+# as the numeric user 65532 and serves streamable HTTP on 0.0.0.0:8080
+# (MCP at /mcp, plus /healthz, /readyz, /metrics). Set MCP_TRANSPORT=stdio and
+# run with -i to use it as a local stdio server instead.
+#
+# A second target builds the mock backends for tests and demos:
+#
+#   docker build --target mock-backends -t bizmcp/mock-backends .
+#
+# GO_IMAGE is the builder image. It defaults to the public golang image; on a
+# machine without registry access pass a local one (see
+# test/containers/go-toolchain-image.sh).
+
+ARG GO_IMAGE=golang:1.26
+
+# ---- dependencies: cached until go.mod or go.sum change ----
+FROM ${GO_IMAGE} AS deps
+WORKDIR /src
+ENV CGO_ENABLED=0
+# Optional module proxy settings from the build host (empty = Go's defaults).
+ARG GOPROXY=
+ARG GOSUMDB=
+ARG GOPRIVATE=
+COPY go.mod go.sum ./
+RUN go mod download
+
+# ---- build one server ----
+FROM deps AS build
+COPY . .
+ARG SERVER=crm
+ARG VERSION=dev
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" \
+        -o /out/server ./servers/${SERVER}
+
+# ---- build mock-backends ----
+FROM deps AS build-mock
+COPY . .
+ARG VERSION=dev
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" \
+        -o /out/mock-backends ./mocks/cmd/mock-backends
+
+# ---- mock-backends runtime (--target mock-backends) ----
+FROM scratch AS mock-backends
+ARG VERSION=dev
+LABEL org.opencontainers.image.title="bizmcp mock-backends" \
+      org.opencontainers.image.description="Reference backend APIs (CRM, orders, email, shipping) with sample data and fault injection, for tests and demos" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="https://github.com/bizmcp/bizmcp"
+COPY --from=build-mock /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=build-mock /out/mock-backends /mock-backends
+USER 65532:65532
+EXPOSE 9000
+ENTRYPOINT ["/mock-backends"]
+CMD ["--addr", "0.0.0.0:9000"]
+
+# ---- server runtime (default target) ----
+FROM scratch AS server
+ARG SERVER=crm
+ARG VERSION=dev
+LABEL org.opencontainers.image.title="bizmcp ${SERVER}-mcp" \
+      org.opencontainers.image.description="bizmcp MCP server for the ${SERVER} backend, over streamable HTTP (MCP at :8080/mcp) or stdio" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="https://github.com/bizmcp/bizmcp" \
+      io.modelcontextprotocol.server.name="io.github.bizmcp/${SERVER}"
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=build /out/server /server
+USER 65532:65532
+EXPOSE 8080
+# Streamable HTTP on all interfaces of the container. A server on a
+# non-loopback address needs auth (MCP_AUTH_ISSUER) or an explicit
+# MCP_INSECURE_NO_AUTH=true; neither is set here (see docs/deploy.md).
+ENV MCP_TRANSPORT=http \
+    MCP_ADDR=0.0.0.0:8080
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/server"]
