@@ -53,7 +53,7 @@ func crmScenario(d *demo) error {
 	d.say("Add a note; the same call retried is written once.")
 	note := map[string]any{"id": "C-1002", "body": "Demo (" + d.transport + "): called about renewal, sending a quote on Friday."}
 	d.call("crm_add_note", note, false, "added to C-1002")
-	d.call("crm_add_note", note, false, "already added")
+	d.call("crm_add_note", note, false, "replayed")
 
 	d.say("Context without a tool call: resources, prompts and completions.")
 	d.listContext()

@@ -84,7 +84,11 @@ func main() {
 }
 
 func (d *demo) session(sc scenario, bin string) error {
-	env := []string{sc.prefix + "API_URL=" + d.backend + "/" + sc.server}
+	// The audit trail goes to a file, so it does not mix with the transcript.
+	auditFile := filepath.Join(os.TempDir(), "bizmcp-demo-"+sc.server+"-"+d.transport+"-audit.jsonl")
+	os.Remove(auditFile)
+	defer d.auditSummary(auditFile)
+	env := []string{sc.prefix + "API_URL=" + d.backend + "/" + sc.server, "MCP_AUDIT_LOG=" + auditFile}
 	client := mcp.NewClient(&mcp.Implementation{Name: "bizmcp-demo", Version: "1"}, nil)
 	var t mcp.Transport
 	switch d.transport {
@@ -117,6 +121,16 @@ func (d *demo) session(sc scenario, bin string) error {
 		return err
 	}
 	return sc.run(d)
+}
+
+// auditSummary says how many audit records the session wrote, and shows one.
+func (d *demo) auditSummary(path string) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	fmt.Fprintf(d.out, "\n# The audit trail: %d records in %s, one per tool call, bodies redacted. The last:\n  %s\n", len(lines), path, lines[len(lines)-1])
 }
 
 func (d *demo) banner(format string, a ...any) {

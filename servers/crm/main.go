@@ -3,7 +3,9 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
 	"github.com/bizmcp/bizmcp/servers/crm/internal/tools"
@@ -14,7 +16,21 @@ import (
 
 var version = "dev"
 
-type extra struct{}
+// extra is the CRM's own configuration (CRM_ prefix).
+type extra struct {
+	// UpdateFields are the fields crm_update_customer may change.
+	UpdateFields []string `env:"UPDATE_FIELDS" envSeparator:"," envDefault:"email,phone,tier,status,owner,tags"`
+}
+
+// Validate checks the CRM settings at start.
+func (e *extra) Validate() error {
+	for _, f := range e.UpdateFields {
+		if !slices.Contains([]string{"email", "phone", "tier", "status", "owner", "tags"}, f) {
+			return fmt.Errorf("CRM_UPDATE_FIELDS: unknown field %q (allowed: email, phone, tier, status, owner, tags)", f)
+		}
+	}
+	return nil
+}
 
 // Spec describes the binary; tests build the same server from it.
 var Spec = app.Spec[extra]{
@@ -31,7 +47,9 @@ var Spec = app.Spec[extra]{
 		if err != nil {
 			return err
 		}
-		tools.Register(s, tools.New(api, d.Sanitizer, d.Logger), d.Completions)
+		tools.Register(s, tools.New(api, d.Sanitizer, d.Logger, tools.Options{
+			Approvals: d.Approvals, UpdateFields: d.Config.Extra.UpdateFields,
+		}), d.Completions)
 		return nil
 	},
 	Demo: func() (http.RoundTripper, string, error) { return demo.Backend("crm") },

@@ -13,12 +13,17 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
+	"time"
 
+	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/auth"
 	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/config"
+	"github.com/bizmcp/bizmcp/shared/idempotency"
+	"github.com/bizmcp/bizmcp/shared/kv"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/bizmcp/bizmcp/shared/ratelimit"
@@ -54,13 +59,24 @@ type Deps[X any] struct {
 	// Completions collects completion functions for prompt arguments and
 	// resource-template variables.
 	Completions *mcpkit.Completions
+	// Store holds idempotency records and approvals (memory or Redis).
+	Store kv.Store
+	// Approvals is the human-approval gate write tools call before writing.
+	Approvals *approval.Gate
 	// Set by Build after Register:
 	Tools *policy.Tools
 	Audit *audit.Logger
 }
 
 // Main runs the server and exits.
+//
+// Unless GOGC is set, the garbage collector runs at GOGC=200: the SDK
+// allocates a few hundred KB per call while the live heap stays small, so
+// collecting half as often saves CPU per call for a few MB of heap.
 func Main[X any](spec Spec[X], version string) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := Run(ctx, spec, version, os.Args[1:], os.Environ(), os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -102,6 +118,21 @@ func Run[X any](ctx context.Context, spec Spec[X], version string, args, environ
 		return 1
 	}
 	log.Info("starting", append([]any{"version", version}, cfg.LogAttrs()...)...)
+	if cfg.Transport == "stdio" && cfg.ApprovalAddr != "" {
+		// Over stdio the approvals endpoint gets its own loopback listener.
+		if tok := cfg.ApprovalToken.Reveal(); tok != "" {
+			as := &http.Server{Addr: cfg.ApprovalAddr, Handler: deps.Approvals.Handler(tok), ReadHeaderTimeout: 5 * time.Second}
+			go func() {
+				if err := as.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+					log.Error("approvals listener", "error", err)
+				}
+			}()
+			defer as.Close()
+			log.Info("approvals endpoint listening", "addr", cfg.ApprovalAddr)
+		} else {
+			log.Warn("MCP_APPROVAL_ADDR is set but MCP_APPROVAL_TOKEN is not: approvals endpoint disabled")
+		}
+	}
 	opts.Transport = cfg.Transport
 	opts.Stdin, opts.Stdout = stdin, stdout
 	if err := transport.Run(ctx, srv, opts); err != nil {
@@ -147,7 +178,20 @@ func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], 
 		Base:             base,
 		Logger:           log,
 	})
+	store, err := kv.Open(context.Background(), cfg.RedisURL)
+	if err != nil {
+		return nil, Deps[X]{}, err
+	}
+	approvalPolicy, err := approval.ParsePolicy(cfg.ApprovalPolicy)
+	if err != nil {
+		return nil, Deps[X]{}, err
+	}
 	deps := Deps[X]{
+		Store: store,
+		Approvals: approval.NewGate(approval.Options{
+			Policy: approvalPolicy, Store: store, Secret: cfg.ApprovalSecret.Reveal(), TTL: cfg.ApprovalTTL,
+			Domain: spec.Name, Audit: auditLog, Logger: log,
+		}),
 		Config:      cfg,
 		HTTP:        hc,
 		BaseURL:     baseURL,
@@ -184,15 +228,43 @@ func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], 
 			return nil, deps, fmt.Errorf("MCP_TOOLS/MCP_TOOLS_DENY name unknown tool %q", n)
 		}
 	}
+	for n := range approvalPolicy {
+		if !known[n] {
+			return nil, deps, fmt.Errorf("MCP_APPROVAL_POLICY names unknown tool %q", n)
+		}
+	}
 	deps.Tools = policy.NewTools(spec.Name, kept)
+	write := spec.Name + ":write"
 	srv.AddReceivingMiddleware(
 		telemetry.Middleware(spec.Name, log),
 		auditLog.Middleware(),
 		deps.Tools.Middleware(),
 		ratelimit.New(cfg.RateLimit, cfg.RateBurst).Middleware(),
-		timeout.Middleware(cfg.CallTimeout, log),
+		timeout.MiddlewareWithExtension(cfg.CallTimeout, log, approvalWait(approvalPolicy, cfg.ApprovalTimeout)),
+		idempotency.Middleware(idempotency.Options{
+			Store: store, Domain: spec.Name, Window: cfg.IdempotencyWindow, Logger: log,
+			Pending: cfg.CallTimeout + cfg.ApprovalTimeout + 30*time.Second,
+			IsWrite: func(tool string) bool { return deps.Tools.ScopeOf(tool) == write },
+		}),
 	)
 	return srv, deps, nil
+}
+
+// approvalWait gives calls that may ask the user for approval through
+// elicitation the time a person needs to answer.
+func approvalWait(p approval.Policy, wait time.Duration) func(mcp.Request) time.Duration {
+	return func(req mcp.Request) time.Duration {
+		params, ok := req.GetParams().(*mcp.CallToolParamsRaw)
+		if !ok || !p.Covers(params.Name) {
+			return 0
+		}
+		if s, ok := req.GetSession().(*mcp.ServerSession); ok {
+			if ip := s.InitializeParams(); ip != nil && ip.Capabilities != nil && ip.Capabilities.Elicitation != nil {
+				return wait
+			}
+		}
+		return 0
+	}
 }
 
 // listTools reads back the registered tool definitions through an
@@ -236,6 +308,10 @@ func HTTPOptions[X any](ctx context.Context, spec Spec[X], d Deps[X]) (transport
 		RequestBurst:      cfg.HTTPRateBurst,
 		Ready:             func(ctx context.Context) error { return Ready(ctx, d) },
 	}
+	if tok := cfg.ApprovalToken.Reveal(); tok != "" {
+		h := d.Approvals.Handler(tok)
+		o.Routes = map[string]http.Handler{"/approvals": h, "/approvals/": h}
+	}
 	if cfg.AuthIssuer == "" || cfg.Transport != "http" {
 		return o, nil
 	}
@@ -249,11 +325,16 @@ func HTTPOptions[X any](ctx context.Context, spec Spec[X], d Deps[X]) (transport
 	p := &auth.Protection{Verifier: v, Tools: d.Tools, Audit: d.Audit, MetadataURL: auth.MetadataURL(cfg.ResourceURL), MaxBody: cfg.MaxBodyBytes}
 	meta := sdkauth.ProtectedResourceMetadataHandler(p.Metadata(spec.Title + " MCP server (" + spec.Binary + ")"))
 	o.Protect = p.Handler
-	o.Routes = map[string]http.Handler{
+	if o.Routes == nil {
+		o.Routes = map[string]http.Handler{}
+	}
+	for k, v := range map[string]http.Handler{
 		"GET " + auth.MetadataPath:           meta,
 		"GET " + auth.MetadataPath + "/":     meta,
 		"OPTIONS " + auth.MetadataPath:       meta,
 		"OPTIONS " + auth.MetadataPath + "/": meta,
+	} {
+		o.Routes[k] = v
 	}
 	return o, nil
 }

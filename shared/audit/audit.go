@@ -94,6 +94,35 @@ func (l *Logger) Write(r Record) {
 	l.mu.Unlock()
 }
 
+// ApprovalRecord is an approval event: requested, decided, used, or a
+// mismatch (an approval presented for other arguments).
+type ApprovalRecord struct {
+	Time       string `json:"time"`
+	Server     string `json:"server"`
+	Event      string `json:"event"` // always "approval"
+	Principal  string `json:"principal"`
+	Tool       string `json:"tool"`
+	ApprovalID string `json:"approval_id"`
+	Decision   string `json:"decision"`
+	By         string `json:"by,omitempty"`
+	Amount     int64  `json:"amount_minor,omitempty"`
+	Currency   string `json:"currency,omitempty"`
+}
+
+// Approval writes an approval event.
+func (l *Logger) Approval(r ApprovalRecord) {
+	r.Time = time.Now().UTC().Format(time.RFC3339Nano)
+	r.Server, r.Event = l.server, "approval"
+	b, err := json.Marshal(r)
+	if err != nil {
+		return
+	}
+	b = append(b, '\n')
+	l.mu.Lock()
+	l.w.Write(b)
+	l.mu.Unlock()
+}
+
 // Denied records a call refused before it reached the MCP server (by the
 // HTTP layer: no valid token, or insufficient scope).
 func (l *Logger) Denied(p policy.Principal, tool string, args json.RawMessage, decision string) {

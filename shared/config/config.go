@@ -84,6 +84,19 @@ type Base struct {
 	// AuditLog is the audit sink: "stderr" or a file path (JSON lines).
 	AuditLog string `env:"MCP_AUDIT_LOG" envDefault:"stderr"`
 
+	// RedisURL points every replica at one shared store for idempotency
+	// records and pending approvals ("" = in memory, this process only).
+	RedisURL          string        `env:"MCP_REDIS_URL"`
+	IdempotencyWindow time.Duration `env:"MCP_IDEMPOTENCY_WINDOW" envDefault:"24h"`
+
+	// Human approval of risky writes (see shared/approval).
+	ApprovalPolicy  string        `env:"MCP_APPROVAL_POLICY"`
+	ApprovalToken   Secret        `env:"MCP_APPROVAL_TOKEN"`
+	ApprovalSecret  Secret        `env:"MCP_APPROVAL_SECRET"`
+	ApprovalTTL     time.Duration `env:"MCP_APPROVAL_TTL" envDefault:"15m"`
+	ApprovalTimeout time.Duration `env:"MCP_APPROVAL_TIMEOUT" envDefault:"2m"`
+	ApprovalAddr    string        `env:"MCP_APPROVAL_ADDR"`
+
 	// Deployment bound on the tool set.
 	ReadOnly   bool     `env:"MCP_READ_ONLY"`
 	ToolsAllow []string `env:"MCP_TOOLS" envSeparator:","`
@@ -228,6 +241,18 @@ func (c *Config[X]) validate(spec Spec) error {
 	if c.RateLimit <= 0 || c.RateBurst < 1 {
 		return bad("MCP_RATE_LIMIT must be > 0 and MCP_RATE_BURST >= 1")
 	}
+	if c.ApprovalAddr != "" {
+		host, _, err := net.SplitHostPort(c.ApprovalAddr)
+		if err != nil || !loopback(host) {
+			return bad("MCP_APPROVAL_ADDR must be a loopback HOST:PORT, not %q", c.ApprovalAddr)
+		}
+	}
+	if c.RedisURL != "" && c.ApprovalPolicy != "" && c.ApprovalSecret == "" {
+		return bad("MCP_APPROVAL_SECRET is required with MCP_REDIS_URL and MCP_APPROVAL_POLICY: replicas must seal approvals with the same key")
+	}
+	if c.IdempotencyWindow < time.Minute {
+		return bad("MCP_IDEMPOTENCY_WINDOW must be at least 1m")
+	}
 	if c.MaxBodyBytes < 1024 {
 		return bad("MCP_MAX_BODY_BYTES must be at least 1024")
 	}
@@ -322,6 +347,7 @@ func (c *Config[X]) LogAttrs() []any {
 		slog.String("auth_issuer", c.AuthIssuer),
 		slog.String("resource_url", c.ResourceURL),
 		slog.Bool("read_only", c.ReadOnly),
+		slog.Bool("shared_store", c.RedisURL != ""),
 		slog.Any("extra", c.Extra),
 	}
 }

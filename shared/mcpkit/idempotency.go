@@ -1,9 +1,13 @@
 package mcpkit
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+
+	"github.com/bizmcp/bizmcp/shared/policy"
 )
 
 // IdempotencyKey derives the Idempotency-Key of a write from the tool name
@@ -20,4 +24,17 @@ func IdempotencyKey(tool string, args any) string {
 	h.Write([]byte{0})
 	h.Write(b)
 	return "bizmcp-" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// Approvable is embedded in the input of every write tool a deployment may
+// put under human approval (MCP_APPROVAL_POLICY).
+type Approvable struct {
+	ApprovalID string `json:"approval_id,omitempty" pattern:"^apr_[0-9a-f]{20}$" jsonschema:"only after a previous call said a person must approve it: the approval id, once the user says it is approved"`
+}
+
+// Refuse marks the call as refused by a named policy rule in the audit
+// trail and returns the error the model sees.
+func Refuse(ctx context.Context, rule, msg string) error {
+	policy.Refused(ctx, "refused:"+rule)
+	return fmt.Errorf("refused by policy %s: %s", rule, msg)
 }

@@ -194,6 +194,14 @@ func denied(ctx context.Context) {
 	}
 }
 
+// Refused marks the call as refused by a named policy rule (a ceiling, an
+// allow-list), or held by the approval gate, for the audit trail.
+func Refused(ctx context.Context, decision string) {
+	if f, ok := ctx.Value(denialKey{}).(func(string)); ok {
+		f(decision)
+	}
+}
+
 // WithDenialHook lets the audit middleware learn that policy refused a call.
 func WithDenialHook(ctx context.Context, f func(decision string)) context.Context {
 	return context.WithValue(ctx, denialKey{}, f)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // FenceOpen starts the first line of a fenced (flagged) text. The full
@@ -36,6 +37,48 @@ type Options struct {
 type Sanitizer struct {
 	allow []string
 	nonce string
+	cache resultCache
+}
+
+// Short field values repeat across records (regions, tiers, statuses,
+// owners, countries, carrier event texts): their results are cached.
+const (
+	cacheMaxLen   = 128
+	cacheShards   = 16
+	cachePerShard = 512
+)
+
+type resultCache struct {
+	shards [cacheShards]struct {
+		mu sync.Mutex
+		m  map[string]Result
+	}
+}
+
+func (c *resultCache) shard(k string) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(k); i++ {
+		h = (h ^ uint32(k[i])) * 16777619
+	}
+	return int(h % cacheShards)
+}
+
+func (c *resultCache) get(k string) (Result, bool) {
+	sh := &c.shards[c.shard(k)]
+	sh.mu.Lock()
+	r, ok := sh.m[k]
+	sh.mu.Unlock()
+	return r, ok
+}
+
+func (c *resultCache) put(k string, r Result) {
+	sh := &c.shards[c.shard(k)]
+	sh.mu.Lock()
+	if sh.m == nil || len(sh.m) >= cachePerShard {
+		sh.m = make(map[string]Result, cachePerShard) // drop the old generation
+	}
+	sh.m[k] = r
+	sh.mu.Unlock()
 }
 
 // New returns a Sanitizer for opts.
@@ -104,7 +147,22 @@ func (s *Sanitizer) Clean(in string) string { return s.Text(in).Text }
 //  4. neutralize links, images and URLs whose host is not allowed;
 //  5. score instruction-like text on folded copies (see README.md);
 //  6. fence the text when the score reaches Threshold.
+//
+// Results for short inputs are cached per Sanitizer; the Classes slice of a
+// result is shared and must not be modified.
 func (s *Sanitizer) Text(in string) Result {
+	if len(in) <= cacheMaxLen {
+		if r, ok := s.cache.get(in); ok {
+			return r
+		}
+		r := s.text(in)
+		s.cache.put(in, r)
+		return r
+	}
+	return s.text(in)
+}
+
+func (s *Sanitizer) text(in string) Result {
 	var res Result
 	f, text := s.analyze(in, &res)
 	res.Flagged = f.total >= Threshold

@@ -18,12 +18,22 @@ import (
 
 // Middleware bounds tools/call, resources/read and prompts/get by d.
 func Middleware(d time.Duration, log *slog.Logger) mcp.Middleware {
+	return MiddlewareWithExtension(d, log, nil)
+}
+
+// MiddlewareWithExtension is Middleware where extra(req) adds time to a
+// call's deadline (a call waiting for a person's approval).
+func MiddlewareWithExtension(base time.Duration, log *slog.Logger, extra func(mcp.Request) time.Duration) mcp.Middleware {
 	return func(next mcp.MethodHandler) mcp.MethodHandler {
 		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
 			switch method {
 			case "tools/call", "resources/read", "prompts/get", "completion/complete":
 			default:
 				return next(ctx, method, req)
+			}
+			d := base
+			if extra != nil {
+				d += extra(req)
 			}
 			ctx, cancel := context.WithTimeout(ctx, d)
 			defer cancel()

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
+	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
@@ -16,14 +17,22 @@ import (
 
 // Tools is the CRM toolset.
 type Tools struct {
-	api *crmapi.Client
-	san *sanitize.Sanitizer
-	log *slog.Logger
+	api          *crmapi.Client
+	san          *sanitize.Sanitizer
+	log          *slog.Logger
+	gate         *approval.Gate
+	updateFields []string // CRM_UPDATE_FIELDS: what crm_update_customer may change
+}
+
+// Options are the CRM deployment's write policy.
+type Options struct {
+	Approvals    *approval.Gate
+	UpdateFields []string
 }
 
 // New builds the toolset.
-func New(api *crmapi.Client, san *sanitize.Sanitizer, log *slog.Logger) *Tools {
-	return &Tools{api: api, san: san, log: log}
+func New(api *crmapi.Client, san *sanitize.Sanitizer, log *slog.Logger, o Options) *Tools {
+	return &Tools{api: api, san: san, log: log, gate: o.Approvals, updateFields: o.UpdateFields}
 }
 
 // Register adds every CRM tool, resource and prompt to s, and the

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
+	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -22,6 +24,7 @@ type UpdateCustomerIn struct {
 	Status string   `json:"status,omitempty" enum:"active,churned,prospect,on_hold" jsonschema:"new account status"`
 	Owner  string   `json:"owner,omitempty" maxLength:"100" jsonschema:"new account manager"`
 	Tags   []string `json:"tags,omitempty" maxItems:"20" maxLength:"40" jsonschema:"replace the tag list with these tags"`
+	mcpkit.Approvable
 }
 
 // UpdateCustomerOut is the output of crm_update_customer.
@@ -64,6 +67,11 @@ func (t *Tools) updateCustomer(ctx context.Context, req *mcp.CallToolRequest, in
 	if len(changed) == 0 {
 		return nil, out, fmt.Errorf("nothing to update: pass at least one of email, phone, tier, status, owner or tags")
 	}
+	for _, f := range changed {
+		if !slices.Contains(t.updateFields, f) {
+			return nil, out, mcpkit.Refuse(ctx, "CRM_UPDATE_FIELDS", fmt.Sprintf("this deployment lets crm_update_customer change only %s; %s cannot be changed here. Tell the user; nothing was changed.", strings.Join(t.updateFields, ", "), f))
+		}
+	}
 	if p.Email != nil {
 		if a, err := mail.ParseAddress(*p.Email); err != nil || a.Address != *p.Email {
 			return nil, out, fmt.Errorf("email %q is not a valid address like name@example.com", *p.Email)
@@ -75,6 +83,24 @@ func (t *Tools) updateCustomer(ctx context.Context, req *mcp.CallToolRequest, in
 	}{in.ID, p})
 	if err := t.checkRegion(ctx, policy.Of(req), in.ID); err != nil {
 		return nil, out, err
+	}
+	var desc []string
+	for _, f := range changed {
+		switch f {
+		case "tags":
+			desc = append(desc, "tags → "+strings.Join(p.Tags, ", "))
+		default:
+			desc = append(desc, f+" → "+*map[string]*string{"email": p.Email, "phone": p.Phone, "tier": p.Tier, "status": p.Status, "owner": p.Owner}[f])
+		}
+	}
+	if res, err := t.gate.Check(ctx, req, in.ApprovalID, approval.Plan{
+		Tool: updateCustomerTool.Name, Args: struct {
+			ID string
+			crmapi.Patch
+		}{in.ID, p},
+		Summary: fmt.Sprintf("change customer %s: %s", in.ID, strings.Join(desc, "; ")),
+	}); res != nil || err != nil {
+		return res, out, err
 	}
 	c, meta, err := t.api.Update(ctx, in.ID, p, key)
 	if err != nil {

@@ -1,0 +1,402 @@
+// Package approval puts a person between the model and risky writes. A
+// deployment policy (MCP_APPROVAL_POLICY) names the tools that need
+// approval, optionally above an amount in minor units:
+//
+//	orders_create_refund>10000,email_send,shipping_create_label>20000
+//
+// A write that needs approval is first put to the user through MCP
+// elicitation when the client supports it (stdio, and HTTP sessions that
+// can carry server requests), with a preview of exactly what will happen.
+// Otherwise the call returns "pending approval" with an id; a person
+// approves or denies it out of band — the approvals HTTP endpoint (its own
+// bearer token, MCP_APPROVAL_TOKEN) or the bizmcp-approve command — and the
+// model calls the tool again with approval_id. Nothing the model can send
+// grants approval: the record lives in the server's store (memory, or Redis
+// shared by replicas), and it is sealed to the principal, the tool and the
+// canonical arguments by an HMAC, so an approval for one refund cannot be
+// spent on another. Every request, decision, use and mismatch is audited.
+package approval
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bizmcp/bizmcp/shared/audit"
+	"github.com/bizmcp/bizmcp/shared/kv"
+	"github.com/bizmcp/bizmcp/shared/policy"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Rule is one policy entry.
+type Rule struct {
+	Tool      string
+	Threshold int64 // approval above this amount (minor units); -1 = always
+}
+
+// String renders the rule as written in the policy.
+func (r Rule) String() string {
+	if r.Threshold < 0 {
+		return r.Tool
+	}
+	return fmt.Sprintf("%s>%d", r.Tool, r.Threshold)
+}
+
+// Policy maps tools to their rule.
+type Policy map[string]Rule
+
+var ruleRE = regexp.MustCompile(`^([a-z][a-z0-9_]*)(?:>([0-9]{1,15}))?$`)
+
+// ParsePolicy reads "tool[>amount],...".
+func ParsePolicy(s string) (Policy, error) {
+	p := Policy{}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		m := ruleRE.FindStringSubmatch(part)
+		if m == nil {
+			return nil, fmt.Errorf("MCP_APPROVAL_POLICY: %q is not TOOL or TOOL>AMOUNT (amount in minor units)", part)
+		}
+		r := Rule{Tool: m[1], Threshold: -1}
+		if m[2] != "" {
+			r.Threshold, _ = strconv.ParseInt(m[2], 10, 64)
+		}
+		p[r.Tool] = r
+	}
+	return p, nil
+}
+
+// Needs reports whether a call of tool moving amount needs approval.
+func (p Policy) Needs(tool string, amount int64) (Rule, bool) {
+	r, ok := p[tool]
+	if !ok {
+		return Rule{}, false
+	}
+	return r, r.Threshold < 0 || amount > r.Threshold
+}
+
+// Covers reports whether tool has a rule at all.
+func (p Policy) Covers(tool string) bool { _, ok := p[tool]; return ok }
+
+// Plan is what a write tool is about to do, computed before any backend
+// write: the canonical arguments it will act on and a preview for a person.
+type Plan struct {
+	Tool     string
+	Args     any    // canonical arguments (without approval_id)
+	Summary  string // exactly what will happen, in one or two sentences
+	Amount   int64  // money moved or spent, minor units (0 when none)
+	Currency string
+}
+
+// States of a record.
+const (
+	Pending  = "pending"
+	Approved = "approved"
+	Denied   = "denied"
+	Used     = "used"
+)
+
+// Record is a pending or decided approval.
+type Record struct {
+	ID        string    `json:"id"`
+	Tool      string    `json:"tool"`
+	Principal string    `json:"principal"`
+	Summary   string    `json:"summary"`
+	Amount    int64     `json:"amount_minor,omitempty"`
+	Currency  string    `json:"currency,omitempty"`
+	Rule      string    `json:"rule"`
+	Seal      string    `json:"seal"`
+	State     string    `json:"state"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	DecidedBy string    `json:"decided_by,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+}
+
+// Gate checks plans against the policy and the store.
+type Gate struct {
+	Policy  Policy
+	store   kv.Store
+	secret  []byte
+	ttl     time.Duration
+	domain  string
+	audit   *audit.Logger
+	log     *slog.Logger
+	now     func() time.Time
+	elicits bool
+}
+
+// Options configures NewGate.
+type Options struct {
+	Policy Policy
+	Store  kv.Store
+	Secret string        // HMAC key; "" = random per process (memory store only)
+	TTL    time.Duration // how long a pending approval waits (default 15 m)
+	Domain string
+	Audit  *audit.Logger
+	Logger *slog.Logger
+	// NoElicit skips elicitation (always use out-of-band approval).
+	NoElicit bool
+}
+
+// NewGate returns a gate; with a nil or empty policy it approves nothing
+// and asks nothing.
+func NewGate(o Options) *Gate {
+	secret := []byte(o.Secret)
+	if len(secret) == 0 {
+		secret = make([]byte, 32)
+		rand.Read(secret)
+	}
+	if o.TTL <= 0 {
+		o.TTL = 15 * time.Minute
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Gate{Policy: o.Policy, store: o.Store, secret: secret, ttl: o.TTL, domain: o.Domain, audit: o.Audit, log: o.Logger, now: time.Now, elicits: !o.NoElicit}
+}
+
+func (g *Gate) seal(p policy.Principal, plan Plan) string {
+	args, _ := json.Marshal(plan.Args)
+	var v any
+	if json.Unmarshal(args, &v) == nil {
+		args, _ = json.Marshal(v) // canonical: sorted keys
+	}
+	m := hmac.New(sha256.New, g.secret)
+	fmt.Fprintf(m, "%s\x00%s\x00%s\x00", g.domain, p.Subject, plan.Tool)
+	m.Write(args)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func key(id string) string { return "approval:" + id }
+
+// Error is a call stopped by the approval gate: the tool returns it as a
+// tool error telling the model what happens next.
+type Error struct{ Msg string }
+
+func (e *Error) Error() string { return e.Msg }
+
+// Check lets the plan proceed (nil, nil), stops it with an *Error, or —
+// when the client can answer an elicitation — returns a result asking the
+// user (a multi round-trip input request) that the tool must return as is.
+// approvalID is what the model passed back, if anything.
+func (g *Gate) Check(ctx context.Context, req *mcp.CallToolRequest, approvalID string, plan Plan) (*mcp.CallToolResult, error) {
+	if g == nil {
+		return nil, nil
+	}
+	rule, needs := g.Policy.Needs(plan.Tool, plan.Amount)
+	if !needs {
+		return nil, nil
+	}
+	p := policy.FromContext(ctx)
+	seal := g.seal(p, plan)
+	id := "apr_" + seal[:20]
+	if approvalID != "" {
+		err := g.redeem(ctx, p, approvalID, seal, plan)
+		if err != nil {
+			policy.Refused(ctx, "approval_not_granted")
+		}
+		return nil, err
+	}
+	if g.elicits && canElicit(req) {
+		state := "approval:" + id + ":" + seal[20:44]
+		if req.Params.RequestState == "" {
+			// Ask the user, through the client, with exactly what will happen.
+			return &mcp.CallToolResult{
+				InputRequests: mcp.InputRequestMap{"approval": g.elicitParams(plan, rule)},
+				RequestState:  state,
+			}, nil
+		}
+		// The answer comes back with the state we issued: it must match
+		// these arguments, or the call was altered in between.
+		if req.Params.RequestState != state {
+			g.record(p, plan, id, "approval_mismatch", "elicitation")
+			policy.Refused(ctx, "approval_not_granted")
+			return nil, &Error{Msg: fmt.Sprintf("NOT DONE: the approval answer belongs to a different %s call (arguments changed); call again to ask the user about these arguments.", plan.Tool)}
+		}
+		if approved(req.Params.InputResponses["approval"]) {
+			g.record(p, plan, id, "approved_by_user", "elicitation")
+			return nil, nil
+		}
+		g.record(p, plan, id, "denied_by_user", "elicitation")
+		policy.Refused(ctx, "approval_declined")
+		return nil, &Error{Msg: fmt.Sprintf("NOT DONE: the user declined %s (%s). Do not retry unless the user asks again.", plan.Tool, plan.Summary)}
+	}
+	policy.Refused(ctx, "approval_pending")
+	now := g.now().UTC()
+	rec := Record{ID: id, Tool: plan.Tool, Principal: p.Subject, Summary: plan.Summary, Amount: plan.Amount, Currency: plan.Currency,
+		Rule: rule.String(), Seal: seal, State: Pending, CreatedAt: now, ExpiresAt: now.Add(g.ttl)}
+	b, _ := json.Marshal(rec)
+	created, err := g.store.SetNX(ctx, key(id), b, g.ttl)
+	if err != nil {
+		return nil, &Error{Msg: fmt.Sprintf("NOT DONE: %s needs a person's approval, and the approval store is unavailable (%v). Try again shortly.", plan.Tool, err)}
+	}
+	if !created {
+		if cur, err := g.load(ctx, id); err == nil {
+			rec = *cur
+			if cur.State == Approved {
+				return nil, &Error{Msg: fmt.Sprintf("NOT DONE yet: approval %s for this exact call has been granted by %s. Call %s again with the same arguments plus approval_id=%q.", id, cur.DecidedBy, plan.Tool, id)}
+			}
+		}
+	} else {
+		g.record(p, plan, id, "approval_requested", "")
+	}
+	return nil, &Error{Msg: fmt.Sprintf("NOT DONE: %s needs a person's approval under this deployment's policy (%s). Approval %s is pending: %s. "+
+		"Ask the user to approve it (command: bizmcp-approve approve %s, or their approvals page); it expires at %s. "+
+		"Once approved, call %s again with exactly the same arguments plus approval_id=%q. You cannot approve it yourself.",
+		plan.Tool, rule, id, plan.Summary, id, rec.ExpiresAt.Format(time.RFC3339), plan.Tool, id)}
+}
+
+func approved(r mcp.InputResponse) bool {
+	er, ok := r.(*mcp.ElicitResult)
+	if !ok || er.Action != "accept" {
+		return false
+	}
+	v, _ := er.Content["approve"].(bool)
+	return v
+}
+
+func (g *Gate) redeem(ctx context.Context, p policy.Principal, id, seal string, plan Plan) error {
+	rec, err := g.load(ctx, id)
+	if err != nil {
+		return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s is unknown or has expired. Call %s again without approval_id to request a new approval.", id, plan.Tool)}
+	}
+	if !hmac.Equal([]byte(rec.Seal), []byte(seal)) || rec.Tool != plan.Tool {
+		g.record(p, plan, id, "approval_mismatch", "")
+		return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s was granted for a different call (other arguments, tool or user); it cannot be used for this one. Call %s without approval_id to request approval for these arguments.", id, plan.Tool)}
+	}
+	switch rec.State {
+	case Pending:
+		return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s is still pending; a person has to approve it first (bizmcp-approve approve %s). Do not retry until the user says it is approved.", id, id)}
+	case Denied:
+		g.record(p, plan, id, "approval_denied_used", rec.DecidedBy)
+		return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s was denied by %s%s. Do not retry; tell the user.", id, rec.DecidedBy, reasonSuffix(rec.Reason))}
+	case Used:
+		return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s has already been used once. Request a new approval by calling %s without approval_id.", id, plan.Tool)}
+	}
+	rec.State = Used
+	b, _ := json.Marshal(rec)
+	if err := g.store.Set(context.WithoutCancel(ctx), key(id), b, time.Until(rec.ExpiresAt)+time.Hour); err != nil {
+		return &Error{Msg: fmt.Sprintf("NOT DONE: could not record the use of approval %s (%v); try again shortly.", id, err)}
+	}
+	g.record(p, plan, id, "approval_used", rec.DecidedBy)
+	return nil
+}
+
+func reasonSuffix(r string) string {
+	if r == "" {
+		return ""
+	}
+	return ": " + r
+}
+
+func (g *Gate) load(ctx context.Context, id string) (*Record, error) {
+	b, ok, err := g.store.Get(ctx, key(id))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("no approval %s", id)
+	}
+	var rec Record
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return nil, err
+	}
+	if g.now().After(rec.ExpiresAt) && rec.State == Pending {
+		return nil, fmt.Errorf("approval %s expired", id)
+	}
+	return &rec, nil
+}
+
+func (g *Gate) record(p policy.Principal, plan Plan, id, decision, by string) {
+	if g.audit == nil {
+		return
+	}
+	g.audit.Approval(audit.ApprovalRecord{Principal: p.Subject, Tool: plan.Tool, ApprovalID: id, Decision: decision, By: by, Amount: plan.Amount, Currency: plan.Currency})
+}
+
+// canElicit reports whether the user can be asked within this call: the
+// client supports elicitation, and either speaks MCP 2026-07-28 (multi
+// round-trip requests: the client asks and calls again) or holds a session
+// the server can send requests on (stdio). Stateless HTTP with an older
+// protocol cannot, and gets an out-of-band approval instead.
+func canElicit(req *mcp.CallToolRequest) bool {
+	if req == nil || req.Session == nil || req.Params == nil {
+		return false
+	}
+	ip := req.Session.InitializeParams()
+	if ip == nil || ip.Capabilities == nil || ip.Capabilities.Elicitation == nil {
+		return false
+	}
+	overHTTP := req.Extra != nil && req.Extra.Header != nil
+	return ip.ProtocolVersion >= "2026-07-28" || !overHTTP
+}
+
+func (g *Gate) elicitParams(plan Plan, rule Rule) *mcp.ElicitParams {
+	return &mcp.ElicitParams{
+		Mode:    "form",
+		Message: fmt.Sprintf("Approve this action? %s (tool %s; required by policy %s)", plan.Summary, plan.Tool, rule),
+		RequestedSchema: map[string]any{
+			"type": "object",
+			"properties": map[string]any{
+				"approve": map[string]any{"type": "boolean", "title": "Approve", "description": "Allow exactly this action once"},
+			},
+			"required": []string{"approve"},
+		},
+	}
+}
+
+// Decide approves or denies a pending approval (the HTTP endpoint and the
+// CLI come here).
+func (g *Gate) Decide(ctx context.Context, id string, approve bool, by, reason string) (*Record, error) {
+	rec, err := g.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if rec.State != Pending {
+		return rec, fmt.Errorf("approval %s is %s, not pending", id, rec.State)
+	}
+	rec.State, rec.DecidedBy, rec.Reason = Denied, by, reason
+	decision := "denied_by_approver"
+	if approve {
+		rec.State, decision = Approved, "approved_by_approver"
+	}
+	b, _ := json.Marshal(rec)
+	if err := g.store.Set(ctx, key(id), b, time.Until(rec.ExpiresAt)+time.Hour); err != nil {
+		return nil, err
+	}
+	if g.audit != nil {
+		g.audit.Approval(audit.ApprovalRecord{Principal: rec.Principal, Tool: rec.Tool, ApprovalID: id, Decision: decision, By: by, Amount: rec.Amount, Currency: rec.Currency})
+	}
+	return rec, nil
+}
+
+// List returns the approvals still waiting for a decision.
+func (g *Gate) List(ctx context.Context) ([]Record, error) {
+	keys, err := g.store.Keys(ctx, "approval:", 500)
+	if err != nil {
+		return nil, err
+	}
+	out := []Record{}
+	for _, k := range keys {
+		rec, err := g.load(ctx, strings.TrimPrefix(k, "approval:"))
+		if err == nil && rec.State == Pending {
+			out = append(out, *rec)
+		}
+	}
+	return out, nil
+}
+
+// Get returns one approval.
+func (g *Gate) Get(ctx context.Context, id string) (*Record, error) { return g.load(ctx, id) }

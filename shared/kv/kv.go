@@ -1,0 +1,134 @@
+// Package kv is the small key-value store behind idempotency records and
+// pending approvals: in memory by default (one process), or Redis when
+// MCP_REDIS_URL is set, so that replicas share it.
+package kv
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Store is what idempotency and approvals need.
+type Store interface {
+	// SetNX stores val under key only if key is absent; it reports whether it did.
+	SetNX(ctx context.Context, key string, val []byte, ttl time.Duration) (bool, error)
+	// Set stores val under key, replacing any value.
+	Set(ctx context.Context, key string, val []byte, ttl time.Duration) error
+	// Get returns the value of key; ok is false when it is absent or expired.
+	Get(ctx context.Context, key string) (val []byte, ok bool, err error)
+	// Del removes key.
+	Del(ctx context.Context, key string) error
+	// Keys lists the live keys with prefix (bounded by limit).
+	Keys(ctx context.Context, prefix string, limit int) ([]string, error)
+	Close() error
+}
+
+// ErrUnavailable wraps failures of the store itself.
+var ErrUnavailable = errors.New("state store unavailable")
+
+// Memory is a Store in process memory, with expiry.
+type Memory struct {
+	mu  sync.Mutex
+	m   map[string]entry
+	now func() time.Time
+}
+
+type entry struct {
+	val []byte
+	exp time.Time
+}
+
+// NewMemory returns an empty in-memory store.
+func NewMemory() *Memory { return &Memory{m: map[string]entry{}, now: time.Now} }
+
+func (s *Memory) live(k string) (entry, bool) {
+	e, ok := s.m[k]
+	if ok && !e.exp.IsZero() && !s.now().Before(e.exp) {
+		delete(s.m, k)
+		return entry{}, false
+	}
+	return e, ok
+}
+
+func (s *Memory) expiry(ttl time.Duration) time.Time {
+	if ttl <= 0 {
+		return time.Time{}
+	}
+	return s.now().Add(ttl)
+}
+
+// SetNX implements Store.
+func (s *Memory) SetNX(_ context.Context, key string, val []byte, ttl time.Duration) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.live(key); ok {
+		return false, nil
+	}
+	s.gcLocked()
+	s.m[key] = entry{val: append([]byte(nil), val...), exp: s.expiry(ttl)}
+	return true, nil
+}
+
+// Set implements Store.
+func (s *Memory) Set(_ context.Context, key string, val []byte, ttl time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gcLocked()
+	s.m[key] = entry{val: append([]byte(nil), val...), exp: s.expiry(ttl)}
+	return nil
+}
+
+// Get implements Store.
+func (s *Memory) Get(_ context.Context, key string) ([]byte, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.live(key)
+	if !ok {
+		return nil, false, nil
+	}
+	return append([]byte(nil), e.val...), true, nil
+}
+
+// Del implements Store.
+func (s *Memory) Del(_ context.Context, key string) error {
+	s.mu.Lock()
+	delete(s.m, key)
+	s.mu.Unlock()
+	return nil
+}
+
+// Keys implements Store.
+func (s *Memory) Keys(_ context.Context, prefix string, limit int) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for k := range s.m {
+		if strings.HasPrefix(k, prefix) {
+			if _, ok := s.live(k); ok {
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// Close implements Store.
+func (s *Memory) Close() error { return nil }
+
+// gcLocked drops expired entries when the map grows large.
+func (s *Memory) gcLocked() {
+	if len(s.m) < 10000 {
+		return
+	}
+	for k := range s.m {
+		s.live(k)
+	}
+}

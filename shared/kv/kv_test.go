@@ -1,0 +1,82 @@
+package kv
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// StoreContract runs the behaviour every Store must have.
+func StoreContract(t *testing.T, s Store, advance func(time.Duration)) {
+	ctx := context.Background()
+	ok, err := s.SetNX(ctx, "a", []byte("1"), time.Minute)
+	if !ok || err != nil {
+		t.Fatalf("first SetNX: %v %v", ok, err)
+	}
+	if ok, _ := s.SetNX(ctx, "a", []byte("2"), time.Minute); ok {
+		t.Error("second SetNX succeeded")
+	}
+	if v, ok, _ := s.Get(ctx, "a"); !ok || string(v) != "1" {
+		t.Errorf("Get: %q %v", v, ok)
+	}
+	s.Set(ctx, "a", []byte("3"), time.Minute)
+	if v, _, _ := s.Get(ctx, "a"); string(v) != "3" {
+		t.Errorf("Set did not replace: %q", v)
+	}
+	s.Set(ctx, "p:1", []byte("x"), time.Minute)
+	s.Set(ctx, "p:2", []byte("y"), time.Minute)
+	if keys, _ := s.Keys(ctx, "p:", 10); len(keys) != 2 {
+		t.Errorf("Keys: %v", keys)
+	}
+	s.Del(ctx, "a")
+	if _, ok, _ := s.Get(ctx, "a"); ok {
+		t.Error("Del did not delete")
+	}
+	s.Set(ctx, "short", []byte("x"), 50*time.Millisecond)
+	advance(100 * time.Millisecond)
+	if _, ok, _ := s.Get(ctx, "short"); ok {
+		t.Error("value outlived its TTL")
+	}
+	if ok, _ := s.SetNX(ctx, "short", []byte("y"), time.Minute); !ok {
+		t.Error("SetNX refused after expiry")
+	}
+}
+
+func TestMemory(t *testing.T) {
+	m := NewMemory()
+	now := time.Unix(1000, 0)
+	m.now = func() time.Time { return now }
+	StoreContract(t, m, func(d time.Duration) { now = now.Add(d) })
+}
+
+// TestRedis runs the contract against a real redis-server: $BIZMCP_REDIS_URL,
+// or one started here when the binary is installed (CI installs it).
+func TestRedis(t *testing.T) {
+	url := RedisForTest(t)
+	s, err := Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// Unique prefix: the server may be shared.
+	StoreContract(t, prefixed{s, "test-" + time.Now().Format("150405.000000") + ":"}, func(d time.Duration) { time.Sleep(d) })
+}
+
+type prefixed struct {
+	Store
+	p string
+}
+
+func (p prefixed) SetNX(ctx context.Context, k string, v []byte, ttl time.Duration) (bool, error) {
+	return p.Store.SetNX(ctx, p.p+k, v, ttl)
+}
+func (p prefixed) Set(ctx context.Context, k string, v []byte, ttl time.Duration) error {
+	return p.Store.Set(ctx, p.p+k, v, ttl)
+}
+func (p prefixed) Get(ctx context.Context, k string) ([]byte, bool, error) {
+	return p.Store.Get(ctx, p.p+k)
+}
+func (p prefixed) Del(ctx context.Context, k string) error { return p.Store.Del(ctx, p.p+k) }
+func (p prefixed) Keys(ctx context.Context, prefix string, limit int) ([]string, error) {
+	return p.Store.Keys(ctx, p.p+prefix, limit)
+}

@@ -1,0 +1,84 @@
+package kv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Redis is a Store in Redis (github.com/redis/go-redis), shared by every
+// replica pointed at it.
+type Redis struct{ c *redis.Client }
+
+// Open returns the store for url: "" or "memory" for in-memory, or a
+// redis:// (rediss:// for TLS) URL.
+func Open(ctx context.Context, url string) (Store, error) {
+	if url == "" || url == "memory" {
+		return NewMemory(), nil
+	}
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("MCP_REDIS_URL: %w", err)
+	}
+	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = 2*time.Second, time.Second, time.Second
+	c := redis.NewClient(opt)
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := c.Ping(pctx).Err(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("%w: redis at %s: %v", ErrUnavailable, opt.Addr, err)
+	}
+	return &Redis{c: c}, nil
+}
+
+func wrap(err error) error {
+	if err == nil || errors.Is(err, redis.Nil) {
+		return nil
+	}
+	return fmt.Errorf("%w: %v", ErrUnavailable, err)
+}
+
+// SetNX implements Store.
+func (r *Redis) SetNX(ctx context.Context, key string, val []byte, ttl time.Duration) (bool, error) {
+	ok, err := r.c.SetNX(ctx, key, val, ttl).Result()
+	return ok, wrap(err)
+}
+
+// Set implements Store.
+func (r *Redis) Set(ctx context.Context, key string, val []byte, ttl time.Duration) error {
+	return wrap(r.c.Set(ctx, key, val, ttl).Err())
+}
+
+// Get implements Store.
+func (r *Redis) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	b, err := r.c.Get(ctx, key).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, wrap(err)
+	}
+	return b, true, nil
+}
+
+// Del implements Store.
+func (r *Redis) Del(ctx context.Context, key string) error { return wrap(r.c.Del(ctx, key).Err()) }
+
+// Keys implements Store (SCAN, bounded).
+func (r *Redis) Keys(ctx context.Context, prefix string, limit int) ([]string, error) {
+	var out []string
+	it := r.c.Scan(ctx, 0, prefix+"*", 100).Iterator()
+	for it.Next(ctx) {
+		out = append(out, it.Val())
+		if limit > 0 && len(out) >= limit {
+			break
+		}
+	}
+	return out, wrap(it.Err())
+}
+
+// Close implements Store.
+func (r *Redis) Close() error { return r.c.Close() }
