@@ -171,6 +171,7 @@ func TestE2EHTTPLongThreadCompact(t *testing.T) {
 		t.Errorf("raw %d bytes, result %d bytes: %.1fx", len(raw), len(got), ratio)
 	}
 	t.Logf("raw %d bytes, tool result %d bytes: %.1fx smaller", len(raw), len(got), ratio)
+	checkContext(t, cs)
 }
 
 // Checked by: a retried email_send with the same arguments after a dropped
@@ -230,6 +231,7 @@ func TestE2EStdioDemo(t *testing.T) {
 	if res.IsError || !strings.Contains(mcptest.Text(res), email.DemoMessageID) {
 		t.Fatal(mcptest.Text(res))
 	}
+	checkContext(t, cs)
 }
 
 func TestE2EBadConfig(t *testing.T) {

@@ -35,7 +35,7 @@ type env struct {
 
 // newEnv builds the server with the given EMAIL_/MCP_ environment; wrap,
 // when set, wraps the transport to the backend (to inject failures).
-func newEnv(t *testing.T, wrap func(http.RoundTripper) http.RoundTripper, environ ...string) *env {
+func newEnv(t testing.TB, wrap func(http.RoundTripper) http.RoundTripper, environ ...string) *env {
 	t.Helper()
 	dom := email.NewDomain()
 	ms, err := mocks.NewServer(mocks.Options{Domains: []mocks.Domain{dom}})
@@ -60,7 +60,7 @@ func newEnv(t *testing.T, wrap func(http.RoundTripper) http.RoundTripper, enviro
 }
 
 // quiet sends the audit log to a file instead of the test's stderr.
-func quiet(t *testing.T) []string {
+func quiet(t testing.TB) []string {
 	return []string{"MCP_AUDIT_LOG=" + filepath.Join(t.TempDir(), "audit.jsonl")}
 }
 

@@ -268,3 +268,6 @@ func (q *Quota) Remaining() int {
 
 // Limit is the configured number of sends per window.
 func (q *Quota) Limit() int { return q.limit }
+
+// WindowName names the window in words ("hour"), as refusals do.
+func (q *Quota) WindowName() string { return windowName(q.window) }

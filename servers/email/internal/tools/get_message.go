@@ -67,18 +67,27 @@ var getMessageTool = &mcp.Tool{
 }
 
 func (t *Tools) getMessage(ctx context.Context, _ *mcp.CallToolRequest, in GetMessageIn) (*mcp.CallToolResult, MessageOut, error) {
-	var out MessageOut
+	out, sc, text, err := t.messageView(ctx, in)
+	if err != nil {
+		return nil, MessageOut{}, err
+	}
+	return sc.Render(text, out, nil), out, nil
+}
+
+// messageView reads, converts, trims and sanitizes one message: the one
+// path behind email_get_message and the email://messages/{id} resource.
+func (t *Tools) messageView(ctx context.Context, in GetMessageIn) (out MessageOut, sc *mcpkit.Scrub, rendered string, err error) {
 	m, err := t.api.Get(ctx, in.ID)
 	if err != nil {
-		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: messageNotFound})
+		return out, nil, "", t.failLookup(err, messageNotFound)
 	}
 	b, err := messageBody(m, mailtext.Options{KeepQuoted: in.IncludeQuoted, KeepSignature: in.IncludeSignature})
 	if err != nil {
-		return nil, out, fmt.Errorf("message %s: its HTML body could not be converted: %v", in.ID, err)
+		return out, nil, "", fmt.Errorf("message %s: its HTML body could not be converted: %v", in.ID, err)
 	}
 	limit := compress.Limit(in.MaxChars, bodyDefaultMax, bodyMax)
 	text, cut := compress.Truncate(b.text, limit, fmt.Sprintf("pass max_chars up to %d for more", bodyMax))
-	sc := mcpkit.NewScrub(t.san)
+	sc = mcpkit.NewScrub(t.san)
 	out = MessageOut{
 		ID:         sc.Text("id", m.ID),
 		ThreadID:   sc.Text("thread_id", m.ThreadID),
@@ -104,7 +113,7 @@ func (t *Tools) getMessage(ctx context.Context, _ *mcp.CallToolRequest, in GetMe
 	if cut {
 		out.Trimmed.TruncatedChars = len([]rune(b.text)) - limit
 	}
-	return sc.Render(renderMessage(&out), out, nil), out, nil
+	return out, sc, renderMessage(&out), nil
 }
 
 func renderMessage(m *MessageOut) string {

@@ -54,17 +54,26 @@ var getThreadTool = &mcp.Tool{
 }
 
 func (t *Tools) getThread(ctx context.Context, _ *mcp.CallToolRequest, in GetThreadIn) (*mcp.CallToolResult, ThreadOut, error) {
-	var out ThreadOut
+	out, sc, text, err := t.threadView(ctx, in)
+	if err != nil {
+		return nil, ThreadOut{}, err
+	}
+	return sc.Render(text, out, nil), out, nil
+}
+
+// threadView reads, trims, sanitizes and pages one thread: the one path
+// behind email_get_thread and the email://threads/{id} resource.
+func (t *Tools) threadView(ctx context.Context, in GetThreadIn) (out ThreadOut, sc *mcpkit.Scrub, text string, err error) {
 	scope := "email_get_thread\x00" + in.ID
 	offset, err := compress.DecodeCursor(in.Cursor, scope)
 	if err != nil {
-		return nil, out, err
+		return out, nil, "", err
 	}
 	th, err := t.api.Thread(ctx, in.ID)
 	if err != nil {
-		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: threadNotFound})
+		return out, nil, "", t.failLookup(err, threadNotFound)
 	}
-	sc := mcpkit.NewScrub(t.san)
+	sc = mcpkit.NewScrub(t.san)
 	out.ID = sc.Text("id", th.ID)
 	out.Subject = sc.Text("subject", th.Subject)
 	out.CustomerID = sc.Text("customer_id", th.CustomerID)
@@ -110,5 +119,5 @@ func (t *Tools) getThread(ctx context.Context, _ *mcp.CallToolRequest, in GetThr
 		lines = append(lines, line+"\n    "+strings.ReplaceAll(tm.Snippet, "\n", "\n    "))
 	}
 	lines = append(lines, pageLine(out.Page))
-	return sc.Render(strings.Join(lines, "\n"), out, nil), out, nil
+	return out, sc, strings.Join(lines, "\n"), nil
 }

@@ -74,30 +74,38 @@ func parseDay(field, v string) (time.Time, error) {
 }
 
 func (t *Tools) search(ctx context.Context, _ *mcp.CallToolRequest, in SearchIn) (*mcp.CallToolResult, SearchOut, error) {
-	var out SearchOut
+	out, sc, text, err := t.searchView(ctx, in)
+	if err != nil {
+		return nil, SearchOut{}, err
+	}
+	return sc.Render(text, out, nil), out, nil
+}
+
+// searchView runs one search page and renders it: the one path behind
+// email_search and the email://folders/{folder} resource.
+func (t *Tools) searchView(ctx context.Context, in SearchIn) (out SearchOut, sc *mcpkit.Scrub, text string, err error) {
 	q := emailapi.SearchQuery{Q: strings.TrimSpace(in.Query), From: strings.TrimSpace(in.From), Folder: in.Folder, CustomerID: in.CustomerID}
-	var err error
 	if q.After, err = parseDay("after", in.After); err != nil {
-		return nil, out, err
+		return out, nil, "", err
 	}
 	if q.Before, err = parseDay("before", in.Before); err != nil {
-		return nil, out, err
+		return out, nil, "", err
 	}
 	if !q.After.IsZero() && !q.Before.IsZero() && !q.After.Before(q.Before) {
-		return nil, out, fmt.Errorf("after (%s) must be earlier than before (%s)", in.After, in.Before)
+		return out, nil, "", fmt.Errorf("after (%s) must be earlier than before (%s)", in.After, in.Before)
 	}
 	scope := strings.Join([]string{"email_search", q.Q, q.From, q.Folder, in.After, in.Before, q.CustomerID}, "\x00")
 	offset, err := compress.DecodeCursor(in.Cursor, scope)
 	if err != nil {
-		return nil, out, err
+		return out, nil, "", err
 	}
 	limit := compress.Limit(in.Limit, searchDefaultLimit, searchMaxLimit)
 	q.Limit, q.Offset = limit, offset
 	res, err := t.api.Search(ctx, q)
 	if err != nil {
-		return nil, out, t.fail(err, mcpkit.ErrorHints{})
+		return out, nil, "", t.fail(err, mcpkit.ErrorHints{})
 	}
-	sc := mcpkit.NewScrub(t.san)
+	sc = mcpkit.NewScrub(t.san)
 	out.Messages = make([]MessageSummary, 0, min(len(res.Messages), limit))
 	lines := make([]string, 0, len(res.Messages)+2)
 	for i := range res.Messages {
@@ -117,7 +125,7 @@ func (t *Tools) search(ctx context.Context, _ *mcp.CallToolRequest, in SearchIn)
 		}
 	}
 	lines = append(lines, pageLine(out.Page))
-	return sc.Render(strings.Join(lines, "\n"), out, nil), out, nil
+	return out, sc, strings.Join(lines, "\n"), nil
 }
 
 func summarize(sc *mcpkit.Scrub, p string, m *emailapi.Summary) MessageSummary {

@@ -3,10 +3,12 @@
 package tools
 
 import (
+	"errors"
 	"log/slog"
 
 	"github.com/bizmcp/bizmcp/servers/email/internal/emailapi"
 	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
+	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -36,8 +38,10 @@ func New(api *emailapi.Client, san *sanitize.Sanitizer, log *slog.Logger, pol Po
 	return &Tools{api: api, san: san, log: log, pol: pol}
 }
 
-// Register adds every email tool to s.
-func Register(s *mcp.Server, t *Tools) {
+// Register adds every email tool, resource and prompt to s, and the
+// completions of their arguments to comp.
+func Register(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
+	registerContext(s, t, comp)
 	mcpkit.AddTool(s, searchTool, t.search)
 	mcpkit.AddTool(s, getMessageTool, t.getMessage)
 	mcpkit.AddTool(s, getThreadTool, t.getThread)
@@ -48,6 +52,27 @@ func Register(s *mcp.Server, t *Tools) {
 func (t *Tools) fail(err error, h mcpkit.ErrorHints) error {
 	h.Backend = "email backend"
 	return mcpkit.ToolError(t.san, err, h)
+}
+
+// failLookup is fail for reading one record: a record the backend does not
+// have becomes a notFoundError, which resources answer with
+// resource-not-found (the tools show its text).
+func (t *Tools) failLookup(err error, hint string) error {
+	ferr := t.fail(err, mcpkit.ErrorHints{NotFound: hint})
+	if be, ok := backend.AsError(err); ok && be.Kind == backend.KindNotFound {
+		return notFoundError{ferr}
+	}
+	return ferr
+}
+
+// notFoundError marks a message or thread the backend does not have.
+type notFoundError struct{ error }
+
+func (e notFoundError) Unwrap() error { return e.error }
+
+func isNotFound(err error) bool {
+	var nf notFoundError
+	return errors.As(err, &nf)
 }
 
 const (
