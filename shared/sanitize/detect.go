@@ -66,11 +66,11 @@ const (
 // then runs only on windows around the occurrences, which keeps detection
 // linear and cheap.
 type rule struct {
-	name   string
-	class  int
-	w      float64
-	copy   int
-	trig   []string
+	name  string
+	class int
+	w     float64
+	copy  int
+	trig  []string
 	// pattern is compiled on first use (re, anch): most rules never run for
 	// most texts, and compiling all of them at start cost 30 ms and 16 MB.
 	pattern string
