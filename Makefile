@@ -54,9 +54,14 @@ loadtest: build ## 64 concurrent sessions per server over streamable HTTP agains
 eval: ## injection-detection and sanitization evaluation on the labelled corpus
 	$(GO) run ./cmd/injeval
 
-fuzz: ## short fuzz runs of the parsers and the sanitizer
-	$(GO) test -run '^$$' -fuzz FuzzText -fuzztime 20s ./shared/sanitize
-	$(GO) test -run '^$$' -fuzz FuzzCursor -fuzztime 10s ./shared/compress
+FUZZTIME ?= 20s
+fuzz: ## short fuzz runs: sanitizer, cursors, JSON guard, every server's tool arguments (FUZZTIME=20s each)
+	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime $(FUZZTIME) ./shared/sanitize
+	$(GO) test -run '^$$' -fuzz '^FuzzCursor$$' -fuzztime $(FUZZTIME) ./shared/compress
+	$(GO) test -run '^$$' -fuzz '^FuzzCheckDepth$$' -fuzztime $(FUZZTIME) ./shared/jsonguard
+	@for s in $(SERVERS); do \
+		$(GO) test -run '^$$' -fuzz '^FuzzToolArgs$$' -fuzztime $(FUZZTIME) ./servers/$$s || exit 1; \
+	done
 
 clean: ## remove build output
 	rm -rf $(BIN)
