@@ -36,10 +36,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/VictoriaMetrics/metrics"
 	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/idempotency"
 	"github.com/bizmcp/bizmcp/shared/policy"
+	"github.com/bizmcp/bizmcp/shared/telemetry"
 	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
 )
@@ -285,8 +285,8 @@ func (c *countRT) RoundTrip(r *http.Request) (*http.Response, error) {
 		status = strconv.Itoa(resp.StatusCode)
 		audit.AddBackendRequestID(r.Context(), resp.Header.Get("X-Request-Id"))
 	}
-	metrics.GetOrCreateCounter(fmt.Sprintf(`bizmcp_backend_requests_total{backend=%q,method=%q,status=%q}`, c.name, r.Method, status)).Inc()
-	metrics.GetOrCreateHistogram(fmt.Sprintf(`bizmcp_backend_request_duration_seconds{backend=%q}`, c.name)).UpdateDuration(start)
+	telemetry.Counter(`bizmcp_backend_requests_total{backend=%q,method=%q,status=%q}`, c.name, r.Method, status).Inc()
+	telemetry.Histogram(`bizmcp_backend_request_duration_seconds{backend=%q}%s`, c.name, "").UpdateDuration(start)
 	return resp, err
 }
 

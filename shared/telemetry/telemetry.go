@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -34,10 +35,10 @@ func Middleware(server string, log *slog.Logger) mcp.Middleware {
 				}
 			}
 			if method == "tools/call" {
-				metrics.GetOrCreateCounter(fmt.Sprintf(`bizmcp_tool_calls_total{server=%q,tool=%q,outcome=%q}`, server, name, outcome)).Inc()
-				metrics.GetOrCreateHistogram(fmt.Sprintf(`bizmcp_tool_call_duration_seconds{server=%q,tool=%q}`, server, name)).UpdateDuration(start)
+				counter(`bizmcp_tool_calls_total{server=%q,tool=%q,outcome=%q}`, server, name, outcome).Inc()
+				histogram(`bizmcp_tool_call_duration_seconds{server=%q,tool=%q}`, server, name).UpdateDuration(start)
 			} else {
-				metrics.GetOrCreateCounter(fmt.Sprintf(`bizmcp_requests_total{server=%q,method=%q,outcome=%q}`, server, method, outcome)).Inc()
+				counter(`bizmcp_requests_total{server=%q,method=%q,outcome=%q}`, server, method, outcome).Inc()
 			}
 			if log.Enabled(ctx, slog.LevelDebug) || outcome != "ok" {
 				lvl := slog.LevelDebug
@@ -50,6 +51,41 @@ func Middleware(server string, log *slog.Logger) mcp.Middleware {
 		}
 	}
 }
+
+type metricKey struct{ format, a, b, c string }
+
+var (
+	counters   sync.Map // metricKey -> *metrics.Counter
+	histograms sync.Map // metricKey -> *metrics.Histogram
+)
+
+// counter returns the counter named by format and three labels, formatting
+// the name only the first time (this runs on every call).
+func counter(format, a, b, c string) *metrics.Counter {
+	k := metricKey{format, a, b, c}
+	if v, ok := counters.Load(k); ok {
+		return v.(*metrics.Counter)
+	}
+	m := metrics.GetOrCreateCounter(fmt.Sprintf(format, a, b, c))
+	counters.Store(k, m)
+	return m
+}
+
+// Counter is counter for other packages' per-request metrics.
+func Counter(format, a, b, c string) *metrics.Counter { return counter(format, a, b, c) }
+
+func histogram(format, a, b string) *metrics.Histogram {
+	k := metricKey{format, a, b, ""}
+	if v, ok := histograms.Load(k); ok {
+		return v.(*metrics.Histogram)
+	}
+	m := metrics.GetOrCreateHistogram(fmt.Sprintf(format, a, b))
+	histograms.Store(k, m)
+	return m
+}
+
+// Histogram is histogram for other packages' per-request metrics.
+func Histogram(format, a, b string) *metrics.Histogram { return histogram(format, a, b) }
 
 func errString(err error) string {
 	if err == nil {
