@@ -54,8 +54,8 @@ func emailScenario(d *demo) error {
 	}
 	d.call("email_send", followUp, false, "sent M-", "sends left this hour")
 
-	d.say("The same send retried, as after a dropped connection: delivered once, not twice.")
-	d.call("email_send", followUp, false, "already sent", "not sent again")
+	d.say("The same send retried, as after a dropped connection: the server's idempotency store answers with the first result; delivered once, not twice.")
+	d.call("email_send", followUp, false, "replayed", "nothing was done again", "sent M-")
 
 	d.say("Context without a tool call: resources, prompts and completions. A resource is its tool's default view (the same path, sanitizer and trimming).")
 	d.listContext()

@@ -81,7 +81,7 @@ var Spec = app.Spec[extra]{
 				return err
 			}
 		}
-		pol := tools.Policy{Allow: x.allow, Quota: policy.NewQuota(x.SendQuota, time.Hour, nil), From: x.FromAddress}
+		pol := tools.Policy{Allow: x.allow, Quota: policy.NewQuota(x.SendQuota, time.Hour, nil), From: x.FromAddress, Approvals: d.Approvals}
 		d.Logger.Info("send policy", "allowed_recipient_domains", x.allow.String(), "send_quota_per_hour", x.SendQuota, "from", x.FromAddress)
 		tools.Register(s, tools.New(api, d.Sanitizer, d.Logger, pol), d.Completions)
 		return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -19,6 +21,7 @@ import (
 	"github.com/bizmcp/bizmcp/mocks/email"
 	"github.com/bizmcp/bizmcp/servers/email/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/app"
+	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/config"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
@@ -31,6 +34,27 @@ type env struct {
 	cs    *mcp.ClientSession
 	mock  *mocks.Server
 	store *email.Store
+	srv   *mcp.Server
+	deps  app.Deps[extra]
+	audit *lockedBuffer // the audit trail, one JSON line per record
+}
+
+// lockedBuffer is a bytes.Buffer safe for the server's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // newEnv builds the server with the given EMAIL_/MCP_ environment; wrap,
@@ -52,11 +76,12 @@ func newEnv(t testing.TB, wrap func(http.RoundTripper) http.RoundTripper, enviro
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, _, err := app.Build(spec, "test", cfg, slog.New(slog.DiscardHandler))
+	trail := &lockedBuffer{}
+	srv, deps, err := app.BuildWithAudit(spec, "test", cfg, slog.New(slog.DiscardHandler), audit.New(spec.Binary, trail))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{cs: mcptest.Connect(t, srv), mock: ms, store: dom.Store()}
+	return &env{cs: mcptest.Connect(t, srv), mock: ms, store: dom.Store(), srv: srv, deps: deps, audit: trail}
 }
 
 // quiet sends the audit log to a file instead of the test's stderr.
@@ -458,12 +483,26 @@ func TestSendQuota(t *testing.T) {
 	send := func(i int) (*mcp.CallToolResult, string) {
 		return e.call(t, "email_send", map[string]any{"to": []string{"marcus.lee@bizmcp.example"}, "subject": fmt.Sprintf("Note %d", i), "body": "hello"})
 	}
-	for i := range 2 {
-		if res, text := send(i); res.IsError {
-			t.Fatal(text)
-		}
+	left := func() string {
+		text, _ := readText(t, e.cs, "email://policies/sending")
+		return text
 	}
-	res, text := send(2)
+	if res, text := send(0); res.IsError {
+		t.Fatal(text)
+	}
+	// A retry is answered by the server's idempotency store: it never
+	// reaches the tool, so it takes no quota slot.
+	res, text := send(0)
+	if res.IsError || res.Meta["bizmcp/replayed"] != true || !strings.Contains(text, "nothing was done again") {
+		t.Fatalf("retry of send 0: %s", text)
+	}
+	if p := left(); !strings.Contains(p, "1 left") {
+		t.Errorf("a replayed retry took a quota slot:\n%s", p)
+	}
+	if res, text := send(1); res.IsError {
+		t.Fatalf("second message refused after a retry: %s", text)
+	}
+	res, text = send(2)
 	if !res.IsError || !strings.Contains(text, "send quota reached: EMAIL_SEND_QUOTA allows 2 messages per hour") || !strings.Contains(text, "next send is possible at") {
 		t.Errorf("third send: %s", text)
 	}
@@ -471,11 +510,16 @@ func TestSendQuota(t *testing.T) {
 	res, text = send(1)
 	var out tools.SendOut
 	mcptest.Structured(t, res, &out)
-	if res.IsError || !out.Replayed || out.QuotaRemaining != 0 {
+	if res.IsError || res.Meta["bizmcp/replayed"] != true || out.QuotaRemaining != 0 || !strings.Contains(text, "Note 1") {
 		t.Errorf("retry under a full quota: %s", text)
 	}
 	if n := len(e.store.Deliveries()); n != 2 {
 		t.Errorf("%d deliveries, want 2", n)
+	}
+	// The backend saw two sends (the third was refused before it, the
+	// retries answered by the store).
+	if n := e.mock.Stats().Routes["POST /email/messages/send"]; n != 2 {
+		t.Errorf("backend got %d sends, want 2", n)
 	}
 }
 
@@ -489,12 +533,16 @@ func TestDraftAndSendFollowUp(t *testing.T) {
 		len(d.To) != 1 || !strings.Contains(d.To[0], email.DemoCustomerEmail) {
 		t.Fatalf("draft: %s", text)
 	}
-	// The same draft again is the same draft.
+	// The same draft again is the same draft, answered by the server's
+	// idempotency store without a second backend write.
 	res, _ = e.call(t, "email_create_draft", args)
 	var d2 tools.CreateDraftOut
 	mcptest.Structured(t, res, &d2)
-	if !d2.Replayed || d2.DraftID != d.DraftID {
-		t.Errorf("draft not idempotent: %+v", d2)
+	if res.IsError || res.Meta["bizmcp/replayed"] != true || d2.DraftID != d.DraftID {
+		t.Errorf("draft not idempotent: %+v %v", d2, res.Meta)
+	}
+	if n := e.mock.Stats().Routes["POST /email/drafts"]; n != 1 {
+		t.Errorf("backend got %d draft creations, want 1", n)
 	}
 	res, text = e.call(t, "email_send", map[string]any{"draft_id": d.DraftID})
 	var s tools.SendOut
@@ -503,9 +551,13 @@ func TestDraftAndSendFollowUp(t *testing.T) {
 		t.Fatalf("send: %s", text)
 	}
 	res, text = e.call(t, "email_send", map[string]any{"draft_id": d.DraftID})
-	mcptest.Structured(t, res, &s)
-	if res.IsError || !s.Replayed || !strings.Contains(text, "not sent again") {
+	var s2 tools.SendOut
+	mcptest.Structured(t, res, &s2)
+	if res.IsError || res.Meta["bizmcp/replayed"] != true || s2.MessageID != s.MessageID || !strings.Contains(text, "nothing was done again") {
 		t.Errorf("retried send: %s", text)
+	}
+	if n := e.mock.Stats().Routes["POST /email/drafts/"+d.DraftID+"/send"]; n != 1 {
+		t.Errorf("backend got %d sends of the draft, want 1", n)
 	}
 	dl := e.store.Deliveries()
 	if len(dl) != 1 || dl[0].To[0] != email.DemoCustomerEmail {
@@ -516,16 +568,27 @@ func TestDraftAndSendFollowUp(t *testing.T) {
 func TestIdenticalSendDeliversOnce(t *testing.T) {
 	e := newEnv(t, nil)
 	args := map[string]any{"to": []string{"dana.whitfield@bizmcp.example"}, "cc": []string{"marcus.lee@bizmcp.example"}, "subject": "Follow-up C-1004", "body": "Santiago asked about ORD-48291; I replied."}
+	var first tools.SendOut
 	for i := range 3 {
 		res, text := e.call(t, "email_send", args)
 		var out tools.SendOut
 		mcptest.Structured(t, res, &out)
-		if res.IsError || out.Replayed != (i > 0) {
+		// Retries are answered by the server's idempotency store with the
+		// first result, marked replayed.
+		if res.IsError || (res.Meta["bizmcp/replayed"] == true) != (i > 0) || out.Replayed {
 			t.Fatalf("send %d: %s", i, text)
+		}
+		if i == 0 {
+			first = out
+		} else if out.MessageID != first.MessageID {
+			t.Errorf("send %d: message %s, first was %s", i, out.MessageID, first.MessageID)
 		}
 	}
 	if n := len(e.store.Deliveries()); n != 1 {
 		t.Errorf("%d deliveries", n)
+	}
+	if n := e.mock.Stats().Routes["POST /email/messages/send"]; n != 1 {
+		t.Errorf("backend got %d sends, want 1", n)
 	}
 }
 

@@ -14,6 +14,15 @@ import (
 // a model should never mass-mail).
 const MaxRecipients = 10
 
+// RuleMaxRecipients names the MaxRecipients rule in refusals and the audit
+// trail (it is fixed, not configured, so it has no environment variable).
+const RuleMaxRecipients = "max_recipients"
+
+// tooManyRecipients is the refusal of a message to more than MaxRecipients.
+func tooManyRecipients(ctx context.Context, n int, where string) error {
+	return mcpkit.Refuse(ctx, RuleMaxRecipients, fmt.Sprintf("%d recipients; at most %d per message%s. This server does not send bulk mail", n, MaxRecipients, where))
+}
+
 // composeFields are the message fields of email_create_draft and
 // email_send.
 type composeFields struct {
@@ -101,7 +110,7 @@ func (t *Tools) prepare(ctx context.Context, f composeFields) (emailapi.Compose,
 	case n == 0:
 		return c, fmt.Errorf("no recipients: pass to (or in_reply_to to answer a message's sender)")
 	case n > MaxRecipients:
-		return c, fmt.Errorf("%d recipients; at most %d per message (to, cc and bcc together). This server does not send bulk mail", n, MaxRecipients)
+		return c, tooManyRecipients(ctx, n, " (to, cc and bcc together)")
 	case c.Subject == "":
 		return c, fmt.Errorf("subject is empty; write a subject, or pass in_reply_to to answer a message")
 	}
@@ -114,10 +123,6 @@ func replySubject(s string) string {
 		return s
 	}
 	return "Re: " + s
-}
-
-func recipients(c emailapi.Compose) []string {
-	return append(append(append([]string(nil), c.To...), c.Cc...), c.Bcc...)
 }
 
 func messageRecipients(m *emailapi.Message) []string {

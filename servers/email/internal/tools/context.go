@@ -413,9 +413,18 @@ func sendingPolicy(p Policy) string {
 	} else {
 		b.WriteString("Not set: mail is sent as the mailbox's own address.\n\n")
 	}
+	if g := p.Approvals; g != nil {
+		if rule, needs := g.Policy.Needs(sendTool.Name, 0); needs {
+			fmt.Fprintf(&b, "## Human approval (MCP_APPROVAL_POLICY: %s)\n\n", rule)
+			b.WriteString("Every email_send needs a person's approval on this server. The call either asks the user (when the client can show the question) " +
+				"or sends nothing and answers with an approval id (apr_...) naming exactly what would be sent. Once the user says it is approved, call email_send " +
+				"again with exactly the same arguments plus approval_id. An approval covers that one message (recipients, subject and body, or that draft as saved) once; " +
+				"you cannot approve it yourself.\n\n")
+		}
+	}
 	b.WriteString(`## Retries and duplicates
 
-- email_send is idempotent: the same call with the same arguments (or the same draft_id) is delivered once. Retrying after a timeout or a dropped connection is safe: the result says replayed=true, nothing is sent again and no second quota slot is used.
+- email_send is idempotent: the same call with the same arguments (or the same draft_id) is delivered once. Retrying after a timeout or a dropped connection is safe: the result comes back marked replayed, nothing is sent again and no second quota slot is used.
 - Sending the very same message again on purpose therefore needs a change (a word in the subject or body).
 - A send the backend refused gives its quota slot back; one whose outcome is unknown keeps it.
 - email_create_draft works the same way: a retried draft is saved once.

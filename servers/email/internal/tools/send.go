@@ -2,11 +2,17 @@ package tools
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bizmcp/bizmcp/servers/email/internal/emailapi"
+	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
+	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/backend"
+	"github.com/bizmcp/bizmcp/shared/idempotency"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -21,6 +27,7 @@ type SendIn struct {
 	Subject   string   `json:"subject,omitempty" maxLength:"200" jsonschema:"one-line subject; when answering and empty: Re: plus the original subject"`
 	Body      string   `json:"body,omitempty" maxLength:"10000" jsonschema:"plain-text body (required without draft_id)"`
 	InReplyTo string   `json:"in_reply_to,omitempty" pattern:"^M-[0-9]{1,10}$" jsonschema:"id of the message this answers"`
+	mcpkit.Approvable
 }
 
 // SendOut is the output of email_send.
@@ -46,7 +53,7 @@ var sendTool = &mcp.Tool{
 	Annotations: mcpkit.Annotations("Send email", mcpkit.Hints{Destructive: true, Idempotent: true, OpenWorld: true}),
 }
 
-func (t *Tools) send(ctx context.Context, _ *mcp.CallToolRequest, in SendIn) (*mcp.CallToolResult, SendOut, error) {
+func (t *Tools) send(ctx context.Context, req *mcp.CallToolRequest, in SendIn) (*mcp.CallToolResult, SendOut, error) {
 	var out SendOut
 	fields := composeFields{To: in.To, Cc: in.Cc, Bcc: in.Bcc, Subject: in.Subject, Body: in.Body, InReplyTo: in.InReplyTo}
 	switch {
@@ -56,12 +63,12 @@ func (t *Tools) send(ctx context.Context, _ *mcp.CallToolRequest, in SendIn) (*m
 		return nil, out, fmt.Errorf("nothing to send: pass draft_id, or to, subject and body")
 	}
 	if !t.pol.Allow.Enabled() {
-		return nil, out, t.pol.Allow.Check(nil)
+		return nil, out, mcpkit.Refuse(ctx, policy.EnvAllowedDomains, t.pol.Allow.Check(nil).Error())
 	}
 	var (
-		key   string
-		rcpts []string
-		c     emailapi.Compose
+		key  string
+		plan sendPlan
+		c    emailapi.Compose
 	)
 	if in.DraftID != "" {
 		d, err := t.api.Get(ctx, in.DraftID)
@@ -71,26 +78,46 @@ func (t *Tools) send(ctx context.Context, _ *mcp.CallToolRequest, in SendIn) (*m
 		if d.Folder != "drafts" && d.Folder != "sent" {
 			return nil, out, fmt.Errorf("%s is a message in %s, not a draft; to answer it, pass in_reply_to=%s with a body instead", in.DraftID, t.san.Clean(d.Folder), in.DraftID)
 		}
-		rcpts = messageRecipients(d)
+		plan = draftPlan(in.DraftID, d)
 		key = mcpkit.IdempotencyKey(sendTool.Name, struct{ DraftID string }{in.DraftID})
 	} else {
 		var err error
 		if c, err = t.prepare(ctx, fields); err != nil {
 			return nil, out, err
 		}
-		rcpts = recipients(c)
+		plan = composePlan(c)
 		key = mcpkit.IdempotencyKey(sendTool.Name, c)
 	}
+	rcpts := plan.recipients()
 	if len(rcpts) > MaxRecipients {
-		return nil, out, fmt.Errorf("%d recipients; at most %d per message. This server does not send bulk mail", len(rcpts), MaxRecipients)
+		return nil, out, tooManyRecipients(ctx, len(rcpts), "")
 	}
 	if err := t.pol.Allow.Check(rcpts); err != nil {
 		t.log.Info("email_send refused by the recipient allow-list", "recipients", rcpts, "error", err)
-		return nil, out, err
+		return nil, out, mcpkit.Refuse(ctx, policy.EnvAllowedDomains, err.Error())
 	}
-	held, err := t.pol.Quota.Reserve(key)
+	// The quota slot belongs to the key the backend delivers under: the
+	// call's idempotency key (principal, tool, arguments) when the server's
+	// store handles the call. A retry the store answers never gets here, so
+	// it takes no slot; one that does (the first attempt failed) holds the
+	// slot of that attempt.
+	qkey := key
+	if k := idempotency.KeyFrom(ctx); k != "" {
+		qkey = k
+	}
+	held, err := t.pol.Quota.Reserve(qkey)
 	if err != nil {
-		return nil, out, err
+		return nil, out, mcpkit.Refuse(ctx, policy.EnvSendQuota, err.Error())
+	}
+	// Checked last, so a person is never asked to approve a send a rule
+	// refuses; the slot is given back while the send waits for approval.
+	if res, err := t.pol.Approvals.Check(ctx, req, in.ApprovalID, approval.Plan{
+		Tool: sendTool.Name, Args: plan, Summary: t.sendSummary(plan),
+	}); res != nil || err != nil {
+		if !held {
+			t.pol.Quota.Release(qkey)
+		}
+		return res, out, err
 	}
 	var (
 		m    *emailapi.Message
@@ -103,13 +130,13 @@ func (t *Tools) send(ctx context.Context, _ *mcp.CallToolRequest, in SendIn) (*m
 	}
 	if err != nil {
 		if !held && notSent(err) {
-			t.pol.Quota.Release(key)
+			t.pol.Quota.Release(qkey)
 		}
 		return nil, out, t.fail(err, mcpkit.ErrorHints{Write: true, NotFound: messageNotFound,
 			Conflict: "The draft was already sent or is no draft; find the sent message with email_search folder=sent."})
 	}
 	if meta.Replayed && !held {
-		t.pol.Quota.Release(key) // delivered by an earlier process; nothing new went out
+		t.pol.Quota.Release(qkey) // delivered by an earlier process; nothing new went out
 	}
 	sc := mcpkit.NewScrub(t.san)
 	out = SendOut{
@@ -157,4 +184,78 @@ func notSent(err error) bool {
 		return true
 	}
 	return false
+}
+
+// sendPlan is what email_send is about to deliver, resolved before anything
+// is sent: the recipients, subject and a digest of the body, for a saved
+// draft as the backend holds it. It is what an approval is sealed to, so an
+// approval for one message (or one version of a draft) cannot be spent on
+// another.
+type sendPlan struct {
+	DraftID    string   `json:"draft_id,omitempty"`
+	From       string   `json:"from,omitempty"`
+	To         []string `json:"to"`
+	Cc         []string `json:"cc,omitempty"`
+	Bcc        []string `json:"bcc,omitempty"`
+	Subject    string   `json:"subject"`
+	InReplyTo  string   `json:"in_reply_to,omitempty"`
+	BodySHA256 string   `json:"body_sha256"`
+	BodyChars  int      `json:"body_chars"`
+}
+
+func bodyDigest(text, html string) string {
+	h := sha256.New()
+	h.Write([]byte(text))
+	h.Write([]byte{0})
+	h.Write([]byte(html))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func composePlan(c emailapi.Compose) sendPlan {
+	return sendPlan{From: c.From, To: c.To, Cc: c.Cc, Bcc: c.Bcc, Subject: c.Subject, InReplyTo: c.InReplyTo,
+		BodySHA256: bodyDigest(c.BodyText, ""), BodyChars: utf8.RuneCountInString(c.BodyText)}
+}
+
+func draftPlan(id string, d *emailapi.Message) sendPlan {
+	emails := func(l []emailapi.Address) []string {
+		var out []string
+		for _, a := range l {
+			out = append(out, a.Email)
+		}
+		return out
+	}
+	chars := utf8.RuneCountInString(d.BodyText)
+	if chars == 0 {
+		chars = utf8.RuneCountInString(d.BodyHTML)
+	}
+	return sendPlan{DraftID: id, From: d.From.Email, To: emails(d.To), Cc: emails(d.Cc), Bcc: emails(d.Bcc), Subject: d.Subject,
+		InReplyTo: d.InReplyTo, BodySHA256: bodyDigest(d.BodyText, d.BodyHTML), BodyChars: chars}
+}
+
+func (p sendPlan) recipients() []string {
+	return append(append(append([]string(nil), p.To...), p.Cc...), p.Bcc...)
+}
+
+// sendSummary says exactly what the send will do, for the person asked to
+// approve it: "send 'Re: Order ORD-48291' to a@x.example, cc b@y.example
+// (412 characters)". Subject and addresses may come from outside mail, so
+// they are sanitized like any text the model sees.
+func (t *Tools) sendSummary(p sendPlan) string {
+	var b strings.Builder
+	b.WriteString("send ")
+	if p.DraftID != "" {
+		fmt.Fprintf(&b, "draft %s ", p.DraftID)
+	}
+	fmt.Fprintf(&b, "'%s' to %s", t.san.Clean(p.Subject), t.san.Clean(strings.Join(p.To, ", ")))
+	if len(p.Cc) > 0 {
+		fmt.Fprintf(&b, ", cc %s", t.san.Clean(strings.Join(p.Cc, ", ")))
+	}
+	if len(p.Bcc) > 0 {
+		fmt.Fprintf(&b, ", bcc %s", t.san.Clean(strings.Join(p.Bcc, ", ")))
+	}
+	if p.DraftID == "" && p.InReplyTo != "" {
+		fmt.Fprintf(&b, ", in reply to %s", p.InReplyTo)
+	}
+	fmt.Fprintf(&b, " (%d characters)", p.BodyChars)
+	return b.String()
 }

@@ -8,13 +8,14 @@ import (
 
 	"github.com/bizmcp/bizmcp/servers/email/internal/emailapi"
 	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
+	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
-// Policy is the send policy the tools enforce.
+// Policy is the write policy the tools enforce.
 type Policy struct {
 	// Allow is the recipient allow-list (EMAIL_ALLOWED_RECIPIENT_DOMAINS).
 	Allow *policy.AllowList
@@ -23,6 +24,9 @@ type Policy struct {
 	// From is the address mail is sent as (EMAIL_FROM_ADDRESS); "" lets the
 	// backend use the mailbox's own address.
 	From string
+	// Approvals is the human-approval gate (MCP_APPROVAL_POLICY) email_send
+	// passes before it sends; nil lets every send through.
+	Approvals *approval.Gate
 }
 
 // Tools is the email toolset.
