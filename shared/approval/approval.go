@@ -245,8 +245,13 @@ func (g *Gate) Check(ctx context.Context, req *mcp.CallToolRequest, approvalID s
 	if !created {
 		if cur, err := g.load(ctx, id); err == nil {
 			rec = *cur
-			if cur.State == Approved {
+			switch cur.State {
+			case Approved:
 				return nil, &Error{Msg: fmt.Sprintf("NOT DONE yet: approval %s for this exact call has been granted by %s. Call %s again with the same arguments plus approval_id=%q.", id, cur.DecidedBy, plan.Tool, id)}
+			case Denied:
+				return nil, &Error{Msg: fmt.Sprintf("NOT DONE: this exact call was denied by %s%s. Do not retry; tell the user.", cur.DecidedBy, reasonSuffix(cur.Reason))}
+			case Used:
+				return nil, &Error{Msg: fmt.Sprintf("NOT DONE: this exact call was already approved and performed once (approval %s). Doing it again needs new approval: ask the user first; if they want it again, they must approve it again after it expires at %s.", id, cur.ExpiresAt.Format(time.RFC3339))}
 			}
 		}
 	} else {
