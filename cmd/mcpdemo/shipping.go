@@ -54,14 +54,14 @@ func shippingScenario(d *demo) error {
 	}
 
 	d.say("A price cap: a label above max_cost_minor is refused before anything is bought.")
-	d.call("shipping_create_label", map[string]any{"rate_id": rates.Fastest, "max_cost_minor": 500}, true, "refused, nothing was bought", "max_cost_minor")
+	d.call("shipping_create_label", map[string]any{"rate_id": rates.Fastest, "max_cost_minor": 500}, true, "refused by policy max_cost_minor", "nothing was bought")
 
 	d.say("Buy the cheapest label; the same call retried (say, after a timeout) buys nothing twice.")
 	route := "POST /shipping/labels"
 	before := shippingWrites(d, route)
 	buy := map[string]any{"rate_id": rates.Cheapest, "reference": "ORD-48291"}
 	res = d.call("shipping_create_label", buy, false, "label bought", "tracking number", "label file (pdf): http://")
-	d.call("shipping_create_label", buy, false, "nothing was bought again")
+	d.call("shipping_create_label", buy, false, "replayed", "nothing was done again", "label bought")
 	after := shippingWrites(d, route)
 	fmt.Fprintf(d.out, "  (backend: %d label bought by these two calls)\n", after-before)
 	if after-before != 1 {

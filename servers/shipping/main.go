@@ -58,6 +58,7 @@ var Spec = app.Spec[extra]{
 			return err
 		}
 		tools.Register(s, tools.New(api, d.Sanitizer, d.Logger, tools.Options{
+			Approvals:         d.Approvals,
 			MaxLabelCostMinor: d.Config.Extra.MaxLabelCostMinor,
 			APIBaseURL:        d.BaseURL,
 			LabelBaseURL:      d.Config.Extra.LabelBaseURL,

@@ -386,11 +386,16 @@ func TestCreateTrackAndVoidLabel(t *testing.T) {
 	if label.LabelURL != "http://mock-backends.test/shipping/labels/"+label.LabelID+".pdf" || !strings.Contains(mcptest.Text(res), label.LabelURL) {
 		t.Errorf("label URL %q in:\n%s", label.LabelURL, mcptest.Text(res))
 	}
-	// The same call again buys nothing.
+	// The same call again buys nothing: the server's idempotency store
+	// answers with the first result, marked replayed.
 	var again tools.CreateLabelOut
-	call(t, cs, "shipping_create_label", args, &again)
-	if !again.Replayed || again.LabelID != label.LabelID || again.TrackingNumber != label.TrackingNumber {
-		t.Errorf("retry: %+v", again)
+	res = call(t, cs, "shipping_create_label", args, &again)
+	if res.Meta["bizmcp/replayed"] != true || !strings.Contains(mcptest.Text(res), "nothing was done again") ||
+		again.LabelID != label.LabelID || again.TrackingNumber != label.TrackingNumber {
+		t.Errorf("retry: %+v %v\n%s", again, res.Meta, mcptest.Text(res))
+	}
+	if n := ms.Stats().Writes["POST /shipping/labels"]; n != 1 {
+		t.Errorf("labels bought by the call and its retry: %d", n)
 	}
 	// Another purchase with the same rate is refused by the backend.
 	wantError(t, cs, "shipping_create_label", map[string]any{"rate_id": rates.CheapestRateID, "reference": "ORD-TEST-2"}, "nothing was bought", "already")
@@ -410,9 +415,12 @@ func TestCreateTrackAndVoidLabel(t *testing.T) {
 	if v.Status != "voided" || v.Refund != label.Cost || v.RefundStatus != "pending" || v.Replayed || v.AlreadyVoided {
 		t.Errorf("void: %+v", v)
 	}
-	call(t, cs, "shipping_void_label", map[string]any{"label_id": label.LabelID}, &v)
-	if !v.Replayed {
-		t.Errorf("second void: %+v", v)
+	res = call(t, cs, "shipping_void_label", map[string]any{"label_id": label.LabelID}, &v)
+	if res.Meta["bizmcp/replayed"] != true || v.Status != "voided" || v.Refund != label.Cost {
+		t.Errorf("second void: %+v %v", v, res.Meta)
+	}
+	if n := ms.Stats().Writes["POST /shipping/labels/"+label.LabelID+"/void"]; n != 1 {
+		t.Errorf("voids performed by the call and its retry: %d", n)
 	}
 	call(t, cs, "shipping_track", map[string]any{"carrier": label.Carrier, "tracking_number": label.TrackingNumber}, &tr)
 	if tr.Status != "voided" {

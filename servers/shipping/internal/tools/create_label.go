@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/shippingapi"
+	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -17,6 +18,7 @@ type CreateLabelIn struct {
 	Reference    string `json:"reference,omitempty" maxLength:"64" jsonschema:"printed on the label and shown when tracking, e.g. the order id ORD-48291"`
 	LabelFormat  string `json:"label_format,omitempty" enum:"pdf,zpl" default:"pdf" jsonschema:"pdf for office printers, zpl for thermal label printers (default pdf)"`
 	MaxCostMinor int64  `json:"max_cost_minor,omitempty" minimum:"1" jsonschema:"refuse to buy if the label costs more than this, in minor units of the rate's currency, e.g. 2500 = USD 25.00"`
+	mcpkit.Approvable
 }
 
 // CreateLabelOut is the output of shipping_create_label.
@@ -45,9 +47,45 @@ var createLabelTool = &mcp.Tool{
 	Annotations: mcpkit.Annotations("Buy shipping label", mcpkit.Hints{Destructive: true, Idempotent: true, OpenWorld: true}),
 }
 
+// createLabelPlanArgs are the canonical arguments an approval of a label
+// purchase is sealed to (without approval_id), with the rate's price.
+type createLabelPlanArgs struct {
+	RateID       string `json:"rate_id"`
+	Reference    string `json:"reference"`
+	LabelFormat  string `json:"label_format"`
+	MaxCostMinor int64  `json:"max_cost_minor"`
+	AmountMinor  int64  `json:"amount_minor"`
+	Currency     string `json:"currency"`
+}
+
+// labelSummary says exactly what a purchase will do, for the person
+// approving it: "buy a UPS Ground label for rate rate_…: USD 18.40, from
+// Reno, NV 89502, US to …; reference ORD-48291, pdf".
+func (t *Tools) labelSummary(rate *shippingapi.Rate, price, reference, format string) string {
+	service := strings.TrimSpace(t.san.Text(rate.ServiceName).Text)
+	carrier := strings.ToUpper(t.san.Text(rate.Carrier).Text)
+	if service == "" {
+		service = strings.TrimSpace(carrier + " " + t.san.Text(rate.Service).Text)
+	} else if !strings.HasPrefix(strings.ToUpper(service), carrier) {
+		service = carrier + " " + service
+	}
+	route, ok := t.routes.get(rate.QuoteID)
+	if !ok {
+		route = fmt.Sprintf("on the route of quote %s (quoted through another server instance)", t.san.Text(rate.QuoteID).Text)
+	}
+	s := fmt.Sprintf("buy a %s label for rate %s: %s charged to the shipping account, %s", service, t.san.Text(rate.ID).Text, price, route)
+	if rate.EstimatedDelivery != "" {
+		s += fmt.Sprintf(", estimated delivery %s", t.san.Text(rate.EstimatedDelivery).Text)
+	}
+	if reference != "" {
+		s += fmt.Sprintf("; reference %s", t.san.Text(reference).Text)
+	}
+	return s + fmt.Sprintf("; %s label", format)
+}
+
 const rateExpiredHint = "call shipping_get_rates again and use a rate_id from its result"
 
-func (t *Tools) createLabel(ctx context.Context, _ *mcp.CallToolRequest, in CreateLabelIn) (*mcp.CallToolResult, CreateLabelOut, error) {
+func (t *Tools) createLabel(ctx context.Context, creq *mcp.CallToolRequest, in CreateLabelIn) (*mcp.CallToolResult, CreateLabelOut, error) {
 	var out CreateLabelOut
 	format := in.LabelFormat
 	if format == "" {
@@ -65,14 +103,14 @@ func (t *Tools) createLabel(ctx context.Context, _ *mcp.CallToolRequest, in Crea
 	}
 	price := money.Format(rate.Amount.AmountMinor, rate.Amount.Currency)
 	if in.MaxCostMinor > 0 && rate.Amount.AmountMinor > in.MaxCostMinor {
-		return nil, out, fmt.Errorf("refused, nothing was bought: this %s label costs %s, above your max_cost_minor of %s (%d). "+
+		return nil, out, mcpkit.Refuse(ctx, "max_cost_minor", fmt.Sprintf("nothing was bought: this %s label costs %s, above your max_cost_minor of %s (%d). "+
 			"Choose a cheaper rate from shipping_get_rates, or raise max_cost_minor only if the user agrees to the price",
-			t.san.Text(rate.ServiceName).Text, price, money.Format(in.MaxCostMinor, rate.Amount.Currency), in.MaxCostMinor)
+			t.san.Text(rate.ServiceName).Text, price, money.Format(in.MaxCostMinor, rate.Amount.Currency), in.MaxCostMinor))
 	}
 	if ceil := t.opt.MaxLabelCostMinor; ceil > 0 && rate.Amount.AmountMinor > ceil {
-		return nil, out, fmt.Errorf("refused, nothing was bought: this %s label costs %s, above this server's label cost ceiling of %s (SHIPPING_MAX_LABEL_COST_MINOR=%d). "+
+		return nil, out, mcpkit.Refuse(ctx, "SHIPPING_MAX_LABEL_COST_MINOR", fmt.Sprintf("nothing was bought: this %s label costs %s, above this server's label cost ceiling of %s (SHIPPING_MAX_LABEL_COST_MINOR=%d). "+
 			"Choose a cheaper rate from shipping_get_rates, or ask an operator to raise the ceiling",
-			t.san.Text(rate.ServiceName).Text, price, money.Format(ceil, rate.Amount.Currency), ceil)
+			t.san.Text(rate.ServiceName).Text, price, money.Format(ceil, rate.Amount.Currency), ceil))
 	}
 	limit := in.MaxCostMinor
 	if c := t.opt.MaxLabelCostMinor; c > 0 && (limit == 0 || c < limit) {
@@ -83,6 +121,20 @@ func (t *Tools) createLabel(ctx context.Context, _ *mcp.CallToolRequest, in Crea
 	// The key is a function of the purchase's arguments: the same call
 	// retried (by the HTTP client, the host or the model) buys one label.
 	key := mcpkit.IdempotencyKey(createLabelTool.Name, req)
+	// A person may have to approve the purchase: the plan names the rate,
+	// its price and where the parcel goes, and is sealed to the arguments
+	// and the price, so an approval cannot buy another label or the same
+	// rate at another price.
+	if res, err := t.gate.Check(ctx, creq, in.ApprovalID, approval.Plan{
+		Tool: createLabelTool.Name,
+		Args: createLabelPlanArgs{RateID: in.RateID, Reference: reference, LabelFormat: format, MaxCostMinor: in.MaxCostMinor,
+			AmountMinor: rate.Amount.AmountMinor, Currency: rate.Amount.Currency},
+		Summary:  t.labelSummary(rate, price, reference, format),
+		Amount:   rate.Amount.AmountMinor,
+		Currency: rate.Amount.Currency,
+	}); res != nil || err != nil {
+		return res, out, err
+	}
 	l, meta, err := t.api.BuyLabel(ctx, req, key)
 	if err != nil {
 		switch backendCode(err) {

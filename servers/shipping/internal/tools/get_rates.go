@@ -123,6 +123,7 @@ func (t *Tools) getRates(ctx context.Context, _ *mcp.CallToolRequest, in GetRate
 	sc := mcpkit.NewScrub(t.san)
 	from, to := addressOut(sc, "from.", q.From), addressOut(sc, "to.", q.To)
 	out = GetRatesOut{Rates: []RateOut{}, Total: len(q.Rates), From: from.place(), To: to.oneLine(), Residential: q.Residential}
+	t.routes.put(q.ID, fmt.Sprintf("from %s to %s", out.From, out.To))
 	for i, m := range q.Messages {
 		if i == maxDeclined {
 			break

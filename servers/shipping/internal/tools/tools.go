@@ -7,8 +7,10 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/shippingapi"
+	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
@@ -17,6 +19,9 @@ import (
 
 // Options are the server settings the tools apply.
 type Options struct {
+	// Approvals is the human-approval gate (MCP_APPROVAL_POLICY) label
+	// purchases and voids pass before the backend is called; nil = none.
+	Approvals *approval.Gate
 	// MaxLabelCostMinor is the most one label may cost, in minor units of
 	// the rate's currency (SHIPPING_MAX_LABEL_COST_MINOR); 0 = no ceiling.
 	MaxLabelCostMinor int64
@@ -30,15 +35,58 @@ type Options struct {
 
 // Tools is the shipping toolset.
 type Tools struct {
-	api *shippingapi.Client
-	san *sanitize.Sanitizer
-	log *slog.Logger
-	opt Options
+	api  *shippingapi.Client
+	san  *sanitize.Sanitizer
+	log  *slog.Logger
+	opt  Options
+	gate *approval.Gate
+	// routes remembers where recent quotes ship from and to, so that the
+	// approval of a label purchase (which only names a rate) can say where
+	// the parcel goes.
+	routes routeCache
 }
 
 // New builds the toolset.
 func New(api *shippingapi.Client, san *sanitize.Sanitizer, log *slog.Logger, opt Options) *Tools {
-	return &Tools{api: api, san: san, log: log, opt: opt}
+	return &Tools{api: api, san: san, log: log, opt: opt, gate: opt.Approvals, routes: routeCache{max: maxRoutes}}
+}
+
+// maxRoutes bounds the quotes whose route is remembered (the backend
+// expires a rate once 2000 newer ones were issued: ~180 quotes).
+const maxRoutes = 1000
+
+// routeCache maps quote ids to "from … to …", oldest evicted first.
+type routeCache struct {
+	mu    sync.Mutex
+	max   int
+	m     map[string]string
+	order []string
+}
+
+func (c *routeCache) put(quoteID, route string) {
+	if quoteID == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]string{}
+	}
+	if _, ok := c.m[quoteID]; !ok {
+		c.order = append(c.order, quoteID)
+		if len(c.order) > c.max {
+			delete(c.m, c.order[0])
+			c.order = c.order[1:]
+		}
+	}
+	c.m[quoteID] = route
+}
+
+func (c *routeCache) get(quoteID string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.m[quoteID]
+	return r, ok
 }
 
 // Register adds every shipping tool, resource and prompt to s, and the

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/bizmcp/bizmcp/servers/shipping/internal/shippingapi"
+	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -13,6 +15,7 @@ import (
 // VoidLabelIn is the input of shipping_void_label.
 type VoidLabelIn struct {
 	LabelID string `json:"label_id" pattern:"^lbl_[a-z0-9]{4,40}$" jsonschema:"the label id from shipping_create_label or shipping_track, e.g. lbl_7749281934"`
+	mcpkit.Approvable
 }
 
 // VoidLabelOut is the output of shipping_void_label.
@@ -37,14 +40,42 @@ var voidLabelTool = &mcp.Tool{
 	Annotations: mcpkit.Annotations("Void shipping label", mcpkit.Hints{Destructive: true, Idempotent: true, OpenWorld: true}),
 }
 
-func (t *Tools) voidLabel(ctx context.Context, _ *mcp.CallToolRequest, in VoidLabelIn) (*mcp.CallToolResult, VoidLabelOut, error) {
+// voidHints explain a failed void (or the read before it).
+var voidHints = mcpkit.ErrorHints{Write: true,
+	NotFound: "Check the label id (format lbl_…); shipping_track shows the label_id of a shipment bought through this account.",
+	Conflict: "The label stays valid and nothing was refunded. Tell the user; use shipping_track to see where the parcel is."}
+
+func (t *Tools) voidLabel(ctx context.Context, req *mcp.CallToolRequest, in VoidLabelIn) (*mcp.CallToolResult, VoidLabelOut, error) {
 	var out VoidLabelOut
-	key := mcpkit.IdempotencyKey(voidLabelTool.Name, in)
+	key := mcpkit.IdempotencyKey(voidLabelTool.Name, VoidLabelIn{LabelID: in.LabelID})
+	// When the deployment puts voids under approval, read the label first
+	// so the person sees which shipment is cancelled and what is refunded.
+	// A label already voided needs no approval (voiding it again changes
+	// nothing), and a scanned one cannot be voided: no one is asked.
+	if t.gate != nil && t.gate.Policy.Covers(voidLabelTool.Name) {
+		l, err := t.api.Label(ctx, in.LabelID)
+		if err != nil {
+			return nil, out, t.fail(err, voidHints)
+		}
+		if l.Status != "voided" && l.FirstScanAt != "" {
+			return nil, out, fmt.Errorf("label %s cannot be voided: %s scanned it on %s and its status is %s; carriers only void unscanned labels. "+
+				"The label stays valid and nothing was refunded. To get the parcel back, arrange a return or an intercept with the carrier; shipping_track shows where the parcel is",
+				in.LabelID, strings.ToUpper(t.san.Text(l.Carrier).Text), t.san.Text(l.FirstScanAt).Text, strings.ReplaceAll(t.san.Text(l.Status).Text, "_", " "))
+		}
+		if l.Status != "voided" {
+			if res, err := t.gate.Check(ctx, req, in.ApprovalID, approval.Plan{
+				Tool:    voidLabelTool.Name,
+				Args:    VoidLabelIn{LabelID: in.LabelID},
+				Summary: t.voidSummary(l),
+				Amount:  l.Amount.AmountMinor, Currency: l.Amount.Currency,
+			}); res != nil || err != nil {
+				return res, out, err
+			}
+		}
+	}
 	res, meta, err := t.api.VoidLabel(ctx, in.LabelID, key)
 	if err != nil {
-		return nil, out, t.fail(err, mcpkit.ErrorHints{Write: true,
-			NotFound: "Check the label id (format lbl_…); shipping_track shows the label_id of a shipment bought through this account.",
-			Conflict: "The label stays valid and nothing was refunded. Tell the user; use shipping_track to see where the parcel is."})
+		return nil, out, t.fail(err, voidHints)
 	}
 	sc := mcpkit.NewScrub(t.san)
 	l := res.Label
@@ -72,4 +103,32 @@ func (t *Tools) voidLabel(ctx context.Context, _ *mcp.CallToolRequest, in VoidLa
 		fmt.Fprintf(&b, "\nrefund %s (%s; carriers credit voided labels within 14 days)", out.Refund, out.RefundStatus)
 	}
 	return sc.Render(b.String(), out, nil), out, nil
+}
+
+// voidSummary says exactly what a void will do, for the person approving
+// it: "void the FedEx Ground label lbl_… (tracking …, reference …, to …):
+// the label becomes unusable and its cost, USD 18.40, is credited back".
+func (t *Tools) voidSummary(l *shippingapi.Label) string {
+	sc := mcpkit.NewScrub(t.san)
+	service := strings.TrimSpace(sc.Text("service_name", l.ServiceName))
+	carrier := strings.ToUpper(sc.Text("carrier", l.Carrier))
+	if !strings.HasPrefix(strings.ToUpper(service), carrier) {
+		service = strings.TrimSpace(carrier + " " + service)
+	}
+	var about []string
+	if l.TrackingNumber != "" {
+		about = append(about, "tracking "+sc.Text("tracking_number", l.TrackingNumber))
+	}
+	if l.Reference != "" {
+		about = append(about, "reference "+sc.Text("reference", l.Reference))
+	}
+	if to := addressOut(sc, "to.", l.To).oneLine(); to != "" {
+		about = append(about, "to "+to)
+	}
+	s := fmt.Sprintf("void the %s label %s", service, sc.Text("label_id", l.ID))
+	if len(about) > 0 {
+		s += " (" + strings.Join(about, ", ") + ")"
+	}
+	return s + fmt.Sprintf(": the label can no longer be used and its cost, %s, is credited back to the shipping account",
+		money.Format(l.Amount.AmountMinor, l.Amount.Currency))
 }
