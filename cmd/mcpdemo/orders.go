@@ -41,9 +41,9 @@ func ordersScenario(d *demo) error {
 	if d.transport != "stdio" {
 		cancel["order_id"], want = "ORD-49002", "refunded to the original payment method"
 	}
-	d.say("An unshipped order is cancelled (a paid one is refunded in full); the same call retried changes nothing.")
+	d.say("An unshipped order is cancelled (a paid one is refunded in full); the same call retried is answered with the first result and changes nothing.")
 	d.call("orders_cancel_order", cancel, false, "is cancelled", want)
-	d.call("orders_cancel_order", cancel, false, "already cancelled by this same request")
+	d.call("orders_cancel_order", cancel, false, "replayed: this exact orders_cancel_order call already ran", "nothing was done again", "is cancelled")
 
 	d.say("A partial refund, in minor units with the order's currency; the same call retried refunds once.")
 	route := "POST /orders/orders/ORD-49005/refunds"
@@ -54,7 +54,7 @@ func ordersScenario(d *demo) error {
 	}
 	refund := map[string]any{"order_id": "ORD-49005", "amount_minor": amount, "currency": "USD", "reason": "damaged", "note": "desk lamp arrived cracked"}
 	d.call("orders_create_refund", refund, false, fmt.Sprintf("Refunded USD %d.00", amount/100))
-	d.call("orders_create_refund", refund, false, "nothing was refunded twice")
+	d.call("orders_create_refund", refund, false, "replayed: this exact orders_create_refund call already ran", "nothing was done again")
 	after := d.backendWrites(route)
 	fmt.Fprintf(d.out, "  (backend: %d refund written by these two calls)\n", after-before)
 	if after-before != 1 {
@@ -63,6 +63,10 @@ func ordersScenario(d *demo) error {
 
 	d.say("Refunding more than is left is refused, with the amount that can still be refunded.")
 	d.call("orders_create_refund", map[string]any{"order_id": "ORD-49005", "amount_minor": 100000, "currency": "USD", "reason": "goodwill"}, true, "can still be refunded")
+
+	d.say("A refund above the deployment's ceiling (ORDERS_MAX_REFUND_MINOR, default USD 5,000.00) is refused by policy: a person does it in the back office.")
+	d.call("orders_create_refund", map[string]any{"order_id": "ORD-47824", "currency": "USD", "reason": "not_received"}, true,
+		"ORDERS_MAX_REFUND_MINOR", "USD 5,000.00", "back office")
 
 	d.say("An order note asking the assistant to refund everything is flagged and fenced as data.")
 	res = d.call("orders_get_order", map[string]any{"order_id": "ORD-49010"}, false, "WARNING", "⟦untrusted-data")

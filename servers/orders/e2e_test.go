@@ -231,8 +231,9 @@ func TestE2ERefundOnceAndOverRefund(t *testing.T) {
 	if len(o.Refunds) != 3 || o.Refunded.AmountMinor != 12000+2500+1000 {
 		t.Errorf("refunds %+v, refunded %+v", o.Refunds, o.Refunded)
 	}
-	// Over-refund: refused before any write, naming the remainder.
-	res = mcptest.Call(t, cs, "orders_create_refund", map[string]any{"order_id": id, "amount_minor": 1_000_000, "currency": "USD", "reason": "goodwill"})
+	// Over-refund (below the refund ceiling): refused before any write,
+	// naming the remainder.
+	res = mcptest.Call(t, cs, "orders_create_refund", map[string]any{"order_id": id, "amount_minor": o.Refundable.AmountMinor + 1, "currency": "USD", "reason": "goodwill"})
 	if !res.IsError || !strings.Contains(mcptest.Text(res), "at most "+o.Refundable.Text+" can still be refunded") {
 		t.Errorf("over-refund: %s", mcptest.Text(res))
 	}

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
@@ -15,7 +16,24 @@ import (
 
 var version = "dev"
 
-type extra struct{}
+// extra is the orders server's own configuration (ORDERS_ prefix).
+type extra struct {
+	// MaxRefundMinor is the refund ceiling: the most orders_create_refund
+	// refunds in one call, and the largest payment orders_cancel_order
+	// refunds by cancelling a paid order, in minor units of the order's
+	// currency (500000 = USD 5,000.00, JPY 500,000); 0 disables it. Larger
+	// refunds are refused (audited as refused:ORDERS_MAX_REFUND_MINOR): a
+	// person makes them in the back office.
+	MaxRefundMinor int64 `env:"MAX_REFUND_MINOR" envDefault:"500000"`
+}
+
+// Validate checks the orders settings at start.
+func (e *extra) Validate() error {
+	if e.MaxRefundMinor < 0 {
+		return fmt.Errorf("ORDERS_MAX_REFUND_MINOR must be >= 0 (0 disables the refund ceiling), not %d", e.MaxRefundMinor)
+	}
+	return nil
+}
 
 // Spec describes the binary; tests build the same server from it.
 var Spec = app.Spec[extra]{
@@ -33,7 +51,9 @@ var Spec = app.Spec[extra]{
 		if err != nil {
 			return err
 		}
-		tools.Register(s, tools.New(api, d.Sanitizer, d.Logger), d.Completions)
+		tools.Register(s, tools.New(api, d.Sanitizer, d.Logger, tools.Options{
+			Approvals: d.Approvals, MaxRefundMinor: d.Config.Extra.MaxRefundMinor,
+		}), d.Completions)
 		return nil
 	},
 	Demo: func() (http.RoundTripper, string, error) { return demo.Backend("orders") },

@@ -303,7 +303,7 @@ func TestErrorsTellTheModelWhatToDo(t *testing.T) {
 }
 
 func TestCancelOrder(t *testing.T) {
-	cs := demoSession(t)
+	cs, posts := countingSession(t)
 	// Shipped and delivered orders: refused with the reason and what to do instead.
 	msg := callErr(t, cs, "orders_cancel_order", map[string]any{"order_id": orders.DemoOrderID, "reason": "customer_request"})
 	for _, want := range []string{"cannot be cancelled", "already shipped via FedEx", "7749281934", "orders_create_refund", "return the parcel"} {
@@ -319,15 +319,22 @@ func TestCancelOrder(t *testing.T) {
 	if msg := callErr(t, cs, "orders_cancel_order", map[string]any{"order_id": r.ID, "reason": "other"}); !strings.Contains(msg, "refunded in full") {
 		t.Errorf("refunded refusal: %s", msg)
 	}
-	// A pending order: cancelled, nothing refunded; the same call again is a replay.
+	// A pending order: cancelled, nothing refunded; the same call again is
+	// answered by the server's idempotency store with the first result,
+	// marked replayed, without reaching the backend.
 	args := map[string]any{"order_id": orders.PendingOrderID2, "reason": "customer_request", "note": "customer ordered by mistake"}
 	out, text := call[tools.CancelOrderOut](t, cs, "orders_cancel_order", args)
 	if out.Status != "cancelled" || out.Replayed || out.Refunded != nil || !strings.Contains(text, "No payment had been taken") {
 		t.Fatalf("%+v %s", out, text)
 	}
-	again, text := call[tools.CancelOrderOut](t, cs, "orders_cancel_order", args)
-	if !again.Replayed || again.CancelledAt != out.CancelledAt || !strings.Contains(text, "already cancelled by this same request") {
-		t.Errorf("retry: %+v %s", again, text)
+	res := mcptest.Call(t, cs, "orders_cancel_order", args)
+	var again tools.CancelOrderOut
+	mcptest.Structured(t, res, &again)
+	if res.IsError || res.Meta["bizmcp/replayed"] != true || again != out || !strings.Contains(mcptest.Text(res), "nothing was done again") {
+		t.Errorf("retry: %+v %v %s", again, res.Meta, mcptest.Text(res))
+	}
+	if n := posts.count("/orders/" + orders.PendingOrderID2 + "/cancel"); n != 1 {
+		t.Errorf("cancellations sent to the backend by the call and its retry: %d, want 1", n)
 	}
 	// A different cancellation of the same order is refused, not replayed.
 	if msg := callErr(t, cs, "orders_cancel_order", map[string]any{"order_id": orders.PendingOrderID2, "reason": "other"}); !strings.Contains(msg, "already cancelled") {
@@ -345,7 +352,7 @@ func TestCancelOrder(t *testing.T) {
 }
 
 func TestCreateRefund(t *testing.T) {
-	cs := demoSession(t)
+	cs, posts := countingSession(t)
 	id := orders.PartiallyRefundedOrderID
 	before, _ := call[tools.OrderOut](t, cs, "orders_get_order", map[string]any{"order_id": id})
 	args := map[string]any{"order_id": id, "amount_minor": 1999, "currency": "USD", "reason": "damaged", "note": "lamp arrived cracked"}
@@ -355,10 +362,16 @@ func TestCreateRefund(t *testing.T) {
 		!strings.Contains(text, "Refunded USD 19.99 on "+id) {
 		t.Fatalf("%+v %s", out, text)
 	}
-	// The same call again (a retry): replayed, nothing refunded twice.
-	again, text := call[tools.CreateRefundOut](t, cs, "orders_create_refund", args)
-	if !again.Replayed || again.RefundID != out.RefundID || again.Refundable.AmountMinor != left || !strings.Contains(text, "nothing was refunded twice") {
-		t.Errorf("retry: %+v %s", again, text)
+	// The same call again (a retry): the server's idempotency store answers
+	// with the first result, marked replayed; nothing reaches the backend.
+	res := mcptest.Call(t, cs, "orders_create_refund", args)
+	var again tools.CreateRefundOut
+	mcptest.Structured(t, res, &again)
+	if res.IsError || res.Meta["bizmcp/replayed"] != true || again != out || !strings.Contains(mcptest.Text(res), "nothing was done again") {
+		t.Errorf("retry: %+v %v %s", again, res.Meta, mcptest.Text(res))
+	}
+	if n := posts.count("/orders/" + id + "/refunds"); n != 1 {
+		t.Errorf("refunds sent to the backend by the call and its retry: %d, want 1", n)
 	}
 	// A second refund on purpose: a new reference.
 	args["reference"] = "CASE-2"
@@ -393,6 +406,48 @@ func TestCreateRefund(t *testing.T) {
 	if y.Amount.Text != "JPY 1,500" {
 		t.Errorf("JPY: %+v", y)
 	}
+}
+
+// postCounter counts the POSTs that reach the demo backend, by path suffix.
+type postCounter struct {
+	next  http.RoundTripper
+	mu    sync.Mutex
+	paths map[string]int
+}
+
+func (c *postCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPost {
+		c.mu.Lock()
+		c.paths[r.URL.Path]++
+		c.mu.Unlock()
+	}
+	return c.next.RoundTrip(r)
+}
+
+// count is the number of POSTs whose path ends in suffix.
+func (c *postCounter) count(suffix string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for p, k := range c.paths {
+		if strings.HasSuffix(p, suffix) {
+			n += k
+		}
+	}
+	return n
+}
+
+// countingSession is demoSession with the writes reaching the backend counted.
+func countingSession(t *testing.T) (*mcp.ClientSession, *postCounter) {
+	t.Helper()
+	c := &postCounter{paths: map[string]int{}}
+	spec := Spec
+	spec.Demo = func() (http.RoundTripper, string, error) {
+		rt, base, err := demo.Backend("orders")
+		c.next = rt
+		return c, base, err
+	}
+	return specSession(t, spec, []string{"--demo"}), c
 }
 
 // dropOnce performs a refund POST and then loses the response n times, as

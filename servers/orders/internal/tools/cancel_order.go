@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
+	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -16,6 +18,7 @@ type CancelOrderIn struct {
 	OrderID string `json:"order_id" pattern:"^ORD-[0-9]{1,10}$" jsonschema:"order id, e.g. ORD-49001"`
 	Reason  string `json:"reason" enum:"customer_request,duplicate_order,payment_issue,fraud_suspected,out_of_stock,other" jsonschema:"why the order is cancelled"`
 	Note    string `json:"note,omitempty" maxLength:"500" jsonschema:"short internal note, e.g. what the customer said"`
+	mcpkit.Approvable
 }
 
 // CancelOrderOut is the output of orders_cancel_order.
@@ -51,11 +54,41 @@ func (t *Tools) cancelOrder(ctx context.Context, mreq *mcp.CallToolRequest, in C
 	}
 	sc := mcpkit.NewScrub(t.san)
 	// A retry of a cancellation that went through (its response was lost)
-	// goes to the backend, which replays it; anything else is checked here.
-	retry := o.Cancellation != nil && o.Cancellation.IdempotencyKey == key
+	// goes to the backend, which replays it: nothing changes again, so
+	// neither the ceiling nor an approval applies. Anything else is checked
+	// here.
+	retry := o.Cancellation != nil && sentKey(ctx, o.Cancellation.IdempotencyKey, key)
 	if !retry {
-		if err := cancellable(convertOrder(sc, o, 0)); err != nil {
+		cur := convertOrder(sc, o, 0)
+		if err := cancellable(cur); err != nil {
 			return nil, out, err
+		}
+		// Cancelling a paid order refunds what was paid and not yet
+		// refunded (the whole total: partially refunded orders cannot be
+		// cancelled); a pending one moves no money.
+		var amt int64
+		summary := fmt.Sprintf("cancel order %s (reason: %s); it is pending, so no payment is refunded", in.OrderID, in.Reason)
+		if cur.Status == "paid" {
+			amt = cur.Refundable.AmountMinor
+			what := money.Format(amt, cur.Total.Currency)
+			if err := t.checkRefundCeiling(ctx, amt, cur.Total.Currency, fmt.Sprintf("cancelling %s, which refunds its payment of %s,", in.OrderID, what)); err != nil {
+				return nil, out, err
+			}
+			summary = fmt.Sprintf("cancel paid order %s and refund its payment of %s to the original payment method (reason: %s)", in.OrderID, what, in.Reason)
+		}
+		if req.Note != "" {
+			summary += fmt.Sprintf("; internal note %q", clip(req.Note, 120))
+		}
+		if res, err := t.gate.Check(ctx, mreq, in.ApprovalID, approval.Plan{
+			Tool: cancelOrderTool.Name, Args: struct {
+				OrderID     string
+				Reason      string
+				Note        string
+				RefundMinor int64
+			}{in.OrderID, req.Reason, req.Note, amt},
+			Summary: summary, Amount: amt, Currency: cur.Total.Currency,
+		}); res != nil || err != nil {
+			return res, out, err
 		}
 	}
 	c, meta, err := t.api.Cancel(ctx, in.OrderID, req, key)

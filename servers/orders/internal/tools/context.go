@@ -9,6 +9,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -57,6 +58,9 @@ func registerContext(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
 		MIMEType:    "text/plain",
 	}, t.readCustomerOrders)
 	for _, r := range reference {
+		if r.name == "refund-policy" {
+			r.text += t.ceilingRule()
+		}
 		s.AddResource(&mcp.Resource{Name: r.name, Title: r.title, URI: r.uri, Description: r.description, MIMEType: "text/markdown"}, staticResource(r))
 	}
 	s.AddPrompt(&mcp.Prompt{
@@ -286,6 +290,21 @@ func clip(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
+}
+
+// ceilingRule is the refund-policy section on ORDERS_MAX_REFUND_MINOR, as
+// this deployment has it configured.
+func (t *Tools) ceilingRule() string {
+	if t.maxRefund <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(`
+## Refund ceiling (ORDERS_MAX_REFUND_MINOR)
+
+- This deployment refunds at most %d minor units of the order's currency in one call (%s, %s): a larger refund,
+  or cancelling a paid order whose payment is larger, is refused. A person must do it in the back office; tell the
+  user. Never split a refund into smaller ones to get around the ceiling.
+`, t.maxRefund, money.Format(t.maxRefund, "USD"), money.Format(t.maxRefund, "JPY"))
 }
 
 type refDoc struct{ name, title, uri, description, text string }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
+	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/bizmcp/bizmcp/shared/policy"
@@ -20,6 +21,7 @@ type CreateRefundIn struct {
 	Reason      string `json:"reason" enum:"customer_request,damaged,defective,not_received,wrong_item,late_delivery,duplicate_charge,goodwill,other" jsonschema:"why the money is refunded"`
 	Note        string `json:"note,omitempty" maxLength:"500" jsonschema:"short internal note, e.g. which item was damaged"`
 	Reference   string `json:"reference,omitempty" maxLength:"100" jsonschema:"your case or ticket id. A retry with the same arguments refunds once; pass a new reference only to make a second, separate refund of the same amount on purpose"`
+	mcpkit.Approvable
 }
 
 // CreateRefundOut is the output of orders_create_refund.
@@ -62,6 +64,12 @@ func (t *Tools) createRefund(ctx context.Context, mreq *mcp.CallToolRequest, in 
 		Reason      string
 		Note        string
 	}{in.OrderID, in.AmountMinor, in.Currency, in.Reason, note})
+	// An explicit amount above the ceiling is refused before any backend
+	// call (the currency must be the order's, or the call is refused anyway);
+	// "everything left" is checked once the order says how much that is.
+	if err := t.checkRefundCeiling(ctx, in.AmountMinor, in.Currency, fmt.Sprintf("a refund of %s on %s", money.Format(in.AmountMinor, in.Currency), in.OrderID)); err != nil {
+		return nil, out, err
+	}
 
 	o, err := t.getOrderFor(ctx, policy.Of(mreq), in.OrderID)
 	if err != nil {
@@ -74,14 +82,45 @@ func (t *Tools) createRefund(ctx context.Context, mreq *mcp.CallToolRequest, in 
 			cur.ID, cur.Total.Currency, in.Currency, cur.Total.Currency, cur.Total.Currency, digitsHint(cur.Total.Currency))
 	}
 	// A retry of a refund that went through (its response was lost) goes to
-	// the backend, which replays it; anything else is checked here first.
+	// the backend, which replays it: no money moves, so neither the ceiling
+	// nor an approval applies. Anything else is checked here first.
 	retry := false
 	for _, r := range o.Refunds {
-		retry = retry || r.IdempotencyKey == key
+		retry = retry || sentKey(ctx, r.IdempotencyKey, key)
 	}
 	if !retry {
 		if err := refundable(cur, in.AmountMinor); err != nil {
 			return nil, out, err
+		}
+		amt, all := in.AmountMinor, in.AmountMinor == 0
+		if all {
+			amt = cur.Refundable.AmountMinor
+		}
+		what := money.Format(amt, in.Currency)
+		if err := t.checkRefundCeiling(ctx, amt, in.Currency, fmt.Sprintf("a refund of %s on %s", what, in.OrderID)); err != nil {
+			return nil, out, err
+		}
+		summary := fmt.Sprintf("refund %s of order %s (reason: %s)", what, in.OrderID, in.Reason)
+		if all {
+			summary = fmt.Sprintf("refund %s of order %s, everything still refundable (reason: %s)", what, in.OrderID, in.Reason)
+		}
+		if note != "" {
+			summary += fmt.Sprintf("; internal note %q", clip(note, 120))
+		}
+		// The plan seals the amount actually refunded, also when omitted:
+		// an approval of "everything left" is for that amount only.
+		if res, err := t.gate.Check(ctx, mreq, in.ApprovalID, approval.Plan{
+			Tool: createRefundTool.Name, Args: struct {
+				OrderID     string
+				AmountMinor int64
+				All         bool
+				Currency    string
+				Reason      string
+				Note        string
+			}{in.OrderID, amt, all, in.Currency, in.Reason, note},
+			Summary: summary, Amount: amt, Currency: in.Currency,
+		}); res != nil || err != nil {
+			return res, out, err
 		}
 	}
 	res, meta, err := t.api.Refund(ctx, in.OrderID, req, key)

@@ -7,10 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
+	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/backend"
+	"github.com/bizmcp/bizmcp/shared/idempotency"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -18,14 +22,25 @@ import (
 
 // Tools is the orders toolset.
 type Tools struct {
-	api *ordersapi.Client
-	san *sanitize.Sanitizer
-	log *slog.Logger
+	api       *ordersapi.Client
+	san       *sanitize.Sanitizer
+	log       *slog.Logger
+	gate      *approval.Gate
+	maxRefund int64 // ORDERS_MAX_REFUND_MINOR: the most one call refunds (0 = no ceiling)
+}
+
+// Options are the orders deployment's write policy.
+type Options struct {
+	Approvals *approval.Gate
+	// MaxRefundMinor is the most orders_create_refund refunds in one call,
+	// and the largest payment orders_cancel_order refunds by cancelling a
+	// paid order, in minor units of the order's currency; 0 = no ceiling.
+	MaxRefundMinor int64
 }
 
 // New builds the toolset.
-func New(api *ordersapi.Client, san *sanitize.Sanitizer, log *slog.Logger) *Tools {
-	return &Tools{api: api, san: san, log: log}
+func New(api *ordersapi.Client, san *sanitize.Sanitizer, log *slog.Logger, o Options) *Tools {
+	return &Tools{api: api, san: san, log: log, gate: o.Approvals, maxRefund: o.MaxRefundMinor}
 }
 
 // Register adds every orders tool, resource and prompt to s, and the
@@ -71,6 +86,33 @@ func (e notFoundError) Unwrap() error { return e.error }
 func isNotFound(err error) bool {
 	var nf notFoundError
 	return errors.As(err, &nf)
+}
+
+// checkRefundCeiling refuses, under ORDERS_MAX_REFUND_MINOR, a call that
+// would refund more than the ceiling: what moves that much money is for a
+// person in the back office. what describes the call ("a refund of USD
+// 6,000.00 on ORD-49005").
+func (t *Tools) checkRefundCeiling(ctx context.Context, amountMinor int64, currency, what string) error {
+	if t.maxRefund <= 0 || amountMinor <= t.maxRefund {
+		return nil
+	}
+	return mcpkit.Refuse(ctx, "ORDERS_MAX_REFUND_MINOR", fmt.Sprintf(
+		"%s is above this deployment's refund ceiling of %s per call. A person must do it in the back office (the order system's own refund screen); tell the user. Nothing was refunded or changed. Do not split it into smaller refunds to get around the ceiling.",
+		what, money.Format(t.maxRefund, currency)))
+}
+
+// sentKey reports whether stored, the Idempotency-Key a backend write was
+// recorded under, is the one this call sends: under the idempotency
+// middleware shared/backend replaces the tool's own key (own) with the
+// call's key plus a per-endpoint suffix.
+func sentKey(ctx context.Context, stored, own string) bool {
+	if stored == "" {
+		return false
+	}
+	if k := idempotency.KeyFrom(ctx); k != "" {
+		return strings.HasPrefix(stored, k+"-")
+	}
+	return stored == own
 }
 
 const (
