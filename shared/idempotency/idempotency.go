@@ -75,11 +75,17 @@ func Key(p policy.Principal, tool string, args json.RawMessage, supplied string)
 	return "bz-" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// canonical re-encodes JSON with sorted keys and no insignificant space.
+// canonical re-encodes JSON with sorted keys and no insignificant space,
+// without approval_id: a call approved by a person is the same operation as
+// the call that asked for the approval, so a retry with or without the id
+// is replayed, never performed again.
 func canonical(args json.RawMessage) []byte {
 	var v any
 	if len(args) == 0 || json.Unmarshal(args, &v) != nil {
 		return args
+	}
+	if m, ok := v.(map[string]any); ok {
+		delete(m, "approval_id")
 	}
 	b, _ := json.Marshal(v)
 	return b

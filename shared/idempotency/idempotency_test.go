@@ -166,3 +166,11 @@ func TestKeyDependsOnPrincipal(t *testing.T) {
 		t.Errorf("keys: %s %s %s", a, b, c)
 	}
 }
+
+func TestApprovalIDIsNotPartOfTheOperation(t *testing.T) {
+	a := Key(policy.Principal{Subject: "ann"}, "refund", []byte(`{"id":"R1"}`), "")
+	b := Key(policy.Principal{Subject: "ann"}, "refund", []byte(`{"id":"R1","approval_id":"apr_0123456789abcdef0123"}`), "")
+	if a != b {
+		t.Error("approval_id changes the idempotency key")
+	}
+}
