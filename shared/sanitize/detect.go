@@ -644,6 +644,7 @@ func evalAnchored(r *rule, s string, p int) float64 {
 // scan scores one text: the pattern table, plus (up to depth 2) whatever
 // is hidden in encodings inside it.
 func scan(text string, depth int) *findings {
+	ensureRules()
 	f := &findings{}
 	if strings.TrimSpace(text) == "" {
 		return f
@@ -658,7 +659,14 @@ func scan(text string, depth int) *findings {
 	return f
 }
 
-func init() {
+// The rule tables are built on first use, not at program start: building
+// them costs about 10 ms and 3 MB, which every server would otherwise pay
+// before answering initialize.
+var rulesOnce sync.Once
+
+func ensureRules() { rulesOnce.Do(initRules) }
+
+func initRules() {
 	registerEnglish()
 	registerIntl()
 	for _, r := range rules {

@@ -7,6 +7,10 @@ import (
 
 // Rules compile lazily; this makes sure every one of them compiles.
 func TestEveryRuleCompiles(t *testing.T) {
+	ensureRules()
+	if len(rules) < 50 {
+		t.Fatalf("only %d rules", len(rules))
+	}
 	for _, r := range rules {
 		if _, err := regexp.Compile(r.pattern); err != nil {
 			t.Errorf("rule %s: %v", r.name, err)
