@@ -75,7 +75,7 @@ func main() {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
-			fmt.Printf("%s: %d cases\n", out, len(cases))
+			fmt.Fprintf(os.Stderr, "%s: %d cases\n", out, len(cases))
 		}
 	}
 }
