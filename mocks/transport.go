@@ -99,6 +99,12 @@ func (t *inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if rw.err != nil {
 		_ = pr.Close()
+		if err := ctx.Err(); err != nil {
+			// The handler gave up because the caller did (a hang ends
+			// when its client goes away): the caller sees its own
+			// context's error, as with a real connection.
+			return nil, err
+		}
 		return nil, rw.err
 	}
 	b := &pipeBody{pr: pr, closed: make(chan struct{})}

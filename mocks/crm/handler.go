@@ -22,23 +22,17 @@ const MaxBodyBytes = 1 << 20
 //
 // Every response is JSON and carries X-Request-Id.
 func NewHandler(s *Store) http.Handler {
-	h := &handler{store: s, mux: http.NewServeMux()}
-	h.mux.HandleFunc("GET /health", h.health)
+	h := &handler{store: s, mux: apijson.NewMux()}
 	h.mux.HandleFunc("GET /customers/search", h.search)
 	h.mux.HandleFunc("GET /customers/{id}", h.get)
 	h.mux.HandleFunc("PATCH /customers/{id}", h.patch)
 	h.mux.HandleFunc("POST /customers/{id}/notes", h.addNote)
-	h.mux.HandleFunc("/", apijson.Fallback(h.mux))
-	return apijson.RequestIDs("req-crm-", h.mux)
+	return apijson.Handler("req-crm-", h.mux)
 }
 
 type handler struct {
 	store *Store
 	mux   *http.ServeMux
-}
-
-func (h *handler) health(w http.ResponseWriter, r *http.Request) {
-	apijson.Write(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 type searchResponse struct {
@@ -85,13 +79,8 @@ func (h *handler) get(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) addNote(w http.ResponseWriter, r *http.Request) {
-	b, ok := apijson.ReadBody(w, r, MaxBodyBytes)
-	if !ok {
-		return
-	}
 	var in NoteInput
-	if err := apijson.DecodeStrict(b, &in); err != nil {
-		apijson.Error(w, http.StatusBadRequest, "bad_request", err.Error())
+	if !apijson.DecodeBody(w, r, MaxBodyBytes, &in) {
 		return
 	}
 	note, replayed, err := h.store.AddNote(r.PathValue("id"), in, r.Header.Get("Idempotency-Key"))
@@ -99,12 +88,7 @@ func (h *handler) addNote(w http.ResponseWriter, r *http.Request) {
 		writeStoreError(w, err)
 		return
 	}
-	if replayed {
-		w.Header().Set("Idempotent-Replayed", "true")
-		apijson.Write(w, http.StatusOK, note)
-		return
-	}
-	apijson.Write(w, http.StatusCreated, note)
+	apijson.WriteResult(w, http.StatusCreated, replayed, note)
 }
 
 func (h *handler) patch(w http.ResponseWriter, r *http.Request) {
@@ -122,10 +106,7 @@ func (h *handler) patch(w http.ResponseWriter, r *http.Request) {
 		writeStoreError(w, err)
 		return
 	}
-	if replayed {
-		w.Header().Set("Idempotent-Replayed", "true")
-	}
-	apijson.Write(w, http.StatusOK, c)
+	apijson.WriteResult(w, http.StatusOK, replayed, c)
 }
 
 func writeStoreError(w http.ResponseWriter, err error) {

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/bizmcp/bizmcp/mocks/internal/idem"
 )
 
 // Limits enforced by the store and the API.
@@ -18,7 +20,7 @@ const (
 	MaxLimit           = 100
 	MaxNoteChars       = 10000 // characters (runes), not bytes
 	MaxAuthorChars     = 200
-	MaxIdempotencyKey  = 255
+	MaxIdempotencyKey  = idem.MaxKeyBytes
 	MaxTags            = 50
 	MaxTagChars        = 64
 	MaxCustomFieldKey  = 100
@@ -32,7 +34,7 @@ var (
 	ErrNotFound = errors.New("customer not found")
 	// ErrIdempotencyConflict: the Idempotency-Key was already used for a
 	// different request (other body, customer or operation).
-	ErrIdempotencyConflict = errors.New("idempotency key was already used with a different request")
+	ErrIdempotencyConflict = idem.ErrConflict
 )
 
 // ValidationError is a client error naming the offending field.
@@ -207,10 +209,11 @@ func ValidateNote(in NoteInput) error {
 	return nil
 }
 
+// idemEntry is the response remembered for an Idempotency-Key: the note
+// of an AddNote or the customer returned by an Update.
 type idemEntry struct {
-	fingerprint string
-	note        *Note
-	customer    *Customer
+	note     *Note
+	customer *Customer
 }
 
 // Store is an in-memory, concurrency-safe customer store. Every value it
@@ -219,7 +222,7 @@ type Store struct {
 	mu   sync.RWMutex
 	byID map[string]*Customer
 	ids  []string // sorted
-	idem map[string]idemEntry
+	idem idem.Table[idemEntry]
 	now  func() time.Time
 }
 
@@ -255,7 +258,8 @@ func (s *Store) Replace(customers []Customer) {
 	slices.Sort(ids)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.byID, s.ids, s.idem = byID, ids, map[string]idemEntry{}
+	s.byID, s.ids = byID, ids
+	s.idem.Reset()
 }
 
 // Len is the number of customers.
@@ -338,11 +342,6 @@ func matches(c *Customer, needle string) bool {
 	return false
 }
 
-func fingerprint(op, id string, v any) string {
-	b, _ := json.Marshal(v) // struct fields in fixed order, map keys sorted
-	return op + "\x00" + id + "\x00" + string(b)
-}
-
 func checkKey(key string) error {
 	if len(key) > MaxIdempotencyKey {
 		return invalid("Idempotency-Key", "at most %d bytes", MaxIdempotencyKey)
@@ -363,16 +362,13 @@ func (s *Store) AddNote(id string, in NoteInput, idemKey string) (note Note, rep
 	if strings.TrimSpace(in.Author) == "" {
 		in.Author = defaultNoteAuthor
 	}
-	fp := fingerprint("add_note", id, in)
+	fp := idem.Fingerprint("add_note", id, in)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if idemKey != "" {
-		if e, ok := s.idem[idemKey]; ok {
-			if e.fingerprint != fp || e.note == nil {
-				return Note{}, false, ErrIdempotencyConflict
-			}
-			return *e.note, true, nil
-		}
+	if e, ok, err := s.idem.Lookup(idemKey, fp); err != nil || (ok && e.note == nil) {
+		return Note{}, false, ErrIdempotencyConflict
+	} else if ok {
+		return *e.note, true, nil
 	}
 	c, ok := s.byID[id]
 	if !ok {
@@ -384,7 +380,7 @@ func (s *Store) AddNote(id string, in NoteInput, idemKey string) (note Note, rep
 	c.UpdatedAt = now
 	if idemKey != "" {
 		n := note
-		s.idem[idemKey] = idemEntry{fingerprint: fp, note: &n}
+		s.idem.Remember(idemKey, fp, idemEntry{note: &n})
 	}
 	return note, false, nil
 }
@@ -412,16 +408,13 @@ func (s *Store) Update(id string, p Patch, idemKey string) (c Customer, replayed
 	if err := p.Validate(); err != nil {
 		return Customer{}, false, err
 	}
-	fp := fingerprint("update", id, p)
+	fp := idem.Fingerprint("update", id, p)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if idemKey != "" {
-		if e, ok := s.idem[idemKey]; ok {
-			if e.fingerprint != fp || e.customer == nil {
-				return Customer{}, false, ErrIdempotencyConflict
-			}
-			return e.customer.Clone(), true, nil
-		}
+	if e, ok, err := s.idem.Lookup(idemKey, fp); err != nil || (ok && e.customer == nil) {
+		return Customer{}, false, ErrIdempotencyConflict
+	} else if ok {
+		return e.customer.Clone(), true, nil
 	}
 	cur, ok := s.byID[id]
 	if !ok {
@@ -458,7 +451,7 @@ func (s *Store) Update(id string, p Patch, idemKey string) (c Customer, replayed
 	out := cur.Clone()
 	if idemKey != "" {
 		snap := cur.Clone()
-		s.idem[idemKey] = idemEntry{fingerprint: fp, customer: &snap}
+		s.idem.Remember(idemKey, fp, idemEntry{customer: &snap})
 	}
 	return out, false, nil
 }

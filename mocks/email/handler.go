@@ -29,8 +29,7 @@ const MaxBodyBytes = 1 << 20
 //
 // Every response is JSON and carries X-Request-Id.
 func NewHandler(s *Store) http.Handler {
-	h := &handler{store: s, mux: http.NewServeMux()}
-	h.mux.HandleFunc("GET /health", h.health)
+	h := &handler{store: s, mux: apijson.NewMux()}
 	h.mux.HandleFunc("GET /mailbox", h.mailbox)
 	h.mux.HandleFunc("GET /messages/search", h.search)
 	h.mux.HandleFunc("GET /messages/{id}", h.get)
@@ -39,17 +38,12 @@ func NewHandler(s *Store) http.Handler {
 	h.mux.HandleFunc("POST /drafts/{id}/send", h.sendDraft)
 	h.mux.HandleFunc("POST /messages/send", h.send)
 	h.mux.HandleFunc("GET /deliveries", h.listDeliveries)
-	h.mux.HandleFunc("/", apijson.Fallback(h.mux))
-	return apijson.RequestIDs("req-email-", h.mux)
+	return apijson.Handler("req-email-", h.mux)
 }
 
 type handler struct {
 	store *Store
 	mux   *http.ServeMux
-}
-
-func (h *handler) health(w http.ResponseWriter, r *http.Request) {
-	apijson.Write(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 func (h *handler) mailbox(w http.ResponseWriter, r *http.Request) {
@@ -150,24 +144,8 @@ func (h *handler) thread(w http.ResponseWriter, r *http.Request) {
 
 func readCompose(w http.ResponseWriter, r *http.Request) (Compose, bool) {
 	var c Compose
-	b, ok := apijson.ReadBody(w, r, MaxBodyBytes)
-	if !ok {
-		return c, false
-	}
-	if err := apijson.DecodeStrict(b, &c); err != nil {
-		apijson.Error(w, http.StatusBadRequest, "bad_request", err.Error())
-		return c, false
-	}
-	return c, true
-}
-
-func writeMessage(w http.ResponseWriter, m Message, replayed bool, created int) {
-	if replayed {
-		w.Header().Set("Idempotent-Replayed", "true")
-		apijson.Write(w, http.StatusOK, m)
-		return
-	}
-	apijson.Write(w, created, m)
+	ok := apijson.DecodeBody(w, r, MaxBodyBytes, &c)
+	return c, ok
 }
 
 func (h *handler) createDraft(w http.ResponseWriter, r *http.Request) {
@@ -180,7 +158,7 @@ func (h *handler) createDraft(w http.ResponseWriter, r *http.Request) {
 		writeStoreError(w, err)
 		return
 	}
-	writeMessage(w, m, replayed, http.StatusCreated)
+	apijson.WriteResult(w, http.StatusCreated, replayed, m)
 }
 
 func (h *handler) send(w http.ResponseWriter, r *http.Request) {
@@ -193,7 +171,7 @@ func (h *handler) send(w http.ResponseWriter, r *http.Request) {
 		writeStoreError(w, err)
 		return
 	}
-	writeMessage(w, m, replayed, http.StatusCreated)
+	apijson.WriteResult(w, http.StatusCreated, replayed, m)
 }
 
 func (h *handler) sendDraft(w http.ResponseWriter, r *http.Request) {
@@ -208,7 +186,7 @@ func (h *handler) sendDraft(w http.ResponseWriter, r *http.Request) {
 		writeStoreError(w, err)
 		return
 	}
-	writeMessage(w, m, replayed, http.StatusOK)
+	apijson.WriteResult(w, http.StatusOK, replayed, m)
 }
 
 // DeliveriesResponse is the body of GET /deliveries.

@@ -1,7 +1,6 @@
 package email
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -11,6 +10,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/bizmcp/bizmcp/mocks/internal/idem"
 )
 
 // Limits enforced by the store and the API.
@@ -21,7 +22,7 @@ const (
 	MaxSubjectChars   = 998
 	MaxBodyChars      = 200_000 // body_text, characters
 	MaxHTMLChars      = 500_000 // body_html, characters
-	MaxIdempotencyKey = 255
+	MaxIdempotencyKey = idem.MaxKeyBytes
 	snippetChars      = 200
 )
 
@@ -30,7 +31,7 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrIdempotencyConflict: the Idempotency-Key was already used for a
 	// different request.
-	ErrIdempotencyConflict = errors.New("idempotency key was already used with a different request")
+	ErrIdempotencyConflict = idem.ErrConflict
 	// ErrNotDraft: POST /drafts/{id}/send on a message that is not a draft
 	// (or a draft that was already sent).
 	ErrNotDraft = errors.New("not a draft")
@@ -67,11 +68,6 @@ type Query struct {
 	Offset         int
 }
 
-type idemEntry struct {
-	fingerprint string
-	msg         Message
-}
-
 // Store is an in-memory, concurrency-safe mailbox. Every value it returns
 // is a deep copy.
 type Store struct {
@@ -80,7 +76,7 @@ type Store struct {
 	msgs       map[string]*Message
 	ids        []string // newest first
 	threads    map[string][]string
-	idem       map[string]idemEntry
+	idem       idem.Table[Message]
 	deliveries []Delivery
 	seqMsg     int
 	seqThread  int
@@ -122,7 +118,7 @@ func (s *Store) Replace(mailbox Mailbox, msgs []Message) {
 	defer s.mu.Unlock()
 	s.mailbox = mailbox
 	s.msgs = byID
-	s.idem = map[string]idemEntry{}
+	s.idem.Reset()
 	s.deliveries = nil
 	s.seqMsg, s.seqThread = 0, 0
 	for id, m := range byID {
@@ -408,32 +404,21 @@ func (s *Store) validate(c Compose, draft bool) (to, cc, bcc []Address, from Add
 	return
 }
 
-func fingerprint(op, target string, v any) string {
-	b, _ := json.Marshal(v) // struct fields in fixed order
-	return op + "\x00" + target + "\x00" + string(b)
-}
-
 // replay looks a key up; s.mu is held.
 func (s *Store) replay(key, fp string) (Message, bool, error) {
 	if len(key) > MaxIdempotencyKey {
 		return Message{}, false, invalid("Idempotency-Key", "at most %d bytes", MaxIdempotencyKey)
 	}
-	if key == "" {
-		return Message{}, false, nil
+	m, ok, err := s.idem.Lookup(key, fp)
+	if !ok || err != nil {
+		return Message{}, false, err
 	}
-	e, ok := s.idem[key]
-	if !ok {
-		return Message{}, false, nil
-	}
-	if e.fingerprint != fp {
-		return Message{}, false, ErrIdempotencyConflict
-	}
-	return e.msg.Clone(), true, nil
+	return m.Clone(), true, nil
 }
 
 func (s *Store) remember(key, fp string, m *Message) {
 	if key != "" {
-		s.idem[key] = idemEntry{fingerprint: fp, msg: m.Clone()}
+		s.idem.Remember(key, fp, m.Clone())
 	}
 }
 
@@ -523,7 +508,7 @@ func (s *Store) deliver(m *Message, key string) {
 // request returns the original draft and replayed=true without writing; the
 // same key with a different request is ErrIdempotencyConflict.
 func (s *Store) CreateDraft(c Compose, idemKey string) (Message, bool, error) {
-	fp := fingerprint("draft", "", c)
+	fp := idem.Fingerprint("draft", "", c)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if m, ok, err := s.replay(idemKey, fp); ok || err != nil {
@@ -544,7 +529,7 @@ func (s *Store) CreateDraft(c Compose, idemKey string) (Message, bool, error) {
 // delivered. Idempotency keys behave as in CreateDraft, so a retried send
 // delivers once.
 func (s *Store) Send(c Compose, idemKey string) (Message, bool, error) {
-	fp := fingerprint("send", "", c)
+	fp := idem.Fingerprint("send", "", c)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if m, ok, err := s.replay(idemKey, fp); ok || err != nil {
@@ -564,7 +549,7 @@ func (s *Store) Send(c Compose, idemKey string) (Message, bool, error) {
 // SendDraft sends the draft id. A draft that was already sent, or a message
 // that is no draft, is ErrNotDraft (unless the key replays the send).
 func (s *Store) SendDraft(id, idemKey string) (Message, bool, error) {
-	fp := fingerprint("send_draft", id, nil)
+	fp := idem.Fingerprint("send_draft", id, nil)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if m, ok, err := s.replay(idemKey, fp); ok || err != nil {

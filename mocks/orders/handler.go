@@ -25,24 +25,18 @@ const MaxBodyBytes = 1 << 20
 //
 // Every response is JSON and carries X-Request-Id.
 func NewHandler(s *Store) http.Handler {
-	h := &handler{store: s, mux: http.NewServeMux()}
-	h.mux.HandleFunc("GET /health", h.health)
+	h := &handler{store: s, mux: apijson.NewMux()}
 	h.mux.HandleFunc("GET /orders", h.list)
 	h.mux.HandleFunc("GET /orders/{id}", h.get)
 	h.mux.HandleFunc("GET /orders/{id}/items", h.items)
 	h.mux.HandleFunc("POST /orders/{id}/cancel", h.cancel)
 	h.mux.HandleFunc("POST /orders/{id}/refunds", h.refund)
-	h.mux.HandleFunc("/", apijson.Fallback(h.mux))
-	return apijson.RequestIDs("req-orders-", h.mux)
+	return apijson.Handler("req-orders-", h.mux)
 }
 
 type handler struct {
 	store *Store
 	mux   *http.ServeMux
-}
-
-func (h *handler) health(w http.ResponseWriter, r *http.Request) {
-	apijson.Write(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 type listResponse struct {
@@ -152,13 +146,8 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) cancel(w http.ResponseWriter, r *http.Request) {
-	b, ok := apijson.ReadBody(w, r, MaxBodyBytes)
-	if !ok {
-		return
-	}
 	var in CancelInput
-	if err := apijson.DecodeStrict(b, &in); err != nil {
-		apijson.Error(w, http.StatusBadRequest, "bad_request", err.Error())
+	if !apijson.DecodeBody(w, r, MaxBodyBytes, &in) {
 		return
 	}
 	o, replay, err := h.store.Cancel(r.PathValue("id"), in, r.Header.Get("Idempotency-Key"))
@@ -174,13 +163,8 @@ func (h *handler) cancel(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) refund(w http.ResponseWriter, r *http.Request) {
-	b, ok := apijson.ReadBody(w, r, MaxBodyBytes)
-	if !ok {
-		return
-	}
 	var in RefundInput
-	if err := apijson.DecodeStrict(b, &in); err != nil {
-		apijson.Error(w, http.StatusBadRequest, "bad_request", err.Error())
+	if !apijson.DecodeBody(w, r, MaxBodyBytes, &in) {
 		return
 	}
 	res, replay, err := h.store.Refund(r.PathValue("id"), in, r.Header.Get("Idempotency-Key"))

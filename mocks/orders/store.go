@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/bizmcp/bizmcp/mocks/internal/idem"
 	"github.com/bizmcp/bizmcp/mocks/world"
 	"github.com/bizmcp/bizmcp/shared/money"
 )
@@ -21,7 +22,7 @@ const (
 	DefaultItemsLimit = 50
 	MaxItemsLimit     = 200
 	MaxNoteChars      = 2000
-	MaxIdempotencyKey = 255
+	MaxIdempotencyKey = idem.MaxKeyBytes
 )
 
 // Errors returned by Store methods. Validation failures are *ValidationError;
@@ -30,7 +31,7 @@ var (
 	ErrNotFound = errors.New("order not found")
 	// ErrIdempotencyConflict: the Idempotency-Key was already used for a
 	// different request (other body, order or operation).
-	ErrIdempotencyConflict = errors.New("idempotency key was already used with a different request")
+	ErrIdempotencyConflict = idem.ErrConflict
 )
 
 type notFoundError string
@@ -101,19 +102,13 @@ type RefundResult struct {
 	Order  Summary `json:"order"`
 }
 
-type idemEntry struct {
-	fingerprint string
-	status      int
-	body        []byte
-}
-
 // Store is an in-memory, concurrency-safe order store. Every value it
 // returns is a deep copy.
 type Store struct {
 	mu     sync.RWMutex
 	byID   map[string]*Order
 	sorted []string // newest first
-	idem   map[string]idemEntry
+	idem   idem.Table[Replay]
 	now    func() time.Time
 }
 
@@ -146,7 +141,8 @@ func (s *Store) Replace(orders []Order) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.byID, s.idem = byID, map[string]idemEntry{}
+	s.byID = byID
+	s.idem.Reset()
 	s.resort()
 }
 
@@ -276,11 +272,6 @@ func checkKey(key string) error {
 	return nil
 }
 
-func fingerprint(op, id string, v any) string {
-	b, _ := json.Marshal(v) // struct fields in fixed order
-	return op + "\x00" + id + "\x00" + string(b)
-}
-
 // Replay is a stored response to an idempotent write: the body of the
 // original answer and its status.
 type Replay struct {
@@ -291,17 +282,11 @@ type Replay struct {
 // lookup returns the stored response for key, ErrIdempotencyConflict when
 // the key belongs to another request, or nil.
 func (s *Store) lookup(key, fp string) (*Replay, error) {
-	if key == "" {
-		return nil, nil
+	r, ok, err := s.idem.Lookup(key, fp)
+	if !ok || err != nil {
+		return nil, err
 	}
-	e, ok := s.idem[key]
-	if !ok {
-		return nil, nil
-	}
-	if e.fingerprint != fp {
-		return nil, ErrIdempotencyConflict
-	}
-	return &Replay{Status: e.status, Body: slices.Clone(e.body)}, nil
+	return &Replay{Status: r.Status, Body: slices.Clone(r.Body)}, nil
 }
 
 func (s *Store) remember(key, fp string, status int, v any) ([]byte, error) {
@@ -309,9 +294,7 @@ func (s *Store) remember(key, fp string, status int, v any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if key != "" {
-		s.idem[key] = idemEntry{fingerprint: fp, status: status, body: b}
-	}
+	s.idem.Remember(key, fp, Replay{Status: status, Body: b})
 	return b, nil
 }
 
@@ -335,7 +318,7 @@ func (s *Store) Cancel(id string, in CancelInput, key string) (o Order, replay *
 	if err := validNote(in.Note); err != nil {
 		return Order{}, nil, err
 	}
-	fp := fingerprint("cancel", id, in)
+	fp := idem.Fingerprint("cancel", id, in)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if r, err := s.lookup(key, fp); r != nil || err != nil {
@@ -412,7 +395,7 @@ func (s *Store) Refund(id string, in RefundInput, key string) (res RefundResult,
 	if err := validNote(in.Note); err != nil {
 		return res, nil, err
 	}
-	fp := fingerprint("refund", id, in)
+	fp := idem.Fingerprint("refund", id, in)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if r, err := s.lookup(key, fp); r != nil || err != nil {

@@ -28,8 +28,7 @@ const MaxBodyBytes = 1 << 20
 // Every response carries X-Request-Id; errors are JSON
 // {"error":{"code","message","details"?}}. See API.md.
 func NewHandler(s *Store) http.Handler {
-	h := &handler{store: s, mux: http.NewServeMux()}
-	h.mux.HandleFunc("GET /health", h.health)
+	h := &handler{store: s, mux: apijson.NewMux()}
 	h.mux.HandleFunc("POST /addresses/validate", h.validate)
 	h.mux.HandleFunc("POST /rates", h.quote)
 	h.mux.HandleFunc("GET /rates/{id}", h.rate)
@@ -38,8 +37,7 @@ func NewHandler(s *Store) http.Handler {
 	h.mux.HandleFunc("GET /labels/{id}", h.label)
 	h.mux.HandleFunc("POST /labels/{id}/void", h.void)
 	h.mux.HandleFunc("GET /tracking/{carrier}/{number}", h.track)
-	h.mux.HandleFunc("/", apijson.Fallback(h.mux))
-	return apijson.RequestIDs("req-shp-", h.mux)
+	return apijson.Handler("req-shp-", h.mux)
 }
 
 type handler struct {
@@ -58,20 +56,8 @@ type errorDetail struct {
 	Details []FieldError `json:"details,omitempty"`
 }
 
-func (h *handler) health(w http.ResponseWriter, r *http.Request) {
-	apijson.Write(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	b, ok := apijson.ReadBody(w, r, MaxBodyBytes)
-	if !ok {
-		return false
-	}
-	if err := apijson.DecodeStrict(b, v); err != nil {
-		apijson.Error(w, http.StatusBadRequest, "bad_request", err.Error())
-		return false
-	}
-	return true
+	return apijson.DecodeBody(w, r, MaxBodyBytes, v)
 }
 
 func (h *handler) validate(w http.ResponseWriter, r *http.Request) {
@@ -92,10 +78,7 @@ func (h *handler) quote(w http.ResponseWriter, r *http.Request) {
 		writeStoreError(w, err)
 		return
 	}
-	if replayed {
-		w.Header().Set("Idempotent-Replayed", "true")
-	}
-	apijson.Write(w, http.StatusOK, q)
+	apijson.WriteResult(w, http.StatusOK, replayed, q)
 }
 
 func (h *handler) rate(w http.ResponseWriter, r *http.Request) {
@@ -211,10 +194,7 @@ func (h *handler) void(w http.ResponseWriter, r *http.Request) {
 		writeStoreError(w, err)
 		return
 	}
-	if replayed {
-		w.Header().Set("Idempotent-Replayed", "true")
-	}
-	apijson.Write(w, http.StatusOK, res)
+	apijson.WriteResult(w, http.StatusOK, replayed, res)
 }
 
 func (h *handler) track(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,6 @@ package shipping
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,12 +10,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bizmcp/bizmcp/mocks/internal/idem"
 	"github.com/bizmcp/bizmcp/mocks/world"
 )
 
 // Limits enforced by the store and the API.
 const (
-	MaxIdempotencyKey = 255
+	MaxIdempotencyKey = idem.MaxKeyBytes
 	// RateTTL is how long a quoted rate can buy a label (store clock).
 	RateTTL = 24 * time.Hour
 	// MaxLiveRates bounds the issued rates kept; older ones expire (a
@@ -32,7 +32,7 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrIdempotencyConflict: the Idempotency-Key was already used for a
 	// different request.
-	ErrIdempotencyConflict = errors.New("idempotency key was already used with a different request")
+	ErrIdempotencyConflict = idem.ErrConflict
 )
 
 // InputError is a client error; Errors name the offending fields.
@@ -75,11 +75,6 @@ type issuedRate struct {
 	labelID  string // set once a label was bought with it
 }
 
-type idemEntry struct {
-	fingerprint string
-	body        any
-}
-
 // Store is the in-memory, concurrency-safe shipping state: tracking records,
 // labels, issued rates and idempotency keys.
 type Store struct {
@@ -90,7 +85,7 @@ type Store struct {
 	labels    map[string]*Label
 	rates     map[string]*issuedRate
 	rateOrder []string
-	idem      map[string]idemEntry
+	idem      idem.Table[any] // Quote, Label or VoidResult
 	quoteSeq  int
 	labelSeq  int
 	epoch     int // bumped by Replace: rate ids of an older data set are unknown
@@ -167,7 +162,8 @@ func (s *Store) Replace(ss []SampleShipment) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tracking, s.byNumber, s.labels = map[string]*Tracking{}, map[string]string{}, map[string]*Label{}
-	s.rates, s.rateOrder, s.idem = map[string]*issuedRate{}, nil, map[string]idemEntry{}
+	s.rates, s.rateOrder = map[string]*issuedRate{}, nil
+	s.idem.Reset()
 	s.epoch++
 	for _, sh := range ss {
 		t := cloneTracking(sh.Tracking)
@@ -262,7 +258,7 @@ func (s *Store) Quote(req RateRequest, idemKey string) (Quote, bool, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fp := fingerprint("quote", req)
+	fp := idem.Fingerprint("quote", "", req)
 	if body, ok, err := s.replayLocked(idemKey, fp); err != nil || ok {
 		if err != nil {
 			return Quote{}, false, err
@@ -292,9 +288,7 @@ func (s *Store) Quote(req RateRequest, idemKey string) (Quote, bool, error) {
 		delete(s.rates, s.rateOrder[0])
 		s.rateOrder = s.rateOrder[1:]
 	}
-	if idemKey != "" {
-		s.idem[idemKey] = idemEntry{fingerprint: fp, body: q}
-	}
+	s.idem.Remember(idemKey, fp, q)
 	return q, false, nil
 }
 
@@ -323,11 +317,6 @@ func (s *Store) Rate(id string) (Rate, error) {
 	return r, err
 }
 
-func fingerprint(op string, v any) string {
-	b, _ := json.Marshal(v)
-	return op + "\x00" + string(b)
-}
-
 func (s *Store) replayLocked(key, fp string) (any, bool, error) {
 	if key == "" {
 		return nil, false, nil
@@ -335,14 +324,7 @@ func (s *Store) replayLocked(key, fp string) (any, bool, error) {
 	if len(key) > MaxIdempotencyKey {
 		return nil, false, badRequest("Idempotency-Key", "at most %d bytes", MaxIdempotencyKey)
 	}
-	e, ok := s.idem[key]
-	if !ok {
-		return nil, false, nil
-	}
-	if e.fingerprint != fp {
-		return nil, false, ErrIdempotencyConflict
-	}
-	return e.body, true, nil
+	return s.idem.Lookup(key, fp)
 }
 
 // BuyLabel buys a label for an issued rate. With an idempotency key, a
@@ -367,7 +349,7 @@ func (s *Store) BuyLabel(req LabelRequest, idemKey string) (Label, bool, error) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fp := fingerprint("label", req)
+	fp := idem.Fingerprint("label", "", req)
 	if body, ok, err := s.replayLocked(idemKey, fp); err != nil || ok {
 		if err != nil {
 			return Label{}, false, err
@@ -410,9 +392,7 @@ func (s *Store) BuyLabel(req LabelRequest, idemKey string) (Label, bool, error) 
 	s.tracking[l.Carrier+"/"+number] = &t
 	s.byNumber[number] = l.Carrier
 	out := cloneLabel(l)
-	if idemKey != "" {
-		s.idem[idemKey] = idemEntry{fingerprint: fp, body: out}
-	}
+	s.idem.Remember(idemKey, fp, out)
 	return out, false, nil
 }
 
@@ -449,7 +429,7 @@ func (s *Store) FindLabels(carrier, number string) []Label {
 func (s *Store) VoidLabel(id, idemKey string) (VoidResult, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fp := fingerprint("void", id)
+	fp := idem.Fingerprint("void", id, nil)
 	if body, ok, err := s.replayLocked(idemKey, fp); err != nil || ok {
 		if err != nil {
 			return VoidResult{}, false, err
@@ -485,8 +465,6 @@ func (s *Store) VoidLabel(id, idemKey string) (VoidResult, bool, error) {
 		}
 		res = VoidResult{Label: cloneLabel(l)}
 	}
-	if idemKey != "" {
-		s.idem[idemKey] = idemEntry{fingerprint: fp, body: res}
-	}
+	s.idem.Remember(idemKey, fp, res)
 	return res, false, nil
 }

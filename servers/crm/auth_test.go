@@ -5,8 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,9 +14,9 @@ import (
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/app"
+	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/auth/authtest"
-	"github.com/bizmcp/bizmcp/shared/config"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
 	"github.com/bizmcp/bizmcp/shared/transport"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -57,15 +55,8 @@ func authServer(t *testing.T, extraEnv ...string) (*authtest.Issuer, *httptest.S
 	t.Helper()
 	is := authtest.New(t)
 	env := append([]string{"MCP_TRANSPORT=http", "MCP_ADDR=127.0.0.1:0", "MCP_AUTH_ISSUER=" + is.URL, "MCP_RESOURCE_URL=" + resource}, extraEnv...)
-	cfg, err := config.Load[extra](config.Spec{Binary: Spec.Binary, Prefix: Spec.Prefix}, []string{"--demo"}, env, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
 	buf := &syncBuffer{}
-	srv, deps, err := app.BuildWithAudit(Spec, "test", cfg, slog.New(slog.DiscardHandler), audit.New(Spec.Binary, buf))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, deps := apptest.Build(t, Spec, buf, []string{"--demo"}, env...)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	opts, err := app.HTTPOptions(ctx, Spec, deps)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os/exec"
@@ -11,82 +9,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bizmcp/bizmcp/internal/proc"
-	"github.com/bizmcp/bizmcp/mocks"
+	"github.com/bizmcp/bizmcp/internal/e2e"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // End-to-end tests: the real binaries as processes, over stdio and HTTP,
 // against a running mock-backends.
 
-func binaries(t *testing.T) (server, mock string) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("process tests skipped in -short mode")
-	}
-	server, err := proc.Binary("crm-mcp", "./servers/crm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mock, err = proc.Binary("mock-backends", "./mocks/cmd/mock-backends")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return server, mock
-}
-
-func startMock(t *testing.T, bin string) *proc.Proc {
-	t.Helper()
-	p, err := proc.Start(context.Background(), bin, []string{"--addr", "127.0.0.1:0"}, nil, true, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Stop() })
-	return p
-}
-
-func startHTTP(t *testing.T, bin string, env ...string) *proc.Proc {
-	t.Helper()
-	p, err := proc.Start(context.Background(), bin, []string{"--transport", "http", "--addr", "127.0.0.1:0"}, env, true, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Stop() })
-	return p
-}
-
-func connect(t *testing.T, tr mcp.Transport) *mcp.ClientSession {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "e2e", Version: "1"}, nil).Connect(ctx, tr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cs.Close() })
-	return cs
-}
-
-func setFaults(t *testing.T, mockAddr, spec string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPut, "http://"+mockAddr+"/_faults", strings.NewReader(spec))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 && resp.StatusCode != 204 {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("PUT /_faults %q: %s %s", spec, resp.Status, b)
-	}
-}
-
 func TestE2EStdioAgainstMockBackends(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
-	cmd := proc.Command(context.Background(), server, nil, []string{"CRM_API_URL=http://" + m.Addr + "/crm"})
-	cs := connect(t, &mcp.CommandTransport{Command: cmd})
+	server, _ := e2e.Binaries(t, "crm")
+	m := e2e.StartMock(t)
+	cs := e2e.ConnectStdio(t, server, nil, "CRM_API_URL=http://"+m.Addr+"/crm")
 	tools := mcptest.CheckTools(t, cs, "crm_")
 	if len(tools) < 4 {
 		t.Fatalf("%d tools", len(tools))
@@ -98,8 +31,8 @@ func TestE2EStdioAgainstMockBackends(t *testing.T) {
 }
 
 func TestE2EStdioDemo(t *testing.T) {
-	server, _ := binaries(t)
-	cs := connect(t, &mcp.CommandTransport{Command: proc.Command(context.Background(), server, []string{"--demo"}, nil)})
+	server, _ := e2e.Binaries(t, "crm")
+	cs := e2e.ConnectStdio(t, server, []string{"--demo"})
 	res := mcptest.Call(t, cs, "crm_search_customers", map[string]any{"query": "C-1001"})
 	if res.IsError || !strings.Contains(mcptest.Text(res), "C-1001") {
 		t.Fatal(mcptest.Text(res))
@@ -107,9 +40,9 @@ func TestE2EStdioDemo(t *testing.T) {
 }
 
 func TestE2EHTTP(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
-	s := startHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm")
+	server, _ := e2e.Binaries(t, "crm")
+	m := e2e.StartMock(t)
+	s := e2e.StartHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm")
 	base := "http://" + s.Addr
 	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready"} {
 		resp, err := http.Get(base + path)
@@ -122,7 +55,7 @@ func TestE2EHTTP(t *testing.T) {
 			t.Errorf("%s: %s %s", path, resp.Status, b)
 		}
 	}
-	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: base + "/mcp"})
+	cs := e2e.ConnectHTTP(t, s.Addr)
 	mcptest.CheckTools(t, cs, "crm_")
 	res := mcptest.Call(t, cs, "crm_search_customers", map[string]any{"query": "acme"})
 	if res.IsError {
@@ -169,12 +102,12 @@ func mustReq(t *testing.T, url, body string, h map[string]string) *http.Request 
 // Backend faults end within the call deadline as tool errors, and the
 // server keeps serving.
 func TestE2EBackendFaults(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
+	server, _ := e2e.Binaries(t, "crm")
+	m := e2e.StartMock(t)
 	const deadline = 3 * time.Second
 	// The breaker would open during this run of failures; it has its own test.
-	s := startHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm", "MCP_CALL_TIMEOUT="+deadline.String(), "CRM_API_BREAKER_FAILURES=1000")
-	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: "http://" + s.Addr + "/mcp"})
+	s := e2e.StartHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm", "MCP_CALL_TIMEOUT="+deadline.String(), "CRM_API_BREAKER_FAILURES=1000")
+	cs := e2e.ConnectHTTP(t, s.Addr)
 	for _, tc := range []struct{ spec, want string }{
 		{"/crm/customers/*=status:503", "HTTP 503"},
 		{"/crm/customers/*=429:30", "Retry after 30s"},
@@ -184,7 +117,7 @@ func TestE2EBackendFaults(t *testing.T) {
 		{"/crm/customers/*=malformed", "could not read"},
 		{"/crm/customers/*=oversize:8MB", "larger than this server accepts"},
 	} {
-		setFaults(t, m.Addr, tc.spec)
+		e2e.SetFaults(t, m.Addr, tc.spec)
 		start := time.Now()
 		res := mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "C-1001"})
 		el := time.Since(start)
@@ -196,11 +129,11 @@ func TestE2EBackendFaults(t *testing.T) {
 		}
 	}
 	// Transient faults are retried away.
-	setFaults(t, m.Addr, "/crm/customers/*=status:502#2")
+	e2e.SetFaults(t, m.Addr, "/crm/customers/*=status:502#2")
 	if res := mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "C-1001"}); res.IsError {
 		t.Errorf("two 502s then success: %s", mcptest.Text(res))
 	}
-	setFaults(t, m.Addr, "")
+	e2e.SetFaults(t, m.Addr, "")
 	if res := mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "C-1001"}); res.IsError {
 		t.Fatalf("server did not recover: %s", mcptest.Text(res))
 	}
@@ -209,24 +142,24 @@ func TestE2EBackendFaults(t *testing.T) {
 // While the backend is down the circuit opens and calls fail fast without
 // reaching it; once it is back, a probe closes the circuit.
 func TestE2ECircuitBreaker(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
-	s := startHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm", "CRM_API_BREAKER_FAILURES=3", "CRM_API_BREAKER_OPEN=1s", "CRM_API_MAX_RETRIES=0")
-	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: "http://" + s.Addr + "/mcp"})
-	setFaults(t, m.Addr, "/crm/customers/*=status:503")
+	server, _ := e2e.Binaries(t, "crm")
+	m := e2e.StartMock(t)
+	s := e2e.StartHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm", "CRM_API_BREAKER_FAILURES=3", "CRM_API_BREAKER_OPEN=1s", "CRM_API_MAX_RETRIES=0")
+	cs := e2e.ConnectHTTP(t, s.Addr)
+	e2e.SetFaults(t, m.Addr, "/crm/customers/*=status:503")
 	for range 3 {
 		mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "C-1001"})
 	}
-	before := stats(t, m.Addr).Requests
+	before := e2e.Stats(t, m.Addr).Requests
 	start := time.Now()
 	res := mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "C-1001"})
 	if !res.IsError || !strings.Contains(mcptest.Text(res), "circuit open") || time.Since(start) > time.Second {
 		t.Fatalf("open circuit: %s (%s)", mcptest.Text(res), time.Since(start))
 	}
-	if after := stats(t, m.Addr).Requests; after != before {
+	if after := e2e.Stats(t, m.Addr).Requests; after != before {
 		t.Errorf("open circuit still called the backend (%d requests)", after-before)
 	}
-	setFaults(t, m.Addr, "")
+	e2e.SetFaults(t, m.Addr, "")
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		res := mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "C-1001"})
@@ -243,11 +176,11 @@ func TestE2ECircuitBreaker(t *testing.T) {
 // A note whose response is lost after the backend wrote it, retried, is
 // written once.
 func TestE2ELostResponseWriteOnce(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
-	s := startHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm")
-	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: "http://" + s.Addr + "/mcp"})
-	setFaults(t, m.Addr, "POST /crm/customers/*/notes=reset-after#1")
+	server, _ := e2e.Binaries(t, "crm")
+	m := e2e.StartMock(t)
+	s := e2e.StartHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm")
+	cs := e2e.ConnectHTTP(t, s.Addr)
+	e2e.SetFaults(t, m.Addr, "POST /crm/customers/*/notes=reset-after#1")
 	res := mcptest.Call(t, cs, "crm_add_note", map[string]any{"id": "C-1003", "body": "lost-response probe 7731"})
 	if res.IsError {
 		t.Fatalf("the retry should have recovered: %s", mcptest.Text(res))
@@ -258,31 +191,17 @@ func TestE2ELostResponseWriteOnce(t *testing.T) {
 	}
 	// The backend saw one write and one replay: the response was really lost
 	// and the retry really happened.
-	st := stats(t, m.Addr)
+	st := e2e.Stats(t, m.Addr)
 	if d := st.Domains["crm"]; d.Writes != 1 || d.Replays != 1 {
 		t.Errorf("backend writes %d, replays %d; want 1 and 1", d.Writes, d.Replays)
 	}
 }
 
-func stats(t *testing.T, mockAddr string) mocks.Stats {
-	t.Helper()
-	resp, err := http.Get("http://" + mockAddr + "/_stats")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var st mocks.Stats
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
-
 func TestE2EBackendDown(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
-	s := startHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm", "MCP_CALL_TIMEOUT=3s")
-	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: "http://" + s.Addr + "/mcp"})
+	server, _ := e2e.Binaries(t, "crm")
+	m := e2e.StartMock(t)
+	s := e2e.StartHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm", "MCP_CALL_TIMEOUT=3s")
+	cs := e2e.ConnectHTTP(t, s.Addr)
 	m.Stop()
 	res := mcptest.Call(t, cs, "crm_search_customers", map[string]any{"query": "x"})
 	if !res.IsError || !strings.Contains(mcptest.Text(res), "cannot be reached") {
@@ -299,7 +218,7 @@ func TestE2EBackendDown(t *testing.T) {
 }
 
 func TestE2EMissingBackendURL(t *testing.T) {
-	server, _ := binaries(t)
+	server, _ := e2e.Binaries(t, "crm")
 	var stderr, stdout bytes.Buffer
 	cmd := exec.Command(server)
 	cmd.Env = []string{"PATH=/usr/bin:/bin"}

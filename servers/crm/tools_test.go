@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,8 +10,7 @@ import (
 	"github.com/bizmcp/bizmcp/mocks"
 	"github.com/bizmcp/bizmcp/mocks/crm"
 	"github.com/bizmcp/bizmcp/servers/crm/internal/tools"
-	"github.com/bizmcp/bizmcp/shared/app"
-	"github.com/bizmcp/bizmcp/shared/config"
+	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -22,15 +19,7 @@ import (
 // connects an in-memory client.
 func session(t testing.TB, args []string, env ...string) *mcp.ClientSession {
 	t.Helper()
-	cfg, err := config.Load[extra](config.Spec{Binary: Spec.Binary, Prefix: Spec.Prefix}, args, env, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, _, err := app.Build(Spec, "test", cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mcptest.Connect(t, srv)
+	return apptest.Session(t, Spec, args, env...)
 }
 
 func demoSession(t *testing.T) *mcp.ClientSession { return session(t, []string{"--demo"}) }

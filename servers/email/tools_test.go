@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -21,7 +20,7 @@ import (
 	"github.com/bizmcp/bizmcp/mocks/email"
 	"github.com/bizmcp/bizmcp/servers/email/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/app"
-	"github.com/bizmcp/bizmcp/shared/audit"
+	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/config"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
@@ -72,16 +71,9 @@ func newEnv(t testing.TB, wrap func(http.RoundTripper) http.RoundTripper, enviro
 	}
 	spec := Spec
 	spec.Demo = func() (http.RoundTripper, string, error) { return rt, "http://mock-backends.test/email", nil }
-	cfg, err := config.Load[extra](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix}, []string{"--demo"}, append(quiet(t), environ...), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
 	trail := &lockedBuffer{}
-	srv, deps, err := app.BuildWithAudit(spec, "test", cfg, slog.New(slog.DiscardHandler), audit.New(spec.Binary, trail))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{cs: mcptest.Connect(t, srv), mock: ms, store: dom.Store(), srv: srv, deps: deps, audit: trail}
+	cs, srv, deps := apptest.Server(t, spec, trail, []string{"--demo"}, append(quiet(t), environ...)...)
+	return &env{cs: cs, mock: ms, store: dom.Store(), srv: srv, deps: deps, audit: trail}
 }
 
 // quiet sends the audit log to a file instead of the test's stderr.
@@ -100,15 +92,7 @@ const customerDomains = "EMAIL_ALLOWED_RECIPIENT_DOMAINS=bizmcp.example,costa-co
 
 func TestToolsListAndSnapshots(t *testing.T) {
 	// The real --demo backend, as the binary runs it.
-	cfg, err := config.Load[extra](config.Spec{Binary: Spec.Binary, Prefix: Spec.Prefix}, []string{"--demo"}, quiet(t), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, _, err := app.Build(Spec, "test", cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs := mcptest.Connect(t, srv)
+	cs := apptest.Session(t, Spec, []string{"--demo"}, quiet(t)...)
 	list := mcptest.CheckTools(t, cs, "email_")
 	byName := map[string]*mcp.Tool{}
 	for _, tl := range list {

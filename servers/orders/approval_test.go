@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -15,7 +14,7 @@ import (
 	"github.com/bizmcp/bizmcp/mocks/orders"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/app"
-	"github.com/bizmcp/bizmcp/shared/audit"
+	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/config"
 	"github.com/bizmcp/bizmcp/shared/demo"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
@@ -70,16 +69,9 @@ func newPolicyEnvVia(t *testing.T, wrap func(http.RoundTripper) http.RoundTrippe
 		}
 		return rt, demo.BaseHost + "/orders", nil
 	}
-	cfg, err := config.Load[extra](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix}, []string{"--demo"}, env, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
 	buf := &lockedBuffer{}
-	srv, deps, err := app.BuildWithAudit(spec, "test", cfg, slog.New(slog.DiscardHandler), audit.New(spec.Binary, buf))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &policyEnv{cs: mcptest.Connect(t, srv), deps: deps, mock: ms, audit: buf}
+	cs, _, deps := apptest.Server(t, spec, buf, []string{"--demo"}, env...)
+	return &policyEnv{cs: cs, deps: deps, mock: ms, audit: buf}
 }
 
 // writes is the number of writes the backend committed on an order's route

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,8 +11,8 @@ import (
 	"github.com/bizmcp/bizmcp/mocks/orders"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/app"
+	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/auth/authtest"
-	"github.com/bizmcp/bizmcp/shared/config"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
 	"github.com/bizmcp/bizmcp/shared/transport"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -27,14 +25,7 @@ func authServer(t *testing.T) (*authtest.Issuer, *httptest.Server) {
 	t.Helper()
 	is := authtest.New(t)
 	env := []string{"MCP_TRANSPORT=http", "MCP_ADDR=127.0.0.1:0", "MCP_AUTH_ISSUER=" + is.URL, "MCP_RESOURCE_URL=" + resource}
-	cfg, err := config.Load[extra](config.Spec{Binary: Spec.Binary, Prefix: Spec.Prefix}, []string{"--demo"}, env, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, deps, err := app.Build(Spec, "test", cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, deps := apptest.Build(t, Spec, nil, []string{"--demo"}, env...)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	opts, err := app.HTTPOptions(ctx, Spec, deps)

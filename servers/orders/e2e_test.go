@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,100 +10,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bizmcp/bizmcp/internal/proc"
-	"github.com/bizmcp/bizmcp/mocks"
+	"github.com/bizmcp/bizmcp/internal/e2e"
 	"github.com/bizmcp/bizmcp/mocks/orders"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // End-to-end tests: the real binaries as processes, over stdio and HTTP,
 // against a running mock-backends.
 
-func binaries(t *testing.T) (server, mock string) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("process tests skipped in -short mode")
-	}
-	server, err := proc.Binary("orders-mcp", "./servers/orders")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mock, err = proc.Binary("mock-backends", "./mocks/cmd/mock-backends")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return server, mock
-}
-
-func startMock(t *testing.T, bin string) *proc.Proc {
-	t.Helper()
-	p, err := proc.Start(context.Background(), bin, []string{"--addr", "127.0.0.1:0"}, nil, true, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Stop() })
-	return p
-}
-
-func startHTTP(t *testing.T, bin string, env ...string) *proc.Proc {
-	t.Helper()
-	p, err := proc.Start(context.Background(), bin, []string{"--transport", "http", "--addr", "127.0.0.1:0"}, env, true, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Stop() })
-	return p
-}
-
-func connect(t *testing.T, tr mcp.Transport) *mcp.ClientSession {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "e2e", Version: "1"}, nil).Connect(ctx, tr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cs.Close() })
-	return cs
-}
-
-func control(t *testing.T, method, url, body string) []byte {
-	t.Helper()
-	req, _ := http.NewRequest(method, url, strings.NewReader(body))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 && resp.StatusCode != 204 {
-		t.Fatalf("%s %s %q: %s %s", method, url, body, resp.Status, b)
-	}
-	return b
-}
-
-func setFaults(t *testing.T, mockAddr, spec string) {
-	t.Helper()
-	control(t, http.MethodPut, "http://"+mockAddr+"/_faults", spec)
-}
-
-func stats(t *testing.T, mockAddr string) mocks.Stats {
-	t.Helper()
-	var s mocks.Stats
-	if err := json.Unmarshal(control(t, http.MethodGet, "http://"+mockAddr+"/_stats", ""), &s); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 const demoAnswer = "ORD-48291: shipped via FedEx (ground), tracking 7749281934, estimated delivery Thu Feb 26 2026"
 
 // `orders-mcp --demo` answers the demo question in one tool call.
 func TestE2EStdioDemo(t *testing.T) {
-	server, _ := binaries(t)
-	cs := connect(t, &mcp.CommandTransport{Command: proc.Command(context.Background(), server, []string{"--demo"}, nil)})
+	server, _ := e2e.Binaries(t, "orders")
+	cs := e2e.ConnectStdio(t, server, []string{"--demo"})
 	res := mcptest.Call(t, cs, "orders_get_order", map[string]any{"order_id": "ORD-48291"})
 	text := mcptest.Text(res)
 	if res.IsError || !strings.HasPrefix(text, demoAnswer) {
@@ -113,10 +33,9 @@ func TestE2EStdioDemo(t *testing.T) {
 }
 
 func TestE2EStdioAgainstMockBackends(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
-	cmd := proc.Command(context.Background(), server, nil, []string{"ORDERS_API_URL=http://" + m.Addr + "/orders"})
-	cs := connect(t, &mcp.CommandTransport{Command: cmd})
+	server, _ := e2e.Binaries(t, "orders")
+	m := e2e.StartMock(t)
+	cs := e2e.ConnectStdio(t, server, nil, "ORDERS_API_URL=http://"+m.Addr+"/orders")
 	if tl := mcptest.CheckTools(t, cs, "orders_"); len(tl) != 5 {
 		t.Fatalf("%d tools", len(tl))
 	}
@@ -132,9 +51,9 @@ func TestE2EStdioAgainstMockBackends(t *testing.T) {
 }
 
 func TestE2EHTTP(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
-	s := startHTTP(t, server, "ORDERS_API_URL=http://"+m.Addr+"/orders")
+	server, _ := e2e.Binaries(t, "orders")
+	m := e2e.StartMock(t)
+	s := e2e.StartHTTP(t, server, "ORDERS_API_URL=http://"+m.Addr+"/orders")
 	base := "http://" + s.Addr
 	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready"} {
 		resp, err := http.Get(base + path)
@@ -147,7 +66,7 @@ func TestE2EHTTP(t *testing.T) {
 			t.Errorf("%s: %s %s", path, resp.Status, b)
 		}
 	}
-	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: base + "/mcp"})
+	cs := e2e.ConnectHTTP(t, s.Addr)
 	mcptest.CheckTools(t, cs, "orders_")
 	checkContext(t, cs)
 	res := mcptest.Call(t, cs, "orders_get_order", map[string]any{"order_id": "ORD-48291"})
@@ -171,9 +90,9 @@ func TestE2EHTTP(t *testing.T) {
 
 // The order with hundreds of lines comes back bounded, with a cursor.
 func TestE2ELargeOrderBounded(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
-	cs := connect(t, &mcp.CommandTransport{Command: proc.Command(context.Background(), server, nil, []string{"ORDERS_API_URL=http://" + m.Addr + "/orders"})})
+	server, _ := e2e.Binaries(t, "orders")
+	m := e2e.StartMock(t)
+	cs := e2e.ConnectStdio(t, server, nil, "ORDERS_API_URL=http://"+m.Addr+"/orders")
 	res := mcptest.Call(t, cs, "orders_get_order", map[string]any{"order_id": orders.LargeOrderID})
 	var out tools.OrderOut
 	mcptest.Structured(t, res, &out)
@@ -192,37 +111,37 @@ func TestE2ELargeOrderBounded(t *testing.T) {
 // A refund retried after a dropped connection is made once; an over-refund
 // is refused with the remaining refundable amount.
 func TestE2ERefundOnceAndOverRefund(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
-	s := startHTTP(t, server, "ORDERS_API_URL=http://"+m.Addr+"/orders", "ORDERS_API_BREAKER_FAILURES=1000")
-	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: "http://" + s.Addr + "/mcp"})
+	server, _ := e2e.Binaries(t, "orders")
+	m := e2e.StartMock(t)
+	s := e2e.StartHTTP(t, server, "ORDERS_API_URL=http://"+m.Addr+"/orders", "ORDERS_API_BREAKER_FAILURES=1000")
+	cs := e2e.ConnectHTTP(t, s.Addr)
 	id := orders.PartiallyRefundedOrderID
 	route := "POST /orders/orders/" + id + "/refunds"
-	control(t, http.MethodDelete, "http://"+m.Addr+"/_stats", "")
+	e2e.ResetStats(t, m.Addr)
 
 	// The backend makes the refund, then the connection drops before the
 	// answer; the server's retry carries the same Idempotency-Key.
-	setFaults(t, m.Addr, route+"=reset-after#1")
+	e2e.SetFaults(t, m.Addr, route+"=reset-after#1")
 	args := map[string]any{"order_id": id, "amount_minor": 2500, "currency": "USD", "reason": "damaged"}
 	res := mcptest.Call(t, cs, "orders_create_refund", args)
 	if res.IsError {
 		t.Fatalf("the retry should have recovered: %s", mcptest.Text(res))
 	}
 	// Every answer dropped: the tool fails; the model retries the same call.
-	setFaults(t, m.Addr, route+"=reset-after#10")
+	e2e.SetFaults(t, m.Addr, route+"=reset-after#10")
 	args2 := map[string]any{"order_id": id, "amount_minor": 1000, "currency": "USD", "reason": "late_delivery"}
 	res = mcptest.Call(t, cs, "orders_create_refund", args2)
 	if !res.IsError || !strings.Contains(mcptest.Text(res), "Retrying with the same arguments is safe") {
 		t.Fatalf("dropped: %s", mcptest.Text(res))
 	}
-	setFaults(t, m.Addr, "")
+	e2e.SetFaults(t, m.Addr, "")
 	res = mcptest.Call(t, cs, "orders_create_refund", args2)
 	var out tools.CreateRefundOut
 	mcptest.Structured(t, res, &out)
 	if res.IsError || !out.Replayed {
 		t.Fatalf("model retry: %s", mcptest.Text(res))
 	}
-	st := stats(t, m.Addr)
+	st := e2e.Stats(t, m.Addr)
 	if st.Writes[route] != 2 || st.Domains["orders"].Writes != 2 {
 		t.Errorf("backend writes %d (orders %+v), want 2: one per refund", st.Writes[route], st.Domains["orders"])
 	}
@@ -237,23 +156,23 @@ func TestE2ERefundOnceAndOverRefund(t *testing.T) {
 	if !res.IsError || !strings.Contains(mcptest.Text(res), "at most "+o.Refundable.Text+" can still be refunded") {
 		t.Errorf("over-refund: %s", mcptest.Text(res))
 	}
-	if st2 := stats(t, m.Addr); st2.Domains["orders"].Writes != 2 || st2.Domains["orders"].RejectedWrites != 0 {
+	if st2 := e2e.Stats(t, m.Addr); st2.Domains["orders"].Writes != 2 || st2.Domains["orders"].RejectedWrites != 0 {
 		t.Errorf("over-refund reached the backend: %+v", st2.Domains["orders"])
 	}
 }
 
 // A cancellation retried after a dropped connection is applied once.
 func TestE2ECancelOnce(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
-	cs := connect(t, &mcp.CommandTransport{Command: proc.Command(context.Background(), server, nil, []string{"ORDERS_API_URL=http://" + m.Addr + "/orders"})})
+	server, _ := e2e.Binaries(t, "orders")
+	m := e2e.StartMock(t)
+	cs := e2e.ConnectStdio(t, server, nil, "ORDERS_API_URL=http://"+m.Addr+"/orders")
 	route := "POST /orders/orders/" + orders.PaidOrderID + "/cancel"
-	setFaults(t, m.Addr, route+"=reset-after#1")
+	e2e.SetFaults(t, m.Addr, route+"=reset-after#1")
 	res := mcptest.Call(t, cs, "orders_cancel_order", map[string]any{"order_id": orders.PaidOrderID, "reason": "duplicate_order"})
 	if res.IsError || !strings.Contains(mcptest.Text(res), "refunded to the original payment method") {
 		t.Fatalf("%s", mcptest.Text(res))
 	}
-	if n := stats(t, m.Addr).Writes[route]; n != 1 {
+	if n := e2e.Stats(t, m.Addr).Writes[route]; n != 1 {
 		t.Errorf("%d cancellations", n)
 	}
 	res = mcptest.Call(t, cs, "orders_cancel_order", map[string]any{"order_id": orders.DemoOrderID, "reason": "customer_request"})
@@ -265,13 +184,13 @@ func TestE2ECancelOnce(t *testing.T) {
 // Backend faults end within the call deadline as tool errors, and the
 // server keeps serving.
 func TestE2EBackendFaults(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
+	server, _ := e2e.Binaries(t, "orders")
+	m := e2e.StartMock(t)
 	const deadline = 3 * time.Second
 	// The circuit breaker would open during this run of failures (the CRM
 	// tests cover it); keep it closed here.
-	s := startHTTP(t, server, "ORDERS_API_URL=http://"+m.Addr+"/orders", "MCP_CALL_TIMEOUT="+deadline.String(), "ORDERS_API_BREAKER_FAILURES=1000")
-	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: "http://" + s.Addr + "/mcp"})
+	s := e2e.StartHTTP(t, server, "ORDERS_API_URL=http://"+m.Addr+"/orders", "MCP_CALL_TIMEOUT="+deadline.String(), "ORDERS_API_BREAKER_FAILURES=1000")
+	cs := e2e.ConnectHTTP(t, s.Addr)
 	for _, tc := range []struct{ spec, want string }{
 		{"/orders/orders/*=status:503", "HTTP 503"},
 		{"/orders/orders/*=429:30", "Retry after 30s"},
@@ -280,7 +199,7 @@ func TestE2EBackendFaults(t *testing.T) {
 		{"/orders/orders/*=malformed", "could not read"},
 		{"/orders/orders/*=oversize:8MB", "larger than this server accepts"},
 	} {
-		setFaults(t, m.Addr, tc.spec)
+		e2e.SetFaults(t, m.Addr, tc.spec)
 		start := time.Now()
 		res := mcptest.Call(t, cs, "orders_get_order", map[string]any{"order_id": "ORD-48291"})
 		if !res.IsError || !strings.Contains(mcptest.Text(res), tc.want) {
@@ -290,18 +209,18 @@ func TestE2EBackendFaults(t *testing.T) {
 			t.Errorf("%s: took %s, deadline %s", tc.spec, el, deadline)
 		}
 	}
-	setFaults(t, m.Addr, "/orders/orders*=status:502#2")
+	e2e.SetFaults(t, m.Addr, "/orders/orders*=status:502#2")
 	if res := mcptest.Call(t, cs, "orders_search_orders", map[string]any{"customer_id": "C-1004"}); res.IsError {
 		t.Errorf("two 502s then success: %s", mcptest.Text(res))
 	}
-	setFaults(t, m.Addr, "")
+	e2e.SetFaults(t, m.Addr, "")
 	if res := mcptest.Call(t, cs, "orders_get_order", map[string]any{"order_id": "ORD-48291"}); res.IsError {
 		t.Fatalf("server did not recover: %s", mcptest.Text(res))
 	}
 }
 
 func TestE2EMissingBackendURL(t *testing.T) {
-	server, _ := binaries(t)
+	server, _ := e2e.Binaries(t, "orders")
 	var stderr, stdout bytes.Buffer
 	cmd := exec.Command(server)
 	cmd.Env = []string{"PATH=/usr/bin:/bin"}

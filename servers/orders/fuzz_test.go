@@ -1,12 +1,9 @@
 package main
 
 import (
-	"io"
-	"log/slog"
 	"testing"
 
-	"github.com/bizmcp/bizmcp/shared/app"
-	"github.com/bizmcp/bizmcp/shared/config"
+	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -29,13 +26,5 @@ func FuzzToolArgs(f *testing.F) {
 func fuzzSession(t testing.TB) *mcp.ClientSession {
 	t.Helper()
 	env := []string{"MCP_RATE_LIMIT=1000000", "MCP_RATE_BURST=1000000", "ORDERS_API_RATE_LIMIT=1000000", "MCP_AUDIT_LOG=/dev/null"}
-	cfg, err := config.Load[extra](config.Spec{Binary: Spec.Binary, Prefix: Spec.Prefix}, []string{"--demo"}, env, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, _, err := app.Build(Spec, "test", cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mcptest.Connect(t, srv)
+	return apptest.Session(t, Spec, []string{"--demo"}, env...)
 }

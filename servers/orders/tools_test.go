@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,7 +14,7 @@ import (
 	"github.com/bizmcp/bizmcp/mocks/orders"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/app"
-	"github.com/bizmcp/bizmcp/shared/config"
+	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/demo"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -33,15 +32,7 @@ func session(t *testing.T, args []string, env ...string) *mcp.ClientSession {
 
 func specSession(t *testing.T, spec app.Spec[extra], args []string, env ...string) *mcp.ClientSession {
 	t.Helper()
-	cfg, err := config.Load[extra](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix}, args, env, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, _, err := app.Build(spec, "test", cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mcptest.Connect(t, srv)
+	return apptest.Session(t, spec, args, env...)
 }
 
 func demoSession(t *testing.T) *mcp.ClientSession { return session(t, []string{"--demo"}) }

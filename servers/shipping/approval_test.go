@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -16,9 +14,7 @@ import (
 	"github.com/bizmcp/bizmcp/mocks/world"
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/app"
-	"github.com/bizmcp/bizmcp/shared/audit"
-	"github.com/bizmcp/bizmcp/shared/config"
-	"github.com/bizmcp/bizmcp/shared/mcptest"
+	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -60,16 +56,8 @@ func gatedBackend(t *testing.T, env ...string) *gated {
 		return mocks.Transport(ms), "http://mock-backends.test/shipping", nil
 	}
 	env = append([]string{"MCP_RATE_LIMIT=10000", "MCP_RATE_BURST=10000", "SHIPPING_API_RATE_LIMIT=10000", "SHIPPING_API_RATE_BURST=1000"}, env...)
-	cfg, err := config.Load[extra](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix}, []string{"--demo"}, env, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
 	g := &gated{ms: ms, audit: &syncBuffer{}}
-	srv, deps, err := app.BuildWithAudit(spec, "test", cfg, slog.New(slog.DiscardHandler), audit.New(spec.Binary, g.audit))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g.cs, g.deps = mcptest.Connect(t, srv), deps
+	g.cs, _, g.deps = apptest.Server(t, spec, g.audit, []string{"--demo"}, env...)
 	return g
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bizmcp/bizmcp/internal/e2e"
 	"github.com/bizmcp/bizmcp/internal/proc"
-	"github.com/bizmcp/bizmcp/mocks"
 	"github.com/bizmcp/bizmcp/mocks/shipping"
 	"github.com/bizmcp/bizmcp/mocks/world"
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/tools"
@@ -22,82 +21,6 @@ import (
 
 // End-to-end tests: the real binaries as processes, over stdio and HTTP,
 // against a running mock-backends.
-
-func binaries(t *testing.T) (server, mock string) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("process tests skipped in -short mode")
-	}
-	server, err := proc.Binary("shipping-mcp", "./servers/shipping")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mock, err = proc.Binary("mock-backends", "./mocks/cmd/mock-backends")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return server, mock
-}
-
-func startMock(t *testing.T, bin string) *proc.Proc {
-	t.Helper()
-	p, err := proc.Start(context.Background(), bin, []string{"--addr", "127.0.0.1:0"}, nil, true, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Stop() })
-	return p
-}
-
-func startHTTP(t *testing.T, bin string, env ...string) *proc.Proc {
-	t.Helper()
-	p, err := proc.Start(context.Background(), bin, []string{"--transport", "http", "--addr", "127.0.0.1:0"}, env, true, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Stop() })
-	return p
-}
-
-func connect(t *testing.T, tr mcp.Transport) *mcp.ClientSession {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "e2e", Version: "1"}, nil).Connect(ctx, tr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cs.Close() })
-	return cs
-}
-
-func setFaults(t *testing.T, mockAddr, spec string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPut, "http://"+mockAddr+"/_faults", strings.NewReader(spec))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 && resp.StatusCode != 204 {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("PUT /_faults %q: %s %s", spec, resp.Status, b)
-	}
-}
-
-func stats(t *testing.T, mockAddr string) mocks.Stats {
-	t.Helper()
-	resp, err := http.Get("http://" + mockAddr + "/_stats")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var st mocks.Stats
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
 
 func apiEnv(m *proc.Proc) string { return "SHIPPING_API_URL=http://" + m.Addr + "/shipping" }
 
@@ -116,9 +39,9 @@ func checkDemoTracking(t *testing.T, cs *mcp.ClientSession) tools.TrackOut {
 }
 
 func TestE2EStdioAgainstMockBackends(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
-	cs := connect(t, &mcp.CommandTransport{Command: proc.Command(context.Background(), server, nil, []string{apiEnv(m)})})
+	server, _ := e2e.Binaries(t, "shipping")
+	m := e2e.StartMock(t)
+	cs := e2e.ConnectStdio(t, server, nil, apiEnv(m))
 	if tl := mcptest.CheckTools(t, cs, "shipping_"); len(tl) != 5 {
 		t.Fatalf("%d tools", len(tl))
 	}
@@ -130,15 +53,15 @@ func TestE2EStdioAgainstMockBackends(t *testing.T) {
 }
 
 func TestE2EStdioDemo(t *testing.T) {
-	server, _ := binaries(t)
-	cs := connect(t, &mcp.CommandTransport{Command: proc.Command(context.Background(), server, []string{"--demo"}, nil)})
+	server, _ := e2e.Binaries(t, "shipping")
+	cs := e2e.ConnectStdio(t, server, []string{"--demo"})
 	checkDemoTracking(t, cs)
 }
 
 func TestE2EHTTP(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
-	s := startHTTP(t, server, apiEnv(m))
+	server, _ := e2e.Binaries(t, "shipping")
+	m := e2e.StartMock(t)
+	s := e2e.StartHTTP(t, server, apiEnv(m))
 	base := "http://" + s.Addr
 	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready"} {
 		resp, err := http.Get(base + path)
@@ -151,7 +74,7 @@ func TestE2EHTTP(t *testing.T) {
 			t.Errorf("%s: %s %s", path, resp.Status, b)
 		}
 	}
-	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: base + "/mcp"})
+	cs := e2e.ConnectHTTP(t, s.Addr)
 	mcptest.CheckTools(t, cs, "shipping_")
 	checkDemoTracking(t, cs)
 
@@ -177,18 +100,18 @@ func TestE2EHTTP(t *testing.T) {
 // retry is answered by the server's idempotency store without reaching the
 // backend.
 func TestE2EDroppedConnectionBuysOneLabel(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
-	s := startHTTP(t, server, apiEnv(m))
-	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: "http://" + s.Addr + "/mcp"})
+	server, _ := e2e.Binaries(t, "shipping")
+	m := e2e.StartMock(t)
+	s := e2e.StartHTTP(t, server, apiEnv(m))
+	cs := e2e.ConnectHTTP(t, s.Addr)
 	res := mcptest.Call(t, cs, "shipping_get_rates", map[string]any{"to": austin, "parcel": smallBox})
 	var rates tools.GetRatesOut
 	mcptest.Structured(t, res, &rates)
 	if res.IsError || rates.CheapestRateID == "" {
 		t.Fatal(mcptest.Text(res))
 	}
-	setFaults(t, m.Addr, "POST /shipping/labels=reset-after#1")
-	before := stats(t, m.Addr)
+	e2e.SetFaults(t, m.Addr, "POST /shipping/labels=reset-after#1")
+	before := e2e.Stats(t, m.Addr)
 	args := map[string]any{"rate_id": rates.CheapestRateID, "reference": world.DemoOrderID}
 	res = mcptest.Call(t, cs, "shipping_create_label", args)
 	if res.IsError {
@@ -206,7 +129,7 @@ func TestE2EDroppedConnectionBuysOneLabel(t *testing.T) {
 	if res.IsError || res.Meta["bizmcp/replayed"] != true || again.TrackingNumber != label.TrackingNumber {
 		t.Errorf("second call: %v %s", res.Meta, mcptest.Text(res))
 	}
-	after := stats(t, m.Addr)
+	after := e2e.Stats(t, m.Addr)
 	writes := after.Writes["POST /shipping/labels"] - before.Writes["POST /shipping/labels"]
 	replays := after.Domains["shipping"].Replays - before.Domains["shipping"].Replays
 	if writes != 1 || replays != 1 {
@@ -221,11 +144,11 @@ func TestE2EDroppedConnectionBuysOneLabel(t *testing.T) {
 
 // Backend faults end within the call deadline as tool errors.
 func TestE2EBackendFaults(t *testing.T) {
-	server, mock := binaries(t)
-	m := startMock(t, mock)
+	server, _ := e2e.Binaries(t, "shipping")
+	m := e2e.StartMock(t)
 	const deadline = 3 * time.Second
-	s := startHTTP(t, server, apiEnv(m), "MCP_CALL_TIMEOUT="+deadline.String())
-	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: "http://" + s.Addr + "/mcp"})
+	s := e2e.StartHTTP(t, server, apiEnv(m), "MCP_CALL_TIMEOUT="+deadline.String())
+	cs := e2e.ConnectHTTP(t, s.Addr)
 	args := map[string]any{"carrier": "fedex", "tracking_number": world.DemoTrackingNumber}
 	for _, tc := range []struct{ spec, want string }{
 		{"/shipping/tracking/*=status:503", "HTTP 503"},
@@ -233,7 +156,7 @@ func TestE2EBackendFaults(t *testing.T) {
 		{"/shipping/tracking/*=hang", "deadline"},
 		{"/shipping/tracking/*=malformed", "could not read"},
 	} {
-		setFaults(t, m.Addr, tc.spec)
+		e2e.SetFaults(t, m.Addr, tc.spec)
 		start := time.Now()
 		res := mcptest.Call(t, cs, "shipping_track", args)
 		if !res.IsError || !strings.Contains(mcptest.Text(res), tc.want) {
@@ -243,7 +166,7 @@ func TestE2EBackendFaults(t *testing.T) {
 			t.Errorf("%s: took %s", tc.spec, el)
 		}
 	}
-	setFaults(t, m.Addr, "/shipping/tracking/*=status:502#2")
+	e2e.SetFaults(t, m.Addr, "/shipping/tracking/*=status:502#2")
 	if res := mcptest.Call(t, cs, "shipping_track", args); res.IsError {
 		t.Errorf("two 502s then success: %s", mcptest.Text(res))
 	}
@@ -253,14 +176,14 @@ func TestE2EBackendFaults(t *testing.T) {
 // built by its own team) and shipping_track report the same carrier,
 // tracking number, status and ETA for ORD-48291.
 func TestE2EAgreesWithOrdersServer(t *testing.T) {
-	server, mock := binaries(t)
+	server, _ := e2e.Binaries(t, "shipping")
 	orders, err := proc.Binary("orders-mcp", "./servers/orders")
 	if err != nil {
 		t.Skipf("orders-mcp does not build here: %v", err)
 	}
-	m := startMock(t, mock)
-	ship := connect(t, &mcp.CommandTransport{Command: proc.Command(context.Background(), server, nil, []string{apiEnv(m)})})
-	ord := connect(t, &mcp.CommandTransport{Command: proc.Command(context.Background(), orders, nil, []string{"ORDERS_API_URL=http://" + m.Addr + "/orders"})})
+	m := e2e.StartMock(t)
+	ship := e2e.ConnectStdio(t, server, nil, apiEnv(m))
+	ord := e2e.ConnectStdio(t, orders, nil, "ORDERS_API_URL=http://"+m.Addr+"/orders")
 	tr := checkDemoTracking(t, ship)
 	res := mcptest.Call(t, ord, "orders_get_order", map[string]any{"order_id": world.DemoOrderID})
 	if res.IsError {
@@ -301,7 +224,7 @@ func findShipment(v any, number string) map[string]any {
 }
 
 func TestE2EMissingBackendURL(t *testing.T) {
-	server, _ := binaries(t)
+	server, _ := e2e.Binaries(t, "shipping")
 	var stderr, stdout bytes.Buffer
 	cmd := exec.Command(server)
 	cmd.Env = []string{"PATH=/usr/bin:/bin"}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/bizmcp/bizmcp/mocks/world"
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/app"
+	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/config"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -29,15 +29,7 @@ func session(t testing.TB, spec app.Spec[extra], args []string, env ...string) *
 	t.Helper()
 	// Tests call faster than the inbound and outbound budgets allow.
 	env = append([]string{"MCP_RATE_LIMIT=10000", "MCP_RATE_BURST=10000", "SHIPPING_API_RATE_LIMIT=10000", "SHIPPING_API_RATE_BURST=1000"}, env...)
-	cfg, err := config.Load[extra](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix}, args, env, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, _, err := app.Build(spec, "test", cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mcptest.Connect(t, srv)
+	return apptest.Session(t, spec, args, env...)
 }
 
 // demoSession is the binary's --demo server (the shared in-process sample backend).

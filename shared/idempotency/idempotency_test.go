@@ -21,12 +21,20 @@ type out struct {
 }
 
 // server builds a server whose write tool counts executions and whose
-// read tool is not deduplicated; block, when set, holds the write.
+// read tool is not deduplicated; block, when set, holds the write after
+// announcing on started that it is running.
 func server(store kv.Store, runs *atomic.Int64, block chan struct{}) *mcp.Server {
+	return serverStarted(store, runs, block, nil)
+}
+
+func serverStarted(store kv.Store, runs *atomic.Int64, block, started chan struct{}) *mcp.Server {
 	srv := mcp.NewServer(&mcp.Implementation{Name: "t", Version: "1"}, nil)
 	mcp.AddTool(srv, &mcp.Tool{Name: "refund"}, func(ctx context.Context, _ *mcp.CallToolRequest, a in) (*mcp.CallToolResult, out, error) {
 		if KeyFrom(ctx) == "" {
 			panic("no idempotency key in the context")
+		}
+		if started != nil {
+			started <- struct{}{}
 		}
 		if block != nil {
 			<-block
@@ -108,24 +116,27 @@ func TestFailuresAreNotStored(t *testing.T) {
 
 func TestConcurrentDuplicateWaits(t *testing.T) {
 	var runs atomic.Int64
-	block := make(chan struct{})
-	srv := server(kv.NewMemory(), &runs, block)
+	block, started := make(chan struct{}), make(chan struct{}, 1)
+	srv := serverStarted(kv.NewMemory(), &runs, block, started)
 	cs1, cs2 := connect(t, srv), connect(t, srv)
 	var wg sync.WaitGroup
+	var first *mcp.CallToolResult
+	var firstErr error
 	wg.Add(1)
-	go func() { defer wg.Done(); call(t, cs1, "refund", map[string]any{"id": "R1"}, nil) }()
-	// Wait until the first call holds the key.
-	for {
-		res := call(t, cs2, "refund", map[string]any{"id": "R1"}, nil)
-		if res.IsError && strings.Contains(res.Content[0].(*mcp.TextContent).Text, "still running") {
-			break
-		}
-		if !res.IsError {
-			t.Fatal("duplicate ran while the first was running")
-		}
-	}
+	go func() {
+		defer wg.Done()
+		first, firstErr = cs1.CallTool(context.Background(), &mcp.CallToolParams{Name: "refund", Arguments: map[string]any{"id": "R1"}})
+	}()
+	<-started // the first call holds the key and is inside the tool
+	res := call(t, cs2, "refund", map[string]any{"id": "R1"}, nil)
 	close(block)
 	wg.Wait()
+	if !res.IsError || !strings.Contains(res.Content[0].(*mcp.TextContent).Text, "still running") {
+		t.Errorf("duplicate while the first was running: %+v", res.Content)
+	}
+	if firstErr != nil || first.IsError {
+		t.Fatalf("first call: %v %+v", firstErr, first)
+	}
 	if runs.Load() != 1 {
 		t.Errorf("runs %d", runs.Load())
 	}

@@ -9,42 +9,22 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/bizmcp/bizmcp/internal/e2e"
 	"github.com/bizmcp/bizmcp/internal/measure"
-	"github.com/bizmcp/bizmcp/internal/proc"
 	"github.com/bizmcp/bizmcp/internal/workload"
 	"github.com/bizmcp/bizmcp/shared/compress"
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 func TestCompressionAndToolBudgets(t *testing.T) {
-	if testing.Short() {
-		t.Skip("process tests skipped in -short mode")
-	}
-	mockBin, err := proc.Binary("mock-backends", "./mocks/cmd/mock-backends")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mock, err := proc.Start(context.Background(), mockBin, []string{"--addr", "127.0.0.1:0"}, nil, true, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mock.Stop()
+	e2e.SkipShort(t)
+	mock := e2e.StartMock(t)
 	root := "http://" + mock.Addr
 	ctx := context.Background()
 	for _, w := range workload.Servers {
 		t.Run(w.Name, func(t *testing.T) {
-			bin, err := proc.Binary(w.Binary, "./servers/"+w.Name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cmd := proc.Command(ctx, bin, nil, []string{w.Prefix + "API_URL=" + root + "/" + w.Name, "MCP_AUDIT_LOG=" + os.DevNull, "MCP_LOG_LEVEL=warn"})
-			cs, err := mcp.NewClient(&mcp.Implementation{Name: "compression", Version: "1"}, nil).Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer cs.Close()
+			bin := e2e.Binary(t, w.Binary, "./servers/"+w.Name)
+			cs := e2e.ConnectStdio(t, bin, nil, w.Prefix+"API_URL="+root+"/"+w.Name, "MCP_AUDIT_LOG="+os.DevNull, "MCP_LOG_LEVEL=warn")
 			_, tokens, err := measure.ToolDefinitions(ctx, cs)
 			if err != nil {
 				t.Fatal(err)

@@ -7,15 +7,12 @@ package faultmatrix
 
 import (
 	"context"
-	"encoding/json"
-	"io"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/bizmcp/bizmcp/internal/proc"
+	"github.com/bizmcp/bizmcp/internal/e2e"
 	"github.com/bizmcp/bizmcp/internal/workload"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -53,38 +50,21 @@ var matrix = []fcase{
 }
 
 func TestFaultMatrix(t *testing.T) {
-	if testing.Short() {
-		t.Skip("process tests skipped in -short mode")
-	}
-	mockBin, err := proc.Binary("mock-backends", "./mocks/cmd/mock-backends")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mock, err := proc.Start(context.Background(), mockBin, []string{"--addr", "127.0.0.1:0"}, nil, true, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mock.Stop()
+	e2e.SkipShort(t)
+	mock := e2e.StartMock(t)
 	for _, w := range workload.Servers {
 		t.Run(w.Name, func(t *testing.T) {
-			bin, err := proc.Binary(w.Binary, "./servers/"+w.Name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv, err := proc.Start(context.Background(), bin, []string{"--transport", "http", "--addr", "127.0.0.1:0"}, []string{
+			bin := e2e.Binary(t, w.Binary, "./servers/"+w.Name)
+			srv := e2e.StartHTTP(t, bin, []string{
 				w.Prefix + "API_URL=http://" + mock.Addr + "/" + w.Name,
 				"MCP_CALL_TIMEOUT=" + deadline.String(),
 				w.Prefix + "API_BREAKER_FAILURES=1000", // the breaker has its own case below
 				"MCP_AUDIT_LOG=" + os.DevNull,
-			}, true, 20*time.Second)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer srv.Stop()
-			cs := connect(t, "http://"+srv.Addr+"/mcp")
+			}...)
+			cs := e2e.ConnectHTTP(t, srv.Addr)
 			call := w.Calls[0]
 			for _, c := range matrix {
-				setFaults(t, mock.Addr, "/"+w.Name+"/*="+c.fault)
+				e2e.SetFaults(t, mock.Addr, "/"+w.Name+"/*="+c.fault)
 				start := time.Now()
 				res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: call.Tool, Arguments: call.Args})
 				el := time.Since(start)
@@ -92,7 +72,7 @@ func TestFaultMatrix(t *testing.T) {
 					t.Errorf("%s: protocol error %v", c.fault, err)
 					continue
 				}
-				text := textOf(res)
+				text := e2e.Text(res)
 				switch {
 				case c.ok && res.IsError:
 					t.Errorf("%s: want success after retries, got tool error %q", c.fault, text)
@@ -111,9 +91,9 @@ func TestFaultMatrix(t *testing.T) {
 					t.Errorf("%s: returned after %s, before Retry-After", c.fault, el)
 				}
 			}
-			setFaults(t, mock.Addr, "")
+			e2e.SetFaults(t, mock.Addr, "")
 			if res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: call.Tool, Arguments: call.Args}); err != nil || res.IsError {
-				t.Fatalf("server did not keep serving: %v %s", err, textOf(res))
+				t.Fatalf("server did not keep serving: %v %s", err, e2e.Text(res))
 			}
 		})
 	}
@@ -121,33 +101,16 @@ func TestFaultMatrix(t *testing.T) {
 
 // The circuit breaker fails fast while a backend is down and probes it back.
 func TestCircuitBreakerEveryServer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("process tests skipped in -short mode")
-	}
-	mockBin, err := proc.Binary("mock-backends", "./mocks/cmd/mock-backends")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mock, err := proc.Start(context.Background(), mockBin, []string{"--addr", "127.0.0.1:0"}, nil, true, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mock.Stop()
+	e2e.SkipShort(t)
+	mock := e2e.StartMock(t)
 	for _, w := range workload.Servers {
 		t.Run(w.Name, func(t *testing.T) {
-			bin, err := proc.Binary(w.Binary, "./servers/"+w.Name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv, err := proc.Start(context.Background(), bin, []string{"--transport", "http", "--addr", "127.0.0.1:0"}, []string{
+			bin := e2e.Binary(t, w.Binary, "./servers/"+w.Name)
+			srv := e2e.StartHTTP(t, bin, []string{
 				w.Prefix + "API_URL=http://" + mock.Addr + "/" + w.Name, w.Prefix + "API_BREAKER_FAILURES=3",
 				w.Prefix + "API_BREAKER_OPEN=1s", w.Prefix + "API_MAX_RETRIES=0", "MCP_AUDIT_LOG=" + os.DevNull,
-			}, true, 20*time.Second)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer srv.Stop()
-			cs := connect(t, "http://"+srv.Addr+"/mcp")
+			}...)
+			cs := e2e.ConnectHTTP(t, srv.Addr)
 			call := w.Calls[0]
 			do := func() *mcp.CallToolResult {
 				res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: call.Tool, Arguments: call.Args})
@@ -156,18 +119,18 @@ func TestCircuitBreakerEveryServer(t *testing.T) {
 				}
 				return res
 			}
-			setFaults(t, mock.Addr, "/"+w.Name+"/*=status:503")
+			e2e.SetFaults(t, mock.Addr, "/"+w.Name+"/*=status:503")
 			for range 3 {
 				do()
 			}
-			before := requests(t, mock.Addr)
-			if res := do(); !res.IsError || !strings.Contains(textOf(res), "circuit open") {
-				t.Fatalf("want a fast circuit-open error, got %q", textOf(res))
+			before := e2e.Stats(t, mock.Addr).Requests
+			if res := do(); !res.IsError || !strings.Contains(e2e.Text(res), "circuit open") {
+				t.Fatalf("want a fast circuit-open error, got %q", e2e.Text(res))
 			}
-			if n := requests(t, mock.Addr) - before; n != 0 {
+			if n := e2e.Stats(t, mock.Addr).Requests - before; n != 0 {
 				t.Errorf("open circuit made %d backend requests", n)
 			}
-			setFaults(t, mock.Addr, "")
+			e2e.SetFaults(t, mock.Addr, "")
 			limit := time.Now().Add(10 * time.Second)
 			for do().IsError {
 				if time.Now().After(limit) {
@@ -177,57 +140,4 @@ func TestCircuitBreakerEveryServer(t *testing.T) {
 			}
 		})
 	}
-}
-
-func connect(t *testing.T, endpoint string) *mcp.ClientSession {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "faultmatrix", Version: "1"}, nil).Connect(ctx, &mcp.StreamableClientTransport{Endpoint: endpoint}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cs.Close() })
-	return cs
-}
-
-func setFaults(t *testing.T, mockAddr, spec string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPut, "http://"+mockAddr+"/_faults", strings.NewReader(spec))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode >= 300 {
-		t.Fatalf("PUT /_faults %q: %s %s", spec, resp.Status, b)
-	}
-}
-
-func requests(t *testing.T, mockAddr string) int64 {
-	t.Helper()
-	resp, err := http.Get("http://" + mockAddr + "/_stats")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var st struct {
-		Requests int64 `json:"requests"`
-	}
-	json.NewDecoder(resp.Body).Decode(&st)
-	return st.Requests
-}
-
-func textOf(res *mcp.CallToolResult) string {
-	if res == nil {
-		return ""
-	}
-	var b strings.Builder
-	for _, c := range res.Content {
-		if tc, ok := c.(*mcp.TextContent); ok {
-			b.WriteString(tc.Text)
-		}
-	}
-	return b.String()
 }

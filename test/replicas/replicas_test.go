@@ -6,7 +6,6 @@ package replicas
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -15,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bizmcp/bizmcp/internal/proc"
+	"github.com/bizmcp/bizmcp/internal/e2e"
 	"github.com/bizmcp/bizmcp/shared/kv"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -27,34 +26,17 @@ type cluster struct {
 
 func start(t *testing.T, extraEnv ...string) *cluster {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("process tests skipped in -short mode")
-	}
+	e2e.SkipShort(t)
 	redisURL := kv.RedisForTest(t)
-	mockBin, err := proc.Binary("mock-backends", "./mocks/cmd/mock-backends")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin, err := proc.Binary("orders-mcp", "./servers/orders")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mock, err := proc.Start(context.Background(), mockBin, []string{"--addr", "127.0.0.1:0"}, nil, true, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { mock.Stop() })
+	bin := e2e.ServerBinary(t, "orders")
+	mock := e2e.StartMock(t)
 	c := &cluster{mock: mock.Addr}
 	for range 2 {
 		env := append([]string{
 			"ORDERS_API_URL=http://" + mock.Addr + "/orders", "MCP_REDIS_URL=" + redisURL,
 			"MCP_AUDIT_LOG=" + os.DevNull,
 		}, extraEnv...)
-		p, err := proc.Start(context.Background(), bin, []string{"--transport", "http", "--addr", "127.0.0.1:0"}, env, true, 20*time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { p.Stop() })
+		p := e2e.StartHTTP(t, bin, env...)
 		c.replicas = append(c.replicas, "http://"+p.Addr)
 	}
 	return c
@@ -65,43 +47,7 @@ var run = time.Now().Format("150405.000000")
 
 func connect(t *testing.T, base string) *mcp.ClientSession {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "replicas", Version: "1"}, nil).Connect(ctx, &mcp.StreamableClientTransport{Endpoint: base + "/mcp"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cs.Close() })
-	return cs
-}
-
-type stats struct {
-	Routes  map[string]int64 `json:"routes"`
-	Domains map[string]struct {
-		Writes, Replays int64
-	} `json:"domains"`
-}
-
-func getStats(t *testing.T, mock string) stats {
-	t.Helper()
-	resp, err := http.Get("http://" + mock + "/_stats")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var s stats
-	json.NewDecoder(resp.Body).Decode(&s)
-	return s
-}
-
-func text(res *mcp.CallToolResult) string {
-	var b strings.Builder
-	for _, c := range res.Content {
-		if tc, ok := c.(*mcp.TextContent); ok {
-			b.WriteString(tc.Text)
-		}
-	}
-	return b.String()
+	return e2e.Connect(t, &mcp.StreamableClientTransport{Endpoint: base + "/mcp"})
 }
 
 func refund(t *testing.T, cs *mcp.ClientSession, args map[string]any) *mcp.CallToolResult {
@@ -116,20 +62,20 @@ func refund(t *testing.T, cs *mcp.ClientSession, args map[string]any) *mcp.CallT
 func TestReplicasNeverWriteTwice(t *testing.T) {
 	c := start(t)
 	a, b := connect(t, c.replicas[0]), connect(t, c.replicas[1])
-	before := getStats(t, c.mock).Domains["orders"].Writes
+	before := e2e.Stats(t, c.mock).Domains["orders"].Writes
 
 	// A retry that lands on the other replica is answered from the shared
 	// store: the backend is not called again.
 	args := map[string]any{"order_id": "ORD-49005", "amount_minor": 1500, "currency": "USD", "reason": "goodwill", "reference": "replica-test-1-" + run}
 	if res := refund(t, a, args); res.IsError {
-		t.Fatalf("refund on replica A: %s", text(res))
+		t.Fatalf("refund on replica A: %s", e2e.Text(res))
 	}
-	reqBefore := getStats(t, c.mock).Routes
+	reqBefore := e2e.Stats(t, c.mock).Routes
 	res := refund(t, b, args)
 	if res.IsError || res.Meta["bizmcp/replayed"] != true {
-		t.Fatalf("retry on replica B was not replayed from the shared store: %s %v", text(res), res.Meta)
+		t.Fatalf("retry on replica B was not replayed from the shared store: %s %v", e2e.Text(res), res.Meta)
 	}
-	if after := getStats(t, c.mock).Routes; sum(after) != sum(reqBefore) {
+	if after := e2e.Stats(t, c.mock).Routes; sum(after) != sum(reqBefore) {
 		t.Errorf("the replayed retry reached the backend (%d requests)", sum(after)-sum(reqBefore))
 	}
 
@@ -151,7 +97,7 @@ func TestReplicasNeverWriteTwice(t *testing.T) {
 	wg.Wait()
 	// Losers of the race were told to retry; their retries replay.
 	for i, r := range results {
-		if r == nil || (r.IsError && strings.Contains(text(r), "still running")) {
+		if r == nil || (r.IsError && strings.Contains(e2e.Text(r), "still running")) {
 			cs := a
 			if i%2 == 1 {
 				cs = b
@@ -161,16 +107,16 @@ func TestReplicasNeverWriteTwice(t *testing.T) {
 				if !rr.IsError {
 					break
 				}
-				if !strings.Contains(text(rr), "still running") {
-					t.Fatalf("retry: %s", text(rr))
+				if !strings.Contains(e2e.Text(rr), "still running") {
+					t.Fatalf("retry: %s", e2e.Text(rr))
 				}
 				time.Sleep(20 * time.Millisecond) // the winner is still writing
 			}
 		} else if r.IsError {
-			t.Errorf("concurrent call %d: %s", i, text(r))
+			t.Errorf("concurrent call %d: %s", i, e2e.Text(r))
 		}
 	}
-	if got := getStats(t, c.mock).Domains["orders"].Writes - before; got != 2 {
+	if got := e2e.Stats(t, c.mock).Domains["orders"].Writes - before; got != 2 {
 		t.Errorf("backend performed %d refunds for 2 distinct refunds sent %d+%d times", got, 2, len(results))
 	}
 }
@@ -189,11 +135,11 @@ func TestApprovalAcrossReplicas(t *testing.T) {
 	a := connect(t, c.replicas[0])
 	args := map[string]any{"order_id": "ORD-49005", "amount_minor": 2500, "currency": "USD", "reason": "damaged", "reference": "approval-replicas-" + run}
 	res := refund(t, a, args)
-	i := strings.Index(text(res), "apr_")
+	i := strings.Index(e2e.Text(res), "apr_")
 	if !res.IsError || i < 0 {
-		t.Fatalf("want a pending approval: %s", text(res))
+		t.Fatalf("want a pending approval: %s", e2e.Text(res))
 	}
-	id := text(res)[i : i+24]
+	id := e2e.Text(res)[i : i+24]
 	req, _ := http.NewRequest(http.MethodPost, c.replicas[1]+"/approvals/"+id+"/approve", strings.NewReader(`{"by":"Dana (finance)"}`))
 	req.Header.Set("Authorization", "Bearer approver-token-1")
 	resp, err := http.DefaultClient.Do(req)
@@ -207,6 +153,6 @@ func TestApprovalAcrossReplicas(t *testing.T) {
 	}
 	args["approval_id"] = id
 	if res := refund(t, a, args); res.IsError {
-		t.Fatalf("approved refund on replica A: %s", text(res))
+		t.Fatalf("approved refund on replica A: %s", e2e.Text(res))
 	}
 }

@@ -1,0 +1,29 @@
+package idem
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestTable(t *testing.T) {
+	var tab Table[string]
+	fp := Fingerprint("op", "X-1", map[string]int{"b": 2, "a": 1})
+	if v, ok, err := tab.Lookup("k", fp); v != "" || ok || err != nil {
+		t.Fatalf("unused key: %q %v %v", v, ok, err)
+	}
+	tab.Remember("", fp, "ignored")
+	if _, ok, _ := tab.Lookup("", fp); ok {
+		t.Fatal("empty key remembered")
+	}
+	tab.Remember("k", fp, "first")
+	if v, ok, err := tab.Lookup("k", fp); v != "first" || !ok || err != nil {
+		t.Fatalf("replay: %q %v %v", v, ok, err)
+	}
+	if _, ok, err := tab.Lookup("k", Fingerprint("op", "X-2", nil)); ok || !errors.Is(err, ErrConflict) {
+		t.Fatalf("conflict: %v %v", ok, err)
+	}
+	tab.Reset()
+	if _, ok, err := tab.Lookup("k", fp); ok || err != nil {
+		t.Fatalf("after reset: %v %v", ok, err)
+	}
+}

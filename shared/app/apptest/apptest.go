@@ -1,0 +1,58 @@
+// Package apptest builds, for tests, the exact MCP server a binary runs
+// (configuration loaded from args and environment as the binary loads it,
+// assembled by app.Build) and connects in-memory clients to it.
+package apptest
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/bizmcp/bizmcp/shared/app"
+	"github.com/bizmcp/bizmcp/shared/audit"
+	"github.com/bizmcp/bizmcp/shared/config"
+	"github.com/bizmcp/bizmcp/shared/mcptest"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Config loads spec's configuration from args and env (and nothing from
+// the process environment), failing the test on an error.
+func Config[X any](t testing.TB, spec app.Spec[X], args []string, env ...string) *config.Config[X] {
+	t.Helper()
+	cfg, err := config.Load[X](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix}, args, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// Build assembles the server with args and env, logs discarded. The audit
+// trail is written to auditTo, or discarded when it is nil.
+func Build[X any](t testing.TB, spec app.Spec[X], auditTo io.Writer, args []string, env ...string) (*mcp.Server, app.Deps[X]) {
+	t.Helper()
+	if auditTo == nil {
+		auditTo = io.Discard
+	}
+	cfg := Config(t, spec, args, env...)
+	srv, deps, err := app.BuildWithAudit(spec, "test", cfg, slog.New(slog.DiscardHandler), audit.New(spec.Binary, auditTo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, deps
+}
+
+// Server is Build with an in-memory client connected to the server; the
+// session is closed when the test ends.
+func Server[X any](t testing.TB, spec app.Spec[X], auditTo io.Writer, args []string, env ...string) (*mcp.ClientSession, *mcp.Server, app.Deps[X]) {
+	t.Helper()
+	srv, deps := Build(t, spec, auditTo, args, env...)
+	return mcptest.Connect(t, srv), srv, deps
+}
+
+// Session builds the server with args and env, audit trail discarded, and
+// returns a connected in-memory client session.
+func Session[X any](t testing.TB, spec app.Spec[X], args []string, env ...string) *mcp.ClientSession {
+	t.Helper()
+	cs, _, _ := Server(t, spec, nil, args, env...)
+	return cs
+}
