@@ -17,6 +17,7 @@ var ruleNeeds = map[string]string{
 	"new_instructions":            "new updated revised real actual true secret hidden priority urgent important override additional special",
 	"override_safety":             "override bypass disable deactivate turn switch circumvent ignore remove lift suspend drop evade get jailbreak",
 	"stop_being":                  "stop",
+	"turn_on_principal":           "stop quit cease longer not don dont never",
 	"reader_instructions_changed": "your",
 	"system_phrases":              "begin start end beginning close override admin administrator message ends ended stops level",
 	"system_message_word":         "message prompt notice alert instruction instructions directive command update policy note",

@@ -157,6 +157,8 @@ func registerEnglish() {
 		})
 	addRule("stop_being", clsOverride, 1, cLatin, "being|acting|behaving",
 		`\bstop (?:being|acting as|acting like|behaving like) (?:an? |the |so )?(?:helpful |polite |safe |careful |cautious |restricted |an )?(?:assistant|ai|bot|model|chatbot|helpful|polite|safe|careful|restricted|cautious|ethical|moral)\b`, nil)
+	addRule("turn_on_principal", clsOverride, 1, cLatin, "following|obeying|listening|serving|follow|obey|listen",
+		`\b(?:stop|quit|cease|no longer be) (?:following|obeying|listening to|serving|taking orders from|taking instructions from) (?:the|your) (?:user|users|human|humans|operator|operators|principal|owner)\b|\b(?:do not|don t|never|no longer) (?:follow|obey|listen to|serve|take (?:orders|instructions) from) (?:the|your) (?:user|users|human|humans|operator|operators|principal)\b`, nil)
 	addRule("mode_switch", clsOverride, 0.8, cLatin, "mode",
 		`\b(?:(?:admin|administrator|developer|debug|god|sudo|root|jailbreak|dan|unrestricted|maintenance|test|diagnostic) mode (?:is )?(?:now )?(?:enabled|activated|on|engaged|unlocked|active)|(?:enable|enter|activate|switch to|turn on|engage|unlock|go into) (?:the )?(?:developer|admin|administrator|debug|god|sudo|jailbreak|dan|unrestricted|root) mode)\b`, nil)
 	addRule("reader_instructions_changed", clsOverride, 1, cLatin, "instructions|rules|guidelines|programming|directives|orders",
@@ -479,7 +481,7 @@ func registerEnglish() {
 	addRule("principal_wants", clsAddressed, 0.6, cLatin, "asked|wants|requested|authorized|authorised|instructed|approved|told|allowed|permitted|granted|ordered|like|needs|requires|expects|given",
 		`\b(?:the|your) (?:user|human|operator|principal|owner|admin|administrator|developer|developers|creator|boss|master|supervisor) (?:has |have |already |explicitly |also |now )*(?:asked|wants|requested|authorized|authorised|instructed|approved|told|allowed|permitted|granted|ordered|would like|needs|requires|expects|given) (?:you|that you|for you|permission|consent|full access)\b`, nil)
 	addRule("claims_authority", clsAddressed, 0.4, cLatin, "developer|developers|administrator|admin|sysadmin|owner|creator|operator|maker|programmer|engineer|engineers|openai|anthropic|platform|team|department",
-		`\b(?:i am|i m|this is|we are|message from|sent by|from|signed) (?:the |your |an? )?(?:developer|developers|administrator|admin|sysadmin|system administrator|owner|creator|operator|maker|programmer|engineers?|security team|it department|ai team|openai|anthropic|google|the platform|platform team)\b(?: (?:of|for|behind) (?:you|this (?:ai|assistant|model|bot|system)|the (?:ai|assistant|model)))?`,
+		`\b(?:i am|i m|this is|we are|message from|sent by|from|signed|as|speaking as) (?:the |your |an? )?(?:developer|developers|administrator|admin|sysadmin|system administrator|owner|creator|operator|maker|programmer|engineers?|security team|it department|ai team|openai|anthropic|google|the platform|platform team)\b(?: (?:of|for|behind) (?:you|this (?:ai|assistant|model|bot|system)|the (?:ai|assistant|model)))?`,
 		func(m *match) float64 {
 			t := m.text()
 			if hasWord(t, "openai", "anthropic", "you", "ai", "assistant", "model", "bot") || strings.HasSuffix(t, "your developer") || strings.HasSuffix(t, "your creator") || strings.HasSuffix(t, "your developers") {
