@@ -5,10 +5,12 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -175,4 +177,84 @@ func Text(res *mcp.CallToolResult) string {
 		}
 	}
 	return b.String()
+}
+
+// CheckProbes requires GET /healthz to answer 200 with "ok" and GET /readyz
+// 200 with "ready" from the server at base (http://host:port).
+func CheckProbes(t testing.TB, base string) {
+	t.Helper()
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("%s: %s %s", path, resp.Status, b)
+		}
+	}
+}
+
+// Metrics returns the body of GET /metrics of the server at base
+// (http://host:port), whatever its status.
+func Metrics(t testing.TB, base string) string {
+	t.Helper()
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return string(b)
+}
+
+// Fault is a mock-backends fault rule (see SetFaults) and the text the tool
+// error must then contain.
+type Fault struct{ Spec, Want string }
+
+// CheckFaults sets each fault on the mock-backends at mockAddr in turn and
+// calls tool with args: the call must end as a tool error containing the
+// fault's Want, within deadline plus two seconds. The faults are left set.
+func CheckFaults(t testing.TB, cs *mcp.ClientSession, mockAddr string, deadline time.Duration, tool string, args any, faults []Fault) {
+	t.Helper()
+	for _, f := range faults {
+		SetFaults(t, mockAddr, f.Spec)
+		start := time.Now()
+		res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: tool, Arguments: args})
+		if err != nil {
+			t.Fatalf("call %s: %v", tool, err)
+		}
+		el := time.Since(start)
+		if !res.IsError || !strings.Contains(Text(res), f.Want) {
+			t.Errorf("%s: isError=%v %q, want %q", f.Spec, res.IsError, Text(res), f.Want)
+		}
+		if el > deadline+2*time.Second {
+			t.Errorf("%s: took %s, deadline %s", f.Spec, el, deadline)
+		}
+	}
+}
+
+// CheckUsageExit runs bin with only PATH=/usr/bin:/bin and env in its
+// environment: it must exit with status 2, print nothing on stdout, and
+// say on one stderr line each of want.
+func CheckUsageExit(t testing.TB, bin string, env []string, want ...string) {
+	t.Helper()
+	var stderr, stdout bytes.Buffer
+	cmd := exec.Command(bin)
+	cmd.Env = append([]string{"PATH=/usr/bin:/bin"}, env...)
+	cmd.Stderr, cmd.Stdout = &stderr, &stdout
+	err := cmd.Run()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 2 {
+		t.Fatalf("%q: exit %v", env, err)
+	}
+	msg := strings.TrimSpace(stderr.String())
+	ok = strings.Count(msg, "\n") == 0 && stdout.Len() == 0
+	for _, w := range want {
+		ok = ok && strings.Contains(msg, w)
+	}
+	if !ok {
+		t.Errorf("%q: stderr %q stdout %q, want one line with %q", env, msg, stdout.String(), want)
+	}
 }

@@ -1,12 +1,11 @@
 package crm
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
-	"sync"
+
+	"github.com/bizmcp/bizmcp/mocks/internal/domainkit"
 )
 
 // Fixtures is the "crm" section of a mock-backends fixtures file.
@@ -18,14 +17,9 @@ type Fixtures struct {
 // fields are rejected, every customer needs a unique non-empty id, and
 // region/tier/status must be valid when set.
 func ParseFixtures(raw json.RawMessage) ([]Customer, error) {
-	var f Fixtures
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("crm fixtures: %w", err)
-	}
-	if f.Customers == nil {
-		return nil, fmt.Errorf(`crm fixtures: missing "customers" array`)
+	f, err := domainkit.DecodeFixtures("crm", "customers", raw, func(f *Fixtures) bool { return f.Customers != nil })
+	if err != nil {
+		return nil, err
 	}
 	seen := map[string]bool{}
 	for i, c := range f.Customers {
@@ -56,24 +50,13 @@ func ParseFixtures(raw json.RawMessage) ([]Customer, error) {
 
 // Domain adapts the CRM to mock-backends (it satisfies mocks.Domain).
 type Domain struct {
-	store   *Store
-	once    sync.Once
-	handler http.Handler
+	domainkit.Adapter[*Store]
 }
 
 // NewDomain returns the CRM domain loaded with the sample data.
-func NewDomain() *Domain { return &Domain{store: SampleStore()} }
-
-// Name is the mount name: the API is served under /crm.
-func (d *Domain) Name() string { return "crm" }
-
-// Store exposes the domain's store (for tests and in-process demos).
-func (d *Domain) Store() *Store { return d.store }
-
-// Handler returns the domain's HTTP API.
-func (d *Domain) Handler() http.Handler {
-	d.once.Do(func() { d.handler = NewHandler(d.store) })
-	return d.handler
+// The API is served under /crm.
+func NewDomain() *Domain {
+	return &Domain{domainkit.NewAdapter("crm", SampleStore(), NewHandler)}
 }
 
 // LoadFixtures replaces the sample data with the "crm" fixtures section.
@@ -82,6 +65,6 @@ func (d *Domain) LoadFixtures(raw json.RawMessage) error {
 	if err != nil {
 		return err
 	}
-	d.store.Replace(cs)
+	d.Store().Replace(cs)
 	return nil
 }

@@ -6,8 +6,9 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/bizmcp/bizmcp/mocks/internal/domainkit"
 )
 
 // Facts about the sample data set that other domains and tests rely on.
@@ -53,21 +54,11 @@ var (
 	sampleNow   = time.Date(2025, 6, 30, 17, 0, 0, 0, time.UTC) // no sample timestamp is later
 )
 
-var (
-	sampleOnce sync.Once
-	sampleData []Customer
-)
+var sampleData = domainkit.Samples(generateSample)
 
 // SampleCustomers returns the deterministic sample data set (deep copies,
 // ordered by id). Calling it twice returns equal data.
-func SampleCustomers() []Customer {
-	sampleOnce.Do(func() { sampleData = generateSample() })
-	out := make([]Customer, len(sampleData))
-	for i, c := range sampleData {
-		out[i] = c.Clone()
-	}
-	return out
-}
+func SampleCustomers() []Customer { return sampleData() }
 
 // TagEncode hides ASCII text in invisible Unicode tag characters
 // (U+E0020..U+E007E), wrapped in LANGUAGE TAG / CANCEL TAG.

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/bizmcp/bizmcp/mocks/internal/domainkit"
 	"github.com/bizmcp/bizmcp/mocks/internal/idem"
 )
 
@@ -38,21 +39,9 @@ var (
 )
 
 // ValidationError is a client error naming the offending field.
-type ValidationError struct {
-	Field   string
-	Message string
-}
+type ValidationError = domainkit.ValidationError
 
-func (e *ValidationError) Error() string {
-	if e.Field == "" {
-		return e.Message
-	}
-	return e.Field + ": " + e.Message
-}
-
-func invalid(field, format string, args ...any) error {
-	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
-}
+var invalid = domainkit.Invalid
 
 // Query selects customers for Search.
 type Query struct {
@@ -294,33 +283,17 @@ func (s *Store) Get(id string) (Customer, error) {
 // Search returns one page of matching customers ordered by id, and the total
 // number of matches.
 func (s *Store) Search(q Query) ([]Customer, int, error) {
-	if q.Limit == 0 {
-		q.Limit = DefaultLimit
-	}
-	if q.Limit < 1 || q.Limit > MaxLimit {
-		return nil, 0, invalid("limit", "limit must be between 1 and %d, got %d", MaxLimit, q.Limit)
-	}
-	if q.Offset < 0 {
-		return nil, 0, invalid("offset", "offset must be >= 0, got %d", q.Offset)
+	limit, err := domainkit.Window(q.Limit, q.Offset, DefaultLimit, MaxLimit, domainkit.FailNamed)
+	if err != nil {
+		return nil, 0, err
 	}
 	needle := strings.ToLower(strings.TrimSpace(q.Q))
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	page := []Customer{}
-	total := 0
-	for _, id := range s.ids {
+	page, total := domainkit.Page(s.ids, q.Offset, limit, func(id string) bool {
 		c := s.byID[id]
-		if q.Region != "" && c.Region != q.Region {
-			continue
-		}
-		if needle != "" && !matches(c, needle) {
-			continue
-		}
-		if total >= q.Offset && len(page) < q.Limit {
-			page = append(page, c.Clone())
-		}
-		total++
-	}
+		return (q.Region == "" || c.Region == q.Region) && (needle == "" || matches(c, needle))
+	}, func(id string) Customer { return s.byID[id].Clone() })
 	return page, total, nil
 }
 
@@ -342,12 +315,7 @@ func matches(c *Customer, needle string) bool {
 	return false
 }
 
-func checkKey(key string) error {
-	if len(key) > MaxIdempotencyKey {
-		return invalid("Idempotency-Key", "at most %d bytes", MaxIdempotencyKey)
-	}
-	return nil
-}
+func checkKey(key string) error { return idem.CheckKey(key, domainkit.Fail) }
 
 // AddNote appends a note. With a non-empty idempotency key, a repeat of the
 // same request returns the original note and replayed=true without writing;

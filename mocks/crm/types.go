@@ -11,6 +11,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/bizmcp/bizmcp/mocks/internal/apijson"
 )
 
 // Customer is one full CRM record, exactly as the API serialises it.
@@ -159,28 +161,12 @@ func (c Customer) Clone() Customer {
 // normalize replaces nil collections by empty ones so that JSON shows []
 // and {} rather than null.
 func (c *Customer) normalize() {
-	if c.Addresses == nil {
-		c.Addresses = []Address{}
-	}
-	if c.Tags == nil {
-		c.Tags = []string{}
-	}
-	if c.CustomFields == nil {
-		c.CustomFields = map[string]string{}
-	}
-	if c.Contacts == nil {
-		c.Contacts = []Contact{}
-	}
-	if c.Notes == nil {
-		c.Notes = []Note{}
-	}
-	if c.Activity == nil {
-		c.Activity = []Activity{}
-	}
-	if c.Preferences.ContactChannels == nil {
-		c.Preferences.ContactChannels = []string{}
-	}
-	if c.Audit.LegacyIDs == nil {
-		c.Audit.LegacyIDs = []string{}
-	}
+	apijson.EmptySlices(&c.Addresses)
+	apijson.EmptySlices(&c.Tags)
+	apijson.EmptyMaps(&c.CustomFields)
+	apijson.EmptySlices(&c.Contacts)
+	apijson.EmptySlices(&c.Notes)
+	apijson.EmptySlices(&c.Activity)
+	apijson.EmptySlices(&c.Preferences.ContactChannels)
+	apijson.EmptySlices(&c.Audit.LegacyIDs)
 }

@@ -1,13 +1,12 @@
 package email
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
-	"sync"
+
+	"github.com/bizmcp/bizmcp/mocks/internal/domainkit"
 )
 
 // Fixtures is the "email" section of a mock-backends fixtures file. Mailbox
@@ -21,14 +20,9 @@ type Fixtures struct {
 // fields are rejected; every message needs a unique id of the form M-<n>, a
 // thread id T-<n>, a valid folder and a sender.
 func ParseFixtures(raw json.RawMessage) (Mailbox, []Message, error) {
-	var f Fixtures
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return Mailbox{}, nil, fmt.Errorf("email fixtures: %w", err)
-	}
-	if f.Messages == nil {
-		return Mailbox{}, nil, fmt.Errorf(`email fixtures: missing "messages" array`)
+	f, err := domainkit.DecodeFixtures("email", "messages", raw, func(f *Fixtures) bool { return f.Messages != nil })
+	if err != nil {
+		return Mailbox{}, nil, err
 	}
 	mb := SampleMailbox()
 	if f.Mailbox != nil {
@@ -59,24 +53,13 @@ func ParseFixtures(raw json.RawMessage) (Mailbox, []Message, error) {
 
 // Domain adapts the email API to mock-backends (it satisfies mocks.Domain).
 type Domain struct {
-	store   *Store
-	once    sync.Once
-	handler http.Handler
+	domainkit.Adapter[*Store]
 }
 
 // NewDomain returns the email domain loaded with the sample data.
-func NewDomain() *Domain { return &Domain{store: SampleStore()} }
-
-// Name is the mount name: the API is served under /email.
-func (d *Domain) Name() string { return "email" }
-
-// Store exposes the domain's store (for tests and in-process demos).
-func (d *Domain) Store() *Store { return d.store }
-
-// Handler returns the domain's HTTP API.
-func (d *Domain) Handler() http.Handler {
-	d.once.Do(func() { d.handler = NewHandler(d.store) })
-	return d.handler
+// The API is served under /email.
+func NewDomain() *Domain {
+	return &Domain{domainkit.NewAdapter("email", SampleStore(), NewHandler)}
 }
 
 // LoadFixtures replaces the sample data with the "email" fixtures section.
@@ -85,6 +68,6 @@ func (d *Domain) LoadFixtures(raw json.RawMessage) error {
 	if err != nil {
 		return err
 	}
-	d.store.Replace(mb, msgs)
+	d.Store().Replace(mb, msgs)
 	return nil
 }

@@ -7,12 +7,12 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/bizmcp/bizmcp/mocks/crm"
+	"github.com/bizmcp/bizmcp/mocks/internal/domainkit"
 	"github.com/bizmcp/bizmcp/mocks/world"
 )
 
@@ -96,21 +96,11 @@ func SampleMailbox() Mailbox {
 	return Mailbox{Address: MailboxAddress, DisplayName: MailboxName, Domains: []string{CompanyDomain}}
 }
 
-var (
-	sampleOnce sync.Once
-	sampleData []Message
-)
+var sampleData = domainkit.Samples(generate)
 
 // SampleMessages returns the deterministic sample messages (deep copies,
 // newest first). Calling it twice returns equal data.
-func SampleMessages() []Message {
-	sampleOnce.Do(func() { sampleData = generate() })
-	out := make([]Message, len(sampleData))
-	for i, m := range sampleData {
-		out[i] = m.Clone()
-	}
-	return out
-}
+func SampleMessages() []Message { return sampleData() }
 
 const sampleSeed = 0x656d_6169_6c // "email"
 

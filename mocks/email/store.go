@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/bizmcp/bizmcp/mocks/internal/domainkit"
 	"github.com/bizmcp/bizmcp/mocks/internal/idem"
 )
 
@@ -38,21 +39,9 @@ var (
 )
 
 // ValidationError is a client error naming the offending field.
-type ValidationError struct {
-	Field   string
-	Message string
-}
+type ValidationError = domainkit.ValidationError
 
-func (e *ValidationError) Error() string {
-	if e.Field == "" {
-		return e.Message
-	}
-	return e.Field + ": " + e.Message
-}
-
-func invalid(field, format string, args ...any) error {
-	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
-}
+var invalid = domainkit.Invalid
 
 // Query selects messages for Search. Text fields match case-insensitively.
 type Query struct {
@@ -244,14 +233,9 @@ func (s *Store) Thread(id string) (Thread, error) {
 // Search returns one page of matching messages, newest first, and the total
 // number of matches.
 func (s *Store) Search(q Query) ([]Message, int, error) {
-	if q.Limit == 0 {
-		q.Limit = DefaultLimit
-	}
-	if q.Limit < 1 || q.Limit > MaxLimit {
-		return nil, 0, invalid("limit", "must be between 1 and %d, got %d", MaxLimit, q.Limit)
-	}
-	if q.Offset < 0 {
-		return nil, 0, invalid("offset", "must be >= 0, got %d", q.Offset)
+	limit, err := domainkit.Window(q.Limit, q.Offset, DefaultLimit, MaxLimit, domainkit.Fail)
+	if err != nil {
+		return nil, 0, err
 	}
 	if q.Folder != "" && !slices.Contains(Folders, q.Folder) {
 		return nil, 0, invalid("folder", "must be one of %s, got %q", strings.Join(Folders, "|"), q.Folder)
@@ -260,9 +244,7 @@ func (s *Store) Search(q Query) ([]Message, int, error) {
 	from, to := strings.ToLower(strings.TrimSpace(q.From)), strings.ToLower(strings.TrimSpace(q.To))
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	page := []Message{}
-	total := 0
-	for _, id := range s.ids {
+	page, total := domainkit.Page(s.ids, q.Offset, limit, func(id string) bool {
 		m := s.msgs[id]
 		switch {
 		case q.Folder != "" && m.Folder != q.Folder,
@@ -274,13 +256,10 @@ func (s *Store) Search(q Query) ([]Message, int, error) {
 			from != "" && !addrMatches(from, m.From),
 			to != "" && !anyAddrMatches(to, m.To, m.Cc, m.Bcc),
 			len(words) > 0 && !textMatches(m, words):
-			continue
+			return false
 		}
-		if total >= q.Offset && len(page) < q.Limit {
-			page = append(page, m.Clone())
-		}
-		total++
-	}
+		return true
+	}, func(id string) Message { return s.msgs[id].Clone() })
 	return page, total, nil
 }
 
@@ -406,8 +385,8 @@ func (s *Store) validate(c Compose, draft bool) (to, cc, bcc []Address, from Add
 
 // replay looks a key up; s.mu is held.
 func (s *Store) replay(key, fp string) (Message, bool, error) {
-	if len(key) > MaxIdempotencyKey {
-		return Message{}, false, invalid("Idempotency-Key", "at most %d bytes", MaxIdempotencyKey)
+	if err := idem.CheckKey(key, domainkit.Fail); err != nil {
+		return Message{}, false, err
 	}
 	m, ok, err := s.idem.Lookup(key, fp)
 	if !ok || err != nil {

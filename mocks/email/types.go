@@ -13,6 +13,8 @@ package email
 import (
 	"slices"
 	"time"
+
+	"github.com/bizmcp/bizmcp/mocks/internal/apijson"
 )
 
 // Folders of the mailbox.
@@ -177,26 +179,12 @@ func (m Message) Clone() Message {
 }
 
 func (m *Message) normalize() {
-	for _, p := range []*[]Address{&m.To, &m.Cc, &m.Bcc, &m.ReplyTo} {
-		if *p == nil {
-			*p = []Address{}
-		}
-	}
-	if m.Labels == nil {
-		m.Labels = []string{}
-	}
-	if m.References == nil {
-		m.References = []string{}
-	}
-	if m.Headers == nil {
-		m.Headers = []Header{}
-	}
-	if m.Attachments == nil {
-		m.Attachments = []Attachment{}
-	}
-	if m.DeliveredTo == nil {
-		m.DeliveredTo = []string{}
-	}
+	apijson.EmptySlices(&m.To, &m.Cc, &m.Bcc, &m.ReplyTo)
+	apijson.EmptySlices(&m.Labels)
+	apijson.EmptySlices(&m.References)
+	apijson.EmptySlices(&m.Headers)
+	apijson.EmptySlices(&m.Attachments)
+	apijson.EmptySlices(&m.DeliveredTo)
 }
 
 // Summary returns the search-hit view of m.

@@ -1,12 +1,11 @@
 package orders
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
-	"sync"
+
+	"github.com/bizmcp/bizmcp/mocks/internal/domainkit"
 )
 
 // Fixtures is the "orders" section of a mock-backends fixtures file.
@@ -20,14 +19,9 @@ type Fixtures struct {
 // fields (line_item_count, unit_count, refunded_total, refundable_remaining)
 // are recomputed.
 func ParseFixtures(raw json.RawMessage) ([]Order, error) {
-	var f Fixtures
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("orders fixtures: %w", err)
-	}
-	if f.Orders == nil {
-		return nil, fmt.Errorf(`orders fixtures: missing "orders" array`)
+	f, err := domainkit.DecodeFixtures("orders", "orders", raw, func(f *Fixtures) bool { return f.Orders != nil })
+	if err != nil {
+		return nil, err
 	}
 	seen := map[string]bool{}
 	for i := range f.Orders {
@@ -72,24 +66,13 @@ func ParseFixtures(raw json.RawMessage) ([]Order, error) {
 // Domain adapts the orders backend to mock-backends (it satisfies
 // mocks.Domain).
 type Domain struct {
-	store   *Store
-	once    sync.Once
-	handler http.Handler
+	domainkit.Adapter[*Store]
 }
 
 // NewDomain returns the orders domain loaded with the sample data.
-func NewDomain() *Domain { return &Domain{store: SampleStore()} }
-
-// Name is the mount name: the API is served under /orders.
-func (d *Domain) Name() string { return "orders" }
-
-// Store exposes the domain's store (for tests and in-process demos).
-func (d *Domain) Store() *Store { return d.store }
-
-// Handler returns the domain's HTTP API.
-func (d *Domain) Handler() http.Handler {
-	d.once.Do(func() { d.handler = NewHandler(d.store) })
-	return d.handler
+// The API is served under /orders.
+func NewDomain() *Domain {
+	return &Domain{domainkit.NewAdapter("orders", SampleStore(), NewHandler)}
 }
 
 // LoadFixtures replaces the sample data with the "orders" fixtures section.
@@ -98,6 +81,6 @@ func (d *Domain) LoadFixtures(raw json.RawMessage) error {
 	if err != nil {
 		return err
 	}
-	d.store.Replace(list)
+	d.Store().Replace(list)
 	return nil
 }

@@ -2,13 +2,13 @@ package orders
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bizmcp/bizmcp/mocks/internal/apitest"
 )
 
 var fixedNow = time.Date(2026, 2, 24, 16, 0, 0, 0, time.UTC)
@@ -21,9 +21,7 @@ type apiResp struct {
 
 func (r apiResp) decode(t *testing.T, v any) {
 	t.Helper()
-	if err := json.Unmarshal(r.body, v); err != nil {
-		t.Fatalf("decoding %s: %v", r.body, err)
-	}
+	apitest.Decode(t, r.body, v)
 }
 
 type errBody struct {
@@ -49,37 +47,11 @@ func newAPI(t *testing.T) (*Store, func(method, path, body string, hdr ...string
 	t.Helper()
 	s := SampleStore()
 	s.SetClock(func() time.Time { return fixedNow })
-	srv := httptest.NewServer(NewHandler(s))
-	t.Cleanup(srv.Close)
+	do := apitest.Serve(t, NewHandler(s), true)
 	return s, func(method, path, body string, hdr ...string) apiResp {
 		t.Helper()
-		var rd io.Reader
-		if body != "" {
-			rd = strings.NewReader(body)
-		}
-		req, err := http.NewRequest(method, srv.URL+path, rd)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i+1 < len(hdr); i += 2 {
-			req.Header.Set(hdr[i], hdr[i+1])
-		}
-		res, err := srv.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, err := io.ReadAll(res.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-			t.Errorf("%s %s: Content-Type %q", method, path, ct)
-		}
-		if res.Header.Get("X-Request-Id") == "" {
-			t.Errorf("%s %s: no X-Request-Id", method, path)
-		}
-		return apiResp{res.StatusCode, res.Header, b}
+		status, header, b := do(method, path, body, hdr...)
+		return apiResp{status, header, b}
 	}
 }
 

@@ -6,10 +6,10 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bizmcp/bizmcp/mocks/crm"
+	"github.com/bizmcp/bizmcp/mocks/internal/domainkit"
 	"github.com/bizmcp/bizmcp/mocks/world"
 	"github.com/bizmcp/bizmcp/shared/money"
 )
@@ -64,21 +64,11 @@ const (
 
 const sampleSeed = 0x6f72_6465_7273 // "orders"
 
-var (
-	sampleOnce sync.Once
-	sampleData []Order
-)
+var sampleData = domainkit.Samples(generateSample)
 
 // SampleOrders returns the deterministic sample data set (deep copies,
 // newest first). Calling it twice returns equal data.
-func SampleOrders() []Order {
-	sampleOnce.Do(func() { sampleData = generateSample() })
-	out := make([]Order, len(sampleData))
-	for i, o := range sampleData {
-		out[i] = o.Clone()
-	}
-	return out
-}
+func SampleOrders() []Order { return sampleData() }
 
 type product struct {
 	sku, name string

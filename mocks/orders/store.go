@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/bizmcp/bizmcp/mocks/internal/domainkit"
 	"github.com/bizmcp/bizmcp/mocks/internal/idem"
 	"github.com/bizmcp/bizmcp/mocks/world"
 	"github.com/bizmcp/bizmcp/shared/money"
@@ -58,6 +59,9 @@ func (e *ValidationError) Error() string {
 func invalid(field, format string, args ...any) error {
 	return &ValidationError{Field: field, Code: "bad_request", Message: fmt.Sprintf(format, args...)}
 }
+
+// failNamed is the fail argument of domainkit.Window: "limit must be ...".
+func failNamed(field, problem string) error { return invalid(field, "%s %s", field, problem) }
 
 // StateError is a refusal because of the order's current state (HTTP 409).
 type StateError struct {
@@ -192,14 +196,9 @@ func (s *Store) Get(id string) (Order, error) {
 // List returns one page of matching orders, newest first, and the number of
 // matches.
 func (s *Store) List(q Query) ([]Summary, int, error) {
-	if q.Limit == 0 {
-		q.Limit = DefaultLimit
-	}
-	if q.Limit < 1 || q.Limit > MaxLimit {
-		return nil, 0, invalid("limit", "limit must be between 1 and %d, got %d", MaxLimit, q.Limit)
-	}
-	if q.Offset < 0 {
-		return nil, 0, invalid("offset", "offset must be >= 0, got %d", q.Offset)
+	limit, err := domainkit.Window(q.Limit, q.Offset, DefaultLimit, MaxLimit, failNamed)
+	if err != nil {
+		return nil, 0, err
 	}
 	if q.Status != "" && !slices.Contains(Statuses, q.Status) {
 		return nil, 0, invalid("status", "must be one of %s, got %q", strings.Join(Statuses, "|"), q.Status)
@@ -210,9 +209,7 @@ func (s *Store) List(q Query) ([]Summary, int, error) {
 	email := strings.ToLower(strings.TrimSpace(q.CustomerEmail))
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	page := []Summary{}
-	total := 0
-	for _, id := range s.sorted {
+	page, total := domainkit.Page(s.sorted, q.Offset, limit, func(id string) bool {
 		o := s.byID[id]
 		switch {
 		case q.CustomerID != "" && o.CustomerID != q.CustomerID,
@@ -221,13 +218,10 @@ func (s *Store) List(q Query) ([]Summary, int, error) {
 			q.Region != "" && o.Region != q.Region,
 			!q.CreatedFrom.IsZero() && o.CreatedAt.Before(q.CreatedFrom),
 			!q.CreatedTo.IsZero() && !o.CreatedAt.Before(q.CreatedTo):
-			continue
+			return false
 		}
-		if total >= q.Offset && len(page) < q.Limit {
-			page = append(page, o.Summarize())
-		}
-		total++
-	}
+		return true
+	}, func(id string) Summary { return s.byID[id].Summarize() })
 	return page, total, nil
 }
 
@@ -235,14 +229,9 @@ func (s *Store) List(q Query) ([]Summary, int, error) {
 // only those whose SKU or name contains q (case-insensitive), and the number
 // of matches.
 func (s *Store) Items(id, q string, offset, limit int) ([]LineItem, int, error) {
-	if limit == 0 {
-		limit = DefaultItemsLimit
-	}
-	if limit < 1 || limit > MaxItemsLimit {
-		return nil, 0, invalid("limit", "limit must be between 1 and %d, got %d", MaxItemsLimit, limit)
-	}
-	if offset < 0 {
-		return nil, 0, invalid("offset", "offset must be >= 0, got %d", offset)
+	limit, err := domainkit.Window(limit, offset, DefaultItemsLimit, MaxItemsLimit, failNamed)
+	if err != nil {
+		return nil, 0, err
 	}
 	needle := strings.ToLower(strings.TrimSpace(q))
 	s.mu.RLock()
@@ -251,25 +240,14 @@ func (s *Store) Items(id, q string, offset, limit int) ([]LineItem, int, error) 
 	if !ok {
 		return nil, 0, notFound(id)
 	}
-	page := []LineItem{}
-	total := 0
-	for _, li := range o.LineItems {
-		if needle != "" && !strings.Contains(strings.ToLower(li.SKU), needle) && !strings.Contains(strings.ToLower(li.Name), needle) {
-			continue
-		}
-		if total >= offset && len(page) < limit {
-			page = append(page, li)
-		}
-		total++
-	}
+	page, total := domainkit.Page(o.LineItems, offset, limit, func(li LineItem) bool {
+		return needle == "" || strings.Contains(strings.ToLower(li.SKU), needle) || strings.Contains(strings.ToLower(li.Name), needle)
+	}, func(li LineItem) LineItem { return li })
 	return page, total, nil
 }
 
 func checkKey(key string) error {
-	if len(key) > MaxIdempotencyKey {
-		return invalid("Idempotency-Key", "at most %d bytes", MaxIdempotencyKey)
-	}
-	return nil
+	return idem.CheckKey(key, func(field, problem string) error { return invalid(field, "%s", problem) })
 }
 
 // Replay is a stored response to an idempotent write: the body of the

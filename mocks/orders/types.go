@@ -12,6 +12,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/bizmcp/bizmcp/mocks/internal/apijson"
 )
 
 // Order statuses.
@@ -240,24 +242,12 @@ func (o Order) Clone() Order {
 // normalize replaces nil collections by empty ones (JSON [] and {}, never
 // null) and recomputes the derived fields.
 func (o *Order) normalize() {
-	if o.LineItems == nil {
-		o.LineItems = []LineItem{}
-	}
-	if o.Notes == nil {
-		o.Notes = []Note{}
-	}
-	if o.Refunds == nil {
-		o.Refunds = []Refund{}
-	}
-	if o.Events == nil {
-		o.Events = []Event{}
-	}
-	if o.Tags == nil {
-		o.Tags = []string{}
-	}
-	if o.Metadata == nil {
-		o.Metadata = map[string]string{}
-	}
+	apijson.EmptySlices(&o.LineItems)
+	apijson.EmptySlices(&o.Notes)
+	apijson.EmptySlices(&o.Refunds)
+	apijson.EmptySlices(&o.Events)
+	apijson.EmptySlices(&o.Tags)
+	apijson.EmptyMaps(&o.Metadata)
 	o.LineItemCount = len(o.LineItems)
 	o.UnitCount = 0
 	for _, li := range o.LineItems {

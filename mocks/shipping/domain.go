@@ -1,14 +1,12 @@
 package shipping
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
-	"sync"
 	"time"
 
+	"github.com/bizmcp/bizmcp/mocks/internal/domainkit"
 	"github.com/bizmcp/bizmcp/mocks/world"
 )
 
@@ -40,14 +38,9 @@ var fixtureStatuses = []string{StatusInTransit, StatusOutForDelivery, StatusDeli
 // unknown fields are rejected; every shipment needs a known carrier, a
 // unique tracking number, a status and a ship time.
 func ParseFixtures(raw json.RawMessage) ([]SampleShipment, error) {
-	var f Fixtures
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("shipping fixtures: %w", err)
-	}
-	if f.Shipments == nil {
-		return nil, fmt.Errorf(`shipping fixtures: missing "shipments" array`)
+	f, err := domainkit.DecodeFixtures("shipping", "shipments", raw, func(f *Fixtures) bool { return f.Shipments != nil })
+	if err != nil {
+		return nil, err
 	}
 	dests := customerDestinations()
 	seen := map[string]bool{}
@@ -96,24 +89,13 @@ func ParseFixtures(raw json.RawMessage) ([]SampleShipment, error) {
 
 // Domain adapts the shipping API to mock-backends (it satisfies mocks.Domain).
 type Domain struct {
-	store   *Store
-	once    sync.Once
-	handler http.Handler
+	domainkit.Adapter[*Store]
 }
 
 // NewDomain returns the shipping domain loaded with the sample data.
-func NewDomain() *Domain { return &Domain{store: SampleStore()} }
-
-// Name is the mount name: the API is served under /shipping.
-func (d *Domain) Name() string { return "shipping" }
-
-// Store exposes the domain's store (for tests and in-process demos).
-func (d *Domain) Store() *Store { return d.store }
-
-// Handler returns the domain's HTTP API.
-func (d *Domain) Handler() http.Handler {
-	d.once.Do(func() { d.handler = NewHandler(d.store) })
-	return d.handler
+// The API is served under /shipping.
+func NewDomain() *Domain {
+	return &Domain{domainkit.NewAdapter("shipping", SampleStore(), NewHandler)}
 }
 
 // LoadFixtures replaces the sample data with the "shipping" fixtures section.
@@ -122,6 +104,6 @@ func (d *Domain) LoadFixtures(raw json.RawMessage) error {
 	if err != nil {
 		return err
 	}
-	d.store.Replace(ss)
+	d.Store().Replace(ss)
 	return nil
 }

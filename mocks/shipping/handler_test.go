@@ -2,13 +2,12 @@ package shipping
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bizmcp/bizmcp/mocks/internal/apitest"
 	"github.com/bizmcp/bizmcp/mocks/world"
 )
 
@@ -20,55 +19,23 @@ type apiResp struct {
 
 func (r apiResp) decode(t *testing.T, v any) {
 	t.Helper()
-	if err := json.Unmarshal(r.body, v); err != nil {
-		t.Fatalf("decoding %s: %v", r.body, err)
-	}
+	apitest.Decode(t, r.body, v)
 }
 
 func (r apiResp) errCode(t *testing.T) string {
 	t.Helper()
-	var e struct {
-		Error struct{ Code, Message string }
-	}
-	r.decode(t, &e)
-	if e.Error.Message == "" {
-		t.Errorf("error without message: %s", r.body)
-	}
-	return e.Error.Code
+	return apitest.ErrCode(t, r.body)
 }
 
 // newAPI serves the sample data over a real loopback server.
 func newAPI(t *testing.T) (*Store, func(method, path, body string, hdr ...string) apiResp) {
 	t.Helper()
 	s := SampleStore()
-	srv := httptest.NewServer(NewHandler(s))
-	t.Cleanup(srv.Close)
+	do := apitest.Serve(t, NewHandler(s), false)
 	return s, func(method, path, body string, hdr ...string) apiResp {
 		t.Helper()
-		var rd io.Reader
-		if body != "" {
-			rd = strings.NewReader(body)
-		}
-		req, err := http.NewRequest(method, srv.URL+path, rd)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i+1 < len(hdr); i += 2 {
-			req.Header.Set(hdr[i], hdr[i+1])
-		}
-		res, err := srv.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, err := io.ReadAll(res.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Header.Get("X-Request-Id") == "" {
-			t.Errorf("%s %s: no X-Request-Id", method, path)
-		}
-		return apiResp{res.StatusCode, res.Header, b}
+		status, header, b := do(method, path, body, hdr...)
+		return apiResp{status, header, b}
 	}
 }
 

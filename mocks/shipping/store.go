@@ -321,8 +321,8 @@ func (s *Store) replayLocked(key, fp string) (any, bool, error) {
 	if key == "" {
 		return nil, false, nil
 	}
-	if len(key) > MaxIdempotencyKey {
-		return nil, false, badRequest("Idempotency-Key", "at most %d bytes", MaxIdempotencyKey)
+	if err := idem.CheckKey(key, func(field, problem string) error { return badRequest(field, "%s", problem) }); err != nil {
+		return nil, false, err
 	}
 	return s.idem.Lookup(key, fp)
 }

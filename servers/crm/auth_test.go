@@ -1,90 +1,30 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/tools"
-	"github.com/bizmcp/bizmcp/shared/app"
 	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/auth/authtest"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
-	"github.com/bizmcp/bizmcp/shared/transport"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 const resource = "http://127.0.0.1:7777/mcp"
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) records(t *testing.T) []audit.Record {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []audit.Record
-	sc := bufio.NewScanner(bytes.NewReader(s.b.Bytes()))
-	for sc.Scan() {
-		var r audit.Record
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("audit line not JSON: %s", sc.Text())
-		}
-		out = append(out, r)
-	}
-	return out
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // authServer serves the demo CRM over HTTP with auth on, in process.
-func authServer(t *testing.T, extraEnv ...string) (*authtest.Issuer, *httptest.Server, *syncBuffer) {
+func authServer(t *testing.T, extraEnv ...string) (*authtest.Issuer, *httptest.Server, *apptest.AuditBuffer) {
 	t.Helper()
-	is := authtest.New(t)
-	env := append([]string{"MCP_TRANSPORT=http", "MCP_ADDR=127.0.0.1:0", "MCP_AUTH_ISSUER=" + is.URL, "MCP_RESOURCE_URL=" + resource}, extraEnv...)
-	buf := &syncBuffer{}
-	srv, deps := apptest.Build(t, Spec, buf, []string{"--demo"}, env...)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	opts, err := app.HTTPOptions(ctx, Spec, deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(transport.Handler(srv, opts))
-	t.Cleanup(ts.Close)
+	buf := &apptest.AuditBuffer{}
+	is, ts := apptest.AuthHTTP(t, Spec, buf, resource, []string{"--demo"}, extraEnv...)
 	return is, ts, buf
-}
-
-type bearer struct{ token string }
-
-func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+b.token)
-	return http.DefaultTransport.RoundTrip(r)
-}
-
-func connectWith(t *testing.T, url, token string) (*mcp.ClientSession, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	tr := &mcp.StreamableClientTransport{Endpoint: url + "/mcp", HTTPClient: &http.Client{Transport: bearer{token}}}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "auth-test", Version: "1"}, nil).Connect(ctx, tr, nil)
-	if err == nil {
-		t.Cleanup(func() { cs.Close() })
-	}
-	return cs, err
 }
 
 func post(t *testing.T, url, token, body string) *http.Response {
@@ -147,7 +87,7 @@ func TestAuthRequiresValidToken(t *testing.T) {
 	if resp := post(t, ts.URL, good, callAddNote); resp.StatusCode != 200 {
 		t.Errorf("good token: %s", resp.Status)
 	}
-	recs := buf.records(t)
+	recs := buf.Records(t)
 	denied := 0
 	for _, r := range recs {
 		if r.Decision == audit.DeniedAuth && r.Tool == "crm_add_note" && r.Outcome == audit.OutcomeNotRun {
@@ -165,7 +105,7 @@ func TestAuthRequiresValidToken(t *testing.T) {
 func TestAuthScopes(t *testing.T) {
 	is, ts, buf := authServer(t)
 	reader := is.Token(t, authtest.Claims{Subject: "rita", Audience: resource, Scope: "crm:read"})
-	cs, err := connectWith(t, ts.URL, reader)
+	cs, err := authtest.Connect(t, ts.URL, reader)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +130,7 @@ func TestAuthScopes(t *testing.T) {
 	}
 	// Write implies read.
 	writer := is.Token(t, authtest.Claims{Subject: "will", Audience: resource, Scope: "crm:write"})
-	cw, err := connectWith(t, ts.URL, writer)
+	cw, err := authtest.Connect(t, ts.URL, writer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +142,7 @@ func TestAuthScopes(t *testing.T) {
 		t.Error(mcptest.Text(r))
 	}
 	var sawScopeDenial, sawAllowed bool
-	for _, r := range buf.records(t) {
+	for _, r := range buf.Records(t) {
 		if r.Decision == audit.DeniedScope && r.Principal == "rita" && r.Tool == "crm_add_note" {
 			sawScopeDenial = true
 		}
@@ -218,7 +158,7 @@ func TestAuthScopes(t *testing.T) {
 func TestAuthRegionalScoping(t *testing.T) {
 	is, ts, _ := authServer(t)
 	tok := is.Token(t, authtest.Claims{Subject: "eve", Audience: resource, Scope: "crm:write", Region: "emea"})
-	cs, err := connectWith(t, ts.URL, tok)
+	cs, err := authtest.Connect(t, ts.URL, tok)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +205,7 @@ func TestAuthRegionalScoping(t *testing.T) {
 func TestReadOnlyDeploymentIsUpperBound(t *testing.T) {
 	is, ts, _ := authServer(t, "MCP_READ_ONLY=true")
 	tok := is.Token(t, authtest.Claims{Subject: "will", Audience: resource, Scope: "crm:write"})
-	cs, err := connectWith(t, ts.URL, tok)
+	cs, err := authtest.Connect(t, ts.URL, tok)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"encoding/json"
 
+	"github.com/bizmcp/bizmcp/shared/mcptest"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -31,7 +32,7 @@ func BenchmarkSanitizerShare(b *testing.B) {
 	var out any
 	json.Unmarshal(outJSON, &out)
 	var texts []string
-	walkStrings(out, func(s string) { texts = append(texts, s) })
+	mcptest.WalkStrings(out, func(s string) { texts = append(texts, s) })
 	warm := sanitize.New(sanitize.Options{Nonce: "bench"}) // as in a running server
 	b.ResetTimer()
 	var call, clean, cleanWarm time.Duration

@@ -2,48 +2,17 @@ package main
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/bizmcp/bizmcp/shared/auth/authtest"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 func TestContextSnapshotsAndDescriptions(t *testing.T) {
-	cs := demoSession(t)
-	mcptest.ContextSnapshots(t, cs, "internal/tools/testdata/toolsnaps")
-	ctx := context.Background()
-	n := 0
-	for p, err := range cs.Prompts(ctx, nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-		if p.Description == "" {
-			t.Errorf("prompt %s has no description", p.Name)
-		}
-		for _, a := range p.Arguments {
-			if a.Description == "" {
-				t.Errorf("prompt %s argument %s has no description", p.Name, a.Name)
-			}
-		}
-	}
-	for r, err := range cs.Resources(ctx, nil) {
-		if err != nil || r.Description == "" {
-			t.Errorf("resource %v: %v", r, err)
-		}
-		n++
-	}
-	for r, err := range cs.ResourceTemplates(ctx, nil) {
-		if err != nil || r.Description == "" {
-			t.Errorf("template %v: %v", r, err)
-		}
-		n++
-	}
-	if n < 5 {
+	c := mcptest.CheckContext(t, demoSession(t), "internal/tools/testdata/toolsnaps")
+	if n := len(c.Prompts) + len(c.Resources) + len(c.Templates); n < 5 {
 		t.Errorf("only %d prompts, resources and templates", n)
 	}
 }
@@ -63,9 +32,7 @@ func TestReadResources(t *testing.T) {
 		t.Errorf("tiers: %v", err)
 	}
 	for _, uri := range []string{"crm://customers/C-9999", "crm://customers/../../etc", "crm://nope"} {
-		_, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: uri})
-		var we *jsonrpc.Error
-		if !errors.As(err, &we) || we.Code != mcp.CodeResourceNotFound {
+		if _, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: uri}); !mcptest.IsResourceNotFound(err) {
 			t.Errorf("%s: %v", uri, err)
 		}
 	}
@@ -119,7 +86,7 @@ func TestCompletions(t *testing.T) {
 func TestRegionalResourceRead(t *testing.T) {
 	is, ts, _ := authServer(t)
 	tok := is.Token(t, authtest.Claims{Subject: "eve", Audience: resource, Scope: "crm:read", Region: "emea"})
-	cs, err := connectWith(t, ts.URL, tok)
+	cs, err := authtest.Connect(t, ts.URL, tok)
 	if err != nil {
 		t.Fatal(err)
 	}

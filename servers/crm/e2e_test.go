@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"io"
 	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -44,30 +41,14 @@ func TestE2EHTTP(t *testing.T) {
 	m := e2e.StartMock(t)
 	s := e2e.StartHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm")
 	base := "http://" + s.Addr
-	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready"} {
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
-			t.Errorf("%s: %s %s", path, resp.Status, b)
-		}
-	}
+	e2e.CheckProbes(t, base)
 	cs := e2e.ConnectHTTP(t, s.Addr)
 	mcptest.CheckTools(t, cs, "crm_")
 	res := mcptest.Call(t, cs, "crm_search_customers", map[string]any{"query": "acme"})
 	if res.IsError {
 		t.Fatal(mcptest.Text(res))
 	}
-	resp, err := http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(b), `bizmcp_tool_calls_total{server="crm",tool="crm_search_customers",outcome="ok"}`) {
+	if b := e2e.Metrics(t, base); !strings.Contains(b, `bizmcp_tool_calls_total{server="crm",tool="crm_search_customers",outcome="ok"}`) {
 		t.Errorf("metrics lack the tool call:\n%.2000s", b)
 	}
 	// JSON-RPC batches are refused; a foreign Origin is refused.
@@ -108,26 +89,15 @@ func TestE2EBackendFaults(t *testing.T) {
 	// The breaker would open during this run of failures; it has its own test.
 	s := e2e.StartHTTP(t, server, "CRM_API_URL=http://"+m.Addr+"/crm", "MCP_CALL_TIMEOUT="+deadline.String(), "CRM_API_BREAKER_FAILURES=1000")
 	cs := e2e.ConnectHTTP(t, s.Addr)
-	for _, tc := range []struct{ spec, want string }{
-		{"/crm/customers/*=status:503", "HTTP 503"},
-		{"/crm/customers/*=429:30", "Retry after 30s"},
-		{"/crm/customers/*=429date:45", "Retry after"},
-		{"/crm/customers/*=hang", "deadline"},
-		{"/crm/customers/*=reset", "cannot be reached"},
-		{"/crm/customers/*=malformed", "could not read"},
-		{"/crm/customers/*=oversize:8MB", "larger than this server accepts"},
-	} {
-		e2e.SetFaults(t, m.Addr, tc.spec)
-		start := time.Now()
-		res := mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "C-1001"})
-		el := time.Since(start)
-		if !res.IsError || !strings.Contains(mcptest.Text(res), tc.want) {
-			t.Errorf("%s: isError=%v %q, want %q", tc.spec, res.IsError, mcptest.Text(res), tc.want)
-		}
-		if el > deadline+2*time.Second {
-			t.Errorf("%s: took %s, deadline %s", tc.spec, el, deadline)
-		}
-	}
+	e2e.CheckFaults(t, cs, m.Addr, deadline, "crm_get_customer", map[string]any{"id": "C-1001"}, []e2e.Fault{
+		{Spec: "/crm/customers/*=status:503", Want: "HTTP 503"},
+		{Spec: "/crm/customers/*=429:30", Want: "Retry after 30s"},
+		{Spec: "/crm/customers/*=429date:45", Want: "Retry after"},
+		{Spec: "/crm/customers/*=hang", Want: "deadline"},
+		{Spec: "/crm/customers/*=reset", Want: "cannot be reached"},
+		{Spec: "/crm/customers/*=malformed", Want: "could not read"},
+		{Spec: "/crm/customers/*=oversize:8MB", Want: "larger than this server accepts"},
+	})
 	// Transient faults are retried away.
 	e2e.SetFaults(t, m.Addr, "/crm/customers/*=status:502#2")
 	if res := mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "C-1001"}); res.IsError {
@@ -219,17 +189,5 @@ func TestE2EBackendDown(t *testing.T) {
 
 func TestE2EMissingBackendURL(t *testing.T) {
 	server, _ := e2e.Binaries(t, "crm")
-	var stderr, stdout bytes.Buffer
-	cmd := exec.Command(server)
-	cmd.Env = []string{"PATH=/usr/bin:/bin"}
-	cmd.Stderr, cmd.Stdout = &stderr, &stdout
-	err := cmd.Run()
-	ee, ok := err.(*exec.ExitError)
-	if !ok || ee.ExitCode() != 2 {
-		t.Fatalf("exit: %v", err)
-	}
-	msg := strings.TrimSpace(stderr.String())
-	if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, "CRM_API_URL") || !strings.Contains(msg, "--demo") || stdout.Len() != 0 {
-		t.Errorf("stderr %q stdout %q", msg, stdout.String())
-	}
+	e2e.CheckUsageExit(t, server, nil, "CRM_API_URL", "--demo")
 }

@@ -208,24 +208,11 @@ func TestInjectionRecordsFlaggedAndFenced(t *testing.T) {
 	}
 }
 
-func invisible(r rune) bool {
-	return (r >= 0xE0000 && r <= 0xE007F) || (r >= 0x200B && r <= 0x200F) || r == 0x2060 || r == 0xFEFF ||
-		(r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x00AD || r == 0x1B
-}
-
 func TestNoInvisibleCharacterSurvives(t *testing.T) {
 	cs := demoSession(t)
 	all := []string{"name", "company", "email", "phone", "region", "tier", "status", "owner", "lifetime_value", "address", "tags", "notes", "contacts", "custom_fields", "recent_activity"}
 	for _, c := range crm.SampleCustomers() {
-		res := mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": c.ID, "fields": all, "notes_limit": 50})
-		b, _ := json.Marshal(res)
-		var whole any
-		json.Unmarshal(b, &whole)
-		walkStrings(whole, func(s string) {
-			if strings.ContainsFunc(s, invisible) {
-				t.Errorf("%s: invisible character in output: %q", c.ID, s)
-			}
-		})
+		mcptest.CheckVisible(t, c.ID, mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": c.ID, "fields": all, "notes_limit": 50}))
 	}
 }
 
@@ -261,22 +248,5 @@ func TestUpdateCustomer(t *testing.T) {
 	mcptest.Structured(t, again, &out2)
 	if again.Meta["bizmcp/replayed"] != true || out2.Version != out.Version {
 		t.Errorf("retry applied again: %+v", out2)
-	}
-}
-
-// walkStrings calls f on every string (keys included) in a decoded JSON value.
-func walkStrings(v any, f func(string)) {
-	switch v := v.(type) {
-	case string:
-		f(v)
-	case []any:
-		for _, e := range v {
-			walkStrings(e, f)
-		}
-	case map[string]any:
-		for k, e := range v {
-			f(k)
-			walkStrings(e, f)
-		}
 	}
 }

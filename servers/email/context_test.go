@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -11,55 +10,13 @@ import (
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 func TestContextSnapshotsAndDescriptions(t *testing.T) {
-	cs := newEnv(t, nil).cs
-	mcptest.ContextSnapshots(t, cs, "internal/tools/testdata/toolsnaps")
-	ctx := context.Background()
-	var prompts, resources, templates []string
-	for p, err := range cs.Prompts(ctx, nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		prompts = append(prompts, p.Name)
-		if p.Description == "" {
-			t.Errorf("prompt %s has no description", p.Name)
-		}
-		for _, a := range p.Arguments {
-			if a.Description == "" {
-				t.Errorf("prompt %s argument %s has no description", p.Name, a.Name)
-			}
-		}
-	}
-	for r, err := range cs.Resources(ctx, nil) {
-		if err != nil || r.Description == "" {
-			t.Errorf("resource %v: %v", r, err)
-			continue
-		}
-		resources = append(resources, r.URI)
-	}
-	for r, err := range cs.ResourceTemplates(ctx, nil) {
-		if err != nil || r.Description == "" {
-			t.Errorf("template %v: %v", r, err)
-			continue
-		}
-		templates = append(templates, r.URITemplate)
-	}
-	got := strings.Join(prompts, ",") + " | " + strings.Join(resources, ",") + " | " + strings.Join(templates, ",")
-	for _, want := range []string{"email_follow_up", "email_summarize_thread", "email://policies/sending", "email://reference/writing-guidelines",
-		"email://threads/{id}", "email://messages/{id}", "email://folders/{folder}"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("context lacks %s: %s", want, got)
-		}
-	}
-}
-
-func isResourceNotFound(err error) bool {
-	var we *jsonrpc.Error
-	return errors.As(err, &we) && we.Code == mcp.CodeResourceNotFound
+	mcptest.CheckContext(t, newEnv(t, nil).cs, "internal/tools/testdata/toolsnaps",
+		"email_follow_up", "email_summarize_thread", "email://policies/sending", "email://reference/writing-guidelines",
+		"email://threads/{id}", "email://messages/{id}", "email://folders/{folder}")
 }
 
 func readText(t *testing.T, cs *mcp.ClientSession, uri string) (string, *mcp.ReadResourceResult) {
@@ -129,7 +86,7 @@ func TestReadResources(t *testing.T) {
 	for _, uri := range []string{"email://threads/T-99999", "email://messages/M-99999", "email://threads/t-5001", "email://messages/m-20002",
 		"email://threads/M-20002", "email://messages/T-5001", "email://messages/../../etc", "email://threads/T-5001/x", "email://messages/M-20002x",
 		"email://folders/spam", "email://folders/INBOX", "email://folders/", "email://nope", "email://policies/other"} {
-		if _, err := cs.ReadResource(context.Background(), &mcp.ReadResourceParams{URI: uri}); !isResourceNotFound(err) {
+		if _, err := cs.ReadResource(context.Background(), &mcp.ReadResourceParams{URI: uri}); !mcptest.IsResourceNotFound(err) {
 			t.Errorf("%s: %v", uri, err)
 		}
 	}
@@ -294,15 +251,6 @@ func TestPrompts(t *testing.T) {
 	}
 }
 
-func complete(t *testing.T, cs *mcp.ClientSession, ref *mcp.CompleteReference, arg, value string) mcp.CompletionResultDetails {
-	t.Helper()
-	res, err := cs.Complete(context.Background(), &mcp.CompleteParams{Ref: ref, Argument: mcp.CompleteParamsArgument{Name: arg, Value: value}})
-	if err != nil {
-		t.Fatalf("complete %s=%q: %v", arg, value, err)
-	}
-	return res.Completion
-}
-
 var (
 	threadRef    = &mcp.CompleteReference{Type: "ref/resource", URI: "email://threads/{id}"}
 	messageRef   = &mcp.CompleteReference{Type: "ref/resource", URI: "email://messages/{id}"}
@@ -332,7 +280,7 @@ func TestCompletions(t *testing.T) {
 	e := newEnv(t, nil)
 	cs := e.cs
 	// Every message and thread is reachable: the scan covers the mailbox.
-	c := complete(t, cs, messageRef, "id", "M-")
+	c := mcptest.Complete(t, cs, messageRef, "id", "M-")
 	if c.Total != len(e.store.List()) || len(c.Values) != mcpkit.MaxCompletions || !c.HasMore {
 		t.Errorf("M-: %+v", c)
 	}
@@ -340,7 +288,7 @@ func TestCompletions(t *testing.T) {
 	for _, m := range e.store.List() {
 		threads[m.ThreadID] = true
 	}
-	c = complete(t, cs, threadRef, "id", "T-")
+	c = mcptest.Complete(t, cs, threadRef, "id", "T-")
 	if c.Total != len(threads) || len(c.Values) != mcpkit.MaxCompletions || !c.HasMore {
 		t.Errorf("T-: %+v (want total %d)", c, len(threads))
 	}
@@ -352,23 +300,23 @@ func TestCompletions(t *testing.T) {
 		seen[v] = true
 	}
 	for value, want := range map[string]string{"M-2000": email.DemoMessageID, "m-20002": email.DemoMessageID, "20002": email.DemoMessageID, "M-2002": email.InjectionForwardID} {
-		checkPrefix(t, "message "+value, complete(t, cs, messageRef, "id", value), "M-"+strings.TrimPrefix(strings.ToUpper(value), "M-"), want)
+		checkPrefix(t, "message "+value, mcptest.Complete(t, cs, messageRef, "id", value), "M-"+strings.TrimPrefix(strings.ToUpper(value), "M-"), want)
 	}
 	for value, want := range map[string]string{"T-50": email.DemoThreadID, "t-5002": email.LongThreadID, "5001": email.DemoThreadID} {
-		checkPrefix(t, "thread "+value, complete(t, cs, threadRef, "id", value), "T-"+strings.TrimPrefix(strings.ToUpper(value), "T-"), want)
-		checkPrefix(t, "summarize "+value, complete(t, cs, summarizeRef, "thread_id", value), "T-"+strings.TrimPrefix(strings.ToUpper(value), "T-"), want)
+		checkPrefix(t, "thread "+value, mcptest.Complete(t, cs, threadRef, "id", value), "T-"+strings.TrimPrefix(strings.ToUpper(value), "T-"), want)
+		checkPrefix(t, "summarize "+value, mcptest.Complete(t, cs, summarizeRef, "thread_id", value), "T-"+strings.TrimPrefix(strings.ToUpper(value), "T-"), want)
 	}
 	// A full customer id completes to that customer's threads.
-	checkPrefix(t, "threads of C-1004", complete(t, cs, threadRef, "id", "C-1004"), "T-", email.DemoThreadID)
+	checkPrefix(t, "threads of C-1004", mcptest.Complete(t, cs, threadRef, "id", "C-1004"), "T-", email.DemoThreadID)
 	own := mcptest.Text(mcptest.Call(t, cs, "email_search", map[string]any{"customer_id": "C-1004", "limit": 50}))
-	for _, id := range complete(t, cs, threadRef, "id", "C-1004").Values {
+	for _, id := range mcptest.Complete(t, cs, threadRef, "id", "C-1004").Values {
 		if !strings.Contains(own, "| "+id+" |") {
 			t.Errorf("%s is not a thread of C-1004", id)
 		}
 	}
 	// email_follow_up's about: threads, or customers with mail.
-	checkPrefix(t, "about T-500", complete(t, cs, followUpRef, "about", "T-500"), "T-500", email.DemoThreadID)
-	c = complete(t, cs, followUpRef, "about", "c-10")
+	checkPrefix(t, "about T-500", mcptest.Complete(t, cs, followUpRef, "about", "T-500"), "T-500", email.DemoThreadID)
+	c = mcptest.Complete(t, cs, followUpRef, "about", "c-10")
 	checkPrefix(t, "about c-10", c, "C-10", "C-1004")
 	for i := 1; i < len(c.Values); i++ {
 		if c.Values[i-1] >= c.Values[i] {
@@ -381,21 +329,21 @@ func TestCompletions(t *testing.T) {
 			arg = "about"
 		}
 		for _, v := range values {
-			if c := complete(t, cs, ref, arg, v); len(c.Values) != 0 {
+			if c := mcptest.Complete(t, cs, ref, arg, v); len(c.Values) != 0 {
 				t.Errorf("%s%s %q completes to %v", ref.Name, ref.URI, v, c.Values)
 			}
 		}
 	}
-	if c := complete(t, cs, threadRef, "thread", "T-"); len(c.Values) != 0 {
+	if c := mcptest.Complete(t, cs, threadRef, "thread", "T-"); len(c.Values) != 0 {
 		t.Errorf("an unknown variable completes: %v", c.Values)
 	}
 	for value, want := range map[string]string{"": "inbox,sent,drafts,archive", "a": "archive", "S": "sent", "d": "drafts", "x": ""} {
-		if c := complete(t, cs, folderRef, "folder", value); strings.Join(c.Values, ",") != want {
+		if c := mcptest.Complete(t, cs, folderRef, "folder", value); strings.Join(c.Values, ",") != want {
 			t.Errorf("folder %q: %+v", value, c)
 		}
 	}
 	// A completed id can be read.
-	for _, id := range complete(t, cs, messageRef, "id", "M-2002").Values {
+	for _, id := range mcptest.Complete(t, cs, messageRef, "id", "M-2002").Values {
 		if _, err := cs.ReadResource(context.Background(), &mcp.ReadResourceParams{URI: "email://messages/" + id}); err != nil {
 			t.Errorf("completed %s cannot be read: %v", id, err)
 		}
@@ -414,7 +362,7 @@ func checkContext(t *testing.T, cs *mcp.ClientSession) {
 	if err != nil || res.Meta[mcpkit.MetaUntrusted] == nil || !strings.Contains(res.Contents[0].Text, sanitize.FenceOpen) {
 		t.Errorf("injection through resources/read: %v %v", err, res)
 	}
-	if _, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "email://threads/T-99999"}); !isResourceNotFound(err) {
+	if _, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "email://threads/T-99999"}); !mcptest.IsResourceNotFound(err) {
 		t.Errorf("unknown thread: %v", err)
 	}
 	n := 0
@@ -431,7 +379,7 @@ func checkContext(t *testing.T, cs *mcp.ClientSession) {
 	if err != nil || !strings.Contains(promptText(t, p), "email_get_thread with id T-5002") {
 		t.Errorf("prompts/get: %v", err)
 	}
-	if c := complete(t, cs, threadRef, "id", "T-500"); !strings.Contains(strings.Join(c.Values, ","), email.DemoThreadID) {
+	if c := mcptest.Complete(t, cs, threadRef, "id", "T-500"); !strings.Contains(strings.Join(c.Values, ","), email.DemoThreadID) {
 		t.Errorf("completion/complete: %+v", c)
 	}
 }

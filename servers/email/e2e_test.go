@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -157,21 +155,10 @@ func TestE2EBadConfig(t *testing.T) {
 		"EMAIL_ALLOWED_RECIPIENT_DOMAINS=*": "EMAIL_ALLOWED_RECIPIENT_DOMAINS",
 		"EMAIL_SEND_QUOTA=-5":               "EMAIL_SEND_QUOTA",
 	} {
-		var stderr, stdout bytes.Buffer
-		cmd := exec.Command(server)
-		cmd.Env = []string{"PATH=/usr/bin:/bin"}
+		var environ []string
 		if env != "" {
-			cmd.Env = append(cmd.Env, env, "EMAIL_API_URL=http://127.0.0.1:1/email")
+			environ = []string{env, "EMAIL_API_URL=http://127.0.0.1:1/email"}
 		}
-		cmd.Stderr, cmd.Stdout = &stderr, &stdout
-		err := cmd.Run()
-		ee, ok := err.(*exec.ExitError)
-		if !ok || ee.ExitCode() != 2 {
-			t.Fatalf("%q: exit %v", env, err)
-		}
-		msg := strings.TrimSpace(stderr.String())
-		if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, want) || stdout.Len() != 0 {
-			t.Errorf("%q: stderr %q stdout %q", env, msg, stdout.String())
-		}
+		e2e.CheckUsageExit(t, server, environ, want)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -35,25 +33,7 @@ type env struct {
 	store *email.Store
 	srv   *mcp.Server
 	deps  app.Deps[extra]
-	audit *lockedBuffer // the audit trail, one JSON line per record
-}
-
-// lockedBuffer is a bytes.Buffer safe for the server's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	audit *apptest.AuditBuffer // the audit trail, one JSON line per record
 }
 
 // newEnv builds the server with the given EMAIL_/MCP_ environment; wrap,
@@ -61,17 +41,8 @@ func (l *lockedBuffer) String() string {
 func newEnv(t testing.TB, wrap func(http.RoundTripper) http.RoundTripper, environ ...string) *env {
 	t.Helper()
 	dom := email.NewDomain()
-	ms, err := mocks.NewServer(mocks.Options{Domains: []mocks.Domain{dom}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rt http.RoundTripper = mocks.Transport(ms)
-	if wrap != nil {
-		rt = wrap(rt)
-	}
-	spec := Spec
-	spec.Demo = func() (http.RoundTripper, string, error) { return rt, "http://mock-backends.test/email", nil }
-	trail := &lockedBuffer{}
+	spec, ms := apptest.OwnBackend(t, Spec, mocks.Options{Domains: []mocks.Domain{dom}}, "http://mock-backends.test/email", wrap)
+	trail := &apptest.AuditBuffer{}
 	cs, srv, deps := apptest.Server(t, spec, trail, []string{"--demo"}, append(quiet(t), environ...)...)
 	return &env{cs: cs, mock: ms, store: dom.Store(), srv: srv, deps: deps, audit: trail}
 }
@@ -308,61 +279,28 @@ func TestInjectionsFlaggedAndFenced(t *testing.T) {
 	}
 }
 
-func invisible(r rune) bool {
-	return (r >= 0xE0000 && r <= 0xE007F) || (r >= 0x200B && r <= 0x200F) || r == 0x2060 || r == 0xFEFF ||
-		(r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x00AD || r == 0x1B
-}
-
-func walkStrings(v any, f func(string)) {
-	switch v := v.(type) {
-	case string:
-		f(v)
-	case []any:
-		for _, e := range v {
-			walkStrings(e, f)
-		}
-	case map[string]any:
-		for k, e := range v {
-			f(k)
-			walkStrings(e, f)
-		}
-	}
-}
-
-func checkVisible(t *testing.T, what string, res *mcp.CallToolResult) {
-	t.Helper()
-	b, _ := json.Marshal(res)
-	var whole any
-	json.Unmarshal(b, &whole)
-	walkStrings(whole, func(s string) {
-		if strings.ContainsFunc(s, invisible) {
-			t.Errorf("%s: invisible character in output: %q", what, s)
-		}
-	})
-}
-
 func TestNoInvisibleCharacterSurvives(t *testing.T) {
 	// Every sample message: lift the inbound and outbound rate limits.
 	e := newEnv(t, nil, "MCP_RATE_LIMIT=100000", "MCP_RATE_BURST=100000", "EMAIL_API_RATE_LIMIT=100000", "EMAIL_API_RATE_BURST=100000")
-	if m, _ := e.store.Get(email.InjectionUnicodeTagID); !strings.ContainsFunc(m.BodyText+m.Subject, invisible) {
+	if m, _ := e.store.Get(email.InjectionUnicodeTagID); !strings.ContainsFunc(m.BodyText+m.Subject, mcptest.Invisible) {
 		t.Fatal("the sample lacks invisible characters; this test would prove nothing")
 	}
 	for _, m := range e.store.List() {
 		args := map[string]any{"id": m.ID}
 		// Whole bodies where something could hide (cheaper than all 459).
-		if strings.ContainsFunc(m.Subject+m.BodyText+m.BodyHTML, invisible) || m.BodyText == "" || strings.Contains(m.BodyHTML, "<!--") {
+		if strings.ContainsFunc(m.Subject+m.BodyText+m.BodyHTML, mcptest.Invisible) || m.BodyText == "" || strings.Contains(m.BodyHTML, "<!--") {
 			args = map[string]any{"id": m.ID, "include_quoted": true, "include_signature": true, "max_chars": 20000}
 		}
 		res, _ := e.call(t, "email_get_message", args)
 		if res.IsError {
 			t.Errorf("%s: %s", m.ID, mcptest.Text(res))
 		}
-		checkVisible(t, m.ID, res)
+		mcptest.CheckVisible(t, m.ID, res)
 	}
 	res, _ := e.call(t, "email_search", map[string]any{"query": "delivery", "limit": 50})
-	checkVisible(t, "search", res)
+	mcptest.CheckVisible(t, "search", res)
 	res, _ = e.call(t, "email_get_thread", map[string]any{"id": "T-5016"})
-	checkVisible(t, "thread", res)
+	mcptest.CheckVisible(t, "thread", res)
 }
 
 func TestErrorsTellTheModelWhatToDo(t *testing.T) {

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/bizmcp/bizmcp/mocks"
@@ -21,24 +19,6 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
-// lockedBuffer collects audit records written by the server's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // policyEnv is a test of the write policy: the server the binary runs, with
 // env, against a backend of its own (so its counters are this test's), and
 // the gate a person decides approvals on.
@@ -46,7 +26,7 @@ type policyEnv struct {
 	cs    *mcp.ClientSession
 	deps  app.Deps[extra]
 	mock  *mocks.Server
-	audit *lockedBuffer
+	audit *apptest.AuditBuffer
 }
 
 func newPolicyEnv(t *testing.T, env ...string) *policyEnv {
@@ -57,19 +37,8 @@ func newPolicyEnv(t *testing.T, env ...string) *policyEnv {
 // newPolicyEnvVia is newPolicyEnv with the backend reached through wrap.
 func newPolicyEnvVia(t *testing.T, wrap func(http.RoundTripper) http.RoundTripper, env ...string) *policyEnv {
 	t.Helper()
-	ms, err := mocks.NewServer(mocks.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := Spec
-	spec.Demo = func() (http.RoundTripper, string, error) {
-		rt := mocks.Transport(ms)
-		if wrap != nil {
-			rt = wrap(rt)
-		}
-		return rt, demo.BaseHost + "/orders", nil
-	}
-	buf := &lockedBuffer{}
+	spec, ms := apptest.OwnBackend(t, Spec, mocks.Options{}, demo.BaseHost+"/orders", wrap)
+	buf := &apptest.AuditBuffer{}
 	cs, _, deps := apptest.Server(t, spec, buf, []string{"--demo"}, env...)
 	return &policyEnv{cs: cs, deps: deps, mock: ms, audit: buf}
 }

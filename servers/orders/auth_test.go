@@ -2,19 +2,15 @@ package main
 
 import (
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/bizmcp/bizmcp/mocks/orders"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/tools"
-	"github.com/bizmcp/bizmcp/shared/app"
 	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/auth/authtest"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
-	"github.com/bizmcp/bizmcp/shared/transport"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -23,38 +19,15 @@ const resource = "http://127.0.0.1:7777/mcp"
 // authServer serves the demo orders backend over HTTP with auth on, in process.
 func authServer(t *testing.T) (*authtest.Issuer, *httptest.Server) {
 	t.Helper()
-	is := authtest.New(t)
-	env := []string{"MCP_TRANSPORT=http", "MCP_ADDR=127.0.0.1:0", "MCP_AUTH_ISSUER=" + is.URL, "MCP_RESOURCE_URL=" + resource}
-	srv, deps := apptest.Build(t, Spec, nil, []string{"--demo"}, env...)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	opts, err := app.HTTPOptions(ctx, Spec, deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(transport.Handler(srv, opts))
-	t.Cleanup(ts.Close)
-	return is, ts
-}
-
-type bearer struct{ token string }
-
-func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+b.token)
-	return http.DefaultTransport.RoundTrip(r)
+	return apptest.AuthHTTP(t, Spec, nil, resource, []string{"--demo"})
 }
 
 func connectWith(t *testing.T, url, token string) *mcp.ClientSession {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	tr := &mcp.StreamableClientTransport{Endpoint: url + "/mcp", HTTPClient: &http.Client{Transport: bearer{token}}}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "auth-test", Version: "1"}, nil).Connect(ctx, tr, nil)
+	cs, err := authtest.Connect(t, url, token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cs.Close() })
 	return cs
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -10,55 +9,13 @@ import (
 	"github.com/bizmcp/bizmcp/shared/auth/authtest"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 func TestContextSnapshotsAndDescriptions(t *testing.T) {
-	cs := demoSession(t)
-	mcptest.ContextSnapshots(t, cs, "internal/tools/testdata/toolsnaps")
-	ctx := context.Background()
-	var prompts, resources, templates []string
-	for p, err := range cs.Prompts(ctx, nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		prompts = append(prompts, p.Name)
-		if p.Description == "" {
-			t.Errorf("prompt %s has no description", p.Name)
-		}
-		for _, a := range p.Arguments {
-			if a.Description == "" {
-				t.Errorf("prompt %s argument %s has no description", p.Name, a.Name)
-			}
-		}
-	}
-	for r, err := range cs.Resources(ctx, nil) {
-		if err != nil || r.Description == "" {
-			t.Errorf("resource %v: %v", r, err)
-			continue
-		}
-		resources = append(resources, r.URI)
-	}
-	for r, err := range cs.ResourceTemplates(ctx, nil) {
-		if err != nil || r.Description == "" {
-			t.Errorf("template %v: %v", r, err)
-			continue
-		}
-		templates = append(templates, r.URITemplate)
-	}
-	got := strings.Join(prompts, ",") + " | " + strings.Join(resources, ",") + " | " + strings.Join(templates, ",")
-	for _, want := range []string{"orders_where_is_my_order", "orders_refund_request", "orders://policies/refunds", "orders://reference/statuses",
-		"orders://orders/{id}", "orders://customers/{customer_id}/orders"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("context lacks %s: %s", want, got)
-		}
-	}
-}
-
-func isResourceNotFound(err error) bool {
-	var we *jsonrpc.Error
-	return errors.As(err, &we) && we.Code == mcp.CodeResourceNotFound
+	mcptest.CheckContext(t, demoSession(t), "internal/tools/testdata/toolsnaps",
+		"orders_where_is_my_order", "orders_refund_request", "orders://policies/refunds", "orders://reference/statuses",
+		"orders://orders/{id}", "orders://customers/{customer_id}/orders")
 }
 
 func TestReadResources(t *testing.T) {
@@ -130,7 +87,7 @@ func TestReadResources(t *testing.T) {
 	}
 	for _, uri := range []string{"orders://orders/ORD-1", "orders://orders/ord-48291", "orders://orders/../../etc", "orders://orders/ORD-48291/x",
 		"orders://customers/C-999999/orders", "orders://customers/../orders", "orders://nope"} {
-		if _, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: uri}); !isResourceNotFound(err) {
+		if _, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: uri}); !mcptest.IsResourceNotFound(err) {
 			t.Errorf("%s: %v", uri, err)
 		}
 	}
@@ -207,15 +164,6 @@ func TestPrompts(t *testing.T) {
 	}
 }
 
-func complete(t *testing.T, cs *mcp.ClientSession, ref *mcp.CompleteReference, arg, value string) mcp.CompletionResultDetails {
-	t.Helper()
-	res, err := cs.Complete(context.Background(), &mcp.CompleteParams{Ref: ref, Argument: mcp.CompleteParamsArgument{Name: arg, Value: value}})
-	if err != nil {
-		t.Fatalf("complete %s=%q: %v", arg, value, err)
-	}
-	return res.Completion
-}
-
 var (
 	whereRef      = &mcp.CompleteReference{Type: "ref/prompt", Name: "orders_where_is_my_order"}
 	refundRef     = &mcp.CompleteReference{Type: "ref/prompt", Name: "orders_refund_request"}
@@ -226,7 +174,7 @@ var (
 func TestCompletions(t *testing.T) {
 	cs := demoSession(t)
 	// ORD-49000…ORD-49085: 86 matches, bounded.
-	c := complete(t, cs, whereRef, "order", "ORD-490")
+	c := mcptest.Complete(t, cs, whereRef, "order", "ORD-490")
 	if len(c.Values) != mcpkit.MaxCompletions || !c.HasMore || c.Total != 86 {
 		t.Errorf("bounded completion: %+v", c)
 	}
@@ -236,11 +184,11 @@ func TestCompletions(t *testing.T) {
 		}
 	}
 	// Every order is reachable: the scan covers all 229.
-	if c := complete(t, cs, orderRef, "id", "ORD-"); c.Total != 229 || len(c.Values) != mcpkit.MaxCompletions {
+	if c := mcptest.Complete(t, cs, orderRef, "id", "ORD-"); c.Total != 229 || len(c.Values) != mcpkit.MaxCompletions {
 		t.Errorf("ORD-: %+v", c)
 	}
 	for value, want := range map[string]string{"ORD-4829": "ORD-48291", "ord-48291": "ORD-48291", "48291": "ORD-48291", "ORD-4900": "ORD-49005"} {
-		c := complete(t, cs, orderRef, "id", value)
+		c := mcptest.Complete(t, cs, orderRef, "id", value)
 		if len(c.Values) == 0 || len(c.Values) > mcpkit.MaxCompletions || !strings.Contains(strings.Join(c.Values, ","), want) {
 			t.Errorf("%q: %+v", value, c)
 		}
@@ -256,20 +204,20 @@ func TestCompletions(t *testing.T) {
 	}
 	// A customer id or email completes to that customer's orders.
 	for _, value := range []string{"C-1004", "santiago.sanchez@costa-consultores.example"} {
-		c := complete(t, cs, refundRef, "order_id", value)
+		c := mcptest.Complete(t, cs, refundRef, "order_id", value)
 		if !strings.Contains(strings.Join(c.Values, ","), orders.DemoOrderID) {
 			t.Errorf("%s: %+v", value, c)
 		}
 	}
 	for _, value := range []string{"ORD-9", "xyz", "C-10"} {
-		if c := complete(t, cs, whereRef, "order", value); len(c.Values) != 0 {
+		if c := mcptest.Complete(t, cs, whereRef, "order", value); len(c.Values) != 0 {
 			t.Errorf("%q completes to %v", value, c.Values)
 		}
 	}
-	if c := complete(t, cs, refundRef, "reason", "d"); strings.Join(c.Values, ",") != "damaged,defective,duplicate_charge" {
+	if c := mcptest.Complete(t, cs, refundRef, "reason", "d"); strings.Join(c.Values, ",") != "damaged,defective,duplicate_charge" {
 		t.Errorf("reasons: %+v", c)
 	}
-	c = complete(t, cs, customerOrder, "customer_id", "C-10")
+	c = mcptest.Complete(t, cs, customerOrder, "customer_id", "C-10")
 	if len(c.Values) == 0 || len(c.Values) > mcpkit.MaxCompletions || !strings.Contains(strings.Join(c.Values, ","), "C-1004") {
 		t.Errorf("customer ids: %+v", c)
 	}
@@ -288,7 +236,7 @@ func TestRegionalResourceRead(t *testing.T) {
 	ctx := context.Background()
 	// ORD-48291 (C-1004) is in na, ORD-49000 (C-1007) in apac; ORD-48102 in emea.
 	for _, uri := range []string{"orders://orders/" + orders.DemoOrderID, "orders://orders/" + orders.LargeOrderID, "orders://customers/C-1004/orders"} {
-		if _, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: uri}); !isResourceNotFound(err) {
+		if _, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: uri}); !mcptest.IsResourceNotFound(err) {
 			t.Errorf("emea token reads %s: %v", uri, err)
 		}
 	}
@@ -296,14 +244,14 @@ func TestRegionalResourceRead(t *testing.T) {
 	if err != nil || !strings.Contains(res.Contents[0].Text, "(region emea)") {
 		t.Fatalf("emea token cannot read emea order ORD-48102: %v", err)
 	}
-	c := complete(t, cs, orderRef, "id", orders.DemoOrderID)
+	c := mcptest.Complete(t, cs, orderRef, "id", orders.DemoOrderID)
 	if len(c.Values) != 0 {
 		t.Errorf("emea token completes na id: %+v", c)
 	}
-	if c := complete(t, cs, whereRef, "order", "C-1004"); len(c.Values) != 0 {
+	if c := mcptest.Complete(t, cs, whereRef, "order", "C-1004"); len(c.Values) != 0 {
 		t.Errorf("emea token completes na customer's orders: %+v", c)
 	}
-	c = complete(t, cs, orderRef, "id", "ORD-")
+	c = mcptest.Complete(t, cs, orderRef, "id", "ORD-")
 	if c.Total == 0 || c.Total >= 229 {
 		t.Errorf("emea token completes %d ids", c.Total)
 	}
@@ -312,7 +260,7 @@ func TestRegionalResourceRead(t *testing.T) {
 			t.Errorf("completed id %s cannot be read: %v", id, err)
 		}
 	}
-	if c := complete(t, cs, customerOrder, "customer_id", "C-1004"); len(c.Values) != 0 {
+	if c := mcptest.Complete(t, cs, customerOrder, "customer_id", "C-1004"); len(c.Values) != 0 {
 		t.Errorf("emea token completes na customer: %+v", c)
 	}
 }
@@ -339,7 +287,7 @@ func checkContext(t *testing.T, cs *mcp.ClientSession) {
 	if err != nil || !strings.Contains(promptText(t, p), "orders_get_order") {
 		t.Errorf("prompts/get: %v", err)
 	}
-	if c := complete(t, cs, orderRef, "id", "ORD-4829"); !strings.Contains(strings.Join(c.Values, ","), orders.DemoOrderID) {
+	if c := mcptest.Complete(t, cs, orderRef, "id", "ORD-4829"); !strings.Contains(strings.Join(c.Values, ","), orders.DemoOrderID) {
 		t.Errorf("completion/complete: %+v", c)
 	}
 }

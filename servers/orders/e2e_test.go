@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
-	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -55,17 +51,7 @@ func TestE2EHTTP(t *testing.T) {
 	m := e2e.StartMock(t)
 	s := e2e.StartHTTP(t, server, "ORDERS_API_URL=http://"+m.Addr+"/orders")
 	base := "http://" + s.Addr
-	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready"} {
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
-			t.Errorf("%s: %s %s", path, resp.Status, b)
-		}
-	}
+	e2e.CheckProbes(t, base)
 	cs := e2e.ConnectHTTP(t, s.Addr)
 	mcptest.CheckTools(t, cs, "orders_")
 	checkContext(t, cs)
@@ -77,13 +63,7 @@ func TestE2EHTTP(t *testing.T) {
 	if res.IsError || !strings.Contains(mcptest.Text(res), "ORD-48291") {
 		t.Fatalf("%s", mcptest.Text(res))
 	}
-	resp, err := http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(b), `bizmcp_tool_calls_total{server="orders",tool="orders_get_order",outcome="ok"}`) {
+	if b := e2e.Metrics(t, base); !strings.Contains(b, `bizmcp_tool_calls_total{server="orders",tool="orders_get_order",outcome="ok"}`) {
 		t.Errorf("metrics lack the tool call:\n%.2000s", b)
 	}
 }
@@ -191,24 +171,14 @@ func TestE2EBackendFaults(t *testing.T) {
 	// tests cover it); keep it closed here.
 	s := e2e.StartHTTP(t, server, "ORDERS_API_URL=http://"+m.Addr+"/orders", "MCP_CALL_TIMEOUT="+deadline.String(), "ORDERS_API_BREAKER_FAILURES=1000")
 	cs := e2e.ConnectHTTP(t, s.Addr)
-	for _, tc := range []struct{ spec, want string }{
-		{"/orders/orders/*=status:503", "HTTP 503"},
-		{"/orders/orders/*=429:30", "Retry after 30s"},
-		{"/orders/orders/*=hang", "deadline"},
-		{"/orders/orders/*=reset", "cannot be reached"},
-		{"/orders/orders/*=malformed", "could not read"},
-		{"/orders/orders/*=oversize:8MB", "larger than this server accepts"},
-	} {
-		e2e.SetFaults(t, m.Addr, tc.spec)
-		start := time.Now()
-		res := mcptest.Call(t, cs, "orders_get_order", map[string]any{"order_id": "ORD-48291"})
-		if !res.IsError || !strings.Contains(mcptest.Text(res), tc.want) {
-			t.Errorf("%s: isError=%v %q, want %q", tc.spec, res.IsError, mcptest.Text(res), tc.want)
-		}
-		if el := time.Since(start); el > deadline+2*time.Second {
-			t.Errorf("%s: took %s, deadline %s", tc.spec, el, deadline)
-		}
-	}
+	e2e.CheckFaults(t, cs, m.Addr, deadline, "orders_get_order", map[string]any{"order_id": "ORD-48291"}, []e2e.Fault{
+		{Spec: "/orders/orders/*=status:503", Want: "HTTP 503"},
+		{Spec: "/orders/orders/*=429:30", Want: "Retry after 30s"},
+		{Spec: "/orders/orders/*=hang", Want: "deadline"},
+		{Spec: "/orders/orders/*=reset", Want: "cannot be reached"},
+		{Spec: "/orders/orders/*=malformed", Want: "could not read"},
+		{Spec: "/orders/orders/*=oversize:8MB", Want: "larger than this server accepts"},
+	})
 	e2e.SetFaults(t, m.Addr, "/orders/orders*=status:502#2")
 	if res := mcptest.Call(t, cs, "orders_search_orders", map[string]any{"customer_id": "C-1004"}); res.IsError {
 		t.Errorf("two 502s then success: %s", mcptest.Text(res))
@@ -221,17 +191,5 @@ func TestE2EBackendFaults(t *testing.T) {
 
 func TestE2EMissingBackendURL(t *testing.T) {
 	server, _ := e2e.Binaries(t, "orders")
-	var stderr, stdout bytes.Buffer
-	cmd := exec.Command(server)
-	cmd.Env = []string{"PATH=/usr/bin:/bin"}
-	cmd.Stderr, cmd.Stdout = &stderr, &stdout
-	err := cmd.Run()
-	ee, ok := err.(*exec.ExitError)
-	if !ok || ee.ExitCode() != 2 {
-		t.Fatalf("exit: %v", err)
-	}
-	msg := strings.TrimSpace(stderr.String())
-	if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, "ORDERS_API_URL") || !strings.Contains(msg, "--demo") || stdout.Len() != 0 {
-		t.Errorf("stderr %q stdout %q", msg, stdout.String())
-	}
+	e2e.CheckUsageExit(t, server, nil, "ORDERS_API_URL", "--demo")
 }

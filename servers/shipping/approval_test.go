@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/bizmcp/bizmcp/mocks"
@@ -18,45 +15,20 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
-// syncBuffer is an audit sink safe to read while the server writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // gated is a server on its own mock backend with the approval gate and the
 // audit trail exposed: deps.Approvals decides approvals as a person would.
 type gated struct {
 	cs    *mcp.ClientSession
 	ms    *mocks.Server
 	deps  app.Deps[extra]
-	audit *syncBuffer
+	audit *apptest.AuditBuffer
 }
 
 func gatedBackend(t *testing.T, env ...string) *gated {
 	t.Helper()
-	ms, err := mocks.NewServer(mocks.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := Spec
-	spec.Demo = func() (http.RoundTripper, string, error) {
-		return mocks.Transport(ms), "http://mock-backends.test/shipping", nil
-	}
+	spec, ms := apptest.OwnBackend(t, Spec, mocks.Options{}, "http://mock-backends.test/shipping", nil)
 	env = append([]string{"MCP_RATE_LIMIT=10000", "MCP_RATE_BURST=10000", "SHIPPING_API_RATE_LIMIT=10000", "SHIPPING_API_RATE_BURST=1000"}, env...)
-	g := &gated{ms: ms, audit: &syncBuffer{}}
+	g := &gated{ms: ms, audit: &apptest.AuditBuffer{}}
 	g.cs, _, g.deps = apptest.Server(t, spec, g.audit, []string{"--demo"}, env...)
 	return g
 }

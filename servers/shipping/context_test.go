@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -10,57 +9,17 @@ import (
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 func TestContextSnapshotsAndDescriptions(t *testing.T) {
-	cs := demoSession(t)
-	mcptest.ContextSnapshots(t, cs, "internal/tools/testdata/toolsnaps")
-	ctx := context.Background()
-	prompts := map[string]bool{}
-	for p, err := range cs.Prompts(ctx, nil) {
-		if err != nil {
-			t.Fatal(err)
+	c := mcptest.CheckContext(t, demoSession(t), "internal/tools/testdata/toolsnaps",
+		"shipping_delivery_problem", "shipping_ship_parcel", "shipping://reference/service-levels", "shipping://policies/labels",
+		"shipping://tracking/{carrier}/{number}")
+	for _, p := range c.Prompts {
+		if p.Title == "" {
+			t.Errorf("prompt %s has no title", p.Name)
 		}
-		prompts[p.Name] = true
-		if p.Description == "" || p.Title == "" {
-			t.Errorf("prompt %s has no description or title", p.Name)
-		}
-		for _, a := range p.Arguments {
-			if a.Description == "" {
-				t.Errorf("prompt %s argument %s has no description", p.Name, a.Name)
-			}
-		}
-	}
-	resources := map[string]bool{}
-	for r, err := range cs.Resources(ctx, nil) {
-		if err != nil || r.Description == "" {
-			t.Errorf("resource %v: %v", r, err)
-			continue
-		}
-		resources[r.URI] = true
-	}
-	templates := map[string]bool{}
-	for r, err := range cs.ResourceTemplates(ctx, nil) {
-		if err != nil || r.Description == "" {
-			t.Errorf("template %v: %v", r, err)
-			continue
-		}
-		templates[r.URITemplate] = true
-	}
-	for _, want := range []string{"shipping_delivery_problem", "shipping_ship_parcel"} {
-		if !prompts[want] {
-			t.Errorf("no prompt %s", want)
-		}
-	}
-	for _, want := range []string{"shipping://reference/service-levels", "shipping://policies/labels"} {
-		if !resources[want] {
-			t.Errorf("no resource %s", want)
-		}
-	}
-	if !templates["shipping://tracking/{carrier}/{number}"] {
-		t.Errorf("no tracking template: %v", templates)
 	}
 }
 
@@ -134,9 +93,7 @@ func TestReadResources(t *testing.T) {
 		"shipping://tracking/fedex/123",                                   // too short
 		"shipping://nope",
 	} {
-		_, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: uri})
-		var we *jsonrpc.Error
-		if !errors.As(err, &we) || we.Code != mcp.CodeResourceNotFound {
+		if _, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: uri}); !mcptest.IsResourceNotFound(err) {
 			t.Errorf("%s: %v", uri, err)
 		}
 	}
@@ -222,14 +179,11 @@ func TestPrompts(t *testing.T) {
 
 func complete(t *testing.T, cs *mcp.ClientSession, ref *mcp.CompleteReference, arg, value string) mcp.CompletionResultDetails {
 	t.Helper()
-	res, err := cs.Complete(context.Background(), &mcp.CompleteParams{Ref: ref, Argument: mcp.CompleteParamsArgument{Name: arg, Value: value}})
-	if err != nil {
-		t.Fatalf("complete %s=%q: %v", arg, value, err)
+	c := mcptest.Complete(t, cs, ref, arg, value)
+	if len(c.Values) > mcpkit.MaxCompletions {
+		t.Errorf("%d values, more than %d", len(c.Values), mcpkit.MaxCompletions)
 	}
-	if len(res.Completion.Values) > mcpkit.MaxCompletions {
-		t.Errorf("%d values, more than %d", len(res.Completion.Values), mcpkit.MaxCompletions)
-	}
-	return res.Completion
+	return c
 }
 
 func TestCompletions(t *testing.T) {

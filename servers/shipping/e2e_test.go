@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
-	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -63,17 +59,7 @@ func TestE2EHTTP(t *testing.T) {
 	m := e2e.StartMock(t)
 	s := e2e.StartHTTP(t, server, apiEnv(m))
 	base := "http://" + s.Addr
-	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready"} {
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
-			t.Errorf("%s: %s %s", path, resp.Status, b)
-		}
-	}
+	e2e.CheckProbes(t, base)
 	cs := e2e.ConnectHTTP(t, s.Addr)
 	mcptest.CheckTools(t, cs, "shipping_")
 	checkDemoTracking(t, cs)
@@ -150,22 +136,12 @@ func TestE2EBackendFaults(t *testing.T) {
 	s := e2e.StartHTTP(t, server, apiEnv(m), "MCP_CALL_TIMEOUT="+deadline.String())
 	cs := e2e.ConnectHTTP(t, s.Addr)
 	args := map[string]any{"carrier": "fedex", "tracking_number": world.DemoTrackingNumber}
-	for _, tc := range []struct{ spec, want string }{
-		{"/shipping/tracking/*=status:503", "HTTP 503"},
-		{"/shipping/tracking/*=429:30", "Retry after 30s"},
-		{"/shipping/tracking/*=hang", "deadline"},
-		{"/shipping/tracking/*=malformed", "could not read"},
-	} {
-		e2e.SetFaults(t, m.Addr, tc.spec)
-		start := time.Now()
-		res := mcptest.Call(t, cs, "shipping_track", args)
-		if !res.IsError || !strings.Contains(mcptest.Text(res), tc.want) {
-			t.Errorf("%s: isError=%v %q, want %q", tc.spec, res.IsError, mcptest.Text(res), tc.want)
-		}
-		if el := time.Since(start); el > deadline+2*time.Second {
-			t.Errorf("%s: took %s", tc.spec, el)
-		}
-	}
+	e2e.CheckFaults(t, cs, m.Addr, deadline, "shipping_track", args, []e2e.Fault{
+		{Spec: "/shipping/tracking/*=status:503", Want: "HTTP 503"},
+		{Spec: "/shipping/tracking/*=429:30", Want: "Retry after 30s"},
+		{Spec: "/shipping/tracking/*=hang", Want: "deadline"},
+		{Spec: "/shipping/tracking/*=malformed", Want: "could not read"},
+	})
 	e2e.SetFaults(t, m.Addr, "/shipping/tracking/*=status:502#2")
 	if res := mcptest.Call(t, cs, "shipping_track", args); res.IsError {
 		t.Errorf("two 502s then success: %s", mcptest.Text(res))
@@ -225,17 +201,5 @@ func findShipment(v any, number string) map[string]any {
 
 func TestE2EMissingBackendURL(t *testing.T) {
 	server, _ := e2e.Binaries(t, "shipping")
-	var stderr, stdout bytes.Buffer
-	cmd := exec.Command(server)
-	cmd.Env = []string{"PATH=/usr/bin:/bin"}
-	cmd.Stderr, cmd.Stdout = &stderr, &stdout
-	err := cmd.Run()
-	ee, ok := err.(*exec.ExitError)
-	if !ok || ee.ExitCode() != 2 {
-		t.Fatalf("exit: %v", err)
-	}
-	msg := strings.TrimSpace(stderr.String())
-	if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, "SHIPPING_API_URL") || !strings.Contains(msg, "--demo") || stdout.Len() != 0 {
-		t.Errorf("stderr %q stdout %q", msg, stdout.String())
-	}
+	e2e.CheckUsageExit(t, server, nil, "SHIPPING_API_URL", "--demo")
 }

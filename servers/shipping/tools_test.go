@@ -41,18 +41,7 @@ func demoSession(t *testing.T, env ...string) *mcp.ClientSession {
 // writes are the test's own. wrap, when set, wraps the in-process transport.
 func ownBackend(t testing.TB, wrap func(http.RoundTripper) http.RoundTripper, env ...string) (*mcp.ClientSession, *mocks.Server) {
 	t.Helper()
-	ms, err := mocks.NewServer(mocks.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := Spec
-	spec.Demo = func() (http.RoundTripper, string, error) {
-		rt := mocks.Transport(ms)
-		if wrap != nil {
-			rt = wrap(rt)
-		}
-		return rt, "http://mock-backends.test/shipping", nil
-	}
+	spec, ms := apptest.OwnBackend(t, Spec, mocks.Options{}, "http://mock-backends.test/shipping", wrap)
 	return session(t, spec, []string{"--demo"}, env...), ms
 }
 
@@ -555,18 +544,13 @@ func TestNoInvisibleCharactersAndBoundedOutput(t *testing.T) {
 	for _, s := range world.Shipments() {
 		res := call(t, cs, "shipping_track", map[string]any{"carrier": s.Carrier, "tracking_number": s.TrackingNumber, "full_history": true, "limit": 50}, nil)
 		b, _ := json.Marshal(res)
-		if strings.ContainsFunc(string(b), invisible) {
+		if strings.ContainsFunc(string(b), mcptest.Invisible) {
 			t.Errorf("%s: invisible character in output", s.OrderID)
 		}
 		if len(b) > 40000 {
 			t.Errorf("%s: result of %d bytes", s.OrderID, len(b))
 		}
 	}
-}
-
-func invisible(r rune) bool {
-	return (r >= 0xE0000 && r <= 0xE007F) || (r >= 0x200B && r <= 0x200F) || r == 0x2060 || r == 0xFEFF ||
-		(r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x00AD || r == 0x1B
 }
 
 func TestConfigValidation(t *testing.T) {

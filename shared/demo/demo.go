@@ -5,7 +5,6 @@ package demo
 
 import (
 	"net/http"
-	"sync"
 
 	"github.com/bizmcp/bizmcp/mocks"
 )
@@ -13,21 +12,14 @@ import (
 // BaseHost is the fake host demo backend URLs use; nothing resolves it.
 const BaseHost = "http://mock-backends.demo"
 
-var (
-	once sync.Once
-	rt   http.RoundTripper
-	err  error
-)
-
-// Backend returns the transport to the in-process mock backends and the base
-// URL of domain's API ("crm" -> http://mock-backends.demo/crm).
+// Backend returns a transport to a new in-process mock backend, holding its
+// own copy of the sample data, and the base URL of domain's API ("crm" ->
+// http://mock-backends.demo/crm). Each call starts from the sample data, so
+// two servers built in one process (tests) never see each other's writes.
 func Backend(domain string) (http.RoundTripper, string, error) {
-	once.Do(func() {
-		var h http.Handler
-		h, err = mocks.New(mocks.Options{})
-		if err == nil {
-			rt = mocks.Transport(h)
-		}
-	})
-	return rt, BaseHost + "/" + domain, err
+	h, err := mocks.New(mocks.Options{})
+	if err != nil {
+		return nil, "", err
+	}
+	return mocks.Transport(h), BaseHost + "/" + domain, nil
 }

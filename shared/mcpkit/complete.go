@@ -64,3 +64,45 @@ func (c *Completions) Handler() func(context.Context, *mcp.CompleteRequest) (*mc
 		return res, nil
 	}
 }
+
+// CompleteFrom completes from a fixed list of lower-case values: those
+// starting with the prefix, in lower case.
+func CompleteFrom(values []string) CompleteFunc {
+	return func(ctx context.Context, req *mcp.CompleteRequest, prefix string) ([]string, error) {
+		var out []string
+		for _, v := range values {
+			if strings.HasPrefix(v, strings.ToLower(prefix)) {
+				out = append(out, v)
+			}
+		}
+		return out, nil
+	}
+}
+
+// IDPrefix normalizes a completion prefix for ids like kind+"-123": upper
+// case, and bare digits get the kind ("482" → "ORD-482"). ok is false when
+// prefix cannot start such an id.
+func IDPrefix(prefix, kind string) (pre string, ok bool) {
+	pre = strings.ToUpper(prefix)
+	if pre != "" && strings.Trim(pre, "0123456789") == "" {
+		pre = kind + "-" + pre
+	}
+	return pre, strings.HasPrefix(pre, kind+"-") || strings.HasPrefix(kind+"-", pre)
+}
+
+// ScanPages pages through a backend listing for a completion: fetch reads
+// the page at offset (page items at most) and returns how many items it
+// held and the listing's total. It stops after a short page, at the total,
+// or once max items were asked for, and returns fetch's first error.
+func ScanPages(page, max int, fetch func(offset int) (n, total int, err error)) error {
+	for offset := 0; offset < max; offset += page {
+		n, total, err := fetch(offset)
+		if err != nil {
+			return err
+		}
+		if n < page || offset+n >= total {
+			break
+		}
+	}
+	return nil
+}

@@ -30,6 +30,26 @@ func AddMarkdown(s *mcp.Server, name, title, uri, description, text string) {
 		})
 }
 
+// Doc is one static text/markdown resource: reference material a server
+// offers as context.
+type Doc struct{ Name, Title, URI, Description, Text string }
+
+// AddDocs registers each doc with AddMarkdown.
+func AddDocs(s *mcp.Server, docs ...Doc) {
+	for _, d := range docs {
+		AddMarkdown(s, d.Name, d.Title, d.URI, d.Description, d.Text)
+	}
+}
+
+// Clip shortens s to at most n runes, marking a cut with "…", for quoting
+// user or backend text in messages.
+func Clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
 // TextResource renders text (and out) through sc as the text/plain
 // contents of the resource uri, keeping the result's metadata.
 func TextResource(uri string, sc *Scrub, text string, out any) *mcp.ReadResourceResult {

@@ -157,6 +157,45 @@ func ToolError(s *sanitize.Sanitizer, err error, h ErrorHints) error {
 	return fmt.Errorf("%s", msg)
 }
 
+// PageLine is the last line of a paged list's text: how many items were
+// shown of how many ("showing 10 of 42 orders" when what is "orders"), and
+// the cursor that continues it.
+func PageLine(p compress.Page, what string) string {
+	if what != "" {
+		what = " " + what
+	}
+	if p.HasMore {
+		return fmt.Sprintf("showing %d of %d%s; more available: call again with cursor=%q", p.Returned, p.Total, what, p.NextCursor)
+	}
+	return fmt.Sprintf("showing %d of %d%s", p.Returned, p.Total, what)
+}
+
+// notFoundError marks a record that is missing, or that the caller may not
+// see (the two look the same).
+type notFoundError struct{ error }
+
+func (e notFoundError) Unwrap() error { return e.error }
+
+// NotFound marks err, the error a tool shows, as a missing record:
+// resources answer it with resource-not-found (see IsNotFound).
+func NotFound(err error) error { return notFoundError{err} }
+
+// IsNotFound reports whether err was marked by NotFound.
+func IsNotFound(err error) bool {
+	var nf notFoundError
+	return errors.As(err, &nf)
+}
+
+// LookupError is the tool error toolErr of a failed read of one record,
+// marked NotFound when the backend error err says the record does not
+// exist.
+func LookupError(err, toolErr error) error {
+	if be, ok := backend.AsError(err); ok && be.Kind == backend.KindNotFound {
+		return NotFound(toolErr)
+	}
+	return toolErr
+}
+
 func or(a, b string) string {
 	if a != "" {
 		return a

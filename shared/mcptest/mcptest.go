@@ -7,12 +7,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -219,4 +222,120 @@ func FuzzTools(f *testing.F, connect func(testing.TB) *mcp.ClientSession, seeds 
 			t.Fatalf("session broken after %s %s: %v", name, args, err)
 		}
 	})
+}
+
+// Context is what a session lists besides its tools.
+type Context struct {
+	Prompts   []*mcp.Prompt
+	Resources []*mcp.Resource
+	Templates []*mcp.ResourceTemplate
+}
+
+// CheckContext compares the session's resource templates, resources and
+// prompts with their snapshots in dir (see ContextSnapshots), requires a
+// description on each of them and on every prompt argument, and requires
+// each of want among the prompt names, resource URIs and template URIs.
+// It returns what was listed; a resource or template that failed to list
+// or lacks a description is reported and left out.
+func CheckContext(t *testing.T, cs *mcp.ClientSession, dir string, want ...string) Context {
+	t.Helper()
+	ContextSnapshots(t, cs, dir)
+	ctx := context.Background()
+	var c Context
+	names := map[string]bool{}
+	for p, err := range cs.Prompts(ctx, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Prompts = append(c.Prompts, p)
+		names[p.Name] = true
+		if p.Description == "" {
+			t.Errorf("prompt %s has no description", p.Name)
+		}
+		for _, a := range p.Arguments {
+			if a.Description == "" {
+				t.Errorf("prompt %s argument %s has no description", p.Name, a.Name)
+			}
+		}
+	}
+	for r, err := range cs.Resources(ctx, nil) {
+		if err != nil || r.Description == "" {
+			t.Errorf("resource %v: %v", r, err)
+			continue
+		}
+		c.Resources = append(c.Resources, r)
+		names[r.URI] = true
+	}
+	for r, err := range cs.ResourceTemplates(ctx, nil) {
+		if err != nil || r.Description == "" {
+			t.Errorf("template %v: %v", r, err)
+			continue
+		}
+		c.Templates = append(c.Templates, r)
+		names[r.URITemplate] = true
+	}
+	for _, w := range want {
+		if !names[w] {
+			t.Errorf("context lacks %s: %v", w, slices.Sorted(maps.Keys(names)))
+		}
+	}
+	return c
+}
+
+// Invisible reports whether r is a character a reader cannot see but a
+// model reads: Unicode tags, zero-width and bidi controls, word joiner,
+// BOM, soft hyphen, ESC.
+func Invisible(r rune) bool {
+	return (r >= 0xE0000 && r <= 0xE007F) || (r >= 0x200B && r <= 0x200F) || r == 0x2060 || r == 0xFEFF ||
+		(r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x00AD || r == 0x1B
+}
+
+// WalkStrings calls f on every string (keys included) in a decoded JSON
+// value.
+func WalkStrings(v any, f func(string)) {
+	switch v := v.(type) {
+	case string:
+		f(v)
+	case []any:
+		for _, e := range v {
+			WalkStrings(e, f)
+		}
+	case map[string]any:
+		for k, e := range v {
+			f(k)
+			WalkStrings(e, f)
+		}
+	}
+}
+
+// CheckVisible reports every string of res, as JSON (keys included), that
+// holds an Invisible character; what names the result in the message.
+func CheckVisible(t testing.TB, what string, res *mcp.CallToolResult) {
+	t.Helper()
+	b, _ := json.Marshal(res)
+	var whole any
+	json.Unmarshal(b, &whole)
+	WalkStrings(whole, func(s string) {
+		if strings.ContainsFunc(s, Invisible) {
+			t.Errorf("%s: invisible character in output: %q", what, s)
+		}
+	})
+}
+
+// Complete asks the session to complete argument arg of ref from value,
+// failing the test on an error.
+func Complete(t testing.TB, cs *mcp.ClientSession, ref *mcp.CompleteReference, arg, value string) mcp.CompletionResultDetails {
+	t.Helper()
+	res, err := cs.Complete(context.Background(), &mcp.CompleteParams{Ref: ref, Argument: mcp.CompleteParamsArgument{Name: arg, Value: value}})
+	if err != nil {
+		t.Fatalf("complete %s=%q: %v", arg, value, err)
+	}
+	return res.Completion
+}
+
+// IsResourceNotFound reports whether err is the JSON-RPC error a server
+// answers for an unknown resource URI.
+func IsResourceNotFound(err error) bool {
+	var we *jsonrpc.Error
+	return errors.As(err, &we) && we.Code == mcp.CodeResourceNotFound
 }

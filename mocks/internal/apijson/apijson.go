@@ -128,3 +128,23 @@ func Fallback(mux *http.ServeMux) http.HandlerFunc {
 		Error(w, http.StatusNotFound, "not_found", fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path))
 	}
 }
+
+// EmptySlices replaces each nil slice *p by an empty one, so that it encodes
+// as [] rather than null.
+func EmptySlices[S ~[]E, E any](ps ...*S) {
+	for _, p := range ps {
+		if *p == nil {
+			*p = S{}
+		}
+	}
+}
+
+// EmptyMaps replaces each nil map *p by an empty one, so that it encodes as
+// {} rather than null.
+func EmptyMaps[M ~map[K]V, K comparable, V any](ps ...*M) {
+	for _, p := range ps {
+		if *p == nil {
+			*p = M{}
+		}
+	}
+}

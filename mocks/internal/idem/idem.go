@@ -7,6 +7,7 @@ package idem
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 )
 
 // MaxKeyBytes is the longest Idempotency-Key the domains accept.
@@ -14,6 +15,16 @@ const MaxKeyBytes = 255
 
 // ErrConflict: the Idempotency-Key was already used for a different request.
 var ErrConflict = errors.New("idempotency key was already used with a different request")
+
+// CheckKey rejects an Idempotency-Key longer than MaxKeyBytes through fail,
+// which gets the field ("Idempotency-Key") and the problem ("at most 255
+// bytes") and builds the domain's error from them.
+func CheckKey(key string, fail func(field, problem string) error) error {
+	if len(key) > MaxKeyBytes {
+		return fail("Idempotency-Key", fmt.Sprintf("at most %d bytes", MaxKeyBytes))
+	}
+	return nil
+}
 
 // Fingerprint identifies a request: the operation, its target and the JSON
 // encoding of its input (struct fields in fixed order, map keys sorted, so

@@ -2,6 +2,7 @@ package idem
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -25,5 +26,15 @@ func TestTable(t *testing.T) {
 	tab.Reset()
 	if _, ok, err := tab.Lookup("k", fp); ok || err != nil {
 		t.Fatalf("after reset: %v %v", ok, err)
+	}
+}
+
+func TestCheckKey(t *testing.T) {
+	fail := func(field, problem string) error { return errors.New(field + ": " + problem) }
+	if err := CheckKey(strings.Repeat("k", MaxKeyBytes), fail); err != nil {
+		t.Error(err)
+	}
+	if err := CheckKey(strings.Repeat("k", MaxKeyBytes+1), fail); err == nil || err.Error() != "Idempotency-Key: at most 255 bytes" {
+		t.Errorf("%v", err)
 	}
 }

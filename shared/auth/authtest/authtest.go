@@ -1,9 +1,11 @@
 // Package authtest is an in-process OAuth authorization server for tests:
 // it serves RFC 8414 metadata and a JWKS on a loopback httptest server and
-// signs tokens with keys made in the test.
+// signs tokens with keys made in the test; Connect connects an MCP client
+// that presents such a token.
 package authtest
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // Issuer is a test authorization server.
@@ -99,4 +102,28 @@ func (is *Issuer) HS256(t testing.TB, aud string) string {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// bearer adds an Authorization header with a bearer token to each request.
+type bearer struct{ token string }
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// Connect connects an MCP client to the streamable HTTP endpoint url+"/mcp"
+// presenting token as a bearer token, within 10 seconds. The session, when
+// there is one, is closed when the test ends; a refused connection is
+// returned as the error.
+func Connect(t testing.TB, url, token string) (*mcp.ClientSession, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	tr := &mcp.StreamableClientTransport{Endpoint: url + "/mcp", HTTPClient: &http.Client{Transport: bearer{token}}}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "auth-test", Version: "1"}, nil).Connect(ctx, tr, nil)
+	if err == nil {
+		t.Cleanup(func() { cs.Close() })
+	}
+	return cs, err
 }

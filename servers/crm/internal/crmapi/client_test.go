@@ -6,21 +6,17 @@ import (
 	"io"
 	"net/http"
 	"testing"
-	"time"
 
+	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/jarcoal/httpmock"
 )
 
 const base = "http://crm.test/crm"
 
+// client is a Client for base over mt that retries twice, fast.
 func client(t *testing.T, mt *httpmock.MockTransport) *Client {
-	t.Helper()
-	c, err := New(base, backend.NewHTTPClient(backend.Options{Name: "crm", MaxRetries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, Base: mt}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return apptest.APIClient(t, New, "crm", base, mt)
 }
 
 func TestSearch(t *testing.T) {

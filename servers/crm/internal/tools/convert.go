@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
-	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 )
 
@@ -64,11 +63,4 @@ func oneLineAddress(a *crmapi.Address) string {
 func summaryLine(s CustomerSummary) string {
 	loc := strings.Trim(strings.Join([]string{s.City, s.Country}, ", "), ", ")
 	return fmt.Sprintf("%s | %s | %s | %s | %s/%s/%s | %s", s.ID, s.Name, s.Company, s.Email, s.Region, s.Tier, s.Status, loc)
-}
-
-func pageLine(p compress.Page) string {
-	if p.HasMore {
-		return fmt.Sprintf("showing %d of %d; more available: call again with cursor=%q", p.Returned, p.Total, p.NextCursor)
-	}
-	return fmt.Sprintf("showing %d of %d", p.Returned, p.Total)
 }

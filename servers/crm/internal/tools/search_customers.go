@@ -78,6 +78,6 @@ func (t *Tools) searchCustomers(ctx context.Context, req *mcp.CallToolRequest, i
 			lines = append(lines, "no customers match; try a shorter or different query, or drop the region filter")
 		}
 	}
-	lines = append(lines, pageLine(out.Page))
+	lines = append(lines, mcpkit.PageLine(out.Page, ""))
 	return sc.Render(strings.Join(lines, "\n"), out, nil), out, nil
 }

@@ -112,12 +112,5 @@ func (b body) forScan(visible string) string {
 	return visible + "\n" + strings.Join(b.hidden, "\n")
 }
 
-func pageLine(p compress.Page) string {
-	if p.HasMore {
-		return fmt.Sprintf("showing %d of %d; more available: call again with cursor=%q", p.Returned, p.Total, p.NextCursor)
-	}
-	return fmt.Sprintf("showing %d of %d", p.Returned, p.Total)
-}
-
 // oneLine collapses white space, for snippets.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

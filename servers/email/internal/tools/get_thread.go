@@ -118,6 +118,6 @@ func (t *Tools) threadView(ctx context.Context, in GetThreadIn) (out ThreadOut, 
 		}
 		lines = append(lines, line+"\n    "+strings.ReplaceAll(tm.Snippet, "\n", "\n    "))
 	}
-	lines = append(lines, pageLine(out.Page))
+	lines = append(lines, mcpkit.PageLine(out.Page, ""))
 	return out, sc, strings.Join(lines, "\n"), nil
 }

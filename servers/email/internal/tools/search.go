@@ -124,7 +124,7 @@ func (t *Tools) searchView(ctx context.Context, in SearchIn) (out SearchOut, sc 
 			lines = append(lines, "no messages match; try fewer or different words, another folder, or a wider date range")
 		}
 	}
-	lines = append(lines, pageLine(out.Page))
+	lines = append(lines, mcpkit.PageLine(out.Page, ""))
 	return out, sc, strings.Join(lines, "\n"), nil
 }
 

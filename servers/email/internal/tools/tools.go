@@ -3,13 +3,11 @@
 package tools
 
 import (
-	"errors"
 	"log/slog"
 
 	"github.com/bizmcp/bizmcp/servers/email/internal/emailapi"
 	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
 	"github.com/bizmcp/bizmcp/shared/approval"
-	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -59,24 +57,10 @@ func (t *Tools) fail(err error, h mcpkit.ErrorHints) error {
 }
 
 // failLookup is fail for reading one record: a record the backend does not
-// have becomes a notFoundError, which resources answer with
+// have is marked mcpkit.NotFound, which resources answer with
 // resource-not-found (the tools show its text).
 func (t *Tools) failLookup(err error, hint string) error {
-	ferr := t.fail(err, mcpkit.ErrorHints{NotFound: hint})
-	if be, ok := backend.AsError(err); ok && be.Kind == backend.KindNotFound {
-		return notFoundError{ferr}
-	}
-	return ferr
-}
-
-// notFoundError marks a message or thread the backend does not have.
-type notFoundError struct{ error }
-
-func (e notFoundError) Unwrap() error { return e.error }
-
-func isNotFound(err error) bool {
-	var nf notFoundError
-	return errors.As(err, &nf)
+	return mcpkit.LookupError(err, t.fail(err, mcpkit.ErrorHints{NotFound: hint}))
 }
 
 const (

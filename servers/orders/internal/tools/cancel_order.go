@@ -77,7 +77,7 @@ func (t *Tools) cancelOrder(ctx context.Context, mreq *mcp.CallToolRequest, in C
 			summary = fmt.Sprintf("cancel paid order %s and refund its payment of %s to the original payment method (reason: %s)", in.OrderID, what, in.Reason)
 		}
 		if req.Note != "" {
-			summary += fmt.Sprintf("; internal note %q", clip(req.Note, 120))
+			summary += fmt.Sprintf("; internal note %q", mcpkit.Clip(req.Note, 120))
 		}
 		if res, err := t.gate.Check(ctx, mreq, in.ApprovalID, approval.Plan{
 			Tool: cancelOrderTool.Name, Args: struct {

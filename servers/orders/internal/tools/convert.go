@@ -168,10 +168,3 @@ func plural(n int, word string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
-
-func pageLine(p compress.Page, what string) string {
-	if p.HasMore {
-		return fmt.Sprintf("showing %d of %d %s; more available: call again with cursor=%q", p.Returned, p.Total, what, p.NextCursor)
-	}
-	return fmt.Sprintf("showing %d of %d %s", p.Returned, p.Total, what)
-}

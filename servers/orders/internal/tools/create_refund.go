@@ -105,7 +105,7 @@ func (t *Tools) createRefund(ctx context.Context, mreq *mcp.CallToolRequest, in 
 			summary = fmt.Sprintf("refund %s of order %s, everything still refundable (reason: %s)", what, in.OrderID, in.Reason)
 		}
 		if note != "" {
-			summary += fmt.Sprintf("; internal note %q", clip(note, 120))
+			summary += fmt.Sprintf("; internal note %q", mcpkit.Clip(note, 120))
 		}
 		// The plan seals the amount actually refunded, also when omitted:
 		// an approval of "everything left" is for that amount only.

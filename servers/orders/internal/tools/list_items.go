@@ -80,6 +80,6 @@ func (t *Tools) listItems(ctx context.Context, req *mcp.CallToolRequest, in List
 			lines = append(lines, "no line matches; try a shorter query or a SKU prefix")
 		}
 	}
-	lines = append(lines, pageLine(out.Page, "lines"))
+	lines = append(lines, mcpkit.PageLine(out.Page, "lines"))
 	return sc.Render(strings.Join(lines, "\n"), out, nil), out, nil
 }

@@ -129,7 +129,7 @@ func (t *Tools) searchView(ctx context.Context, p policy.Principal, in SearchOrd
 			lines = append(lines, "no orders match; check the customer id or email (crm_search_customers finds them), or widen the status or date filters")
 		}
 	}
-	lines = append(lines, pageLine(out.Page, "orders, newest first"))
+	lines = append(lines, mcpkit.PageLine(out.Page, "orders, newest first"))
 	return out, sc, strings.Join(lines, "\n"), nil
 }
 

@@ -4,14 +4,12 @@ package tools
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
 	"github.com/bizmcp/bizmcp/shared/approval"
-	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/idempotency"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
@@ -61,31 +59,17 @@ func (t *Tools) fail(err error, h mcpkit.ErrorHints) error {
 
 // getOrderFor reads an order the caller may see: an order outside a
 // region-restricted caller's region answers like a missing one, so the
-// caller learns nothing about it, for reads and writes alike.
+// caller learns nothing about it, for reads and writes alike. Both are
+// marked mcpkit.NotFound: resources answer them with resource-not-found.
 func (t *Tools) getOrderFor(ctx context.Context, p policy.Principal, id string) (*ordersapi.Order, error) {
 	o, err := t.api.Get(ctx, id)
 	if err != nil {
-		ferr := t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint})
-		if be, ok := backend.AsError(err); ok && be.Kind == backend.KindNotFound {
-			return nil, notFoundError{ferr}
-		}
-		return nil, ferr
+		return nil, mcpkit.LookupError(err, t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint}))
 	}
 	if p.Region != "" && o.Region != p.Region {
-		return nil, notFoundError{fmt.Errorf("not found in the order system: no order %s. %s", id, notFoundHint)}
+		return nil, mcpkit.NotFound(fmt.Errorf("not found in the order system: no order %s. %s", id, notFoundHint))
 	}
 	return o, nil
-}
-
-// notFoundError marks a missing order, or one outside the caller's region
-// (the two look the same): resources answer it with resource-not-found.
-type notFoundError struct{ error }
-
-func (e notFoundError) Unwrap() error { return e.error }
-
-func isNotFound(err error) bool {
-	var nf notFoundError
-	return errors.As(err, &nf)
 }
 
 // checkRefundCeiling refuses, under ORDERS_MAX_REFUND_MINOR, a call that

@@ -7,21 +7,17 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/jarcoal/httpmock"
 )
 
 const base = "http://shipping.test/shipping"
 
+// client is a Client for base over mt that retries twice, fast.
 func client(t *testing.T, mt *httpmock.MockTransport) *Client {
-	t.Helper()
-	c, err := New(base, backend.NewHTTPClient(backend.Options{Name: "shipping", MaxRetries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, Base: mt}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return apptest.APIClient(t, New, "shipping", base, mt)
 }
 
 func TestTrackEscapesAndMapsErrors(t *testing.T) {
