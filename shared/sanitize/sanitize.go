@@ -75,7 +75,10 @@ func (c *resultCache) put(k string, r Result) {
 	sh := &c.shards[c.shard(k)]
 	sh.mu.Lock()
 	if sh.m == nil || len(sh.m) >= cachePerShard {
-		sh.m = make(map[string]Result, cachePerShard) // drop the old generation
+		// Drop the old generation. The map grows as texts arrive: sized
+		// up front, a fresh sanitizer's first texts would pay for
+		// clearing 16 maps of 512 entries.
+		sh.m = make(map[string]Result)
 	}
 	sh.m[k] = r
 	sh.mu.Unlock()
