@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bizmcp/bizmcp/mocks/crm"
@@ -133,16 +134,18 @@ type catalogItem struct {
 	bulk      bool
 }
 
-// catalog expands the products into sellable variants (about 200 SKUs).
-var catalog = func() []catalogItem {
+// catalog expands the products into sellable variants (about 200 SKUs),
+// on first use: a server binary links this package for --demo only.
+var catalog = sync.OnceValue(func() []catalogItem {
 	var out []catalogItem
+	squash := strings.NewReplacer(" ", "", ".", "", "-", "")
 	for _, p := range products {
 		if len(p.variants) == 0 {
 			out = append(out, catalogItem{p.sku, p.name, p.usdCents, p.bulk})
 			continue
 		}
 		for _, v := range p.variants {
-			code := strings.ToUpper(strings.NewReplacer(" ", "", ".", "", "-", "").Replace(v))
+			code := strings.ToUpper(squash.Replace(v))
 			if len(code) > 4 {
 				code = code[:4]
 			}
@@ -150,10 +153,10 @@ var catalog = func() []catalogItem {
 		}
 	}
 	return out
-}()
+})
 
 func catalogBySKU(sku string) catalogItem {
-	for _, c := range catalog {
+	for _, c := range catalog() {
 		if c.sku == sku {
 			return c
 		}
@@ -403,7 +406,7 @@ func (g gen) lines(n int) []lineSpec {
 	var out []lineSpec
 	used := map[string]bool{}
 	for len(out) < n {
-		it := catalog[g.intn(len(catalog))]
+		it := catalog()[g.intn(len(catalog()))]
 		if used[it.sku] {
 			continue
 		}
@@ -544,8 +547,8 @@ func (b *builder) fixed() []Order {
 	g := newGen(5_000)
 	var lines []lineSpec
 	for store := 1; len(lines) < LargeOrderLines; store++ {
-		for _, idx := range g.r.Perm(len(catalog))[:LargeOrderLines/16] {
-			it := catalog[idx]
+		for _, idx := range g.r.Perm(len(catalog()))[:LargeOrderLines/16] {
+			it := catalog()[idx]
 			q := g.between(1, 6)
 			if it.bulk {
 				q = g.between(5, 60)

@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"time"
 
 	"github.com/bizmcp/bizmcp/shared/kv"
@@ -30,7 +29,21 @@ const MetaKey = "bizmcp/idempotency_key"
 // MetaReplayed marks a result replayed from the store.
 const MetaReplayed = "bizmcp/replayed"
 
-var callerKey = regexp.MustCompile(`^[A-Za-z0-9_.:-]{8,128}$`)
+// validCallerKey reports whether k is 8 to 128 characters of letters,
+// digits, '_', '.', ':' or '-' (a loop: the equivalent regexp with its
+// bounded repetition costs 100 KB of heap in every server).
+func validCallerKey(k string) bool {
+	if len(k) < 8 || len(k) > 128 {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == ':' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // Options configures the middleware.
 type Options struct {
@@ -113,7 +126,7 @@ func Middleware(o Options) mcp.Middleware {
 			}
 			supplied := ""
 			if v, ok := params.Meta[MetaKey].(string); ok {
-				if !callerKey.MatchString(v) {
+				if !validCallerKey(v) {
 					r := &mcp.CallToolResult{}
 					r.SetError(fmt.Errorf("_meta %s must be 8 to 128 characters of letters, digits, '_', '.', ':' or '-'", MetaKey))
 					return r, nil

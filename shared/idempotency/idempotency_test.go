@@ -185,3 +185,15 @@ func TestApprovalIDIsNotPartOfTheOperation(t *testing.T) {
 		t.Error("approval_id changes the idempotency key")
 	}
 }
+
+func TestValidCallerKey(t *testing.T) {
+	for k, want := range map[string]bool{
+		"order-7-refund-1": true, "abcdefgh": true, "a.b:c_d-E9": true,
+		"short": false, "bad key!": false, "ключ-заказа-1": false, "": false,
+		strings.Repeat("k", 128): true, strings.Repeat("k", 129): false,
+	} {
+		if got := validCallerKey(k); got != want {
+			t.Errorf("validCallerKey(%q) = %v, want %v", k, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package mailtext
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -28,7 +29,7 @@ type Stats struct {
 var (
 	// Lines are at most maxAttribution bytes and end with a colon (checked
 	// before the expression runs, which keeps it cheap).
-	attributionRE = regexp.MustCompile(`(?i)^(` +
+	attributionRE = lazyRE(`(?i)^(` +
 		`on\s.+\swrote\s?:` + // English (Gmail, Apple Mail)
 		`|am\s.+\sschrieb\s.+:` + // German
 		`|.*\sschrieb\s?:` +
@@ -41,28 +42,34 @@ var (
 		`|\d{4}年\d{1,2}月\d{1,2}日.*[:：]` + // Japanese Gmail: "2026年2月3日(火) 10:02 Name <mail>:"
 		`|.*のメッセージ\s?[:：]` +
 		`)$`)
-	separatorRE   = regexp.MustCompile(`(?i)^\s*[-_]{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|mensagem original|messaggio originale|oorspronkelijk bericht|原始邮件|元のメッセージ|forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado)\s*[-_]{2,}\s*$`)
-	underscoresRE = regexp.MustCompile(`^\s*_{10,}\s*$`)
-	headerFromRE  = regexp.MustCompile(`(?i)^\s*\*?(from|von|de|da|van|差出人|发件人|寄件者)\s?\*?\s?[:：]\s?\*?\s*\S`)
-	headerSentRE  = regexp.MustCompile(`(?i)^\s*\*?(sent|date|gesendet|datum|envoyé|date d'envoi|enviado|enviado el|fecha|inviato|verzonden|送信日時|日付|发送时间|日期)\s?\*?\s?[:：]`)
+	separatorRE   = lazyRE(`(?i)^\s*[-_]{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|mensagem original|messaggio originale|oorspronkelijk bericht|原始邮件|元のメッセージ|forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado)\s*[-_]{2,}\s*$`)
+	underscoresRE = lazyRE(`^\s*_{10,}\s*$`)
+	headerFromRE  = lazyRE(`(?i)^\s*\*?(from|von|de|da|van|差出人|发件人|寄件者)\s?\*?\s?[:：]\s?\*?\s*\S`)
+	headerSentRE  = lazyRE(`(?i)^\s*\*?(sent|date|gesendet|datum|envoyé|date d'envoi|enviado|enviado el|fecha|inviato|verzonden|送信日時|日付|发送时间|日期)\s?\*?\s?[:：]`)
 )
 
 // Signatures: the RFC 3676 "-- " separator, a closing phrase followed by a
 // short name block, mobile footers and confidentiality disclaimers.
 var (
-	closingRE = regexp.MustCompile(`(?i)^\s*(best regards|kind regards|warm regards|regards|best wishes|best|many thanks|thanks|thank you|thanks again|cheers|sincerely|yours sincerely|yours truly|all the best|` +
+	closingRE = lazyRE(`(?i)^\s*(best regards|kind regards|warm regards|regards|best wishes|best|many thanks|thanks|thank you|thanks again|cheers|sincerely|yours sincerely|yours truly|all the best|` +
 		`mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|viele grüße|beste grüße|liebe grüße|schöne grüße|gruß|grüße|` +
 		`cordialement|bien cordialement|bien à vous|salutations|sincères salutations|meilleures salutations|` +
 		`saludos|saludos cordiales|un saludo|atentamente|cordialmente|` +
 		`cumprimentos|atenciosamente|abraços|cordiali saluti|distinti saluti|saluti|met vriendelijke groet|` +
 		`よろしくお願いいたします|よろしくお願いします|以上、よろしくお願いいたします|何卒よろしくお願い申し上げます|` +
 		`此致|谢谢|谢谢！|祝好|顺祝商祺|敬礼)[\s,.!。、！]*$`)
-	mobileRE = regexp.MustCompile(`(?i)^\s*(sent from my \S.*|sent from outlook.*|get outlook for \S.*|sent from mail for windows.*|sent via \S.*|` +
+	mobileRE = lazyRE(`(?i)^\s*(sent from my \S.*|sent from outlook.*|get outlook for \S.*|sent from mail for windows.*|sent via \S.*|` +
 		`von meinem \S.* gesendet|gesendet von \S.*|envoyé de mon \S.*|enviado desde mi \S.*|enviado do meu \S.*|inviato da(l mio)? \S.*|` +
 		`iphoneから送信|androidから送信|发自我的\S.*|从我的\S.*发送)\s*$`)
-	disclaimerRE = regexp.MustCompile(`(?i)^\s*(confidentiality notice|this (e-?mail|message) and any attachments|this e-?mail (is|may be) confidential|disclaimer:|` +
+	disclaimerRE = lazyRE(`(?i)^\s*(confidentiality notice|this (e-?mail|message) and any attachments|this e-?mail (is|may be) confidential|disclaimer:|` +
 		`diese e-?mail (enthält|ist) vertraulich|ce message et (ses|toutes les) pièces jointes|este mensaje y sus anexos)`)
 )
+
+// lazyRE compiles expr on first use: the server binary pays for these
+// expressions only when it first trims a message.
+func lazyRE(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // maxAttribution is the longest attribution line considered.
 const maxAttribution = 400
@@ -72,7 +79,7 @@ func isAttribution(t string) bool {
 	if len(t) > maxAttribution || !(strings.HasSuffix(t, ":") || strings.HasSuffix(t, "：")) {
 		return false
 	}
-	return attributionRE.MatchString(t)
+	return attributionRE().MatchString(t)
 }
 
 // maxSigLines is the longest name block after a closing phrase.
@@ -125,7 +132,7 @@ func chars(lines []string) int {
 
 func hasContent(lines []string) bool {
 	for _, l := range lines {
-		if strings.TrimSpace(l) != "" && !mobileRE.MatchString(l) {
+		if strings.TrimSpace(l) != "" && !mobileRE().MatchString(l) {
 			return true
 		}
 	}
@@ -141,12 +148,12 @@ func quoteStart(lines []string) int {
 			continue
 		}
 		switch {
-		case isAttribution(t), separatorRE.MatchString(t):
+		case isAttribution(t), separatorRE().MatchString(t):
 			return i
 		case i+1 < len(lines) && len(t) < 200 && isAttribution(t+" "+strings.TrimSpace(lines[i+1])):
 			return i // an attribution wrapped over two lines
-		case headerFromRE.MatchString(t) && sentFollows(lines, i):
-			if i > 0 && underscoresRE.MatchString(lines[i-1]) {
+		case headerFromRE().MatchString(t) && sentFollows(lines, i):
+			if i > 0 && underscoresRE().MatchString(lines[i-1]) {
 				return i - 1
 			}
 			return i
@@ -159,7 +166,7 @@ func quoteStart(lines []string) int {
 
 func sentFollows(lines []string, i int) bool {
 	for j := i + 1; j < len(lines) && j <= i+4; j++ {
-		if headerSentRE.MatchString(strings.TrimSpace(strings.Trim(lines[j], "*"))) {
+		if headerSentRE().MatchString(strings.TrimSpace(strings.Trim(lines[j], "*"))) {
 			return true
 		}
 	}
@@ -191,7 +198,7 @@ func countQuoted(lines []string) int {
 		if t == "" {
 			continue
 		}
-		if isAttribution(t) || separatorRE.MatchString(t) || (headerFromRE.MatchString(t) && strings.Contains(t, "@")) {
+		if isAttribution(t) || separatorRE().MatchString(t) || (headerFromRE().MatchString(t) && strings.Contains(t, "@")) {
 			n++
 		}
 	}
@@ -227,7 +234,7 @@ func trimSignature(lines []string) ([]string, int) {
 	// Mobile footers anywhere in the last lines.
 	var kept []string
 	for i, l := range lines {
-		if len(lines)-i <= 6 && mobileRE.MatchString(strings.TrimSpace(l)) {
+		if len(lines)-i <= 6 && mobileRE().MatchString(strings.TrimSpace(l)) {
 			continue
 		}
 		kept = append(kept, l)
@@ -238,7 +245,7 @@ func trimSignature(lines []string) ([]string, int) {
 		if i == 0 {
 			continue
 		}
-		if l == "-- " || l == "--" || disclaimerRE.MatchString(l) {
+		if l == "-- " || l == "--" || disclaimerRE().MatchString(l) {
 			cut = i
 			break
 		}
@@ -246,7 +253,7 @@ func trimSignature(lines []string) ([]string, int) {
 	// A closing phrase followed by a short name block (or nothing).
 	last := lastContent(lines[:cut])
 	for i := max(0, last-maxSigLines); i <= last && i < cut; i++ {
-		if i == 0 || !closingRE.MatchString(lines[i]) || !shortBlock(lines[i+1:cut]) {
+		if i == 0 || !closingRE().MatchString(lines[i]) || !shortBlock(lines[i+1:cut]) {
 			continue
 		}
 		if hasContent(lines[:i]) {

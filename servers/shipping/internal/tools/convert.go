@@ -97,7 +97,11 @@ func (t *Tools) fieldErrors(errs []shippingapi.FieldError) string {
 	return strings.Join(parts, "; ")
 }
 
-var labelPathRE = regexp.MustCompile(`^/[A-Za-z0-9._~/-]{1,300}$`)
+// labelPathRE is checked with len(raw) <= maxLabelPath: a bounded
+// repetition {1,300} would compile to 300 copies of the class.
+var labelPathRE = regexp.MustCompile(`^/[A-Za-z0-9._~/-]+$`)
+
+const maxLabelPath = 301
 
 // labelURL turns the backend's label URL into one the user can open. A
 // host-relative path is resolved against the configured label origin (or
@@ -110,7 +114,7 @@ func (t *Tools) labelURL(sc *mcpkit.Scrub, raw string) (string, bool) {
 		return "", false
 	}
 	if strings.HasPrefix(raw, "/") && !strings.HasPrefix(raw, "//") {
-		if !labelPathRE.MatchString(raw) || strings.Contains(raw, "..") {
+		if len(raw) > maxLabelPath || !labelPathRE.MatchString(raw) || strings.Contains(raw, "..") {
 			return "", false
 		}
 		base := t.opt.LabelBaseURL
