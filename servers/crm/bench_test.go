@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bizmcp/bizmcp/mocks"
+	"github.com/bizmcp/bizmcp/shared/mcptest"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -110,22 +111,6 @@ func resultTexts(b *testing.B, res *mcp.CallToolResult) []string {
 	var out any
 	json.Unmarshal(outJSON, &out)
 	var texts []string
-	values(out, func(s string) { texts = append(texts, s) })
+	mcptest.WalkValues(out, func(s string) { texts = append(texts, s) })
 	return texts
-}
-
-// values calls f with every string value in v (decoded JSON), not the keys.
-func values(v any, f func(string)) {
-	switch v := v.(type) {
-	case string:
-		f(v)
-	case []any:
-		for _, e := range v {
-			values(e, f)
-		}
-	case map[string]any:
-		for _, e := range v {
-			values(e, f)
-		}
-	}
 }

@@ -292,18 +292,26 @@ func Invisible(r rune) bool {
 
 // WalkStrings calls f on every string (keys included) in a decoded JSON
 // value.
-func WalkStrings(v any, f func(string)) {
+func WalkStrings(v any, f func(string)) { walk(v, true, f) }
+
+// WalkValues calls f on every string value (not the keys) in a decoded
+// JSON value.
+func WalkValues(v any, f func(string)) { walk(v, false, f) }
+
+func walk(v any, keys bool, f func(string)) {
 	switch v := v.(type) {
 	case string:
 		f(v)
 	case []any:
 		for _, e := range v {
-			WalkStrings(e, f)
+			walk(e, keys, f)
 		}
 	case map[string]any:
 		for k, e := range v {
-			f(k)
-			WalkStrings(e, f)
+			if keys {
+				f(k)
+			}
+			walk(e, keys, f)
 		}
 	}
 }
