@@ -25,6 +25,7 @@ import (
 	"github.com/bizmcp/bizmcp/mocks/crm"
 	"github.com/bizmcp/bizmcp/mocks/email"
 	"github.com/bizmcp/bizmcp/mocks/faults"
+	"github.com/bizmcp/bizmcp/mocks/inproc"
 	"github.com/bizmcp/bizmcp/mocks/internal/apijson"
 	"github.com/bizmcp/bizmcp/mocks/orders"
 	"github.com/bizmcp/bizmcp/mocks/shipping"
@@ -261,3 +262,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) { apijson.Write(w, stat
 func writeError(w http.ResponseWriter, status int, code, msg string) {
 	apijson.Error(w, status, code, msg)
 }
+
+// Transport serves h in-process (see package inproc).
+func Transport(h http.Handler) http.RoundTripper { return inproc.Transport(h) }

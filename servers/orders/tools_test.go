@@ -12,6 +12,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/mocks"
 	"github.com/bizmcp/bizmcp/mocks/orders"
+	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/app"
 	"github.com/bizmcp/bizmcp/shared/app/apptest"
@@ -30,7 +31,7 @@ func session(t *testing.T, args []string, env ...string) *mcp.ClientSession {
 	return specSession(t, Spec, args, env...)
 }
 
-func specSession(t *testing.T, spec app.Spec[extra], args []string, env ...string) *mcp.ClientSession {
+func specSession(t *testing.T, spec app.Spec[extra, *ordersapi.Client], args []string, env ...string) *mcp.ClientSession {
 	t.Helper()
 	return apptest.Session(t, spec, args, env...)
 }
@@ -433,11 +434,10 @@ func countingSession(t *testing.T) (*mcp.ClientSession, *postCounter) {
 	t.Helper()
 	c := &postCounter{paths: map[string]int{}}
 	spec := Spec
-	spec.Demo = func() (http.RoundTripper, string, error) {
-		rt, base, err := demo.Backend("orders")
+	spec.Demo = app.DemoWrapped(backends[0], func() demo.Domain { return orders.NewDomain() }, func(rt http.RoundTripper) http.RoundTripper {
 		c.next = rt
-		return c, base, err
-	}
+		return c
+	})
 	return specSession(t, spec, []string{"--demo"}), c
 }
 
@@ -481,11 +481,10 @@ func (e *netErr) Temporary() bool { return true }
 func TestRefundLostResponseMadeOnce(t *testing.T) {
 	drop := &dropOnce{}
 	spec := Spec
-	spec.Demo = func() (http.RoundTripper, string, error) {
-		rt, base, err := demo.Backend("orders")
+	spec.Demo = app.DemoWrapped(backends[0], func() demo.Domain { return orders.NewDomain() }, func(rt http.RoundTripper) http.RoundTripper {
 		drop.next = rt
-		return drop, base, err
-	}
+		return drop
+	})
 	cs := specSession(t, spec, []string{"--demo"}, "ORDERS_API_MAX_RETRIES=2")
 	refunds := func(id string) int {
 		o, _ := call[tools.OrderOut](t, cs, "orders_get_order", map[string]any{"order_id": id})

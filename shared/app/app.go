@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,34 +27,120 @@ import (
 	"github.com/bizmcp/bizmcp/shared/kv"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
+	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/bizmcp/bizmcp/shared/ratelimit"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/bizmcp/bizmcp/shared/telemetry"
 	"github.com/bizmcp/bizmcp/shared/timeout"
 	"github.com/bizmcp/bizmcp/shared/transport"
+	"github.com/caarlos0/env/v11"
 	sdkauth "github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
-// Spec describes one server binary.
-type Spec[X any] struct {
+// Spec describes one server binary. X is the server's own settings, P the
+// port (interface) its tools depend on.
+type Spec[X any, P port.Pinger] struct {
 	Name         string // domain: "crm"
 	Binary       string // "crm-mcp"
 	Prefix       string // env prefix: "CRM_"
 	Title        string // human title
 	Usage        string // first line of --help
 	Instructions string // MCP server instructions for the model
-	// Register adds the server's tools (and resources, prompts) to s.
-	Register func(s *mcp.Server, d Deps[X]) error
-	// Demo returns the in-process transport and base URL used by --demo.
-	Demo func() (http.RoundTripper, string, error)
+	// Backends are the adapters the port can sit on; the first is the
+	// default ("reference").
+	Backends []Backend[P]
+	// Demo opens the port on the built-in sample backend, in process
+	// (--demo).
+	Demo func(env BackendEnv) (P, error)
+	// Register adds the server's tools (and resources, prompts) to s, built
+	// on the port p.
+	Register func(s *mcp.Server, d Deps[X], p P) error
+	// Commands are subcommands (orders-mcp migrate): run instead of the
+	// server when the first argument names one.
+	Commands []Command
 }
 
-// Deps is what Register gets to build its backend client and tools.
+// Backend is one adapter a server's port can sit on.
+type Backend[P port.Pinger] struct {
+	Name    string // "reference", "postgres", "hubspot"
+	Summary string // one line for --help
+	// Settings are the adapter's own environment variables, for --help.
+	Settings []Setting
+	// Open validates the adapter's settings (a *config.UsageError naming
+	// the setting on a bad one: the binary exits 2) and builds it. ctx
+	// bounds start-up work; it is not the adapter's lifetime.
+	Open func(ctx context.Context, env BackendEnv) (P, error)
+}
+
+// Setting documents one environment variable of an adapter.
+type Setting struct {
+	Env     string // "ORDERS_DATABASE_URL"
+	Default string
+	Meaning string
+}
+
+// Command is a subcommand of a server binary.
+type Command struct {
+	Name    string // "migrate"
+	Summary string
+	// Run gets the arguments after the command's name; it returns the exit
+	// status.
+	Run func(ctx context.Context, env CommandEnv) int
+}
+
+// CommandEnv is what a subcommand gets.
+type CommandEnv struct {
+	Binary, Version string
+	Args            []string
+	Environ         map[string]string
+	Stdout, Stderr  io.Writer
+}
+
+// BackendEnv is what an adapter's Open gets: the process environment for
+// its own settings, the <DOMAIN>_API_* client settings every HTTP adapter
+// shares, and a constructor of the shared HTTP client (retries, outbound
+// rate limit, size cap, circuit breaker).
+type BackendEnv struct {
+	Domain, Binary, Prefix, Version string
+	Environ                         map[string]string
+	API                             config.Backend
+	Logger                          *slog.Logger
+	// Base replaces the network transport (the --demo backend in process).
+	Base http.RoundTripper
+}
+
+// HTTPClient returns the shared backend HTTP client for an adapter, with
+// the <DOMAIN>_API_* retry, timeout, rate, size and breaker settings; token
+// is the backend credential sent as a bearer token ("" = the adapter sets
+// its own auth header).
+func (e BackendEnv) HTTPClient(token string) *http.Client {
+	return backend.NewHTTPClient(backend.Options{
+		Name:             e.Domain,
+		Token:            token,
+		UserAgent:        e.Binary + "/" + e.Version,
+		MaxRetries:       e.API.MaxRetries,
+		RateLimit:        e.API.RateLimit,
+		RateBurst:        e.API.RateBurst,
+		MaxResponseBytes: e.API.MaxResponseBytes,
+		Timeout:          e.API.Timeout,
+		BreakerFailures:  e.API.BreakerFailures,
+		BreakerOpen:      e.API.BreakerOpen,
+		Base:             e.Base,
+		Logger:           e.Logger,
+	})
+}
+
+// On returns e pointed at baseURL over rt instead of the network: the
+// --demo backend in process, and tests.
+func (e BackendEnv) On(rt http.RoundTripper, baseURL string) BackendEnv {
+	e.Base, e.API.URL = rt, baseURL
+	return e
+}
+
+// Deps is what Register gets besides the port.
 type Deps[X any] struct {
 	Config    *config.Config[X]
-	HTTP      *http.Client // the backend client (retries, limits, caps)
-	BaseURL   string       // backend base URL
 	Sanitizer *sanitize.Sanitizer
 	Logger    *slog.Logger
 	// Completions collects completion functions for prompt arguments and
@@ -63,6 +150,8 @@ type Deps[X any] struct {
 	Store kv.Store
 	// Approvals is the human-approval gate write tools call before writing.
 	Approvals *approval.Gate
+	// Ready is the port's readiness check.
+	Ready func(ctx context.Context) error
 	// Set by Build after Register:
 	Tools *policy.Tools
 	Audit *audit.Logger
@@ -73,7 +162,7 @@ type Deps[X any] struct {
 // Unless GOGC is set, the garbage collector runs at GOGC=200: the SDK
 // allocates a few hundred KB per call while the live heap stays small, so
 // collecting half as often saves CPU per call for a few MB of heap.
-func Main[X any](spec Spec[X], version string) {
+func Main[X any, P port.Pinger](spec Spec[X, P], version string) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
@@ -85,8 +174,15 @@ func Main[X any](spec Spec[X], version string) {
 
 // Run is Main without the process: it returns the exit status (0 ok, 1
 // failure, 2 usage or configuration error).
-func Run[X any](ctx context.Context, spec Spec[X], version string, args, environ []string, stdin io.ReadCloser, stdout io.WriteCloser, stderr io.Writer) int {
-	cfg, err := config.Load[X](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix, Usage: spec.Usage}, args, environ, stderr)
+func Run[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], version string, args, environ []string, stdin io.ReadCloser, stdout io.WriteCloser, stderr io.Writer) int {
+	if len(args) > 0 {
+		for _, c := range spec.Commands {
+			if args[0] == c.Name {
+				return c.Run(ctx, CommandEnv{Binary: spec.Binary, Version: version, Args: args[1:], Environ: env.ToMap(environ), Stdout: stdout, Stderr: stderr})
+			}
+		}
+	}
+	cfg, err := config.Load[X](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix, Usage: spec.Usage, Backends: spec.backendHelp(), Commands: spec.commandHelp()}, args, environ, stderr)
 	if errors.Is(err, config.ErrHelp) {
 		return 0
 	}
@@ -107,8 +203,13 @@ func Run[X any](ctx context.Context, spec Spec[X], version string, args, environ
 		return 1
 	}
 	defer closer.Close()
-	srv, deps, err := BuildWithAudit(spec, version, cfg, log, auditLog)
+	srv, deps, err := BuildFromEnv(ctx, spec, version, cfg, log, auditLog, env.ToMap(environ))
 	if err != nil {
+		var ue *config.UsageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(stderr, ue.Msg)
+			return 2
+		}
 		log.Error("start failed", "error", err)
 		return 1
 	}
@@ -146,38 +247,94 @@ func Run[X any](ctx context.Context, spec Spec[X], version string, args, environ
 // Build assembles the MCP server from a loaded configuration with the
 // audit trail discarded. Tests use it to get the exact server the binary
 // runs; Run uses BuildWithAudit.
-func Build[X any](spec Spec[X], version string, cfg *config.Config[X], log *slog.Logger) (*mcp.Server, Deps[X], error) {
+func Build[X any, P port.Pinger](spec Spec[X, P], version string, cfg *config.Config[X], log *slog.Logger) (*mcp.Server, Deps[X], error) {
 	return BuildWithAudit(spec, version, cfg, log, audit.New(spec.Binary, io.Discard))
 }
 
-// BuildWithAudit is Build with an explicit audit logger.
-func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], log *slog.Logger, auditLog *audit.Logger) (*mcp.Server, Deps[X], error) {
-	var base http.RoundTripper
-	baseURL := cfg.Backend.URL
+// OpenBackend opens the port cfg selects: the demo backend with --demo,
+// else the adapter named by --backend / <DOMAIN>_BACKEND. environ is the
+// process environment (nil = os.Environ()).
+func OpenBackend[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], version string, cfg *config.Config[X], log *slog.Logger, environ map[string]string) (P, error) {
+	var zero P
+	if environ == nil {
+		environ = env.ToMap(os.Environ())
+	}
+	be := BackendEnv{Domain: spec.Name, Binary: spec.Binary, Prefix: spec.Prefix, Version: version, Environ: environ, API: cfg.Backend, Logger: log}
 	if cfg.Demo {
 		if spec.Demo == nil {
-			return nil, Deps[X]{}, fmt.Errorf("%s has no demo backend", spec.Binary)
+			return zero, fmt.Errorf("%s has no demo backend", spec.Binary)
 		}
-		var err error
-		base, baseURL, err = spec.Demo()
+		p, err := spec.Demo(be)
 		if err != nil {
-			return nil, Deps[X]{}, fmt.Errorf("demo backend: %w", err)
+			return zero, fmt.Errorf("demo backend: %w", err)
+		}
+		return p, nil
+	}
+	var names []string
+	for _, b := range spec.Backends {
+		if b.Name == cfg.Backend.Name {
+			return b.Open(ctx, be)
+		}
+		names = append(names, b.Name)
+	}
+	return zero, config.Usagef(spec.Binary, "unknown backend %q (%sBACKEND / --backend): choose one of %s", cfg.Backend.Name, spec.Prefix, strings.Join(names, ", "))
+}
+
+func (spec Spec[X, P]) backendHelp() string {
+	var b strings.Builder
+	for i, be := range spec.Backends {
+		def := ""
+		if i == 0 {
+			def = " (default)"
+		}
+		fmt.Fprintf(&b, "  %s%s: %s\n", be.Name, def, be.Summary)
+		for _, s := range be.Settings {
+			d := ""
+			if s.Default != "" {
+				d = " (default " + s.Default + ")"
+			}
+			fmt.Fprintf(&b, "      %s%s\n          %s\n", s.Env, d, s.Meaning)
 		}
 	}
-	hc := backend.NewHTTPClient(backend.Options{
-		Name:             spec.Name,
-		Token:            cfg.Backend.Token.Reveal(),
-		UserAgent:        spec.Binary + "/" + version,
-		MaxRetries:       cfg.Backend.MaxRetries,
-		RateLimit:        cfg.Backend.RateLimit,
-		RateBurst:        cfg.Backend.RateBurst,
-		MaxResponseBytes: cfg.Backend.MaxResponseBytes,
-		Timeout:          cfg.Backend.Timeout,
-		BreakerFailures:  cfg.Backend.BreakerFailures,
-		BreakerOpen:      cfg.Backend.BreakerOpen,
-		Base:             base,
-		Logger:           log,
-	})
+	return b.String()
+}
+
+func (spec Spec[X, P]) commandHelp() string {
+	var b strings.Builder
+	for _, c := range spec.Commands {
+		fmt.Fprintf(&b, "  %-12s %s\n", c.Name, c.Summary)
+	}
+	return b.String()
+}
+
+// BuildFromEnv opens the port cfg selects with the adapter settings in
+// environ, then builds the server on it.
+func BuildFromEnv[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], version string, cfg *config.Config[X], log *slog.Logger, auditLog *audit.Logger, environ map[string]string) (*mcp.Server, Deps[X], error) {
+	pt, err := OpenBackend(ctx, spec, version, cfg, log, environ)
+	if err != nil {
+		return nil, Deps[X]{}, err
+	}
+	return BuildWithBackend(spec, version, cfg, log, auditLog, &pt)
+}
+
+// BuildWithAudit is Build with an explicit audit logger.
+func BuildWithAudit[X any, P port.Pinger](spec Spec[X, P], version string, cfg *config.Config[X], log *slog.Logger, auditLog *audit.Logger) (*mcp.Server, Deps[X], error) {
+	return BuildWithBackend(spec, version, cfg, log, auditLog, nil)
+}
+
+// BuildWithBackend is BuildWithAudit on a given port (nil: the one cfg
+// selects, see OpenBackend). Handler tests pass an in-memory fake.
+func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg *config.Config[X], log *slog.Logger, auditLog *audit.Logger, p *P) (*mcp.Server, Deps[X], error) {
+	var pt P
+	if p != nil {
+		pt = *p
+	} else {
+		var err error
+		pt, err = OpenBackend(context.Background(), spec, version, cfg, log, nil)
+		if err != nil {
+			return nil, Deps[X]{}, err
+		}
+	}
 	store, err := kv.Open(context.Background(), cfg.RedisURL)
 	if err != nil {
 		return nil, Deps[X]{}, err
@@ -193,8 +350,7 @@ func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], 
 			Domain: spec.Name, Audit: auditLog, Logger: log,
 		}),
 		Config:      cfg,
-		HTTP:        hc,
-		BaseURL:     baseURL,
+		Ready:       pt.Ping,
 		Sanitizer:   sanitize.New(sanitize.Options{AllowedLinkHosts: cfg.AllowedLinkHosts}),
 		Logger:      log,
 		Audit:       auditLog,
@@ -205,7 +361,7 @@ func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], 
 		Logger:            log,
 		CompletionHandler: deps.Completions.Handler(),
 	})
-	if err := spec.Register(srv, deps); err != nil {
+	if err := spec.Register(srv, deps, pt); err != nil {
 		return nil, deps, err
 	}
 	tools, err := listTools(srv)
@@ -295,7 +451,7 @@ func listTools(srv *mcp.Server) ([]*mcp.Tool, error) {
 // HTTPOptions returns the transport options for deps' server: readiness,
 // and, when MCP_AUTH_ISSUER is set, bearer-token protection and protected
 // resource metadata. ctx ends the JWKS refresh.
-func HTTPOptions[X any](ctx context.Context, spec Spec[X], d Deps[X]) (transport.Options, error) {
+func HTTPOptions[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], d Deps[X]) (transport.Options, error) {
 	cfg := d.Config
 	o := transport.Options{
 		Transport:         "http",
@@ -306,7 +462,7 @@ func HTTPOptions[X any](ctx context.Context, spec Spec[X], d Deps[X]) (transport
 		Logger:            d.Logger,
 		RequestsPerSecond: cfg.HTTPRateLimit,
 		RequestBurst:      cfg.HTTPRateBurst,
-		Ready:             func(ctx context.Context) error { return Ready(ctx, d) },
+		Ready:             d.Ready,
 	}
 	if tok := cfg.ApprovalToken.Reveal(); tok != "" {
 		h := d.Approvals.Handler(tok)
@@ -337,14 +493,4 @@ func HTTPOptions[X any](ctx context.Context, spec Spec[X], d Deps[X]) (transport
 		o.Routes[k] = v
 	}
 	return o, nil
-}
-
-// Ready checks the backend's GET /health.
-func Ready[X any](ctx context.Context, d Deps[X]) error {
-	j, err := backend.NewJSON(d.BaseURL, d.HTTP)
-	if err != nil {
-		return err
-	}
-	_, err = j.Get(ctx, "/health", nil, nil)
-	return err
 }

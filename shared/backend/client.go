@@ -25,8 +25,6 @@ package backend
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -37,7 +35,6 @@ import (
 	"time"
 
 	"github.com/bizmcp/bizmcp/shared/audit"
-	"github.com/bizmcp/bizmcp/shared/idempotency"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/bizmcp/bizmcp/shared/telemetry"
 	"github.com/hashicorp/go-retryablehttp"
@@ -228,13 +225,6 @@ func (a *authRT) RoundTrip(r *http.Request) (*http.Response, error) {
 		r.Header.Set("Authorization", "Bearer "+a.token)
 	}
 	r.Header.Set("User-Agent", a.ua)
-	// A write tool call's idempotency key (principal + tool + canonical
-	// arguments) replaces the one the tool derived, one per endpoint, so
-	// replicas and retries agree on it.
-	if k := idempotency.KeyFrom(r.Context()); k != "" && r.Header.Get("Idempotency-Key") != "" {
-		sum := sha256.Sum256([]byte(r.Method + " " + r.URL.Path))
-		r.Header.Set("Idempotency-Key", k+"-"+hex.EncodeToString(sum[:4]))
-	}
 	// The caller's token never goes upstream; its identity does.
 	if p := policy.FromContext(r.Context()); p.Authenticated {
 		r.Header.Set("X-Acting-User", p.Subject)

@@ -11,59 +11,34 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
+
+	"github.com/bizmcp/bizmcp/shared/port"
 )
 
-// Kind classifies a backend failure by what the caller should do next.
-type Kind string
+// Kind and Error are the backend-neutral error of package port: the HTTP
+// client reports every failure as a *port.Error.
+type (
+	Kind  = port.Kind
+	Error = port.Error
+)
 
 const (
-	KindNotFound     Kind = "not_found"    // the id does not exist
-	KindBadRequest   Kind = "bad_request"  // the backend rejected the arguments
-	KindConflict     Kind = "conflict"     // state forbids it, or an idempotency-key clash
-	KindUnauthorized Kind = "unauthorized" // the server's backend credential was refused
-	KindRateLimited  Kind = "rate_limited" // 429 (RetryAfter set when known)
-	KindUnavailable  Kind = "unavailable"  // 5xx after retries
-	KindTimeout      Kind = "timeout"      // the call's deadline passed
-	KindUnreachable  Kind = "unreachable"  // connection refused/reset, DNS
-	KindTooLarge     Kind = "too_large"    // response over the size cap
-	KindMalformed    Kind = "malformed"    // response was not the JSON expected
+	KindNotFound      = port.KindNotFound
+	KindBadRequest    = port.KindBadRequest
+	KindConflict      = port.KindConflict
+	KindUnauthorized  = port.KindUnauthorized
+	KindForbidden     = port.KindForbidden
+	KindRateLimited   = port.KindRateLimited
+	KindUnavailable   = port.KindUnavailable
+	KindTimeout       = port.KindTimeout
+	KindUnreachable   = port.KindUnreachable
+	KindTooLarge      = port.KindTooLarge
+	KindMalformed     = port.KindMalformed
+	KindMisconfigured = port.KindMisconfigured
 )
 
-// Error is every failure a JSON call returns.
-type Error struct {
-	Kind       Kind
-	Op         string // "GET /customers/C-1001"
-	Status     int    // final HTTP status, 0 when there was none
-	Code       string // backend error code, when it sent one
-	Message    string // backend error message (untrusted text: sanitize before showing)
-	RequestID  string // backend X-Request-Id
-	RetryAfter time.Duration
-	Err        error
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s", e.Op, e.Kind)
-	if e.Status != 0 {
-		fmt.Fprintf(&b, " (HTTP %d)", e.Status)
-	}
-	if e.Message != "" {
-		fmt.Fprintf(&b, ": %s", e.Message)
-	} else if e.Err != nil {
-		fmt.Fprintf(&b, ": %v", e.Err)
-	}
-	return b.String()
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
 // AsError returns the *Error in err's chain, if any.
-func AsError(err error) (*Error, bool) {
-	var e *Error
-	ok := errors.As(err, &e)
-	return e, ok
-}
+func AsError(err error) (*Error, bool) { return port.AsError(err) }
 
 // Meta describes a successful exchange.
 type Meta struct {
@@ -194,3 +169,12 @@ func statusError(op string, resp *http.Response, data []byte) *Error {
 	}
 	return e
 }
+
+// Ping runs GET /health: the reference APIs' cheap readiness check.
+func (c *JSON) Ping(ctx context.Context) error {
+	_, err := c.Get(ctx, "/health", nil, nil)
+	return err
+}
+
+// BaseURL is the API's base URL.
+func (c *JSON) BaseURL() string { return c.base.String() }

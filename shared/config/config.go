@@ -106,6 +106,9 @@ type Base struct {
 // Backend holds the settings of a server's backend API. They are read with
 // the domain's prefix: CRM_API_URL, CRM_API_TOKEN, CRM_API_TIMEOUT, ...
 type Backend struct {
+	// Name selects the adapter the server's port sits on (--backend,
+	// <DOMAIN>_BACKEND): "reference" is the reference HTTP API below.
+	Name  string `env:"BACKEND" envDefault:"reference"`
 	URL   string `env:"API_URL"`
 	Token Secret `env:"API_TOKEN"`
 	// Timeout is the backstop for one HTTP exchange (the tool call's own
@@ -137,6 +140,11 @@ type Spec struct {
 	Prefix string // "CRM_"
 	// Usage is the first line of --help.
 	Usage string
+	// Backends is the --help section listing the backends and their
+	// settings (written by the app from the server's adapters).
+	Backends string
+	// Commands is the --help section listing subcommands, if any.
+	Commands string
 }
 
 // ErrHelp is returned when --help was asked for; the usage was written.
@@ -169,12 +177,17 @@ func Load[X any](spec Spec, args, environ []string, out io.Writer) (*Config[X], 
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "serve the built-in mock backend and its sample data, in process (env MCP_DEMO=true)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env MCP_LOG_LEVEL)")
 	fs.DurationVar(&c.CallTimeout, "call-timeout", c.CallTimeout, "deadline of one tool call (env MCP_CALL_TIMEOUT)")
-	fs.StringVar(&c.Backend.URL, "api-url", c.Backend.URL, "backend base URL (env "+spec.Prefix+"API_URL)")
+	fs.StringVar(&c.Backend.Name, "backend", c.Backend.Name, "the business system the server sits on (env "+spec.Prefix+"BACKEND; see Backends below)")
+	fs.StringVar(&c.Backend.URL, "api-url", c.Backend.URL, "reference backend base URL (env "+spec.Prefix+"API_URL)")
 	fs.BoolVar(&c.ReadOnly, "read-only", c.ReadOnly, "serve only read-only tools (env MCP_READ_ONLY=true)")
 	fs.BoolVar(&c.InsecureNoAuth, "insecure-no-auth", c.InsecureNoAuth, "allow HTTP on a non-loopback address without auth (env MCP_INSECURE_NO_AUTH=true)")
 	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(out, "%s\n\nUsage: %s [flags]\n\nFlags:\n", spec.Usage, spec.Binary)
+		fmt.Fprintf(out, "%s\n\nUsage: %s [flags]\n", spec.Usage, spec.Binary)
+		if spec.Commands != "" {
+			fmt.Fprintf(out, "       %s COMMAND [flags]\n\nCommands:\n%s", spec.Binary, spec.Commands)
+		}
+		fmt.Fprintf(out, "\nFlags:\n")
 		fs.PrintDefaults()
 		fmt.Fprintf(out, "\nEnvironment: MCP_* settings as above plus MCP_RATE_LIMIT, MCP_RATE_BURST,\n"+
 			"MCP_ALLOWED_LINK_HOSTS, MCP_MAX_BODY_BYTES, MCP_SHUTDOWN_GRACE, MCP_AUTH_ISSUER,\n"+
@@ -182,6 +195,9 @@ func Load[X any](spec Spec, args, environ []string, out io.Writer) (*Config[X], 
 			"MCP_AUDIT_LOG, MCP_TOOLS, MCP_TOOLS_DENY; backend: %sAPI_URL,\n"+
 			"%sAPI_TOKEN, %sAPI_TIMEOUT, %sAPI_MAX_RETRIES, %sAPI_RATE_LIMIT, %sAPI_RATE_BURST,\n"+
 			"%sAPI_MAX_RESPONSE_BYTES, %sAPI_BREAKER_FAILURES, %sAPI_BREAKER_OPEN.\n", spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix)
+		if spec.Backends != "" {
+			fmt.Fprintf(out, "\nBackends (--backend NAME or %sBACKEND):\n%s", spec.Prefix, spec.Backends)
+		}
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -256,7 +272,7 @@ func (c *Config[X]) validate(spec Spec) error {
 	if c.MaxBodyBytes < 1024 {
 		return bad("MCP_MAX_BODY_BYTES must be at least 1024")
 	}
-	if !c.Demo {
+	if !c.Demo && c.Backend.Name == "reference" {
 		if c.Backend.URL == "" {
 			return bad("%sAPI_URL is not set; set it to the backend's base URL, or pass --demo to use the built-in sample backend", spec.Prefix)
 		}
@@ -342,6 +358,7 @@ func (c *Config[X]) LogAttrs() []any {
 		slog.String("addr", c.Addr),
 		slog.Bool("demo", c.Demo),
 		slog.Duration("call_timeout", c.CallTimeout),
+		slog.String("backend", c.Backend.Name),
 		slog.String("api_url", c.Backend.URL),
 		slog.Any("api_token", c.Backend.Token),
 		slog.String("auth_issuer", c.AuthIssuer),
@@ -350,4 +367,28 @@ func (c *Config[X]) LogAttrs() []any {
 		slog.Bool("shared_store", c.RedisURL != ""),
 		slog.Any("extra", c.Extra),
 	}
+}
+
+// ParseEnv reads an adapter's own settings from environ into v (a pointer
+// to a struct with caarlos0/env tags) under prefix, and reports a bad value
+// as a *UsageError naming the variable.
+func ParseEnv(binary string, environ map[string]string, prefix string, v any) error {
+	if err := env.ParseWithOptions(v, env.Options{Environment: environ, Prefix: prefix}); err != nil {
+		return &UsageError{Msg: fmt.Sprintf("%s: %s", binary, describeEnvError(err, v, prefix))}
+	}
+	return nil
+}
+
+// HTTPSOrLoopback requires an https URL, or http on a loopback host (the
+// rule for every backend base-URL override); name is the setting's name.
+func HTTPSOrLoopback(binary, name, raw string) error {
+	if err := httpsOrLoopback(raw); err != nil {
+		return &UsageError{Msg: fmt.Sprintf("%s: %s: %v", binary, name, err)}
+	}
+	return nil
+}
+
+// Usagef returns a *UsageError (exit status 2) with binary's name in front.
+func Usagef(binary, format string, a ...any) error {
+	return &UsageError{Msg: binary + ": " + fmt.Sprintf(format, a...)}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/bizmcp/bizmcp/shared/idempotency"
 	"github.com/bizmcp/bizmcp/shared/policy"
 )
 
@@ -24,6 +25,27 @@ func IdempotencyKey(tool string, args any) string {
 	h.Write([]byte{0})
 	h.Write(b)
 	return "bizmcp-" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// WriteKey is the idempotency key a write tool hands to its port's write
+// method: the call's key from the idempotency middleware (principal, tool
+// and canonical arguments, or the key the caller supplied), or, outside the
+// middleware (handler unit tests), one derived from tool and args. Replicas
+// and retries of the same call agree on it, so the backend applies the
+// write once. A tool that makes several backend writes in one call passes
+// StepKey(key, step) to each.
+func WriteKey(ctx context.Context, tool string, args any) string {
+	if k := idempotency.KeyFrom(ctx); k != "" {
+		return k
+	}
+	return IdempotencyKey(tool, args)
+}
+
+// StepKey derives the key of one step of a multi-write call from the call's
+// key ("draft", "send").
+func StepKey(key, step string) string {
+	sum := sha256.Sum256([]byte(step))
+	return key + "-" + hex.EncodeToString(sum[:4])
 }
 
 // Approvable is embedded in the input of every write tool a deployment may

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sort"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/compress"
+	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -91,19 +93,33 @@ type ErrorHints struct {
 	// Write marks a tool that changes data; failure messages then say whether
 	// retrying is safe.
 	Write bool
+	// Log receives errors of no known kind in full (they are never shown to
+	// the model raw); nil = slog.Default().
+	Log *slog.Logger
 }
 
 // ToolError turns an error from a backend call into an error the model can
 // act on (the SDK returns it as an isError tool result). Backend messages
 // are untrusted and are sanitized.
 func ToolError(s *sanitize.Sanitizer, err error, h ErrorHints) error {
-	be, ok := backend.AsError(err)
-	if !ok {
-		return err
-	}
 	name := h.Backend
 	if name == "" {
 		name = "backend"
+	}
+	be, ok := port.AsError(err)
+	if !ok {
+		// An error of no known kind (a bug, or an adapter that forgot to
+		// classify a failure) is never passed to the model raw: it may hold
+		// connection strings, SQL or backend internals.
+		log := h.Log
+		if log == nil {
+			log = slog.Default()
+		}
+		log.Error("unclassified backend error", "backend", name, "error", err)
+		if h.Write {
+			return fmt.Errorf("the %s call failed with an unexpected error (logged for the operator). It is not known whether the change was made: call the matching read tool to check before retrying; retrying with the same arguments will not apply it twice", name)
+		}
+		return fmt.Errorf("the %s call failed with an unexpected error (logged for the operator). Try again once; if it fails again, tell the user", name)
 	}
 	detail := ""
 	if be.Message != "" {
@@ -111,29 +127,51 @@ func ToolError(s *sanitize.Sanitizer, err error, h ErrorHints) error {
 	}
 	ref := ""
 	if be.RequestID != "" {
-		ref = " (backend request " + be.RequestID + ")"
+		ref = " (backend request " + s.Text(be.RequestID).Text + ")"
+	}
+	status := ""
+	if be.Status != 0 {
+		status = fmt.Sprintf(" (HTTP %d)", be.Status)
 	}
 	retrySafe := "Retrying is safe."
 	if h.Write {
 		retrySafe = "Retrying with the same arguments is safe: the write is idempotent and will not be applied twice."
 	}
+	setting := func() string {
+		if be.Setting != "" {
+			return " Check the server's " + be.Setting + " setting."
+		}
+		return ""
+	}
 	var msg string
 	switch be.Kind {
-	case backend.KindNotFound:
+	case port.KindNotFound:
 		msg = fmt.Sprintf("not found in the %s%s. %s", name, detail, or(h.NotFound, "Check the id and try again."))
-	case backend.KindBadRequest:
-		msg = fmt.Sprintf("the %s rejected the request (HTTP %d)%s. Fix the arguments and try again.", name, be.Status, detail)
-	case backend.KindConflict:
-		msg = fmt.Sprintf("the %s refused: conflict (HTTP %d)%s. %s", name, be.Status, detail, or(h.Conflict, "Fetch the current record and decide again."))
-	case backend.KindUnauthorized:
-		msg = fmt.Sprintf("the %s refused this server's credentials (HTTP %d). This is a deployment problem, not something a retry fixes; tell the user.", name, be.Status)
-	case backend.KindRateLimited:
+	case port.KindBadRequest:
+		field := ""
+		if be.Field != "" {
+			field = " (field " + s.Text(be.Field).Text + ")"
+		}
+		msg = fmt.Sprintf("the %s rejected the request%s%s%s. Fix the arguments and try again.", name, status, field, detail)
+	case port.KindConflict:
+		rem := ""
+		if be.Remaining != "" {
+			rem = " Still possible: " + s.Text(be.Remaining).Text + "."
+		}
+		msg = fmt.Sprintf("the %s refused: conflict%s%s.%s %s", name, status, detail, rem, or(h.Conflict, "Fetch the current record and decide again."))
+	case port.KindUnauthorized:
+		msg = fmt.Sprintf("the %s refused this server's credentials%s.%s This is a deployment problem, not something a retry fixes; tell the user.", name, status, setting())
+	case port.KindForbidden:
+		msg = fmt.Sprintf("the %s does not allow this server's credentials to do this%s%s.%s This is a deployment problem (a missing permission or scope), not something a retry fixes; tell the user.", name, status, detail, setting())
+	case port.KindMisconfigured:
+		msg = fmt.Sprintf("the %s answered in a way that shows this server is configured wrongly%s%s.%s This is a deployment problem, not a wrong argument; tell the user.", name, status, detail, setting())
+	case port.KindRateLimited:
 		if be.RetryAfter > 0 {
-			msg = fmt.Sprintf("the %s is rate limiting requests (HTTP 429). Retry after %s, not sooner. %s", name, roundUp(be.RetryAfter), retrySafe)
+			msg = fmt.Sprintf("the %s is rate limiting requests%s. Retry after %s, not sooner. %s", name, status, roundUp(be.RetryAfter), retrySafe)
 		} else {
 			msg = fmt.Sprintf("the %s is rate limiting requests. Wait a few seconds before retrying. %s", name, retrySafe)
 		}
-	case backend.KindUnavailable:
+	case port.KindUnavailable:
 		if errors.Is(be, backend.ErrCircuitOpen) {
 			msg = fmt.Sprintf("the %s has been failing repeatedly, so this server is not calling it for a few seconds (circuit open). Try again in about 10 seconds; if it persists, tell the user the %s is down. %s", name, name, retrySafe)
 			break
@@ -142,17 +180,22 @@ func ToolError(s *sanitize.Sanitizer, err error, h ErrorHints) error {
 		if be.RetryAfter > 0 {
 			after = "after " + roundUp(be.RetryAfter)
 		}
-		msg = fmt.Sprintf("the %s is failing (HTTP %d) after retries%s. Try again %s. %s", name, be.Status, ref, after, retrySafe)
-	case backend.KindTimeout:
+		msg = fmt.Sprintf("the %s is failing%s after retries%s. Try again %s. %s", name, status, ref, after, retrySafe)
+	case port.KindTimeout:
 		msg = fmt.Sprintf("the %s did not answer before the call's deadline. Try again shortly, or ask for less data. %s", name, retrySafe)
-	case backend.KindUnreachable:
+	case port.KindUnreachable:
 		msg = fmt.Sprintf("the %s cannot be reached right now (connection failed). Try again in a minute; if it persists, tell the user the %s is down. %s", name, name, retrySafe)
-	case backend.KindTooLarge:
+	case port.KindTooLarge:
 		msg = fmt.Sprintf("the %s's response was larger than this server accepts. Ask for less: a smaller limit or a narrower query.", name)
-	case backend.KindMalformed:
+	case port.KindMalformed:
 		msg = fmt.Sprintf("the %s returned data this server could not read%s. This is a backend fault; try again later and tell the user if it persists.", name, ref)
 	default:
-		msg = be.Error()
+		log := h.Log
+		if log == nil {
+			log = slog.Default()
+		}
+		log.Error("backend error of unknown kind", "backend", name, "error", err)
+		msg = fmt.Sprintf("the %s call failed (%s). Try again once; if it fails again, tell the user.", name, s.Text(string(be.Kind)).Text)
 	}
 	return fmt.Errorf("%s", msg)
 }
@@ -190,7 +233,7 @@ func IsNotFound(err error) bool {
 // marked NotFound when the backend error err says the record does not
 // exist.
 func LookupError(err, toolErr error) error {
-	if be, ok := backend.AsError(err); ok && be.Kind == backend.KindNotFound {
+	if port.IsKind(err, port.KindNotFound) {
 		return NotFound(toolErr)
 	}
 	return toolErr

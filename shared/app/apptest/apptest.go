@@ -4,20 +4,23 @@
 package apptest
 
 import (
+	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/bizmcp/bizmcp/shared/app"
 	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/config"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
+	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // Config loads spec's configuration from args and env (and nothing from
 // the process environment), failing the test on an error.
-func Config[X any](t testing.TB, spec app.Spec[X], args []string, env ...string) *config.Config[X] {
+func Config[X any, P port.Pinger](t testing.TB, spec app.Spec[X, P], args []string, env ...string) *config.Config[X] {
 	t.Helper()
 	cfg, err := config.Load[X](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix}, args, env, io.Discard)
 	if err != nil {
@@ -28,13 +31,13 @@ func Config[X any](t testing.TB, spec app.Spec[X], args []string, env ...string)
 
 // Build assembles the server with args and env, logs discarded. The audit
 // trail is written to auditTo, or discarded when it is nil.
-func Build[X any](t testing.TB, spec app.Spec[X], auditTo io.Writer, args []string, env ...string) (*mcp.Server, app.Deps[X]) {
+func Build[X any, P port.Pinger](t testing.TB, spec app.Spec[X, P], auditTo io.Writer, args []string, env ...string) (*mcp.Server, app.Deps[X]) {
 	t.Helper()
 	if auditTo == nil {
 		auditTo = io.Discard
 	}
 	cfg := Config(t, spec, args, env...)
-	srv, deps, err := app.BuildWithAudit(spec, "test", cfg, slog.New(slog.DiscardHandler), audit.New(spec.Binary, auditTo))
+	srv, deps, err := app.BuildFromEnv(context.Background(), spec, "test", cfg, slog.New(slog.DiscardHandler), audit.New(spec.Binary, auditTo), envMap(env))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +46,7 @@ func Build[X any](t testing.TB, spec app.Spec[X], auditTo io.Writer, args []stri
 
 // Server is Build with an in-memory client connected to the server; the
 // session is closed when the test ends.
-func Server[X any](t testing.TB, spec app.Spec[X], auditTo io.Writer, args []string, env ...string) (*mcp.ClientSession, *mcp.Server, app.Deps[X]) {
+func Server[X any, P port.Pinger](t testing.TB, spec app.Spec[X, P], auditTo io.Writer, args []string, env ...string) (*mcp.ClientSession, *mcp.Server, app.Deps[X]) {
 	t.Helper()
 	srv, deps := Build(t, spec, auditTo, args, env...)
 	return mcptest.Connect(t, srv), srv, deps
@@ -51,8 +54,18 @@ func Server[X any](t testing.TB, spec app.Spec[X], auditTo io.Writer, args []str
 
 // Session builds the server with args and env, audit trail discarded, and
 // returns a connected in-memory client session.
-func Session[X any](t testing.TB, spec app.Spec[X], args []string, env ...string) *mcp.ClientSession {
+func Session[X any, P port.Pinger](t testing.TB, spec app.Spec[X, P], args []string, env ...string) *mcp.ClientSession {
 	t.Helper()
 	cs, _, _ := Server(t, spec, nil, args, env...)
 	return cs
+}
+
+func envMap(environ []string) map[string]string {
+	m := map[string]string{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
 }

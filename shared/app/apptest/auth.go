@@ -8,6 +8,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/shared/app"
 	"github.com/bizmcp/bizmcp/shared/auth/authtest"
+	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/bizmcp/bizmcp/shared/transport"
 )
 
@@ -16,7 +17,7 @@ import (
 // ends) with OAuth on: tokens of a new authtest issuer, for the protected
 // resource URL resource. env comes after the auth settings; the audit
 // trail goes to auditTo, or is discarded when it is nil.
-func AuthHTTP[X any](t testing.TB, spec app.Spec[X], auditTo io.Writer, resource string, args []string, env ...string) (*authtest.Issuer, *httptest.Server) {
+func AuthHTTP[X any, P port.Pinger](t testing.TB, spec app.Spec[X, P], auditTo io.Writer, resource string, args []string, env ...string) (*authtest.Issuer, *httptest.Server) {
 	t.Helper()
 	is := authtest.New(t)
 	env = append([]string{"MCP_TRANSPORT=http", "MCP_ADDR=127.0.0.1:0", "MCP_AUTH_ISSUER=" + is.URL, "MCP_RESOURCE_URL=" + resource}, env...)

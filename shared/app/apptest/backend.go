@@ -1,6 +1,7 @@
 package apptest
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -8,24 +9,26 @@ import (
 	"github.com/bizmcp/bizmcp/mocks"
 	"github.com/bizmcp/bizmcp/shared/app"
 	"github.com/bizmcp/bizmcp/shared/backend"
+	"github.com/bizmcp/bizmcp/shared/port"
 )
 
 // OwnBackend starts a fresh in-process mock-backends (with opts) for one
 // test, so that its stats and writes are the test's own, and returns it
 // with a copy of spec whose --demo backend is that server: reached through
 // mocks.Transport, wrapped by wrap when it is not nil, at baseURL.
-func OwnBackend[X any](t testing.TB, spec app.Spec[X], opts mocks.Options, baseURL string, wrap func(http.RoundTripper) http.RoundTripper) (app.Spec[X], *mocks.Server) {
+func OwnBackend[X any, P port.Pinger](t testing.TB, spec app.Spec[X, P], opts mocks.Options, baseURL string, wrap func(http.RoundTripper) http.RoundTripper) (app.Spec[X, P], *mocks.Server) {
 	t.Helper()
 	ms, err := mocks.NewServer(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec.Demo = func() (http.RoundTripper, string, error) {
+	reference := spec.Backends[0]
+	spec.Demo = func(env app.BackendEnv) (P, error) {
 		rt := mocks.Transport(ms)
 		if wrap != nil {
 			rt = wrap(rt)
 		}
-		return rt, baseURL, nil
+		return reference.Open(context.Background(), env.On(rt, baseURL))
 	}
 	return spec, ms
 }

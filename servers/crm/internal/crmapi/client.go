@@ -47,3 +47,6 @@ func (c *Client) AddNote(ctx context.Context, id string, n NewNote, idemKey stri
 func (c *Client) Update(ctx context.Context, id string, p Patch, idemKey string) (*Customer, backend.Meta, error) {
 	return backend.DoJSON[Customer](ctx, c.j, http.MethodPatch, "/customers/"+url.PathEscape(id), idemKey, p)
 }
+
+// Ping checks the API's GET /health (readiness).
+func (c *Client) Ping(ctx context.Context) error { return c.j.Ping(ctx) }

@@ -45,7 +45,7 @@ func (t *Tools) addNote(ctx context.Context, req *mcp.CallToolRequest, in AddNot
 		author = "assistant"
 	}
 	note := crmapi.NewNote{Body: body, Author: author}
-	key := mcpkit.IdempotencyKey(addNoteTool.Name, struct {
+	key := mcpkit.WriteKey(ctx, addNoteTool.Name, struct {
 		ID string
 		crmapi.NewNote
 	}{in.ID, note})

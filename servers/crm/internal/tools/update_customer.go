@@ -77,7 +77,7 @@ func (t *Tools) updateCustomer(ctx context.Context, req *mcp.CallToolRequest, in
 			return nil, out, fmt.Errorf("email %q is not a valid address like name@example.com", *p.Email)
 		}
 	}
-	key := mcpkit.IdempotencyKey(updateCustomerTool.Name, struct {
+	key := mcpkit.WriteKey(ctx, updateCustomerTool.Name, struct {
 		ID string
 		crmapi.Patch
 	}{in.ID, p})

@@ -68,3 +68,6 @@ func (c *Client) Send(ctx context.Context, m Compose, idemKey string) (*Message,
 func (c *Client) SendDraft(ctx context.Context, id, idemKey string) (*Message, backend.Meta, error) {
 	return backend.DoJSON[Message](ctx, c.j, http.MethodPost, "/drafts/"+url.PathEscape(id)+"/send", idemKey, struct{}{})
 }
+
+// Ping checks the API's GET /health (readiness).
+func (c *Client) Ping(ctx context.Context) error { return c.j.Ping(ctx) }

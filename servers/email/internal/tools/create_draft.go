@@ -48,7 +48,7 @@ func (t *Tools) createDraft(ctx context.Context, _ *mcp.CallToolRequest, in Crea
 	if err != nil {
 		return nil, out, err
 	}
-	key := mcpkit.IdempotencyKey(createDraftTool.Name, c)
+	key := mcpkit.WriteKey(ctx, createDraftTool.Name, c)
 	m, meta, err := t.api.CreateDraft(ctx, c, key)
 	if err != nil {
 		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: messageNotFound, Write: true})

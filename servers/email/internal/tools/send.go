@@ -12,7 +12,6 @@ import (
 	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
 	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/backend"
-	"github.com/bizmcp/bizmcp/shared/idempotency"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -79,14 +78,14 @@ func (t *Tools) send(ctx context.Context, req *mcp.CallToolRequest, in SendIn) (
 			return nil, out, fmt.Errorf("%s is a message in %s, not a draft; to answer it, pass in_reply_to=%s with a body instead", in.DraftID, t.san.Clean(d.Folder), in.DraftID)
 		}
 		plan = draftPlan(in.DraftID, d)
-		key = mcpkit.IdempotencyKey(sendTool.Name, struct{ DraftID string }{in.DraftID})
+		key = mcpkit.WriteKey(ctx, sendTool.Name, struct{ DraftID string }{in.DraftID})
 	} else {
 		var err error
 		if c, err = t.prepare(ctx, fields); err != nil {
 			return nil, out, err
 		}
 		plan = composePlan(c)
-		key = mcpkit.IdempotencyKey(sendTool.Name, c)
+		key = mcpkit.WriteKey(ctx, sendTool.Name, c)
 	}
 	rcpts := plan.recipients()
 	if len(rcpts) > MaxRecipients {
@@ -102,9 +101,6 @@ func (t *Tools) send(ctx context.Context, req *mcp.CallToolRequest, in SendIn) (
 	// it takes no slot; one that does (the first attempt failed) holds the
 	// slot of that attempt.
 	qkey := key
-	if k := idempotency.KeyFrom(ctx); k != "" {
-		qkey = k
-	}
 	held, err := t.pol.Quota.Reserve(qkey)
 	if err != nil {
 		return nil, out, mcpkit.Refuse(ctx, policy.EnvSendQuota, err.Error())

@@ -62,3 +62,6 @@ func (c *Client) Cancel(ctx context.Context, id string, r CancelRequest, idemKey
 func (c *Client) Refund(ctx context.Context, id string, r RefundRequest, idemKey string) (*RefundResult, backend.Meta, error) {
 	return backend.DoJSON[RefundResult](ctx, c.j, http.MethodPost, "/orders/"+url.PathEscape(id)+"/refunds", idemKey, r)
 }
+
+// Ping checks the API's GET /health (readiness).
+func (c *Client) Ping(ctx context.Context) error { return c.j.Ping(ctx) }

@@ -44,7 +44,7 @@ var cancelOrderTool = &mcp.Tool{
 func (t *Tools) cancelOrder(ctx context.Context, mreq *mcp.CallToolRequest, in CancelOrderIn) (*mcp.CallToolResult, CancelOrderOut, error) {
 	var out CancelOrderOut
 	req := ordersapi.CancelRequest{Reason: in.Reason, Note: strings.TrimSpace(in.Note)}
-	key := mcpkit.IdempotencyKey(cancelOrderTool.Name, struct {
+	key := mcpkit.WriteKey(ctx, cancelOrderTool.Name, struct {
 		OrderID string
 		ordersapi.CancelRequest
 	}{in.OrderID, req})
@@ -57,7 +57,7 @@ func (t *Tools) cancelOrder(ctx context.Context, mreq *mcp.CallToolRequest, in C
 	// goes to the backend, which replays it: nothing changes again, so
 	// neither the ceiling nor an approval applies. Anything else is checked
 	// here.
-	retry := o.Cancellation != nil && sentKey(ctx, o.Cancellation.IdempotencyKey, key)
+	retry := o.Cancellation != nil && o.Cancellation.IdempotencyKey == key
 	if !retry {
 		cur := convertOrder(sc, o, 0)
 		if err := cancellable(cur); err != nil {

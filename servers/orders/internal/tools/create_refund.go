@@ -57,7 +57,7 @@ func (t *Tools) createRefund(ctx context.Context, mreq *mcp.CallToolRequest, in 
 		a := in.AmountMinor
 		req.AmountMinor = &a
 	}
-	key := mcpkit.IdempotencyKey(createRefundTool.Name, struct {
+	key := mcpkit.WriteKey(ctx, createRefundTool.Name, struct {
 		OrderID     string
 		AmountMinor int64
 		Currency    string
@@ -86,7 +86,7 @@ func (t *Tools) createRefund(ctx context.Context, mreq *mcp.CallToolRequest, in 
 	// nor an approval applies. Anything else is checked here first.
 	retry := false
 	for _, r := range o.Refunds {
-		retry = retry || sentKey(ctx, r.IdempotencyKey, key)
+		retry = retry || r.IdempotencyKey == key
 	}
 	if !retry {
 		if err := refundable(cur, in.AmountMinor); err != nil {

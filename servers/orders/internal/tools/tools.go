@@ -6,11 +6,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
 	"github.com/bizmcp/bizmcp/shared/approval"
-	"github.com/bizmcp/bizmcp/shared/idempotency"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/bizmcp/bizmcp/shared/policy"
@@ -83,20 +81,6 @@ func (t *Tools) checkRefundCeiling(ctx context.Context, amountMinor int64, curre
 	return mcpkit.Refuse(ctx, "ORDERS_MAX_REFUND_MINOR", fmt.Sprintf(
 		"%s is above this deployment's refund ceiling of %s per call. A person must do it in the back office (the order system's own refund screen); tell the user. Nothing was refunded or changed. Do not split it into smaller refunds to get around the ceiling.",
 		what, money.Format(t.maxRefund, currency)))
-}
-
-// sentKey reports whether stored, the Idempotency-Key a backend write was
-// recorded under, is the one this call sends: under the idempotency
-// middleware shared/backend replaces the tool's own key (own) with the
-// call's key plus a per-endpoint suffix.
-func sentKey(ctx context.Context, stored, own string) bool {
-	if stored == "" {
-		return false
-	}
-	if k := idempotency.KeyFrom(ctx); k != "" {
-		return strings.HasPrefix(stored, k+"-")
-	}
-	return stored == own
 }
 
 const (

@@ -71,3 +71,9 @@ func (c *Client) Track(ctx context.Context, carrier, number string) (*Tracking, 
 	p := "/tracking/" + url.PathEscape(strings.ToLower(carrier)) + "/" + url.PathEscape(number)
 	return backend.GetJSON[Tracking](ctx, c.j, p, nil)
 }
+
+// Ping checks the API's GET /health (readiness).
+func (c *Client) Ping(ctx context.Context) error { return c.j.Ping(ctx) }
+
+// BaseURL is the API's base URL (label files may be relative to its origin).
+func (c *Client) BaseURL() string { return c.j.BaseURL() }

@@ -120,7 +120,7 @@ func (t *Tools) createLabel(ctx context.Context, creq *mcp.CallToolRequest, in C
 	req := shippingapi.LabelRequest{RateID: in.RateID, Reference: reference, Format: format, MaxAmountMinor: limit}
 	// The key is a function of the purchase's arguments: the same call
 	// retried (by the HTTP client, the host or the model) buys one label.
-	key := mcpkit.IdempotencyKey(createLabelTool.Name, req)
+	key := mcpkit.WriteKey(ctx, createLabelTool.Name, req)
 	// A person may have to approve the purchase: the plan names the rate,
 	// its price and where the parcel goes, and is sealed to the arguments
 	// and the price, so an approval cannot buy another label or the same

@@ -47,7 +47,7 @@ var voidHints = mcpkit.ErrorHints{Write: true,
 
 func (t *Tools) voidLabel(ctx context.Context, req *mcp.CallToolRequest, in VoidLabelIn) (*mcp.CallToolResult, VoidLabelOut, error) {
 	var out VoidLabelOut
-	key := mcpkit.IdempotencyKey(voidLabelTool.Name, VoidLabelIn{LabelID: in.LabelID})
+	key := mcpkit.WriteKey(ctx, voidLabelTool.Name, VoidLabelIn{LabelID: in.LabelID})
 	// When the deployment puts voids under approval, read the label first
 	// so the person sees which shipment is cancelled and what is refunded.
 	// A label already voided needs no approval (voiding it again changes

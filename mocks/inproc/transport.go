@@ -1,4 +1,7 @@
-package mocks
+// Package inproc serves an http.Handler in-process behind an
+// http.RoundTripper, for --demo backends and tests. It imports no mock
+// domain, so a server binary that uses it links only its own domain.
+package inproc
 
 import (
 	"bytes"

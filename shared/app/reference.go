@@ -1,0 +1,47 @@
+package app
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/bizmcp/bizmcp/shared/demo"
+	"github.com/bizmcp/bizmcp/shared/port"
+)
+
+// Reference is the "reference" backend of a server: its reference HTTP API
+// (documented in mocks/README.md and served by mock-backends), reached at
+// <DOMAIN>_API_URL with <DOMAIN>_API_TOKEN through the shared HTTP client.
+// newClient builds the adapter from the base URL and that client.
+func Reference[P port.Pinger](domain, prefix string, newClient func(baseURL string, hc *http.Client) (P, error)) Backend[P] {
+	return Backend[P]{
+		Name:    "reference",
+		Summary: "the bizmcp reference HTTP API for " + domain + " (mocks/README.md; served by mock-backends)",
+		Settings: []Setting{
+			{Env: prefix + "API_URL", Meaning: "the API's base URL (required unless --demo), e.g. http://127.0.0.1:9000/" + domain},
+			{Env: prefix + "API_TOKEN", Meaning: "bearer token the API expects (never logged)"},
+			{Env: prefix + "API_TIMEOUT, _API_MAX_RETRIES, _API_RATE_LIMIT, _API_RATE_BURST, _API_MAX_RESPONSE_BYTES, _API_BREAKER_FAILURES, _API_BREAKER_OPEN", Meaning: "the HTTP client's backstop timeout, retries, outbound rate, size cap and circuit breaker (see README)"},
+		},
+		Open: func(_ context.Context, env BackendEnv) (P, error) {
+			return newClient(env.API.URL, env.HTTPClient(env.API.Token.Reveal()))
+		},
+	}
+}
+
+// DemoOf returns a Spec.Demo that serves b (normally the reference backend)
+// from a fresh in-process instance of the mock domain newDomain returns.
+// Only that domain's mock is linked into the binary.
+func DemoOf[P port.Pinger](b Backend[P], newDomain func() demo.Domain) func(BackendEnv) (P, error) {
+	return DemoWrapped(b, newDomain, nil)
+}
+
+// DemoWrapped is DemoOf with the in-process transport wrapped by wrap
+// (tests count or drop backend requests); nil wrap = none.
+func DemoWrapped[P port.Pinger](b Backend[P], newDomain func() demo.Domain, wrap func(http.RoundTripper) http.RoundTripper) func(BackendEnv) (P, error) {
+	return func(env BackendEnv) (P, error) {
+		rt, base := demo.Backend(newDomain())
+		if wrap != nil {
+			rt = wrap(rt)
+		}
+		return b.Open(context.Background(), env.On(rt, base))
+	}
+}
