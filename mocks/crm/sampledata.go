@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bizmcp/bizmcp/mocks/internal/domainkit"
+	"github.com/bizmcp/bizmcp/mocks/world"
 )
 
 // Facts about the sample data set that other domains and tests rely on.
@@ -60,19 +61,9 @@ var sampleData = domainkit.Samples(generateSample)
 // ordered by id). Calling it twice returns equal data.
 func SampleCustomers() []Customer { return sampleData() }
 
-// TagEncode hides ASCII text in invisible Unicode tag characters
-// (U+E0020..U+E007E), wrapped in LANGUAGE TAG / CANCEL TAG.
-func TagEncode(s string) string {
-	var b strings.Builder
-	b.WriteRune(0xE0001)
-	for _, c := range s {
-		if c >= 0x20 && c <= 0x7E {
-			b.WriteRune(0xE0000 + c)
-		}
-	}
-	b.WriteRune(0xE007F)
-	return b.String()
-}
+// TagEncode hides ASCII text in invisible Unicode tag characters (see
+// world.TagEncode).
+func TagEncode(s string) string { return world.TagEncode(s) }
 
 type gen struct{ r *rand.Rand }
 
@@ -683,4 +674,18 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// RosterEntry is what package world keeps of a sample customer.
+func RosterEntry(c Customer) world.Customer {
+	w := world.Customer{ID: c.ID, Name: c.Name, Company: c.Company, Email: c.Email, Phone: c.Phone,
+		Region: c.Region, Owner: c.Owner, Language: c.Preferences.Language, Currency: c.Preferences.Currency,
+		Payment: world.Payment{Type: c.Billing.PaymentMethod.Type, Brand: c.Billing.PaymentMethod.Brand, Last4: c.Billing.PaymentMethod.Last4}}
+	if len(c.Contacts) > 0 {
+		w.Role = c.Contacts[0].Role
+	}
+	for _, a := range c.Addresses {
+		w.Addresses = append(w.Addresses, world.Address{Type: a.Type, Line1: a.Line1, Line2: a.Line2, City: a.City, Region: a.Region, PostalCode: a.PostalCode, Country: a.Country})
+	}
+	return w
 }

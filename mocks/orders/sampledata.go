@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bizmcp/bizmcp/mocks/crm"
 	"github.com/bizmcp/bizmcp/mocks/internal/domainkit"
 	"github.com/bizmcp/bizmcp/mocks/world"
 	"github.com/bizmcp/bizmcp/shared/money"
@@ -291,13 +290,13 @@ type lineSpec struct {
 
 type builder struct {
 	g         gen
-	customers map[string]crm.Customer
+	customers map[string]world.Customer
 	ids       []string
 }
 
 func generateSample() []Order {
-	b := &builder{g: newGen(1), customers: map[string]crm.Customer{}}
-	for _, c := range crm.SampleCustomers() {
+	b := &builder{g: newGen(1), customers: map[string]world.Customer{}}
+	for _, c := range world.Customers() {
 		b.customers[c.ID] = c
 		b.ids = append(b.ids, c.ID)
 	}
@@ -337,7 +336,7 @@ func (b *builder) base(g gen, id, customerID string, created time.Time, method s
 	if !ok {
 		panic("orders sample: no customer " + customerID)
 	}
-	cur := c.Preferences.Currency
+	cur := c.Currency
 	o := Order{
 		ID: id, CustomerID: c.ID, CustomerEmail: c.Email, CustomerName: c.Name, Region: c.Region,
 		Currency: cur, Channel: g.pick(channels), CreatedAt: created, Version: 1,
@@ -380,7 +379,7 @@ func (b *builder) base(g gen, id, customerID string, created time.Time, method s
 	}
 	o.ShippingAddress = addr("shipping", "warehouse", "hq")
 	o.BillingAddress = addr("billing", "hq")
-	pm := c.Billing.PaymentMethod
+	pm := c.Payment
 	o.Payment = Payment{Method: pm.Type, Brand: pm.Brand, Last4: pm.Last4, TransactionID: "txn_" + g.alnum(16), Status: "pending"}
 	for range g.between(0, 2) {
 		if t := g.pick(tagPool); !slices.Contains(o.Tags, t) {
@@ -616,7 +615,7 @@ func applySpecials(out []Order) {
 		panic("orders sample: missing " + id)
 	}
 	o := find(world.InjectedEventOrderID)
-	o.Notes = append(o.Notes, Note{Author: "customer", Body: "Please deliver to reception." + crm.TagEncode(HiddenInstructionORD48102), CreatedAt: o.CreatedAt})
+	o.Notes = append(o.Notes, Note{Author: "customer", Body: "Please deliver to reception." + world.TagEncode(HiddenInstructionORD48102), CreatedAt: o.CreatedAt})
 	o = find("ORD-49010")
 	o.Notes = append(o.Notes, Note{Author: "customer", Body: InjectionNoteORD49010, CreatedAt: o.CreatedAt})
 	o = find("ORD-49020")

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bizmcp/bizmcp/mocks/crm"
 	"github.com/bizmcp/bizmcp/mocks/world"
 )
 
@@ -112,9 +111,9 @@ type destination struct {
 
 func customerDestinations() map[string]destination {
 	out := map[string]destination{}
-	for _, c := range crm.SampleCustomers() {
+	for _, c := range world.Customers() {
 		// The same choice as the orders sample's shipping address.
-		var a *crm.Address
+		var a *world.Address
 		for _, typ := range []string{"shipping", "warehouse", "hq"} {
 			for i := range c.Addresses {
 				if a == nil && c.Addresses[i].Type == typ {

@@ -1,6 +1,6 @@
 // Package world holds the facts the reference backends' sample data share,
 // so that the CRM, orders, email and shipping mocks describe one consistent
-// company: which customers exist (from mocks/crm), and which parcels were
+// company: which customers exist (Customers, generated from mocks/crm), and which parcels were
 // shipped for which orders, by which carrier, with which tracking number.
 // The orders mock builds its shipped orders from Shipments; the shipping
 // mock builds its tracking histories from the same list.
@@ -12,8 +12,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
-
-	"github.com/bizmcp/bizmcp/mocks/crm"
 )
 
 // Now is the instant the sample world was captured at.
@@ -58,7 +56,7 @@ const (
 // Shipments returns the sample world's shipments, ordered by order id.
 // It is deterministic.
 func Shipments() []Shipment {
-	customers := crm.SampleCustomers()
+	customers := Customers()
 	r := rand.New(rand.NewPCG(20260224, 7))
 	carriers := []struct{ name, service string }{
 		{"fedex", "ground"}, {"fedex", "express"}, {"ups", "ground"}, {"ups", "2day"},

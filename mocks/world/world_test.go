@@ -3,13 +3,11 @@ package world
 import (
 	"testing"
 	"time"
-
-	"github.com/bizmcp/bizmcp/mocks/crm"
 )
 
 func TestShipmentsConsistent(t *testing.T) {
 	customers := map[string]bool{}
-	for _, c := range crm.SampleCustomers() {
+	for _, c := range Customers() {
 		customers[c.ID] = true
 	}
 	seenOrder, seenTracking := map[string]bool{}, map[string]bool{}
