@@ -497,7 +497,7 @@ func TestIdenticalSendDeliversOnce(t *testing.T) {
 		mcptest.Structured(t, res, &out)
 		// Retries are answered by the server's idempotency store with the
 		// first result, marked replayed.
-		if res.IsError || (res.Meta["bizmcp/replayed"] == true) != (i > 0) || out.Replayed {
+		if res.IsError || (res.Meta["bizmcp/replayed"] == true) != (i > 0) || out.Replayed != (i > 0) {
 			t.Fatalf("send %d: %s", i, text)
 		}
 		if i == 0 {

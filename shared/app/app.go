@@ -343,11 +343,15 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 	if err != nil {
 		return nil, Deps[X]{}, err
 	}
+	noElicit, elicitHTTP, err := approval.ParseChannel(cfg.ApprovalChannel)
+	if err != nil {
+		return nil, Deps[X]{}, config.Usagef(spec.Binary, "%v", err)
+	}
 	deps := Deps[X]{
 		Store: store,
 		Approvals: approval.NewGate(approval.Options{
 			Policy: approvalPolicy, Store: store, Secret: cfg.ApprovalSecret.Reveal(), TTL: cfg.ApprovalTTL,
-			Domain: spec.Name, Audit: auditLog, Logger: log,
+			Domain: spec.Name, Audit: auditLog, Logger: log, NoElicit: noElicit, ElicitOverHTTP: elicitHTTP,
 		}),
 		Config:      cfg,
 		Ready:       pt.Ping,

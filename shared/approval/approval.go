@@ -24,12 +24,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/kv"
@@ -122,7 +124,17 @@ type Record struct {
 	ExpiresAt time.Time `json:"expires_at"`
 	DecidedBy string    `json:"decided_by,omitempty"`
 	Reason    string    `json:"reason,omitempty"`
+	// Channel is how the decision was taken: "out-of-band" (a person with
+	// the approvals token) or "elicitation" (the client asked its user).
+	Channel string `json:"channel,omitempty"`
+	// MAC seals the whole record (state, decision, approver, expiry and the
+	// seal of the call) with the deployment's secret: a record changed in
+	// the store by anyone without the secret is refused.
+	MAC string `json:"mac"`
 }
+
+// ErrSelfApproval refuses a decision by the principal who asked.
+var ErrSelfApproval = errors.New("the person who asked for an approval cannot decide it")
 
 // Gate checks plans against the policy and the store.
 type Gate struct {
@@ -135,6 +147,9 @@ type Gate struct {
 	log     *slog.Logger
 	now     func() time.Time
 	elicits bool
+	// elicitHTTP allows form elicitation over HTTP, where the client is the
+	// agent's host and its "yes" may be the agent's own.
+	elicitHTTP bool
 }
 
 // Options configures NewGate.
@@ -148,6 +163,31 @@ type Options struct {
 	Logger *slog.Logger
 	// NoElicit skips elicitation (always use out-of-band approval).
 	NoElicit bool
+	// ElicitOverHTTP lets HTTP clients answer approvals by form
+	// elicitation (MCP_APPROVAL_CHANNEL=elicitation): only for deployments
+	// where the HTTP client is a person's own host. By default an HTTP
+	// client's answer is not a person's, and approvals go out of band.
+	ElicitOverHTTP bool
+}
+
+// Channels of MCP_APPROVAL_CHANNEL.
+const (
+	ChannelAuto        = "auto"        // elicitation over stdio, out of band over HTTP (default)
+	ChannelOutOfBand   = "out-of-band" // always a person with the approvals token, CLI or page
+	ChannelElicitation = "elicitation" // the client asks its user, over stdio and HTTP
+)
+
+// ParseChannel checks an MCP_APPROVAL_CHANNEL value.
+func ParseChannel(s string) (noElicit, overHTTP bool, err error) {
+	switch s {
+	case "", ChannelAuto:
+		return false, false, nil
+	case ChannelOutOfBand:
+		return true, false, nil
+	case ChannelElicitation:
+		return false, true, nil
+	}
+	return false, false, fmt.Errorf("MCP_APPROVAL_CHANNEL must be auto, out-of-band or elicitation, not %q", s)
 }
 
 // NewGate returns a gate; with a nil or empty policy it approves nothing
@@ -164,7 +204,7 @@ func NewGate(o Options) *Gate {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Gate{Policy: o.Policy, store: o.Store, secret: secret, ttl: o.TTL, domain: o.Domain, audit: o.Audit, log: o.Logger, now: time.Now, elicits: !o.NoElicit}
+	return &Gate{Policy: o.Policy, store: o.Store, secret: secret, ttl: o.TTL, domain: o.Domain, audit: o.Audit, log: o.Logger, now: time.Now, elicits: !o.NoElicit, elicitHTTP: o.ElicitOverHTTP}
 }
 
 func (g *Gate) seal(p policy.Principal, plan Plan) string {
@@ -209,7 +249,7 @@ func (g *Gate) Check(ctx context.Context, req *mcp.CallToolRequest, approvalID s
 		}
 		return nil, err
 	}
-	if g.elicits && canElicit(req) {
+	if g.elicits && canElicit(req, g.elicitHTTP) {
 		state := "approval:" + id + ":" + seal[20:44]
 		if req.Params.RequestState == "" {
 			// Ask the user, through the client, with exactly what will happen.
@@ -235,9 +275,9 @@ func (g *Gate) Check(ctx context.Context, req *mcp.CallToolRequest, approvalID s
 	}
 	policy.Refused(ctx, "approval_pending")
 	now := g.now().UTC()
-	rec := Record{ID: id, Tool: plan.Tool, Principal: p.Subject, Summary: plan.Summary, Amount: plan.Amount, Currency: plan.Currency,
+	rec := Record{ID: id, Tool: plan.Tool, Principal: SafeText(p.Subject), Summary: SafeText(plan.Summary), Amount: plan.Amount, Currency: SafeText(plan.Currency),
 		Rule: rule.String(), Seal: seal, State: Pending, CreatedAt: now, ExpiresAt: now.Add(g.ttl)}
-	b, _ := json.Marshal(rec)
+	b := g.marshal(&rec)
 	created, err := g.store.SetNX(ctx, key(id), b, g.ttl)
 	if err != nil {
 		return nil, &Error{Msg: fmt.Sprintf("NOT DONE: %s needs a person's approval, and the approval store is unavailable (%v). Try again shortly.", plan.Tool, err)}
@@ -273,13 +313,23 @@ func approved(r mcp.InputResponse) bool {
 }
 
 func (g *Gate) redeem(ctx context.Context, p policy.Principal, id, seal string, plan Plan) error {
-	rec, err := g.load(ctx, id)
+	rec, raw, err := g.loadRaw(ctx, id)
 	if err != nil {
+		if errors.Is(err, errTampered) {
+			g.record(p, plan, id, "approval_tampered", "")
+			return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s failed its integrity check and cannot be used. Call %s again without approval_id to request a new approval, and tell the user.", id, plan.Tool)}
+		}
 		return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s is unknown or has expired. Call %s again without approval_id to request a new approval.", id, plan.Tool)}
 	}
 	if !hmac.Equal([]byte(rec.Seal), []byte(seal)) || rec.Tool != plan.Tool {
 		g.record(p, plan, id, "approval_mismatch", "")
 		return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s was granted for a different call (other arguments, tool or user); it cannot be used for this one. Call %s without approval_id to request approval for these arguments.", id, plan.Tool)}
+	}
+	if !g.now().Before(rec.ExpiresAt) {
+		// Expiry holds whatever the state: an approval granted but not used
+		// in time is spent.
+		g.record(p, plan, id, "approval_expired", rec.DecidedBy)
+		return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s expired at %s before it was used. Call %s again without approval_id to request a new approval.", id, rec.ExpiresAt.Format(time.RFC3339), plan.Tool)}
 	}
 	switch rec.State {
 	case Pending:
@@ -291,12 +341,53 @@ func (g *Gate) redeem(ctx context.Context, p policy.Principal, id, seal string, 
 		return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s has already been used once. Request a new approval by calling %s without approval_id.", id, plan.Tool)}
 	}
 	rec.State = Used
-	b, _ := json.Marshal(rec)
-	if err := g.store.Set(context.WithoutCancel(ctx), key(id), b, time.Until(rec.ExpiresAt)+time.Hour); err != nil {
+	// Compare-and-set: of any number of concurrent calls presenting this
+	// approval, exactly one turns approved into used and writes.
+	swapped, err := g.store.CompareAndSwap(context.WithoutCancel(ctx), key(id), raw, g.marshal(rec), time.Until(rec.ExpiresAt)+time.Hour)
+	if err != nil {
 		return &Error{Msg: fmt.Sprintf("NOT DONE: could not record the use of approval %s (%v); try again shortly.", id, err)}
+	}
+	if !swapped {
+		return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s has already been used once (by a concurrent call). Request a new approval by calling %s without approval_id.", id, plan.Tool)}
 	}
 	g.record(p, plan, id, "approval_used", rec.DecidedBy)
 	return nil
+}
+
+// marshal seals rec with the gate's secret and encodes it.
+func (g *Gate) marshal(rec *Record) []byte {
+	rec.MAC = ""
+	body, _ := json.Marshal(rec)
+	m := hmac.New(sha256.New, g.secret)
+	m.Write([]byte("approval-record\x00"))
+	m.Write(body)
+	rec.MAC = hex.EncodeToString(m.Sum(nil))
+	b, _ := json.Marshal(rec)
+	return b
+}
+
+var errTampered = errors.New("approval record failed its integrity check")
+
+// loadRaw reads a record and its stored bytes, verifying its MAC.
+func (g *Gate) loadRaw(ctx context.Context, id string) (*Record, []byte, error) {
+	b, ok, err := g.store.Get(ctx, key(id))
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return nil, nil, fmt.Errorf("no approval %s", id)
+	}
+	var rec Record
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return nil, nil, errTampered
+	}
+	mac := rec.MAC
+	check := rec
+	g.marshal(&check)
+	if !hmac.Equal([]byte(mac), []byte(check.MAC)) {
+		return nil, nil, errTampered
+	}
+	return &rec, b, nil
 }
 
 func reasonSuffix(r string) string {
@@ -307,21 +398,14 @@ func reasonSuffix(r string) string {
 }
 
 func (g *Gate) load(ctx context.Context, id string) (*Record, error) {
-	b, ok, err := g.store.Get(ctx, key(id))
+	rec, _, err := g.loadRaw(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, fmt.Errorf("no approval %s", id)
-	}
-	var rec Record
-	if err := json.Unmarshal(b, &rec); err != nil {
 		return nil, err
 	}
 	if g.now().After(rec.ExpiresAt) && rec.State == Pending {
 		return nil, fmt.Errorf("approval %s expired", id)
 	}
-	return &rec, nil
+	return rec, nil
 }
 
 func (g *Gate) record(p policy.Principal, plan Plan, id, decision, by string) {
@@ -336,7 +420,7 @@ func (g *Gate) record(p policy.Principal, plan Plan, id, decision, by string) {
 // round-trip requests: the client asks and calls again) or holds a session
 // the server can send requests on (stdio). Stateless HTTP with an older
 // protocol cannot, and gets an out-of-band approval instead.
-func canElicit(req *mcp.CallToolRequest) bool {
+func canElicit(req *mcp.CallToolRequest, overHTTPAllowed bool) bool {
 	if req == nil || req.Session == nil || req.Params == nil {
 		return false
 	}
@@ -345,7 +429,10 @@ func canElicit(req *mcp.CallToolRequest) bool {
 		return false
 	}
 	overHTTP := req.Extra != nil && req.Extra.Header != nil
-	return ip.ProtocolVersion >= "2026-07-28" || !overHTTP
+	if !overHTTP {
+		return true
+	}
+	return overHTTPAllowed && ip.ProtocolVersion >= "2026-07-28"
 }
 
 func (g *Gate) elicitParams(plan Plan, rule Rule) *mcp.ElicitParams {
@@ -365,26 +452,64 @@ func (g *Gate) elicitParams(plan Plan, rule Rule) *mcp.ElicitParams {
 // Decide approves or denies a pending approval (the HTTP endpoint and the
 // CLI come here).
 func (g *Gate) Decide(ctx context.Context, id string, approve bool, by, reason string) (*Record, error) {
-	rec, err := g.load(ctx, id)
+	rec, raw, err := g.loadRaw(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if !g.now().Before(rec.ExpiresAt) {
+		return rec, fmt.Errorf("approval %s expired at %s", id, rec.ExpiresAt.Format(time.RFC3339))
 	}
 	if rec.State != Pending {
 		return rec, fmt.Errorf("approval %s is %s, not pending", id, rec.State)
 	}
-	rec.State, rec.DecidedBy, rec.Reason = Denied, by, reason
+	by, reason = SafeText(strings.TrimSpace(by)), SafeText(reason)
+	if by == "" {
+		return rec, errors.New("an approver name is required")
+	}
+	if strings.EqualFold(by, rec.Principal) {
+		if g.audit != nil {
+			g.audit.Approval(audit.ApprovalRecord{Principal: rec.Principal, Tool: rec.Tool, ApprovalID: id, Decision: "self_approval_refused", By: by, Amount: rec.Amount, Currency: rec.Currency})
+		}
+		return rec, ErrSelfApproval
+	}
+	rec.State, rec.DecidedBy, rec.Reason, rec.Channel = Denied, by, reason, ChannelOutOfBand
 	decision := "denied_by_approver"
 	if approve {
 		rec.State, decision = Approved, "approved_by_approver"
 	}
-	b, _ := json.Marshal(rec)
-	if err := g.store.Set(ctx, key(id), b, time.Until(rec.ExpiresAt)+time.Hour); err != nil {
+	swapped, err := g.store.CompareAndSwap(ctx, key(id), raw, g.marshal(rec), time.Until(rec.ExpiresAt)+time.Hour)
+	if err != nil {
 		return nil, err
 	}
+	if !swapped {
+		return rec, fmt.Errorf("approval %s was decided concurrently; list it again", id)
+	}
 	if g.audit != nil {
-		g.audit.Approval(audit.ApprovalRecord{Principal: rec.Principal, Tool: rec.Tool, ApprovalID: id, Decision: decision, By: by, Amount: rec.Amount, Currency: rec.Currency})
+		g.audit.Approval(audit.ApprovalRecord{Principal: rec.Principal, Tool: rec.Tool, ApprovalID: id, Decision: decision, By: by + " (" + ChannelOutOfBand + ")", Amount: rec.Amount, Currency: rec.Currency})
 	}
 	return rec, nil
+}
+
+// SafeText makes model- or backend-written text safe to show a person in a
+// terminal or page: control characters (ESC and the rest of C0/C1, DEL),
+// bidi controls and other invisible format characters become visible
+// escapes such as \x1b or \u202e, so nothing can repaint a screen, reorder
+// text or hide part of it. Markup is left to the page to escape.
+func SafeText(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(s, "\ufffd") {
+		switch {
+		case r == '\n' || r == '\t':
+			b.WriteRune(' ')
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case unicode.Is(unicode.Cf, r) || (r >= 0x2028 && r <= 0x2029):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // List returns the approvals still waiting for a decision.

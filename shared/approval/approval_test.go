@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -244,5 +246,146 @@ func TestHTTPEndpoint(t *testing.T) {
 	}
 	if ok, text := call(t, cs, map[string]any{"order_id": "ORD-5", "amount": 7, "approval_id": id}); !ok || h.writes != 1 {
 		t.Fatalf("after HTTP approval: %s", text)
+	}
+}
+
+// pendingApproved requests approval for a refund and has "Dana" approve it.
+func pendingApproved(t *testing.T, h *harness, cs *mcp.ClientSession, args map[string]any) string {
+	t.Helper()
+	_, text := call(t, cs, args)
+	id := approvalID(t, text)
+	if _, err := h.gate.Decide(context.Background(), id, true, "Dana (finance)", ""); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// One approval, one write, under any concurrency (memory and Redis).
+func TestConcurrentRedemptionsWriteOnce(t *testing.T) {
+	stores := map[string]func(t *testing.T) kv.Store{
+		"memory": func(*testing.T) kv.Store { return kv.NewMemory() },
+		"redis": func(t *testing.T) kv.Store {
+			s, err := kv.Open(context.Background(), kv.RedisForTest(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		},
+	}
+	for name, open := range stores {
+		t.Run(name, func(t *testing.T) {
+			h, srv := newHarness(t, "orders_create_refund")
+			h.gate.store = open(t)
+			var mu sync.Mutex
+			writes := 0
+			srv.RemoveTools("orders_create_refund")
+			mcpkit.AddTool(srv, &mcp.Tool{Name: "orders_create_refund", Description: "refund", Annotations: mcpkit.Annotations("Refund", mcpkit.Hints{Destructive: true})},
+				func(ctx context.Context, req *mcp.CallToolRequest, in refundIn) (*mcp.CallToolResult, refundOut, error) {
+					if res, err := h.gate.Check(ctx, req, in.ApprovalID, Plan{Tool: "orders_create_refund", Args: in.OrderID, Summary: "refund", Amount: in.Amount}); res != nil || err != nil {
+						return res, refundOut{}, err
+					}
+					mu.Lock()
+					writes++
+					mu.Unlock()
+					return nil, refundOut{Done: true}, nil
+				})
+			cs := connect(t, srv, nil)
+			id := pendingApproved(t, h, cs, map[string]any{"order_id": "ORD-8", "amount": 30000})
+			var wg sync.WaitGroup
+			for range 8 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "orders_create_refund", Arguments: map[string]any{"order_id": "ORD-8", "amount": 30000, "approval_id": id}})
+				}()
+			}
+			wg.Wait()
+			if writes != 1 {
+				t.Fatalf("8 concurrent redemptions of one approval made %d writes, want 1", writes)
+			}
+		})
+	}
+}
+
+// Approved, but not used before it expired: refused.
+func TestExpiredApprovedApprovalRefused(t *testing.T) {
+	h, srv := newHarness(t, "orders_create_refund")
+	cs := connect(t, srv, nil)
+	args := map[string]any{"order_id": "ORD-4", "amount": 1}
+	id := pendingApproved(t, h, cs, args)
+	h.now = h.now.Add(11 * time.Minute)
+	args["approval_id"] = id
+	if ok, text := call(t, cs, args); ok || !strings.Contains(text, "expired") || h.writes != 0 {
+		t.Fatalf("expired approved approval used: %v %s", ok, text)
+	}
+}
+
+// Whoever can write to the store but lacks the secret cannot approve.
+func TestTamperedRecordRefused(t *testing.T) {
+	h, srv := newHarness(t, "orders_create_refund")
+	cs := connect(t, srv, nil)
+	_, text := call(t, cs, map[string]any{"order_id": "ORD-5", "amount": 1})
+	id := approvalID(t, text)
+	b, _, _ := h.gate.store.Get(context.Background(), key(id))
+	forged := bytes.Replace(b, []byte(`"state":"pending"`), []byte(`"state":"approved"`), 1)
+	forged = bytes.Replace(forged, []byte(`"decided_by":`), []byte(`"x":`), 1)
+	if bytes.Equal(forged, b) {
+		t.Fatal("could not forge the record")
+	}
+	h.gate.store.Set(context.Background(), key(id), forged, time.Hour)
+	if ok, text := call(t, cs, map[string]any{"order_id": "ORD-5", "amount": 1, "approval_id": id}); ok || !strings.Contains(text, "integrity") || h.writes != 0 {
+		t.Fatalf("forged approval used: %v %s", ok, text)
+	}
+	if !strings.Contains(h.audit.String(), `"decision":"approval_tampered"`) {
+		t.Error("tampering not audited")
+	}
+}
+
+// The principal who asked cannot approve their own request.
+func TestSelfApprovalRefused(t *testing.T) {
+	h, srv := newHarness(t, "orders_create_refund")
+	cs := connect(t, srv, nil)
+	_, text := call(t, cs, map[string]any{"order_id": "ORD-6", "amount": 1})
+	id := approvalID(t, text)
+	rec, _ := h.gate.Get(context.Background(), id)
+	if _, err := h.gate.Decide(context.Background(), id, true, rec.Principal, ""); !errors.Is(err, ErrSelfApproval) {
+		t.Fatalf("self-approval by %q: %v", rec.Principal, err)
+	}
+}
+
+// Model-written text cannot reach an approver's terminal as control codes.
+func TestSafeText(t *testing.T) {
+	in := "tags: vip\x1b[2J\x1b[H APPROVED\u202eevil\u200b\r\nnext\u0085"
+	out := SafeText(in)
+	for _, bad := range []string{"\x1b", "\u202e", "\u200b", "\r", "\n", "\u0085"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("SafeText kept %q: %q", bad, out)
+		}
+	}
+	if !strings.Contains(out, `\x1b[2J`) || !strings.Contains(out, `\u202e`) {
+		t.Errorf("SafeText should show what it escaped: %q", out)
+	}
+}
+
+// Over HTTP a client's own "yes" is not a person's: by default the call
+// goes out of band and nothing is written.
+func TestHTTPClientCannotAnswerItsOwnApproval(t *testing.T) {
+	{
+		h, srv := newHarness(t, "orders_create_refund")
+		handler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, &mcp.StreamableHTTPOptions{Stateless: true})
+		ts := httptest.NewServer(handler)
+		cs, err := mcp.NewClient(&mcp.Implementation{Name: "agent", Version: "1"}, &mcp.ClientOptions{ElicitationHandler: func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+			return &mcp.ElicitResult{Action: "accept", Content: map[string]any{"approve": true}}, nil
+		}}).Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: ts.URL}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok, text := call(t, cs, map[string]any{"order_id": "ORD-7", "amount": 30000})
+		cs.Close()
+		ts.Close()
+		if ok || h.writes != 0 || !strings.Contains(text, "pending") {
+			t.Errorf("default channel: an HTTP client approved its own refund: ok=%v writes=%d %s", ok, h.writes, text)
+		}
 	}
 }

@@ -96,6 +96,11 @@ type Base struct {
 	ApprovalTTL     time.Duration `env:"MCP_APPROVAL_TTL" envDefault:"15m"`
 	ApprovalTimeout time.Duration `env:"MCP_APPROVAL_TIMEOUT" envDefault:"2m"`
 	ApprovalAddr    string        `env:"MCP_APPROVAL_ADDR"`
+	// ApprovalChannel is how a person is asked: auto (the client's own
+	// prompt over stdio, out of band over HTTP), out-of-band, or
+	// elicitation (also over HTTP: only where the client is a person's own
+	// host).
+	ApprovalChannel string `env:"MCP_APPROVAL_CHANNEL" envDefault:"auto"`
 
 	// Deployment bound on the tool set.
 	ReadOnly   bool     `env:"MCP_READ_ONLY"`
@@ -265,6 +270,11 @@ func (c *Config[X]) validate(spec Spec) error {
 	}
 	if c.RedisURL != "" && c.ApprovalPolicy != "" && c.ApprovalSecret == "" {
 		return bad("MCP_APPROVAL_SECRET is required with MCP_REDIS_URL and MCP_APPROVAL_POLICY: replicas must seal approvals with the same key")
+	}
+	switch c.ApprovalChannel {
+	case "auto", "out-of-band", "elicitation":
+	default:
+		return bad("MCP_APPROVAL_CHANNEL must be auto, out-of-band or elicitation, not %q", c.ApprovalChannel)
 	}
 	if c.IdempotencyWindow < time.Minute {
 		return bad("MCP_IDEMPOTENCY_WINDOW must be at least 1m")

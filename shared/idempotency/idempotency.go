@@ -81,11 +81,39 @@ func Key(p policy.Principal, tool string, args json.RawMessage, supplied string)
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00", p.Subject, tool)
 	if supplied != "" {
-		fmt.Fprintf(h, "caller\x00%s", supplied)
-	} else {
-		h.Write(canonical(args))
+		// A caller's key names one operation: it is bound to the arguments
+		// too, so the same key with other arguments is never taken for a
+		// retry (the middleware refuses it; a replica without the record
+		// still sends the backend a key of its own for these arguments).
+		fmt.Fprintf(h, "caller\x00%s\x00", supplied)
 	}
+	h.Write(canonical(args))
 	return "bz-" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// argsDigest fingerprints a call's canonical arguments.
+func argsDigest(tool string, args json.RawMessage) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00", tool)
+	h.Write(canonical(args))
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// bindCallerKey records which arguments a caller-supplied key was first
+// used with, and refuses the key with other arguments.
+func bindCallerKey(ctx context.Context, o Options, p policy.Principal, tool, supplied string, args json.RawMessage) error {
+	h := sha256.Sum256([]byte(p.Subject + "\x00" + supplied))
+	bkey := "idemkey:" + o.Domain + ":" + hex.EncodeToString(h[:16])
+	want := []byte(argsDigest(tool, args))
+	created, err := o.Store.SetNX(ctx, bkey, want, o.Window)
+	if err != nil || created {
+		return nil // store down: the key itself is bound to the arguments
+	}
+	got, ok, err := o.Store.Get(ctx, bkey)
+	if err != nil || !ok || string(got) == string(want) {
+		return nil
+	}
+	return fmt.Errorf("_meta %s %q was already used for a different call (other tool or arguments) within the last %s; an idempotency key names one operation. Use a new key for a new operation, or repeat the original call exactly", MetaKey, supplied, o.Window)
 }
 
 // canonical re-encodes JSON with sorted keys and no insignificant space,
@@ -132,6 +160,14 @@ func Middleware(o Options) mcp.Middleware {
 					return r, nil
 				}
 				supplied = v
+			}
+			if supplied != "" {
+				if err := bindCallerKey(ctx, o, policy.FromContext(ctx), params.Name, supplied, params.Arguments); err != nil {
+					policy.Refused(ctx, "idempotency_key_reused")
+					r := &mcp.CallToolResult{}
+					r.SetError(err)
+					return r, nil
+				}
 			}
 			key := Key(policy.FromContext(ctx), params.Name, params.Arguments, supplied)
 			skey := "idem:" + o.Domain + ":" + key
@@ -196,6 +232,12 @@ func replay(ctx context.Context, o Options, skey, tool string) (mcp.Result, erro
 		res.Meta = mcp.Meta{}
 	}
 	res.Meta[MetaReplayed] = true
+	// The structured content says the same as _meta.
+	if sc, ok := res.StructuredContent.(map[string]any); ok {
+		if _, has := sc["replayed"]; has {
+			sc["replayed"] = true
+		}
+	}
 	note := fmt.Sprintf("(replayed: this exact %s call already ran at %s; nothing was done again)\n", tool, rec.At.Format(time.RFC3339))
 	res.Content = append([]mcp.Content{&mcp.TextContent{Text: note}}, res.Content...)
 	return &res, nil

@@ -2,6 +2,7 @@ package idempotency
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -94,9 +95,20 @@ func TestCallerSuppliedKey(t *testing.T) {
 	var runs atomic.Int64
 	cs := connect(t, server(kv.NewMemory(), &runs, nil))
 	call(t, cs, "refund", map[string]any{"id": "R1"}, mcp.Meta{MetaKey: "order-7-refund-1"})
-	res := call(t, cs, "refund", map[string]any{"id": "R9"}, mcp.Meta{MetaKey: "order-7-refund-1"})
+	res := call(t, cs, "refund", map[string]any{"id": "R1"}, mcp.Meta{MetaKey: "order-7-refund-1"})
 	if runs.Load() != 1 || res.Meta[MetaReplayed] != true {
 		t.Errorf("supplied key did not deduplicate: runs %d", runs.Load())
+	}
+	// The same key with other arguments is another operation wearing a used
+	// key: refused, never answered as "already ran".
+	res = call(t, cs, "refund", map[string]any{"id": "R9"}, mcp.Meta{MetaKey: "order-7-refund-1"})
+	if runs.Load() != 1 || !res.IsError || res.Meta[MetaReplayed] == true || !strings.Contains(textOf(res), "already used for a different call") {
+		t.Errorf("reused key with other arguments: runs %d, error %v, text %q", runs.Load(), res.IsError, textOf(res))
+	}
+	// Without the middleware's record (another replica), the key sent on
+	// differs for other arguments, so the backend cannot replay the wrong write.
+	if Key(policy.Principal{Subject: "u"}, "refund", json.RawMessage(`{"id":"R1"}`), "k-00000001") == Key(policy.Principal{Subject: "u"}, "refund", json.RawMessage(`{"id":"R9"}`), "k-00000001") {
+		t.Error("a caller key maps other arguments to the same backend key")
 	}
 	if res := call(t, cs, "refund", map[string]any{"id": "R1"}, mcp.Meta{MetaKey: "bad key!"}); !res.IsError {
 		t.Error("malformed supplied key accepted")
@@ -195,5 +207,34 @@ func TestValidCallerKey(t *testing.T) {
 		if got := validCallerKey(k); got != want {
 			t.Errorf("validCallerKey(%q) = %v, want %v", k, got, want)
 		}
+	}
+}
+
+func textOf(r *mcp.CallToolResult) string {
+	var b strings.Builder
+	for _, c := range r.Content {
+		if t, ok := c.(*mcp.TextContent); ok {
+			b.WriteString(t.Text)
+		}
+	}
+	return b.String()
+}
+
+// A replayed result says replayed in its structured content as in _meta.
+func TestReplayedInStructuredContent(t *testing.T) {
+	srv := mcp.NewServer(&mcp.Implementation{Name: "t", Version: "1"}, nil)
+	type res struct {
+		Replayed bool `json:"replayed"`
+	}
+	mcp.AddTool(srv, &mcp.Tool{Name: "refund"}, func(ctx context.Context, _ *mcp.CallToolRequest, a in) (*mcp.CallToolResult, res, error) {
+		return nil, res{}, nil
+	})
+	srv.AddReceivingMiddleware(Middleware(Options{Store: kv.NewMemory(), Domain: "orders", IsWrite: func(string) bool { return true }}))
+	cs := connect(t, srv)
+	call(t, cs, "refund", map[string]any{"id": "R1"}, nil)
+	r := call(t, cs, "refund", map[string]any{"id": "R1"}, nil)
+	sc, _ := r.StructuredContent.(map[string]any)
+	if r.Meta[MetaReplayed] != true || sc["replayed"] != true {
+		t.Errorf("_meta replayed %v, structuredContent %v", r.Meta[MetaReplayed], r.StructuredContent)
 	}
 }

@@ -22,6 +22,10 @@ type Store interface {
 	Get(ctx context.Context, key string) (val []byte, ok bool, err error)
 	// Del removes key.
 	Del(ctx context.Context, key string) error
+	// CompareAndSwap replaces key's value with val only if it is currently
+	// old (byte for byte); it reports whether it did. This is what makes a
+	// one-time approval single-use under any concurrency.
+	CompareAndSwap(ctx context.Context, key string, old, val []byte, ttl time.Duration) (bool, error)
 	// Keys lists the live keys with prefix (bounded by limit).
 	Keys(ctx context.Context, prefix string, limit int) ([]string, error)
 	Close() error
@@ -91,6 +95,18 @@ func (s *Memory) Get(_ context.Context, key string) ([]byte, bool, error) {
 		return nil, false, nil
 	}
 	return append([]byte(nil), e.val...), true, nil
+}
+
+// CompareAndSwap implements Store.
+func (s *Memory) CompareAndSwap(_ context.Context, key string, old, val []byte, ttl time.Duration) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.live(key)
+	if !ok || string(e.val) != string(old) {
+		return false, nil
+	}
+	s.m[key] = entry{val: append([]byte(nil), val...), exp: s.expiry(ttl)}
+	return true, nil
 }
 
 // Del implements Store.

@@ -28,6 +28,29 @@ func StoreContract(t *testing.T, s Store, advance func(time.Duration)) {
 	if keys, _ := s.Keys(ctx, "p:", 10); len(keys) != 2 {
 		t.Errorf("Keys: %v", keys)
 	}
+	if ok, err := s.CompareAndSwap(ctx, "a", []byte("2"), []byte("4"), time.Minute); ok || err != nil {
+		t.Errorf("CompareAndSwap with a stale value swapped: %v %v", ok, err)
+	}
+	if ok, err := s.CompareAndSwap(ctx, "missing", []byte("3"), []byte("4"), time.Minute); ok || err != nil {
+		t.Errorf("CompareAndSwap on a missing key swapped: %v %v", ok, err)
+	}
+	// Eight racers, one winner.
+	wins := make(chan bool, 8)
+	for i := range 8 {
+		go func() {
+			ok, _ := s.CompareAndSwap(ctx, "a", []byte("3"), []byte{'w', byte('0' + i)}, time.Minute)
+			wins <- ok
+		}()
+	}
+	n := 0
+	for range 8 {
+		if <-wins {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("CompareAndSwap: %d of 8 concurrent swaps won, want exactly 1", n)
+	}
 	s.Del(ctx, "a")
 	if _, ok, _ := s.Get(ctx, "a"); ok {
 		t.Error("Del did not delete")
@@ -75,6 +98,9 @@ func (p prefixed) Set(ctx context.Context, k string, v []byte, ttl time.Duration
 }
 func (p prefixed) Get(ctx context.Context, k string) ([]byte, bool, error) {
 	return p.Store.Get(ctx, p.p+k)
+}
+func (p prefixed) CompareAndSwap(ctx context.Context, k string, old, v []byte, ttl time.Duration) (bool, error) {
+	return p.Store.CompareAndSwap(ctx, p.p+k, old, v, ttl)
 }
 func (p prefixed) Del(ctx context.Context, k string) error { return p.Store.Del(ctx, p.p+k) }
 func (p prefixed) Keys(ctx context.Context, prefix string, limit int) ([]string, error) {

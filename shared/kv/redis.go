@@ -64,6 +64,28 @@ func (r *Redis) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	return b, true, nil
 }
 
+// casScript swaps KEYS[1] to ARGV[2] (with PX ARGV[3] when > 0) only if
+// its value is ARGV[1]; Redis runs it atomically.
+var casScript = redis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+  if tonumber(ARGV[3]) > 0 then
+    redis.call("SET", KEYS[1], ARGV[2], "PX", ARGV[3])
+  else
+    redis.call("SET", KEYS[1], ARGV[2])
+  end
+  return 1
+end
+return 0`)
+
+// CompareAndSwap implements Store.
+func (r *Redis) CompareAndSwap(ctx context.Context, key string, old, val []byte, ttl time.Duration) (bool, error) {
+	n, err := casScript.Run(ctx, r.c, []string{key}, old, val, ttl.Milliseconds()).Int()
+	if err != nil {
+		return false, wrap(err)
+	}
+	return n == 1, nil
+}
+
 // Del implements Store.
 func (r *Redis) Del(ctx context.Context, key string) error { return wrap(r.c.Del(ctx, key).Err()) }
 
