@@ -323,9 +323,9 @@ func TestCancelOrder(t *testing.T) {
 	var again tools.CancelOrderOut
 	mcptest.Structured(t, res, &again)
 	// The replay says replayed in its structured content as in _meta.
-	want := out
-	want.Replayed = true
-	if res.IsError || res.Meta["bizmcp/replayed"] != true || again != want || !strings.Contains(mcptest.Text(res), "nothing was done again") {
+	replayed := out
+	replayed.Replayed = true
+	if res.IsError || res.Meta["bizmcp/replayed"] != true || again != replayed || !strings.Contains(mcptest.Text(res), "nothing was done again") {
 		t.Errorf("retry: %+v %v %s", again, res.Meta, mcptest.Text(res))
 	}
 	if n := posts.count("/orders/" + orders.PendingOrderID2 + "/cancel"); n != 1 {
@@ -362,9 +362,9 @@ func TestCreateRefund(t *testing.T) {
 	res := mcptest.Call(t, cs, "orders_create_refund", args)
 	var again tools.CreateRefundOut
 	mcptest.Structured(t, res, &again)
-	want := out
-	want.Replayed = true
-	if res.IsError || res.Meta["bizmcp/replayed"] != true || again != want || !strings.Contains(mcptest.Text(res), "nothing was done again") {
+	replayed := out
+	replayed.Replayed = true
+	if res.IsError || res.Meta["bizmcp/replayed"] != true || again != replayed || !strings.Contains(mcptest.Text(res), "nothing was done again") {
 		t.Errorf("retry: %+v %v %s", again, res.Meta, mcptest.Text(res))
 	}
 	if n := posts.count("/orders/" + id + "/refunds"); n != 1 {
