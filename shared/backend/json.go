@@ -28,6 +28,12 @@ const (
 	KindUnreachable  Kind = "unreachable"  // connection refused/reset, DNS
 	KindTooLarge     Kind = "too_large"    // response over the size cap
 	KindMalformed    Kind = "malformed"    // response was not the JSON expected
+	// KindMisconfigured: the server's backend base URL is wrong. A 404
+	// whose body is not a JSON object (an HTML or text page, or nothing:
+	// the answer of some other web server or path, not of the API), or any
+	// 404 once a readiness probe found no API under the base URL, is
+	// reported as this rather than as a missing record.
+	KindMisconfigured Kind = "misconfigured"
 )
 
 // Error is every failure a JSON call returns.
@@ -43,6 +49,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e.Kind == KindMisconfigured {
+		return fmt.Sprintf("%s: misconfigured (HTTP %d): %s", e.Op, e.Status, e.Message)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s", e.Op, e.Kind)
 	if e.Status != 0 {
@@ -131,7 +140,14 @@ func (c *JSON) Do(ctx context.Context, method, path string, q url.Values, idemKe
 		return meta, e
 	}
 	if resp.StatusCode >= 300 {
-		return meta, statusError(op, resp, data)
+		e := statusError(op, resp, data)
+		if sc, ok := c.hc.Transport.(*sizeCapRT); ok {
+			sc.classify(ctx, e, data)
+		}
+		return meta, e
+	}
+	if sc, ok := c.hc.Transport.(*sizeCapRT); ok && isProbe(ctx) {
+		sc.misconf.clear()
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {

@@ -1,0 +1,187 @@
+package backend
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+)
+
+func newClientHC(t *testing.T, mt *httpmock.MockTransport, mod func(*Options)) (*JSON, *http.Client) {
+	t.Helper()
+	o := Options{Name: "test", MaxRetries: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond, Base: mt, Token: "backend-secret"}
+	if mod != nil {
+		mod(&o)
+	}
+	hc := NewHTTPClient(o)
+	j, err := NewJSON(base, hc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j, hc
+}
+
+// One failed call (after all its retries) is one failure for the breaker:
+// BreakerFailures calls, not attempts, open it.
+func TestBreakerCountsCallsNotAttempts(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder("GET", base+"/x", status(503))
+	j := newClient(t, mt, func(o *Options) { o.BreakerFailures = 3; o.BreakerOpen = time.Minute })
+	for i := range 3 {
+		_, err := j.Get(context.Background(), "/x", nil, nil)
+		if errors.Is(err, ErrCircuitOpen) {
+			t.Fatalf("call %d: circuit already open after %d failed calls (%d attempts)", i+1, i, mt.GetTotalCallCount())
+		}
+		if be, _ := AsError(err); be == nil || be.Status != 503 {
+			t.Fatalf("call %d: %v", i+1, err)
+		}
+	}
+	if n := mt.GetTotalCallCount(); n != 12 {
+		t.Errorf("%d attempts, want 3 calls x 4 attempts", n)
+	}
+	if _, err := j.Get(context.Background(), "/x", nil, nil); !errors.Is(err, ErrCircuitOpen) {
+		t.Fatalf("after 3 failed calls: %v, want circuit open", err)
+	}
+}
+
+// A caller's own deadline or cancellation is not the backend's fault.
+func TestBreakerIgnoresCallerDeadlines(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	hang := true
+	mt.RegisterResponder("GET", base+"/x", func(r *http.Request) (*http.Response, error) {
+		if hang {
+			<-r.Context().Done()
+			return nil, r.Context().Err()
+		}
+		return httpmock.NewStringResponse(200, `{}`), nil
+	})
+	j := newClient(t, mt, func(o *Options) { o.BreakerFailures = 1; o.BreakerOpen = time.Minute })
+	for range 3 {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		_, err := j.Get(ctx, "/x", nil, nil)
+		cancel()
+		if be, _ := AsError(err); be == nil || be.Kind != KindTimeout {
+			t.Fatalf("hanging call: %v, want timeout", err)
+		}
+		ctx, cancel = context.WithCancel(context.Background())
+		cancel()
+		j.Get(ctx, "/x", nil, nil)
+	}
+	hang = false
+	if _, err := j.Get(context.Background(), "/x", nil, nil); err != nil {
+		t.Fatalf("after caller deadlines: %v (the breaker counted them)", err)
+	}
+}
+
+// A readiness probe goes once, past an open circuit and an empty outbound
+// budget, and is not counted.
+func TestProbeBypassesBudgetRetriesAndBreaker(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder("GET", base+"/x", status(503))
+	mt.RegisterResponder("GET", base+"/health", httpmock.NewStringResponder(200, `{"status":"ok"}`))
+	j := newClient(t, mt, func(o *Options) {
+		o.BreakerFailures = 1
+		o.BreakerOpen = time.Minute
+		o.RateLimit = 0.001
+		o.RateBurst = 4
+	})
+	j.Get(context.Background(), "/x", nil, nil) // spends the budget of 4 attempts and opens the circuit
+	if _, err := j.Get(context.Background(), "/x", nil, nil); !errors.Is(err, ErrCircuitOpen) {
+		t.Fatalf("want the circuit open: %v", err)
+	}
+	before := mt.GetTotalCallCount()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if _, err := j.Get(Probe(ctx), "/health", nil, nil); err != nil {
+		t.Fatalf("probe: %v", err)
+	}
+	_, err := j.Get(Probe(ctx), "/x", nil, nil)
+	if be, _ := AsError(err); be == nil || be.Status != 503 {
+		t.Fatalf("probe of a failing path: %v", err)
+	}
+	if n := mt.GetTotalCallCount() - before; n != 2 {
+		t.Errorf("probes made %d attempts, want 2 (no retries)", n)
+	}
+}
+
+func notFoundBody(body string) httpmock.Responder {
+	return func(*http.Request) (*http.Response, error) {
+		return httpmock.NewStringResponse(404, body), nil
+	}
+}
+
+func TestWrongBaseURLIsMisconfiguredNotMissing(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder("GET", base+"/customers/C-1", notFoundBody("404 page not found\n"))
+	mt.RegisterResponder("GET", base+"/customers/C-2", notFoundBody(`<html><body>Not Found</body></html>`))
+	mt.RegisterResponder("GET", base+"/customers/C-3", notFoundBody(``))
+	mt.RegisterResponder("GET", base+"/customers/C-4", notFoundBody(`{"error":{"code":"not_found","message":"customer not found"}}`))
+	j, hc := newClientHC(t, mt, func(o *Options) { o.Name = "crm" })
+	for _, id := range []string{"C-1", "C-2", "C-3"} {
+		_, err := j.Get(context.Background(), "/customers/"+id, nil, nil)
+		be, _ := AsError(err)
+		if be == nil || be.Kind != KindMisconfigured || !strings.Contains(err.Error(), "CRM_API_URL") {
+			t.Errorf("%s: %v, want misconfigured naming CRM_API_URL", id, err)
+		}
+	}
+	if Misconfigured(hc) == nil {
+		t.Error("Misconfigured: nil after non-API 404s")
+	}
+	// The API's own 404 is a missing record.
+	_, hc2 := newClientHC(t, mt, nil)
+	j2, _ := NewJSON(base, hc2)
+	if _, err := j2.Get(context.Background(), "/customers/C-4", nil, nil); err == nil {
+		t.Fatal("no error")
+	} else if be, _ := AsError(err); be.Kind != KindNotFound {
+		t.Errorf("API 404: %v, want not_found", err)
+	}
+	if Misconfigured(hc2) != nil {
+		t.Error("Misconfigured after a real 404")
+	}
+}
+
+// A base URL without its path prefix often reaches a server that answers
+// JSON 404s for everything (the mock's root): the readiness probe's 404
+// marks the client misconfigured, its later 404s say so, and a probe that
+// succeeds clears it.
+func TestProbe404MarksMisconfigured(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	healthy := false
+	mt.RegisterResponder("GET", base+"/health", func(*http.Request) (*http.Response, error) {
+		if healthy {
+			return httpmock.NewStringResponse(200, `{}`), nil
+		}
+		return httpmock.NewStringResponse(404, `{"error":{"code":"not_found","message":"no domain serves /health"}}`), nil
+	})
+	mt.RegisterResponder("GET", base+"/customers/C-1", notFoundBody(`{"error":{"code":"not_found","message":"no domain serves /customers/C-1"}}`))
+	j, hc := newClientHC(t, mt, func(o *Options) { o.Name = "crm" })
+	_, err := j.Get(Probe(context.Background()), "/health", nil, nil)
+	if be, _ := AsError(err); be == nil || be.Kind != KindMisconfigured {
+		t.Fatalf("probe: %v", err)
+	}
+	if _, err := j.Get(context.Background(), "/customers/C-1", nil, nil); !strings.Contains(fmtErr(err), "misconfigured") {
+		t.Errorf("call after a failed probe: %v", err)
+	}
+	healthy = true
+	if _, err := j.Get(Probe(context.Background()), "/health", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if Misconfigured(hc) != nil {
+		t.Error("still misconfigured after a good probe")
+	}
+	_, err = j.Get(context.Background(), "/customers/C-1", nil, nil)
+	if be, _ := AsError(err); be == nil || be.Kind != KindNotFound {
+		t.Errorf("after a good probe: %v, want not_found", err)
+	}
+}
+
+func fmtErr(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
