@@ -49,7 +49,7 @@ func TestEndpoints(t *testing.T) {
 	if rec, _ := do(t, h, "GET", "/readyz", "", nil); rec.Code != 200 {
 		t.Errorf("readyz %d", rec.Code)
 	}
-	if rec, body := do(t, handler(errors.New("backend down")), "GET", "/readyz", "", nil); rec.Code != 503 || !strings.Contains(body, "backend down") {
+	if rec, body := do(t, handler(errors.New("backend down at http://user:pw@10.0.0.5/crm")), "GET", "/readyz", "", nil); rec.Code != 503 || body != "not ready: backend_error\n" {
 		t.Errorf("readyz failing: %d %q", rec.Code, body)
 	}
 	if rec, body := do(t, h, "GET", "/metrics", "", nil); rec.Code != 200 || !strings.Contains(body, "go_goroutines") {
