@@ -5,7 +5,10 @@
 package app
 
 import (
+	"cmp"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +24,7 @@ import (
 	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/auth"
 	"github.com/bizmcp/bizmcp/shared/backend"
+	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/config"
 	"github.com/bizmcp/bizmcp/shared/idempotency"
 	"github.com/bizmcp/bizmcp/shared/kv"
@@ -77,6 +81,10 @@ func Main[X any](spec Spec[X], version string) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
+	// A closed stderr (or stdout) must not kill the process with SIGPIPE on
+	// its first log line: writes then fail with EPIPE instead, which the
+	// logger ignores and the stdio transport ends the session on.
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := Run(ctx, spec, version, os.Args[1:], os.Environ(), os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -118,6 +126,7 @@ func Run[X any](ctx context.Context, spec Spec[X], version string, args, environ
 		return 1
 	}
 	log.Info("starting", append([]any{"version", version}, cfg.LogAttrs()...)...)
+	go startupCheck(ctx, log, opts.Ready)
 	if cfg.Transport == "stdio" && cfg.ApprovalAddr != "" {
 		// Over stdio the approvals endpoint gets its own loopback listener.
 		if tok := cfg.ApprovalToken.Reveal(); tok != "" {
@@ -178,6 +187,11 @@ func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], 
 		Base:             base,
 		Logger:           log,
 	})
+	if sec := cmp.Or(cfg.CursorSecret.Reveal(), cfg.ApprovalSecret.Reveal()); sec != "" {
+		m := hmac.New(sha256.New, []byte(sec))
+		m.Write([]byte("bizmcp list cursor key"))
+		compress.SetCursorKey(m.Sum(nil))
+	}
 	store, err := kv.Open(context.Background(), cfg.RedisURL)
 	if err != nil {
 		return nil, Deps[X]{}, err
@@ -250,6 +264,25 @@ func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], 
 	return srv, deps, nil
 }
 
+// startupCheck asks the backend once at start, so that a wrong base URL
+// (or a backend that is down) is in the log before the first call fails.
+func startupCheck(ctx context.Context, log *slog.Logger, ready func(context.Context) error) {
+	if ready == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	err := ready(ctx)
+	switch be, _ := backend.AsError(err); {
+	case err == nil:
+		log.Info("backend ready")
+	case be != nil && be.Kind == backend.KindMisconfigured:
+		log.Error("backend base URL looks wrong at start", "reason", be.Kind, "error", err)
+	case ctx.Err() == nil:
+		log.Warn("backend not ready at start", "reason", transport.Reason(err), "error", err)
+	}
+}
+
 // approvalWait gives calls that may ask the user for approval through
 // elicitation the time a person needs to answer.
 func approvalWait(p approval.Policy, wait time.Duration) func(mcp.Request) time.Duration {
@@ -306,8 +339,18 @@ func HTTPOptions[X any](ctx context.Context, spec Spec[X], d Deps[X]) (transport
 		Logger:            d.Logger,
 		RequestsPerSecond: cfg.HTTPRateLimit,
 		RequestBurst:      cfg.HTTPRateBurst,
-		Ready:             func(ctx context.Context) error { return Ready(ctx, d) },
+		// The probe goes on its own path: no breaker, retries or outbound
+		// budget (see backend.Probe); transport caches it.
+		Ready:                func(ctx context.Context) error { return Ready(backend.Probe(ctx), d) },
+		MaxInflightBodyBytes: cfg.MaxInflightBodyBytes,
+		MaxConnsPerAddr:      cfg.MaxConnsPerAddr,
+		MaxIdleConnsPerAddr:  cfg.MaxIdleConnsPerAddr,
 	}
+	proxies, err := transport.ParseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return o, err
+	}
+	o.TrustedProxies = proxies
 	if tok := cfg.ApprovalToken.Reveal(); tok != "" {
 		h := d.Approvals.Handler(tok)
 		o.Routes = map[string]http.Handler{"/approvals": h, "/approvals/": h}
@@ -324,7 +367,7 @@ func HTTPOptions[X any](ctx context.Context, spec Spec[X], d Deps[X]) (transport
 	}
 	p := &auth.Protection{Verifier: v, Tools: d.Tools, Audit: d.Audit, MetadataURL: auth.MetadataURL(cfg.ResourceURL), MaxBody: cfg.MaxBodyBytes}
 	meta := sdkauth.ProtectedResourceMetadataHandler(p.Metadata(spec.Title + " MCP server (" + spec.Binary + ")"))
-	o.Protect = p.Handler
+	o.Protect, o.Authorize = p.Authenticate, p.Authorize
 	if o.Routes == nil {
 		o.Routes = map[string]http.Handler{}
 	}

@@ -101,13 +101,15 @@ func ClientKey(req mcp.Request) string {
 	return "local"
 }
 
-// Middleware limits tools/call, resources/read and prompts/get.
+// Middleware limits tools/call, resources/read, prompts/get and
+// completion/complete, all from one bucket per client: a completion may
+// cost a backend search like a tool call.
 func (l *Limiter) Middleware() mcp.Middleware {
 	limited := metrics.GetOrCreateCounter(`bizmcp_inbound_rate_limited_total`)
 	return func(next mcp.MethodHandler) mcp.MethodHandler {
 		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
 			switch method {
-			case "tools/call", "resources/read", "prompts/get":
+			case "tools/call", "resources/read", "prompts/get", "completion/complete":
 			default:
 				return next(ctx, method, req)
 			}

@@ -131,7 +131,7 @@ func sum(m map[string]int64) (n int64) {
 // An approval requested through one replica is granted through the other
 // replica's approvals endpoint and redeemed on the first.
 func TestApprovalAcrossReplicas(t *testing.T) {
-	c := start(t, "MCP_APPROVAL_POLICY=orders_create_refund>1000", "MCP_APPROVAL_TOKEN=approver-token-1", "MCP_APPROVAL_SECRET=shared-seal-key")
+	c := start(t, "MCP_APPROVAL_POLICY=orders_create_refund>1000", "MCP_APPROVAL_TOKEN=approver-token-1", "MCP_APPROVAL_SECRET=shared-seal-key-of-at-least-32-bytes!")
 	a := connect(t, c.replicas[0])
 	args := map[string]any{"order_id": "ORD-49005", "amount_minor": 2500, "currency": "USD", "reason": "damaged", "reference": "approval-replicas-" + run}
 	res := refund(t, a, args)
