@@ -93,12 +93,17 @@ func NewHTTPClient(o Options) *http.Client {
 	if o.Timeout <= 0 {
 		o.Timeout = 8 * time.Second
 	}
-	base := o.Base
+	base, probeBase := o.Base, o.Base
 	if base == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 32
 		t.ResponseHeaderTimeout = o.Timeout
 		base = t
+		// Probes get their own connections, one per probe: they neither
+		// wait for the calls' pool nor leave connections in it.
+		pt := t.Clone()
+		pt.DisableKeepAlives = true
+		probeBase = pt
 	}
 	var inner http.RoundTripper = &countRT{name: o.Name, next: base}
 	if o.RateLimit > 0 {
@@ -137,7 +142,7 @@ func NewHTTPClient(o Options) *http.Client {
 			max: o.MaxResponseBytes, name: name, log: o.Logger,
 			// A probe goes straight to the authenticated attempt: no
 			// breaker, no retries, no outbound budget.
-			probe: &authRT{token: o.Token, ua: ua, next: &countRT{name: o.Name, next: base}},
+			probe: &authRT{token: o.Token, ua: ua, next: &countRT{name: o.Name, next: probeBase}},
 			next:  &markRT{next: newBreakerRT(o, retried)},
 		},
 	}
