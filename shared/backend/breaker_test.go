@@ -108,6 +108,16 @@ func TestProbeBypassesBudgetRetriesAndBreaker(t *testing.T) {
 	}
 }
 
+// switching answers with good while *ok, else with bad.
+func switching(ok *bool, bad, good httpmock.Responder) httpmock.Responder {
+	return func(r *http.Request) (*http.Response, error) {
+		if *ok {
+			return good(r)
+		}
+		return bad(r)
+	}
+}
+
 func notFoundBody(body string) httpmock.Responder {
 	return func(*http.Request) (*http.Response, error) {
 		return httpmock.NewStringResponse(404, body), nil
@@ -151,12 +161,8 @@ func TestWrongBaseURLIsMisconfiguredNotMissing(t *testing.T) {
 func TestProbe404MarksMisconfigured(t *testing.T) {
 	mt := httpmock.NewMockTransport()
 	healthy := false
-	mt.RegisterResponder("GET", base+"/health", func(*http.Request) (*http.Response, error) {
-		if healthy {
-			return httpmock.NewStringResponse(200, `{}`), nil
-		}
-		return httpmock.NewStringResponse(404, `{"error":{"code":"not_found","message":"no domain serves /health"}}`), nil
-	})
+	mt.RegisterResponder("GET", base+"/health", switching(&healthy,
+		notFoundBody(`{"error":{"code":"not_found","message":"no domain serves /health"}}`), httpmock.NewStringResponder(200, `{}`)))
 	mt.RegisterResponder("GET", base+"/customers/C-1", notFoundBody(`{"error":{"code":"not_found","message":"no domain serves /customers/C-1"}}`))
 	j, hc := newClientHC(t, mt, func(o *Options) { o.Name = "crm" })
 	_, err := j.Get(Probe(context.Background()), "/health", nil, nil)

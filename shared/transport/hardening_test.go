@@ -173,15 +173,8 @@ func TestAuthBeforeBodyRead(t *testing.T) {
 	body := `{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"` + strings.Repeat("x", 512<<10) + `"}}`
 	post := func(remote string, hdr map[string]string) (int, int64) {
 		rc := &readCounter{r: strings.NewReader(body)}
-		req := httptest.NewRequest("POST", "http://127.0.0.1:8080/mcp", rc)
-		req.RemoteAddr = remote
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/json, text/event-stream")
-		for k, v := range hdr {
-			req.Header.Set(k, v)
-		}
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
+		h.ServeHTTP(rec, mcpRequest("POST", "/mcp", rc, remote, hdr))
 		return rec.Code, rc.n.Load()
 	}
 	if code, n := post("10.0.0.1:1", nil); code != 401 || n != 0 {
@@ -302,13 +295,8 @@ func TestPerAddressLimitBehindProxy(t *testing.T) {
 		}})
 	ping := `{"jsonrpc":"2.0","id":1,"method":"ping"}`
 	post := func(xff string) int {
-		req := httptest.NewRequest("POST", "http://127.0.0.1:8080/mcp", strings.NewReader(ping))
-		req.RemoteAddr = "10.0.0.2:5555"
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/json, text/event-stream")
-		req.Header.Set("X-Forwarded-For", xff)
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
+		h.ServeHTTP(rec, mcpRequest("POST", "/mcp", strings.NewReader(ping), "10.0.0.2:5555", map[string]string{"X-Forwarded-For": xff}))
 		return rec.Code
 	}
 	for range 5 {

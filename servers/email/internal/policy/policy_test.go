@@ -161,17 +161,7 @@ func TestQuotaPerUser(t *testing.T) {
 // EMAIL_SEND_QUOTA=2 they send 2 messages between them, not 4, however
 // the calls interleave; and a retry on the other replica keeps its slot.
 func TestQuotaSharedByReplicas(t *testing.T) {
-	for name, open := range map[string]func(t *testing.T) kv.Store{
-		"memory": func(*testing.T) kv.Store { return kv.NewMemory() },
-		"redis": func(t *testing.T) kv.Store {
-			s, err := kv.Open(context.Background(), kv.RedisForTest(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			return s
-		},
-	} {
+	for name, open := range kv.StoresForTest() {
 		t.Run(name, func(t *testing.T) {
 			store := open(t)
 			a := NewQuota(store, 2, 2, time.Hour, nil)
