@@ -80,20 +80,3 @@ func jsonObject(body []byte) bool {
 	var m map[string]json.RawMessage
 	return json.Unmarshal(b, &m) == nil
 }
-
-// Misconfigured returns a *Error of KindMisconfigured when hc (a client
-// from NewHTTPClient) has seen evidence that its base URL is wrong since
-// its last successful readiness probe; nil otherwise.
-func Misconfigured(hc *http.Client) error {
-	s, ok := hc.Transport.(*sizeCapRT)
-	if !ok {
-		return nil
-	}
-	op, bad := s.misconf.get()
-	if !bad {
-		return nil
-	}
-	e := &Error{Kind: KindMisconfigured, Op: op, Status: http.StatusNotFound}
-	s.classify(context.Background(), e, nil)
-	return e
-}

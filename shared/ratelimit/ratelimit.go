@@ -3,8 +3,9 @@
 // that says how long to wait; it never queues or blocks.
 //
 // A client is identified, in order, by the authenticated user (the bearer
-// token's subject), by the HTTP peer address that the transport records in
-// the ClientHeader (overwriting anything the client sent), or by the MCP
+// token's subject), by the HTTP client address that the transport records
+// in the ClientHeader (overwriting anything the client sent: the peer, or
+// the forwarded client when the peer is a trusted proxy), or by the MCP
 // session (stdio: one process, one client).
 package ratelimit
 
@@ -19,7 +20,7 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// ClientHeader carries the HTTP peer address from the transport to the
+// ClientHeader carries the HTTP client address from the transport to the
 // middleware. The transport always overwrites it.
 const ClientHeader = "X-Bizmcp-Client-Addr"
 
