@@ -1,10 +1,13 @@
 package transport
 
 import (
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // connLimiter bounds the connections one address holds: at most maxTotal
@@ -14,6 +17,8 @@ import (
 type connLimiter struct {
 	maxTotal, maxIdle int
 	proxies           []netip.Prefix
+	log               *slog.Logger
+	lastWarn          atomic.Int64 // unix seconds of the last refusal logged
 
 	mu    sync.Mutex
 	total map[string]int
@@ -21,8 +26,8 @@ type connLimiter struct {
 	state map[net.Conn]bool // true while idle
 }
 
-func newConnLimiter(maxTotal, maxIdle int, proxies []netip.Prefix) *connLimiter {
-	return &connLimiter{maxTotal: maxTotal, maxIdle: maxIdle, proxies: proxies,
+func newConnLimiter(maxTotal, maxIdle int, proxies []netip.Prefix, log *slog.Logger) *connLimiter {
+	return &connLimiter{maxTotal: maxTotal, maxIdle: maxIdle, proxies: proxies, log: log,
 		total: map[string]int{}, idle: map[string]int{}, state: map[net.Conn]bool{}}
 }
 
@@ -58,6 +63,7 @@ func (ln *limitedListener) Accept() (net.Conn, error) {
 		if over {
 			connRefused.Inc()
 			c.Close()
+			ln.l.warn(host)
 			continue
 		}
 		return &countedConn{Conn: c, l: ln.l, host: host}, nil
@@ -80,6 +86,18 @@ func (c *countedConn) Close() error {
 		c.l.mu.Unlock()
 	})
 	return c.Conn.Close()
+}
+
+// warn logs a refused connection at most once a minute: behind a proxy
+// that is not in MCP_TRUSTED_PROXIES every client shares its address.
+func (l *connLimiter) warn(host string) {
+	now := time.Now().Unix()
+	last := l.lastWarn.Load()
+	if now-last < 60 || !l.lastWarn.CompareAndSwap(last, now) {
+		return
+	}
+	l.log.Warn("connection refused: too many from one address", "addr", host, "limit", l.maxTotal,
+		"hint", "raise MCP_MAX_CONNS_PER_ADDR, or list a reverse proxy in MCP_TRUSTED_PROXIES")
 }
 
 // connState is the http.Server's ConnState hook: it counts idle

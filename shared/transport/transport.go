@@ -284,7 +284,7 @@ func serveHTTP(ctx context.Context, srv *mcp.Server, o Options) error {
 	if maxIdle == 0 {
 		maxIdle = 8
 	}
-	cl := newConnLimiter(maxConns, maxIdle, o.TrustedProxies)
+	cl := newConnLimiter(maxConns, maxIdle, o.TrustedProxies, log)
 	ln = &limitedListener{Listener: ln, l: cl}
 	hs := &http.Server{
 		Handler:           Handler(srv, o),
