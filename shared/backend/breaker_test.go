@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,9 +38,10 @@ func TestBreakerCountsCallsNotAttempts(t *testing.T) {
 // A caller's own deadline or cancellation is not the backend's fault.
 func TestBreakerIgnoresCallerDeadlines(t *testing.T) {
 	mt := httpmock.NewMockTransport()
-	hang := true
+	var hang atomic.Bool
+	hang.Store(true)
 	mt.RegisterResponder("GET", base+"/x", func(r *http.Request) (*http.Response, error) {
-		if hang {
+		if hang.Load() {
 			<-r.Context().Done()
 			return nil, r.Context().Err()
 		}
@@ -57,7 +59,7 @@ func TestBreakerIgnoresCallerDeadlines(t *testing.T) {
 		cancel()
 		j.Get(ctx, "/x", nil, nil)
 	}
-	hang = false
+	hang.Store(false)
 	if _, err := j.Get(context.Background(), "/x", nil, nil); err != nil {
 		t.Fatalf("after caller deadlines: %v (the breaker counted them)", err)
 	}
@@ -95,9 +97,9 @@ func TestProbeBypassesBudgetRetriesAndBreaker(t *testing.T) {
 }
 
 // switching answers with good while *ok, else with bad.
-func switching(ok *bool, bad, good httpmock.Responder) httpmock.Responder {
+func switching(ok *atomic.Bool, bad, good httpmock.Responder) httpmock.Responder {
 	return func(r *http.Request) (*http.Response, error) {
-		if *ok {
+		if ok.Load() {
 			return good(r)
 		}
 		return bad(r)
@@ -145,7 +147,7 @@ func TestWrongBaseURLIsMisconfiguredNotMissing(t *testing.T) {
 // succeeds clears it.
 func TestProbe404MarksMisconfigured(t *testing.T) {
 	mt := httpmock.NewMockTransport()
-	healthy := false
+	var healthy atomic.Bool
 	mt.RegisterResponder("GET", base+"/health", switching(&healthy,
 		notFoundBody(`{"error":{"code":"not_found","message":"no domain serves /health"}}`), httpmock.NewStringResponder(200, `{}`)))
 	mt.RegisterResponder("GET", base+"/customers/C-1", notFoundBody(`{"error":{"code":"not_found","message":"no domain serves /customers/C-1"}}`))
@@ -157,7 +159,7 @@ func TestProbe404MarksMisconfigured(t *testing.T) {
 	if _, err := j.Get(context.Background(), "/customers/C-1", nil, nil); !strings.Contains(fmtErr(err), "misconfigured") {
 		t.Errorf("call after a failed probe: %v", err)
 	}
-	healthy = true
+	healthy.Store(true)
 	if _, err := j.Get(Probe(context.Background()), "/health", nil, nil); err != nil {
 		t.Fatal(err)
 	}
