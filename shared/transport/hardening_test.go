@@ -23,10 +23,12 @@ import (
 // one run, later ones within the TTL reuse its result.
 func TestReadyzCachedAndSingleflight(t *testing.T) {
 	var probes atomic.Int64
-	gate := make(chan struct{})
+	gate, started := make(chan struct{}), make(chan struct{})
 	srv := mcp.NewServer(&mcp.Implementation{Name: "t", Version: "1"}, nil)
 	h := Handler(srv, Options{ReadyTTL: time.Hour, Ready: func(ctx context.Context) error {
-		probes.Add(1)
+		if probes.Add(1) == 1 {
+			close(started)
+		}
 		<-gate
 		return nil
 	}})
@@ -38,10 +40,8 @@ func TestReadyzCachedAndSingleflight(t *testing.T) {
 			codes <- rec.Code
 		})
 	}
-	// Let the waiters pile up on the one run, then release it.
-	for probes.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	// The probe is running (and the others wait on it); release it.
+	<-started
 	close(gate)
 	wg.Wait()
 	close(codes)
