@@ -78,7 +78,7 @@ func TestSendWaitsForApproval(t *testing.T) {
 	e.wantSends(t, "pending", 0, 0)
 	// Waiting for approval holds no quota slot, and the policy says
 	// sends need approval.
-	if p, _ := readText(t, e.cs, "email://policies/sending"); !strings.Contains(p, "20 left") || !strings.Contains(p, "Every email_send needs a person's approval") {
+	if p, _ := readText(t, e.cs, "email://policies/sending"); !strings.Contains(p, "10 left") || !strings.Contains(p, "Every email_send needs a person's approval") {
 		t.Errorf("policy while pending:\n%s", p)
 	}
 
@@ -119,7 +119,7 @@ func TestSendWaitsForApproval(t *testing.T) {
 	res, text = e.call(t, "email_send", with(args))
 	var out tools.SendOut
 	mcptest.Structured(t, res, &out)
-	if res.IsError || out.MessageID == "" || out.QuotaRemaining != 19 {
+	if res.IsError || out.MessageID == "" || out.QuotaRemaining != 9 {
 		t.Fatalf("approved send: %s", text)
 	}
 	e.wantSends(t, "approved", 1, 1)
@@ -303,7 +303,7 @@ func TestSendApprovedThroughElicitation(t *testing.T) {
 				t.Errorf("declined: %s", text)
 			}
 			e.wantSends(t, "declined", 0, 0)
-			if p, _ := readText(t, e.cs, "email://policies/sending"); !strings.Contains(p, "20 left") {
+			if p, _ := readText(t, e.cs, "email://policies/sending"); !strings.Contains(p, "10 left") {
 				t.Errorf("a declined send kept its quota slot:\n%s", p)
 			}
 		}

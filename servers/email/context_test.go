@@ -134,7 +134,7 @@ func TestResourceInjectionFlaggedAndFenced(t *testing.T) {
 func TestSendingPolicyReflectsConfiguration(t *testing.T) {
 	// The default: the company's own domain, 20 per hour.
 	text, _ := readText(t, newEnv(t, nil).cs, "email://policies/sending")
-	for _, w := range []string{"EMAIL_ALLOWED_RECIPIENT_DOMAINS", "`bizmcp.example`: exactly this domain", "At most 20 messages per hour", "20 left",
+	for _, w := range []string{"EMAIL_ALLOWED_RECIPIENT_DOMAINS", "`bizmcp.example`: exactly this domain", "At most 20 messages per hour", "10 left",
 		"At most 10 recipients per message", "the mailbox's own address", "delivered once", "marked replayed", "no second quota slot"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("default policy lacks %q:\n%s", w, text)

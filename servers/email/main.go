@@ -28,9 +28,11 @@ type extra struct {
 	// so an unconfigured server can only mail inside it (and, as every
 	// sample domain is under the reserved .example TLD, no real address).
 	AllowedRecipientDomains []string `env:"ALLOWED_RECIPIENT_DOMAINS" envSeparator:"," envDefault:"bizmcp.example"`
-	// SendQuota is how many messages one server process sends per hour
-	// (sliding window); 0 disables sending.
+	// SendQuota is how many messages the deployment (every replica sharing
+	// MCP_REDIS_URL) sends per clock hour; 0 disables sending.
 	SendQuota int `env:"SEND_QUOTA" envDefault:"20"`
+	// SendQuotaPerUser is how many of those one user may send per hour.
+	SendQuotaPerUser int `env:"SEND_QUOTA_PER_USER" envDefault:"10"`
 	// FromAddress is the address mail is sent as; empty lets the backend
 	// use the mailbox's own address. The backend decides what it may send as.
 	FromAddress string `env:"FROM_ADDRESS"`
@@ -47,6 +49,9 @@ func (x *extra) Validate() error {
 	x.allow = a
 	if x.SendQuota < 0 || x.SendQuota > 10000 {
 		return fmt.Errorf("EMAIL_SEND_QUOTA must be between 0 and 10000, not %d", x.SendQuota)
+	}
+	if x.SendQuotaPerUser < 0 || x.SendQuotaPerUser > 10000 {
+		return fmt.Errorf("EMAIL_SEND_QUOTA_PER_USER must be between 0 and 10000, not %d", x.SendQuotaPerUser)
 	}
 	if x.FromAddress != "" {
 		p, err := mail.ParseAddress(x.FromAddress)
@@ -77,8 +82,8 @@ var Spec = app.Spec[extra, *emailapi.Client]{
 				return err
 			}
 		}
-		pol := tools.Policy{Allow: x.allow, Quota: policy.NewQuota(x.SendQuota, time.Hour, nil), From: x.FromAddress, Approvals: d.Approvals}
-		d.Logger.Info("send policy", "allowed_recipient_domains", x.allow.String(), "send_quota_per_hour", x.SendQuota, "from", x.FromAddress)
+		pol := tools.Policy{Allow: x.allow, Quota: policy.NewQuota(d.Store, x.SendQuota, x.SendQuotaPerUser, time.Hour, nil), From: x.FromAddress, Approvals: d.Approvals}
+		d.Logger.Info("send policy", "allowed_recipient_domains", x.allow.String(), "send_quota_per_hour", x.SendQuota, "send_quota_per_user_per_hour", x.SendQuotaPerUser, "from", x.FromAddress)
 		tools.Register(s, tools.New(api, d.Sanitizer, d.Logger, pol), d.Completions)
 		return nil
 	},

@@ -469,7 +469,7 @@ func TestDraftAndSendFollowUp(t *testing.T) {
 	res, text = e.call(t, "email_send", map[string]any{"draft_id": d.DraftID})
 	var s tools.SendOut
 	mcptest.Structured(t, res, &s)
-	if res.IsError || s.Replayed || s.MessageID != d.DraftID || s.ThreadID != email.DemoThreadID || !strings.Contains(s.From, "marcus.lee@bizmcp.example") || s.QuotaRemaining != 19 {
+	if res.IsError || s.Replayed || s.MessageID != d.DraftID || s.ThreadID != email.DemoThreadID || !strings.Contains(s.From, "marcus.lee@bizmcp.example") || s.QuotaRemaining != 9 {
 		t.Fatalf("send: %s", text)
 	}
 	res, text = e.call(t, "email_send", map[string]any{"draft_id": d.DraftID})
@@ -560,7 +560,7 @@ func TestDroppedConnectionDeliversOnce(t *testing.T) {
 	res, text = e.call(t, "email_send", args)
 	var out tools.SendOut
 	mcptest.Structured(t, res, &out)
-	if res.IsError || !out.Replayed || out.QuotaRemaining != 19 {
+	if res.IsError || !out.Replayed || out.QuotaRemaining != 9 {
 		t.Fatalf("retry: %s", text)
 	}
 	if n := len(e.store.Deliveries()); n != 1 {

@@ -5,7 +5,10 @@
 package app
 
 import (
+	"cmp"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +25,7 @@ import (
 	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/auth"
 	"github.com/bizmcp/bizmcp/shared/backend"
+	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/config"
 	"github.com/bizmcp/bizmcp/shared/idempotency"
 	"github.com/bizmcp/bizmcp/shared/kv"
@@ -166,6 +170,10 @@ func Main[X any, P port.Pinger](spec Spec[X, P], version string) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
+	// A closed stderr (or stdout) must not kill the process with SIGPIPE on
+	// its first log line: writes then fail with EPIPE instead, which the
+	// logger ignores and the stdio transport ends the session on.
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := Run(ctx, spec, version, os.Args[1:], os.Environ(), os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -219,6 +227,7 @@ func Run[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], version str
 		return 1
 	}
 	log.Info("starting", append([]any{"version", version}, cfg.LogAttrs()...)...)
+	go startupCheck(ctx, log, opts.Ready)
 	if cfg.Transport == "stdio" && cfg.ApprovalAddr != "" {
 		// Over stdio the approvals endpoint gets its own loopback listener.
 		if tok := cfg.ApprovalToken.Reveal(); tok != "" {
@@ -335,6 +344,11 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 			return nil, Deps[X]{}, err
 		}
 	}
+	if sec := cmp.Or(cfg.CursorSecret.Reveal(), cfg.ApprovalSecret.Reveal()); sec != "" {
+		m := hmac.New(sha256.New, []byte(sec))
+		m.Write([]byte("bizmcp list cursor key"))
+		compress.SetCursorKey(m.Sum(nil))
+	}
 	store, err := kv.Open(context.Background(), cfg.RedisURL)
 	if err != nil {
 		return nil, Deps[X]{}, err
@@ -410,6 +424,25 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 	return srv, deps, nil
 }
 
+// startupCheck asks the backend once at start, so that a wrong base URL
+// (or a backend that is down) is in the log before the first call fails.
+func startupCheck(ctx context.Context, log *slog.Logger, ready func(context.Context) error) {
+	if ready == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	err := ready(ctx)
+	switch be, _ := backend.AsError(err); {
+	case err == nil:
+		log.Info("backend ready")
+	case be != nil && be.Kind == backend.KindMisconfigured:
+		log.Error("backend base URL looks wrong at start", "reason", be.Kind, "error", err)
+	case ctx.Err() == nil:
+		log.Warn("backend not ready at start", "reason", transport.Reason(err), "error", err)
+	}
+}
+
 // approvalWait gives calls that may ask the user for approval through
 // elicitation the time a person needs to answer.
 func approvalWait(p approval.Policy, wait time.Duration) func(mcp.Request) time.Duration {
@@ -466,8 +499,18 @@ func HTTPOptions[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], d D
 		Logger:            d.Logger,
 		RequestsPerSecond: cfg.HTTPRateLimit,
 		RequestBurst:      cfg.HTTPRateBurst,
-		Ready:             d.Ready,
+		// The probe goes on its own path: no breaker, retries or outbound
+		// budget (see backend.Probe); transport caches it.
+		Ready:                func(ctx context.Context) error { return d.Ready(backend.Probe(ctx)) },
+		MaxInflightBodyBytes: cfg.MaxInflightBodyBytes,
+		MaxConnsPerAddr:      cfg.MaxConnsPerAddr,
+		MaxIdleConnsPerAddr:  cfg.MaxIdleConnsPerAddr,
 	}
+	proxies, err := transport.ParseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return o, err
+	}
+	o.TrustedProxies = proxies
 	if tok := cfg.ApprovalToken.Reveal(); tok != "" {
 		h := d.Approvals.Handler(tok)
 		o.Routes = map[string]http.Handler{"/approvals": h, "/approvals/": h}
@@ -484,7 +527,7 @@ func HTTPOptions[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], d D
 	}
 	p := &auth.Protection{Verifier: v, Tools: d.Tools, Audit: d.Audit, MetadataURL: auth.MetadataURL(cfg.ResourceURL), MaxBody: cfg.MaxBodyBytes}
 	meta := sdkauth.ProtectedResourceMetadataHandler(p.Metadata(spec.Title + " MCP server (" + spec.Binary + ")"))
-	o.Protect = p.Handler
+	o.Protect, o.Authorize = p.Authenticate, p.Authorize
 	if o.Routes == nil {
 		o.Routes = map[string]http.Handler{}
 	}

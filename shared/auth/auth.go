@@ -5,7 +5,9 @@
 // allow-list checked; Protected Resource Metadata (RFC 9728) is served at
 // /.well-known/oauth-protected-resource; a missing or bad token gets 401
 // with a WWW-Authenticate header naming the metadata; a tool call without
-// the tool's scope gets 403 insufficient_scope naming the scope.
+// the tool's scope gets 403 insufficient_scope naming the scope. A region
+// claim that is not a string or a one-string array is refused with 401
+// (fail closed).
 //
 // The caller's token never leaves the server: backend calls carry the
 // server's own credential and the acting user's identity.
@@ -29,6 +31,7 @@ import (
 	"github.com/MicahParks/keyfunc/v3"
 	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/policy"
+	"github.com/bizmcp/bizmcp/shared/transport"
 	"github.com/golang-jwt/jwt/v5"
 	sdkauth "github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
@@ -215,10 +218,55 @@ func (v *Verifier) Verify(ctx context.Context, token string, _ *http.Request) (*
 			}
 		}
 	}
-	if r, ok := c[v.opts.RegionClaim].(string); ok && r != "" {
-		ti.Extra[policy.RegionKey] = r
+	region, err := regionOf(c, v.opts.RegionClaim)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", sdkauth.ErrInvalidToken, err)
+	}
+	if region != "" {
+		ti.Extra[policy.RegionKey] = region
 	}
 	return ti, nil
+}
+
+// regionOf reads the region claim, failing closed: absent means no region
+// limit; a non-empty string, or an array holding exactly one non-empty
+// string (identity providers emit multi-valued claims as arrays), is the
+// region; anything else (an empty string, several values, an object, a
+// number, a bool, null) is refused, since reading it as "no region" would
+// lift the limit.
+func regionOf(c jwt.MapClaims, claim string) (string, error) {
+	v, present := c[claim]
+	if !present {
+		return "", nil
+	}
+	bad := func(what string) (string, error) {
+		return "", fmt.Errorf("the %q claim must be a non-empty string or an array of exactly one such string, not %s; ask the identity provider's administrator to fix the claim", claim, what)
+	}
+	switch x := v.(type) {
+	case string:
+		if x == "" {
+			return bad("an empty string")
+		}
+		return x, nil
+	case []any:
+		if len(x) != 1 {
+			return bad(fmt.Sprintf("an array of %d values", len(x)))
+		}
+		s, ok := x[0].(string)
+		if !ok || s == "" {
+			return bad("an array holding a non-string or empty value")
+		}
+		return s, nil
+	case nil:
+		return bad("null")
+	case map[string]any:
+		return bad("an object")
+	case bool:
+		return bad("a boolean")
+	case float64, json.Number:
+		return bad("a number")
+	}
+	return bad(fmt.Sprintf("a %T", v))
 }
 
 // Protection wraps the MCP endpoint.
@@ -257,12 +305,47 @@ func (p *Protection) Metadata(name string) *oauthex.ProtectedResourceMetadata {
 	}
 }
 
-// Handler requires a valid bearer token, then the scope of the tool a
-// tools/call names; refusals are audited. The body is parsed once, here.
+// Handler is Authenticate then Authorize, for use without the transport
+// (which runs the two around its own body read).
 func (p *Protection) Handler(next http.Handler) http.Handler {
-	scoped := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return p.Authenticate(p.Authorize(next))
+}
+
+// Authenticate requires a valid bearer token, from the headers alone: a
+// request without one gets 401 before a byte of its body is read. The
+// refusal is audited without the body (no tool name, no arguments).
+func (p *Protection) Authenticate(next http.Handler) http.Handler {
+	bearer := sdkauth.RequireBearerToken(p.Verifier.Verify, &sdkauth.RequireBearerTokenOptions{
+		ResourceMetadataURL: p.MetadataURL,
+		ClockSkew:           p.Verifier.opts.ClockSkew,
+	})(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || p.Audit == nil {
+			bearer.ServeHTTP(w, r)
+			return
+		}
+		rec := &statusRecorder{ResponseWriter: w}
+		bearer.ServeHTTP(rec, r)
+		if rec.status == http.StatusUnauthorized {
+			p.Audit.Denied(policy.Principal{Subject: "anonymous"}, "", nil, audit.DeniedAuth)
+		}
+	})
+}
+
+// Authorize requires, for a tools/call, the scope of the tool it names,
+// read exactly as the SDK reads it (case-sensitive keys); a message with
+// two keys differing only in case where the SDK looks (method, params,
+// name, arguments) is refused with 400, so the check and the SDK cannot
+// disagree. It runs after authentication and takes the body the
+// transport read (transport.BodyFrom), or reads it within MaxBody.
+func (p *Protection) Authorize(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ti := sdkauth.TokenInfoFromContext(r.Context())
-		c, _ := r.Context().Value(peekKey{}).(*peeked)
+		c, err := p.peekToolCall(r)
+		if err != nil {
+			http.Error(w, "invalid request: "+err.Error(), http.StatusBadRequest)
+			return
+		}
 		if c != nil && ti != nil {
 			need := p.Tools.ScopeOf(c.tool)
 			pr := policy.FromTokenInfo(ti)
@@ -277,26 +360,7 @@ func (p *Protection) Handler(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-	bearer := sdkauth.RequireBearerToken(p.Verifier.Verify, &sdkauth.RequireBearerTokenOptions{
-		ResourceMetadataURL: p.MetadataURL,
-		ClockSkew:           p.Verifier.opts.ClockSkew,
-	})(scoped)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := p.peekToolCall(r)
-		if c == nil {
-			bearer.ServeHTTP(w, r)
-			return
-		}
-		r = r.WithContext(context.WithValue(r.Context(), peekKey{}, c))
-		rec := &statusRecorder{ResponseWriter: w}
-		bearer.ServeHTTP(rec, r)
-		if rec.status == http.StatusUnauthorized && p.Audit != nil {
-			p.Audit.Denied(policy.Principal{Subject: "anonymous"}, c.tool, c.args, audit.DeniedAuth)
-		}
-	})
 }
-
-type peekKey struct{}
 
 type peeked struct {
 	tool string
@@ -324,31 +388,74 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// peekToolCall reads the request body (bounded), restores it, and returns
-// the tool a tools/call names, or nil for any other message.
-func (p *Protection) peekToolCall(r *http.Request) *peeked {
+// peekToolCall returns the tool a tools/call names, or nil for any other
+// message (or one that is not a JSON object: the SDK answers those).
+func (p *Protection) peekToolCall(r *http.Request) (*peeked, error) {
 	if r.Method != http.MethodPost || r.Body == nil {
-		return nil
+		return nil, nil
 	}
-	max := p.MaxBody
-	if max <= 0 {
-		max = 1 << 20
+	body, ok := transport.BodyFrom(r)
+	if !ok {
+		max := p.MaxBody
+		if max <= 0 {
+			max = 1 << 20
+		}
+		b, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+		r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		if err != nil {
+			return nil, nil
+		}
+		body = b
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
-	r.Body.Close()
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	if err != nil {
-		return nil
+	top, err := objectFields(body, "method", "params")
+	if err != nil || top == nil {
+		return nil, err
 	}
-	var msg struct {
-		Method string `json:"method"`
-		Params struct {
-			Name      string          `json:"name"`
-			Arguments json.RawMessage `json:"arguments"`
-		} `json:"params"`
+	var method string
+	if json.Unmarshal(top["method"], &method) != nil || method != "tools/call" {
+		return nil, nil
 	}
-	if json.Unmarshal(body, &msg) != nil || msg.Method != "tools/call" {
-		return nil
+	params, err := objectFields(top["params"], "name", "arguments")
+	if err != nil || params == nil {
+		return nil, err
 	}
-	return &peeked{tool: msg.Params.Name, args: msg.Params.Arguments}
+	c := &peeked{args: params["arguments"]}
+	json.Unmarshal(params["name"], &c.tool)
+	return c, nil
+}
+
+// objectFields reads the top-level keys of a JSON object exactly (case
+// matters, as in the SDK's decoder) and returns the values of the wanted
+// ones. It returns nil, nil when data is not an object, and an error when
+// a wanted key appears twice in any mix of case.
+func objectFields(data []byte, want ...string) (map[string]json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, nil
+	}
+	out := map[string]json.RawMessage{}
+	seen := map[string]int{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, nil
+		}
+		key, _ := t.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, nil
+		}
+		for _, w := range want {
+			if strings.EqualFold(key, w) {
+				if seen[w]++; seen[w] > 1 {
+					return nil, fmt.Errorf("the message has more than one %q key (in any letter case); send it once, in lower case", w)
+				}
+				if key == w {
+					out[w] = v
+				}
+			}
+		}
+	}
+	return out, nil
 }

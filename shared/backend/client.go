@@ -6,14 +6,22 @@
 //
 //	sizeCap     caps the final response body (MaxResponseBytes)
 //	marker      records in the context whether the request may be retried
+//	breaker     sony/gobreaker: fails fast while the backend is down; it
+//	            sees one outcome per call (after retries), so
+//	            BreakerFailures counts failed calls, not attempts, and a
+//	            caller's deadline or cancellation is never a failure
 //	retryable   hashicorp/go-retryablehttp: bounded retries with backoff
 //	  auth      adds the backend's own credential, User-Agent and the acting
 //	            user (X-Acting-User, X-Acting-User-Region) — never the
 //	            MCP caller's token
 //	  limiter   x/time/rate outbound budget, waited per attempt
-//	  breaker   sony/gobreaker: fails fast while the backend is down
 //	  count     per-status metrics
 //	  base      http.Transport (or an in-process handler in --demo mode)
+//
+// A readiness probe (a context from Probe) skips the breaker, the retries
+// and the outbound budget: it asks the backend once, on its own path, so
+// a flood of /readyz can neither spend the tool calls' budget nor open the
+// circuit.
 //
 // Retries: GET/HEAD/OPTIONS/PUT/DELETE are retried on connection errors, 429
 // and 5xx; POST and PATCH only when the request carries an Idempotency-Key.
@@ -52,8 +60,8 @@ type Options struct {
 	RateLimit        float64       // requests per second; 0 = unlimited
 	RateBurst        int
 	MaxResponseBytes int64 // default 4 MiB
-	// BreakerFailures consecutive failed attempts (connection errors, 5xx,
-	// timeouts) open the circuit; it then fails fast for BreakerOpen before
+	// BreakerFailures consecutive failed calls (connection errors, 5xx or
+	// backstop timeouts once retries are spent) open the circuit; it then fails fast for BreakerOpen before
 	// letting one probe through. 0 = 5 failures, 10 s.
 	BreakerFailures int
 	BreakerOpen     time.Duration
@@ -82,15 +90,19 @@ func NewHTTPClient(o Options) *http.Client {
 	if o.Timeout <= 0 {
 		o.Timeout = 8 * time.Second
 	}
-	base := o.Base
+	base, probeBase := o.Base, o.Base
 	if base == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 32
 		t.ResponseHeaderTimeout = o.Timeout
 		base = t
+		// Probes get their own connections, one per probe: they neither
+		// wait for the calls' pool nor leave connections in it.
+		pt := t.Clone()
+		pt.DisableKeepAlives = true
+		probeBase = pt
 	}
 	var inner http.RoundTripper = &countRT{name: o.Name, next: base}
-	inner = newBreakerRT(o, inner)
 	if o.RateLimit > 0 {
 		burst := o.RateBurst
 		if burst < 1 {
@@ -117,10 +129,30 @@ func NewHTTPClient(o Options) *http.Client {
 	rc.CheckRetry = checkRetry(o.RetryWaitMax)
 	rc.Backoff = retryablehttp.DefaultBackoff
 
+	retried := &retryablehttp.RoundTripper{Client: rc}
+	name := o.Name
+	if name == "" {
+		name = "backend"
+	}
 	return &http.Client{
-		Transport: &sizeCapRT{max: o.MaxResponseBytes, next: &markRT{next: &retryablehttp.RoundTripper{Client: rc}}},
+		Transport: &sizeCapRT{
+			max: o.MaxResponseBytes, name: name, log: o.Logger,
+			// A probe goes straight to the authenticated attempt: no
+			// breaker, no retries, no outbound budget.
+			probe: &authRT{token: o.Token, ua: ua, next: &countRT{name: o.Name, next: probeBase}},
+			next:  &markRT{next: newBreakerRT(o, retried)},
+		},
 	}
 }
+
+type probeKey struct{}
+
+// Probe marks ctx as a readiness probe's: requests made with it bypass the
+// circuit breaker, the retries and the outbound rate limit, and their
+// outcome is not counted by the breaker.
+func Probe(ctx context.Context) context.Context { return context.WithValue(ctx, probeKey{}, true) }
+
+func isProbe(ctx context.Context) bool { ok, _ := ctx.Value(probeKey{}).(bool); return ok }
 
 // retryLogger adapts slog to retryablehttp.LeveledLogger at debug level, so
 // routine retries do not flood the logs.
@@ -288,12 +320,19 @@ func (e *tooLargeError) Error() string {
 func (e *tooLargeError) Unwrap() error { return ErrResponseTooLarge }
 
 type sizeCapRT struct {
-	max  int64
-	next http.RoundTripper
+	max         int64
+	name        string
+	log         *slog.Logger
+	probe, next http.RoundTripper
+	misconf     misconfState
 }
 
 func (s *sizeCapRT) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := s.next.RoundTrip(r)
+	next := s.next
+	if isProbe(r.Context()) {
+		next = s.probe
+	}
+	resp, err := next.RoundTrip(r)
 	if err != nil || resp == nil {
 		return resp, err
 	}

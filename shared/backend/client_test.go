@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -230,13 +231,8 @@ func TestRetryAfterParse(t *testing.T) {
 
 func TestCircuitBreakerFailsFastAndProbesBack(t *testing.T) {
 	mt := httpmock.NewMockTransport()
-	down := true
-	mt.RegisterResponder("GET", base+"/x", func(*http.Request) (*http.Response, error) {
-		if down {
-			return httpmock.NewStringResponse(503, `{}`), nil
-		}
-		return httpmock.NewStringResponse(200, `{}`), nil
-	})
+	var up atomic.Bool
+	mt.RegisterResponder("GET", base+"/x", switching(&up, httpmock.NewStringResponder(503, `{}`), httpmock.NewStringResponder(200, `{}`)))
 	j := newClient(t, mt, func(o *Options) { o.MaxRetries = 0; o.BreakerFailures = 3; o.BreakerOpen = 200 * time.Millisecond })
 	for range 3 {
 		j.Get(context.Background(), "/x", nil, nil)
@@ -249,7 +245,7 @@ func TestCircuitBreakerFailsFastAndProbesBack(t *testing.T) {
 	if be, _ := AsError(err); be == nil || be.Kind != KindUnavailable {
 		t.Errorf("kind: %v", err)
 	}
-	down = false
+	up.Store(true)
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		if _, err := j.Get(context.Background(), "/x", nil, nil); err == nil {

@@ -106,7 +106,14 @@ func (c *JSON) Do(ctx context.Context, method, path string, q url.Values, idemKe
 		return meta, e
 	}
 	if resp.StatusCode >= 300 {
-		return meta, statusError(op, resp, data)
+		e := statusError(op, resp, data)
+		if sc, ok := c.hc.Transport.(*sizeCapRT); ok {
+			sc.classify(ctx, e, data)
+		}
+		return meta, e
+	}
+	if sc, ok := c.hc.Transport.(*sizeCapRT); ok && isProbe(ctx) {
+		sc.misconf.clear()
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {

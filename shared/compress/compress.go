@@ -4,6 +4,8 @@
 package compress
 
 import (
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
@@ -12,6 +14,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -37,17 +40,51 @@ func Limit(requested, def, max int) int {
 // ErrCursor is wrapped by every cursor decoding failure.
 var ErrCursor = errors.New("invalid cursor")
 
-// cursor wire format: base64url( version(1) | offset(uvarint) | scope hash(8) ).
-const cursorVersion = 1
+// cursor wire format: base64url( version(1) | offset(uvarint) | tag(12) ),
+// tag = HMAC-SHA256(key, version | offset | scope) truncated: a client can
+// neither forge a cursor (another offset, another query) nor alter one.
+const (
+	cursorVersion = 2
+	tagLen        = 12
+)
+
+var cursorKey atomic.Pointer[[]byte]
+
+func init() {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		panic(err)
+	}
+	cursorKey.Store(&k)
+}
+
+// SetCursorKey sets the key cursors are signed with (by default a random
+// key made at start, so cursors do not survive a restart or cross
+// replicas). Replicas behind one endpoint must share it: servers derive it
+// from MCP_CURSOR_SECRET or MCP_APPROVAL_SECRET.
+func SetCursorKey(key []byte) {
+	k := slices.Clone(key)
+	cursorKey.Store(&k)
+}
+
+func cursorTag(offset uint64, scope string) []byte {
+	m := hmac.New(sha256.New, *cursorKey.Load())
+	var pre [1 + binary.MaxVarintLen64]byte
+	pre[0] = cursorVersion
+	n := binary.PutUvarint(pre[1:], offset)
+	m.Write(pre[:1+n])
+	m.Write([]byte(scope))
+	return m.Sum(nil)[:tagLen]
+}
 
 // EncodeCursor returns an opaque cursor for offset, bound to scope (a string
-// describing the query, so a cursor cannot be replayed against another one).
+// describing the query, so a cursor cannot be replayed against another one)
+// and signed with the cursor key.
 func EncodeCursor(offset int, scope string) string {
-	b := make([]byte, 0, 1+binary.MaxVarintLen64+8)
+	b := make([]byte, 0, 1+binary.MaxVarintLen64+tagLen)
 	b = append(b, cursorVersion)
 	b = binary.AppendUvarint(b, uint64(offset))
-	h := sha256.Sum256([]byte(scope))
-	b = append(b, h[:8]...)
+	b = append(b, cursorTag(uint64(offset), scope)...)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -61,16 +98,15 @@ func DecodeCursor(c, scope string) (int, error) {
 		return 0, fmt.Errorf("%w: too long; pass back the next_cursor value unchanged, or omit it to start over", ErrCursor)
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || len(b) < 10 || b[0] != cursorVersion {
+	if err != nil || len(b) < 2+tagLen || b[0] != cursorVersion {
 		return 0, fmt.Errorf("%w: not a cursor this server issued; pass back next_cursor unchanged, or omit it to start over", ErrCursor)
 	}
 	off, n := binary.Uvarint(b[1:])
-	if n <= 0 || len(b) != 1+n+8 || off > 1<<31 {
+	if n <= 0 || len(b) != 1+n+tagLen || off > 1<<31 {
 		return 0, fmt.Errorf("%w: corrupted; omit it to start over", ErrCursor)
 	}
-	h := sha256.Sum256([]byte(scope))
-	if string(b[1+n:]) != string(h[:8]) {
-		return 0, fmt.Errorf("%w: it belongs to a different query; use it only with the same arguments, or omit it to start over", ErrCursor)
+	if !hmac.Equal(b[1+n:], cursorTag(off, scope)) {
+		return 0, fmt.Errorf("%w: it belongs to a different query or was not issued by this server (or the server restarted); use next_cursor only with the same arguments, or omit it to start over", ErrCursor)
 	}
 	return int(off), nil
 }

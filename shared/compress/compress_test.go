@@ -1,6 +1,9 @@
 package compress
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"strings"
 	"testing"
@@ -124,5 +127,41 @@ func BenchmarkProject(b *testing.B) {
 	for b.Loop() {
 		r := rec{ID: "C-1", Name: "Ann", Email: "a@x", Tags: []string{"t"}}
 		Project(&r, []string{"email"})
+	}
+}
+
+// Cursors are signed: one built by hand (the old unkeyed format, or a
+// new-format cursor with a guessed tag) or signed with another key is
+// refused.
+func TestCursorCannotBeForged(t *testing.T) {
+	scope := "crm_search_customers\x00acme\x00emea"
+	// The old format: version 1 | offset | sha256(scope)[:8], which anyone
+	// could compute.
+	old := []byte{1}
+	old = binary.AppendUvarint(old, 1000)
+	h := sha256.Sum256([]byte(scope))
+	old = append(old, h[:8]...)
+	if _, err := DecodeCursor(base64.RawURLEncoding.EncodeToString(old), scope); !errors.Is(err, ErrCursor) {
+		t.Errorf("unkeyed cursor accepted: %v", err)
+	}
+	// Take a real cursor and change its offset.
+	real, _ := base64.RawURLEncoding.DecodeString(EncodeCursor(10, scope))
+	real[1] = 99
+	if _, err := DecodeCursor(base64.RawURLEncoding.EncodeToString(real), scope); !errors.Is(err, ErrCursor) {
+		t.Errorf("altered offset accepted: %v", err)
+	}
+	// Another key (another server, or before a restart).
+	c := EncodeCursor(10, scope)
+	SetCursorKey([]byte("another key of at least thirty-two bytes"))
+	defer SetCursorKey([]byte("restored key, also thirty-two bytes long"))
+	if _, err := DecodeCursor(c, scope); !errors.Is(err, ErrCursor) {
+		t.Errorf("cursor of another key accepted: %v", err)
+	}
+	// Replicas sharing a key accept each other's cursors.
+	SetCursorKey([]byte("shared key of at least thirty-two bytes!"))
+	c = EncodeCursor(10, scope)
+	SetCursorKey([]byte("shared key of at least thirty-two bytes!"))
+	if off, err := DecodeCursor(c, scope); err != nil || off != 10 {
+		t.Errorf("same key: %d %v", off, err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"reflect"
 	"strings"
@@ -46,6 +47,10 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 // Reveal returns the secret's value, for the one place that must send it.
 func (s Secret) Reveal() string { return string(s) }
 
+// MinSecretBytes is the shortest MCP_APPROVAL_SECRET / MCP_CURSOR_SECRET
+// accepted: keys for HMAC-SHA256 want 32 bytes of entropy.
+const MinSecretBytes = 32
+
 // Base holds the settings every server binary shares. Field names are the
 // public interface documented in the README.
 type Base struct {
@@ -70,6 +75,21 @@ type Base struct {
 
 	// MaxBodyBytes caps one HTTP request body (MCP messages are small).
 	MaxBodyBytes int64 `env:"MCP_MAX_BODY_BYTES" envDefault:"1048576"`
+	// MaxInflightBodyBytes caps the request-body bytes all HTTP requests in
+	// flight hold together; over it, 503 with Retry-After.
+	MaxInflightBodyBytes int64 `env:"MCP_MAX_INFLIGHT_BODY_BYTES" envDefault:"33554432"`
+	// MaxConnsPerAddr and MaxIdleConnsPerAddr bound the HTTP connections
+	// (open, and idle keep-alive) one client address holds; trusted
+	// proxies are exempt.
+	MaxConnsPerAddr     int `env:"MCP_MAX_CONNS_PER_ADDR" envDefault:"64"`
+	MaxIdleConnsPerAddr int `env:"MCP_MAX_IDLE_CONNS_PER_ADDR" envDefault:"8"`
+	// TrustedProxies (CIDRs or addresses) are the reverse proxies whose
+	// X-Forwarded-For / Forwarded headers are believed.
+	TrustedProxies []string `env:"MCP_TRUSTED_PROXIES" envSeparator:","`
+	// CursorSecret keys list cursors (HMAC) so that clients cannot forge
+	// them; replicas behind one endpoint need the same one. Default: the
+	// approval secret, else a random key per process.
+	CursorSecret Secret `env:"MCP_CURSOR_SECRET"`
 	// ShutdownGrace is how long in-flight HTTP calls get after SIGTERM.
 	ShutdownGrace time.Duration `env:"MCP_SHUTDOWN_GRACE" envDefault:"20s"`
 
@@ -197,7 +217,9 @@ func Load[X any](spec Spec, args, environ []string, out io.Writer) (*Config[X], 
 		fmt.Fprintf(out, "\nEnvironment: MCP_* settings as above plus MCP_RATE_LIMIT, MCP_RATE_BURST,\n"+
 			"MCP_ALLOWED_LINK_HOSTS, MCP_MAX_BODY_BYTES, MCP_SHUTDOWN_GRACE, MCP_AUTH_ISSUER,\n"+
 			"MCP_AUTH_JWKS_URL, MCP_RESOURCE_URL, MCP_AUTH_REGION_CLAIM, MCP_AUTH_ALGORITHMS,\n"+
-			"MCP_AUDIT_LOG, MCP_TOOLS, MCP_TOOLS_DENY; backend: %sAPI_URL,\n"+
+			"MCP_AUDIT_LOG, MCP_TOOLS, MCP_TOOLS_DENY, MCP_TRUSTED_PROXIES,\n"+
+			"MCP_MAX_INFLIGHT_BODY_BYTES, MCP_MAX_CONNS_PER_ADDR, MCP_MAX_IDLE_CONNS_PER_ADDR,\n"+
+			"MCP_CURSOR_SECRET; backend: %sAPI_URL,\n"+
 			"%sAPI_TOKEN, %sAPI_TIMEOUT, %sAPI_MAX_RETRIES, %sAPI_RATE_LIMIT, %sAPI_RATE_BURST,\n"+
 			"%sAPI_MAX_RESPONSE_BYTES, %sAPI_BREAKER_FAILURES, %sAPI_BREAKER_OPEN.\n", spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix)
 		if spec.Backends != "" {
@@ -276,6 +298,26 @@ func (c *Config[X]) validate(spec Spec) error {
 	default:
 		return bad("MCP_APPROVAL_CHANNEL must be auto, out-of-band or elicitation, not %q", c.ApprovalChannel)
 	}
+	for name, sec := range map[string]Secret{"MCP_APPROVAL_SECRET": c.ApprovalSecret, "MCP_CURSOR_SECRET": c.CursorSecret} {
+		if sec != "" && len(sec) < MinSecretBytes {
+			return bad("%s is %d bytes; use at least %d random bytes (for example: openssl rand -base64 48)", name, len(sec), MinSecretBytes)
+		}
+	}
+	if c.MaxInflightBodyBytes < c.MaxBodyBytes {
+		return bad("MCP_MAX_INFLIGHT_BODY_BYTES (%d) must be at least MCP_MAX_BODY_BYTES (%d)", c.MaxInflightBodyBytes, c.MaxBodyBytes)
+	}
+	if c.MaxConnsPerAddr < 1 || c.MaxIdleConnsPerAddr < 1 {
+		return bad("MCP_MAX_CONNS_PER_ADDR and MCP_MAX_IDLE_CONNS_PER_ADDR must be at least 1")
+	}
+	for _, p := range c.TrustedProxies {
+		p = strings.TrimSpace(p)
+		if _, err := netip.ParsePrefix(p); err == nil {
+			continue
+		}
+		if _, err := netip.ParseAddr(p); err != nil {
+			return bad("MCP_TRUSTED_PROXIES: %q is neither a CIDR (10.0.0.0/8) nor an IP address", p)
+		}
+	}
 	if c.IdempotencyWindow < time.Minute {
 		return bad("MCP_IDEMPOTENCY_WINDOW must be at least 1m")
 	}
@@ -287,7 +329,7 @@ func (c *Config[X]) validate(spec Spec) error {
 			return bad("%sAPI_URL is not set; set it to the backend's base URL, or pass --demo to use the built-in sample backend", spec.Prefix)
 		}
 		if !strings.HasPrefix(c.Backend.URL, "http://") && !strings.HasPrefix(c.Backend.URL, "https://") {
-			return bad("%sAPI_URL must be an http(s) URL, not %q", spec.Prefix, c.Backend.URL)
+			return bad("%sAPI_URL must be an http(s) URL, not %q", spec.Prefix, RedactURL(c.Backend.URL))
 		}
 	}
 	if c.Backend.MaxRetries < 0 || c.Backend.MaxRetries > 10 {
@@ -361,6 +403,30 @@ func ParseLevel(s string) (slog.Level, error) {
 	return l, nil
 }
 
+// RedactURL returns raw with credentials hidden, for logs: the password of
+// its user info and every query value (API keys often travel as ?key=).
+// Something that does not parse as a URL is hidden whole.
+func RedactURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "[redacted: not a URL]"
+	}
+	if u.User != nil {
+		u.User = url.UserPassword("redacted", "redacted")
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{"redacted"}
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
 // LogAttrs returns the configuration as log attributes, secrets redacted.
 func (c *Config[X]) LogAttrs() []any {
 	return []any{
@@ -369,7 +435,7 @@ func (c *Config[X]) LogAttrs() []any {
 		slog.Bool("demo", c.Demo),
 		slog.Duration("call_timeout", c.CallTimeout),
 		slog.String("backend", c.Backend.Name),
-		slog.String("api_url", c.Backend.URL),
+		slog.String("api_url", RedactURL(c.Backend.URL)),
 		slog.Any("api_token", c.Backend.Token),
 		slog.String("auth_issuer", c.AuthIssuer),
 		slog.String("resource_url", c.ResourceURL),

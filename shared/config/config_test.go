@@ -139,3 +139,51 @@ func TestHTTPOnNonLoopbackNeedsAuth(t *testing.T) {
 		}
 	}
 }
+
+func TestSecretStrength(t *testing.T) {
+	base := []string{"CRM_API_URL=http://127.0.0.1:9000/crm"}
+	for _, name := range []string{"MCP_APPROVAL_SECRET", "MCP_CURSOR_SECRET"} {
+		_, err := Load[noExtra](spec, nil, append(base, name+"=short-secret"), &bytes.Buffer{})
+		var ue *UsageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), "at least 32") || strings.Contains(err.Error(), "short-secret") {
+			t.Errorf("%s too short: %v", name, err)
+		}
+		if _, err := Load[noExtra](spec, nil, append(base, name+"="+strings.Repeat("k", 32)), &bytes.Buffer{}); err != nil {
+			t.Errorf("%s of 32 bytes: %v", name, err)
+		}
+	}
+}
+
+func TestTrustedProxiesValidated(t *testing.T) {
+	base := []string{"CRM_API_URL=http://127.0.0.1:9000/crm"}
+	c, err := Load[noExtra](spec, nil, append(base, "MCP_TRUSTED_PROXIES=10.0.0.0/8, 192.0.2.1,2001:db8::/32"), &bytes.Buffer{})
+	if err != nil || len(c.TrustedProxies) != 3 {
+		t.Fatalf("%v %v", c, err)
+	}
+	if _, err := Load[noExtra](spec, nil, append(base, "MCP_TRUSTED_PROXIES=10.0.0.0/33"), &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "MCP_TRUSTED_PROXIES") {
+		t.Errorf("bad CIDR: %v", err)
+	}
+}
+
+// Credentials inside *_API_URL never reach the log.
+func TestAPIURLCredentialsRedacted(t *testing.T) {
+	c, err := Load[noExtra](spec, nil, []string{"CRM_API_URL=https://svc:hunter2-pass@crm.example.com/api?api_key=sk-live-123&x=1"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("starting", c.LogAttrs()...)
+	out := buf.String()
+	for _, secret := range []string{"hunter2-pass", "sk-live-123", "svc:"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log shows %q: %s", secret, out)
+		}
+	}
+	if !strings.Contains(out, "crm.example.com/api") {
+		t.Errorf("log lost the host: %s", out)
+	}
+	_, err = Load[noExtra](spec, nil, []string{"CRM_API_URL=ftp://u:topsecret@x/"}, &bytes.Buffer{})
+	if err == nil || strings.Contains(err.Error(), "topsecret") {
+		t.Errorf("validation error shows the password: %v", err)
+	}
+}

@@ -6,7 +6,9 @@ package kv
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +30,11 @@ type Store interface {
 	CompareAndSwap(ctx context.Context, key string, old, val []byte, ttl time.Duration) (bool, error)
 	// Keys lists the live keys with prefix (bounded by limit).
 	Keys(ctx context.Context, prefix string, limit int) ([]string, error)
+	// IncrBy adds delta to the integer counter at key, atomically, and
+	// returns the new value. A counter that does not exist starts at 0 and
+	// expires after ttl (ttl <= 0: never); adding to a live one keeps its
+	// expiry. Quotas shared by replicas are built on it.
+	IncrBy(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error)
 	Close() error
 }
 
@@ -134,6 +141,28 @@ func (s *Memory) Keys(_ context.Context, prefix string, limit int) ([]string, er
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// IncrBy implements Store.
+func (s *Memory) IncrBy(_ context.Context, key string, delta int64, ttl time.Duration) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.live(key)
+	var n int64
+	if ok {
+		v, err := strconv.ParseInt(string(e.val), 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("kv: %s does not hold a counter", key)
+		}
+		n = v
+	} else {
+		s.gcLocked()
+		e.exp = s.expiry(ttl)
+	}
+	n += delta
+	e.val = strconv.AppendInt(nil, n, 10)
+	s.m[key] = e
+	return n, nil
 }
 
 // Close implements Store.

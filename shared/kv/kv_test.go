@@ -63,6 +63,17 @@ func StoreContract(t *testing.T, s Store, advance func(time.Duration)) {
 	if ok, _ := s.SetNX(ctx, "short", []byte("y"), time.Minute); !ok {
 		t.Error("SetNX refused after expiry")
 	}
+	// Counters: atomic, start at 0, expire after the TTL of their first
+	// increment (later increments do not extend it).
+	for i, want := range []int64{1, 3, 2} {
+		if n, err := s.IncrBy(ctx, "c", []int64{1, 2, -1}[i], 80*time.Millisecond); n != want || err != nil {
+			t.Errorf("IncrBy #%d: %d %v, want %d", i, n, err, want)
+		}
+	}
+	advance(100 * time.Millisecond)
+	if n, _ := s.IncrBy(ctx, "c", 1, time.Minute); n != 1 {
+		t.Errorf("counter outlived its TTL: %d", n)
+	}
 }
 
 func TestMemory(t *testing.T) {
@@ -101,6 +112,9 @@ func (p prefixed) Get(ctx context.Context, k string) ([]byte, bool, error) {
 }
 func (p prefixed) CompareAndSwap(ctx context.Context, k string, old, v []byte, ttl time.Duration) (bool, error) {
 	return p.Store.CompareAndSwap(ctx, p.p+k, old, v, ttl)
+}
+func (p prefixed) IncrBy(ctx context.Context, k string, d int64, ttl time.Duration) (int64, error) {
+	return p.Store.IncrBy(ctx, p.p+k, d, ttl)
 }
 func (p prefixed) Del(ctx context.Context, k string) error { return p.Store.Del(ctx, p.p+k) }
 func (p prefixed) Keys(ctx context.Context, prefix string, limit int) ([]string, error) {

@@ -102,5 +102,20 @@ func (r *Redis) Keys(ctx context.Context, prefix string, limit int) ([]string, e
 	return out, wrap(it.Err())
 }
 
+// incrBy adds to a counter and sets its expiry only when it has none, in
+// one atomic step.
+var incrBy = redis.NewScript(`
+local n = redis.call('INCRBY', KEYS[1], ARGV[1])
+if tonumber(ARGV[2]) > 0 and redis.call('PTTL', KEYS[1]) < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return n`)
+
+// IncrBy implements Store.
+func (r *Redis) IncrBy(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error) {
+	n, err := incrBy.Run(ctx, r.c, []string{key}, delta, ttl.Milliseconds()).Int64()
+	return n, wrap(err)
+}
+
 // Close implements Store.
 func (r *Redis) Close() error { return r.c.Close() }

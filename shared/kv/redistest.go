@@ -2,6 +2,7 @@ package kv
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -61,4 +62,21 @@ func RedisForTest(t testing.TB) string {
 		t.Fatal("redis-server not ready within 15s")
 	}
 	return fmt.Sprintf("redis://127.0.0.1:%d/0", port)
+}
+
+// StoresForTest returns openers of the two stores, for tests that must hold
+// for both: "memory" (a new in-memory store) and "redis" (RedisForTest,
+// closed at cleanup).
+func StoresForTest() map[string]func(t testing.TB) Store {
+	return map[string]func(t testing.TB) Store{
+		"memory": func(testing.TB) Store { return NewMemory() },
+		"redis": func(t testing.TB) Store {
+			s, err := Open(context.Background(), RedisForTest(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		},
+	}
 }

@@ -2,8 +2,13 @@ package mcpkit
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
+	"sync"
+	"time"
 
+	"github.com/bizmcp/bizmcp/shared/policy"
+	"github.com/bizmcp/bizmcp/shared/ratelimit"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -13,12 +18,78 @@ type CompleteFunc func(ctx context.Context, req *mcp.CompleteRequest, prefix str
 // MaxCompletions bounds one completion answer (the spec allows 100).
 const MaxCompletions = 20
 
+// CompletionCacheTTL is how long a completion answer is reused for the
+// same caller, region, reference, argument and prefix: a client completes
+// as the user types, and each answer may cost a backend search.
+const CompletionCacheTTL = 10 * time.Second
+
+// maxCachedCompletions bounds the cache's entries.
+const maxCachedCompletions = 2048
+
 // Completions routes completion/complete requests to the function
-// registered for a prompt argument or a resource-template variable.
-type Completions struct{ m map[string]CompleteFunc }
+// registered for a prompt argument or a resource-template variable, and
+// caches answers briefly per caller (principal and region, or client
+// address when unauthenticated). Completions are rate-limited with tool
+// calls (see ratelimit.Middleware).
+type Completions struct {
+	m   map[string]CompleteFunc
+	now func() time.Time
+
+	mu    sync.Mutex
+	cache map[string]cachedCompletion
+}
+
+type cachedCompletion struct {
+	vals []string
+	at   time.Time
+}
 
 // NewCompletions returns an empty registry.
-func NewCompletions() *Completions { return &Completions{m: map[string]CompleteFunc{}} }
+func NewCompletions() *Completions {
+	return &Completions{m: map[string]CompleteFunc{}, now: time.Now, cache: map[string]cachedCompletion{}}
+}
+
+// cacheKey identifies who asks what: the answer depends on the caller's
+// region and may differ per user.
+func cacheKey(req *mcp.CompleteRequest, key, prefix string) string {
+	p := policy.Of(req)
+	who := "user:" + p.Subject
+	if !p.Authenticated {
+		who = ratelimit.ClientKey(req)
+	}
+	var ctxArgs []byte
+	if req.Params.Context != nil {
+		ctxArgs, _ = json.Marshal(req.Params.Context.Arguments)
+	}
+	return who + "\x00" + p.Region + "\x00" + key + "\x00" + prefix + "\x00" + string(ctxArgs)
+}
+
+func (c *Completions) cached(k string) ([]string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.cache[k]
+	if !ok || c.now().Sub(e.at) >= CompletionCacheTTL {
+		return nil, false
+	}
+	return e.vals, true
+}
+
+func (c *Completions) store(k string, vals []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	if len(c.cache) >= maxCachedCompletions {
+		for key, e := range c.cache {
+			if now.Sub(e.at) >= CompletionCacheTTL {
+				delete(c.cache, key)
+			}
+		}
+		if len(c.cache) >= maxCachedCompletions {
+			clear(c.cache)
+		}
+	}
+	c.cache[k] = cachedCompletion{vals: vals, at: now}
+}
 
 // Prompt registers completion of prompt's argument arg.
 func (c *Completions) Prompt(prompt, arg string, f CompleteFunc) {
@@ -43,7 +114,8 @@ func (c *Completions) Handler() func(context.Context, *mcp.CompleteRequest) (*mc
 		if p.Ref.Type == "ref/resource" {
 			name = p.Ref.URI
 		}
-		f := c.m[p.Ref.Type+"\x00"+name+"\x00"+p.Argument.Name]
+		key := p.Ref.Type + "\x00" + name + "\x00" + p.Argument.Name
+		f := c.m[key]
 		if f == nil {
 			return res, nil
 		}
@@ -51,9 +123,14 @@ func (c *Completions) Handler() func(context.Context, *mcp.CompleteRequest) (*mc
 		if len(prefix) > 100 {
 			return res, nil
 		}
-		vals, err := f(ctx, req, prefix)
-		if err != nil {
-			return nil, err
+		ck := cacheKey(req, key, prefix)
+		vals, ok := c.cached(ck)
+		if !ok {
+			var err error
+			if vals, err = f(ctx, req, prefix); err != nil {
+				return nil, err
+			}
+			c.store(ck, vals)
 		}
 		res.Completion.Total = len(vals)
 		if len(vals) > MaxCompletions {

@@ -3,8 +3,9 @@
 // that says how long to wait; it never queues or blocks.
 //
 // A client is identified, in order, by the authenticated user (the bearer
-// token's subject), by the HTTP peer address that the transport records in
-// the ClientHeader (overwriting anything the client sent), or by the MCP
+// token's subject), by the HTTP client address that the transport records
+// in the ClientHeader (overwriting anything the client sent: the peer, or
+// the forwarded client when the peer is a trusted proxy), or by the MCP
 // session (stdio: one process, one client).
 package ratelimit
 
@@ -19,7 +20,7 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// ClientHeader carries the HTTP peer address from the transport to the
+// ClientHeader carries the HTTP client address from the transport to the
 // middleware. The transport always overwrites it.
 const ClientHeader = "X-Bizmcp-Client-Addr"
 
@@ -101,13 +102,15 @@ func ClientKey(req mcp.Request) string {
 	return "local"
 }
 
-// Middleware limits tools/call, resources/read and prompts/get.
+// Middleware limits tools/call, resources/read, prompts/get and
+// completion/complete, all from one bucket per client: a completion may
+// cost a backend search like a tool call.
 func (l *Limiter) Middleware() mcp.Middleware {
 	limited := metrics.GetOrCreateCounter(`bizmcp_inbound_rate_limited_total`)
 	return func(next mcp.MethodHandler) mcp.MethodHandler {
 		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
 			switch method {
-			case "tools/call", "resources/read", "prompts/get":
+			case "tools/call", "resources/read", "prompts/get", "completion/complete":
 			default:
 				return next(ctx, method, req)
 			}

@@ -69,3 +69,51 @@ func TestMiddlewareToolError(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Completions, resource reads and prompt gets draw from the same per-client
+// bucket as tool calls.
+func TestMiddlewareLimitsCompletionsReadsAndPrompts(t *testing.T) {
+	var completions int
+	srv := mcp.NewServer(&mcp.Implementation{Name: "t", Version: "1"}, &mcp.ServerOptions{
+		CompletionHandler: func(context.Context, *mcp.CompleteRequest) (*mcp.CompleteResult, error) {
+			completions++
+			return &mcp.CompleteResult{Completion: mcp.CompletionResultDetails{Values: []string{"a"}}}, nil
+		},
+	})
+	mcp.AddTool(srv, &mcp.Tool{Name: "ping"}, func(context.Context, *mcp.CallToolRequest, In) (*mcp.CallToolResult, Out, error) {
+		return nil, Out{OK: true}, nil
+	})
+	srv.AddPrompt(&mcp.Prompt{Name: "p", Arguments: []*mcp.PromptArgument{{Name: "x"}}}, func(context.Context, *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+		return &mcp.GetPromptResult{}, nil
+	})
+	srv.AddResource(&mcp.Resource{URI: "test://r", Name: "r"}, func(context.Context, *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+		return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: "test://r", Text: "x"}}}, nil
+	})
+	srv.AddReceivingMiddleware(New(0.001, 3).Middleware())
+	cs := mcptest.Connect(t, srv)
+	ctx := context.Background()
+	complete := func() error {
+		_, err := cs.Complete(ctx, &mcp.CompleteParams{Ref: &mcp.CompleteReference{Type: "ref/prompt", Name: "p"}, Argument: mcp.CompleteParamsArgument{Name: "x", Value: "a"}})
+		return err
+	}
+	for i := range 3 {
+		if err := complete(); err != nil {
+			t.Fatalf("completion %d within burst: %v", i, err)
+		}
+	}
+	if err := complete(); err == nil || !strings.Contains(err.Error(), "rate limit") {
+		t.Errorf("completion over the limit: %v", err)
+	}
+	if completions != 3 {
+		t.Errorf("%d completions ran, want 3", completions)
+	}
+	if _, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "test://r"}); err == nil {
+		t.Error("resource read over the limit")
+	}
+	if _, err := cs.GetPrompt(ctx, &mcp.GetPromptParams{Name: "p"}); err == nil {
+		t.Error("prompt get over the limit")
+	}
+	if res := mcptest.Call(t, cs, "ping", map[string]any{}); !res.IsError {
+		t.Error("tool call over the shared limit")
+	}
+}

@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/bizmcp/bizmcp/shared/jsonguard"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -26,6 +29,10 @@ type Stdio struct {
 	MaxLine  int // bytes; default 4 MiB
 	MaxDepth int // default jsonguard.MaxDepth
 	Logger   *slog.Logger
+	// Drain bounds how long, once the input ends, the connection waits for
+	// the answers to requests it already read before reporting the end
+	// (default 30 s). Requests read before the end of input are answered.
+	Drain time.Duration
 }
 
 // Connect implements mcp.Transport.
@@ -39,7 +46,10 @@ func (s *Stdio) Connect(context.Context) (mcp.Connection, error) {
 	if s.Logger == nil {
 		s.Logger = slog.New(slog.DiscardHandler)
 	}
-	c := &stdioConn{t: s, incoming: make(chan lineOrErr), closed: make(chan struct{})}
+	if s.Drain <= 0 {
+		s.Drain = 30 * time.Second
+	}
+	c := &stdioConn{t: s, incoming: make(chan lineOrErr), closed: make(chan struct{}), pending: map[jsonrpc.ID]bool{}, idle: make(chan struct{}, 1)}
 	go c.readLoop()
 	return c, nil
 }
@@ -55,6 +65,10 @@ type stdioConn struct {
 	closed   chan struct{}
 	once     sync.Once
 	wmu      sync.Mutex
+
+	pmu     sync.Mutex
+	pending map[jsonrpc.ID]bool // requests read and not yet answered
+	idle    chan struct{}       // signalled when pending becomes empty
 }
 
 func (c *stdioConn) readLoop() {
@@ -85,7 +99,10 @@ func (c *stdioConn) readLoop() {
 func (c *stdioConn) check(line []byte, tooLong bool) jsonrpc.Message {
 	reject := func(code int64, msg string) jsonrpc.Message {
 		c.t.Logger.Warn("rejected stdio message", "code", code, "reason", msg)
-		c.writeRaw(fmt.Appendf(nil, `{"jsonrpc":"2.0","id":null,"error":{"code":%d,"message":%q}}`, code, msg))
+		// encoding/json escapes control bytes as JSON does (\u0001); Go's
+		// %q would write \x01, which is not JSON.
+		m, _ := json.Marshal(strings.ToValidUTF8(msg, "\uFFFD"))
+		c.writeRaw(fmt.Appendf(nil, `{"jsonrpc":"2.0","id":null,"error":{"code":%d,"message":%s}}`, code, m))
 		return nil
 	}
 	switch {
@@ -128,9 +145,44 @@ func (c *stdioConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case v := <-c.incoming:
-		return v.msg, v.err
+		if v.err != nil {
+			c.drain(ctx)
+			return nil, v.err
+		}
+		if req, ok := v.msg.(*jsonrpc.Request); ok && req.IsCall() {
+			c.pmu.Lock()
+			c.pending[req.ID] = true
+			c.pmu.Unlock()
+		}
+		return v.msg, nil
 	case <-c.closed:
 		return nil, io.EOF
+	}
+}
+
+// drain waits, at the end of input, until every request already read has
+// been answered (or Drain passes, or ctx ends), so that a client that
+// writes its requests and closes its end still gets the answers.
+func (c *stdioConn) drain(ctx context.Context) {
+	t := time.NewTimer(c.t.Drain)
+	defer t.Stop()
+	for {
+		c.pmu.Lock()
+		n := len(c.pending)
+		c.pmu.Unlock()
+		if n == 0 {
+			return
+		}
+		select {
+		case <-c.idle:
+		case <-t.C:
+			c.t.Logger.Warn("input ended; gave up waiting for answers", "unanswered", n)
+			return
+		case <-ctx.Done():
+			return
+		case <-c.closed:
+			return
+		}
 	}
 }
 
@@ -142,7 +194,20 @@ func (c *stdioConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	if err != nil {
 		return err
 	}
-	return c.writeRaw(b)
+	err = c.writeRaw(b)
+	if resp, ok := msg.(*jsonrpc.Response); ok {
+		c.pmu.Lock()
+		delete(c.pending, resp.ID)
+		empty := len(c.pending) == 0
+		c.pmu.Unlock()
+		if empty {
+			select {
+			case c.idle <- struct{}{}:
+			default:
+			}
+		}
+	}
+	return err
 }
 
 func (c *stdioConn) writeRaw(b []byte) error {

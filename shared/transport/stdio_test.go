@@ -90,3 +90,52 @@ func TestStdioSurvivesBadLines(t *testing.T) {
 		t.Fatalf("after bad lines: %v", m)
 	}
 }
+
+// A garbage line with control bytes is answered with valid JSON (Go's %q
+// would write \x01).
+func TestStdioControlBytesAnsweredWithJSON(t *testing.T) {
+	send, recv := stdioSession(t)
+	for _, line := range []string{"\x01\x02garbage\x7f", "{\"a\":\x01}", "\xff\xfe{"} {
+		send(line)
+		if m := recv(); code(m) != -32700 { // recv fails the test on invalid JSON
+			t.Errorf("%q: %v", line, m)
+		}
+	}
+}
+
+// On end of input, requests already read are answered before the session
+// ends: printf '<initialize>\n<initialized>\n<tools/call>\n' | server.
+func TestStdioAnswersRequestsReadBeforeEOF(t *testing.T) {
+	srv := mcp.NewServer(&mcp.Implementation{Name: "t", Version: "1"}, nil)
+	release := make(chan struct{})
+	mcp.AddTool(srv, &mcp.Tool{Name: "slow", Description: "slow"}, func(ctx context.Context, _ *mcp.CallToolRequest, _ In) (*mcp.CallToolResult, Out, error) {
+		<-release // still running when the input ends
+		return nil, Out{OK: true}, nil
+	})
+	input := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}
+{"jsonrpc":"2.0","method":"notifications/initialized"}
+{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow","arguments":{}}}
+`
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(context.Background(), srv, Options{Transport: "stdio", Stdin: io.NopCloser(strings.NewReader(input)), Stdout: outW})
+		outW.Close()
+	}()
+	sc := bufio.NewScanner(outR)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	if !sc.Scan() || !strings.Contains(sc.Text(), `"id":1`) {
+		t.Fatalf("initialize answer: %q %v", sc.Text(), sc.Err())
+	}
+	close(release)
+	var got []string
+	for sc.Scan() {
+		got = append(got, sc.Text())
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || !strings.Contains(got[0], `"id":2`) || !strings.Contains(got[0], `"ok":true`) {
+		t.Fatalf("after end of input: %q, want the tools/call answer", got)
+	}
+}

@@ -25,16 +25,22 @@ func handler(ready error) http.Handler {
 	return Handler(srv, Options{MaxBodyBytes: 4096, Ready: func(context.Context) error { return ready }})
 }
 
-func do(t *testing.T, h http.Handler, method, path, body string, hdr map[string]string) (*httptest.ResponseRecorder, string) {
-	t.Helper()
-	req := httptest.NewRequest(method, "http://127.0.0.1:8080"+path, strings.NewReader(body))
+// mcpRequest is a request as an MCP client sends it, from remote.
+func mcpRequest(method, path string, body io.Reader, remote string, hdr map[string]string) *http.Request {
+	req := httptest.NewRequest(method, "http://127.0.0.1:8080"+path, body)
 	req.Host = "127.0.0.1:8080"
-	req.RemoteAddr = "127.0.0.1:5555"
+	req.RemoteAddr = remote
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
+	return req
+}
+
+func do(t *testing.T, h http.Handler, method, path, body string, hdr map[string]string) (*httptest.ResponseRecorder, string) {
+	t.Helper()
+	req := mcpRequest(method, path, strings.NewReader(body), "127.0.0.1:5555", hdr)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	b, _ := io.ReadAll(rec.Body)
@@ -49,7 +55,7 @@ func TestEndpoints(t *testing.T) {
 	if rec, _ := do(t, h, "GET", "/readyz", "", nil); rec.Code != 200 {
 		t.Errorf("readyz %d", rec.Code)
 	}
-	if rec, body := do(t, handler(errors.New("backend down")), "GET", "/readyz", "", nil); rec.Code != 503 || !strings.Contains(body, "backend down") {
+	if rec, body := do(t, handler(errors.New("backend down at http://user:pw@10.0.0.5/crm")), "GET", "/readyz", "", nil); rec.Code != 503 || body != "not ready: backend_error\n" {
 		t.Errorf("readyz failing: %d %q", rec.Code, body)
 	}
 	if rec, body := do(t, h, "GET", "/metrics", "", nil); rec.Code != 200 || !strings.Contains(body, "go_goroutines") {

@@ -1,7 +1,8 @@
 // Package replicas runs two replicas of a server, as real processes,
 // sharing one Redis, and checks that they never perform the same write
 // twice — retried on the other replica, or sent to both at once — and that
-// an approval requested on one replica can be granted through the other.
+// an approval requested on one replica can be granted through the other,
+// and that the email send quota is one budget for both.
 package replicas
 
 import (
@@ -131,7 +132,7 @@ func sum(m map[string]int64) (n int64) {
 // An approval requested through one replica is granted through the other
 // replica's approvals endpoint and redeemed on the first.
 func TestApprovalAcrossReplicas(t *testing.T) {
-	c := start(t, "MCP_APPROVAL_POLICY=orders_create_refund>1000", "MCP_APPROVAL_TOKEN=approver-token-1", "MCP_APPROVAL_SECRET=shared-seal-key")
+	c := start(t, "MCP_APPROVAL_POLICY=orders_create_refund>1000", "MCP_APPROVAL_TOKEN=approver-token-1", "MCP_APPROVAL_SECRET=shared-seal-key-of-at-least-32-bytes!")
 	a := connect(t, c.replicas[0])
 	args := map[string]any{"order_id": "ORD-49005", "amount_minor": 2500, "currency": "USD", "reason": "damaged", "reference": "approval-replicas-" + run}
 	res := refund(t, a, args)
@@ -154,5 +155,40 @@ func TestApprovalAcrossReplicas(t *testing.T) {
 	args["approval_id"] = id
 	if res := refund(t, a, args); res.IsError {
 		t.Fatalf("approved refund on replica A: %s", e2e.Text(res))
+	}
+}
+
+// Two email replicas on one Redis share EMAIL_SEND_QUOTA: with a quota of
+// 2 they send 2 messages between them, not 2 each.
+func TestSendQuotaSharedByReplicas(t *testing.T) {
+	if os.Getenv("BIZMCP_REDIS_URL") != "" {
+		t.Skip("needs a Redis of its own: the quota's counters of this hour would carry over from earlier runs")
+	}
+	e2e.SkipShort(t)
+	redisURL := kv.RedisForTest(t)
+	bin := e2e.ServerBinary(t, "email")
+	mock := e2e.StartMock(t)
+	var cs []*mcp.ClientSession
+	for range 2 {
+		p := e2e.StartHTTP(t, bin, "EMAIL_API_URL=http://"+mock.Addr+"/email", "MCP_REDIS_URL="+redisURL,
+			"MCP_AUDIT_LOG="+os.DevNull, "EMAIL_SEND_QUOTA=2")
+		cs = append(cs, connect(t, "http://"+p.Addr))
+	}
+	sent := 0
+	for i := range 4 {
+		res, err := cs[i%2].CallTool(context.Background(), &mcp.CallToolParams{Name: "email_send", Arguments: map[string]any{
+			"to": []string{"marcus.lee@bizmcp.example"}, "subject": "quota " + run + " " + string(rune('a'+i)), "body": "hello",
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.IsError {
+			sent++
+		} else if !strings.Contains(e2e.Text(res), "EMAIL_SEND_QUOTA allows 2") {
+			t.Errorf("send %d: %s", i, e2e.Text(res))
+		}
+	}
+	if w := e2e.Stats(t, mock.Addr).Domains["email"].Writes; sent != 2 || w != 2 {
+		t.Errorf("two replicas with EMAIL_SEND_QUOTA=2 sent %d messages (backend writes %d), want 2", sent, w)
 	}
 }

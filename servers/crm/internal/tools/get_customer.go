@@ -100,7 +100,7 @@ func (t *Tools) getCustomer(ctx context.Context, req *mcp.CallToolRequest, in Ge
 func (t *Tools) customerView(ctx context.Context, p policy.Principal, in GetCustomerIn) (out CustomerOut, sc *mcpkit.Scrub, omitted []string, text string, err error) {
 	c, err := t.api.Get(ctx, in.ID)
 	if err != nil {
-		return out, nil, nil, "", t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint})
+		return out, nil, nil, "", t.lookupFail(err, in.ID)
 	}
 	if !inRegion(p, c) {
 		return out, nil, nil, "", errOutsideRegion(in.ID)

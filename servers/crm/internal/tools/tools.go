@@ -9,6 +9,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
 	"github.com/bizmcp/bizmcp/shared/approval"
+	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
@@ -56,6 +57,17 @@ func errOutsideRegion(id string) error {
 	return fmt.Errorf("not found in the CRM: customer %s. %s", id, notFoundHint)
 }
 
+// lookupFail is the error of a failed read of customer id: a missing
+// record answers exactly like one outside the caller's region (the same
+// words, no backend message or request id), so the answer is no
+// existence oracle.
+func (t *Tools) lookupFail(err error, id string) error {
+	if be, ok := backend.AsError(err); ok && be.Kind == backend.KindNotFound {
+		return errOutsideRegion(id)
+	}
+	return t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint})
+}
+
 // inRegion fetches nothing: it checks a record already read.
 func inRegion(p policy.Principal, c *crmapi.Customer) bool {
 	return p.Region == "" || c.Region == p.Region
@@ -69,7 +81,7 @@ func (t *Tools) checkRegion(ctx context.Context, p policy.Principal, id string) 
 	}
 	c, err := t.api.Get(ctx, id)
 	if err != nil {
-		return t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint})
+		return t.lookupFail(err, id)
 	}
 	if !inRegion(p, c) {
 		return errOutsideRegion(id)

@@ -1,10 +1,17 @@
 package policy
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/bizmcp/bizmcp/shared/kv"
+	mcppolicy "github.com/bizmcp/bizmcp/shared/policy"
 )
 
 func TestParseAllowList(t *testing.T) {
@@ -80,44 +87,122 @@ func TestCheckNamesTheRule(t *testing.T) {
 	}
 }
 
-func TestQuotaSlidingWindow(t *testing.T) {
-	now := time.Date(2026, 2, 24, 15, 0, 0, 0, time.UTC)
-	q := NewQuota(2, time.Hour, func() time.Time { return now })
-	if held, err := q.Reserve("a"); held || err != nil {
+func as(user string) context.Context {
+	return mcppolicy.WithPrincipal(context.Background(), mcppolicy.Principal{Subject: user, Authenticated: true})
+}
+
+func TestQuotaWindow(t *testing.T) {
+	now := time.Date(2026, 2, 24, 15, 10, 0, 0, time.UTC)
+	q := NewQuota(kv.NewMemory(), 2, 10, time.Hour, func() time.Time { return now })
+	ctx := as("ann")
+	if held, err := q.Reserve(ctx, "a"); held || err != nil {
 		t.Fatal(held, err)
 	}
 	now = now.Add(10 * time.Minute)
-	if _, err := q.Reserve("b"); err != nil {
+	if _, err := q.Reserve(ctx, "b"); err != nil {
 		t.Fatal(err)
 	}
 	// A retry of a send that holds a slot is not refused and takes no slot.
-	if held, err := q.Reserve("a"); !held || err != nil {
+	if held, err := q.Reserve(ctx, "a"); !held || err != nil {
 		t.Fatalf("retry: %v %v", held, err)
 	}
-	_, err := q.Reserve("c")
+	_, err := q.Reserve(ctx, "c")
 	var oq *OverQuota
-	if !errors.As(err, &oq) || !oq.Next.Equal(now.Add(50*time.Minute)) || oq.Wait != 50*time.Minute {
+	if !errors.As(err, &oq) || !oq.Next.Equal(time.Date(2026, 2, 24, 16, 0, 0, 0, time.UTC)) || oq.Wait != 40*time.Minute || oq.Env != EnvSendQuota {
 		t.Fatalf("%+v", err)
 	}
-	if msg := err.Error(); !strings.Contains(msg, "EMAIL_SEND_QUOTA allows 2 messages per hour") || !strings.Contains(msg, "16:00:00 UTC") || !strings.Contains(msg, "in 50m0s") {
+	if msg := err.Error(); !strings.Contains(msg, "EMAIL_SEND_QUOTA allows 2 messages per hour") || !strings.Contains(msg, "16:00:00 UTC") || !strings.Contains(msg, "in 40m0s") {
 		t.Errorf("message: %s", msg)
 	}
-	if q.Remaining() != 0 {
-		t.Error(q.Remaining())
+	if q.Remaining(ctx) != 0 {
+		t.Error(q.Remaining(ctx))
 	}
-	q.Release("b")
-	if q.Remaining() != 1 {
+	q.Release(ctx, "b")
+	if q.Remaining(ctx) != 1 {
 		t.Error("release did not free a slot")
 	}
-	if _, err := q.Reserve("c"); err != nil {
+	if _, err := q.Reserve(ctx, "c"); err != nil {
 		t.Fatal(err)
 	}
-	now = now.Add(51 * time.Minute) // "a" has left the window
-	if q.Remaining() != 1 {
-		t.Errorf("remaining %d after the window slid", q.Remaining())
+	now = now.Add(41 * time.Minute) // the next hour
+	if q.Remaining(ctx) != 2 {
+		t.Errorf("remaining %d in the next window", q.Remaining(ctx))
 	}
-	zero := NewQuota(0, time.Hour, nil)
-	if _, err := zero.Reserve("x"); err == nil || !strings.Contains(err.Error(), "sending is disabled") {
+	zero := NewQuota(kv.NewMemory(), 0, 10, time.Hour, nil)
+	if _, err := zero.Reserve(ctx, "x"); err == nil || !strings.Contains(err.Error(), "sending is disabled") {
 		t.Errorf("quota 0: %v", err)
+	}
+}
+
+// One user cannot spend everyone's quota.
+func TestQuotaPerUser(t *testing.T) {
+	q := NewQuota(kv.NewMemory(), 5, 2, time.Hour, nil)
+	for i := range 2 {
+		if _, err := q.Reserve(as("mallory"), fmt.Sprint("m", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := q.Reserve(as("mallory"), "m2")
+	var oq *OverQuota
+	if !errors.As(err, &oq) || oq.Env != EnvSendQuotaPerUser || !strings.Contains(err.Error(), "EMAIL_SEND_QUOTA_PER_USER allows 2") {
+		t.Fatalf("third send of one user: %v", err)
+	}
+	for i := range 3 {
+		if _, err := q.Reserve(as(fmt.Sprint("user", i)), fmt.Sprint("u", i)); err != nil {
+			t.Errorf("another user: %v", err)
+		}
+	}
+	if _, err := q.Reserve(as("zoe"), "z"); !errors.As(err, &oq) || oq.Env != EnvSendQuota {
+		t.Errorf("deployment quota: %v", err)
+	}
+}
+
+// Two gates (two replicas) on one store share the quota: with
+// EMAIL_SEND_QUOTA=2 they send 2 messages between them, not 4, however
+// the calls interleave; and a retry on the other replica keeps its slot.
+func TestQuotaSharedByReplicas(t *testing.T) {
+	for name, open := range kv.StoresForTest() {
+		t.Run(name, func(t *testing.T) {
+			store := open(t)
+			a := NewQuota(store, 2, 2, time.Hour, nil)
+			b := NewQuota(store, 2, 2, time.Hour, nil)
+			a.prefix = "email:quota:" + t.Name() + time.Now().Format("150405.000000") + ":"
+			b.prefix = a.prefix
+			var wg sync.WaitGroup
+			var sent atomic.Int64
+			for i := range 20 {
+				g := a
+				if i%2 == 1 {
+					g = b
+				}
+				wg.Go(func() {
+					if _, err := g.Reserve(as(fmt.Sprint("user", i%4)), fmt.Sprint("k", i)); err == nil {
+						sent.Add(1)
+					}
+				})
+			}
+			wg.Wait()
+			if n := sent.Load(); n != 2 {
+				t.Errorf("%d sends across two replicas with a quota of 2", n)
+			}
+			// A retry (same key) on the other replica is recognised.
+			a2 := NewQuota(store, 5, 5, time.Hour, nil)
+			a2.prefix = a.prefix + "retry:"
+			b2 := NewQuota(store, 5, 5, time.Hour, nil)
+			b2.prefix = a2.prefix
+			if held, err := a2.Reserve(as("ann"), "same"); held || err != nil {
+				t.Fatal(held, err)
+			}
+			if held, err := b2.Reserve(as("ann"), "same"); !held || err != nil {
+				t.Errorf("retry on the other replica: held=%v %v", held, err)
+			}
+			if r := b2.Remaining(as("ann")); r != 4 {
+				t.Errorf("remaining %d, want 4", r)
+			}
+			b2.Release(as("ann"), "same")
+			if r := a2.Remaining(as("ann")); r != 5 {
+				t.Errorf("after release on the other replica: remaining %d, want 5", r)
+			}
+		})
 	}
 }

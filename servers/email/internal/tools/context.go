@@ -303,12 +303,12 @@ func (t *Tools) summarizeThreadPrompt(ctx context.Context, req *mcp.GetPromptReq
 const sendingPolicyURI = "email://policies/sending"
 
 func (t *Tools) readSendingPolicy(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
-	return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: sendingPolicyURI, MIMEType: "text/markdown", Text: sendingPolicy(t.pol)}}}, nil
+	return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: sendingPolicyURI, MIMEType: "text/markdown", Text: sendingPolicy(ctx, t.pol)}}}, nil
 }
 
 // sendingPolicy renders the policy the tools enforce from the objects that
 // enforce it, so it cannot drift from the configuration.
-func sendingPolicy(p Policy) string {
+func sendingPolicy(ctx context.Context, p Policy) string {
 	var b strings.Builder
 	b.WriteString("# Sending policy of this server\n\n" +
 		"Rendered from this server's configuration when read: email_send enforces exactly these rules, and its refusals name the rule.\n\n")
@@ -335,9 +335,9 @@ func sendingPolicy(p Policy) string {
 	if p.Quota.Limit() == 0 {
 		fmt.Fprintf(&b, "Sending is **disabled**: %s is 0. email_send refuses every message; email_create_draft still works.\n\n", policy.EnvSendQuota)
 	} else {
-		fmt.Fprintf(&b, "At most %d messages per %s from this server (sliding window); %d left when this was read. "+
+		fmt.Fprintf(&b, "At most %d messages per %s from this deployment (every replica together; the window is the clock %s), and at most %d per user (%s); %d left for you when this was read. "+
 			"When the quota is reached, email_send refuses, sends nothing and says when the next send is possible: do not retry before then; email_create_draft still works.\n\n",
-			p.Quota.Limit(), p.Quota.WindowName(), p.Quota.Remaining())
+			p.Quota.Limit(), p.Quota.WindowName(), p.Quota.WindowName(), p.Quota.PerUser(), policy.EnvSendQuotaPerUser, p.Quota.Remaining(ctx))
 	}
 	b.WriteString("## Recipients per message\n\n")
 	fmt.Fprintf(&b, "At most %d recipients per message (to, cc and bcc together), plain addresses only (name@example.com, no display names). This server does not send bulk mail. "+

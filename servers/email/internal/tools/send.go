@@ -101,7 +101,7 @@ func (t *Tools) send(ctx context.Context, req *mcp.CallToolRequest, in SendIn) (
 	// it takes no slot; one that does (the first attempt failed) holds the
 	// slot of that attempt.
 	qkey := key
-	held, err := t.pol.Quota.Reserve(qkey)
+	held, err := t.pol.Quota.Reserve(ctx, qkey)
 	if err != nil {
 		return nil, out, mcpkit.Refuse(ctx, policy.EnvSendQuota, err.Error())
 	}
@@ -111,7 +111,7 @@ func (t *Tools) send(ctx context.Context, req *mcp.CallToolRequest, in SendIn) (
 		Tool: sendTool.Name, Args: plan, Summary: t.sendSummary(plan),
 	}); res != nil || err != nil {
 		if !held {
-			t.pol.Quota.Release(qkey)
+			t.pol.Quota.Release(ctx, qkey)
 		}
 		return res, out, err
 	}
@@ -126,13 +126,13 @@ func (t *Tools) send(ctx context.Context, req *mcp.CallToolRequest, in SendIn) (
 	}
 	if err != nil {
 		if !held && notSent(err) {
-			t.pol.Quota.Release(qkey)
+			t.pol.Quota.Release(ctx, qkey)
 		}
 		return nil, out, t.fail(err, mcpkit.ErrorHints{Write: true, NotFound: messageNotFound,
 			Conflict: "The draft was already sent or is no draft; find the sent message with email_search folder=sent."})
 	}
 	if meta.Replayed && !held {
-		t.pol.Quota.Release(qkey) // delivered by an earlier process; nothing new went out
+		t.pol.Quota.Release(ctx, qkey) // delivered by an earlier process; nothing new went out
 	}
 	sc := mcpkit.NewScrub(t.san)
 	out = SendOut{
@@ -144,7 +144,7 @@ func (t *Tools) send(ctx context.Context, req *mcp.CallToolRequest, in SendIn) (
 		Bcc:            addrs(sc, "bcc", m.Bcc),
 		Subject:        sc.Text("subject", m.Subject),
 		Replayed:       meta.Replayed,
-		QuotaRemaining: t.pol.Quota.Remaining(),
+		QuotaRemaining: t.pol.Quota.Remaining(ctx),
 	}
 	if m.SentAt != nil {
 		out.SentAt = ts(*m.SentAt)
@@ -163,7 +163,7 @@ func (t *Tools) send(ctx context.Context, req *mcp.CallToolRequest, in SendIn) (
 	if len(out.Bcc) > 0 {
 		fmt.Fprintf(&b, "Bcc: %s\n", strings.Join(out.Bcc, ", "))
 	}
-	fmt.Fprintf(&b, "Subject: %s\nthread %s; %d of %d sends left this hour", out.Subject, out.ThreadID, out.QuotaRemaining, t.pol.Quota.Limit())
+	fmt.Fprintf(&b, "Subject: %s\nthread %s; %d of %d sends left for you this hour", out.Subject, out.ThreadID, out.QuotaRemaining, min(t.pol.Quota.Limit(), t.pol.Quota.PerUser()))
 	return sc.Render(b.String(), out, nil), out, nil
 }
 
