@@ -102,7 +102,7 @@ func (t *Tools) exampleIDs(s *jsonschema.Schema) {
 }
 
 func (t *Tools) fail(err error, h mcpkit.ErrorHints) error {
-	h.Backend = "CRM"
+	h.Backend, h.Log = "CRM", t.log
 	return mcpkit.ToolError(t.san, err, h)
 }
 
