@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	mockcrm "github.com/bizmcp/bizmcp/mocks/crm"
+	"github.com/bizmcp/bizmcp/servers/crm/internal/backends/hubspot"
 	"github.com/bizmcp/bizmcp/servers/crm/internal/backends/reference"
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
 	"github.com/bizmcp/bizmcp/servers/crm/internal/tools"
@@ -60,6 +61,7 @@ var Spec = app.Spec[extra, crm.Backend]{
 // backends are the adapters the crm port can sit on; the first is the default.
 var backends = []app.Backend[crm.Backend]{
 	app.Reference("crm", "CRM_", reference.Open),
+	hubspot.Backend,
 }
 
 func main() { app.Main(Spec, version) }

@@ -1,0 +1,297 @@
+package hubspot
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"html"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
+	"github.com/bizmcp/bizmcp/shared/port"
+	"github.com/inbucket/html2text"
+)
+
+const (
+	notesPath = "/crm/v3/objects/notes"
+	batchSize = 100 // HubSpot's batch read limit
+	// markerPrefix starts the line bizmcp appends to the notes it writes:
+	// "— <author> · bizmcp ref <marker>".
+	markerPrefix = "bizmcp ref "
+)
+
+// marker is the exactly-once marker of the write with idempotency key key:
+// 24 hex digits of its SHA-256, so the key itself is never stored.
+func marker(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:12])
+}
+
+// noteIDs lists the ids of the notes associated with contact id (GET
+// /crm/v4/objects/contacts/{id}/associations/notes, 500 a page), at most
+// MaxNotes of them, and whether there were more.
+func (c *Client) noteIDs(ctx context.Context, id string) (ids []string, more bool, err error) {
+	q := url.Values{"limit": {"500"}}
+	for {
+		var page associations
+		if err := c.call(ctx, http.MethodGet, "/crm/v4/objects/contacts/"+id+"/associations/notes", q, "", nil, &page); err != nil {
+			return nil, false, err
+		}
+		for _, r := range page.Results {
+			if len(ids) == c.cfg.MaxNotes {
+				return ids, true, nil
+			}
+			ids = append(ids, r.ToObjectID.String())
+		}
+		if page.Paging == nil || page.Paging.Next == nil || page.Paging.Next.After == "" {
+			return ids, false, nil
+		}
+		q.Set("after", page.Paging.Next.After)
+	}
+}
+
+// readNotes batch-reads notes with props (POST
+// /crm/v3/objects/notes/batch/read, 100 ids a request). Ids that no longer
+// exist are left out.
+func (c *Client) readNotes(ctx context.Context, ids []string, props []string) ([]object, error) {
+	var out []object
+	for chunk := range slices.Chunk(ids, batchSize) {
+		in := batchRead{Properties: props}
+		for _, id := range chunk {
+			in.Inputs = append(in.Inputs, idRef{ID: id})
+		}
+		var res batchResponse
+		if err := c.call(ctx, http.MethodPost, notesPath+"/batch/read", nil, "batch-read", in, &res); err != nil {
+			return nil, err
+		}
+		out = append(out, res.Results...)
+	}
+	return out, nil
+}
+
+// newestNotes returns the n newest notes of contact id, newest first, and
+// how many it has. It reads every note's timestamp, then the bodies of the
+// n newest only.
+func (c *Client) newestNotes(ctx context.Context, id string, n int) ([]crm.Note, int, error) {
+	ids, _, err := c.noteIDs(ctx, id)
+	if err != nil || n == 0 || len(ids) == 0 {
+		return nil, len(ids), err
+	}
+	full := []string{"hs_timestamp", "hs_note_body", "hubspot_owner_id"}
+	props := full
+	if len(ids) > n {
+		props = []string{"hs_timestamp"}
+	}
+	objs, err := c.readNotes(ctx, ids, props)
+	if err != nil {
+		return nil, 0, err
+	}
+	slices.SortFunc(objs, func(a, b object) int { return newerFirst(&a, &b) })
+	objs = objs[:min(n, len(objs))]
+	if len(ids) > n {
+		top := make([]string, len(objs))
+		for i := range objs {
+			top[i] = objs[i].ID
+		}
+		if objs, err = c.readNotes(ctx, top, full); err != nil {
+			return nil, 0, err
+		}
+		slices.SortFunc(objs, func(a, b object) int { return newerFirst(&a, &b) })
+	}
+	notes := make([]crm.Note, 0, len(objs))
+	for i := range objs {
+		notes = append(notes, c.note(ctx, &objs[i]))
+	}
+	return notes, len(ids), nil
+}
+
+// newerFirst orders notes by hs_timestamp, newest first, then by id.
+func newerFirst(a, b *object) int {
+	ta, tb := noteTime(a), noteTime(b)
+	if c := tb.Compare(ta); c != 0 {
+		return c
+	}
+	ia, _ := strconv.ParseUint(a.ID, 10, 64)
+	ib, _ := strconv.ParseUint(b.ID, 10, 64)
+	return cmp.Compare(ib, ia)
+}
+
+// noteTime reads hs_timestamp: RFC 3339 (what the API returns) or Unix
+// milliseconds (what it accepts).
+func noteTime(o *object) time.Time {
+	s := cmp.Or(o.prop("hs_timestamp"), o.CreatedAt)
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t
+	}
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.UnixMilli(ms)
+	}
+	return time.Time{}
+}
+
+// note converts a note: the HTML body as text, bizmcp's marker line read
+// for the author and removed, else the owner as the author.
+func (c *Client) note(ctx context.Context, o *object) crm.Note {
+	body := o.prop("hs_note_body")
+	if t, err := html2text.FromString(body, html2text.Options{OmitLinks: false}); err == nil {
+		body = t
+	}
+	author := ""
+	if i := strings.LastIndex(body, "— "); i >= 0 && strings.Contains(body[i:], markerPrefix) {
+		line := body[i+len("— "):]
+		if j := strings.Index(line, " · "+markerPrefix); j >= 0 {
+			author = strings.TrimSpace(line[:j])
+		}
+		body = strings.TrimSpace(body[:i])
+	}
+	if author == "" {
+		if oid := o.prop("hubspot_owner_id"); oid != "" {
+			author = c.ownerName(ctx, oid)
+		}
+	}
+	ts := noteTime(o)
+	at := ""
+	if !ts.IsZero() {
+		at = ts.UTC().Format(time.RFC3339)
+	}
+	return crm.Note{ID: o.ID, Author: author, Body: body, CreatedAt: at}
+}
+
+// noteHTML is the body bizmcp writes: the text as HTML paragraphs, then
+// the author and marker line.
+func noteHTML(n crm.NewNote, mark string) string {
+	var b strings.Builder
+	for _, p := range strings.Split(strings.ReplaceAll(n.Body, "\r\n", "\n"), "\n") {
+		b.WriteString("<p>")
+		b.WriteString(html.EscapeString(p))
+		b.WriteString("</p>")
+	}
+	b.WriteString("<p>— ")
+	b.WriteString(html.EscapeString(cmp.Or(n.Author, "assistant")))
+	b.WriteString(" · ")
+	b.WriteString(markerPrefix)
+	b.WriteString(mark)
+	b.WriteString("</p>")
+	return b.String()
+}
+
+// findNote looks for the note carrying mark among contact id's notes.
+func (c *Client) findNote(ctx context.Context, id, mark string) (*object, error) {
+	ids, _, err := c.noteIDs(ctx, id)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	// Newest ids first: a retried note is among the latest.
+	slices.SortFunc(ids, func(a, b string) int {
+		x, _ := strconv.ParseUint(a, 10, 64)
+		y, _ := strconv.ParseUint(b, 10, 64)
+		return cmp.Compare(y, x)
+	})
+	prop := cmp.Or(c.cfg.NoteKeyProperty, "hs_note_body")
+	props := []string{prop, "hs_timestamp", "hs_note_body", "hubspot_owner_id"}
+	for chunk := range slices.Chunk(ids, batchSize) {
+		objs, err := c.readNotes(ctx, chunk, props)
+		if err != nil {
+			return nil, err
+		}
+		for i := range objs {
+			v := objs[i].prop(prop)
+			if (c.cfg.NoteKeyProperty != "" && v == mark) || (c.cfg.NoteKeyProperty == "" && strings.Contains(v, markerPrefix+mark)) {
+				return &objs[i], nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+// AddNote creates a note associated with contact id (POST
+// /crm/v3/objects/notes with association type 202), exactly once per key:
+// see the package documentation.
+func (c *Client) AddNote(ctx context.Context, id string, n crm.NewNote, key string) (*crm.Note, port.Write, error) {
+	if !digits.MatchString(id) {
+		return nil, port.Write{}, port.NotFound("POST note", "no contact "+id)
+	}
+	// The contact must exist (an association to a missing id is a 400).
+	var o object
+	if err := c.call(ctx, http.MethodGet, contactsPath+"/"+id, url.Values{"properties": {"hs_object_id"}}, "", nil, &o); err != nil {
+		return nil, port.Write{}, err
+	}
+	mark := marker(key)
+	if prev, err := c.findNote(ctx, id, mark); err != nil {
+		return nil, port.Write{}, err
+	} else if prev != nil {
+		note := c.note(ctx, prev)
+		return &note, port.Write{Replayed: true}, nil
+	}
+	in := newObject{
+		Properties: map[string]string{
+			"hs_timestamp": c.now().UTC().Format("2006-01-02T15:04:05.000Z"),
+			"hs_note_body": noteHTML(n, mark),
+		},
+		Associations: []association{{To: idRef{ID: id}, Types: []associationType{{Category: "HUBSPOT_DEFINED", TypeID: noteToContact}}}},
+	}
+	if c.cfg.NoteKeyProperty != "" {
+		in.Properties[c.cfg.NoteKeyProperty] = mark
+	}
+	var lastErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		var created object
+		// Never retried by the transport: a lost answer is resolved by
+		// looking the note up below, not by posting again blindly.
+		reqID, err := c.exchange(ctx, http.MethodPost, notesPath, nil, "", in, &created)
+		if err == nil {
+			note := c.note(ctx, &created)
+			return &note, port.Write{RequestID: reqID}, nil
+		}
+		lastErr = err
+		if !ambiguous(err) || ctx.Err() != nil {
+			break
+		}
+		// The note may have been created: look before trying again.
+		prev, ferr := c.findNote(ctx, id, mark)
+		if ferr != nil {
+			break
+		}
+		if prev != nil {
+			note := c.note(ctx, prev)
+			return &note, port.Write{}, nil
+		}
+		if pe, _ := port.AsError(err); pe != nil && pe.RetryAfter > 0 {
+			if !fits(ctx, pe.RetryAfter) || sleep(ctx, pe.RetryAfter) != nil {
+				break
+			}
+		}
+	}
+	return nil, port.Write{}, lastErr
+}
+
+// ambiguous reports a failed create that may still have written the note
+// (the answer was lost or unreadable) or that is worth another try.
+func ambiguous(err error) bool {
+	pe, ok := port.AsError(err)
+	if !ok {
+		return true
+	}
+	switch pe.Kind {
+	case port.KindUnavailable, port.KindUnreachable, port.KindMalformed, port.KindTimeout, port.KindRateLimited, port.KindTooLarge:
+		return true
+	}
+	return false
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
