@@ -62,11 +62,11 @@ type Config struct {
 var Settings = []app.Setting{
 	{Env: "HUBSPOT_ACCESS_TOKEN", Meaning: "the private app's access token (required; never logged). Scopes: crm.objects.contacts.read, crm.objects.contacts.write, crm.objects.companies.read, crm.objects.owners.read"},
 	{Env: "HUBSPOT_API_URL", Default: DefaultURL, Meaning: "the API's base URL; https, or http on loopback only (tests)"},
-	{Env: "HUBSPOT_REGION_PROPERTY", Default: "bizmcp_region", Meaning: "contact property holding the sales region (na, emea, apac, latam); regional users see only contacts whose value is their region"},
-	{Env: "HUBSPOT_TIER_PROPERTY", Default: "bizmcp_tier", Meaning: "contact property for tier (bronze, silver, gold, platinum); empty = not mapped"},
-	{Env: "HUBSPOT_STATUS_PROPERTY", Default: "lifecyclestage", Meaning: "contact property for status; empty = not mapped"},
+	{Env: "HUBSPOT_REGION_PROPERTY", Default: "bizmcp_region", Meaning: "contact property holding the sales region (na, emea, apac, latam); regional users see only contacts whose value is their region; empty or - = none (regional users then see no contact)"},
+	{Env: "HUBSPOT_TIER_PROPERTY", Default: "bizmcp_tier", Meaning: "contact property for tier (bronze, silver, gold, platinum); empty or - = not mapped"},
+	{Env: "HUBSPOT_STATUS_PROPERTY", Default: "lifecyclestage", Meaning: "contact property for status; empty or - = not mapped"},
 	{Env: "HUBSPOT_STATUS_VALUES", Default: "prospect:lead,active:customer", Meaning: "bizmcp status:property value pairs; statuses not listed cannot be set"},
-	{Env: "HUBSPOT_TAGS_PROPERTY", Default: "bizmcp_tags", Meaning: "multiple-checkbox contact property for tags; empty = not mapped"},
+	{Env: "HUBSPOT_TAGS_PROPERTY", Default: "bizmcp_tags", Meaning: "multiple-checkbox contact property for tags; empty or - = not mapped"},
 	{Env: "HUBSPOT_CUSTOM_PROPERTIES", Default: "jobtitle,hs_lead_status", Meaning: "contact properties shown as custom_fields"},
 	{Env: "HUBSPOT_NOTE_KEY_PROPERTY", Meaning: "note property for bizmcp's exactly-once marker; empty = marker at the end of the note body"},
 	{Env: "HUBSPOT_MAX_NOTES", Default: "1000", Meaning: "most notes of one contact read for the newest notes and the exactly-once lookup"},
@@ -82,6 +82,13 @@ var Backend = app.Backend[crm.Backend]{
 		var c Config
 		if err := config.ParseEnv(env.Binary, env.Environ, "HUBSPOT_", &c); err != nil {
 			return nil, err
+		}
+		// An empty (or "-") property setting unmaps the field; caarlos0/env
+		// would put the default back.
+		for name, dst := range map[string]*string{"REGION": &c.RegionProperty, "TIER": &c.TierProperty, "STATUS": &c.StatusProperty, "TAGS": &c.TagsProperty} {
+			if v, set := env.Environ["HUBSPOT_"+name+"_PROPERTY"]; set && (v == "" || v == "-") {
+				*dst = ""
+			}
 		}
 		if err := c.validate(env.Binary); err != nil {
 			return nil, err

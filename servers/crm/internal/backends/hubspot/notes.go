@@ -21,8 +21,10 @@ import (
 const (
 	notesPath = "/crm/v3/objects/notes"
 	batchSize = 100 // HubSpot's batch read limit
-	// markerPrefix starts the line bizmcp appends to the notes it writes:
-	// "— <author> · bizmcp ref <marker>".
+	// signature starts the line bizmcp appends to the notes it writes:
+	// "— <author> · bizmcp", then " ref <marker>" when the marker is kept
+	// in the body.
+	signature    = " · bizmcp"
 	markerPrefix = "bizmcp ref "
 )
 
@@ -143,12 +145,12 @@ func (c *Client) note(ctx context.Context, o *object) crm.Note {
 		body = t
 	}
 	author := ""
-	if i := strings.LastIndex(body, "— "); i >= 0 && strings.Contains(body[i:], markerPrefix) {
+	if i := strings.LastIndex(body, "— "); i >= 0 {
 		line := body[i+len("— "):]
-		if j := strings.Index(line, " · "+markerPrefix); j >= 0 {
+		if j := strings.Index(line, signature); j >= 0 && !strings.Contains(line, "\n") {
 			author = strings.TrimSpace(line[:j])
+			body = strings.TrimSpace(body[:i])
 		}
-		body = strings.TrimSpace(body[:i])
 	}
 	if author == "" {
 		if oid := o.prop("hubspot_owner_id"); oid != "" {
@@ -163,20 +165,24 @@ func (c *Client) note(ctx context.Context, o *object) crm.Note {
 	return crm.Note{ID: o.ID, Author: author, Body: body, CreatedAt: at}
 }
 
-// noteHTML is the body bizmcp writes: the text as HTML paragraphs, then
-// the author and marker line.
+// noteHTML is the body bizmcp writes: the text as an HTML paragraph, then
+// the author line, with the marker unless it is "" (kept in a property).
 func noteHTML(n crm.NewNote, mark string) string {
 	var b strings.Builder
-	for _, p := range strings.Split(strings.ReplaceAll(n.Body, "\r\n", "\n"), "\n") {
-		b.WriteString("<p>")
-		b.WriteString(html.EscapeString(p))
-		b.WriteString("</p>")
+	b.WriteString("<p>")
+	for i, line := range strings.Split(strings.ReplaceAll(n.Body, "\r\n", "\n"), "\n") {
+		if i > 0 {
+			b.WriteString("<br>")
+		}
+		b.WriteString(html.EscapeString(line))
 	}
-	b.WriteString("<p>— ")
+	b.WriteString("</p><p>— ")
 	b.WriteString(html.EscapeString(cmp.Or(n.Author, "assistant")))
-	b.WriteString(" · ")
-	b.WriteString(markerPrefix)
-	b.WriteString(mark)
+	b.WriteString(signature)
+	if mark != "" {
+		b.WriteString(" ref ")
+		b.WriteString(mark)
+	}
 	b.WriteString("</p>")
 	return b.String()
 }
@@ -229,10 +235,14 @@ func (c *Client) AddNote(ctx context.Context, id string, n crm.NewNote, key stri
 		note := c.note(ctx, prev)
 		return &note, port.Write{Replayed: true}, nil
 	}
+	bodyMark := mark
+	if c.cfg.NoteKeyProperty != "" {
+		bodyMark = ""
+	}
 	in := newObject{
 		Properties: map[string]string{
 			"hs_timestamp": c.now().UTC().Format("2006-01-02T15:04:05.000Z"),
-			"hs_note_body": noteHTML(n, mark),
+			"hs_note_body": noteHTML(n, bodyMark),
 		},
 		Associations: []association{{To: idRef{ID: id}, Types: []associationType{{Category: "HUBSPOT_DEFINED", TypeID: noteToContact}}}},
 	}
@@ -260,7 +270,11 @@ func (c *Client) AddNote(ctx context.Context, id string, n crm.NewNote, key stri
 		}
 		if prev != nil {
 			note := c.note(ctx, prev)
-			return &note, port.Write{}, nil
+			reqID := ""
+			if pe, ok := port.AsError(err); ok {
+				reqID = pe.RequestID
+			}
+			return &note, port.Write{RequestID: reqID}, nil
 		}
 		if pe, _ := port.AsError(err); pe != nil && pe.RetryAfter > 0 {
 			if !fits(ctx, pe.RetryAfter) || sleep(ctx, pe.RetryAfter) != nil {
