@@ -273,14 +273,14 @@ func TestErrorsMapToPortKinds(t *testing.T) {
 
 func Test429WithPolicyNameIsRetriedWithinTheDeadline(t *testing.T) {
 	s := hubspottest.New(token)
-	s.RateLimit = 1 // the first request gets a TEN_SECONDLY_ROLLING 429
+	s.RateLimitNext(1) // the first request gets a TEN_SECONDLY_ROLLING 429
 	c := open(t, fake(s))
 	cu, err := c.Get(deadline(t, 5*time.Second), "101", crm.View{Fields: []string{crm.FieldEmail}})
 	if err != nil || cu.Email != "kenji@sakura.example" || s.Count("GET /crm/v3/objects/contacts/101") != 2 {
 		t.Fatalf("%+v %v (%d attempts)", cu, err, s.Count("GET /crm/v3/objects/contacts/101"))
 	}
 	// With less time left than the wait, the 429 comes back with when to retry.
-	s.RateLimit = 1
+	s.RateLimitNext(1)
 	_, err = c.Get(deadline(t, 800*time.Millisecond), "101", crm.View{Fields: []string{crm.FieldEmail}})
 	if pe, ok := port.AsError(err); !ok || pe.Kind != port.KindRateLimited || pe.RetryAfter != time.Second || pe.Code != "TEN_SECONDLY_ROLLING" {
 		t.Fatalf("%+v", err)
@@ -373,7 +373,7 @@ func TestAddNoteOnceUnderRetry(t *testing.T) {
 		n := crm.NewNote{Body: "Called about the renewal.\nQuote <b>follows</b> Friday.", Author: "ann"}
 		// The first create is made but its answer lost (502): the adapter
 		// finds the note by its marker instead of posting it again.
-		s.LoseCreates = 1
+		s.LoseNextCreates(1)
 		note, w, err := c.AddNote(deadline(t, 5*time.Second), "51", n, "key-A")
 		if err != nil || w.Replayed || w.RequestID == "" || note.Author != "ann" || note.Body != "Called about the renewal.\nQuote <b>follows</b> Friday." {
 			t.Fatalf("%q: %+v %+v %v", keyProp, note, w, err)

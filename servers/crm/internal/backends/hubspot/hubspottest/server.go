@@ -134,6 +134,20 @@ func (s *Server) Contact(id int64) map[string]string {
 	return out
 }
 
+// LoseNextCreates makes the next n note creates happen but be answered 502.
+func (s *Server) LoseNextCreates(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.LoseCreates = n
+}
+
+// RateLimitNext answers the next n requests with a 429.
+func (s *Server) RateLimitNext(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.RateLimit = n
+}
+
 // Count returns how many requests "METHOD path" got.
 func (s *Server) Count(key string) int {
 	s.mu.Lock()
