@@ -154,12 +154,8 @@ func (t *transport) wait(ctx context.Context, search bool) error {
 	d := t.pause.Sub(t.now())
 	t.mu.Unlock()
 	if d > 0 && fits(ctx, d) {
-		tm := time.NewTimer(d)
-		defer tm.Stop()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-tm.C:
+		if err := sleep(ctx, d); err != nil {
+			return err
 		}
 	}
 	if search {
@@ -169,13 +165,9 @@ func (t *transport) wait(ctx context.Context, search bool) error {
 				res.Cancel()
 				return nil
 			}
-			tm := time.NewTimer(d)
-			defer tm.Stop()
-			select {
-			case <-ctx.Done():
+			if err := sleep(ctx, d); err != nil {
 				res.Cancel()
-				return ctx.Err()
-			case <-tm.C:
+				return err
 			}
 		}
 	}

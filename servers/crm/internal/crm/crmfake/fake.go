@@ -127,17 +127,28 @@ func (f *Fake) Get(_ context.Context, id string, v crm.View) (*crm.Customer, err
 	return &out, nil
 }
 
-// AddNote prepends the note; a key seen before returns its note, replayed.
-func (f *Fake) AddNote(_ context.Context, id string, n crm.NewNote, key string) (*crm.Note, port.Write, error) {
-	if err := f.enter("AddNote"); err != nil {
-		return nil, port.Write{}, err
+// write counts a write call and finds its customer; on success f.mu is
+// held and unlock releases it.
+func (f *Fake) write(method, id string) (c *crm.Customer, unlock func(), err error) {
+	if err := f.enter(method); err != nil {
+		return nil, nil, err
 	}
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	c, ok := f.customers[id]
 	if !ok {
-		return nil, port.Write{}, port.NotFound("AddNote "+id, "no customer "+id)
+		f.mu.Unlock()
+		return nil, nil, port.NotFound(method+" "+id, "no customer "+id)
 	}
+	return c, f.mu.Unlock, nil
+}
+
+// AddNote prepends the note; a key seen before returns its note, replayed.
+func (f *Fake) AddNote(_ context.Context, id string, n crm.NewNote, key string) (*crm.Note, port.Write, error) {
+	c, unlock, err := f.write("AddNote", id)
+	if err != nil {
+		return nil, port.Write{}, err
+	}
+	defer unlock()
 	if prev, ok := f.notes[key]; ok {
 		return &prev, port.Write{Replayed: true, RequestID: "fake-" + key}, nil
 	}
@@ -151,15 +162,11 @@ func (f *Fake) AddNote(_ context.Context, id string, n crm.NewNote, key string) 
 
 // Update applies p once per key and bumps the version.
 func (f *Fake) Update(_ context.Context, id string, p crm.Patch, key string) (*crm.Customer, port.Write, error) {
-	if err := f.enter("Update"); err != nil {
+	c, unlock, err := f.write("Update", id)
+	if err != nil {
 		return nil, port.Write{}, err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	c, ok := f.customers[id]
-	if !ok {
-		return nil, port.Write{}, port.NotFound("Update "+id, "no customer "+id)
-	}
+	defer unlock()
 	if f.updates[key] {
 		out := *c
 		return &out, port.Write{Replayed: true}, nil
