@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -199,9 +200,10 @@ func TestGetFullRecordWithCompanyOwnerAnd300Notes(t *testing.T) {
 	if cu.Company != "Andes Retail SA" || cu.Owner != "Max Weber <max.weber@example.com>" || cu.Tier != "platinum" || cu.Status != "active" {
 		t.Errorf("%+v", cu)
 	}
-	// HUBSPOT_MAX_NOTES bounds the read: 250 of 300.
-	if cu.NotesTotal != 250 || len(cu.Notes) != 3 {
-		t.Fatalf("notes %d of %d", len(cu.Notes), cu.NotesTotal)
+	// HUBSPOT_MAX_NOTES bounds the notes read (the 250 highest ids), not
+	// the count.
+	if cu.NotesTotal != 300 || len(cu.Notes) != 3 || cu.Notes[0].Body != "Maria note 299" {
+		t.Fatalf("notes %d of %d: %+v", len(cu.Notes), cu.NotesTotal, cu.Notes)
 	}
 	c = open(t, fake(s))
 	before := s.Count("POST /crm/v3/objects/notes/batch/read")
@@ -420,5 +422,25 @@ func TestPing(t *testing.T) {
 	s.Token = "rotated"
 	if err := open(t, fake(s)).Ping(deadline(t, 5*time.Second)); !port.IsKind(err, port.KindUnauthorized) {
 		t.Fatalf("%v", err)
+	}
+}
+
+func TestNotesPagedAcrossAssociationPages(t *testing.T) {
+	s := hubspottest.New(token)
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 1200 {
+		s.AddNote(int64(50000+i), hubspottest.Kenji, "n"+strconv.Itoa(i), at.Add(time.Duration(i)*time.Minute))
+	}
+	c := open(t, fake(s))
+	cu, err := c.Get(deadline(t, 5*time.Second), "101", crm.View{Fields: []string{crm.FieldNotes}, Notes: 2})
+	if err != nil || cu.NotesTotal != 1200 || len(cu.Notes) != 2 || cu.Notes[0].Body != "n1199" || cu.Notes[1].Body != "n1198" {
+		t.Fatalf("%+v %v", cu, err)
+	}
+	if n := s.Count("GET /crm/v4/objects/contacts/101/associations/notes"); n != 3 {
+		t.Errorf("%d association pages, want 3 (500 a page)", n)
+	}
+	// Timestamps of the 1000 highest ids (10 batches), then 2 bodies.
+	if n := s.Count("POST /crm/v3/objects/notes/batch/read"); n != 11 {
+		t.Errorf("%d batch reads, want 11", n)
 	}
 }

@@ -35,28 +35,44 @@ func marker(key string) string {
 	return hex.EncodeToString(sum[:12])
 }
 
+// maxListed bounds the note ids listed for one contact (20 pages).
+const maxListed = 10000
+
 // noteIDs lists the ids of the notes associated with contact id (GET
-// /crm/v4/objects/contacts/{id}/associations/notes, 500 a page), at most
-// MaxNotes of them, and whether there were more.
-func (c *Client) noteIDs(ctx context.Context, id string) (ids []string, more bool, err error) {
+// /crm/v4/objects/contacts/{id}/associations/notes, 500 a page, at most
+// maxListed), highest id first.
+func (c *Client) noteIDs(ctx context.Context, id string) ([]string, error) {
+	var ids []uint64
 	q := url.Values{"limit": {"500"}}
-	for {
+	for len(ids) < maxListed {
 		var page associations
 		if err := c.call(ctx, http.MethodGet, "/crm/v4/objects/contacts/"+id+"/associations/notes", q, "", nil, &page); err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		for _, r := range page.Results {
-			if len(ids) == c.cfg.MaxNotes {
-				return ids, true, nil
+			if n, err := strconv.ParseUint(r.ToObjectID.String(), 10, 64); err == nil {
+				ids = append(ids, n)
 			}
-			ids = append(ids, r.ToObjectID.String())
 		}
 		if page.Paging == nil || page.Paging.Next == nil || page.Paging.Next.After == "" {
-			return ids, false, nil
+			break
 		}
 		q.Set("after", page.Paging.Next.After)
 	}
+	slices.Sort(ids)
+	slices.Reverse(ids)
+	out := make([]string, len(ids))
+	for i, n := range ids {
+		out[i] = strconv.FormatUint(n, 10)
+	}
+	return out, nil
 }
+
+// candidates are the notes considered for the newest notes and the
+// exactly-once lookup: the MaxNotes highest ids (HubSpot hands out ids in
+// increasing order in practice; it does not promise it, hence the
+// timestamps for the order among them).
+func (c *Client) candidates(ids []string) []string { return ids[:min(len(ids), c.cfg.MaxNotes)] }
 
 // readNotes batch-reads notes with props (POST
 // /crm/v3/objects/notes/batch/read, 100 ids a request). Ids that no longer
@@ -81,10 +97,11 @@ func (c *Client) readNotes(ctx context.Context, ids []string, props []string) ([
 // how many it has. It reads every note's timestamp, then the bodies of the
 // n newest only.
 func (c *Client) newestNotes(ctx context.Context, id string, n int) ([]crm.Note, int, error) {
-	ids, _, err := c.noteIDs(ctx, id)
-	if err != nil || n == 0 || len(ids) == 0 {
-		return nil, len(ids), err
+	all, err := c.noteIDs(ctx, id)
+	if err != nil || n == 0 || len(all) == 0 {
+		return nil, len(all), err
 	}
+	ids := c.candidates(all)
 	full := []string{"hs_timestamp", "hs_note_body", "hubspot_owner_id"}
 	props := full
 	if len(ids) > n {
@@ -110,7 +127,7 @@ func (c *Client) newestNotes(ctx context.Context, id string, n int) ([]crm.Note,
 	for i := range objs {
 		notes = append(notes, c.note(ctx, &objs[i]))
 	}
-	return notes, len(ids), nil
+	return notes, len(all), nil
 }
 
 // newerFirst orders notes by hs_timestamp, newest first, then by id.
@@ -189,16 +206,12 @@ func noteHTML(n crm.NewNote, mark string) string {
 
 // findNote looks for the note carrying mark among contact id's notes.
 func (c *Client) findNote(ctx context.Context, id, mark string) (*object, error) {
-	ids, _, err := c.noteIDs(ctx, id)
-	if err != nil || len(ids) == 0 {
+	all, err := c.noteIDs(ctx, id)
+	if err != nil || len(all) == 0 {
 		return nil, err
 	}
-	// Newest ids first: a retried note is among the latest.
-	slices.SortFunc(ids, func(a, b string) int {
-		x, _ := strconv.ParseUint(a, 10, 64)
-		y, _ := strconv.ParseUint(b, 10, 64)
-		return cmp.Compare(y, x)
-	})
+	// Highest ids first: a retried note is among the latest.
+	ids := c.candidates(all)
 	prop := cmp.Or(c.cfg.NoteKeyProperty, "hs_note_body")
 	props := []string{prop, "hs_timestamp", "hs_note_body", "hubspot_owner_id"}
 	for chunk := range slices.Chunk(ids, batchSize) {
