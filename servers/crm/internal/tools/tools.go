@@ -16,7 +16,7 @@ import (
 	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/google/jsonschema-go/jsonschema"
-		"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // Tools is the CRM toolset, built on the CRM port.

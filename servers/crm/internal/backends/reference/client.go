@@ -79,7 +79,9 @@ func (c *Client) Update(ctx context.Context, id string, p crm.Patch, key string)
 	return &d, write(meta), nil
 }
 
-func write(m backend.Meta) port.Write { return port.Write{Replayed: m.Replayed, RequestID: m.RequestID} }
+func write(m backend.Meta) port.Write {
+	return port.Write{Replayed: m.Replayed, RequestID: m.RequestID}
+}
 
 // Ping checks the API's GET /health (readiness).
 func (c *Client) Ping(ctx context.Context) error { return c.j.Ping(ctx) }

@@ -65,9 +65,9 @@ func New(token string) *Server {
 			"firstname": nil, "lastname": nil, "email": nil, "phone": nil, "mobilephone": nil, "company": nil, "address": nil, "city": nil,
 			"state": nil, "zip": nil, "country": nil, "jobtitle": nil, "hs_lead_status": nil, "hubspot_owner_id": nil,
 			"lifecyclestage": {"subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "evangelist", "other"},
-			"bizmcp_region": {"na", "emea", "apac", "latam"},
-			"bizmcp_tier":   {"bronze", "silver", "gold", "platinum"},
-			"bizmcp_tags":   {"vip", "renewal", "at-risk", "reseller", "beta"},
+			"bizmcp_region":  {"na", "emea", "apac", "latam"},
+			"bizmcp_tier":    {"bronze", "silver", "gold", "platinum"},
+			"bizmcp_tags":    {"vip", "renewal", "at-risk", "reseller", "beta"},
 		}}
 	Sample(s)
 	return s
