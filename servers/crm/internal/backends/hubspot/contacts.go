@@ -213,8 +213,10 @@ func (c *Client) companyName(ctx context.Context, o *object) (string, error) {
 	}
 	var co object
 	err := c.call(ctx, http.MethodGet, "/crm/v3/objects/companies/"+cid, url.Values{"properties": {"name"}}, "", nil, &co)
-	if port.IsKind(err, port.KindNotFound) {
-		return "", nil // deleted since: show the contact's own company text
+	if port.IsKind(err, port.KindNotFound) || port.IsKind(err, port.KindForbidden) {
+		// Deleted since, or no crm.objects.companies.read scope: show the
+		// contact's own company text.
+		return "", nil
 	}
 	return co.prop("name"), err
 }

@@ -444,3 +444,13 @@ func TestNotesPagedAcrossAssociationPages(t *testing.T) {
 		t.Errorf("%d batch reads, want 11", n)
 	}
 }
+
+func TestCompanyWithoutScopeFallsBackToContactText(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder("GET", `=~^`+hs+`/crm/v3/objects/contacts/51`, httpmock.NewStringResponder(200, `{"id":"51","properties":{"company":"Hansa Software","hs_object_id":"51","bizmcp_region":"emea"},"createdAt":"2024-02-01T10:00:00.000Z","updatedAt":"2025-11-20T08:30:00.000Z","archived":false,"associations":{"companies":{"results":[{"id":"9001","type":"contact_to_company"}]}}}`))
+	mt.RegisterResponder("GET", `=~^`+hs+`/crm/v3/objects/companies/9001`, httpmock.NewStringResponder(403, `{"status":"error","message":"This app hasn't been granted all required scopes to make this call.","correlationId":"c0ffee00-0000-4000-8000-000000000002","category":"MISSING_SCOPES"}`))
+	cu, err := open(t, mt).Get(deadline(t, 5*time.Second), "51", crm.View{Fields: []string{crm.FieldCompany}})
+	if err != nil || cu.Company != "Hansa Software" {
+		t.Fatalf("%+v %v", cu, err)
+	}
+}
