@@ -9,6 +9,7 @@ import (
 	"github.com/bizmcp/bizmcp/internal/e2e"
 	"github.com/bizmcp/bizmcp/servers/crm/internal/backends/hubspot/hubspottest"
 	"github.com/bizmcp/bizmcp/servers/crm/internal/tools"
+	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
 )
 
@@ -118,5 +119,31 @@ func TestE2EHubSpot(t *testing.T) {
 	res = mcptest.Call(t, cs, "crm_update_customer", map[string]any{"id": "101", "tags": []string{"not-an-option"}})
 	if !res.IsError || !strings.Contains(mcptest.Text(res), "field tags") {
 		t.Errorf("validation: %s", mcptest.Text(res))
+	}
+}
+
+// The audit record of a call keeps HubSpot's correlation ids, of answers
+// and of errors.
+func TestHubSpotAuditKeepsCorrelationIDs(t *testing.T) {
+	hs := hubspottest.New(hubspotToken)
+	ts := httptest.NewServer(hs)
+	t.Cleanup(ts.Close)
+	var buf apptest.AuditBuffer
+	cs, _, _ := apptest.Server(t, Spec, &buf, []string{"--backend", "hubspot"}, "HUBSPOT_ACCESS_TOKEN="+hubspotToken, "HUBSPOT_API_URL="+ts.URL)
+	if res := mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "101", "fields": []string{"email"}}); res.IsError {
+		t.Fatal(mcptest.Text(res))
+	}
+	res := mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "999"})
+	if !res.IsError {
+		t.Fatal("999 found")
+	}
+	recs := buf.Records(t)
+	if len(recs) != 2 {
+		t.Fatalf("%d records", len(recs))
+	}
+	for _, r := range recs {
+		if len(r.BackendRequestIDs) != 1 || !strings.HasPrefix(r.BackendRequestIDs[0], "7a1c3e2b-0000-4000-8000-") {
+			t.Errorf("record %+v", r)
+		}
 	}
 }
