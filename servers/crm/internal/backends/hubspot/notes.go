@@ -93,16 +93,19 @@ func (c *Client) readNotes(ctx context.Context, ids []string, props []string) ([
 	return out, nil
 }
 
+// noteProps are the note properties a crm.Note is made of.
+var noteProps = []string{"hs_timestamp", "hs_note_body", "hubspot_owner_id"}
+
 // newestNotes returns the n newest notes of contact id, newest first, and
-// how many it has. It reads every note's timestamp, then the bodies of the
-// n newest only.
+// how many it has. When there are more candidates than n, it reads their
+// timestamps, then the bodies of the n newest only.
 func (c *Client) newestNotes(ctx context.Context, id string, n int) ([]crm.Note, int, error) {
 	all, err := c.noteIDs(ctx, id)
 	if err != nil || n == 0 || len(all) == 0 {
 		return nil, len(all), err
 	}
 	ids := c.candidates(all)
-	full := []string{"hs_timestamp", "hs_note_body", "hubspot_owner_id"}
+	full := noteProps
 	props := full
 	if len(ids) > n {
 		props = []string{"hs_timestamp"}
@@ -210,19 +213,29 @@ func (c *Client) findNote(ctx context.Context, id, mark string) (*object, error)
 	if err != nil || len(all) == 0 {
 		return nil, err
 	}
-	// Highest ids first: a retried note is among the latest.
-	ids := c.candidates(all)
-	prop := cmp.Or(c.cfg.NoteKeyProperty, "hs_note_body")
-	props := []string{prop, "hs_timestamp", "hs_note_body", "hubspot_owner_id"}
-	for chunk := range slices.Chunk(ids, batchSize) {
+	// Highest ids first: a retried note is among the latest. With a key
+	// property only that property is read, then the note found.
+	full := noteProps
+	prop, props := "hs_note_body", full
+	if c.cfg.NoteKeyProperty != "" {
+		prop, props = c.cfg.NoteKeyProperty, []string{c.cfg.NoteKeyProperty}
+	}
+	for chunk := range slices.Chunk(c.candidates(all), batchSize) {
 		objs, err := c.readNotes(ctx, chunk, props)
 		if err != nil {
 			return nil, err
 		}
 		for i := range objs {
 			v := objs[i].prop(prop)
-			if (c.cfg.NoteKeyProperty != "" && v == mark) || (c.cfg.NoteKeyProperty == "" && strings.Contains(v, markerPrefix+mark)) {
+			switch {
+			case c.cfg.NoteKeyProperty == "" && strings.Contains(v, markerPrefix+mark):
 				return &objs[i], nil
+			case c.cfg.NoteKeyProperty != "" && v == mark:
+				found, err := c.readNotes(ctx, []string{objs[i].ID}, full)
+				if err != nil || len(found) == 0 {
+					return nil, err
+				}
+				return &found[0], nil
 			}
 		}
 	}
