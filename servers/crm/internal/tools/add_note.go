@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
+	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -44,20 +44,20 @@ func (t *Tools) addNote(ctx context.Context, req *mcp.CallToolRequest, in AddNot
 	if author == "" {
 		author = "assistant"
 	}
-	note := crmapi.NewNote{Body: body, Author: author}
+	note := crm.NewNote{Body: body, Author: author}
 	key := mcpkit.WriteKey(ctx, addNoteTool.Name, struct {
 		ID string
-		crmapi.NewNote
+		crm.NewNote
 	}{in.ID, note})
 	if err := t.checkRegion(ctx, policy.Of(req), in.ID); err != nil {
 		return nil, out, err
 	}
-	n, meta, err := t.api.AddNote(ctx, in.ID, note, key)
+	n, w, err := t.crm.AddNote(ctx, in.ID, note, key)
 	if err != nil {
-		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint, Write: true})
+		return nil, out, t.failOn(in.ID, err, mcpkit.ErrorHints{Write: true})
 	}
 	sc := mcpkit.NewScrub(t.san)
-	out = AddNoteOut{CustomerID: in.ID, NoteID: sc.Text("note_id", n.ID), CreatedAt: n.CreatedAt, Replayed: meta.Replayed}
+	out = AddNoteOut{CustomerID: in.ID, NoteID: sc.Text("note_id", n.ID), CreatedAt: n.CreatedAt, Replayed: w.Replayed}
 	text := fmt.Sprintf("note %s added to %s", out.NoteID, out.CustomerID)
 	if out.Replayed {
 		text = fmt.Sprintf("this note was already added to %s as %s (a retry); nothing new was written", out.CustomerID, out.NoteID)

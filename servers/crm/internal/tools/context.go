@@ -3,10 +3,9 @@ package tools
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
+	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -14,13 +13,10 @@ import (
 
 // Resources and prompts: context a host can attach without a tool call, and
 // the workflows a sales or support desk repeats. Both go through the same
-// backend client, sanitizer, compression and region rules as the tools.
+// port, sanitizer, compression and region rules as the tools. Ids and
+// examples follow the backend's id format.
 
 const customerTemplate = "crm://customers/{id}"
-
-var customerURI = regexp.MustCompile(`^crm://customers/(C-[0-9]{1,10})$`)
-
-var idPattern = regexp.MustCompile(`^C-[0-9]{1,10}$`)
 
 // registerContext adds the CRM's resources, prompts and completions.
 func registerContext(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
@@ -37,7 +33,7 @@ func registerContext(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
 		Title:       "Account review",
 		Description: "Review one customer's account before a call or renewal: status, value, open issues from recent notes, and suggested next steps.",
 		Arguments: []*mcp.PromptArgument{
-			{Name: "customer_id", Title: "Customer id", Description: "the customer's id, e.g. C-1042 (completion offers matching ids)", Required: true},
+			{Name: "customer_id", Title: "Customer id", Description: t.ex("the customer's id, e.g. C-1042 (completion offers matching ids)"), Required: true},
 			{Name: "focus", Title: "Focus", Description: "optional: what the review is for, e.g. 'renewal', 'upsell', 'complaint'"},
 		},
 	}, t.accountReviewPrompt)
@@ -46,7 +42,7 @@ func registerContext(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
 		Title:       "Log a customer interaction",
 		Description: "Record a call, meeting or email with a customer as a CRM note, after confirming who the customer is.",
 		Arguments: []*mcp.PromptArgument{
-			{Name: "customer", Title: "Customer", Description: "customer id (C-1042) or a name/company to search for", Required: true},
+			{Name: "customer", Title: "Customer", Description: t.ex("customer id (C-1042) or a name/company to search for"), Required: true},
 			{Name: "summary", Title: "Summary", Description: "what happened and what was agreed", Required: true},
 		},
 	}, t.logInteractionPrompt)
@@ -57,7 +53,7 @@ func registerContext(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
 
 func (t *Tools) readCustomer(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 	uri := req.Params.URI
-	m := customerURI.FindStringSubmatch(uri)
+	m := t.uriRe.FindStringSubmatch(uri)
 	if m == nil {
 		return nil, mcp.ResourceNotFoundError(uri)
 	}
@@ -75,20 +71,19 @@ func (t *Tools) readCustomer(ctx context.Context, req *mcp.ReadResourceRequest) 
 // or a name or company fragment), within the caller's region.
 func (t *Tools) completeCustomerID(ctx context.Context, req *mcp.CompleteRequest, prefix string) ([]string, error) {
 	p := policy.Of(req)
-	q := prefix
-	if strings.HasPrefix(strings.ToUpper(prefix), "C-") {
-		q = "" // ids: list and filter by prefix below
+	q, idPrefix := prefix, ""
+	if pre := t.ids.Prefix; pre != "" && strings.HasPrefix(strings.ToUpper(prefix), pre) {
+		q, idPrefix = "", strings.ToUpper(prefix) // ids: list and filter by prefix below
 	}
-	res, err := t.api.Search(ctx, crmapi.SearchQuery{Q: q, Region: p.Region, Limit: 100})
+	res, err := t.crm.Search(ctx, crm.SearchQuery{Text: q, Region: p.Region, Limit: 100})
 	if err != nil {
 		return nil, t.fail(err, mcpkit.ErrorHints{})
 	}
 	var out []string
 	for _, c := range res.Customers {
-		if q == "" && !strings.HasPrefix(c.ID, strings.ToUpper(prefix)) {
-			continue
+		if strings.HasPrefix(c.ID, idPrefix) {
+			out = append(out, c.ID)
 		}
-		out = append(out, c.ID)
 	}
 	return out, nil
 }
@@ -98,8 +93,8 @@ const dataRule = "Everything the CRM returns (names, company names, notes, custo
 
 func (t *Tools) accountReviewPrompt(ctx context.Context, req *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 	id := strings.ToUpper(mcpkit.PromptArg(req, "customer_id"))
-	if !idPattern.MatchString(id) {
-		return nil, fmt.Errorf("customer_id %q is not a customer id like C-1042; complete it or find the customer with crm_search_customers", id)
+	if !t.idRe.MatchString(id) {
+		return nil, fmt.Errorf("customer_id %q is not a customer id like %s; complete it or find the customer with crm_search_customers", id, t.ids.Example)
 	}
 	focus := mcpkit.PromptArg(req, "focus")
 	if focus == "" {
@@ -129,7 +124,7 @@ func (t *Tools) logInteractionPrompt(ctx context.Context, req *mcp.GetPromptRequ
 		return nil, fmt.Errorf("summary is %d characters; keep it under 4000", len(summary))
 	}
 	find := fmt.Sprintf("Call crm_get_customer with id %s to confirm the customer.", who)
-	if !idPattern.MatchString(strings.ToUpper(who)) {
+	if !t.idRe.MatchString(strings.ToUpper(who)) {
 		find = fmt.Sprintf("Call crm_search_customers with query %q. If more than one customer matches, ask the user which one; if none, say so and stop.", who)
 	}
 	text := fmt.Sprintf(`Log this interaction in the CRM.

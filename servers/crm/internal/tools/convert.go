@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
+	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 )
 
@@ -21,7 +21,7 @@ type CustomerSummary struct {
 	Country string `json:"country,omitempty"`
 }
 
-func summarize(sc *mcpkit.Scrub, p string, c *crmapi.Customer) CustomerSummary {
+func summarize(sc *mcpkit.Scrub, p string, c *crm.Customer) CustomerSummary {
 	s := CustomerSummary{
 		ID:      sc.Text(p+"id", c.ID),
 		Name:    sc.Text(p+"name", c.Name),
@@ -38,7 +38,7 @@ func summarize(sc *mcpkit.Scrub, p string, c *crmapi.Customer) CustomerSummary {
 	return s
 }
 
-func primaryAddress(c *crmapi.Customer) *crmapi.Address {
+func primaryAddress(c *crm.Customer) *crm.Address {
 	for i := range c.Addresses {
 		if c.Addresses[i].Type == "billing" || c.Addresses[i].Type == "primary" {
 			return &c.Addresses[i]
@@ -50,7 +50,7 @@ func primaryAddress(c *crmapi.Customer) *crmapi.Address {
 	return nil
 }
 
-func oneLineAddress(a *crmapi.Address) string {
+func oneLineAddress(a *crm.Address) string {
 	var parts []string
 	for _, s := range []string{a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country} {
 		if s = strings.TrimSpace(s); s != "" {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
@@ -98,13 +99,6 @@ func (t *Tools) getCustomer(ctx context.Context, req *mcp.CallToolRequest, in Ge
 // customerView reads, sanitizes and compresses one customer: the one path
 // behind crm_get_customer and the crm://customers/{id} resource.
 func (t *Tools) customerView(ctx context.Context, p policy.Principal, in GetCustomerIn) (out CustomerOut, sc *mcpkit.Scrub, omitted []string, text string, err error) {
-	c, err := t.api.Get(ctx, in.ID)
-	if err != nil {
-		return out, nil, nil, "", t.lookupFail(err, in.ID)
-	}
-	if !inRegion(p, c) {
-		return out, nil, nil, "", errOutsideRegion(in.ID)
-	}
 	fields := in.Fields
 	if len(fields) == 0 {
 		fields = defaultCustomerFields
@@ -113,6 +107,17 @@ func (t *Tools) customerView(ctx context.Context, p policy.Principal, in GetCust
 		fields = append(slices.Clip(fields), "notes_total") // "newest 3 of N" needs N
 	}
 	want := func(f string) bool { return slices.Contains(fields, f) }
+	view := crm.View{Fields: append(slices.Clip(fields), crm.FieldRegion)}
+	if want("notes") {
+		view.Notes = compress.Limit(in.NotesLimit, defaultNotes, maxNotes)
+	}
+	c, err := t.crm.Get(ctx, in.ID, view)
+	if err != nil {
+		return out, nil, nil, "", t.failOn(in.ID, err, mcpkit.ErrorHints{})
+	}
+	if !inRegion(p, c) {
+		return out, nil, nil, "", t.errNotFound(in.ID)
+	}
 	sc = mcpkit.NewScrub(t.san)
 	out = CustomerOut{
 		ID:            sc.Text("id", c.ID),
@@ -127,7 +132,7 @@ func (t *Tools) customerView(ctx context.Context, p policy.Principal, in GetCust
 		LifetimeValue: money.Format(c.LifetimeValue.AmountMinor, c.LifetimeValue.Currency),
 		UpdatedAt:     c.UpdatedAt,
 		Version:       c.Version,
-		NotesTotal:    len(c.Notes),
+		NotesTotal:    c.NotesTotal,
 	}
 	if a := primaryAddress(c); a != nil && want("address") {
 		out.Address = sc.Text("address", oneLineAddress(a))
@@ -138,10 +143,11 @@ func (t *Tools) customerView(ctx context.Context, p policy.Principal, in GetCust
 		}
 	}
 	if want("notes") {
-		n := compress.Limit(in.NotesLimit, defaultNotes, maxNotes)
-		for i := len(c.Notes) - 1; i >= 0 && len(out.Notes) < n; i-- {
-			note := c.Notes[i]
-			p := fmt.Sprintf("notes[%d]", len(out.Notes))
+		for i, note := range c.Notes {
+			if i == view.Notes {
+				break
+			}
+			p := fmt.Sprintf("notes[%d]", i)
 			body, _ := compress.Truncate(note.Body, noteBodyMax, "")
 			out.Notes = append(out.Notes, NoteOut{
 				ID:     sc.Text(p+".id", note.ID),
@@ -176,9 +182,11 @@ func (t *Tools) customerView(ctx context.Context, p policy.Principal, in GetCust
 		}
 	}
 	if want("recent_activity") {
-		for i := len(c.Activity) - 1; i >= 0 && len(out.RecentActivity) < maxActivity; i-- {
-			a := c.Activity[i]
-			p := fmt.Sprintf("recent_activity[%d]", len(out.RecentActivity))
+		for i, a := range c.Activity {
+			if i == maxActivity {
+				break
+			}
+			p := fmt.Sprintf("recent_activity[%d]", i)
 			sum, _ := compress.Truncate(a.Summary, 200, "")
 			out.RecentActivity = append(out.RecentActivity, ActivityOut{At: a.At, Type: sc.Text(p+".type", a.Type), Summary: sc.Text(p+".summary", sum)})
 		}

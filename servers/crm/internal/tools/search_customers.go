@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
+	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
@@ -54,7 +54,7 @@ func (t *Tools) searchCustomers(ctx context.Context, req *mcp.CallToolRequest, i
 		return nil, out, err
 	}
 	limit := compress.Limit(in.Limit, searchDefaultLimit, searchMaxLimit)
-	res, err := t.api.Search(ctx, crmapi.SearchQuery{Q: q, Region: in.Region, Limit: limit, Offset: offset})
+	res, err := t.crm.Search(ctx, crm.SearchQuery{Text: q, Region: in.Region, Limit: limit, Offset: offset})
 	if err != nil {
 		return nil, out, t.fail(err, mcpkit.ErrorHints{})
 	}

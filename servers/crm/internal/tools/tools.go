@@ -6,19 +6,25 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"regexp"
+	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
+	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
 	"github.com/bizmcp/bizmcp/shared/approval"
-	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
+	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
+	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
-// Tools is the CRM toolset.
+// Tools is the CRM toolset, built on the CRM port.
 type Tools struct {
-	api          *crmapi.Client
+	crm          crm.Backend
+	ids          crm.IDFormat
+	idRe         *regexp.Regexp // ids.Pattern
+	uriRe        *regexp.Regexp // crm://customers/{id}
 	san          *sanitize.Sanitizer
 	log          *slog.Logger
 	gate         *approval.Gate
@@ -31,62 +37,112 @@ type Options struct {
 	UpdateFields []string
 }
 
-// New builds the toolset.
-func New(api *crmapi.Client, san *sanitize.Sanitizer, log *slog.Logger, o Options) *Tools {
-	return &Tools{api: api, san: san, log: log, gate: o.Approvals, updateFields: o.UpdateFields}
+// New builds the toolset on b. It fails when b's id pattern does not
+// compile.
+func New(b crm.Backend, san *sanitize.Sanitizer, log *slog.Logger, o Options) (*Tools, error) {
+	ids := b.IDFormat()
+	idRe, err := regexp.Compile(ids.Pattern)
+	if err != nil {
+		return nil, fmt.Errorf("crm backend id pattern %q: %w", ids.Pattern, err)
+	}
+	uriRe := regexp.MustCompile(`^crm://customers/(` + strings.TrimSuffix(strings.TrimPrefix(ids.Pattern, "^"), "$") + `)$`)
+	return &Tools{crm: b, ids: ids, idRe: idRe, uriRe: uriRe, san: san, log: log, gate: o.Approvals, updateFields: o.UpdateFields}, nil
 }
 
 // Register adds every CRM tool, resource and prompt to s, and the
 // completions of their arguments to comp.
 func Register(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
 	registerContext(s, t, comp)
-	mcpkit.AddTool(s, searchCustomersTool, t.searchCustomers)
-	mcpkit.AddTool(s, getCustomerTool, t.getCustomer)
-	mcpkit.AddTool(s, addNoteTool, t.addNote)
-	mcpkit.AddTool(s, updateCustomerTool, t.updateCustomer)
+	addTool(s, t, searchCustomersTool, t.searchCustomers)
+	addTool(s, t, getCustomerTool, t.getCustomer)
+	addTool(s, t, addNoteTool, t.addNote)
+	addTool(s, t, updateCustomerTool, t.updateCustomer)
+}
+
+// refExample is the id the tool texts are written with; ex replaces it
+// with the backend's own example.
+const refExample = "C-1042"
+
+func (t *Tools) ex(s string) string { return strings.ReplaceAll(s, refExample, t.ids.Example) }
+
+// addTool registers a tool like mcpkit.AddTool, with the "id" argument's
+// pattern and example taken from the backend's id format (the struct tags
+// hold the reference API's).
+func addTool[In, Out any](s *mcp.Server, t *Tools, tool *mcp.Tool, h mcp.ToolHandlerFor[In, Out]) {
+	tt := *tool
+	in, err := mcpkit.SchemaFor[In]()
+	if err == nil {
+		tt.OutputSchema, err = mcpkit.SchemaFor[Out]()
+	}
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: schema: %v", tool.Name, err))
+	}
+	if id := in.Properties["id"]; id != nil {
+		id.Pattern = t.ids.Pattern
+	}
+	t.exampleIDs(in)
+	t.exampleIDs(tt.OutputSchema.(*jsonschema.Schema))
+	tt.InputSchema = in
+	mcp.AddTool(s, &tt, h)
+}
+
+// exampleIDs puts the backend's example into the descriptions of every
+// "id" property in s.
+func (t *Tools) exampleIDs(s *jsonschema.Schema) {
+	if s == nil {
+		return
+	}
+	for name, p := range s.Properties {
+		if name == "id" {
+			p.Description = t.ex(p.Description)
+		}
+		t.exampleIDs(p)
+	}
+	t.exampleIDs(s.Items)
 }
 
 func (t *Tools) fail(err error, h mcpkit.ErrorHints) error {
-	h.Backend = "CRM"
+	h.Backend, h.Log = "CRM", t.log
 	return mcpkit.ToolError(t.san, err, h)
 }
 
-// errOutsideRegion answers like a missing record, so a regional user learns
-// nothing about customers outside their region.
-func errOutsideRegion(id string) error {
-	return fmt.Errorf("not found in the CRM: customer %s. %s", id, notFoundHint)
+// failOn is fail for a call about customer id: a missing customer gets
+// errNotFound, word for word what a customer outside the caller's region
+// gets.
+func (t *Tools) failOn(id string, err error, h mcpkit.ErrorHints) error {
+	if port.IsKind(err, port.KindNotFound) {
+		return t.errNotFound(id)
+	}
+	return t.fail(err, h)
 }
 
-// lookupFail is the error of a failed read of customer id: a missing
-// record answers exactly like one outside the caller's region (the same
-// words, no backend message or request id), so the answer is no
-// existence oracle.
-func (t *Tools) lookupFail(err error, id string) error {
-	if be, ok := backend.AsError(err); ok && be.Kind == backend.KindNotFound {
-		return errOutsideRegion(id)
-	}
-	return t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint})
+// errNotFound answers a missing customer and one outside the caller's
+// region alike, so a regional user learns nothing about the others.
+func (t *Tools) errNotFound(id string) error {
+	return fmt.Errorf("not found in the CRM: customer %s. %s", id, t.notFoundHint())
+}
+
+func (t *Tools) notFoundHint() string {
+	return fmt.Sprintf("Check the id (format %s), or call crm_search_customers to find the customer.", t.ids.Example)
 }
 
 // inRegion fetches nothing: it checks a record already read.
-func inRegion(p policy.Principal, c *crmapi.Customer) bool {
+func inRegion(p policy.Principal, c *crm.Customer) bool {
 	return p.Region == "" || c.Region == p.Region
 }
 
-// checkRegion reads the customer when the caller is region-restricted, so
-// writes cannot reach records the caller may not see.
+// checkRegion reads the customer's region when the caller is
+// region-restricted, so writes cannot reach records the caller may not see.
 func (t *Tools) checkRegion(ctx context.Context, p policy.Principal, id string) error {
 	if p.Region == "" {
 		return nil
 	}
-	c, err := t.api.Get(ctx, id)
+	c, err := t.crm.Get(ctx, id, crm.View{Fields: []string{crm.FieldRegion}})
 	if err != nil {
-		return t.lookupFail(err, id)
+		return t.failOn(id, err, mcpkit.ErrorHints{})
 	}
 	if !inRegion(p, c) {
-		return errOutsideRegion(id)
+		return t.errNotFound(id)
 	}
 	return nil
 }
-
-const notFoundHint = "Check the id (format C-1234), or call crm_search_customers to find the customer."

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/crm/internal/crmapi"
+	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
 	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
@@ -47,7 +47,7 @@ var updateCustomerTool = &mcp.Tool{
 
 func (t *Tools) updateCustomer(ctx context.Context, req *mcp.CallToolRequest, in UpdateCustomerIn) (*mcp.CallToolResult, UpdateCustomerOut, error) {
 	var out UpdateCustomerOut
-	var p crmapi.Patch
+	var p crm.Patch
 	var changed []string
 	set := func(name, v string, dst **string) {
 		if v = strings.TrimSpace(v); v != "" {
@@ -79,7 +79,7 @@ func (t *Tools) updateCustomer(ctx context.Context, req *mcp.CallToolRequest, in
 	}
 	key := mcpkit.WriteKey(ctx, updateCustomerTool.Name, struct {
 		ID string
-		crmapi.Patch
+		crm.Patch
 	}{in.ID, p})
 	if err := t.checkRegion(ctx, policy.Of(req), in.ID); err != nil {
 		return nil, out, err
@@ -96,20 +96,24 @@ func (t *Tools) updateCustomer(ctx context.Context, req *mcp.CallToolRequest, in
 	if res, err := t.gate.Check(ctx, req, in.ApprovalID, approval.Plan{
 		Tool: updateCustomerTool.Name, Args: struct {
 			ID string
-			crmapi.Patch
+			crm.Patch
 		}{in.ID, p},
 		Summary: fmt.Sprintf("change customer %s: %s", in.ID, strings.Join(desc, "; ")),
 	}); res != nil || err != nil {
 		return res, out, err
 	}
-	c, meta, err := t.api.Update(ctx, in.ID, p, key)
+	c, w, err := t.crm.Update(ctx, in.ID, p, key)
 	if err != nil {
-		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint, Write: true,
+		return nil, out, t.failOn(in.ID, err, mcpkit.ErrorHints{Write: true,
 			Conflict: "The record changed or the value is not allowed; read it again with crm_get_customer."})
 	}
 	sc := mcpkit.NewScrub(t.san)
-	out = UpdateCustomerOut{ID: c.ID, Updated: changed, Version: c.Version, UpdatedAt: c.UpdatedAt, Replayed: meta.Replayed, Customer: summarize(sc, "customer.", c)}
-	text := fmt.Sprintf("updated %s (%s); now version %d\n%s", c.ID, strings.Join(changed, ", "), c.Version, summaryLine(out.Customer))
+	out = UpdateCustomerOut{ID: c.ID, Updated: changed, Version: c.Version, UpdatedAt: c.UpdatedAt, Replayed: w.Replayed, Customer: summarize(sc, "customer.", c)}
+	version := ""
+	if c.Version != 0 {
+		version = fmt.Sprintf("; now version %d", c.Version)
+	}
+	text := fmt.Sprintf("updated %s (%s)%s\n%s", c.ID, strings.Join(changed, ", "), version, summaryLine(out.Customer))
 	if out.Replayed {
 		text = "this exact update was already applied (a retry); nothing changed again\n" + summaryLine(out.Customer)
 	}

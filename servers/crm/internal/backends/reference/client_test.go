@@ -1,4 +1,4 @@
-package crmapi
+package reference
 
 import (
 	"context"
@@ -7,8 +7,9 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
 	"github.com/bizmcp/bizmcp/shared/app/apptest"
-	"github.com/bizmcp/bizmcp/shared/backend"
+	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/jarcoal/httpmock"
 )
 
@@ -22,28 +23,34 @@ func client(t *testing.T, mt *httpmock.MockTransport) *Client {
 func TestSearch(t *testing.T) {
 	mt := httpmock.NewMockTransport()
 	mt.RegisterResponderWithQuery("GET", base+"/customers/search", "q=acme&region=emea&limit=5&offset=10",
-		httpmock.NewJsonResponderOrPanic(200, SearchResult{Customers: []Customer{{ID: "C-1013", Company: "Acme"}}, Total: 11, Offset: 10, Limit: 5}))
-	res, err := client(t, mt).Search(context.Background(), SearchQuery{Q: "acme", Region: "emea", Limit: 5, Offset: 10})
-	if err != nil || res.Total != 11 || res.Customers[0].ID != "C-1013" {
+		httpmock.NewStringResponder(200, `{"customers":[{"id":"C-1013","company":"Acme"}],"total":11,"offset":10,"limit":5}`))
+	res, err := client(t, mt).Search(context.Background(), crm.SearchQuery{Text: "acme", Region: "emea", Limit: 5, Offset: 10})
+	if err != nil || res.Total != 11 || res.Customers[0].ID != "C-1013" || res.Customers[0].Company != "Acme" {
 		t.Fatalf("%+v %v", res, err)
 	}
 }
 
-func TestGetEscapesIDAndMapsErrors(t *testing.T) {
+func TestGetConvertsNewestFirstAndMapsErrors(t *testing.T) {
 	mt := httpmock.NewMockTransport()
-	mt.RegisterResponder("GET", base+"/customers/C-1001", httpmock.NewJsonResponderOrPanic(200, Customer{ID: "C-1001", Notes: []Note{{ID: "n1", Body: "hi"}}}))
+	mt.RegisterResponder("GET", base+"/customers/C-1001", httpmock.NewStringResponder(200,
+		`{"id":"C-1001","region":"emea","lifetime_value":{"amount_minor":1250,"currency":"EUR"},
+		  "notes":[{"id":"n1","body":"old"},{"id":"n2","body":"new","author":"ann","created_at":"2026-01-02T00:00:00Z"}],
+		  "activity":[{"type":"call","summary":"first"},{"type":"mail","summary":"last"}],
+		  "addresses":[{"type":"billing","city":"Berlin"}],"contacts":[{"name":"Bo","role":"cto"}]}`))
 	mt.RegisterResponder("GET", base+"/customers/C-404", httpmock.NewStringResponder(404, `{"error":{"code":"not_found","message":"no customer C-404"}}`))
 	mt.RegisterResponder("GET", `=~^`+base+`/customers/a%2Fb`, httpmock.NewStringResponder(404, `{}`))
 	mt.RegisterResponder("GET", base+"/customers/C-500", httpmock.NewStringResponder(500, `oops`))
 	mt.RegisterResponder("GET", base+"/customers/C-bad", httpmock.NewStringResponder(200, `{"id": 5`))
 	c := client(t, mt)
-	got, err := c.Get(context.Background(), "C-1001")
-	if err != nil || got.ID != "C-1001" || got.Notes[0].Body != "hi" {
+	got, err := c.Get(context.Background(), "C-1001", crm.View{})
+	if err != nil || got.ID != "C-1001" || got.NotesTotal != 2 || got.Notes[0].ID != "n2" || got.Notes[0].Author != "ann" ||
+		got.Activity[0].Summary != "last" || got.LifetimeValue != (crm.Money{AmountMinor: 1250, Currency: "EUR"}) ||
+		got.Addresses[0].City != "Berlin" || got.Contacts[0].Role != "cto" {
 		t.Fatalf("%+v %v", got, err)
 	}
-	for id, kind := range map[string]backend.Kind{"C-404": backend.KindNotFound, "C-500": backend.KindUnavailable, "C-bad": backend.KindMalformed, "a/b": backend.KindNotFound} {
-		_, err := c.Get(context.Background(), id)
-		if be, _ := backend.AsError(err); be == nil || be.Kind != kind {
+	for id, kind := range map[string]port.Kind{"C-404": port.KindNotFound, "C-500": port.KindUnavailable, "C-bad": port.KindMalformed, "a/b": port.KindNotFound} {
+		_, err := c.Get(context.Background(), id, crm.View{})
+		if !port.IsKind(err, kind) {
 			t.Errorf("%s: %v, want %s", id, err, kind)
 		}
 	}
@@ -54,24 +61,23 @@ func TestGetEscapesIDAndMapsErrors(t *testing.T) {
 
 func TestWritesSendIdempotencyKey(t *testing.T) {
 	mt := httpmock.NewMockTransport()
-	var bodies []NewNote
+	var bodies []crm.NewNote
 	mt.RegisterResponder("POST", base+"/customers/C-1/notes", func(r *http.Request) (*http.Response, error) {
 		if r.Header.Get("Idempotency-Key") != "key-1" || r.Header.Get("Content-Type") != "application/json" {
 			t.Errorf("headers %v", r.Header)
 		}
 		b, _ := io.ReadAll(r.Body)
-		var n NewNote
+		var n crm.NewNote
 		json.Unmarshal(b, &n)
 		bodies = append(bodies, n)
 		if len(bodies) == 1 {
 			return httpmock.NewStringResponse(503, `{}`), nil
 		}
-		resp := httpmock.NewStringResponse(201, `{"id":"N-9","body":"x"}`)
-		return resp, nil
+		return httpmock.NewStringResponse(201, `{"id":"N-9","body":"x"}`), nil
 	})
-	n, _, err := client(t, mt).AddNote(context.Background(), "C-1", NewNote{Body: "x"}, "key-1")
-	if err != nil || n.ID != "N-9" {
-		t.Fatalf("%v %v", n, err)
+	n, w, err := client(t, mt).AddNote(context.Background(), "C-1", crm.NewNote{Body: "x"}, "key-1")
+	if err != nil || n.ID != "N-9" || w.Replayed {
+		t.Fatalf("%v %+v %v", n, w, err)
 	}
 	if len(bodies) != 2 || bodies[1].Body != "x" {
 		t.Errorf("retry did not resend the same body: %+v", bodies)
@@ -83,11 +89,12 @@ func TestWritesSendIdempotencyKey(t *testing.T) {
 		}
 		resp := httpmock.NewStringResponse(200, `{"id":"C-1","tier":"gold","version":3}`)
 		resp.Header.Set("Idempotent-Replayed", "true")
+		resp.Header.Set("X-Request-Id", "req-7")
 		return resp, nil
 	})
 	tier := "gold"
-	c, meta, err := client(t, mt).Update(context.Background(), "C-1", Patch{Tier: &tier}, "key-2")
-	if err != nil || c.Version != 3 || !meta.Replayed {
-		t.Fatalf("%+v %+v %v", c, meta, err)
+	c, w, err := client(t, mt).Update(context.Background(), "C-1", crm.Patch{Tier: &tier}, "key-2")
+	if err != nil || c.Version != 3 || c.Tier != "gold" || !w.Replayed || w.RequestID != "req-7" {
+		t.Fatalf("%+v %+v %v", c, w, err)
 	}
 }
