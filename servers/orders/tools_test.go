@@ -12,7 +12,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/mocks"
 	"github.com/bizmcp/bizmcp/mocks/orders"
-	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
+	ordersport "github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/app"
 	"github.com/bizmcp/bizmcp/shared/app/apptest"
@@ -31,7 +31,7 @@ func session(t *testing.T, args []string, env ...string) *mcp.ClientSession {
 	return specSession(t, Spec, args, env...)
 }
 
-func specSession(t *testing.T, spec app.Spec[extra, *ordersapi.Client], args []string, env ...string) *mcp.ClientSession {
+func specSession(t *testing.T, spec app.Spec[extra, ordersport.Backend], args []string, env ...string) *mcp.ClientSession {
 	t.Helper()
 	return apptest.Session(t, spec, args, env...)
 }
