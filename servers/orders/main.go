@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	mockorders "github.com/bizmcp/bizmcp/mocks/orders"
+	"github.com/bizmcp/bizmcp/servers/orders/internal/backends/postgres"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/backends/reference"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/tools"
@@ -55,11 +56,13 @@ var Spec = app.Spec[extra, orders.Backend]{
 	},
 	Backends: backends,
 	Demo:     app.DemoOf(backends[0], func() demo.Domain { return mockorders.NewDomain() }),
+	Commands: postgres.Commands(),
 }
 
 // backends are the adapters the orders port can sit on; the first is the default.
 var backends = []app.Backend[orders.Backend]{
 	app.Reference("orders", "ORDERS_", reference.Open),
+	postgres.Backend(),
 }
 
 func main() { app.Main(Spec, version) }
