@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 
 	"github.com/bizmcp/bizmcp/shared/app"
 	"github.com/golang-migrate/migrate/v4"
@@ -21,6 +22,9 @@ import (
 //
 //go:embed migrations/*.sql
 var migrations embed.FS
+
+// MigrationFiles are the embedded migrations (tests hash them).
+var MigrationFiles fs.FS = migrations
 
 // MigrationsTable records the applied version (golang-migrate's table).
 const MigrationsTable = "bizmcp_schema_migrations"
