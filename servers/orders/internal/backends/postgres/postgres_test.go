@@ -578,3 +578,28 @@ func asUsage(err error, ue **config.UsageError) bool {
 	*ue = e
 	return ok
 }
+
+// A refund whose answer is lost after the commit: the adapter's retry
+// (same key) is replayed; when every attempt's answer is lost, the call
+// fails and the caller's retry is replayed. One refund row in the end.
+func TestLostAnswerRefundOnce(t *testing.T) {
+	u := pgtest.NewDB(t)
+	px, via := pgtest.NewProxy(t, u)
+	pg := open(t, via, "ORDERS_DATABASE_MAX_RETRIES=2")
+	c := ctx(t)
+	d := deliveredUSD(t)
+	px.LoseAnswers("bizmcp.refund(", 1)
+	res, w, err := pg.Refund(c, d, orders.RefundRequest{AmountMinor: 500, Currency: "USD", Reason: "damaged"}, "lost-1")
+	if err != nil || !w.Replayed || px.Lost != 1 || pgtest.Count(t, u, refunds, d) != 1 {
+		t.Fatalf("adapter retry: %+v %+v %v lost=%d rows=%d", res, w, err, px.Lost, pgtest.Count(t, u, refunds, d))
+	}
+	px.LoseAnswers("bizmcp.refund(", 3)
+	_, _, err = pg.Refund(c, d, orders.RefundRequest{Currency: "USD", Reason: "not_received"}, "lost-2")
+	if k := kind(err); k != port.KindUnreachable && k != port.KindUnavailable {
+		t.Fatalf("every answer lost: %v", err)
+	}
+	res, w, err = pg.Refund(c, d, orders.RefundRequest{Currency: "USD", Reason: "not_received"}, "lost-2")
+	if err != nil || !w.Replayed || res.Order.RefundableRemaining.AmountMinor != 0 || pgtest.Count(t, u, refunds, d) != 2 || px.Lost != 4 {
+		t.Fatalf("caller retry: %+v %+v %v rows=%d lost=%d", res, w, err, pgtest.Count(t, u, refunds, d), px.Lost)
+	}
+}
