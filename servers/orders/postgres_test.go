@@ -44,6 +44,12 @@ func TestPostgresDemoQuestionOneCall(t *testing.T) {
 	if byID.Total < 5 || !strings.Contains(text, "FedEx 7749281934, ETA Thu Feb 26 2026") {
 		t.Errorf("search: %s", text)
 	}
+	// Resources, prompts and completions on the same port; the completion
+	// scan pages by key through all 229 orders.
+	checkContext(t, cs)
+	if c := mcptest.Complete(t, cs, orderRef, "id", "ORD-"); c.Total != len(orders.SampleOrders()) {
+		t.Errorf("ORD-: %+v", c)
+	}
 }
 
 // The 320-line order: bounded, and every line reachable through the cursor.

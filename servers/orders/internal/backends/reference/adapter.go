@@ -7,6 +7,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/shared/backend"
+	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/bizmcp/bizmcp/shared/port"
 )
 
@@ -87,9 +88,22 @@ func (a *Adapter) Refund(ctx context.Context, id string, r orders.RefundRequest,
 	}
 	res, meta, err := a.c.Refund(ctx, id, req, key)
 	if err != nil {
-		return nil, port.Write{}, err
+		return nil, port.Write{}, a.withRemaining(ctx, id, err)
 	}
 	return &orders.RefundResult{Refund: res.Refund.domain(), Order: res.Order.domain()}, write(meta), nil
+}
+
+// withRemaining completes a refund conflict (the order changed since the
+// tool read it) with what is still refundable, as the port promises.
+func (a *Adapter) withRemaining(ctx context.Context, id string, err error) error {
+	pe, ok := port.AsError(err)
+	if !ok || pe.Kind != port.KindConflict || pe.Remaining != "" {
+		return err
+	}
+	if o, gerr := a.c.Get(ctx, id); gerr == nil {
+		pe.Remaining = money.Format(o.RefundableRemaining.AmountMinor, o.RefundableRemaining.Currency) + " refundable"
+	}
+	return pe
 }
 
 func write(m backend.Meta) port.Write {
