@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -98,6 +99,9 @@ func poolConfig(c Config, binary string) (*pgxpool.Config, error) {
 	pc, err := pgxpool.ParseConfig(c.URL.Reveal())
 	if err != nil {
 		// pgx's message may quote the URL; never echo it.
+		if strings.Contains(err.Error(), "TLS") {
+			return nil, config.Usagef(binary, "ORDERS_DATABASE_URL: its TLS settings cannot be used; check that the sslrootcert, sslcert and sslkey files it names exist and are readable")
+		}
 		return nil, config.Usagef(binary, "ORDERS_DATABASE_URL is not a PostgreSQL connection URL like postgres://user:password@host:5432/db?sslmode=verify-full")
 	}
 	pc.MaxConns = c.MaxConns
@@ -134,7 +138,23 @@ func Open(c Config, binary string, log *slog.Logger) (*Adapter, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	if host := pc.ConnConfig.Host; !verifiedTLS(c.URL.Reveal()) && !local(host) {
+		log.Warn("postgres: the connection is not TLS with a verified certificate; set sslmode=verify-full (and sslrootcert) in ORDERS_DATABASE_URL", "host", host)
+	}
 	return &Adapter{pool: pool, retries: c.MaxRetries, log: log}, nil
+}
+
+func verifiedTLS(url string) bool {
+	return strings.Contains(url, "sslmode=verify-full") || strings.Contains(url, "sslmode=verify-ca")
+}
+
+// local: a Unix socket or a loopback address.
+func local(host string) bool {
+	if strings.HasPrefix(host, "/") || host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Close closes the pool.
