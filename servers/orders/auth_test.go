@@ -35,27 +35,20 @@ func connectWith(t *testing.T, url, token string) *mcp.ClientSession {
 // and writes; an order elsewhere answers like a missing one.
 func TestAuthRegionalScoping(t *testing.T) {
 	is, ts := authServer(t)
+	checkRegionalScoping(t, is, ts)
+}
+
+// checkRegionalScoping checks an emea token on the server at ts, and
+// returns how many orders it saw.
+func checkRegionalScoping(t *testing.T, is *authtest.Issuer, ts *httptest.Server) (seen int) {
+	t.Helper()
 	cs := connectWith(t, ts.URL, is.Token(t, authtest.Claims{Subject: "eve", Audience: resource, Scope: "orders:write", Region: "emea"}))
-	seen, cursor := 0, ""
-	for range 20 {
-		args := map[string]any{"limit": 50}
-		if cursor != "" {
-			args["cursor"] = cursor
+	searchAll(t, cs, map[string]any{"limit": 50}, func(o tools.OrderSummaryOut) {
+		seen++
+		if o.Region != "emea" {
+			t.Fatalf("emea token saw %s in %s", o.ID, o.Region)
 		}
-		res := mcptest.Call(t, cs, "orders_search_orders", args)
-		var out tools.SearchOrdersOut
-		mcptest.Structured(t, res, &out)
-		for _, o := range out.Orders {
-			seen++
-			if o.Region != "emea" {
-				t.Fatalf("emea token saw %s in %s", o.ID, o.Region)
-			}
-		}
-		if !out.HasMore {
-			break
-		}
-		cursor = out.NextCursor
-	}
+	})
 	if seen == 0 {
 		t.Fatal("emea token saw no orders")
 	}
@@ -78,6 +71,7 @@ func TestAuthRegionalScoping(t *testing.T) {
 	if res := mcptest.Call(t, cs, "orders_get_order", map[string]any{"order_id": "ORD-48102"}); res.IsError {
 		t.Errorf("emea order: %s", mcptest.Text(res))
 	}
+	return seen
 }
 
 // orders:read lists and calls only the read-only tools.

@@ -12,7 +12,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/mocks"
 	"github.com/bizmcp/bizmcp/mocks/orders"
-	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
+	ordersport "github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/app"
 	"github.com/bizmcp/bizmcp/shared/app/apptest"
@@ -31,7 +31,7 @@ func session(t *testing.T, args []string, env ...string) *mcp.ClientSession {
 	return specSession(t, Spec, args, env...)
 }
 
-func specSession(t *testing.T, spec app.Spec[extra, *ordersapi.Client], args []string, env ...string) *mcp.ClientSession {
+func specSession(t *testing.T, spec app.Spec[extra, ordersport.Backend], args []string, env ...string) *mcp.ClientSession {
 	t.Helper()
 	return apptest.Session(t, spec, args, env...)
 }
@@ -156,27 +156,7 @@ func TestLargeOrderBoundedAndPaged(t *testing.T) {
 	}
 	t.Logf("%s: raw %d bytes, result %d bytes (%.0fx smaller)", orders.LargeOrderID, raw, len(size), float64(raw)/float64(len(size)))
 
-	seen := map[string]bool{}
-	for _, it := range out.Items {
-		seen[it.LineID] = true
-	}
-	cursor := out.ItemsPage.NextCursor
-	for page := 0; cursor != "" && page < 10; page++ {
-		p, _ := call[tools.ListItemsOut](t, cs, "orders_list_items", map[string]any{"order_id": orders.LargeOrderID, "cursor": cursor, "limit": 100})
-		if len(p.Items) > 100 {
-			t.Fatalf("page of %d", len(p.Items))
-		}
-		for _, it := range p.Items {
-			if seen[it.LineID] {
-				t.Fatalf("line %s twice", it.LineID)
-			}
-			seen[it.LineID] = true
-		}
-		cursor = p.NextCursor
-	}
-	if len(seen) != orders.LargeOrderLines {
-		t.Errorf("paged through %d of %d lines", len(seen), orders.LargeOrderLines)
-	}
+	checkAllLines(t, cs, out)
 	// A filtered listing, and its cursor is bound to the filter.
 	p, _ := call[tools.ListItemsOut](t, cs, "orders_list_items", map[string]any{"order_id": orders.LargeOrderID, "query": "store #07", "limit": 5})
 	if p.Total != 20 || len(p.Items) != 5 || !strings.Contains(p.Items[0].Name, "store #07") {
@@ -551,4 +531,54 @@ func TestNoInvisibleCharacterSurvives(t *testing.T) {
 	for _, o := range orders.SampleOrders() {
 		mcptest.CheckVisible(t, o.ID, mcptest.Call(t, cs, "orders_get_order", map[string]any{"order_id": o.ID, "items_limit": 20}))
 	}
+}
+
+// checkAllLines pages from orders_get_order's first lines through every
+// line of the large order with orders_list_items: each line once.
+func checkAllLines(t *testing.T, cs *mcp.ClientSession, out tools.OrderOut) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, it := range out.Items {
+		seen[it.LineID] = true
+	}
+	cursor := out.ItemsPage.NextCursor
+	for page := 0; cursor != "" && page < 10; page++ {
+		p, _ := call[tools.ListItemsOut](t, cs, "orders_list_items", map[string]any{"order_id": orders.LargeOrderID, "cursor": cursor, "limit": 100})
+		if len(p.Items) > 100 {
+			t.Fatalf("page of %d", len(p.Items))
+		}
+		for _, it := range p.Items {
+			if seen[it.LineID] {
+				t.Fatalf("line %s twice", it.LineID)
+			}
+			seen[it.LineID] = true
+		}
+		cursor = p.NextCursor
+	}
+	if len(seen) != orders.LargeOrderLines {
+		t.Errorf("paged through %d of %d lines", len(seen), orders.LargeOrderLines)
+	}
+}
+
+// searchAll pages through orders_search_orders with args (at most 30
+// pages), visiting every hit, and returns the cursors it followed.
+func searchAll(t *testing.T, cs *mcp.ClientSession, args map[string]any, visit func(tools.OrderSummaryOut)) (cursors []string) {
+	t.Helper()
+	cursor := ""
+	for range 30 {
+		a := with(args)
+		if cursor != "" {
+			a["cursor"] = cursor
+		}
+		out, _ := call[tools.SearchOrdersOut](t, cs, "orders_search_orders", a)
+		for _, o := range out.Orders {
+			visit(o)
+		}
+		if !out.HasMore {
+			return cursors
+		}
+		cursor = out.NextCursor
+		cursors = append(cursors, cursor)
+	}
+	return cursors
 }

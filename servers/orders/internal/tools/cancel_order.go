@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
+	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
@@ -43,12 +43,15 @@ var cancelOrderTool = &mcp.Tool{
 
 func (t *Tools) cancelOrder(ctx context.Context, mreq *mcp.CallToolRequest, in CancelOrderIn) (*mcp.CallToolResult, CancelOrderOut, error) {
 	var out CancelOrderOut
-	req := ordersapi.CancelRequest{Reason: in.Reason, Note: strings.TrimSpace(in.Note)}
+	req := orders.CancelRequest{Reason: in.Reason, Note: strings.TrimSpace(in.Note)}
+	// The key's canonical form is unchanged since keys were first derived
+	// (a retry across an upgrade still lands once).
 	key := mcpkit.WriteKey(ctx, cancelOrderTool.Name, struct {
 		OrderID string
-		ordersapi.CancelRequest
-	}{in.OrderID, req})
-	o, err := t.getOrderFor(ctx, policy.Of(mreq), in.OrderID)
+		Reason  string `json:"reason"`
+		Note    string `json:"note,omitempty"`
+	}{in.OrderID, req.Reason, req.Note})
+	o, err := t.getOrderFor(ctx, policy.Of(mreq), in.OrderID, 0)
 	if err != nil {
 		return nil, out, err
 	}
@@ -91,9 +94,9 @@ func (t *Tools) cancelOrder(ctx context.Context, mreq *mcp.CallToolRequest, in C
 			return res, out, err
 		}
 	}
-	c, meta, err := t.api.Cancel(ctx, in.OrderID, req, key)
+	c, meta, err := t.api.CancelOrder(ctx, in.OrderID, req, key)
 	if err != nil {
-		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint, Write: true,
+		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: t.notFoundHint, Write: true,
 			Conflict: "The order's state does not allow it any more; read it again with orders_get_order."})
 	}
 	out = CancelOrderOut{OrderID: sc.Text("order_id", c.ID), Status: sc.Text("status", c.Status), CancelledAt: stamp(sc, "cancelled_at", c.CancelledAt), Replayed: meta.Replayed}

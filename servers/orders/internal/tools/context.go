@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
+	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/bizmcp/bizmcp/shared/policy"
@@ -30,9 +30,7 @@ const (
 )
 
 var (
-	orderURI          = regexp.MustCompile(`^orders://orders/(ORD-[0-9]{1,10})$`)
 	customerOrdersURI = regexp.MustCompile(`^orders://customers/(C-[0-9]{1,10})/orders$`)
-	orderIDPattern    = regexp.MustCompile(`^ORD-[0-9]{1,10}$`)
 	customerIDPattern = regexp.MustCompile(`^C-[0-9]{1,10}$`)
 	amountPattern     = regexp.MustCompile(`^(?:[A-Z]{3} ?)?[0-9]{1,12}(?:\.[0-9]{1,2})?$`)
 )
@@ -90,7 +88,7 @@ func registerContext(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
 
 func (t *Tools) readOrder(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 	uri := req.Params.URI
-	m := orderURI.FindStringSubmatch(uri)
+	m := t.orderURI.FindStringSubmatch(uri)
 	if m == nil {
 		return nil, mcp.ResourceNotFoundError(uri)
 	}
@@ -123,14 +121,15 @@ func (t *Tools) readCustomerOrders(ctx context.Context, req *mcp.ReadResourceReq
 
 // scanOrders visits the caller's orders matching q, newest first, at most
 // completionScan of them.
-func (t *Tools) scanOrders(ctx context.Context, p policy.Principal, q ordersapi.ListQuery, visit func(*ordersapi.Summary)) error {
+func (t *Tools) scanOrders(ctx context.Context, p policy.Principal, q orders.Query, visit func(*orders.Summary)) error {
 	q.Region, q.Limit = p.Region, completionPage
 	return mcpkit.ScanPages(completionPage, completionScan, func(offset int) (int, int, error) {
 		q.Offset = offset
-		res, err := t.api.List(ctx, q)
+		res, err := t.api.SearchOrders(ctx, q)
 		if err != nil {
 			return 0, 0, t.fail(err, mcpkit.ErrorHints{})
 		}
+		q.After = res.Next
 		for i := range res.Orders {
 			visit(&res.Orders[i])
 		}
@@ -143,7 +142,7 @@ func (t *Tools) scanOrders(ctx context.Context, p policy.Principal, q ordersapi.
 // customer id (C-1004) or email address, that customer's orders.
 func (t *Tools) completeOrderID(ctx context.Context, req *mcp.CompleteRequest, prefix string) ([]string, error) {
 	pre := strings.ToUpper(prefix)
-	var q ordersapi.ListQuery
+	var q orders.Query
 	switch {
 	case customerIDPattern.MatchString(pre):
 		q.CustomerID, pre = pre, ""
@@ -156,7 +155,7 @@ func (t *Tools) completeOrderID(ctx context.Context, req *mcp.CompleteRequest, p
 		}
 	}
 	var out []string
-	err := t.scanOrders(ctx, policy.Of(req), q, func(o *ordersapi.Summary) {
+	err := t.scanOrders(ctx, policy.Of(req), q, func(o *orders.Summary) {
 		if strings.HasPrefix(o.ID, pre) {
 			out = append(out, o.ID)
 		}
@@ -173,7 +172,7 @@ func (t *Tools) completeCustomerID(ctx context.Context, req *mcp.CompleteRequest
 	}
 	seen := map[string]bool{}
 	var out []string
-	err := t.scanOrders(ctx, policy.Of(req), ordersapi.ListQuery{}, func(o *ordersapi.Summary) {
+	err := t.scanOrders(ctx, policy.Of(req), orders.Query{}, func(o *orders.Summary) {
 		if strings.HasPrefix(o.CustomerID, pre) && !seen[o.CustomerID] {
 			seen[o.CustomerID] = true
 			out = append(out, o.CustomerID)
@@ -190,7 +189,7 @@ func (t *Tools) whereIsMyOrderPrompt(ctx context.Context, req *mcp.GetPromptRequ
 	arg := mcpkit.PromptArg(req, "order")
 	var find, what string
 	switch up := strings.ToUpper(arg); {
-	case orderIDPattern.MatchString(up):
+	case t.orderID.MatchString(up):
 		what = up
 		find = fmt.Sprintf("Call orders_get_order with order_id %s.", up)
 	case customerIDPattern.MatchString(up):
@@ -216,7 +215,7 @@ func (t *Tools) whereIsMyOrderPrompt(ctx context.Context, req *mcp.GetPromptRequ
 
 func (t *Tools) refundRequestPrompt(ctx context.Context, req *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 	id := strings.ToUpper(mcpkit.PromptArg(req, "order_id"))
-	if !orderIDPattern.MatchString(id) {
+	if !t.orderID.MatchString(id) {
 		return nil, fmt.Errorf("order_id %q is not an order id like ORD-48291; complete it or find the order with orders_search_orders", mcpkit.Clip(id, 40))
 	}
 	reason := strings.ToLower(mcpkit.PromptArg(req, "reason"))

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
+	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
@@ -19,12 +19,12 @@ type Amount struct {
 	Text        string `json:"text" jsonschema:"readable amount, e.g. USD 12.34"`
 }
 
-func amount(sc *mcpkit.Scrub, path string, m ordersapi.Money) Amount {
+func amount(sc *mcpkit.Scrub, path string, m orders.Money) Amount {
 	cur := sc.Text(path+".currency", m.Currency)
 	return Amount{AmountMinor: m.AmountMinor, Currency: cur, Text: money.Format(m.AmountMinor, cur)}
 }
 
-func format(m ordersapi.Money) string { return money.Format(m.AmountMinor, m.Currency) }
+func format(m orders.Money) string { return money.Format(m.AmountMinor, m.Currency) }
 
 // ShipmentOut is the carrier shipment of an order.
 type ShipmentOut struct {
@@ -39,7 +39,7 @@ type ShipmentOut struct {
 
 var carrierNames = map[string]string{"fedex": "FedEx", "ups": "UPS", "dhl": "DHL", "usps": "USPS"}
 
-func shipment(sc *mcpkit.Scrub, p string, s ordersapi.Shipping) *ShipmentOut {
+func shipment(sc *mcpkit.Scrub, p string, s orders.Shipping) *ShipmentOut {
 	if s.Carrier == "" && s.TrackingNumber == "" {
 		return nil
 	}
@@ -137,7 +137,7 @@ const (
 	noteBodyMax = 500
 )
 
-func item(sc *mcpkit.Scrub, p string, li ordersapi.LineItem) ItemOut {
+func item(sc *mcpkit.Scrub, p string, li orders.LineItem) ItemOut {
 	name, _ := compress.Truncate(li.Name, itemNameMax, "")
 	pers, _ := compress.Truncate(li.Personalization, 200, "")
 	return ItemOut{

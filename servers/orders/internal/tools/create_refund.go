@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
+	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
@@ -52,11 +52,7 @@ func (t *Tools) createRefund(ctx context.Context, mreq *mcp.CallToolRequest, in 
 	if ref := strings.TrimSpace(in.Reference); ref != "" {
 		note = strings.TrimSpace("[ref " + ref + "] " + note)
 	}
-	req := ordersapi.RefundRequest{Currency: in.Currency, Reason: in.Reason, Note: note}
-	if in.AmountMinor > 0 {
-		a := in.AmountMinor
-		req.AmountMinor = &a
-	}
+	req := orders.RefundRequest{AmountMinor: in.AmountMinor, Currency: in.Currency, Reason: in.Reason, Note: note}
 	key := mcpkit.WriteKey(ctx, createRefundTool.Name, struct {
 		OrderID     string
 		AmountMinor int64
@@ -71,7 +67,7 @@ func (t *Tools) createRefund(ctx context.Context, mreq *mcp.CallToolRequest, in 
 		return nil, out, err
 	}
 
-	o, err := t.getOrderFor(ctx, policy.Of(mreq), in.OrderID)
+	o, err := t.getOrderFor(ctx, policy.Of(mreq), in.OrderID, 0)
 	if err != nil {
 		return nil, out, err
 	}
@@ -125,7 +121,7 @@ func (t *Tools) createRefund(ctx context.Context, mreq *mcp.CallToolRequest, in 
 	}
 	res, meta, err := t.api.Refund(ctx, in.OrderID, req, key)
 	if err != nil {
-		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint, Write: true,
+		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: t.notFoundHint, Write: true,
 			Conflict: "Nothing was refunded. Read the order again with orders_get_order to see what can still be refunded."})
 	}
 	out = CreateRefundOut{

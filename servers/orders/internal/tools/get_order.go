@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
+	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
@@ -98,16 +98,17 @@ func (t *Tools) getOrder(ctx context.Context, req *mcp.CallToolRequest, in GetOr
 // one order: the one path behind orders_get_order and the
 // orders://orders/{id} resource.
 func (t *Tools) orderView(ctx context.Context, p policy.Principal, in GetOrderIn) (out OrderOut, sc *mcpkit.Scrub, text string, err error) {
-	o, err := t.getOrderFor(ctx, p, in.OrderID)
+	items := compress.Limit(in.ItemsLimit, defaultItems, maxItems)
+	o, err := t.getOrderFor(ctx, p, in.OrderID, items)
 	if err != nil {
 		return out, nil, "", err
 	}
 	sc = mcpkit.NewScrub(t.san)
-	out = convertOrder(sc, o, compress.Limit(in.ItemsLimit, defaultItems, maxItems))
+	out = convertOrder(sc, o, items)
 	return out, sc, renderOrder(&out), nil
 }
 
-func convertOrder(sc *mcpkit.Scrub, o *ordersapi.Order, itemsLimit int) OrderOut {
+func convertOrder(sc *mcpkit.Scrub, o *orders.Order, itemsLimit int) OrderOut {
 	out := OrderOut{
 		ID:             sc.Text("id", o.ID),
 		Status:         sc.Text("status", o.Status),
@@ -142,13 +143,8 @@ func convertOrder(sc *mcpkit.Scrub, o *ordersapi.Order, itemsLimit int) OrderOut
 	for i := range n {
 		out.Items = append(out.Items, item(sc, fmt.Sprintf("items[%d].", i), o.LineItems[i]))
 	}
-	total := max(len(o.LineItems), o.LineItemCount)
+	total := max(len(o.LineItems), o.ItemCount)
 	_, _, out.ItemsPage = compress.Paginate(total, 0, n, itemsScope(out.ID, ""))
-	if out.Units == 0 {
-		for _, li := range o.LineItems {
-			out.Units += li.Quantity
-		}
-	}
 	for i := len(o.Notes) - 1; i >= 0 && len(out.Notes) < maxNotes; i-- {
 		nt := o.Notes[i]
 		p := fmt.Sprintf("notes[%d]", len(out.Notes))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
@@ -42,7 +43,7 @@ var listItemsTool = &mcp.Tool{
 func (t *Tools) listItems(ctx context.Context, req *mcp.CallToolRequest, in ListItemsIn) (*mcp.CallToolResult, ListItemsOut, error) {
 	var out ListItemsOut
 	if p := policy.Of(req); p.Region != "" {
-		if _, err := t.getOrderFor(ctx, p, in.OrderID); err != nil {
+		if _, err := t.getOrderFor(ctx, p, in.OrderID, 0); err != nil {
 			return nil, out, err
 		}
 	}
@@ -53,9 +54,9 @@ func (t *Tools) listItems(ctx context.Context, req *mcp.CallToolRequest, in List
 		return nil, out, err
 	}
 	limit := compress.Limit(in.Limit, itemsDefaultLimit, itemsMaxLimit)
-	res, err := t.api.Items(ctx, in.OrderID, q, limit, offset)
+	res, err := t.api.ListItems(ctx, in.OrderID, orders.ItemQuery{Text: q, Limit: limit, Offset: offset})
 	if err != nil {
-		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint})
+		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: t.notFoundHint})
 	}
 	sc := mcpkit.NewScrub(t.san)
 	out.OrderID = in.OrderID

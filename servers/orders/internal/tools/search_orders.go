@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
+	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
@@ -84,29 +84,28 @@ func (t *Tools) searchView(ctx context.Context, p policy.Principal, in SearchOrd
 	if email != "" && (!strings.Contains(email, "@") || strings.ContainsAny(email, " <>")) {
 		return out, nil, "", fmt.Errorf("customer_email %q is not an email address like jane@example.com", email)
 	}
-	q := ordersapi.ListQuery{CustomerID: in.CustomerID, CustomerEmail: email, Status: in.Status, Region: in.Region}
-	var from, to time.Time
+	q := orders.Query{CustomerID: in.CustomerID, CustomerEmail: email, Status: in.Status, Region: in.Region}
 	if in.PlacedFrom != "" {
-		if from, err = time.Parse(time.DateOnly, in.PlacedFrom); err != nil {
+		if q.PlacedFrom, err = time.Parse(time.DateOnly, in.PlacedFrom); err != nil {
 			return out, nil, "", fmt.Errorf("placed_from %q is not a valid date (YYYY-MM-DD)", in.PlacedFrom)
 		}
-		q.CreatedFrom = from.Format(time.RFC3339)
 	}
 	if in.PlacedTo != "" {
+		var to time.Time
 		if to, err = time.Parse(time.DateOnly, in.PlacedTo); err != nil {
 			return out, nil, "", fmt.Errorf("placed_to %q is not a valid date (YYYY-MM-DD)", in.PlacedTo)
 		}
-		q.CreatedTo = to.AddDate(0, 0, 1).Format(time.RFC3339) // the API's bound is exclusive
-	}
-	if !from.IsZero() && !to.IsZero() && to.Before(from) {
-		return out, nil, "", fmt.Errorf("placed_to %s is before placed_from %s; swap them", in.PlacedTo, in.PlacedFrom)
+		if !q.PlacedFrom.IsZero() && to.Before(q.PlacedFrom) {
+			return out, nil, "", fmt.Errorf("placed_to %s is before placed_from %s; swap them", in.PlacedTo, in.PlacedFrom)
+		}
+		q.PlacedTo = to.AddDate(0, 0, 1) // the port's bound is exclusive
 	}
 	scope := strings.Join([]string{"orders_search_orders", in.CustomerID, strings.ToLower(email), in.Status, in.Region, in.PlacedFrom, in.PlacedTo}, "\x00")
-	if q.Offset, err = compress.DecodeCursor(in.Cursor, scope); err != nil {
+	if q.Offset, q.After, err = decodeCursor(in.Cursor, scope); err != nil {
 		return out, nil, "", err
 	}
 	q.Limit = compress.Limit(in.Limit, searchDefaultLimit, searchMaxLimit)
-	res, err := t.api.List(ctx, q)
+	res, err := t.api.SearchOrders(ctx, q)
 	if err != nil {
 		return out, nil, "", t.fail(err, mcpkit.ErrorHints{})
 	}
@@ -122,6 +121,9 @@ func (t *Tools) searchView(ctx context.Context, p policy.Principal, in SearchOrd
 		lines = append(lines, summaryLine(s))
 	}
 	_, _, out.Page = compress.Paginate(res.Total, q.Offset, len(out.Orders), scope)
+	if out.HasMore {
+		out.NextCursor = encodeCursor(q.Offset+len(out.Orders), res.Next, scope)
+	}
 	if len(out.Orders) == 0 {
 		if q.Offset > 0 {
 			lines = append(lines, "no more orders on this page; the search is complete")
@@ -133,7 +135,7 @@ func (t *Tools) searchView(ctx context.Context, p policy.Principal, in SearchOrd
 	return out, sc, strings.Join(lines, "\n"), nil
 }
 
-func summarizeOrder(sc *mcpkit.Scrub, p string, o *ordersapi.Summary) OrderSummaryOut {
+func summarizeOrder(sc *mcpkit.Scrub, p string, o *orders.Summary) OrderSummaryOut {
 	s := OrderSummaryOut{
 		ID:            sc.Text(p+"id", o.ID),
 		Status:        sc.Text(p+"status", o.Status),
@@ -142,7 +144,7 @@ func summarizeOrder(sc *mcpkit.Scrub, p string, o *ordersapi.Summary) OrderSumma
 		CustomerEmail: sc.Text(p+"customer_email", o.CustomerEmail),
 		Region:        sc.Text(p+"region", o.Region),
 		Total:         sc.Text(p+"total", format(o.Total)),
-		Lines:         o.LineItemCount,
+		Lines:         o.ItemCount,
 	}
 	if o.RefundedTotal.AmountMinor > 0 {
 		s.Refunded = sc.Text(p+"refunded", format(o.RefundedTotal))
@@ -169,4 +171,36 @@ func summaryLine(s OrderSummaryOut) string {
 		line += fmt.Sprintf(" | %s %s, ETA %s", s.Carrier, s.TrackingNumber, day(s.EstimatedDelivery))
 	}
 	return line
+}
+
+// Search cursors carry the offset of the next page and, for backends that
+// page by key (PostgreSQL), the backend's position after the last row:
+// compress's offset cursor, bound to the query and the position, then "."
+// and the position. Offset-paged backends give no position, so their
+// cursors are compress's plain ones.
+const cursorSep = "."
+
+// maxCursor is the cursor's schema limit (maxLength 64).
+const maxCursor = 64
+
+func encodeCursor(offset int, after, scope string) string {
+	plain := compress.EncodeCursor(offset, scope)
+	if after == "" {
+		return plain
+	}
+	c := compress.EncodeCursor(offset, scope+"\x00"+after) + cursorSep + after
+	if len(c) > maxCursor || strings.Contains(after, cursorSep) {
+		return plain // the backend's position does not fit: page by offset
+	}
+	return c
+}
+
+func decodeCursor(c, scope string) (offset int, after string, err error) {
+	head, after, found := strings.Cut(c, cursorSep)
+	if !found {
+		offset, err = compress.DecodeCursor(c, scope)
+		return offset, "", err
+	}
+	offset, err = compress.DecodeCursor(head, scope+"\x00"+after)
+	return offset, after, err
 }

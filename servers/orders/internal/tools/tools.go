@@ -6,8 +6,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"regexp"
+	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/orders/internal/ordersapi"
+	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
@@ -18,11 +20,18 @@ import (
 
 // Tools is the orders toolset.
 type Tools struct {
-	api       *ordersapi.Client
+	api       orders.Backend
 	san       *sanitize.Sanitizer
 	log       *slog.Logger
 	gate      *approval.Gate
 	maxRefund int64 // ORDERS_MAX_REFUND_MINOR: the most one call refunds (0 = no ceiling)
+
+	// The backend's order id format: schemas, resource URIs and hints
+	// follow it.
+	ids          orders.IDFormat
+	orderID      *regexp.Regexp // an order id, anchored
+	orderURI     *regexp.Regexp // orders://orders/{id}
+	notFoundHint string
 }
 
 // Options are the orders deployment's write policy.
@@ -35,19 +44,58 @@ type Options struct {
 }
 
 // New builds the toolset.
-func New(api *ordersapi.Client, san *sanitize.Sanitizer, log *slog.Logger, o Options) *Tools {
-	return &Tools{api: api, san: san, log: log, gate: o.Approvals, maxRefund: o.MaxRefundMinor}
+func New(api orders.Backend, san *sanitize.Sanitizer, log *slog.Logger, o Options) *Tools {
+	ids := api.IDFormat()
+	bare := strings.TrimSuffix(strings.TrimPrefix(ids.Pattern, "^"), "$")
+	return &Tools{
+		api: api, san: san, log: log, gate: o.Approvals, maxRefund: o.MaxRefundMinor,
+		ids: ids, orderID: ids.Regexp(), orderURI: regexp.MustCompile(`^orders://orders/(` + bare + `)$`),
+		notFoundHint: fmt.Sprintf("Check the order id (format %s), or call orders_search_orders with the customer's id or email to find the order.", idShape(ids)),
+	}
+}
+
+// idShape is how the not-found hint shows the id format: ORD-12345 for
+// the reference format (as it always has), else the backend's example.
+func idShape(f orders.IDFormat) string {
+	if f == orders.ReferenceIDFormat {
+		return "ORD-12345"
+	}
+	return f.Example
 }
 
 // Register adds every orders tool, resource and prompt to s, and the
 // completions of their arguments to comp.
 func Register(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
 	registerContext(s, t, comp)
-	mcpkit.AddTool(s, getOrderTool, t.getOrder)
+	addTool(s, t.ids, getOrderTool, t.getOrder)
 	mcpkit.AddTool(s, searchOrdersTool, t.searchOrders)
-	mcpkit.AddTool(s, listItemsTool, t.listItems)
-	mcpkit.AddTool(s, cancelOrderTool, t.cancelOrder)
-	mcpkit.AddTool(s, createRefundTool, t.createRefund)
+	addTool(s, t.ids, listItemsTool, t.listItems)
+	addTool(s, t.ids, cancelOrderTool, t.cancelOrder)
+	addTool(s, t.ids, createRefundTool, t.createRefund)
+}
+
+// addTool is mcpkit.AddTool with the order_id argument's pattern and
+// example following the backend's id format (the reference format is what
+// the struct tags say).
+func addTool[In, Out any](s *mcp.Server, ids orders.IDFormat, tool *mcp.Tool, h mcp.ToolHandlerFor[In, Out]) {
+	if ids == orders.ReferenceIDFormat {
+		mcpkit.AddTool(s, tool, h)
+		return
+	}
+	in, err := mcpkit.SchemaFor[In]()
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: input schema: %v", tool.Name, err))
+	}
+	out, err := mcpkit.SchemaFor[Out]()
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: output schema: %v", tool.Name, err))
+	}
+	if p := in.Properties["order_id"]; p != nil {
+		p.Pattern, p.Description = ids.Pattern, "order id, e.g. "+ids.Example
+	}
+	tt := *tool
+	tt.InputSchema, tt.OutputSchema = in, out
+	mcp.AddTool(s, &tt, h)
 }
 
 func (t *Tools) fail(err error, h mcpkit.ErrorHints) error {
@@ -59,13 +107,15 @@ func (t *Tools) fail(err error, h mcpkit.ErrorHints) error {
 // region-restricted caller's region answers like a missing one, so the
 // caller learns nothing about it, for reads and writes alike. Both are
 // marked mcpkit.NotFound: resources answer them with resource-not-found.
-func (t *Tools) getOrderFor(ctx context.Context, p policy.Principal, id string) (*ordersapi.Order, error) {
-	o, err := t.api.Get(ctx, id)
+//
+// items is how many line items to read (see orders.Backend.GetOrder).
+func (t *Tools) getOrderFor(ctx context.Context, p policy.Principal, id string, items int) (*orders.Order, error) {
+	o, err := t.api.GetOrder(ctx, id, items)
 	if err != nil {
-		return nil, mcpkit.LookupError(err, t.fail(err, mcpkit.ErrorHints{NotFound: notFoundHint}))
+		return nil, mcpkit.LookupError(err, t.fail(err, mcpkit.ErrorHints{NotFound: t.notFoundHint}))
 	}
 	if p.Region != "" && o.Region != p.Region {
-		return nil, mcpkit.NotFound(fmt.Errorf("not found in the order system: no order %s. %s", id, notFoundHint))
+		return nil, mcpkit.NotFound(fmt.Errorf("not found in the order system: no order %s. %s", id, t.notFoundHint))
 	}
 	return o, nil
 }
@@ -82,7 +132,3 @@ func (t *Tools) checkRefundCeiling(ctx context.Context, amountMinor int64, curre
 		"%s is above this deployment's refund ceiling of %s per call. A person must do it in the back office (the order system's own refund screen); tell the user. Nothing was refunded or changed. Do not split it into smaller refunds to get around the ceiling.",
 		what, money.Format(t.maxRefund, currency)))
 }
-
-const (
-	notFoundHint = "Check the order id (format ORD-12345), or call orders_search_orders with the customer's id or email to find the order."
-)

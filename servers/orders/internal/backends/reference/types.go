@@ -1,4 +1,4 @@
-package ordersapi
+package reference
 
 // Money is an amount in minor units (cents; yen for JPY) with an ISO 4217
 // currency.

@@ -1,4 +1,4 @@
-package ordersapi
+package reference
 
 import (
 	"context"

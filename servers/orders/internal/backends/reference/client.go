@@ -1,7 +1,12 @@
-// Package ordersapi is the client of the reference orders API (see
+// Package reference is the orders port's adapter for the reference orders API (see
 // mocks/orders/API.md). It knows HTTP and JSON, not MCP. Errors are
-// *backend.Error.
-package ordersapi
+// *port.Error (backend.Error). Client is the wire client; Adapter puts the
+// orders port on it.
+//
+// Retries land once: writes carry the tool call's idempotency key as the
+// Idempotency-Key header, and the API answers a repeated key with the first
+// outcome and Idempotent-Replayed: true.
+package reference
 
 import (
 	"context"

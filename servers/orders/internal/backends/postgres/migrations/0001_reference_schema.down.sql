@@ -1,0 +1,1 @@
+DROP SCHEMA IF EXISTS bizmcp_shop CASCADE;
