@@ -8,6 +8,7 @@ import (
 	"net/url"
 
 	mockshipping "github.com/bizmcp/bizmcp/mocks/shipping"
+	"github.com/bizmcp/bizmcp/servers/shipping/internal/backends/easypost"
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/backends/reference"
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/tools"
@@ -69,6 +70,7 @@ var Spec = app.Spec[extra, shipping.Backend]{
 // backends are the adapters the shipping port can sit on; the first is the default.
 var backends = []app.Backend[shipping.Backend]{
 	reference.Backend(),
+	easypost.Backend(),
 }
 
 func main() { app.Main(Spec, version) }

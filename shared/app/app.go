@@ -152,6 +152,9 @@ type Deps[X any] struct {
 	Approvals *approval.Gate
 	// Ready is the port's readiness check.
 	Ready func(ctx context.Context) error
+	// ReadyNote is what /readyz adds about the backend, from a port with a
+	// ReadyNote() string method ("EasyPost test key"); "" = nothing.
+	ReadyNote string
 	// Set by Build after Register:
 	Tools *policy.Tools
 	Audit *audit.Logger
@@ -356,6 +359,9 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 		Audit:       auditLog,
 		Completions: mcpkit.NewCompletions(),
 	}
+	if n, ok := any(pt).(interface{ ReadyNote() string }); ok {
+		deps.ReadyNote = n.ReadyNote()
+	}
 	srv := mcp.NewServer(&mcp.Implementation{Name: spec.Binary, Title: spec.Title, Version: version}, &mcp.ServerOptions{
 		Instructions:      spec.Instructions,
 		Logger:            log,
@@ -463,6 +469,7 @@ func HTTPOptions[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], d D
 		RequestsPerSecond: cfg.HTTPRateLimit,
 		RequestBurst:      cfg.HTTPRateBurst,
 		Ready:             d.Ready,
+		ReadyNote:         d.ReadyNote,
 	}
 	if tok := cfg.ApprovalToken.Reveal(); tok != "" {
 		h := d.Approvals.Handler(tok)

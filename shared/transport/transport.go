@@ -44,6 +44,9 @@ type Options struct {
 	Logger        *slog.Logger
 	// Ready reports whether the backend is reachable, for /readyz.
 	Ready func(context.Context) error
+	// ReadyNote, when set, is added to /readyz answers: how the backend is
+	// reached ("EasyPost test key").
+	ReadyNote string
 	// RequestsPerSecond and RequestBurst bound HTTP requests per client
 	// address (0 = unlimited).
 	RequestsPerSecond float64
@@ -111,9 +114,17 @@ func Handler(srv *mcp.Server, o Options) http.Handler {
 			defer cancel()
 			if err := o.Ready(ctx); err != nil {
 				w.WriteHeader(http.StatusServiceUnavailable)
+				if o.ReadyNote != "" {
+					fmt.Fprintf(w, "not ready: backend (%s): %v\n", o.ReadyNote, err)
+					return
+				}
 				fmt.Fprintf(w, "not ready: backend: %v\n", err)
 				return
 			}
+		}
+		if o.ReadyNote != "" {
+			fmt.Fprintf(w, "ready: %s\n", o.ReadyNote)
+			return
 		}
 		io.WriteString(w, "ready\n")
 	})

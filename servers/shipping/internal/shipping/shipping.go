@@ -57,6 +57,7 @@ const (
 	CodePriceOverLimit  = "price_exceeds_limit"   // the price is above LabelRequest.MaxAmountMinor
 	CodeLabelScanned    = "label_already_scanned" // KindConflict: the carrier has the parcel
 	CodeVoidNotPossible = "void_not_possible"     // KindConflict: the backend refuses the refund for another reason
+	CodeCarrierRefused  = "carrier_refused"       // KindBadRequest: the carrier refused to make the label; nothing was bought
 )
 
 // Address is a postal address. Country is ISO 3166-1 alpha-2.

@@ -147,6 +147,8 @@ func (t *Tools) createLabel(ctx context.Context, creq *mcp.CallToolRequest, in C
 			return nil, out, fmt.Errorf("nothing was bought: %s If the user wants another parcel shipped, call shipping_get_rates for it", sentence(t.backendMessage(err)))
 		case shipping.CodeInvalidAddress:
 			return nil, out, fmt.Errorf("nothing was bought: %s", t.backendMessage(err))
+		case shipping.CodeCarrierRefused:
+			return nil, out, fmt.Errorf("nothing was bought: the carrier refused to make this label: %s Choose another rate from shipping_get_rates, or check the addresses with shipping_validate_address", sentence(t.backendMessage(err)))
 		}
 		return nil, out, t.fail(err, mcpkit.ErrorHints{Write: true, NotFound: rateExpiredHint,
 			Conflict: "Nothing new was bought. Check the label with shipping_track before trying anything else."})

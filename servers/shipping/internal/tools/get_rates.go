@@ -148,9 +148,16 @@ func (t *Tools) getRates(ctx context.Context, _ *mcp.CallToolRequest, in GetRate
 	}
 	slices.SortStableFunc(rates, byPrice)
 	cheapest := rates[0]
+	// Unknown transit times (0) sort after every known one.
+	days := func(r shipping.Rate) int {
+		if r.TransitDays <= 0 {
+			return math.MaxInt32
+		}
+		return r.TransitDays
+	}
 	fastest := slices.MinFunc(rates, func(a, b shipping.Rate) int {
-		if a.TransitDays != b.TransitDays {
-			return a.TransitDays - b.TransitDays
+		if days(a) != days(b) {
+			return days(a) - days(b)
 		}
 		return byPrice(a, b)
 	})
@@ -201,7 +208,14 @@ func (t *Tools) getRates(ctx context.Context, _ *mcp.CallToolRequest, in GetRate
 		if len(tags) > 0 {
 			tag = " [" + strings.Join(tags, ", ") + "]"
 		}
-		fmt.Fprintf(&b, "%d. %s %s: %s, %d business day(s), arrives %s%s\n", i+1, r.RateID, r.ServiceName, r.Price, r.TransitDays, r.EstimatedDelivery, tag)
+		when := "transit time not given"
+		if r.TransitDays > 0 {
+			when = fmt.Sprintf("%d business day(s)", r.TransitDays)
+		}
+		if r.EstimatedDelivery != "" {
+			when += ", arrives " + r.EstimatedDelivery
+		}
+		fmt.Fprintf(&b, "%d. %s %s: %s, %s%s\n", i+1, r.RateID, r.ServiceName, r.Price, when, tag)
 	}
 	if out.Total > out.Returned {
 		fmt.Fprintf(&b, "%d more rate(s) not shown; call again with a larger limit (at most %d) to see them\n", out.Total-out.Returned, ratesMaxLimit)

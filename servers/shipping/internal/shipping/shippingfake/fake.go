@@ -180,7 +180,7 @@ func (f *Fake) BuyLabel(_ context.Context, r shipping.LabelRequest, key string) 
 	l := &shipping.Label{
 		ID: fmt.Sprintf("lbl_fake%06d", f.bought), Status: "purchased", Carrier: rate.Carrier, Service: rate.Service, ServiceName: rate.ServiceName,
 		TrackingNumber: fmt.Sprintf("FAKE%08d", f.bought), Reference: r.Reference, Amount: rate.Amount, Format: r.Format,
-		File: shipping.LabelFile{URL: "https://labels.fake.test/" + fmt.Sprint(f.bought) + "." + r.Format, Configured: true},
+		File:              shipping.LabelFile{URL: "https://labels.fake.test/" + fmt.Sprint(f.bought) + "." + r.Format, Configured: true},
 		EstimatedDelivery: rate.EstimatedDelivery,
 	}
 	if f.labels == nil {
