@@ -15,7 +15,7 @@ import (
 // in currency to minor units exactly, without floating point. Digits past
 // the currency's minor unit must be zeros.
 func MinorUnits(amount, currency string) (int64, error) {
-	s := strings.TrimSpace(amount)
+	s := amount
 	bad := fmt.Errorf("amount %q %s is not a decimal amount", amount, currency)
 	if s == "" || len(s) > 32 {
 		return 0, bad
