@@ -212,7 +212,7 @@ func TestBuyLabel(t *testing.T) {
 		t.Fatal(err)
 	}
 	if w.Replayed || l.ID != "lbl_5b3e1f7a9c2d4e6f8a0b1c2d3e4f5a6b" || l.TrackingNumber != "9400100110368070370001" || l.Amount.AmountMinor != 758 ||
-		l.Carrier != "usps" || l.ServiceName != "USPS Ground Advantage" || l.Format != "pdf" || l.Status != "purchased" || l.Reference != "ORD-48291" ||
+		l.Carrier != "usps" || l.ServiceName != "USPS Ground Advantage" || l.Format != "pdf" || l.Status != "purchased" || l.Reference != "" ||
 		!strings.HasPrefix(l.File.URL, "https://easypost-files.s3.us-west-2.amazonaws.com/") || l.File.Configured {
 		t.Errorf("%+v %+v", l, w)
 	}

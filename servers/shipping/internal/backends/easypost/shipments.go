@@ -220,7 +220,7 @@ func (c *Client) BuyLabel(ctx context.Context, r shipping.LabelRequest, key stri
 	if err != nil {
 		return nil, port.Write{}, buyError(err)
 	}
-	l, err := c.label(ctx, bought, r.Format, r.Reference)
+	l, err := c.label(ctx, bought, r.Format)
 	return l, w, err
 }
 
@@ -277,15 +277,17 @@ func (c *Client) existing(ctx context.Context, s *epShipment, r shipping.LabelRe
 		return nil, port.Write{}, &port.Error{Kind: port.KindConflict, Op: "buy", Code: shipping.CodeRateUsed,
 			Message: fmt.Sprintf("EasyPost shipment %s already has a label%s (label %s, tracking %s); a shipment holds one label", s.ID, other, labelID(s.ID), s.TrackingCode)}
 	}
-	l, err := c.label(ctx, s, r.Format, r.Reference)
+	l, err := c.label(ctx, s, r.Format)
 	return l, port.Write{Replayed: true}, err
 }
 
 // label converts a bought shipment, fetching the label file in format
-// (pdf or zpl) when EasyPost has not made it yet (GET
+// (pdf or zpl) when EasyPost has not made it yet. The label's reference is
+// the shipment's: EasyPost fixes it when the shipment is created (at quote
+// time), so LabelRequest.Reference is not printed on EasyPost labels (GET
 // /shipments/{id}/label?file_format=...). A failed conversion keeps the
 // file EasyPost made: the label is bought either way.
-func (c *Client) label(ctx context.Context, s *epShipment, format, reference string) (*shipping.Label, error) {
+func (c *Client) label(ctx context.Context, s *epShipment, format string) (*shipping.Label, error) {
 	if format == "" {
 		format = "pdf"
 	}
@@ -301,9 +303,6 @@ func (c *Client) label(ctx context.Context, s *epShipment, format, reference str
 	}
 	if u := fileURL(s.PostageLabel, format); u != "" {
 		l.File.URL, l.Format = u, format
-	}
-	if l.Reference == "" {
-		l.Reference = reference
 	}
 	return l, nil
 }
