@@ -282,11 +282,11 @@ func (c *Client) existing(ctx context.Context, s *epShipment, r shipping.LabelRe
 }
 
 // label converts a bought shipment, fetching the label file in format
-// (pdf or zpl) when EasyPost has not made it yet. The label's reference is
-// the shipment's: EasyPost fixes it when the shipment is created (at quote
-// time), so LabelRequest.Reference is not printed on EasyPost labels (GET
+// (pdf or zpl) when EasyPost has not made it yet (GET
 // /shipments/{id}/label?file_format=...). A failed conversion keeps the
-// file EasyPost made: the label is bought either way.
+// file EasyPost made: the label is bought either way. The label's reference
+// is the shipment's: EasyPost fixes it when the shipment is created (at
+// quote time), so LabelRequest.Reference is not printed on EasyPost labels.
 func (c *Client) label(ctx context.Context, s *epShipment, format string) (*shipping.Label, error) {
 	if format == "" {
 		format = "pdf"
