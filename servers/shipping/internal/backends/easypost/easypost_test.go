@@ -3,11 +3,11 @@ package easypost
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"math/big"
 	"net/http"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -197,15 +197,22 @@ const (
 
 func rateURL(i int) string { return base + "/rates/" + easyposttest.RateIDs[i] }
 
+// buyMock answers GET /rates/{first rate} with rate.json and GET
+// /shipments/{id} with shp.
+func buyMock(t *testing.T, shp httpmock.Responder) *httpmock.MockTransport {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder("GET", rateURL(0), respond(t, 200, fx("rate.json"), nil))
+	mt.RegisterResponder("GET", shpURL, shp)
+	return mt
+}
+
 func buyRequest(i int) shipping.LabelRequest {
 	return shipping.LabelRequest{RateID: easyposttest.RateIDs[i], Reference: "ORD-48291", Format: "pdf"}
 }
 
 func TestBuyLabel(t *testing.T) {
-	mt := httpmock.NewMockTransport()
 	var buys []map[string]any
-	mt.RegisterResponder("GET", rateURL(0), respond(t, 200, fx("rate.json"), nil))
-	mt.RegisterResponder("GET", shpURL, respond(t, 200, shipmentWith(nil), nil))
+	mt := buyMock(t, respond(t, 200, shipmentWith(nil), nil))
 	mt.RegisterResponder("POST", buyURL, respond(t, 200, shipmentWith(bought(easyposttest.RateIDs[0])), &buys))
 	l, w, err := client(t, mt).BuyLabel(context.Background(), buyRequest(0), "key-1")
 	if err != nil {
@@ -222,9 +229,7 @@ func TestBuyLabel(t *testing.T) {
 }
 
 func TestBuyLabelCarrierError(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	mt.RegisterResponder("GET", rateURL(0), respond(t, 200, fx("rate.json"), nil))
-	mt.RegisterResponder("GET", shpURL, respond(t, 200, shipmentWith(nil), nil))
+	mt := buyMock(t, respond(t, 200, shipmentWith(nil), nil))
 	mt.RegisterResponder("POST", buyURL, respond(t, 422, fx("error_postage_failure.json"), nil))
 	_, _, err := client(t, mt).BuyLabel(context.Background(), buyRequest(0), "key-1")
 	e := wantKind(t, err, port.KindBadRequest, shipping.CodeCarrierRefused)
@@ -243,22 +248,15 @@ func TestBuyLabelCarrierError(t *testing.T) {
 // The purchase happens but its answer is lost: the retry finds the label
 // on the shipment and returns it; nothing is bought twice.
 func TestBuyLabelLostResponse(t *testing.T) {
-	mt := httpmock.NewMockTransport()
 	isBought := false
-	mt.RegisterResponder("GET", rateURL(0), respond(t, 200, fx("rate.json"), nil))
-	mt.RegisterResponder("GET", shpURL, func(r *http.Request) (*http.Response, error) {
-		if isBought {
-			return respond(t, 200, shipmentWith(bought(easyposttest.RateIDs[0])), nil)(r)
-		}
-		return respond(t, 200, shipmentWith(nil), nil)(r)
-	})
+	mt := buyMock(t, shipmentOnceBought(t, &isBought))
 	mt.RegisterResponder("POST", buyURL, func(r *http.Request) (*http.Response, error) {
 		if isBought {
 			t.Error("bought twice")
 			return respond(t, 422, fx("error_postage_failure.json"), nil)(r)
 		}
 		isBought = true
-		return nil, &netErr{syscall.ECONNRESET}
+		return nil, errors.New("read tcp 127.0.0.1:443: connection reset by peer")
 	})
 	l, w, err := client(t, mt).BuyLabel(context.Background(), buyRequest(0), "key-1")
 	if err != nil {
@@ -280,20 +278,24 @@ func TestBuyLabelLostResponse(t *testing.T) {
 
 // The request never reached EasyPost: the shipment still has no postage,
 // so it is bought once more, and once only.
-func TestBuyLabelLostRequest(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	attempts, isBought := 0, false
-	mt.RegisterResponder("GET", rateURL(0), respond(t, 200, fx("rate.json"), nil))
-	mt.RegisterResponder("GET", shpURL, func(r *http.Request) (*http.Response, error) {
-		if isBought {
+// shipmentOnceBought answers GET /shipments/{id} with the shipment, with
+// its label once *isBought.
+func shipmentOnceBought(t *testing.T, isBought *bool) httpmock.Responder {
+	return func(r *http.Request) (*http.Response, error) {
+		if *isBought {
 			return respond(t, 200, shipmentWith(bought(easyposttest.RateIDs[0])), nil)(r)
 		}
 		return respond(t, 200, shipmentWith(nil), nil)(r)
-	})
+	}
+}
+
+func TestBuyLabelLostRequest(t *testing.T) {
+	attempts, isBought := 0, false
+	mt := buyMock(t, shipmentOnceBought(t, &isBought))
 	mt.RegisterResponder("POST", buyURL, func(r *http.Request) (*http.Response, error) {
 		attempts++
 		if attempts == 1 {
-			return nil, &netErr{syscall.ECONNREFUSED}
+			return nil, errors.New("dial tcp 127.0.0.1:443: connection refused")
 		}
 		isBought = true
 		return respond(t, 200, shipmentWith(bought(easyposttest.RateIDs[0])), nil)(r)
@@ -305,9 +307,7 @@ func TestBuyLabelLostRequest(t *testing.T) {
 }
 
 func TestBuyLabelExistingLabels(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	mt.RegisterResponder("GET", rateURL(0), respond(t, 200, fx("rate.json"), nil))
-	mt.RegisterResponder("GET", shpURL, respond(t, 200, shipmentWith(bought(easyposttest.RateIDs[1])), nil))
+	mt := buyMock(t, respond(t, 200, shipmentWith(bought(easyposttest.RateIDs[1])), nil))
 	mt.RegisterResponder("POST", buyURL, respond(t, 500, nil, nil))
 	// The shipment was bought with another of its rates: a conflict.
 	_, _, err := client(t, mt).BuyLabel(context.Background(), buyRequest(0), "k")
@@ -339,9 +339,7 @@ func TestBuyLabelPriceLimitAndExpiredRate(t *testing.T) {
 }
 
 func TestBuyLabelZPL(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	mt.RegisterResponder("GET", rateURL(0), respond(t, 200, fx("rate.json"), nil))
-	mt.RegisterResponder("GET", shpURL, respond(t, 200, shipmentWith(nil), nil))
+	mt := buyMock(t, respond(t, 200, shipmentWith(nil), nil))
 	mt.RegisterResponder("POST", buyURL, respond(t, 200, shipmentWith(bought(easyposttest.RateIDs[0])), nil))
 	const zpl = "https://easypost-files.s3.us-west-2.amazonaws.com/files/postage_label/20260302/2a0a0f7fcf41.zpl"
 	mt.RegisterResponderWithQuery("GET", shpURL+"/label", "file_format=ZPL", respond(t, 200, shipmentWith(func(s map[string]any) {
@@ -588,13 +586,6 @@ func TestNames(t *testing.T) {
 		t.Errorf("%s %v", id, ok)
 	}
 }
-
-type netErr struct{ err error }
-
-func (e *netErr) Error() string   { return "read tcp 127.0.0.1: " + e.err.Error() }
-func (e *netErr) Unwrap() error   { return e.err }
-func (e *netErr) Timeout() bool   { return false }
-func (e *netErr) Temporary() bool { return true }
 
 // FuzzMinorUnits: an accepted amount is exactly the decimal's value in
 // minor units; nothing panics.

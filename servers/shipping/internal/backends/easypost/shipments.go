@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
@@ -87,7 +88,7 @@ func (c *Client) Quote(ctx context.Context, r shipping.RateRequest) (*shipping.Q
 	}
 	var s epShipment
 	if err := c.do(ctx, http.MethodPost, "/shipments", nil, map[string]any{"shipment": req}, &s); err != nil {
-		return nil, classifyShipmentError(err)
+		return nil, refusalCode(err, "")
 	}
 	q := &shipping.Quote{ID: s.ID, From: s.FromAddress.domain(), To: s.ToAddress.domain(), Residential: s.ToAddress.Residential != nil && *s.ToAddress.Residential}
 	for _, m := range s.Messages {
@@ -99,7 +100,7 @@ func (c *Client) Quote(ctx context.Context, r shipping.RateRequest) (*shipping.Q
 			q.Messages = append(q.Messages, shipping.FieldError{Field: carrierCode(er.Carrier), Code: "unreadable_rate", Message: er.Carrier + " " + er.Service + ": " + err.Error()})
 			continue
 		}
-		if len(r.Carriers) > 0 && !contains(r.Carriers, rate.Carrier) {
+		if len(r.Carriers) > 0 && !slices.Contains(r.Carriers, rate.Carrier) {
 			continue
 		}
 		if rate.QuoteID == "" {
@@ -110,19 +111,10 @@ func (c *Client) Quote(ctx context.Context, r shipping.RateRequest) (*shipping.Q
 	return q, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// classifyShipmentError gives a refused shipment the port's codes: an
-// address field at fault is CodeInvalidAddress, a parcel one
-// CodeInvalidParcel.
-func classifyShipmentError(err error) error {
+// refusalCode gives a request EasyPost refused (KindBadRequest) the port's
+// code: an address field at fault is CodeInvalidAddress, a parcel one
+// CodeInvalidParcel, anything else other ("" keeps EasyPost's code).
+func refusalCode(err error, other string) error {
 	e, ok := port.AsError(err)
 	if !ok || e.Kind != port.KindBadRequest {
 		return err
@@ -132,6 +124,8 @@ func classifyShipmentError(err error) error {
 		e.Code = shipping.CodeInvalidAddress
 	case strings.HasPrefix(e.Field, "parcel"):
 		e.Code = shipping.CodeInvalidParcel
+	case other != "":
+		e.Code = other
 	}
 	return e
 }
@@ -218,7 +212,8 @@ func (c *Client) BuyLabel(ctx context.Context, r shipping.LabelRequest, key stri
 		bought, w, err = c.buy(ctx, s.ID, r.RateID)
 	}
 	if err != nil {
-		return nil, port.Write{}, buyError(err)
+		// A carrier's refusal (SHIPMENT.POSTAGE.FAILURE and other 4xx).
+		return nil, port.Write{}, refusalCode(err, shipping.CodeCarrierRefused)
 	}
 	l, err := c.label(ctx, bought, r.Format)
 	return l, w, err
@@ -249,21 +244,6 @@ func ambiguous(ctx context.Context, err error) bool {
 		return true
 	}
 	return false
-}
-
-// buyError gives a refused purchase the port's codes: a carrier's refusal
-// (SHIPMENT.POSTAGE.FAILURE and other 4xx) is CodeCarrierRefused.
-func buyError(err error) error {
-	e, ok := port.AsError(err)
-	if !ok || e.Kind != port.KindBadRequest {
-		return err
-	}
-	if strings.HasPrefix(e.Field, "to.") || strings.HasPrefix(e.Code, "ADDRESS.") {
-		e.Code = shipping.CodeInvalidAddress
-	} else {
-		e.Code = shipping.CodeCarrierRefused
-	}
-	return e
 }
 
 // existing returns the label a shipment already has: the first purchase

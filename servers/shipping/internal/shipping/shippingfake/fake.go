@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -105,7 +106,7 @@ func (f *Fake) Quote(_ context.Context, r shipping.RateRequest) (*shipping.Quote
 		q.From = *r.From
 	}
 	for i, o := range f.Offers {
-		if len(r.Carriers) > 0 && !contains(r.Carriers, o.Carrier) {
+		if len(r.Carriers) > 0 && !slices.Contains(r.Carriers, o.Carrier) {
 			continue
 		}
 		rate := shipping.Rate{
@@ -122,27 +123,23 @@ func (f *Fake) Quote(_ context.Context, r shipping.RateRequest) (*shipping.Quote
 	return q, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // Rate returns a quoted rate, or NotFound.
 func (f *Fake) Rate(_ context.Context, id string) (*shipping.Rate, error) {
+	return lookup(f, f.rates, "rate", id)
+}
+
+// lookup returns a copy of m[id] (under f's lock), or NotFound.
+func lookup[T any](f *Fake, m map[string]*T, what, id string) (*T, error) {
 	if f.Down != nil {
 		return nil, f.Down
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	r, ok := f.rates[id]
+	v, ok := m[id]
 	if !ok {
-		return nil, port.NotFound("rate "+id, "no rate "+id)
+		return nil, port.NotFound(what+" "+id, "no "+what+" "+id)
 	}
-	c := *r
+	c := *v
 	return &c, nil
 }
 
@@ -224,17 +221,7 @@ func (f *Fake) Scan(id, at string) {
 
 // Label returns a bought label, or NotFound.
 func (f *Fake) Label(_ context.Context, id string) (*shipping.Label, error) {
-	if f.Down != nil {
-		return nil, f.Down
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	l, ok := f.labels[id]
-	if !ok {
-		return nil, port.NotFound("label "+id, "no label "+id)
-	}
-	c := *l
-	return &c, nil
+	return lookup(f, f.labels, "label", id)
 }
 
 // VoidLabel voids an unscanned label once; a scanned one is a Conflict
