@@ -55,7 +55,7 @@ func Backend() app.Backend[shipping.Backend] {
 			{Env: "EASYPOST_API_KEY", Meaning: "the EasyPost API key (required; never logged): a test key EZTK… or a production key EZAK…"},
 			{Env: "EASYPOST_API_URL", Default: DefaultURL, Meaning: "the API's base URL: https, or http on loopback only (tests)"},
 			{Env: "EASYPOST_FROM_ADDRESS_ID", Meaning: "an EasyPost Address id (adr_…) to ship from when shipping_get_rates gets no `from`"},
-			{Env: "SHIPPING_API_TIMEOUT, _API_RATE_LIMIT, _API_RATE_BURST, _API_MAX_RESPONSE_BYTES, _API_BREAKER_FAILURES, _API_BREAKER_OPEN", Meaning: "the HTTP client's backstop timeout, outbound rate, size cap and circuit breaker (see README)"},
+			{Env: "SHIPPING_API_TIMEOUT, _API_MAX_RETRIES, _API_RATE_LIMIT, _API_RATE_BURST, _API_MAX_RESPONSE_BYTES, _API_BREAKER_FAILURES, _API_BREAKER_OPEN", Meaning: "the HTTP client's backstop timeout, retries of reads, outbound rate, size cap and circuit breaker (see README)"},
 		},
 		Open: func(_ context.Context, env app.BackendEnv) (shipping.Backend, error) {
 			var s settings
