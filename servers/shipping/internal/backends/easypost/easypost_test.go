@@ -306,6 +306,26 @@ func TestBuyLabelLostRequest(t *testing.T) {
 	}
 }
 
+// The first purchase's answer is lost and the shipment shows no label yet;
+// the second purchase is refused because the first went through after all.
+// The label is returned once, not reported as a carrier refusal.
+func TestBuyLabelLateFirstPurchase(t *testing.T) {
+	isBought, posts := false, 0
+	mt := buyMock(t, shipmentOnceBought(t, &isBought))
+	mt.RegisterResponder("POST", buyURL, func(r *http.Request) (*http.Response, error) {
+		posts++
+		if posts == 1 {
+			return nil, errors.New("read tcp 127.0.0.1:443: i/o timeout")
+		}
+		isBought = true // the first purchase lands at EasyPost now
+		return respond(t, 422, []byte(`{"error":{"code":"SHIPMENT.POSTAGE.FAILURE","message":"This shipment already has a postage label.","errors":[]}}`), nil)(r)
+	})
+	l, w, err := client(t, mt).BuyLabel(context.Background(), buyRequest(0), "k")
+	if err != nil || !w.Replayed || l.TrackingNumber == "" || posts != 2 {
+		t.Fatalf("%+v %+v %v, %d purchases sent", l, w, err, posts)
+	}
+}
+
 func TestBuyLabelExistingLabels(t *testing.T) {
 	mt := buyMock(t, respond(t, 200, shipmentWith(bought(easyposttest.RateIDs[1])), nil))
 	mt.RegisterResponder("POST", buyURL, respond(t, 500, nil, nil))

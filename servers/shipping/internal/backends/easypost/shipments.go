@@ -197,19 +197,25 @@ func (c *Client) BuyLabel(ctx context.Context, r shipping.LabelRequest, key stri
 			Message: fmt.Sprintf("the rate costs %s %s, above the limit of %d minor units", er.Rate, rate.Amount.Currency, r.MaxAmountMinor)}
 	}
 	bought, w, err := c.buy(ctx, s.ID, r.RateID)
-	for attempt := 1; err != nil && ambiguous(ctx, err) && attempt <= 2; attempt++ {
-		// The answer was lost: look before buying again.
-		again, gerr := c.shipment(ctx, s.ID)
-		if gerr != nil {
+	if err != nil && ambiguous(ctx, err) {
+		// The answer was lost: look before buying again, and buy at most
+		// once more.
+		l, w2, found, rerr := c.recheck(ctx, s.ID, r)
+		switch {
+		case found:
+			return l, w2, rerr
+		case rerr != nil:
+			// Cannot tell; the caller's retry reads the shipment first.
 			return nil, port.Write{}, err
 		}
-		if again.PostageLabel != nil {
-			return c.existing(ctx, again, r)
-		}
-		if attempt == 2 {
-			break
-		}
 		bought, w, err = c.buy(ctx, s.ID, r.RateID)
+		if err != nil && ctx.Err() == nil {
+			// Lost again, or refused because the first purchase went
+			// through after all: the shipment says which.
+			if l, w2, found, rerr := c.recheck(ctx, s.ID, r); found {
+				return l, w2, rerr
+			}
+		}
 	}
 	if err != nil {
 		// A carrier's refusal (SHIPMENT.POSTAGE.FAILURE and other 4xx).
@@ -229,6 +235,17 @@ func (c *Client) buy(ctx context.Context, shipmentID, rateID string) (*epShipmen
 		return nil, port.Write{}, &port.Error{Kind: port.KindMalformed, Op: "POST /shipments/" + shipmentID + "/buy", Message: "the bought shipment has no postage_label"}
 	}
 	return &s, port.Write{}, nil
+}
+
+// recheck reads a shipment after a lost answer: found when it has a label
+// now (returned as by existing).
+func (c *Client) recheck(ctx context.Context, id string, r shipping.LabelRequest) (*shipping.Label, port.Write, bool, error) {
+	s, err := c.shipment(ctx, id)
+	if err != nil || s.PostageLabel == nil {
+		return nil, port.Write{}, false, err
+	}
+	l, w, err := c.existing(ctx, s, r)
+	return l, w, true, err
 }
 
 // ambiguous reports whether a failed purchase may have happened anyway:
