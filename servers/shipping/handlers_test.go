@@ -18,6 +18,7 @@ import (
 	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
+	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -121,6 +122,22 @@ func TestHandlerCostCeilingsRefuseBeforeBuying(t *testing.T) {
 	call(t, cs, "shipping_create_label", map[string]any{"rate_id": rates.CheapestRateID, "max_cost_minor": 862}, &l)
 	if l.CostMinor != 862 || l.Currency != "USD" || l.Cost != "USD 8.62" || f.Bought() != 1 {
 		t.Errorf("%+v bought %d", l, f.Bought())
+	}
+}
+
+func TestHandlerCarrierRefusalAndUnknownTransit(t *testing.T) {
+	f := shippingfake.New()
+	f.Offers = append(f.Offers, shippingfake.Offer{Carrier: "dhl", Service: "express", ServiceName: "DHL Express Worldwide", AmountMinor: 9000})
+	f.BuyError = &port.Error{Kind: port.KindBadRequest, Code: shipport.CodeCarrierRefused, Message: "USPS: The destination ZIP code is not served by this service."}
+	cs := onFake(t, f)
+	rates := quoteFake(t, cs)
+	// A rate without a transit time is never the fastest, and says so.
+	if rates.Rates[1].Service != "express" || rates.Rates[1].Carrier != "ups" || !strings.Contains(mcptest.Text(call(t, cs, "shipping_get_rates", map[string]any{"to": austinFake, "parcel": smallBox}, nil)), "DHL Express Worldwide: USD 90.00, transit time not given") {
+		t.Errorf("%+v", rates.Rates)
+	}
+	wantError(t, cs, "shipping_create_label", map[string]any{"rate_id": rates.CheapestRateID}, "nothing was bought", "the carrier refused", "not served by this service")
+	if f.Bought() != 0 {
+		t.Errorf("bought %d", f.Bought())
 	}
 }
 

@@ -33,6 +33,9 @@ type Fake struct {
 	Corrections map[string]string
 	// Down, when set, fails Ping and every call with this error.
 	Down error
+	// BuyError, when set, refuses every purchase with this error (nothing
+	// is bought).
+	BuyError error
 
 	mu       sync.Mutex
 	seq      int
@@ -159,6 +162,9 @@ func (f *Fake) BuyLabel(_ context.Context, r shipping.LabelRequest, key string) 
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.BuyError != nil {
+		return nil, port.Write{}, f.BuyError
+	}
 	if id, ok := f.keys[key]; ok && key != "" {
 		c := *f.labels[id]
 		return &c, port.Write{Replayed: true}, nil
