@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
@@ -104,7 +105,15 @@ type Client struct {
 	// Retry-After; maxRateLimitTries bounds the attempts.
 	rateLimitWait     time.Duration
 	maxRateLimitTries int
+
+	// The last readiness answer, reused for pingTTL: probes must not spend
+	// EasyPost's list-endpoint budget (5 requests a second).
+	pingMu  sync.Mutex
+	pingAt  time.Time
+	pingErr error
 }
+
+const pingTTL = 5 * time.Second
 
 var _ shipping.Backend = (*Client)(nil)
 
@@ -164,8 +173,16 @@ func (b basicAuth) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // Ping lists one address: cheap, read-only, and it proves the key works.
+// An answer is reused for pingTTL.
 func (c *Client) Ping(ctx context.Context) error {
-	return c.do(ctx, http.MethodGet, "/addresses", url.Values{"page_size": {"1"}}, nil, nil)
+	c.pingMu.Lock()
+	defer c.pingMu.Unlock()
+	if !c.pingAt.IsZero() && time.Since(c.pingAt) < pingTTL {
+		return c.pingErr
+	}
+	c.pingErr = c.do(ctx, http.MethodGet, "/addresses", url.Values{"page_size": {"1"}}, nil, nil)
+	c.pingAt = time.Now()
+	return c.pingErr
 }
 
 // do sends one request (in is JSON-encoded; out decodes a 2xx answer) and
