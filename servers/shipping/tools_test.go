@@ -15,7 +15,7 @@ import (
 	"github.com/bizmcp/bizmcp/mocks"
 	"github.com/bizmcp/bizmcp/mocks/shipping"
 	"github.com/bizmcp/bizmcp/mocks/world"
-	"github.com/bizmcp/bizmcp/servers/shipping/internal/shippingapi"
+	shipport "github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/app"
 	"github.com/bizmcp/bizmcp/shared/app/apptest"
@@ -26,7 +26,7 @@ import (
 
 // session builds the exact server the binary runs, with args and env, and
 // connects an in-memory client.
-func session(t testing.TB, spec app.Spec[extra, *shippingapi.Client], args []string, env ...string) *mcp.ClientSession {
+func session(t testing.TB, spec app.Spec[extra, shipport.Backend], args []string, env ...string) *mcp.ClientSession {
 	t.Helper()
 	// Tests call faster than the inbound and outbound budgets allow.
 	env = append([]string{"MCP_RATE_LIMIT=10000", "MCP_RATE_BURST=10000", "SHIPPING_API_RATE_LIMIT=10000", "SHIPPING_API_RATE_BURST=1000"}, env...)

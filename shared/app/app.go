@@ -156,6 +156,9 @@ type Deps[X any] struct {
 	Approvals *approval.Gate
 	// Ready is the port's readiness check.
 	Ready func(ctx context.Context) error
+	// ReadyNote is what /readyz adds about the backend, from a port with a
+	// ReadyNote() string method ("EasyPost test key"); "" = nothing.
+	ReadyNote string
 	// Set by Build after Register:
 	Tools *policy.Tools
 	Audit *audit.Logger
@@ -374,6 +377,9 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 		Audit:       auditLog,
 		Completions: mcpkit.NewCompletions(),
 	}
+	if n, ok := any(pt).(interface{ ReadyNote() string }); ok {
+		deps.ReadyNote = n.ReadyNote()
+	}
 	srv := mcp.NewServer(&mcp.Implementation{Name: spec.Binary, Title: spec.Title, Version: version}, &mcp.ServerOptions{
 		Instructions:      spec.Instructions,
 		Logger:            log,
@@ -505,6 +511,7 @@ func HTTPOptions[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], d D
 		MaxInflightBodyBytes: cfg.MaxInflightBodyBytes,
 		MaxConnsPerAddr:      cfg.MaxConnsPerAddr,
 		MaxIdleConnsPerAddr:  cfg.MaxIdleConnsPerAddr,
+		ReadyNote:            d.ReadyNote,
 	}
 	proxies, err := transport.ParseTrustedProxies(cfg.TrustedProxies)
 	if err != nil {

@@ -123,6 +123,14 @@ func (c *JSON) Do(ctx context.Context, method, path string, q url.Values, idemKe
 	return meta, nil
 }
 
+// TransportError classifies a failed exchange that has no HTTP status (a
+// connection error, a timeout, the size cap, the circuit breaker, the
+// outbound rate limit) as an *Error of the right kind, for adapters that
+// read responses themselves.
+func TransportError(ctx context.Context, op string, err error) *Error {
+	return transportError(ctx, op, err)
+}
+
 func transportError(ctx context.Context, op string, err error) *Error {
 	e := &Error{Op: op, Err: err}
 	var rl *RateLimitedError

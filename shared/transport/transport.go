@@ -51,6 +51,9 @@ type Options struct {
 	// called through a cache (see Readiness): at most once per ReadyTTL.
 	Ready    func(context.Context) error
 	ReadyTTL time.Duration // default 5 s
+	// ReadyNote, when set, is added to /readyz answers: how the backend is
+	// reached ("EasyPost test key"). It must hold no secret.
+	ReadyNote string
 	// RequestsPerSecond and RequestBurst bound HTTP requests per client
 	// address (0 = unlimited).
 	RequestsPerSecond float64
@@ -149,9 +152,17 @@ func Handler(srv *mcp.Server, o Options) http.Handler {
 			if err := ready.Check(ctx); err != nil {
 				// Anonymous callers get a reason code; the log has the rest.
 				w.WriteHeader(http.StatusServiceUnavailable)
+				if o.ReadyNote != "" {
+					fmt.Fprintf(w, "not ready: %s (%s)\n", Reason(err), o.ReadyNote)
+					return
+				}
 				fmt.Fprintf(w, "not ready: %s\n", Reason(err))
 				return
 			}
+		}
+		if o.ReadyNote != "" {
+			fmt.Fprintf(w, "ready: %s\n", o.ReadyNote)
+			return
 		}
 		io.WriteString(w, "ready\n")
 	})

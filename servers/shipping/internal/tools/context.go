@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -23,7 +24,7 @@ const trackingTemplate = "shipping://tracking/{carrier}/{number}"
 
 // carriers are the carriers the account ships with (shipping_track's and
 // shipping_get_rates' enum).
-var carriers = []string{"fedex", "ups", "dhl", "usps"}
+var carriers = shipping.Carriers
 
 var (
 	trackingURI    = regexp.MustCompile(`^shipping://tracking/([A-Za-z]{2,10})/([A-Za-z0-9]{8,40})$`)

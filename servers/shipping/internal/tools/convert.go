@@ -3,10 +3,9 @@ package tools
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/shipping/internal/shippingapi"
+	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 )
 
@@ -23,8 +22,8 @@ type AddressIn struct {
 	Phone      string `json:"phone,omitempty" maxLength:"40" jsonschema:"recipient phone for the carrier, international format"`
 }
 
-func (a AddressIn) api() shippingapi.Address {
-	return shippingapi.Address{
+func (a AddressIn) api() shipping.Address {
+	return shipping.Address{
 		Name: strings.TrimSpace(a.Name), Company: strings.TrimSpace(a.Company), Line1: strings.TrimSpace(a.Line1),
 		Line2: strings.TrimSpace(a.Line2), City: strings.TrimSpace(a.City), State: strings.TrimSpace(a.State),
 		PostalCode: strings.TrimSpace(a.PostalCode), Country: strings.ToUpper(strings.TrimSpace(a.Country)), Phone: strings.TrimSpace(a.Phone),
@@ -44,7 +43,7 @@ type AddressOut struct {
 	Phone      string `json:"phone,omitempty"`
 }
 
-func addressOut(sc *mcpkit.Scrub, p string, a shippingapi.Address) AddressOut {
+func addressOut(sc *mcpkit.Scrub, p string, a shipping.Address) AddressOut {
 	return AddressOut{
 		Name: sc.Text(p+"name", a.Name), Company: sc.Text(p+"company", a.Company), Line1: sc.Text(p+"line1", a.Line1),
 		Line2: sc.Text(p+"line2", a.Line2), City: sc.Text(p+"city", a.City), State: sc.Text(p+"state", a.State),
@@ -79,13 +78,13 @@ func joinNonEmpty(sep string, parts ...string) string {
 }
 
 // location renders a tracking location: "Salt Lake City, UT, US".
-func location(sc *mcpkit.Scrub, p string, l shippingapi.Location) string {
+func location(sc *mcpkit.Scrub, p string, l shipping.Location) string {
 	return sc.Text(p, joinNonEmpty(", ", l.City, l.State, l.Country))
 }
 
 // fieldErrors renders backend field errors as one sentence each, naming the
 // field and the suggested value. Backend text is untrusted: sanitized.
-func (t *Tools) fieldErrors(errs []shippingapi.FieldError) string {
+func (t *Tools) fieldErrors(errs []shipping.FieldError) string {
 	var parts []string
 	for _, fe := range errs {
 		s := fmt.Sprintf("%s: %s", fe.Field, fe.Message)
@@ -97,35 +96,18 @@ func (t *Tools) fieldErrors(errs []shippingapi.FieldError) string {
 	return strings.Join(parts, "; ")
 }
 
-// labelPathRE is checked with len(raw) <= maxLabelPath: a bounded
-// repetition {1,300} would compile to 300 copies of the class.
-var labelPathRE = regexp.MustCompile(`^/[A-Za-z0-9._~/-]+$`)
-
-const maxLabelPath = 301
-
-// labelURL turns the backend's label URL into one the user can open. A
-// host-relative path is resolved against the configured label origin (or
-// the API's origin): that host comes from this server's configuration, not
-// from backend data. An absolute URL is backend data: it survives only if
-// it is http(s) without userinfo, its host is in MCP_ALLOWED_LINK_HOSTS and
-// the sanitizer leaves it unchanged. ok is false when the URL was withheld.
-func (t *Tools) labelURL(sc *mcpkit.Scrub, raw string) (string, bool) {
+// labelURL turns the backend's label file into a URL the user can open.
+// A URL the adapter built from this server's configuration is shown as is.
+// Any other URL is backend data: it survives only if it is http(s) without
+// userinfo, its host is in MCP_ALLOWED_LINK_HOSTS and the sanitizer leaves
+// it unchanged. ok is false when the URL was withheld.
+func (t *Tools) labelURL(sc *mcpkit.Scrub, f shipping.LabelFile) (string, bool) {
+	raw := f.URL
 	if raw == "" {
 		return "", false
 	}
-	if strings.HasPrefix(raw, "/") && !strings.HasPrefix(raw, "//") {
-		if len(raw) > maxLabelPath || !labelPathRE.MatchString(raw) || strings.Contains(raw, "..") {
-			return "", false
-		}
-		base := t.opt.LabelBaseURL
-		if base == "" {
-			base = t.opt.APIBaseURL
-		}
-		u, err := url.Parse(base)
-		if err != nil || u.Host == "" {
-			return raw, true
-		}
-		return u.Scheme + "://" + u.Host + raw, true
+	if f.Configured {
+		return raw, true
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || !t.san.HostAllowed(u.Hostname()) {

@@ -3,6 +3,8 @@ package tools
 import (
 	"testing"
 
+	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
+
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 )
@@ -29,24 +31,26 @@ func TestParcelUnits(t *testing.T) {
 
 func TestLabelURL(t *testing.T) {
 	san := sanitize.New(sanitize.Options{AllowedLinkHosts: []string{"labels.ups.example"}})
-	tl := &Tools{san: san, opt: Options{APIBaseURL: "http://127.0.0.1:9000/shipping"}}
+	tl := &Tools{san: san}
 	for raw, want := range map[string]string{
-		"/shipping/labels/lbl_1.pdf":                "http://127.0.0.1:9000/shipping/labels/lbl_1.pdf",
 		"https://labels.ups.example/l/1.pdf":        "https://labels.ups.example/l/1.pdf",
 		"https://evil.example/collect?d=secret.pdf": "",
 		"//evil.example/x.pdf":                      "",
 		"/shipping/../../etc/passwd":                "",
+		"/shipping/labels/lbl_1.pdf":                "",
 		"/a b.pdf":                                  "",
 		"javascript:alert(1)":                       "",
+		"https://user:pw@labels.ups.example/1.pdf":  "",
 	} {
-		got, ok := tl.labelURL(mcpkit.NewScrub(san), raw)
+		got, ok := tl.labelURL(mcpkit.NewScrub(san), shipping.LabelFile{URL: raw})
 		if got != want || ok != (want != "") {
 			t.Errorf("%q: %q %v, want %q", raw, got, ok, want)
 		}
 	}
-	tl.opt.LabelBaseURL = "https://labels.internal.example/ignored/path"
-	if got, _ := tl.labelURL(mcpkit.NewScrub(san), "/shipping/labels/lbl_1.zpl"); got != "https://labels.internal.example/shipping/labels/lbl_1.zpl" {
-		t.Errorf("base URL: %q", got)
+	// A URL the adapter built from this server's configuration is shown.
+	f := shipping.LabelFile{URL: "https://labels.internal.example/shipping/labels/lbl_1.zpl", Configured: true}
+	if got, ok := tl.labelURL(mcpkit.NewScrub(san), f); !ok || got != f.URL {
+		t.Errorf("configured URL: %q %v", got, ok)
 	}
 }
 

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/shipping/internal/shippingapi"
+	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
 	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
+	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -61,7 +62,7 @@ type createLabelPlanArgs struct {
 // labelSummary says exactly what a purchase will do, for the person
 // approving it: "buy a UPS Ground label for rate rate_…: USD 18.40, from
 // Reno, NV 89502, US to …; reference ORD-48291, pdf".
-func (t *Tools) labelSummary(rate *shippingapi.Rate, price, reference, format string) string {
+func (t *Tools) labelSummary(rate *shipping.Rate, price, reference, format string) string {
 	service := strings.TrimSpace(t.san.Text(rate.ServiceName).Text)
 	carrier := strings.ToUpper(t.san.Text(rate.Carrier).Text)
 	if service == "" {
@@ -96,7 +97,7 @@ func (t *Tools) createLabel(ctx context.Context, creq *mcp.CallToolRequest, in C
 	// Check the price against both ceilings before buying.
 	rate, err := t.api.Rate(ctx, in.RateID)
 	if err != nil {
-		if c := backendCode(err); c == "rate_expired" || c == "not_found" {
+		if backendCode(err) == shipping.CodeRateExpired || port.IsKind(err, port.KindNotFound) {
 			return nil, out, fmt.Errorf("rate %s is unknown or has expired, so nothing was bought; %s", in.RateID, rateExpiredHint)
 		}
 		return nil, out, t.fail(err, mcpkit.ErrorHints{Write: true})
@@ -117,7 +118,7 @@ func (t *Tools) createLabel(ctx context.Context, creq *mcp.CallToolRequest, in C
 		limit = c
 	}
 
-	req := shippingapi.LabelRequest{RateID: in.RateID, Reference: reference, Format: format, MaxAmountMinor: limit}
+	req := shipping.LabelRequest{RateID: in.RateID, Reference: reference, Format: format, MaxAmountMinor: limit}
 	// The key is a function of the purchase's arguments: the same call
 	// retried (by the HTTP client, the host or the model) buys one label.
 	key := mcpkit.WriteKey(ctx, createLabelTool.Name, req)
@@ -135,17 +136,19 @@ func (t *Tools) createLabel(ctx context.Context, creq *mcp.CallToolRequest, in C
 	}); res != nil || err != nil {
 		return res, out, err
 	}
-	l, meta, err := t.api.BuyLabel(ctx, req, key)
+	l, w, err := t.api.BuyLabel(ctx, req, key)
 	if err != nil {
 		switch backendCode(err) {
-		case "rate_expired":
+		case shipping.CodeRateExpired:
 			return nil, out, fmt.Errorf("rate %s has expired, so nothing was bought; %s", in.RateID, rateExpiredHint)
-		case "price_exceeds_limit":
+		case shipping.CodePriceOverLimit:
 			return nil, out, fmt.Errorf("refused, nothing was bought: %s Choose a cheaper rate from shipping_get_rates", sentence(t.backendMessage(err)))
-		case "rate_already_used":
+		case shipping.CodeRateUsed:
 			return nil, out, fmt.Errorf("nothing was bought: %s If the user wants another parcel shipped, call shipping_get_rates for it", sentence(t.backendMessage(err)))
-		case "invalid_address":
+		case shipping.CodeInvalidAddress:
 			return nil, out, fmt.Errorf("nothing was bought: %s", t.backendMessage(err))
+		case shipping.CodeCarrierRefused:
+			return nil, out, fmt.Errorf("nothing was bought: the carrier refused to make this label: %s Choose another rate from shipping_get_rates, or check the addresses with shipping_validate_address", sentence(t.backendMessage(err)))
 		}
 		return nil, out, t.fail(err, mcpkit.ErrorHints{Write: true, NotFound: rateExpiredHint,
 			Conflict: "Nothing new was bought. Check the label with shipping_track before trying anything else."})
@@ -156,9 +159,9 @@ func (t *Tools) createLabel(ctx context.Context, creq *mcp.CallToolRequest, in C
 		Carrier: sc.Text("carrier", l.Carrier), Service: sc.Text("service", l.Service), ServiceName: sc.Text("service_name", l.ServiceName),
 		Cost: money.Format(l.Amount.AmountMinor, l.Amount.Currency), CostMinor: l.Amount.AmountMinor, Currency: sc.Text("currency", l.Amount.Currency),
 		LabelFormat: sc.Text("label_format", l.Format), EstimatedDelivery: sc.Text("estimated_delivery", l.EstimatedDelivery),
-		Reference: sc.Text("reference", l.Reference), Replayed: meta.Replayed,
+		Reference: sc.Text("reference", l.Reference), Replayed: w.Replayed,
 	}
-	u, ok := t.labelURL(sc, l.LabelURL)
+	u, ok := t.labelURL(sc, l.File)
 	out.LabelURL = u
 	var b strings.Builder
 	if out.Replayed {
@@ -180,7 +183,7 @@ func (t *Tools) createLabel(ctx context.Context, creq *mcp.CallToolRequest, in C
 	switch {
 	case ok:
 		fmt.Fprintf(&b, "\nlabel file (%s): %s", out.LabelFormat, out.LabelURL)
-	case l.LabelURL != "":
+	case l.File.URL != "":
 		b.WriteString("\nlabel file URL withheld: its host is not in MCP_ALLOWED_LINK_HOSTS; the label can be printed from the carrier account")
 	}
 	fmt.Fprintf(&b, "\nnext: track with shipping_track carrier=%s tracking_number=%s; void an unused label with shipping_void_label label_id=%s", out.Carrier, out.TrackingNumber, out.LabelID)

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/shipping/internal/shippingapi"
+	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
@@ -80,13 +80,13 @@ var getRatesTool = &mcp.Tool{
 }
 
 // toGramsMM converts the parcel to the API's grams and millimetres.
-func (p ParcelIn) api() (shippingapi.Parcel, error) {
+func (p ParcelIn) api() (shipping.Parcel, error) {
 	g := map[string]float64{"": 1000, "kg": 1000, "g": 1, "lb": 453.59237, "oz": 28.349523125}[p.WeightUnit]
 	mm := map[string]float64{"": 10, "cm": 10, "in": 25.4}[p.DimensionUnit]
 	if g == 0 || mm == 0 {
-		return shippingapi.Parcel{}, fmt.Errorf("weight_unit must be kg, g, lb or oz and dimension_unit cm or in")
+		return shipping.Parcel{}, fmt.Errorf("weight_unit must be kg, g, lb or oz and dimension_unit cm or in")
 	}
-	out := shippingapi.Parcel{
+	out := shipping.Parcel{
 		WeightGrams: int(math.Ceil(p.Weight * g)),
 		LengthMM:    int(math.Ceil(p.Length * mm)),
 		WidthMM:     int(math.Ceil(p.Width * mm)),
@@ -104,7 +104,7 @@ func (t *Tools) getRates(ctx context.Context, _ *mcp.CallToolRequest, in GetRate
 	if err != nil {
 		return nil, out, err
 	}
-	req := shippingapi.RateRequest{To: in.To.api(), Parcel: parcel, Carriers: in.Carriers}
+	req := shipping.RateRequest{To: in.To.api(), Parcel: parcel, Carriers: in.Carriers}
 	if in.From != nil {
 		f := in.From.api()
 		req.From = &f
@@ -112,10 +112,10 @@ func (t *Tools) getRates(ctx context.Context, _ *mcp.CallToolRequest, in GetRate
 	q, err := t.api.Quote(ctx, req)
 	if err != nil {
 		switch backendCode(err) {
-		case "invalid_address":
+		case shipping.CodeInvalidAddress:
 			return nil, out, fmt.Errorf("the address is not valid: %s Fix the named field(s), confirming any suggested correction with the user, and quote again; shipping_validate_address checks an address on its own",
 				sentence(t.backendMessage(err)))
-		case "invalid_parcel":
+		case shipping.CodeInvalidParcel:
 			return nil, out, fmt.Errorf("the parcel is not valid: %s Fix the parcel and quote again", sentence(t.backendMessage(err)))
 		}
 		return nil, out, t.fail(err, mcpkit.ErrorHints{})
@@ -140,7 +140,7 @@ func (t *Tools) getRates(ctx context.Context, _ *mcp.CallToolRequest, in GetRate
 	}
 
 	rates := slices.Clone(q.Rates)
-	byPrice := func(a, b shippingapi.Rate) int {
+	byPrice := func(a, b shipping.Rate) int {
 		if a.Amount.AmountMinor != b.Amount.AmountMinor {
 			return int(a.Amount.AmountMinor - b.Amount.AmountMinor)
 		}
@@ -148,14 +148,21 @@ func (t *Tools) getRates(ctx context.Context, _ *mcp.CallToolRequest, in GetRate
 	}
 	slices.SortStableFunc(rates, byPrice)
 	cheapest := rates[0]
-	fastest := slices.MinFunc(rates, func(a, b shippingapi.Rate) int {
-		if a.TransitDays != b.TransitDays {
-			return a.TransitDays - b.TransitDays
+	// Unknown transit times (0) sort after every known one.
+	days := func(r shipping.Rate) int {
+		if r.TransitDays <= 0 {
+			return math.MaxInt32
+		}
+		return r.TransitDays
+	}
+	fastest := slices.MinFunc(rates, func(a, b shipping.Rate) int {
+		if days(a) != days(b) {
+			return days(a) - days(b)
 		}
 		return byPrice(a, b)
 	})
 	// Cheapest first, then the fastest, then the rest by price.
-	ordered := []shippingapi.Rate{cheapest}
+	ordered := []shipping.Rate{cheapest}
 	if fastest.ID != cheapest.ID {
 		ordered = append(ordered, fastest)
 	}
@@ -201,7 +208,14 @@ func (t *Tools) getRates(ctx context.Context, _ *mcp.CallToolRequest, in GetRate
 		if len(tags) > 0 {
 			tag = " [" + strings.Join(tags, ", ") + "]"
 		}
-		fmt.Fprintf(&b, "%d. %s %s: %s, %d business day(s), arrives %s%s\n", i+1, r.RateID, r.ServiceName, r.Price, r.TransitDays, r.EstimatedDelivery, tag)
+		when := "transit time not given"
+		if r.TransitDays > 0 {
+			when = fmt.Sprintf("%d business day(s)", r.TransitDays)
+		}
+		if r.EstimatedDelivery != "" {
+			when += ", arrives " + r.EstimatedDelivery
+		}
+		fmt.Fprintf(&b, "%d. %s %s: %s, %s%s\n", i+1, r.RateID, r.ServiceName, r.Price, when, tag)
 	}
 	if out.Total > out.Returned {
 		fmt.Fprintf(&b, "%d more rate(s) not shown; call again with a larger limit (at most %d) to see them\n", out.Total-out.Returned, ratesMaxLimit)
@@ -216,6 +230,6 @@ func (t *Tools) getRates(ctx context.Context, _ *mcp.CallToolRequest, in GetRate
 	return sc.Render(b.String(), out, nil), out, nil
 }
 
-func parcelLine(p shippingapi.Parcel) string {
+func parcelLine(p shipping.Parcel) string {
 	return fmt.Sprintf("%.1f kg, %d×%d×%d cm", float64(p.WeightGrams)/1000, (p.LengthMM+5)/10, (p.WidthMM+5)/10, (p.HeightMM+5)/10)
 }

@@ -4,15 +4,14 @@
 package tools
 
 import (
-	"errors"
 	"log/slog"
 	"strings"
 	"sync"
 
-	"github.com/bizmcp/bizmcp/servers/shipping/internal/shippingapi"
+	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
 	"github.com/bizmcp/bizmcp/shared/approval"
-	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -25,17 +24,11 @@ type Options struct {
 	// MaxLabelCostMinor is the most one label may cost, in minor units of
 	// the rate's currency (SHIPPING_MAX_LABEL_COST_MINOR); 0 = no ceiling.
 	MaxLabelCostMinor int64
-	// APIBaseURL is the backend's base URL; host-relative label URLs are
-	// resolved against its origin unless LabelBaseURL is set.
-	APIBaseURL string
-	// LabelBaseURL, when set, is the origin label files are served from
-	// (SHIPPING_LABEL_BASE_URL).
-	LabelBaseURL string
 }
 
 // Tools is the shipping toolset.
 type Tools struct {
-	api  *shippingapi.Client
+	api  shipping.Backend
 	san  *sanitize.Sanitizer
 	log  *slog.Logger
 	opt  Options
@@ -47,7 +40,7 @@ type Tools struct {
 }
 
 // New builds the toolset.
-func New(api *shippingapi.Client, san *sanitize.Sanitizer, log *slog.Logger, opt Options) *Tools {
+func New(api shipping.Backend, san *sanitize.Sanitizer, log *slog.Logger, opt Options) *Tools {
 	return &Tools{api: api, san: san, log: log, opt: opt, gate: opt.Approvals, routes: routeCache{max: maxRoutes}}
 }
 
@@ -107,8 +100,7 @@ func (t *Tools) fail(err error, h mcpkit.ErrorHints) error {
 
 // backendMessage returns the backend's (sanitized) error message of err.
 func (t *Tools) backendMessage(err error) string {
-	var be *backend.Error
-	if errors.As(err, &be) && be.Message != "" {
+	if be, ok := port.AsError(err); ok && be.Message != "" {
 		return strings.TrimSpace(t.san.Text(be.Message).Text)
 	}
 	return err.Error()
@@ -116,8 +108,7 @@ func (t *Tools) backendMessage(err error) string {
 
 // backendCode returns the backend's error code ("rate_expired") of err.
 func backendCode(err error) string {
-	var be *backend.Error
-	if errors.As(err, &be) {
+	if be, ok := port.AsError(err); ok {
 		return be.Code
 	}
 	return ""

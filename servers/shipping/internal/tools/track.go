@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/shipping/internal/shippingapi"
-	"github.com/bizmcp/bizmcp/shared/backend"
+	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -100,7 +100,7 @@ func (t *Tools) trackView(ctx context.Context, in TrackIn) (out TrackOut, sc *mc
 	tr, err := t.api.Track(ctx, in.Carrier, number)
 	if err != nil {
 		ferr := t.fail(err, mcpkit.ErrorHints{NotFound: trackNotFoundHint})
-		if be, ok := backend.AsError(err); ok && be.Kind == backend.KindNotFound {
+		if port.IsKind(err, port.KindNotFound) {
 			ferr = &noShipmentError{ferr}
 		}
 		return out, nil, "", ferr
@@ -129,7 +129,7 @@ func (t *Tools) trackView(ctx context.Context, in TrackIn) (out TrackOut, sc *mc
 	return out, sc, renderTracking(&out, in.FullHistory, lo), nil
 }
 
-func (t *Tools) event(sc *mcpkit.Scrub, p string, e shippingapi.Event) EventOut {
+func (t *Tools) event(sc *mcpkit.Scrub, p string, e shipping.Event) EventOut {
 	details, _ := compress.Truncate(e.Details, eventDetailsChars, "")
 	loc := location(sc, p+"location", e.Location)
 	if e.Location.Facility != "" {

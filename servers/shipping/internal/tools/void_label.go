@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/shipping/internal/shippingapi"
+	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
 	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
@@ -73,7 +73,7 @@ func (t *Tools) voidLabel(ctx context.Context, req *mcp.CallToolRequest, in Void
 			}
 		}
 	}
-	res, meta, err := t.api.VoidLabel(ctx, in.LabelID, key)
+	res, w, err := t.api.VoidLabel(ctx, in.LabelID, key)
 	if err != nil {
 		return nil, out, t.fail(err, voidHints)
 	}
@@ -81,7 +81,7 @@ func (t *Tools) voidLabel(ctx context.Context, req *mcp.CallToolRequest, in Void
 	l := res.Label
 	out = VoidLabelOut{
 		LabelID: sc.Text("label_id", l.ID), Status: sc.Text("status", l.Status), TrackingNumber: sc.Text("tracking_number", l.TrackingNumber),
-		Carrier: sc.Text("carrier", l.Carrier), VoidedAt: sc.Text("voided_at", l.VoidedAt), AlreadyVoided: res.AlreadyVoided, Replayed: meta.Replayed,
+		Carrier: sc.Text("carrier", l.Carrier), VoidedAt: sc.Text("voided_at", l.VoidedAt), AlreadyVoided: res.AlreadyVoided, Replayed: w.Replayed,
 	}
 	if l.Refund != nil {
 		out.Refund = money.Format(l.Refund.Amount.AmountMinor, l.Refund.Amount.Currency)
@@ -108,7 +108,7 @@ func (t *Tools) voidLabel(ctx context.Context, req *mcp.CallToolRequest, in Void
 // voidSummary says exactly what a void will do, for the person approving
 // it: "void the FedEx Ground label lbl_… (tracking …, reference …, to …):
 // the label becomes unusable and its cost, USD 18.40, is credited back".
-func (t *Tools) voidSummary(l *shippingapi.Label) string {
+func (t *Tools) voidSummary(l *shipping.Label) string {
 	sc := mcpkit.NewScrub(t.san)
 	service := strings.TrimSpace(sc.Text("service_name", l.ServiceName))
 	carrier := strings.ToUpper(sc.Text("carrier", l.Carrier))

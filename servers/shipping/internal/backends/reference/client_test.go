@@ -1,4 +1,4 @@
-package shippingapi
+package reference
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
 	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/jarcoal/httpmock"
@@ -79,7 +80,7 @@ func TestBuyLabelSendsKeyAndIsRetried(t *testing.T) {
 		return resp, nil
 	})
 	req := LabelRequest{RateID: "rate_0123456789abcdef", Reference: "ORD-1", Format: "pdf", MaxAmountMinor: 5000}
-	l, meta, err := client(t, mt).BuyLabel(context.Background(), req, "key-1")
+	l, meta, err := client(t, mt).BuyLabel(context.Background(), shipping.LabelRequest(req), "key-1")
 	if err != nil || l.TrackingNumber != "791234567890" || l.Amount.AmountMinor != 1829 || !meta.Replayed {
 		t.Fatalf("%+v %+v %v", l, meta, err)
 	}
@@ -91,7 +92,7 @@ func TestBuyLabelSendsKeyAndIsRetried(t *testing.T) {
 func TestBuyLabelWithoutKeyIsNotRetried(t *testing.T) {
 	mt := httpmock.NewMockTransport()
 	mt.RegisterResponder("POST", base+"/labels", httpmock.NewStringResponder(503, `{}`))
-	_, _, err := client(t, mt).BuyLabel(context.Background(), LabelRequest{RateID: "rate_x"}, "")
+	_, _, err := client(t, mt).BuyLabel(context.Background(), shipping.LabelRequest{RateID: "rate_x"}, "")
 	if be, _ := backend.AsError(err); be == nil || be.Kind != backend.KindUnavailable {
 		t.Fatalf("%v", err)
 	}
@@ -116,7 +117,7 @@ func TestRefusalsKeepTheirCode(t *testing.T) {
 	if be, _ := backend.AsError(err); be == nil || be.Code != "rate_expired" {
 		t.Errorf("rate: %v", err)
 	}
-	_, err = c.Quote(context.Background(), RateRequest{To: Address{Line1: "x", City: "y", Country: "US"}})
+	_, err = c.Quote(context.Background(), shipping.RateRequest{To: shipping.Address{Line1: "x", City: "y", Country: "US"}})
 	if be, _ := backend.AsError(err); be == nil || be.Kind != backend.KindBadRequest || be.Code != "invalid_address" || !strings.Contains(be.Message, "90210") {
 		t.Errorf("quote: %v", err)
 	}
@@ -133,7 +134,7 @@ func TestReadLikePostsAreRetriedWithOneKey(t *testing.T) {
 		return httpmock.NewStringResponse(200, `{"valid":true,"address":{"line1":"1 Main St","city":"Austin","state":"TX","postal_code":"78701","country":"US"},"errors":[],"warnings":[],"changes":[]}`), nil
 	})
 	c := client(t, mt)
-	v, err := c.ValidateAddress(context.Background(), Address{Line1: "1 Main St", City: "Austin", State: "TX", PostalCode: "78701", Country: "US"})
+	v, err := c.ValidateAddress(context.Background(), shipping.Address{Line1: "1 Main St", City: "Austin", State: "TX", PostalCode: "78701", Country: "US"})
 	if err != nil || !v.Valid || v.Address.PostalCode != "78701" {
 		t.Fatalf("%+v %v", v, err)
 	}
@@ -141,7 +142,7 @@ func TestReadLikePostsAreRetriedWithOneKey(t *testing.T) {
 		t.Errorf("keys %v", keys)
 	}
 	keys = nil
-	if _, err := c.ValidateAddress(context.Background(), Address{Line1: "1 Main St", City: "Austin", Country: "US"}); err != nil {
+	if _, err := c.ValidateAddress(context.Background(), shipping.Address{Line1: "1 Main St", City: "Austin", Country: "US"}); err != nil {
 		t.Fatal(err)
 	}
 	if len(keys) != 2 || keys[0] != keys[1] {
@@ -160,7 +161,7 @@ func TestQuoteAndRate(t *testing.T) {
 	})
 	mt.RegisterResponder("GET", base+"/rates/rate_a", httpmock.NewJsonResponderOrPanic(200, Rate{ID: "rate_a", Amount: Money{862, "USD"}, Status: "available"}))
 	c := client(t, mt)
-	q, err := c.Quote(context.Background(), RateRequest{To: Address{Line1: "x", City: "y", Country: "US"}, Parcel: Parcel{WeightGrams: 1000, LengthMM: 100, WidthMM: 100, HeightMM: 100}})
+	q, err := c.Quote(context.Background(), shipping.RateRequest{To: shipping.Address{Line1: "x", City: "y", Country: "US"}, Parcel: shipping.Parcel{WeightGrams: 1000, LengthMM: 100, WidthMM: 100, HeightMM: 100}})
 	if err != nil || len(q.Rates) != 1 || q.Rates[0].Amount.AmountMinor != 862 {
 		t.Fatalf("%+v %v", q, err)
 	}
@@ -168,11 +169,34 @@ func TestQuoteAndRate(t *testing.T) {
 	if err != nil || r.Status != "available" {
 		t.Fatalf("%+v %v", r, err)
 	}
-	l, err := func() (*Label, error) {
+	l, err := func() (*shipping.Label, error) {
 		mt.RegisterResponder("GET", base+"/labels/lbl_1", httpmock.NewJsonResponderOrPanic(200, Label{ID: "lbl_1", Status: "purchased"}))
 		return c.Label(context.Background(), "lbl_1")
 	}()
 	if err != nil || l.Status != "purchased" {
 		t.Fatalf("%+v %v", l, err)
+	}
+}
+
+func TestLabelFileResolution(t *testing.T) {
+	c := client(t, httpmock.NewMockTransport())
+	for raw, want := range map[string]shipping.LabelFile{
+		"/shipping/labels/lbl_1.pdf":         {URL: "http://shipping.test/shipping/labels/lbl_1.pdf", Configured: true},
+		"https://labels.ups.example/l/1.pdf": {URL: "https://labels.ups.example/l/1.pdf"},
+		"//evil.example/x.pdf":               {URL: "//evil.example/x.pdf"},
+		"/shipping/../../etc/passwd":         {URL: "/shipping/../../etc/passwd"},
+		"/a b.pdf":                           {URL: "/a b.pdf"},
+		"":                                   {},
+	} {
+		if got := c.labelFile(raw); got != want {
+			t.Errorf("%q: %+v, want %+v", raw, got, want)
+		}
+	}
+	c2, err := NewWithLabelBase(base, "https://labels.internal.example/ignored/path", http.DefaultClient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c2.labelFile("/shipping/labels/lbl_1.zpl"); got.URL != "https://labels.internal.example/shipping/labels/lbl_1.zpl" || !got.Configured {
+		t.Errorf("label base: %+v", got)
 	}
 }

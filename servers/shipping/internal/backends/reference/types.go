@@ -1,4 +1,4 @@
-package shippingapi
+package reference
 
 // Address is a postal address. Country is ISO 3166-1 alpha-2.
 type Address struct {
