@@ -11,6 +11,7 @@ import (
 	"time"
 
 	mockemail "github.com/bizmcp/bizmcp/mocks/email"
+	imapbackend "github.com/bizmcp/bizmcp/servers/email/internal/backends/imap"
 	"github.com/bizmcp/bizmcp/servers/email/internal/backends/reference"
 	"github.com/bizmcp/bizmcp/servers/email/internal/email"
 	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
@@ -85,12 +86,14 @@ var Spec = app.Spec[extra, email.Backend]{
 		return nil
 	},
 	Backends: backends,
+	Commands: []app.Command{seedCommand},
 	Demo:     app.DemoOf(backends[0], func() demo.Domain { return mockemail.NewDomain() }),
 }
 
 // backends are the adapters the email port can sit on; the first is the default.
 var backends = []app.Backend[email.Backend]{
 	app.Reference("email", "EMAIL_", newReference),
+	imapbackend.Backend,
 }
 
 // newReference opens the reference adapter as the port.

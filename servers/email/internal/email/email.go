@@ -32,7 +32,6 @@ type SearchQuery struct {
 	After      time.Time // on or after (inclusive)
 	Before     time.Time // before (exclusive)
 	CustomerID string    // CRM customer id the mail is with
-	ThreadID   string
 	Limit      int
 	Offset     int
 }

@@ -28,7 +28,7 @@ func New(baseURL string, hc *http.Client) (*Client, error) {
 // Search runs GET /messages/search.
 func (c *Client) Search(ctx context.Context, q email.SearchQuery) (*email.SearchResult, error) {
 	v := backend.Query{}.Str("q", q.Q).Str("from", q.From).Str("folder", q.Folder).
-		Str("customer_id", q.CustomerID).Str("thread_id", q.ThreadID).
+		Str("customer_id", q.CustomerID).
 		Time("after", q.After).Time("before", q.Before).
 		Page(q.Limit, q.Offset).Values()
 	return backend.GetJSON[email.SearchResult](ctx, c.j, "/messages/search", v)

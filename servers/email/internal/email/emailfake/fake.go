@@ -80,7 +80,6 @@ func matches(m *email.Message, q email.SearchQuery) bool {
 	return (q.From == "" || strings.Contains(from, strings.ToLower(q.From))) &&
 		(q.Folder == "" || m.Folder == q.Folder) &&
 		(q.CustomerID == "" || m.CustomerID == q.CustomerID) &&
-		(q.ThreadID == "" || m.ThreadID == q.ThreadID) &&
 		(q.After.IsZero() || !m.Date.Before(q.After)) &&
 		(q.Before.IsZero() || m.Date.Before(q.Before))
 }
