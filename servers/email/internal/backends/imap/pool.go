@@ -198,8 +198,9 @@ func (a *Adapter) do(ctx context.Context, op string, f func(cn *conn) error) err
 		opctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
 		cn, err := a.pool.get(opctx)
 		if err != nil {
+			err = a.imapErr(ctx, opctx, op, err)
 			cancel()
-			return a.imapErr(ctx, opctx, op, err)
+			return err
 		}
 		stop := context.AfterFunc(opctx, func() { cn.raw.Close() })
 		err = f(cn)
