@@ -52,8 +52,12 @@ func msgID(folder string, uid imap.UID) string {
 // parseID splits M-<f><uid> (or T-...); ok is false for ids this adapter
 // never issued.
 func parseID(id, prefix string) (folder string, uid imap.UID, ok bool) {
-	n, err := strconv.ParseUint(strings.TrimPrefix(id, prefix+"-"), 10, 64)
-	if err != nil || !strings.HasPrefix(id, prefix+"-") || n%uidSpan == 0 {
+	digits := strings.TrimPrefix(id, prefix+"-")
+	if !strings.HasPrefix(id, prefix+"-") || len(digits) != 10 || digits[0] == '0' || strings.Trim(digits, "0123456789") != "" {
+		return "", 0, false // one spelling per message: no sign, no leading zero
+	}
+	n, err := strconv.ParseUint(digits, 10, 64)
+	if err != nil || n%uidSpan == 0 {
 		return "", 0, false
 	}
 	for f, d := range folderDigit {
