@@ -315,57 +315,118 @@ func (a *Adapter) members(cn *conn, key string) ([]hit, error) {
 }
 
 // threadIDs names the conversation of each message: T-<n> where M-<n> is
-// the member holding the conversation's root Message-ID, else its first
-// member.
+// the conversation's root (the message whose Message-ID the others
+// reference) when the mailbox has it, else its first member in folder then
+// UID order. Roots and first members of a whole page are found with one
+// SEARCH and one FETCH per folder.
 func (a *Adapter) threadIDs(cn *conn, msgs []*fetched) (map[string]string, error) {
 	out := map[string]string{}
-	byKey := map[string]string{}
+	var keys []string
+	for _, m := range msgs {
+		if key := m.h.threadKey(); key != "" && key != m.h.messageID && !slices.Contains(keys, key) {
+			keys = append(keys, key)
+		}
+	}
+	named, err := a.threadRoots(cn, keys, []string{"Message-ID"})
+	if err != nil {
+		return nil, err
+	}
+	var rootless []string
+	for _, k := range keys {
+		if _, ok := named[k]; !ok {
+			rootless = append(rootless, k)
+		}
+	}
+	first, err := a.threadRoots(cn, rootless, []string{"References", "In-Reply-To"})
+	if err != nil {
+		return nil, err
+	}
+	for k, h := range first {
+		named[k] = h
+	}
 	for _, m := range msgs {
 		key := m.h.threadKey()
-		if key == "" {
-			out[m.id()] = "T-" + strings.TrimPrefix(m.id(), "M-")
-			continue
+		h, ok := named[key]
+		if key == "" || key == m.h.messageID || !ok {
+			h = hit{folder: m.folder, uid: m.uid}
 		}
-		if t, ok := byKey[key]; ok {
-			out[m.id()] = t
-			continue
-		}
-		t, err := a.threadOf(cn, key, m)
-		if err != nil {
-			return nil, err
-		}
-		byKey[key], out[m.id()] = t, t
+		out[m.id()] = "T-" + strings.TrimPrefix(msgID(h.folder, h.uid), "M-")
 	}
 	return out, nil
 }
 
-func (a *Adapter) threadOf(cn *conn, key string, m *fetched) (string, error) {
-	if m.h.messageID == key {
-		return "T-" + strings.TrimPrefix(m.id(), "M-"), nil
+// threadOf is the thread id of message m.
+func (a *Adapter) threadOf(cn *conn, m *fetched) (string, error) {
+	ids, err := a.threadIDs(cn, []*fetched{m})
+	return ids[m.id()], err
+}
+
+// anyOf is the OR of criteria (a balanced tree of IMAP ORs).
+func anyOf(cs []imap.SearchCriteria) imap.SearchCriteria {
+	if len(cs) == 1 {
+		return cs[0]
 	}
-	hs, err := a.members(cn, key)
+	mid := len(cs) / 2
+	return imap.SearchCriteria{Or: [][2]imap.SearchCriteria{{anyOf(cs[:mid]), anyOf(cs[mid:])}}}
+}
+
+// threadRoots finds, for each key, the first message (folder order, then
+// UID) whose headers fields name it: with "Message-ID" the key's own
+// message, with References/In-Reply-To a message of its conversation.
+// HEADER search matches substrings, so each candidate's header is read
+// back and compared exactly.
+func (a *Adapter) threadRoots(cn *conn, keys, fields []string) (map[string]hit, error) {
+	out := map[string]hit{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	fs, err := a.searchFolders(cn, "")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	if len(hs) == 0 {
-		return "T-" + strings.TrimPrefix(m.id(), "M-"), nil
-	}
-	// The root, when the mailbox has it, is the one whose Message-ID is key.
-	root := hs[0]
-	for _, h := range hs {
-		ms, err := a.fetch(cn, h.folder, []imap.UID{h.uid}, 0)
-		if err != nil {
-			return "", err
+	var alts []imap.SearchCriteria
+	for _, k := range keys {
+		for _, f := range fields {
+			alts = append(alts, imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: f, Value: k}}})
 		}
-		if len(ms) == 1 && ms[0].h.messageID == key {
-			root = h
+	}
+	crit := anyOf(alts)
+	crit.NotFlag = []imap.Flag{imap.FlagDeleted}
+	want := map[string]bool{}
+	for _, k := range keys {
+		want[k] = true
+	}
+	for _, f := range fs {
+		if len(out) == len(keys) {
 			break
 		}
-		if len(hs) > 8 {
-			break // a long thread: its first member names it
+		if _, err := a.examine(cn, f); err != nil {
+			return nil, err
+		}
+		data, err := cn.c.UIDSearch(&crit, nil).Wait()
+		if err != nil {
+			return nil, err
+		}
+		uids := data.AllUIDs()
+		if len(uids) == 0 {
+			continue
+		}
+		ms, err := a.fetch(cn, f, uids, 0)
+		if err != nil {
+			return nil, err
+		}
+		slices.SortFunc(ms, func(x, y *fetched) int { return cmp.Compare(x.uid, y.uid) })
+		for _, m := range ms {
+			k := m.h.messageID
+			if fields[0] != "Message-ID" {
+				k = m.h.threadKey()
+			}
+			if _, done := out[k]; want[k] && !done {
+				out[k] = hit{folder: f, uid: m.uid}
+			}
 		}
 	}
-	return "T-" + strings.TrimPrefix(msgID(root.folder, root.uid), "M-"), nil
+	return out, nil
 }
 
 // one reads one message by id.
@@ -464,7 +525,7 @@ func (a *Adapter) Thread(ctx context.Context, id string) (*email.Thread, error) 
 			return err
 		}
 		th = a.thread(msgs)
-		if th.ID, err = a.threadOf(cn, f.h.threadKey(), f); err != nil {
+		if th.ID, err = a.threadOf(cn, f); err != nil {
 			return err
 		}
 		for i := range th.Messages {
