@@ -180,6 +180,22 @@ func (a *Adapter) criteria(q email.SearchQuery) *imap.SearchCriteria {
 	return c
 }
 
+// searchIn runs UID SEARCH in folder: the matching UIDs in ascending
+// order, and the folder's UIDVALIDITY.
+func (a *Adapter) searchIn(cn *conn, folder string, crit *imap.SearchCriteria) ([]imap.UID, uint32, error) {
+	v, err := a.examine(cn, folder)
+	if err != nil {
+		return nil, 0, err
+	}
+	data, err := cn.c.UIDSearch(crit, nil).Wait()
+	if err != nil {
+		return nil, 0, err
+	}
+	uids := data.AllUIDs()
+	slices.Sort(uids)
+	return uids, v, nil
+}
+
 type hit struct {
 	folder string
 	uid    imap.UID
@@ -199,16 +215,11 @@ func (a *Adapter) Search(ctx context.Context, q email.SearchQuery) (*email.Searc
 		var hits []hit
 		validity := map[string]uint32{}
 		for _, f := range fs {
-			v, err := a.examine(cn, f)
+			uids, v, err := a.searchIn(cn, f, crit)
 			if err != nil {
 				return err
 			}
 			validity[f] = v
-			data, err := cn.c.UIDSearch(crit, nil).Wait()
-			if err != nil {
-				return err
-			}
-			uids := data.AllUIDs()
 			res.Total += len(uids)
 			slices.Sort(uids)
 			if len(uids) > scanMax {
@@ -298,15 +309,10 @@ func (a *Adapter) members(cn *conn, key string) ([]hit, error) {
 	crit := &imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}, Or: [][2]imap.SearchCriteria{{hdr("Message-ID"), {Or: [][2]imap.SearchCriteria{{hdr("References"), hdr("In-Reply-To")}}}}}}
 	var out []hit
 	for _, f := range fs {
-		if _, err := a.examine(cn, f); err != nil {
-			return nil, err
-		}
-		data, err := cn.c.UIDSearch(crit, nil).Wait()
+		uids, _, err := a.searchIn(cn, f, crit)
 		if err != nil {
 			return nil, err
 		}
-		uids := data.AllUIDs()
-		slices.Sort(uids)
 		for _, u := range uids {
 			out = append(out, hit{folder: f, uid: u})
 		}
@@ -400,14 +406,10 @@ func (a *Adapter) threadRoots(cn *conn, keys, fields []string) (map[string]hit, 
 		if len(out) == len(keys) {
 			break
 		}
-		if _, err := a.examine(cn, f); err != nil {
-			return nil, err
-		}
-		data, err := cn.c.UIDSearch(&crit, nil).Wait()
+		uids, _, err := a.searchIn(cn, f, &crit)
 		if err != nil {
 			return nil, err
 		}
-		uids := data.AllUIDs()
 		if len(uids) == 0 {
 			continue
 		}
@@ -487,14 +489,11 @@ func (a *Adapter) byMessageID(cn *conn, mid string, folders ...string) ([]hit, e
 	crit := &imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}, Header: []imap.SearchCriteriaHeaderField{{Key: "Message-ID", Value: mid}}}
 	var out []hit
 	for _, f := range folders {
-		if _, err := a.examine(cn, f); err != nil {
-			return nil, err
-		}
-		data, err := cn.c.UIDSearch(crit, nil).Wait()
+		uids, _, err := a.searchIn(cn, f, crit)
 		if err != nil {
 			return nil, err
 		}
-		for _, u := range data.AllUIDs() {
+		for _, u := range uids {
 			out = append(out, hit{folder: f, uid: u})
 		}
 	}

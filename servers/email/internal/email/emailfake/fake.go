@@ -153,6 +153,16 @@ func (f *Fake) Thread(_ context.Context, id string) (*email.Thread, error) {
 	return th, nil
 }
 
+// replay returns a copy of what key wrote before, or nil (f.mu held).
+func (f *Fake) replay(key string) *email.Message {
+	id, ok := f.byKey[key]
+	if !ok || key == "" {
+		return nil
+	}
+	m := *f.msgs[id]
+	return &m
+}
+
 // store files c in folder under key, once per key.
 func (f *Fake) store(c email.Compose, key, folder string) (*email.Message, port.Write, error) {
 	if f.Err != nil {
@@ -160,9 +170,8 @@ func (f *Fake) store(c email.Compose, key, folder string) (*email.Message, port.
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if id, ok := f.byKey[key]; ok && key != "" {
-		m := *f.msgs[id]
-		return &m, port.Write{Replayed: true}, nil
+	if m := f.replay(key); m != nil {
+		return m, port.Write{Replayed: true}, nil
 	}
 	f.seq++
 	m := &email.Message{ID: fmt.Sprintf("M-%d", f.seq), Folder: folder, From: email.Address{Email: c.From}, Subject: c.Subject, BodyText: c.BodyText,
@@ -218,9 +227,8 @@ func (f *Fake) SendDraft(_ context.Context, id, key string) (*email.Message, por
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if sid, ok := f.byKey[key]; ok && key != "" {
-		m := *f.msgs[sid]
-		return &m, port.Write{Replayed: true}, nil
+	if m := f.replay(key); m != nil {
+		return m, port.Write{Replayed: true}, nil
 	}
 	m, ok := f.msgs[id]
 	switch {
