@@ -307,17 +307,7 @@ func (a *Adapter) members(cn *conn, key string) ([]hit, error) {
 		return imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: k, Value: key}}}
 	}
 	crit := &imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}, Or: [][2]imap.SearchCriteria{{hdr("Message-ID"), {Or: [][2]imap.SearchCriteria{{hdr("References"), hdr("In-Reply-To")}}}}}}
-	var out []hit
-	for _, f := range fs {
-		uids, _, err := a.searchIn(cn, f, crit)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range uids {
-			out = append(out, hit{folder: f, uid: u})
-		}
-	}
-	return out, nil
+	return a.searchAll(cn, fs, crit)
 }
 
 // threadIDs names the conversation of each message: T-<n> where M-<n> is
@@ -477,16 +467,9 @@ func (a *Adapter) Get(ctx context.Context, id string) (*email.Message, error) {
 	return &m, nil
 }
 
-// byMessageID finds the messages whose Message-ID is mid, in every folder
-// (or only those given).
-func (a *Adapter) byMessageID(cn *conn, mid string, folders ...string) ([]hit, error) {
-	if len(folders) == 0 {
-		var err error
-		if folders, err = a.searchFolders(cn, ""); err != nil {
-			return nil, err
-		}
-	}
-	crit := &imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}, Header: []imap.SearchCriteriaHeaderField{{Key: "Message-ID", Value: mid}}}
+// searchAll runs UID SEARCH in each folder: the hits in folder, then UID
+// order.
+func (a *Adapter) searchAll(cn *conn, folders []string, crit *imap.SearchCriteria) ([]hit, error) {
 	var out []hit
 	for _, f := range folders {
 		uids, _, err := a.searchIn(cn, f, crit)
@@ -498,6 +481,19 @@ func (a *Adapter) byMessageID(cn *conn, mid string, folders ...string) ([]hit, e
 		}
 	}
 	return out, nil
+}
+
+// byMessageID finds the messages whose Message-ID is mid, in every folder
+// (or only those given).
+func (a *Adapter) byMessageID(cn *conn, mid string, folders ...string) ([]hit, error) {
+	if len(folders) == 0 {
+		var err error
+		if folders, err = a.searchFolders(cn, ""); err != nil {
+			return nil, err
+		}
+	}
+	crit := &imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}, Header: []imap.SearchCriteriaHeaderField{{Key: "Message-ID", Value: mid}}}
+	return a.searchAll(cn, folders, crit)
 }
 
 // Thread reads a conversation: every member across the folders, oldest

@@ -163,8 +163,9 @@ func (f *Fake) replay(key string) *email.Message {
 	return &m
 }
 
-// store files c in folder under key, once per key.
-func (f *Fake) store(c email.Compose, key, folder string) (*email.Message, port.Write, error) {
+// write runs do under the lock, once per key: a known key replays what
+// it wrote.
+func (f *Fake) write(key string, do func() (*email.Message, error)) (*email.Message, port.Write, error) {
 	if f.Err != nil {
 		return nil, port.Write{}, f.Err
 	}
@@ -173,31 +174,42 @@ func (f *Fake) store(c email.Compose, key, folder string) (*email.Message, port.
 	if m := f.replay(key); m != nil {
 		return m, port.Write{Replayed: true}, nil
 	}
-	f.seq++
-	m := &email.Message{ID: fmt.Sprintf("M-%d", f.seq), Folder: folder, From: email.Address{Email: c.From}, Subject: c.Subject, BodyText: c.BodyText,
-		InReplyTo: c.InReplyTo, Date: f.now(), Read: true}
-	if m.From.Email == "" {
-		m.From.Email = "sales@bizmcp.example"
+	m, err := do()
+	if err != nil {
+		return nil, port.Write{}, err
 	}
-	for _, l := range []struct {
-		in  []string
-		out *[]email.Address
-	}{{c.To, &m.To}, {c.Cc, &m.Cc}, {c.Bcc, &m.Bcc}} {
-		for _, a := range l.in {
-			*l.out = append(*l.out, email.Address{Email: a})
-		}
-	}
-	m.ThreadID = fmt.Sprintf("T-%d", f.seq)
-	if o, ok := f.msgs[c.InReplyTo]; ok {
-		m.ThreadID, m.CustomerID = o.ThreadID, o.CustomerID
-	}
-	f.msgs[m.ID] = m
 	f.byKey[key] = m.ID
-	if folder == email.FolderSent {
-		f.deliver(m, key)
-	}
 	out := *m
 	return &out, port.Write{}, nil
+}
+
+// store files c in folder under key, once per key.
+func (f *Fake) store(c email.Compose, key, folder string) (*email.Message, port.Write, error) {
+	return f.write(key, func() (*email.Message, error) {
+		f.seq++
+		m := &email.Message{ID: fmt.Sprintf("M-%d", f.seq), Folder: folder, From: email.Address{Email: c.From}, Subject: c.Subject, BodyText: c.BodyText,
+			InReplyTo: c.InReplyTo, Date: f.now(), Read: true}
+		if m.From.Email == "" {
+			m.From.Email = "sales@bizmcp.example"
+		}
+		for _, l := range []struct {
+			in  []string
+			out *[]email.Address
+		}{{c.To, &m.To}, {c.Cc, &m.Cc}, {c.Bcc, &m.Bcc}} {
+			for _, a := range l.in {
+				*l.out = append(*l.out, email.Address{Email: a})
+			}
+		}
+		m.ThreadID = fmt.Sprintf("T-%d", f.seq)
+		if o, ok := f.msgs[c.InReplyTo]; ok {
+			m.ThreadID, m.CustomerID = o.ThreadID, o.CustomerID
+		}
+		f.msgs[m.ID] = m
+		if folder == email.FolderSent {
+			f.deliver(m, key)
+		}
+		return m, nil
+	})
 }
 
 func (f *Fake) deliver(m *email.Message, key string) {
@@ -222,24 +234,16 @@ func (f *Fake) Send(_ context.Context, c email.Compose, key string) (*email.Mess
 }
 
 func (f *Fake) SendDraft(_ context.Context, id, key string) (*email.Message, port.Write, error) {
-	if f.Err != nil {
-		return nil, port.Write{}, f.Err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if m := f.replay(key); m != nil {
-		return m, port.Write{Replayed: true}, nil
-	}
-	m, ok := f.msgs[id]
-	switch {
-	case !ok:
-		return nil, port.Write{}, port.NotFound("send draft "+id, "draft "+id+": not found")
-	case m.Folder != email.FolderDrafts:
-		return nil, port.Write{}, port.Conflict("send draft "+id, id+" is not a draft", "")
-	}
-	m.Folder = email.FolderSent
-	f.byKey[key] = id
-	f.deliver(m, key)
-	out := *m
-	return &out, port.Write{}, nil
+	return f.write(key, func() (*email.Message, error) {
+		m, ok := f.msgs[id]
+		switch {
+		case !ok:
+			return nil, port.NotFound("send draft "+id, "draft "+id+": not found")
+		case m.Folder != email.FolderDrafts:
+			return nil, port.Conflict("send draft "+id, id+" is not a draft", "")
+		}
+		m.Folder = email.FolderSent
+		f.deliver(m, key)
+		return m, nil
+	})
 }
