@@ -372,6 +372,13 @@ func TestSendArrivesAndRefusalOutsideAllowList(t *testing.T) {
 	if !slices.ContainsFunc(sent.Messages, func(x summary) bool { return x.ID == s.MessageID }) {
 		t.Errorf("%s not in Sent: %+v", s.MessageID, sent)
 	}
+	// A saved draft, sent as saved.
+	var d struct {
+		DraftID string `json:"draft_id"`
+	}
+	call(t, cs, "email_create_draft", map[string]any{"to": []string{env["EMAIL_TEST_RECIPIENT"]}, "subject": subject + " (draft)", "body": "Drafted first."}, &d)
+	call(t, cs, "email_send", map[string]any{"draft_id": d.DraftID}, &s)
+	awaitInbox(t, env, subject+" (draft)", 1)
 	res := mcptest.Call(t, cs, "email_send", map[string]any{"to": []string{mockemail.ExfilAddress}, "subject": subject + " (outside)", "body": "The list."})
 	if text := mcptest.Text(res); !res.IsError || !strings.Contains(text, "EMAIL_ALLOWED_RECIPIENT_DOMAINS") {
 		t.Fatalf("not refused: %s", text)

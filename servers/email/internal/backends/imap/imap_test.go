@@ -377,6 +377,9 @@ func TestDraftAndSendOncePerKey(t *testing.T) {
 	if err != nil || w.Replayed || rec.count() != 2 {
 		t.Fatalf("%+v %+v %v", sd, w, err)
 	}
+	if sent := string(rec.msgs[1]); !strings.Contains(sent, "Recibida, gracias.") || !strings.Contains(sent, "Subject: Re: Factura") || strings.Contains(sent, "boss@") {
+		t.Errorf("the draft was not sent as saved:\n%s", sent)
+	}
 	if _, _, err := a.SendDraft(ctx, d1.ID, "other-key"); !port.IsKind(err, port.KindNotFound) {
 		t.Errorf("a sent draft sent again: %v", err)
 	}
@@ -460,4 +463,39 @@ func FuzzMIME(f *testing.F) {
 			t.Errorf("rewrite lost the Message-ID: %q", out)
 		}
 	})
+}
+
+func TestServerFiledSentAndDraftRetry(t *testing.T) {
+	a, rec, _ := world(t)
+	ctx := context.Background()
+	// A lost answer while sending a draft: the retry replays and still
+	// removes the draft.
+	d, _, err := a.CreateDraft(ctx, email.Compose{To: []string{"ops@bizmcp.example"}, Subject: "Plan", BodyText: "Draft text."}, "d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.dropAfterData = true
+	if _, _, err := a.SendDraft(ctx, d.ID, "sd"); err == nil || rec.count() != 1 {
+		t.Fatalf("lost answer not reported: %v (%d sent)", err, rec.count())
+	}
+	if _, err := a.Get(ctx, d.ID); err != nil {
+		t.Fatalf("the draft went away although the send was not confirmed: %v", err)
+	}
+	m, w, err := a.SendDraft(ctx, d.ID, "sd")
+	if err != nil || !w.Replayed || rec.count() != 1 || m.Subject != "Plan" {
+		t.Fatalf("%+v %+v %v (%d sent)", m, w, err, rec.count())
+	}
+	if _, err := a.Get(ctx, d.ID); !port.IsKind(err, port.KindNotFound) {
+		t.Errorf("the sent draft is still in Drafts: %v", err)
+	}
+	// A server that files Sent itself: no copy appended, the answer comes
+	// from what was sent.
+	a.s.SMTPSavesSent = true
+	m, w, err = a.Send(ctx, email.Compose{To: []string{"ops@bizmcp.example"}, Subject: "Filed by the server", BodyText: "x"}, "k")
+	if err != nil || w.Replayed || m.Subject != "Filed by the server" || rec.count() != 2 || len(m.To) != 1 {
+		t.Fatalf("%+v %+v %v", m, w, err)
+	}
+	if res, _ := a.Search(ctx, email.SearchQuery{Folder: "sent", Q: "server", Limit: 5}); res.Total != 0 {
+		t.Errorf("a copy was appended although the server files it: %+v", res)
+	}
 }

@@ -202,6 +202,9 @@ func (a *Adapter) do(ctx context.Context, op string, f func(cn *conn) error) err
 			cancel()
 			return err
 		}
+		// Each operation selects afresh: a mailbox selected earlier may not
+		// show what other connections appended since.
+		cn.selected = ""
 		stop := context.AfterFunc(opctx, func() { cn.raw.Close() })
 		err = f(cn)
 		stop()

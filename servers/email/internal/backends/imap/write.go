@@ -231,6 +231,9 @@ func (a *Adapter) SendDraft(ctx context.Context, id, key string) (*email.Message
 		if replay, err = a.findWrite(cn, email.FolderSent, mid); err != nil || replay != nil {
 			return err
 		}
+		if _, err := a.examine(cn, email.FolderDrafts); err != nil { // findWrite selected Sent
+			return err
+		}
 		bufs, err := cn.c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, RFC822Size: true,
 			BodySection: []*imap.FetchItemBodySection{{Peek: true, Partial: &imap.SectionPartial{Size: rawMax + 1}}}}).Collect()
 		if err != nil {
@@ -257,12 +260,13 @@ func (a *Adapter) SendDraft(ctx context.Context, id, key string) (*email.Message
 	if err != nil {
 		return nil, port.Write{}, err
 	}
-	if replay != nil {
-		return replay, port.Write{Replayed: true}, nil
+	m, w, err := replay, port.Write{Replayed: true}, error(nil)
+	if replay == nil {
+		m, w, err = a.send(ctx, from, rcpts, mid, wire, copyRaw)
 	}
-	m, w, err := a.send(ctx, from, rcpts, mid, wire, copyRaw)
-	if err == nil && !w.Replayed {
-		// The draft is spent; failing to remove it loses nothing.
+	if err == nil {
+		// The draft is spent (also when an earlier attempt sent it but
+		// did not get to remove it); failing to remove it loses nothing.
 		if rerr := a.do(ctx, "remove draft", func(cn *conn) error { return a.remove(cn, email.FolderDrafts, uid) }); rerr != nil {
 			a.log.Warn("sent draft could not be removed from Drafts", "draft", id, "error", rerr)
 		}
@@ -349,11 +353,16 @@ func (a *Adapter) send(ctx context.Context, from string, rcpts []string, mid str
 			m, err = a.stored(cn, email.FolderSent, uid)
 			return err
 		}
-		m, err = a.findWrite(cn, email.FolderSent, mid)
+		// The server files its copy on its own time: look for it a few
+		// times (a second at most), then answer from what was sent.
+		for try := 0; try < 5 && m == nil && err == nil; try++ {
+			if try > 0 {
+				time.Sleep(200 * time.Millisecond)
+			}
+			m, err = a.findWrite(cn, email.FolderSent, mid)
+		}
 		if m == nil && err == nil {
-			// The server files its copy on its own time; the message went.
-			mm := email.Message{ID: "", Folder: email.FolderSent, Subject: "", MessageIDHeader: mid}
-			m = &mm
+			m = sentWithoutCopy(copyRaw, a.s.CustomerHeader)
 		}
 		return err
 	})
@@ -363,6 +372,14 @@ func (a *Adapter) send(ctx context.Context, from string, rcpts []string, mid str
 	now := time.Now().UTC()
 	m.SentAt, m.DeliveredTo = &now, rcpts
 	return m, port.Write{}, nil
+}
+
+// sentWithoutCopy describes a sent message the server has not filed yet
+// (EMAIL_SMTP_SAVES_SENT): no id, the rest from its header.
+func sentWithoutCopy(raw []byte, customerHeader string) *email.Message {
+	h := parseHeader(raw, customerHeader)
+	return &email.Message{Folder: email.FolderSent, From: h.from, To: h.to, Cc: h.cc, Bcc: h.bcc, Subject: h.subject, Date: h.date.UTC(),
+		MessageIDHeader: h.messageID, CustomerID: h.customerID}
 }
 
 // submit sends wire to rcpts over SMTP submission. ambiguous reports a
