@@ -91,13 +91,18 @@ func statusErr(op string, st *imap.Error) *port.Error {
 	case imap.ResponseCodeOverQuota:
 		e.Kind = port.KindConflict
 		e.Message = "the mailbox is over its quota (" + st.Text + "); someone must free space in it"
-	case imap.ResponseCodeLimit, imap.ResponseCodeInUse:
+	case imap.ResponseCodeLimit, imap.ResponseCodeInUse, "THROTTLED": // THROTTLED: Gmail
 		e.Kind, e.RetryAfter = port.KindRateLimited, 30*time.Second
+		e.Message = "the IMAP server is throttling this mailbox (" + st.Text + "); wait before trying again"
 	case imap.ResponseCodeUnavailable, imap.ResponseCodeServerBug:
 		e.Kind = port.KindUnavailable
 	case imap.ResponseCodeTooBig:
 		e.Kind = port.KindTooLarge
 	default:
+		if strings.Contains(strings.ToLower(st.Text), "throttl") || strings.Contains(strings.ToLower(st.Text), "too many") {
+			e.Kind, e.RetryAfter = port.KindRateLimited, 30*time.Second
+			break
+		}
 		if st.Type == imap.StatusResponseTypeBad {
 			e.Kind = port.KindBadRequest
 		} else {

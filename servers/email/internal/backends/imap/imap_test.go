@@ -114,6 +114,8 @@ func TestErrorKinds(t *testing.T) {
 		{&imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeNonExistent}, port.KindMisconfigured},
 		{&imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeNoPerm}, port.KindForbidden},
 		{&imap.Error{Type: imap.StatusResponseTypeBad}, port.KindBadRequest},
+		{&imap.Error{Type: imap.StatusResponseTypeNo, Code: "THROTTLED"}, port.KindRateLimited},
+		{&imap.Error{Type: imap.StatusResponseTypeNo, Text: "Too many simultaneous connections"}, port.KindRateLimited},
 		{&imap.Error{Type: imap.StatusResponseTypeNo}, port.KindUnavailable},
 	} {
 		if got := statusErr("op", tc.err); got.Kind != tc.kind {
