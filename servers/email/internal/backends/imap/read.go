@@ -191,7 +191,8 @@ func (a *Adapter) searchIn(cn *conn, folder string, crit *imap.SearchCriteria) (
 	if err != nil {
 		return nil, 0, err
 	}
-	uids := data.AllUIDs()
+	// UIDs past 999,999,999 have no id (see msgID): left out.
+	uids := slices.DeleteFunc(data.AllUIDs(), func(u imap.UID) bool { return u >= uidSpan })
 	slices.Sort(uids)
 	return uids, v, nil
 }
