@@ -54,7 +54,7 @@ func mailEnv(t *testing.T) map[string]string {
 			}
 		}
 	}
-	for _, k := range append(settings, "EMAIL_TEST_RECIPIENT", "EMAIL_TEST_RECIPIENT_IMAP_URL") {
+	for _, k := range append(settings, "EMAIL_TEST_RECIPIENT", "EMAIL_TEST_RECIPIENT_IMAP_URL", "EMAIL_TEST_IMAP_STARTTLS_URL", "EMAIL_TEST_SMTPS_URL") {
 		if v := os.Getenv(k); v != "" && env[k] == "" {
 			env[k] = v
 		}
@@ -503,5 +503,28 @@ func TestLostResponseRetryDeliversOnce(t *testing.T) {
 	}
 	if n := inboxCount(t, env, subject); n != 1 {
 		t.Errorf("%d deliveries, want 1", n)
+	}
+}
+
+func TestStartTLSAndImplicitTLSAndUntrustedCA(t *testing.T) {
+	env := mailEnv(t)
+	if env["EMAIL_TEST_IMAP_STARTTLS_URL"] == "" || env["EMAIL_TEST_SMTPS_URL"] == "" {
+		t.Fatal("start.sh printed no EMAIL_TEST_IMAP_STARTTLS_URL / EMAIL_TEST_SMTPS_URL")
+	}
+	// IMAP with STARTTLS, SMTP with implicit TLS (the other two schemes).
+	cs := session(t, env, "EMAIL_IMAP_URL="+env["EMAIL_TEST_IMAP_STARTTLS_URL"], "EMAIL_SMTP_URL="+env["EMAIL_TEST_SMTPS_URL"])
+	var p page
+	call(t, cs, "email_search", map[string]any{"folder": "inbox", "limit": 1}, &p)
+	if len(p.Messages) != 1 {
+		t.Fatalf("%+v", p)
+	}
+	subject := "Over smtps " + time.Now().Format("150405.000000")
+	call(t, cs, "email_send", map[string]any{"to": []string{env["EMAIL_TEST_RECIPIENT"]}, "subject": subject, "body": "Implicit TLS."}, nil)
+	awaitInbox(t, env, subject, 1)
+	// Without the test CA the certificate is refused, and the error names
+	// the setting to fix.
+	res := mcptest.Call(t, session(t, env, "EMAIL_TLS_CA_FILE="), "email_search", map[string]any{})
+	if text := mcptest.Text(res); !res.IsError || !strings.Contains(text, "EMAIL_TLS_CA_FILE") {
+		t.Fatalf("untrusted certificate: %s", text)
 	}
 }

@@ -12,7 +12,9 @@
 #   EMAIL_TLS_CA_FILE, EMAIL_ALLOWED_RECIPIENT_DOMAINS (user 1's mailbox),
 #   EMAIL_TEST_RECIPIENT (user 2's address) and
 #   EMAIL_TEST_RECIPIENT_IMAP_URL (imaps://user:password@host:port, for any
-#   IMAP client: curl --cacert "$EMAIL_TLS_CA_FILE" "$EMAIL_TEST_RECIPIENT_IMAP_URL/INBOX").
+#   IMAP client: curl --cacert "$EMAIL_TLS_CA_FILE" "$EMAIL_TEST_RECIPIENT_IMAP_URL/INBOX"),
+#   and EMAIL_TEST_IMAP_STARTTLS_URL / EMAIL_TEST_SMTPS_URL (the same servers
+#   over the other schemes: IMAP with STARTTLS, SMTP with implicit TLS).
 # A second run reuses the running servers and prints the same lines.
 # `test/mail/start.sh stop` stops them. Progress goes to stderr.
 set -euo pipefail
@@ -62,17 +64,19 @@ rm -rf "$DIR"
 mkdir -p "$DIR"/{run,mail,tls,postfix,queue,data}
 cd "$DIR"
 
-# free_port: a TCP port on 127.0.0.1 nothing listens on now.
+# free_port VAR: sets VAR to a TCP port on 127.0.0.1 that nothing listens
+# on now and that this script has not handed out already.
+picked=" "
 free_port() {
   local p
   for _ in $(seq 1 200); do
     p=$((20000 + RANDOM % 30000))
-    port_open "$p" || { echo "$p"; return; }
+    case "$picked" in *" $p "*) continue ;; esac
+    if ! port_open "$p"; then picked="$picked$p "; printf -v "$1" %s "$p"; return; fi
   done
   echo "no free port" >&2; exit 1
 }
-IMAP_PORT=$(free_port); IMAPS_PORT=$(free_port); LMTP_PORT=$(free_port)
-AUTH_PORT=$(free_port); SUBMISSION_PORT=$(free_port); SMTPS_PORT=$(free_port)
+for v in IMAP_PORT IMAPS_PORT LMTP_PORT AUTH_PORT SUBMISSION_PORT SMTPS_PORT; do free_port "$v"; done
 
 log "making a CA and a server certificate for 127.0.0.1 and localhost"
 openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=bizmcp test mail CA" \
