@@ -501,3 +501,99 @@ func TestServerFiledSentAndDraftRetry(t *testing.T) {
 		t.Errorf("a copy was appended although the server files it: %+v", res)
 	}
 }
+
+// xoauth2Server accepts "user=U\x01auth=Bearer tok\x01\x01" and then
+// logs in as U with login.
+type xoauth2Server struct {
+	login func(user string) error
+	fail  error // what a wrong token gets
+	done  bool
+}
+
+func (x *xoauth2Server) Next(resp []byte) ([]byte, bool, error) {
+	if x.done {
+		return nil, true, nil
+	}
+	x.done = true
+	var user, auth string
+	for _, kv := range strings.Split(string(resp), "\x01") {
+		if v, ok := strings.CutPrefix(kv, "user="); ok {
+			user = v
+		}
+		if v, ok := strings.CutPrefix(kv, "auth="); ok {
+			auth = v
+		}
+	}
+	if auth != "Bearer tok" || !strings.HasSuffix(string(resp), "\x01\x01") {
+		return nil, true, x.fail
+	}
+	return nil, true, x.login(user)
+}
+
+// oauthSession adds SASL XOAUTH2 to the memory server's session.
+type oauthSession struct{ imapserver.Session }
+
+func (s oauthSession) AuthenticateMechanisms() []string { return []string{"XOAUTH2"} }
+func (s oauthSession) Authenticate(string) (sasl.Server, error) {
+	return &xoauth2Server{login: func(u string) error { return s.Session.Login(u, "pw") }, fail: imapserver.ErrAuthFailed}, nil
+}
+
+type oauthSMTPSession struct{ *smtpSession }
+
+func (s oauthSMTPSession) AuthMechanisms() []string { return []string{"XOAUTH2"} }
+func (s oauthSMTPSession) Auth(string) (sasl.Server, error) {
+	return &xoauth2Server{login: func(u string) error {
+		if u != "sales@bizmcp.example" {
+			return smtp.ErrAuthFailed
+		}
+		return nil
+	}, fail: smtp.ErrAuthFailed}, nil
+}
+
+func TestOAuth2Token(t *testing.T) {
+	mem := imapmemserver.New()
+	user := imapmemserver.NewUser("sales@bizmcp.example", "pw")
+	for _, box := range []string{"INBOX", "Sent", "Drafts"} {
+		user.Create(box, nil)
+	}
+	mem.AddUser(user)
+	srv := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return oauthSession{mem.NewSession()}, nil, nil
+		},
+		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapUIDPlus: {}, "AUTH=XOAUTH2": {}, imap.CapSASLIR: {}},
+		InsecureAuth: true,
+	})
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	rec := &smtpRecorder{}
+	ss := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return oauthSMTPSession{&smtpSession{r: rec, c: c}}, nil
+	}))
+	ss.AllowInsecureAuth, ss.Domain = true, "localhost"
+	sln, _ := net.Listen("tcp", "127.0.0.1:0")
+	go ss.Serve(sln)
+	t.Cleanup(func() { ss.Close() })
+	for token, ok := range map[string]bool{"tok": true, "expired": false} {
+		b, err := open(t, map[string]string{"EMAIL_IMAP_URL": "imap://" + ln.Addr().String(), "EMAIL_SMTP_URL": "smtp://" + sln.Addr().String(),
+			"EMAIL_IMAP_USERNAME": "sales@bizmcp.example", "EMAIL_OAUTH2_TOKEN": token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = b.Ping(context.Background())
+		if ok != (err == nil) {
+			t.Fatalf("token %s: ping %v", token, err)
+		}
+		if !ok {
+			if !port.IsKind(err, port.KindUnauthorized) {
+				t.Errorf("refused token: %v", err)
+			}
+			continue
+		}
+		if _, _, err := b.Send(context.Background(), email.Compose{To: []string{"ops@bizmcp.example"}, Subject: "t", BodyText: "x"}, "k"); err != nil || rec.count() != 1 {
+			t.Fatalf("send with a token: %v", err)
+		}
+		b.(*Adapter).Close()
+	}
+}
