@@ -6,7 +6,7 @@ import (
 	"net/mail"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/email/internal/emailapi"
+	"github.com/bizmcp/bizmcp/servers/email/internal/email"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 )
 
@@ -60,8 +60,8 @@ func plainAddrs(field string, in []string, seen map[string]bool) ([]string, erro
 // answer goes to the original's Reply-To or sender (or, for our own
 // message, its recipients); without a subject it gets "Re: " + the
 // original's.
-func (t *Tools) prepare(ctx context.Context, f composeFields) (emailapi.Compose, error) {
-	c := emailapi.Compose{From: t.pol.From, Subject: strings.TrimSpace(f.Subject), BodyText: strings.TrimRight(f.Body, " \t\n"), InReplyTo: f.InReplyTo}
+func (t *Tools) prepare(ctx context.Context, f composeFields) (email.Compose, error) {
+	c := email.Compose{From: t.pol.From, Subject: strings.TrimSpace(f.Subject), BodyText: strings.TrimRight(f.Body, " \t\n"), InReplyTo: f.InReplyTo}
 	seen := map[string]bool{}
 	var err error
 	if c.To, err = plainAddrs("to", f.To, seen); err != nil {
@@ -85,14 +85,14 @@ func (t *Tools) prepare(ctx context.Context, f composeFields) (emailapi.Compose,
 			return c, t.fail(err, mcpkit.ErrorHints{NotFound: "in_reply_to must be an existing message id; " + messageNotFound})
 		}
 		if len(c.To) == 0 {
-			var def []emailapi.Address
+			var def []email.Address
 			switch {
 			case len(orig.ReplyTo) > 0:
 				def = orig.ReplyTo[:1]
 			case orig.Folder == "sent" || orig.Folder == "drafts":
 				def = orig.To
 			default:
-				def = []emailapi.Address{orig.From}
+				def = []email.Address{orig.From}
 			}
 			for _, a := range def {
 				if k := strings.ToLower(a.Email); !seen[k] {
@@ -125,9 +125,9 @@ func replySubject(s string) string {
 	return "Re: " + s
 }
 
-func messageRecipients(m *emailapi.Message) []string {
+func messageRecipients(m *email.Message) []string {
 	var out []string
-	for _, l := range [][]emailapi.Address{m.To, m.Cc, m.Bcc} {
+	for _, l := range [][]email.Address{m.To, m.Cc, m.Bcc} {
 		for _, a := range l {
 			out = append(out, a.Email)
 		}

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/email/internal/emailapi"
+	"github.com/bizmcp/bizmcp/servers/email/internal/email"
 	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -41,7 +41,7 @@ var (
 )
 
 // folders are the mailbox folders (email_search's folder enum).
-var folders = []string{"inbox", "sent", "drafts", "archive"}
+var folders = email.Folders
 
 // registerContext adds the email server's resources, prompts and
 // completions.
@@ -99,7 +99,7 @@ func registerContext(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
 	comp.Prompt("email_summarize_thread", "thread_id", t.completeThreadID)
 	comp.Resource(threadTemplate, "id", t.completeThreadID)
 	comp.Resource(messageTemplate, "id", t.completeMessageID)
-	comp.Resource(folderTemplate, "folder", mcpkit.CompleteFrom(folders))
+	comp.Resource(folderTemplate, "folder", t.completeFolder)
 }
 
 func (t *Tools) readThread(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
@@ -145,9 +145,19 @@ func (t *Tools) readFolder(ctx context.Context, req *mcp.ReadResourceRequest) (*
 	return mcpkit.TextResource(uri, sc, head+text, nil), nil
 }
 
+// completeFolder offers the folders the mailbox has, starting with prefix.
+func (t *Tools) completeFolder(ctx context.Context, req *mcp.CompleteRequest, prefix string) ([]string, error) {
+	have, err := t.api.Folders(ctx)
+	if err != nil {
+		return nil, t.fail(err, mcpkit.ErrorHints{})
+	}
+	have = slices.DeleteFunc(slices.Clone(have), func(f string) bool { return !slices.Contains(folders, f) })
+	return mcpkit.CompleteFrom(have)(ctx, req, prefix)
+}
+
 // scanMessages visits the summaries of the messages matching q, newest
 // first, at most completionScan of them.
-func (t *Tools) scanMessages(ctx context.Context, q emailapi.SearchQuery, visit func(*emailapi.Summary)) error {
+func (t *Tools) scanMessages(ctx context.Context, q email.SearchQuery, visit func(*email.Summary)) error {
 	q.Limit = completionPage
 	return mcpkit.ScanPages(completionPage, completionScan, func(offset int) (int, int, error) {
 		q.Offset = offset
@@ -169,12 +179,12 @@ func (t *Tools) completeMessageID(ctx context.Context, _ *mcp.CompleteRequest, p
 	if !ok {
 		return nil, nil
 	}
-	var q emailapi.SearchQuery
+	var q email.SearchQuery
 	if len(pre) > len("M-") {
 		q.Q = pre // the API matches words in ids too: narrows the scan
 	}
 	var out []string
-	err := t.scanMessages(ctx, q, func(m *emailapi.Summary) {
+	err := t.scanMessages(ctx, q, func(m *email.Summary) {
 		if strings.HasPrefix(m.ID, pre) {
 			out = append(out, m.ID)
 		}
@@ -186,7 +196,7 @@ func (t *Tools) completeMessageID(ctx context.Context, _ *mcp.CompleteRequest, p
 // or just the digits 50), most recently active first; for a full customer
 // id (C-1004), that customer's threads.
 func (t *Tools) completeThreadID(ctx context.Context, _ *mcp.CompleteRequest, prefix string) ([]string, error) {
-	var q emailapi.SearchQuery
+	var q email.SearchQuery
 	pre, ok := mcpkit.IDPrefix(prefix, "T")
 	if up := strings.ToUpper(prefix); customerIDPattern.MatchString(up) {
 		q.CustomerID, pre, ok = up, "", true
@@ -196,7 +206,7 @@ func (t *Tools) completeThreadID(ctx context.Context, _ *mcp.CompleteRequest, pr
 	}
 	seen := map[string]bool{}
 	var out []string
-	err := t.scanMessages(ctx, q, func(m *emailapi.Summary) {
+	err := t.scanMessages(ctx, q, func(m *email.Summary) {
 		if strings.HasPrefix(m.ThreadID, pre) && !seen[m.ThreadID] {
 			seen[m.ThreadID] = true
 			out = append(out, m.ThreadID)
@@ -212,13 +222,13 @@ func (t *Tools) completeCustomerID(ctx context.Context, _ *mcp.CompleteRequest, 
 	if !ok {
 		return nil, nil
 	}
-	var q emailapi.SearchQuery
+	var q email.SearchQuery
 	if len(pre) > len("C-") {
 		q.Q = pre // the API matches words in customer ids too
 	}
 	seen := map[string]bool{}
 	var out []string
-	err := t.scanMessages(ctx, q, func(m *emailapi.Summary) {
+	err := t.scanMessages(ctx, q, func(m *email.Summary) {
 		if m.CustomerID != "" && strings.HasPrefix(m.CustomerID, pre) && !seen[m.CustomerID] {
 			seen[m.CustomerID] = true
 			out = append(out, m.CustomerID)

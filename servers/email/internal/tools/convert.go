@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
-	"github.com/bizmcp/bizmcp/servers/email/internal/emailapi"
+	"github.com/bizmcp/bizmcp/servers/email/internal/email"
 	"github.com/bizmcp/bizmcp/servers/email/internal/mailtext"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
@@ -20,7 +21,7 @@ type AttachmentOut struct {
 }
 
 // addrs sanitizes a list of addresses into "Name <email>" strings.
-func addrs(sc *mcpkit.Scrub, path string, as []emailapi.Address) []string {
+func addrs(sc *mcpkit.Scrub, path string, as []email.Address) []string {
 	if len(as) == 0 {
 		return nil
 	}
@@ -33,7 +34,7 @@ func addrs(sc *mcpkit.Scrub, path string, as []emailapi.Address) []string {
 
 // displayAddr renders an address for the model: the name unquoted and
 // unencoded (mail.Address.String would MIME-encode non-ASCII names).
-func displayAddr(a emailapi.Address) string {
+func displayAddr(a email.Address) string {
 	n := strings.TrimSpace(a.Name)
 	if n == "" {
 		return a.Email
@@ -58,7 +59,7 @@ func humanSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-func attachments(sc *mcpkit.Scrub, as []emailapi.Attachment) []AttachmentOut {
+func attachments(sc *mcpkit.Scrub, as []email.Attachment) []AttachmentOut {
 	if len(as) == 0 {
 		return nil
 	}
@@ -89,7 +90,7 @@ type body struct {
 }
 
 // messageBody picks the text part (or converts the HTML part) and trims it.
-func messageBody(m *emailapi.Message, o mailtext.Options) (body, error) {
+func messageBody(m *email.Message, o mailtext.Options) (body, error) {
 	b := body{format: "text"}
 	src := m.BodyText
 	if strings.TrimSpace(src) == "" && strings.TrimSpace(m.BodyHTML) != "" {
@@ -103,13 +104,35 @@ func messageBody(m *emailapi.Message, o mailtext.Options) (body, error) {
 	return b, nil
 }
 
-// forScan is the text handed to the sanitizer: the visible text, then the
-// hidden HTML (which the sanitizer removes again, after judging it).
+// hiddenScanMax bounds the hidden HTML handed to the sanitizer with one
+// body: enough to judge what a sender tried to hide, never more than a
+// bounded share of the work (a mail of 512 KB of comments costs what
+// hiddenScanMax characters cost).
+const hiddenScanMax = 2000
+
+// forScan is the text handed to the sanitizer: the visible text (already
+// cut to max_chars by the caller), then at most hiddenScanMax characters
+// of the hidden HTML (which the sanitizer removes again, after judging
+// it). Each hidden part keeps its comment or element markup so the
+// sanitizer still recognises and drops it; parts past the budget are left
+// out (they are counted in trimmed.hidden_html_parts all the same).
 func (b body) forScan(visible string) string {
 	if len(b.hidden) == 0 {
 		return visible
 	}
-	return visible + "\n" + strings.Join(b.hidden, "\n")
+	var sb strings.Builder
+	sb.WriteString(visible)
+	left := hiddenScanMax
+	for _, h := range b.hidden {
+		if n := utf8.RuneCountInString(h); n > left {
+			break
+		} else {
+			left -= n
+		}
+		sb.WriteString("\n")
+		sb.WriteString(h)
+	}
+	return sb.String()
 }
 
 // oneLine collapses white space, for snippets.

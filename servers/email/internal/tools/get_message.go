@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bizmcp/bizmcp/servers/email/internal/emailapi"
+	"github.com/bizmcp/bizmcp/servers/email/internal/email"
 	"github.com/bizmcp/bizmcp/servers/email/internal/mailtext"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
@@ -174,7 +174,7 @@ func trimmedLine(t TrimmedOut) string {
 }
 
 // threadSnippet is the start of a message's own text, for thread listings.
-func threadSnippet(m *emailapi.Message, n int) (body, string, error) {
+func threadSnippet(m *email.Message, n int) (body, string, error) {
 	b, err := messageBody(m, mailtext.Options{})
 	if err != nil {
 		return b, "", err

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bizmcp/bizmcp/servers/email/internal/emailapi"
+	"github.com/bizmcp/bizmcp/servers/email/internal/email"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -84,7 +84,7 @@ func (t *Tools) search(ctx context.Context, _ *mcp.CallToolRequest, in SearchIn)
 // searchView runs one search page and renders it: the one path behind
 // email_search and the email://folders/{folder} resource.
 func (t *Tools) searchView(ctx context.Context, in SearchIn) (out SearchOut, sc *mcpkit.Scrub, text string, err error) {
-	q := emailapi.SearchQuery{Q: strings.TrimSpace(in.Query), From: strings.TrimSpace(in.From), Folder: in.Folder, CustomerID: in.CustomerID}
+	q := email.SearchQuery{Q: strings.TrimSpace(in.Query), From: strings.TrimSpace(in.From), Folder: in.Folder, CustomerID: in.CustomerID}
 	if q.After, err = parseDay("after", in.After); err != nil {
 		return out, nil, "", err
 	}
@@ -95,9 +95,21 @@ func (t *Tools) searchView(ctx context.Context, in SearchIn) (out SearchOut, sc 
 		return out, nil, "", fmt.Errorf("after (%s) must be earlier than before (%s)", in.After, in.Before)
 	}
 	scope := strings.Join([]string{"email_search", q.Q, q.From, q.Folder, in.After, in.Before, q.CustomerID}, "\x00")
-	offset, err := compress.DecodeCursor(in.Cursor, scope)
-	if err != nil {
-		return out, nil, "", err
+	var offset int
+	if in.Cursor != "" {
+		// A cursor is bound to the query and to the backend's numbering
+		// (an IMAP folder's UIDVALIDITY): one issued before the mailbox
+		// was renumbered is refused, not silently misapplied.
+		snap, err := t.api.Snapshot(ctx, q.Folder)
+		if err != nil {
+			return out, nil, "", t.fail(err, mcpkit.ErrorHints{})
+		}
+		if offset, err = compress.DecodeCursor(in.Cursor, snapshotScope(scope, snap)); err != nil {
+			if snap != "" {
+				err = fmt.Errorf("%w (or the mailbox was renumbered since it was issued)", err)
+			}
+			return out, nil, "", err
+		}
 	}
 	limit := compress.Limit(in.Limit, searchDefaultLimit, searchMaxLimit)
 	q.Limit, q.Offset = limit, offset
@@ -105,6 +117,7 @@ func (t *Tools) searchView(ctx context.Context, in SearchIn) (out SearchOut, sc 
 	if err != nil {
 		return out, nil, "", t.fail(err, mcpkit.ErrorHints{})
 	}
+	scope = snapshotScope(scope, res.Snapshot)
 	sc = mcpkit.NewScrub(t.san)
 	out.Messages = make([]MessageSummary, 0, min(len(res.Messages), limit))
 	lines := make([]string, 0, len(res.Messages)+2)
@@ -128,7 +141,7 @@ func (t *Tools) searchView(ctx context.Context, in SearchIn) (out SearchOut, sc 
 	return out, sc, strings.Join(lines, "\n"), nil
 }
 
-func summarize(sc *mcpkit.Scrub, p string, m *emailapi.Summary) MessageSummary {
+func summarize(sc *mcpkit.Scrub, p string, m *email.Summary) MessageSummary {
 	snip, _ := compress.Truncate(oneLine(m.Snippet), snippetMax, "")
 	s := MessageSummary{
 		ID:          sc.Text(p+"id", m.ID),
@@ -172,4 +185,13 @@ func summaryLine(s MessageSummary) string {
 		line += "\n    " + strings.ReplaceAll(s.Snippet, "\n", "\n    ")
 	}
 	return line
+}
+
+// snapshotScope binds a cursor's scope to the backend's snapshot ("" for
+// backends whose offsets never go stale).
+func snapshotScope(scope, snap string) string {
+	if snap == "" {
+		return scope
+	}
+	return scope + "\x00" + snap
 }

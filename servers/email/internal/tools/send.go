@@ -8,11 +8,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/bizmcp/bizmcp/servers/email/internal/emailapi"
+	"github.com/bizmcp/bizmcp/servers/email/internal/email"
 	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
 	"github.com/bizmcp/bizmcp/shared/approval"
-	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -67,7 +67,7 @@ func (t *Tools) send(ctx context.Context, req *mcp.CallToolRequest, in SendIn) (
 	var (
 		key  string
 		plan sendPlan
-		c    emailapi.Compose
+		c    email.Compose
 	)
 	if in.DraftID != "" {
 		d, err := t.api.Get(ctx, in.DraftID)
@@ -116,8 +116,8 @@ func (t *Tools) send(ctx context.Context, req *mcp.CallToolRequest, in SendIn) (
 		return res, out, err
 	}
 	var (
-		m    *emailapi.Message
-		meta backend.Meta
+		m    *email.Message
+		meta port.Write
 	)
 	if in.DraftID != "" {
 		m, meta, err = t.api.SendDraft(ctx, in.DraftID, key)
@@ -171,12 +171,12 @@ func (t *Tools) send(ctx context.Context, req *mcp.CallToolRequest, in SendIn) (
 // backend answered with a refusal), so its quota slot can be given back.
 // Connection failures and timeouts are ambiguous: the slot is kept.
 func notSent(err error) bool {
-	be, ok := backend.AsError(err)
+	be, ok := port.AsError(err)
 	if !ok {
 		return false
 	}
 	switch be.Kind {
-	case backend.KindBadRequest, backend.KindNotFound, backend.KindConflict, backend.KindUnauthorized, backend.KindRateLimited:
+	case port.KindBadRequest, port.KindNotFound, port.KindConflict, port.KindUnauthorized, port.KindForbidden, port.KindRateLimited:
 		return true
 	}
 	return false
@@ -207,13 +207,13 @@ func bodyDigest(text, html string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func composePlan(c emailapi.Compose) sendPlan {
+func composePlan(c email.Compose) sendPlan {
 	return sendPlan{From: c.From, To: c.To, Cc: c.Cc, Bcc: c.Bcc, Subject: c.Subject, InReplyTo: c.InReplyTo,
 		BodySHA256: bodyDigest(c.BodyText, ""), BodyChars: utf8.RuneCountInString(c.BodyText)}
 }
 
-func draftPlan(id string, d *emailapi.Message) sendPlan {
-	emails := func(l []emailapi.Address) []string {
+func draftPlan(id string, d *email.Message) sendPlan {
+	emails := func(l []email.Address) []string {
 		var out []string
 		for _, a := range l {
 			out = append(out, a.Email)

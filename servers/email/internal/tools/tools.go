@@ -5,7 +5,7 @@ package tools
 import (
 	"log/slog"
 
-	"github.com/bizmcp/bizmcp/servers/email/internal/emailapi"
+	"github.com/bizmcp/bizmcp/servers/email/internal/email"
 	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
 	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
@@ -29,14 +29,14 @@ type Policy struct {
 
 // Tools is the email toolset.
 type Tools struct {
-	api *emailapi.Client
+	api email.Backend
 	san *sanitize.Sanitizer
 	log *slog.Logger
 	pol Policy
 }
 
 // New builds the toolset.
-func New(api *emailapi.Client, san *sanitize.Sanitizer, log *slog.Logger, pol Policy) *Tools {
+func New(api email.Backend, san *sanitize.Sanitizer, log *slog.Logger, pol Policy) *Tools {
 	return &Tools{api: api, san: san, log: log, pol: pol}
 }
 

@@ -1,4 +1,4 @@
-package emailapi
+package email
 
 import "time"
 
@@ -18,7 +18,9 @@ type Attachment struct {
 }
 
 // Message is the backend's full message. The MCP tools never pass it to the
-// model whole: headers are dropped, bodies trimmed and sanitized.
+// model whole: headers are dropped, bodies trimmed and sanitized. Folder is
+// one of Folders; InReplyTo is the id (not the Message-ID header) of the
+// message this one answers, "" when the backend does not have it.
 type Message struct {
 	ID              string       `json:"id"`
 	ThreadID        string       `json:"thread_id"`
@@ -42,8 +44,8 @@ type Message struct {
 	Read            bool         `json:"read"`
 	SentAt          *time.Time   `json:"sent_at"`
 	DeliveredTo     []string     `json:"delivered_to"`
-	// Headers (raw transport headers) and other fields are not decoded:
-	// no tool shows them.
+	// Headers (raw transport headers) and other fields are not kept: no
+	// tool shows them.
 }
 
 // Summary is one search hit.
@@ -69,6 +71,8 @@ type SearchResult struct {
 	Total    int       `json:"total"`
 	Offset   int       `json:"offset"`
 	Limit    int       `json:"limit"`
+	// Snapshot is Backend.Snapshot at the time of the search.
+	Snapshot string `json:"-"`
 }
 
 // Thread is a conversation, messages oldest first.
@@ -81,7 +85,8 @@ type Thread struct {
 	Messages     []Message `json:"messages"`
 }
 
-// Compose is the body of POST /drafts and POST /messages/send.
+// Compose is a message to save as a draft or send. InReplyTo is the id of
+// the message it answers; the backend files it in that thread.
 type Compose struct {
 	From      string   `json:"from,omitempty"`
 	To        []string `json:"to"`

@@ -1,4 +1,4 @@
-package emailapi
+package reference
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bizmcp/bizmcp/servers/email/internal/email"
 	"github.com/bizmcp/bizmcp/shared/app/apptest"
 	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/jarcoal/httpmock"
@@ -24,8 +25,8 @@ func TestSearchQuery(t *testing.T) {
 	mt := httpmock.NewMockTransport()
 	mt.RegisterResponderWithQuery("GET", base+"/messages/search",
 		"q=ORD-48291&from=costa&folder=inbox&customer_id=C-1004&after=2026-02-01T00%3A00%3A00Z&before=2026-02-25T00%3A00%3A00Z&limit=5&offset=10",
-		httpmock.NewJsonResponderOrPanic(200, SearchResult{Messages: []Summary{{ID: "M-20002", Snippet: "Hola"}}, Total: 11, Offset: 10, Limit: 5}))
-	res, err := client(t, mt).Search(context.Background(), SearchQuery{
+		httpmock.NewJsonResponderOrPanic(200, email.SearchResult{Messages: []email.Summary{{ID: "M-20002", Snippet: "Hola"}}, Total: 11, Offset: 10, Limit: 5}))
+	res, err := client(t, mt).Search(context.Background(), email.SearchQuery{
 		Q: "ORD-48291", From: "costa", Folder: "inbox", CustomerID: "C-1004",
 		After: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Before: time.Date(2026, 2, 25, 0, 0, 0, 0, time.UTC), Limit: 5, Offset: 10,
 	})
@@ -36,7 +37,7 @@ func TestSearchQuery(t *testing.T) {
 
 func TestGetMapsErrors(t *testing.T) {
 	mt := httpmock.NewMockTransport()
-	mt.RegisterResponder("GET", base+"/messages/M-1", httpmock.NewJsonResponderOrPanic(200, Message{ID: "M-1", BodyText: "hi", Attachments: []Attachment{{ID: "A-1", Size: 10}}}))
+	mt.RegisterResponder("GET", base+"/messages/M-1", httpmock.NewJsonResponderOrPanic(200, email.Message{ID: "M-1", BodyText: "hi", Attachments: []email.Attachment{{ID: "A-1", Size: 10}}}))
 	mt.RegisterResponder("GET", base+"/messages/M-404", httpmock.NewStringResponder(404, `{"error":{"code":"not_found","message":"message M-404: not found"}}`))
 	mt.RegisterResponder("GET", base+"/messages/M-500", httpmock.NewStringResponder(503, `{"error":{"code":"unavailable","message":"down"}}`))
 	mt.RegisterResponder("GET", base+"/messages/M-bad", httpmock.NewStringResponder(200, `{"id": 5`))
@@ -62,14 +63,14 @@ func TestGetMapsErrors(t *testing.T) {
 
 func TestSendRetriesWithTheSameKey(t *testing.T) {
 	mt := httpmock.NewMockTransport()
-	var bodies []Compose
+	var bodies []email.Compose
 	var keys []string
 	mt.RegisterResponder("POST", base+"/messages/send", func(r *http.Request) (*http.Response, error) {
 		if r.Header.Get("Content-Type") != "application/json" {
 			t.Errorf("content type %q", r.Header.Get("Content-Type"))
 		}
 		b, _ := io.ReadAll(r.Body)
-		var c Compose
+		var c email.Compose
 		json.Unmarshal(b, &c)
 		bodies = append(bodies, c)
 		keys = append(keys, r.Header.Get("Idempotency-Key"))
@@ -80,7 +81,7 @@ func TestSendRetriesWithTheSameKey(t *testing.T) {
 		resp.Header.Set("Idempotent-Replayed", "true")
 		return resp, nil
 	})
-	m, meta, err := client(t, mt).Send(context.Background(), Compose{To: []string{"a@bizmcp.example"}, Subject: "s", BodyText: "b"}, "key-1")
+	m, meta, err := client(t, mt).Send(context.Background(), email.Compose{To: []string{"a@bizmcp.example"}, Subject: "s", BodyText: "b"}, "key-1")
 	if err != nil || m.ID != "M-9" || !meta.Replayed {
 		t.Fatalf("%+v %+v %v", m, meta, err)
 	}
@@ -99,8 +100,8 @@ func TestWritesWithoutKeyAreNotRetried(t *testing.T) {
 		return httpmock.NewStringResponse(201, `{"id":"M-7","folder":"drafts"}`), nil
 	})
 	c := client(t, mt)
-	d, meta, err := c.CreateDraft(context.Background(), Compose{To: []string{"a@b.example"}, BodyText: "x"}, "d-1")
-	if err != nil || d.ID != "M-7" || meta.Replayed || meta.Status != 201 {
+	d, meta, err := c.CreateDraft(context.Background(), email.Compose{To: []string{"a@b.example"}, BodyText: "x"}, "d-1")
+	if err != nil || d.ID != "M-7" || meta.Replayed || meta.RequestID != "" {
 		t.Fatalf("%+v %+v %v", d, meta, err)
 	}
 	if _, _, err := c.SendDraft(context.Background(), "M-7", ""); err == nil {
