@@ -1,0 +1,208 @@
+package shopify
+
+// GraphQL documents, asking only for the fields the tools use (the cost of
+// a query is the sum of the objects it may return; see README). Page sizes
+// keep every document well under Shopify's 1,000-point single-query limit.
+
+const moneyFields = `shopMoney { amount currencyCode }`
+
+// summaryFields is an order as a search lists it.
+const summaryFields = `
+  id name email createdAt processedAt cancelledAt
+  displayFinancialStatus displayFulfillmentStatus currencyCode presentmentCurrencyCode tags
+  customer { id displayName }
+  subtotalLineItemsQuantity
+  totalPriceSet { ` + moneyFields + ` }
+  totalReceivedSet { ` + moneyFields + ` }
+  totalRefundedSet { ` + moneyFields + ` }
+  shippingAddress { city provinceCode countryCodeV2 }
+  shippingLine { title }
+  fulfillments(first: 5) {
+    createdAt inTransitAt deliveredAt estimatedDeliveryAt displayStatus status
+    trackingInfo(first: 1) { company number url }
+  }`
+
+// fullFields is the whole order as orders_get_order shows it; $items
+// lines.
+const fullFields = summaryFields + `
+  note cancelReason
+  cancellation { staffNote }
+  currentSubtotalPriceSet { ` + moneyFields + ` }
+  totalShippingPriceSet { ` + moneyFields + ` }
+  totalTaxSet { ` + moneyFields + ` }
+  totalDiscountsSet { ` + moneyFields + ` }
+  shippingAddress { name company address1 address2 city provinceCode zip countryCodeV2 }
+  refunds(first: 30) { id createdAt note totalRefundedSet { ` + moneyFields + ` } }
+  lineItems(first: $items) { pageInfo { hasNextPage endCursor } nodes { ` + lineFields + ` } }`
+
+const lineFields = `id sku name quantity
+  originalUnitPriceSet { ` + moneyFields + ` }
+  originalTotalSet { ` + moneyFields + ` }
+  customAttributes { key value }`
+
+const (
+	orderByIDDoc = `query OrderByID($id: ID!, $items: Int!) { order(id: $id) {` + fullFields + `} }`
+	// Names are found through the search index ($q is name:'#1001').
+	orderByNameDoc = `query OrderByName($q: String!, $items: Int!) { orders(first: 1, query: $q) { nodes {` + fullFields + `} } }`
+
+	searchDoc = `query Search($first: Int!, $q: String, $after: String) {
+  orders(first: $first, after: $after, query: $q, sortKey: ID, reverse: true) {
+    pageInfo { hasNextPage endCursor }
+    nodes {` + summaryFields + `}
+  }
+}`
+	searchCountDoc = `query SearchCount($first: Int!, $q: String, $countQ: String) {
+  orders(first: $first, query: $q, sortKey: ID, reverse: true) {
+    pageInfo { hasNextPage endCursor }
+    nodes {` + summaryFields + `}
+  }
+  ordersCount(query: $countQ, limit: 10000) { count precision }
+}`
+
+	linesDoc = `query Lines($id: ID!, $first: Int!, $after: String) {
+  order(id: $id) { lineItems(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { ` + lineFields + ` } } }
+}`
+	// lineCountDoc pages through line ids only (cheap) to count them.
+	lineCountDoc = `query LineCount($id: ID!, $after: String) {
+  order(id: $id) { lineItems(first: 250, after: $after) { pageInfo { hasNextPage endCursor } nodes { id } } }
+}`
+
+	// refundContextDoc is what a refund needs: totals, refunds so far (to
+	// find an earlier refund under the same key) and the payments to
+	// refund against.
+	refundContextDoc = `query RefundContext($id: ID!) {
+  order(id: $id) {` + summaryFields + `
+    refunds(first: 50) { id createdAt note totalRefundedSet { ` + moneyFields + ` } }
+    transactions(first: 50) { id kind status gateway amountSet { ` + moneyFields + ` } parentTransaction { id } }
+  }
+}`
+
+	refundCreateDoc = `mutation RefundCreate($input: RefundInput!, $key: String!) {
+  refundCreate(input: $input) @idempotent(key: $key) {
+    refund { id createdAt note totalRefundedSet { ` + moneyFields + ` } }
+    order {` + summaryFields + `}
+    userErrors { field message }
+  }
+}`
+
+	orderCancelDoc = `mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $staffNote: String, $refundMethod: OrderCancelRefundMethodInput!) {
+  orderCancel(orderId: $orderId, reason: $reason, refundMethod: $refundMethod, restock: true, notifyCustomer: false, staffNote: $staffNote) {
+    job { id done }
+    orderCancelUserErrors { field message code }
+  }
+}`
+
+	jobDoc = `query Job($id: ID!) { job(id: $id) { id done } }`
+)
+
+// ---- wire types ----
+
+type moneyBag struct {
+	ShopMoney struct {
+		Amount       string `json:"amount"`
+		CurrencyCode string `json:"currencyCode"`
+	} `json:"shopMoney"`
+}
+
+type pageInfo struct {
+	HasNextPage bool   `json:"hasNextPage"`
+	EndCursor   string `json:"endCursor"`
+}
+
+type wireFulfillment struct {
+	CreatedAt           string `json:"createdAt"`
+	InTransitAt         string `json:"inTransitAt"`
+	DeliveredAt         string `json:"deliveredAt"`
+	EstimatedDeliveryAt string `json:"estimatedDeliveryAt"`
+	DisplayStatus       string `json:"displayStatus"`
+	Status              string `json:"status"`
+	TrackingInfo        []struct {
+		Company string `json:"company"`
+		Number  string `json:"number"`
+		URL     string `json:"url"`
+	} `json:"trackingInfo"`
+}
+
+type wireLine struct {
+	ID                   string   `json:"id"`
+	SKU                  string   `json:"sku"`
+	Name                 string   `json:"name"`
+	Quantity             int      `json:"quantity"`
+	OriginalUnitPriceSet moneyBag `json:"originalUnitPriceSet"`
+	OriginalTotalSet     moneyBag `json:"originalTotalSet"`
+	CustomAttributes     []struct {
+		Key   string `json:"key"`
+		Value string `json:"value"`
+	} `json:"customAttributes"`
+}
+
+type lineConnection struct {
+	PageInfo pageInfo   `json:"pageInfo"`
+	Nodes    []wireLine `json:"nodes"`
+}
+
+type wireRefund struct {
+	ID               string   `json:"id"`
+	CreatedAt        string   `json:"createdAt"`
+	Note             string   `json:"note"`
+	TotalRefundedSet moneyBag `json:"totalRefundedSet"`
+}
+
+type wireTransaction struct {
+	ID                string   `json:"id"`
+	Kind              string   `json:"kind"`
+	Status            string   `json:"status"`
+	Gateway           string   `json:"gateway"`
+	AmountSet         moneyBag `json:"amountSet"`
+	ParentTransaction *struct {
+		ID string `json:"id"`
+	} `json:"parentTransaction"`
+}
+
+type wireOrder struct {
+	ID                       string   `json:"id"`
+	Name                     string   `json:"name"`
+	Email                    string   `json:"email"`
+	CreatedAt                string   `json:"createdAt"`
+	ProcessedAt              string   `json:"processedAt"`
+	CancelledAt              string   `json:"cancelledAt"`
+	CancelReason             string   `json:"cancelReason"`
+	DisplayFinancialStatus   string   `json:"displayFinancialStatus"`
+	DisplayFulfillmentStatus string   `json:"displayFulfillmentStatus"`
+	CurrencyCode             string   `json:"currencyCode"`
+	PresentmentCurrencyCode  string   `json:"presentmentCurrencyCode"`
+	Tags                     []string `json:"tags"`
+	Note                     string   `json:"note"`
+	Customer                 *struct {
+		ID          string `json:"id"`
+		DisplayName string `json:"displayName"`
+	} `json:"customer"`
+	Cancellation *struct {
+		StaffNote string `json:"staffNote"`
+	} `json:"cancellation"`
+	SubtotalLineItemsQuantity int       `json:"subtotalLineItemsQuantity"`
+	TotalPriceSet             moneyBag  `json:"totalPriceSet"`
+	TotalReceivedSet          moneyBag  `json:"totalReceivedSet"`
+	TotalRefundedSet          moneyBag  `json:"totalRefundedSet"`
+	CurrentSubtotalPriceSet   *moneyBag `json:"currentSubtotalPriceSet"`
+	TotalShippingPriceSet     *moneyBag `json:"totalShippingPriceSet"`
+	TotalTaxSet               *moneyBag `json:"totalTaxSet"`
+	TotalDiscountsSet         *moneyBag `json:"totalDiscountsSet"`
+	ShippingAddress           *struct {
+		Name          string `json:"name"`
+		Company       string `json:"company"`
+		Address1      string `json:"address1"`
+		Address2      string `json:"address2"`
+		City          string `json:"city"`
+		ProvinceCode  string `json:"provinceCode"`
+		Zip           string `json:"zip"`
+		CountryCodeV2 string `json:"countryCodeV2"`
+	} `json:"shippingAddress"`
+	ShippingLine *struct {
+		Title string `json:"title"`
+	} `json:"shippingLine"`
+	Fulfillments []wireFulfillment `json:"fulfillments"`
+	Refunds      []wireRefund      `json:"refunds"`
+	Transactions []wireTransaction `json:"transactions"`
+	LineItems    *lineConnection   `json:"lineItems"`
+}
