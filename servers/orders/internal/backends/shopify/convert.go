@@ -270,12 +270,11 @@ func (a *Adapter) summary(c *conv, o *wireOrder) orders.Summary {
 		Total:     c.money(&o.TotalPriceSet), RefundedTotal: c.money(&o.TotalRefundedSet),
 		Shipping: shipping(o),
 	}
-	if o.Customer != nil {
-		s.CustomerID, s.CustomerName = legacyID(o.Customer.ID), o.Customer.DisplayName
-	}
+	// The customer's name is the shipping address's: reading Order.customer
+	// would need the read_customers scope.
 	cc := ""
 	if o.ShippingAddress != nil {
-		cc = o.ShippingAddress.CountryCodeV2
+		cc, s.CustomerName = o.ShippingAddress.CountryCodeV2, o.ShippingAddress.Name
 	}
 	s.Region = a.region.of(cc, o.Tags)
 	received := c.money(&o.TotalReceivedSet)

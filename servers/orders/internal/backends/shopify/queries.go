@@ -10,12 +10,11 @@ const moneyFields = `shopMoney { amount currencyCode }`
 const summaryFields = `
   id name email createdAt processedAt cancelledAt
   displayFinancialStatus displayFulfillmentStatus currencyCode presentmentCurrencyCode tags
-  customer { id displayName }
   subtotalLineItemsQuantity
   totalPriceSet { ` + moneyFields + ` }
   totalReceivedSet { ` + moneyFields + ` }
   totalRefundedSet { ` + moneyFields + ` }
-  shippingAddress { city provinceCode countryCodeV2 }
+  shippingAddress { name city provinceCode countryCodeV2 }
   shippingLine { title }
   fulfillments(first: 5) {
     createdAt inTransitAt deliveredAt estimatedDeliveryAt displayStatus status
@@ -173,11 +172,7 @@ type wireOrder struct {
 	PresentmentCurrencyCode  string   `json:"presentmentCurrencyCode"`
 	Tags                     []string `json:"tags"`
 	Note                     string   `json:"note"`
-	Customer                 *struct {
-		ID          string `json:"id"`
-		DisplayName string `json:"displayName"`
-	} `json:"customer"`
-	Cancellation *struct {
+	Cancellation             *struct {
 		StaffNote string `json:"staffNote"`
 	} `json:"cancellation"`
 	SubtotalLineItemsQuantity int       `json:"subtotalLineItemsQuantity"`
