@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bizmcp/bizmcp/servers/orders/internal/backends/shopify/wire"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/bizmcp/bizmcp/shared/port"
@@ -102,10 +103,10 @@ func utc(s string) string {
 
 // status maps Shopify's financial and fulfillment statuses to the port's.
 func status(o *wireOrder) string {
-	if o.CancelledAt != "" {
+	if o.CancelledAt != nil {
 		return orders.StatusCancelled
 	}
-	switch o.DisplayFinancialStatus {
+	switch wire.S(o.DisplayFinancialStatus) {
 	case "REFUNDED":
 		return orders.StatusRefunded
 	case "PARTIALLY_REFUNDED":
@@ -188,9 +189,9 @@ func shipping(o *wireOrder) orders.Shipping {
 		s.Carrier, s.TrackingNumber = "the merchant", "none"
 	}
 	s.Status = shipmentStatus(f.DisplayStatus)
-	s.ShippedAt = utc(first(f.InTransitAt, f.CreatedAt))
-	s.EstimatedDelivery = utc(f.EstimatedDeliveryAt)
-	s.DeliveredAt = utc(f.DeliveredAt)
+	s.ShippedAt = utc(first(wire.S(f.InTransitAt), f.CreatedAt))
+	s.EstimatedDelivery = utc(wire.S(f.EstimatedDeliveryAt))
+	s.DeliveredAt = utc(wire.S(f.DeliveredAt))
 	return s
 }
 
@@ -229,11 +230,11 @@ func shipmentsNote(o *wireOrder) (orders.Note, bool) {
 				line += " " + t.URL
 			}
 		}
-		if f.EstimatedDeliveryAt != "" {
-			line += ", estimated delivery " + dateOf(f.EstimatedDeliveryAt)
+		if f.EstimatedDeliveryAt != nil {
+			line += ", estimated delivery " + dateOf(*f.EstimatedDeliveryAt)
 		}
-		if f.DeliveredAt != "" {
-			line += ", delivered " + dateOf(f.DeliveredAt)
+		if f.DeliveredAt != nil {
+			line += ", delivered " + dateOf(*f.DeliveredAt)
 		}
 		lines = append(lines, line)
 	}
@@ -264,8 +265,8 @@ func dateOf(s string) string {
 // summary converts the fields every query asks for.
 func (a *Adapter) summary(c *conv, o *wireOrder) orders.Summary {
 	s := orders.Summary{
-		ID: o.Name, CustomerEmail: o.Email, Status: status(o), Currency: o.CurrencyCode,
-		CreatedAt: utc(first(o.ProcessedAt, o.CreatedAt)), CancelledAt: utc(o.CancelledAt),
+		ID: o.Name, CustomerEmail: wire.S(o.Email), Status: status(o), Currency: o.CurrencyCode,
+		CreatedAt: utc(first(o.ProcessedAt, o.CreatedAt)), CancelledAt: utc(wire.S(o.CancelledAt)),
 		UnitCount: o.SubtotalLineItemsQuantity,
 		Total:     c.money(&o.TotalPriceSet), RefundedTotal: c.money(&o.TotalRefundedSet),
 		Shipping: shipping(o),
@@ -274,7 +275,7 @@ func (a *Adapter) summary(c *conv, o *wireOrder) orders.Summary {
 	// would need the read_customers scope.
 	cc := ""
 	if o.ShippingAddress != nil {
-		cc, s.CustomerName = o.ShippingAddress.CountryCodeV2, o.ShippingAddress.Name
+		cc, s.CustomerName = wire.S(o.ShippingAddress.CountryCodeV2), wire.S(o.ShippingAddress.Name)
 	}
 	s.Region = a.region.of(cc, o.Tags)
 	received := c.money(&o.TotalReceivedSet)
@@ -298,8 +299,8 @@ func (a *Adapter) order(op string, o *wireOrder) (*orders.Order, error) {
 	out.Subtotal, out.ShippingCost = c.money(o.CurrentSubtotalPriceSet), c.money(o.TotalShippingPriceSet)
 	out.Tax, out.Discount = c.money(o.TotalTaxSet), c.money(o.TotalDiscountsSet)
 	if sa := o.ShippingAddress; sa != nil {
-		out.ShippingAddress = orders.Address{Name: sa.Name, Company: sa.Company, Line1: sa.Address1, Line2: sa.Address2,
-			City: sa.City, Region: sa.ProvinceCode, PostalCode: sa.Zip, Country: sa.CountryCodeV2}
+		out.ShippingAddress = orders.Address{Name: wire.S(sa.Name), Company: wire.S(sa.Company), Line1: wire.S(sa.Address1), Line2: wire.S(sa.Address2),
+			City: wire.S(sa.City), Region: wire.S(sa.ProvinceCode), PostalCode: wire.S(sa.Zip), Country: wire.S(sa.CountryCodeV2)}
 	}
 	if o.LineItems != nil {
 		for _, l := range o.LineItems.Nodes {
@@ -307,19 +308,19 @@ func (a *Adapter) order(op string, o *wireOrder) (*orders.Order, error) {
 		}
 		out.ItemCount = len(out.LineItems)
 	}
-	if o.Note != "" {
-		out.Notes = append(out.Notes, orders.Note{ID: "order-note", Author: "customer", Body: o.Note, CreatedAt: out.CreatedAt})
+	if n := wire.S(o.Note); n != "" {
+		out.Notes = append(out.Notes, orders.Note{ID: "order-note", Author: "customer", Body: n, CreatedAt: out.CreatedAt})
 	}
 	if n, ok := shipmentsNote(o); ok {
 		out.Notes = append(out.Notes, n)
 	}
 	for _, r := range o.Refunds {
-		out.Refunds = append(out.Refunds, refund(c, r, o.CancelledAt != ""))
+		out.Refunds = append(out.Refunds, refund(c, r, o.CancelledAt != nil))
 	}
-	if o.CancelledAt != "" {
-		cn := &orders.Cancellation{At: utc(o.CancelledAt), Reason: strings.ToLower(o.CancelReason)}
+	if o.CancelledAt != nil {
+		cn := &orders.Cancellation{At: utc(*o.CancelledAt), Reason: strings.ToLower(wire.S(o.CancelReason))}
 		if o.Cancellation != nil {
-			note, reason, key := unmark(o.Cancellation.StaffNote)
+			note, reason, key := unmark(wire.S(o.Cancellation.StaffNote))
 			cn.Note, cn.IdempotencyKey = note, key
 			if reason != "" {
 				cn.Reason = reason
@@ -331,12 +332,12 @@ func (a *Adapter) order(op string, o *wireOrder) (*orders.Order, error) {
 }
 
 func line(c *conv, l wireLine) orders.LineItem {
-	li := orders.LineItem{ID: legacyID(l.ID), SKU: l.SKU, Name: l.Name, Quantity: l.Quantity,
+	li := orders.LineItem{ID: legacyID(l.ID), SKU: wire.S(l.SKU), Name: l.Name, Quantity: l.Quantity,
 		UnitPrice: c.money(&l.OriginalUnitPriceSet), Total: c.money(&l.OriginalTotalSet)}
 	var attrs []string
 	for _, kv := range l.CustomAttributes {
 		if !strings.HasPrefix(kv.Key, "_") { // "_" keys are hidden app data
-			attrs = append(attrs, kv.Key+": "+kv.Value)
+			attrs = append(attrs, kv.Key+": "+wire.S(kv.Value))
 		}
 	}
 	li.Personalization = strings.Join(attrs, "; ")
@@ -346,12 +347,12 @@ func line(c *conv, l wireLine) orders.LineItem {
 // refund converts a refund; a refund without the adapter's marker on a
 // cancelled order is the cancellation's.
 func refund(c *conv, r wireRefund, cancelled bool) orders.Refund {
-	note, reason, key := unmark(r.Note)
+	note, reason, key := unmark(wire.S(r.Note))
 	if reason == "" && cancelled {
 		reason = "order_cancelled"
 	}
 	return orders.Refund{ID: legacyID(r.ID), Amount: c.money(&r.TotalRefundedSet), Reason: reason, Note: note,
-		Status: "succeeded", CreatedAt: utc(r.CreatedAt), IdempotencyKey: key}
+		Status: "succeeded", CreatedAt: utc(wire.S(r.CreatedAt)), IdempotencyKey: key}
 }
 
 // The adapter writes the reason and the call's idempotency key at the end

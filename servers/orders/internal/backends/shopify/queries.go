@@ -1,5 +1,7 @@
 package shopify
 
+import "github.com/bizmcp/bizmcp/servers/orders/internal/backends/shopify/wire"
+
 // GraphQL documents, asking only for the fields the tools use (the cost of
 // a query is the sum of the objects it may return; see README). Page sizes
 // keep every document well under Shopify's 1,000-point single-query limit.
@@ -94,110 +96,15 @@ const (
 	jobDoc = `query Job($id: ID!) { job(id: $id) { id done } }`
 )
 
-// ---- wire types ----
+// ---- wire types (package wire) ----
 
-type moneyBag struct {
-	ShopMoney struct {
-		Amount       string `json:"amount"`
-		CurrencyCode string `json:"currencyCode"`
-	} `json:"shopMoney"`
-}
-
-type pageInfo struct {
-	HasNextPage bool   `json:"hasNextPage"`
-	EndCursor   string `json:"endCursor"`
-}
-
-type wireFulfillment struct {
-	CreatedAt           string `json:"createdAt"`
-	InTransitAt         string `json:"inTransitAt"`
-	DeliveredAt         string `json:"deliveredAt"`
-	EstimatedDeliveryAt string `json:"estimatedDeliveryAt"`
-	DisplayStatus       string `json:"displayStatus"`
-	Status              string `json:"status"`
-	TrackingInfo        []struct {
-		Company string `json:"company"`
-		Number  string `json:"number"`
-		URL     string `json:"url"`
-	} `json:"trackingInfo"`
-}
-
-type wireLine struct {
-	ID                   string   `json:"id"`
-	SKU                  string   `json:"sku"`
-	Name                 string   `json:"name"`
-	Quantity             int      `json:"quantity"`
-	OriginalUnitPriceSet moneyBag `json:"originalUnitPriceSet"`
-	OriginalTotalSet     moneyBag `json:"originalTotalSet"`
-	CustomAttributes     []struct {
-		Key   string `json:"key"`
-		Value string `json:"value"`
-	} `json:"customAttributes"`
-}
-
-type lineConnection struct {
-	PageInfo pageInfo   `json:"pageInfo"`
-	Nodes    []wireLine `json:"nodes"`
-}
-
-type wireRefund struct {
-	ID               string   `json:"id"`
-	CreatedAt        string   `json:"createdAt"`
-	Note             string   `json:"note"`
-	TotalRefundedSet moneyBag `json:"totalRefundedSet"`
-}
-
-type wireTransaction struct {
-	ID                string   `json:"id"`
-	Kind              string   `json:"kind"`
-	Status            string   `json:"status"`
-	Gateway           string   `json:"gateway"`
-	AmountSet         moneyBag `json:"amountSet"`
-	ParentTransaction *struct {
-		ID string `json:"id"`
-	} `json:"parentTransaction"`
-}
-
-type wireOrder struct {
-	ID                       string   `json:"id"`
-	Name                     string   `json:"name"`
-	Email                    string   `json:"email"`
-	CreatedAt                string   `json:"createdAt"`
-	ProcessedAt              string   `json:"processedAt"`
-	CancelledAt              string   `json:"cancelledAt"`
-	CancelReason             string   `json:"cancelReason"`
-	DisplayFinancialStatus   string   `json:"displayFinancialStatus"`
-	DisplayFulfillmentStatus string   `json:"displayFulfillmentStatus"`
-	CurrencyCode             string   `json:"currencyCode"`
-	PresentmentCurrencyCode  string   `json:"presentmentCurrencyCode"`
-	Tags                     []string `json:"tags"`
-	Note                     string   `json:"note"`
-	Cancellation             *struct {
-		StaffNote string `json:"staffNote"`
-	} `json:"cancellation"`
-	SubtotalLineItemsQuantity int       `json:"subtotalLineItemsQuantity"`
-	TotalPriceSet             moneyBag  `json:"totalPriceSet"`
-	TotalReceivedSet          moneyBag  `json:"totalReceivedSet"`
-	TotalRefundedSet          moneyBag  `json:"totalRefundedSet"`
-	CurrentSubtotalPriceSet   *moneyBag `json:"currentSubtotalPriceSet"`
-	TotalShippingPriceSet     *moneyBag `json:"totalShippingPriceSet"`
-	TotalTaxSet               *moneyBag `json:"totalTaxSet"`
-	TotalDiscountsSet         *moneyBag `json:"totalDiscountsSet"`
-	ShippingAddress           *struct {
-		Name          string `json:"name"`
-		Company       string `json:"company"`
-		Address1      string `json:"address1"`
-		Address2      string `json:"address2"`
-		City          string `json:"city"`
-		ProvinceCode  string `json:"provinceCode"`
-		Zip           string `json:"zip"`
-		CountryCodeV2 string `json:"countryCodeV2"`
-	} `json:"shippingAddress"`
-	ShippingLine *struct {
-		Title string `json:"title"`
-	} `json:"shippingLine"`
-	Fulfillments []wireFulfillment `json:"fulfillments"`
-	Refunds      []wireRefund      `json:"refunds"`
-	Transactions []wireTransaction `json:"transactions"`
-	LineItems    *lineConnection   `json:"lineItems"`
-}
+type (
+	moneyBag        = wire.MoneyBag
+	pageInfo        = wire.PageInfo
+	wireFulfillment = wire.Fulfillment
+	wireLine        = wire.LineItem
+	lineConnection  = wire.LineItemConnection
+	wireRefund      = wire.Refund
+	wireTransaction = wire.Transaction
+	wireOrder       = wire.Order
+)

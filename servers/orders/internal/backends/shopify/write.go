@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bizmcp/bizmcp/servers/orders/internal/backends/shopify/wire"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/bizmcp/bizmcp/shared/port"
@@ -47,7 +48,7 @@ func (a *Adapter) Refund(ctx context.Context, id string, r orders.RefundRequest,
 	c := &conv{op: op}
 	sum := a.summary(c, w)
 	for _, rf := range w.Refunds {
-		if _, _, k := unmark(rf.Note); k == key {
+		if _, _, k := unmark(wire.S(rf.Note)); k == key {
 			res := &orders.RefundResult{Refund: refund(c, rf, false), Order: sum}
 			return res, port.Write{Replayed: true}, c.err
 		}
@@ -163,7 +164,7 @@ func allocate(w *wireOrder, amount int64) ([]map[string]any, error) {
 		take := min(free, left)
 		left -= take
 		txs = append(txs, map[string]any{
-			"orderId": w.ID, "parentId": t.ID, "gateway": t.Gateway, "kind": "REFUND",
+			"orderId": w.ID, "parentId": t.ID, "gateway": wire.S(t.Gateway), "kind": "REFUND",
 			"amount": decimal(take, w.CurrencyCode),
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/bizmcp/bizmcp/servers/orders/internal/backends/shopify/wire"
 	"io"
 	"math/big"
 	"net/http"
@@ -21,131 +22,16 @@ import (
 	"sync"
 )
 
-// Money is a MoneyBag's shopMoney.
-type Money struct {
-	Amount       string `json:"amount"`
-	CurrencyCode string `json:"currencyCode"`
-}
-
-// Bag wraps a Money as a MoneyBag.
-type Bag struct {
-	ShopMoney Money `json:"shopMoney"`
-}
-
 // M is a MoneyBag of amount (a decimal string) in cur.
-func M(amount, cur string) Bag { return Bag{ShopMoney: Money{Amount: amount, CurrencyCode: cur}} }
-
-// Line is a LineItem.
-type Line struct {
-	ID                   string `json:"id"`
-	SKU                  string `json:"sku"`
-	Name                 string `json:"name"`
-	Quantity             int    `json:"quantity"`
-	OriginalUnitPriceSet Bag    `json:"originalUnitPriceSet"`
-	OriginalTotalSet     Bag    `json:"originalTotalSet"`
-	CustomAttributes     []KV   `json:"customAttributes"`
+func M(amount, cur string) wire.MoneyBag {
+	return wire.MoneyBag{ShopMoney: wire.Money{Amount: amount, CurrencyCode: cur}}
 }
 
-// KV is an Attribute.
-type KV struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
-}
-
-// Tracking is a FulfillmentTrackingInfo.
-type Tracking struct {
-	Company string `json:"company"`
-	Number  string `json:"number"`
-	URL     string `json:"url"`
-}
-
-// Fulfillment is a Fulfillment.
-type Fulfillment struct {
-	CreatedAt           string     `json:"createdAt"`
-	InTransitAt         *string    `json:"inTransitAt"`
-	DeliveredAt         *string    `json:"deliveredAt"`
-	EstimatedDeliveryAt *string    `json:"estimatedDeliveryAt"`
-	DisplayStatus       string     `json:"displayStatus"`
-	Status              string     `json:"status"`
-	TrackingInfo        []Tracking `json:"trackingInfo"`
-}
-
-// Refund is a Refund.
-type Refund struct {
-	ID               string `json:"id"`
-	CreatedAt        string `json:"createdAt"`
-	Note             string `json:"note"`
-	TotalRefundedSet Bag    `json:"totalRefundedSet"`
-}
-
-// Transaction is an OrderTransaction.
-type Transaction struct {
-	ID                string `json:"id"`
-	Kind              string `json:"kind"`
-	Status            string `json:"status"`
-	Gateway           string `json:"gateway"`
-	AmountSet         Bag    `json:"amountSet"`
-	ParentTransaction *struct {
-		ID string `json:"id"`
-	} `json:"parentTransaction"`
-}
-
-// Address is a MailingAddress.
-type Address struct {
-	Name          string `json:"name"`
-	Company       string `json:"company"`
-	Address1      string `json:"address1"`
-	Address2      string `json:"address2"`
-	City          string `json:"city"`
-	ProvinceCode  string `json:"provinceCode"`
-	Zip           string `json:"zip"`
-	CountryCodeV2 string `json:"countryCodeV2"`
-}
-
-// Order is an Order with the fields the adapter reads.
+// Order is an order of the store: the API's fields and its lines (served
+// through the lineItems connection).
 type Order struct {
-	ID                        string        `json:"id"`
-	Name                      string        `json:"name"`
-	Email                     string        `json:"email"`
-	CreatedAt                 string        `json:"createdAt"`
-	ProcessedAt               string        `json:"processedAt"`
-	CancelledAt               *string       `json:"cancelledAt"`
-	CancelReason              *string       `json:"cancelReason"`
-	DisplayFinancialStatus    string        `json:"displayFinancialStatus"`
-	DisplayFulfillmentStatus  string        `json:"displayFulfillmentStatus"`
-	CurrencyCode              string        `json:"currencyCode"`
-	PresentmentCurrencyCode   string        `json:"presentmentCurrencyCode"`
-	Tags                      []string      `json:"tags"`
-	Note                      *string       `json:"note"`
-	Customer                  *Customer     `json:"customer"`
-	Cancellation              *Cancellation `json:"cancellation"`
-	SubtotalLineItemsQuantity int           `json:"subtotalLineItemsQuantity"`
-	TotalPriceSet             Bag           `json:"totalPriceSet"`
-	TotalReceivedSet          Bag           `json:"totalReceivedSet"`
-	TotalRefundedSet          Bag           `json:"totalRefundedSet"`
-	CurrentSubtotalPriceSet   Bag           `json:"currentSubtotalPriceSet"`
-	TotalShippingPriceSet     Bag           `json:"totalShippingPriceSet"`
-	TotalTaxSet               Bag           `json:"totalTaxSet"`
-	TotalDiscountsSet         Bag           `json:"totalDiscountsSet"`
-	ShippingAddress           *Address      `json:"shippingAddress"`
-	ShippingLine              *struct {
-		Title string `json:"title"`
-	} `json:"shippingLine"`
-	Fulfillments []Fulfillment `json:"fulfillments"`
-	Refunds      []Refund      `json:"refunds"`
-	Transactions []Transaction `json:"transactions"`
-	Lines        []Line        `json:"-"`
-}
-
-// Customer is a Customer.
-type Customer struct {
-	ID          string `json:"id"`
-	DisplayName string `json:"displayName"`
-}
-
-// Cancellation is an OrderCancellation.
-type Cancellation struct {
-	StaffNote string `json:"staffNote"`
+	wire.Order
+	Lines []wire.LineItem `json:"-"`
 }
 
 // Store is the fake shop.
@@ -359,21 +245,27 @@ func uncursor(c string) int {
 	return n
 }
 
-func lineConn(lines []Line, after string, first int, idsOnly bool) map[string]any {
+func lineConn(lines []wire.LineItem, after string, first int, idsOnly bool) map[string]any {
+	return page(len(lines), after, first, func(i int) any {
+		if idsOnly {
+			return map[string]any{"id": lines[i].ID}
+		}
+		return lines[i]
+	})
+}
+
+// page is one page of a connection of n nodes after cursor after.
+func page(n int, after string, first int, node func(i int) any) map[string]any {
 	start := 0
 	if after != "" {
 		start = uncursor(after) + 1
 	}
-	end := min(start+first, len(lines))
+	end := min(start+first, n)
 	nodes := []any{}
 	for i := start; i < end; i++ {
-		if idsOnly {
-			nodes = append(nodes, map[string]any{"id": lines[i].ID})
-		} else {
-			nodes = append(nodes, lines[i])
-		}
+		nodes = append(nodes, node(i))
 	}
-	pi := map[string]any{"hasNextPage": end < len(lines), "endCursor": nil}
+	pi := map[string]any{"hasNextPage": end < n, "endCursor": nil}
 	if end > start {
 		pi["endCursor"] = cursor(end - 1)
 	}
@@ -391,7 +283,7 @@ var (
 // cancelled, -status:cancelled, the first financial_status and tag.
 func (s *Store) search(q, after string, first int, countQ string, count bool) map[string]any {
 	match := func(o *Order, q string) bool {
-		if m := emailTerm.FindStringSubmatch(q); m != nil && !strings.EqualFold(o.Email, m[1]) {
+		if m := emailTerm.FindStringSubmatch(q); m != nil && !strings.EqualFold(wire.S(o.Email), m[1]) {
 			return false
 		}
 		if m := idBelow.FindStringSubmatch(q); m != nil {
@@ -407,7 +299,7 @@ func (s *Store) search(q, after string, first int, countQ string, count bool) ma
 				return false
 			}
 		}
-		if m := finTerm.FindStringSubmatch(q); m != nil && !strings.Contains(q, "(financial_status") && strings.ToUpper(m[1]) != o.DisplayFinancialStatus {
+		if m := finTerm.FindStringSubmatch(q); m != nil && !strings.Contains(q, "(financial_status") && strings.ToUpper(m[1]) != wire.S(o.DisplayFinancialStatus) {
 			return false
 		}
 		if m := tagTerm.FindStringSubmatch(q); m != nil && !slices.ContainsFunc(o.Tags, func(t string) bool { return strings.EqualFold(t, m[1]) }) {
@@ -421,20 +313,7 @@ func (s *Store) search(q, after string, first int, countQ string, count bool) ma
 			hits = append(hits, s.orders[i])
 		}
 	}
-	start := 0
-	if after != "" {
-		start = uncursor(after) + 1
-	}
-	end := min(start+first, len(hits))
-	nodes := []any{}
-	for i := start; i < end; i++ {
-		nodes = append(nodes, s.node(hits[i], 1))
-	}
-	pi := map[string]any{"hasNextPage": end < len(hits), "endCursor": nil}
-	if end > start {
-		pi["endCursor"] = cursor(end - 1)
-	}
-	out := map[string]any{"orders": map[string]any{"pageInfo": pi, "nodes": nodes}}
+	out := map[string]any{"orders": page(len(hits), after, first, func(i int) any { return s.node(hits[i], 1) })}
 	if count {
 		n := 0
 		for _, o := range s.orders {
@@ -491,22 +370,20 @@ func (s *Store) refundCreate(v map[string]any) any {
 		digits = 0
 	}
 	s.nextID++
-	rf := Refund{ID: "gid://shopify/Refund/" + strconv.Itoa(s.nextID), CreatedAt: "2026-12-07T10:00:00Z", Note: fmt.Sprint(in["note"]), TotalRefundedSet: M(total.FloatString(digits), cur)}
+	rf := wire.Refund{ID: "gid://shopify/Refund/" + strconv.Itoa(s.nextID), CreatedAt: wire.P("2026-12-07T10:00:00Z"), Note: wire.P(fmt.Sprint(in["note"])), TotalRefundedSet: M(total.FloatString(digits), cur)}
 	o.Refunds = append(o.Refunds, rf)
 	refunded.Add(refunded, total)
 	o.TotalRefundedSet = M(refunded.FloatString(digits), cur)
 	if refunded.Cmp(received) >= 0 {
-		o.DisplayFinancialStatus = "REFUNDED"
+		o.DisplayFinancialStatus = wire.P("REFUNDED")
 	} else {
-		o.DisplayFinancialStatus = "PARTIALLY_REFUNDED"
+		o.DisplayFinancialStatus = wire.P("PARTIALLY_REFUNDED")
 	}
 	for _, t := range txs {
 		tm := t.(map[string]any)
 		s.nextID++
-		o.Transactions = append(o.Transactions, Transaction{ID: "gid://shopify/OrderTransaction/" + strconv.Itoa(s.nextID), Kind: "REFUND", Status: "SUCCESS",
-			Gateway: fmt.Sprint(tm["gateway"]), AmountSet: M(fmt.Sprint(tm["amount"]), cur), ParentTransaction: &struct {
-				ID string `json:"id"`
-			}{fmt.Sprint(tm["parentId"])}})
+		o.Transactions = append(o.Transactions, wire.Transaction{ID: "gid://shopify/OrderTransaction/" + strconv.Itoa(s.nextID), Kind: "REFUND", Status: "SUCCESS",
+			Gateway: wire.P(fmt.Sprint(tm["gateway"])), AmountSet: M(fmt.Sprint(tm["amount"]), cur), ParentTransaction: &wire.Ref{ID: fmt.Sprint(tm["parentId"])}})
 	}
 	s.Refunds++
 	out := payload(rf, s.node(o, 1), []any{})
@@ -535,12 +412,12 @@ func (s *Store) orderCancel(v map[string]any) any {
 	at := "2026-12-07T10:05:00Z"
 	reason := fmt.Sprint(v["reason"])
 	o.CancelledAt, o.CancelReason = &at, &reason
-	o.Cancellation = &Cancellation{StaffNote: fmt.Sprint(v["staffNote"])}
-	if o.DisplayFinancialStatus == "PAID" {
+	o.Cancellation = &wire.Cancellation{StaffNote: wire.P(fmt.Sprint(v["staffNote"]))}
+	if wire.S(o.DisplayFinancialStatus) == "PAID" {
 		s.nextID++
-		o.Refunds = append(o.Refunds, Refund{ID: "gid://shopify/Refund/" + strconv.Itoa(s.nextID), CreatedAt: at, TotalRefundedSet: o.TotalReceivedSet})
+		o.Refunds = append(o.Refunds, wire.Refund{ID: "gid://shopify/Refund/" + strconv.Itoa(s.nextID), CreatedAt: wire.P(at), TotalRefundedSet: o.TotalReceivedSet})
 		o.TotalRefundedSet = o.TotalReceivedSet
-		o.DisplayFinancialStatus = "REFUNDED"
+		o.DisplayFinancialStatus = wire.P("REFUNDED")
 	}
 	s.nextID++
 	id := "gid://shopify/Job/" + strconv.Itoa(s.nextID)

@@ -1,120 +1,95 @@
 package shopifytest
 
-import "fmt"
+import (
+	"fmt"
 
-func ptr(s string) *string { return &s }
+	"github.com/bizmcp/bizmcp/servers/orders/internal/backends/shopify/wire"
+)
 
-// Sample orders (oldest first):
+// base is an order's common fields: n is the numeric id's last digits and
+// the name #100n; totals are total = received, nothing refunded.
+func base(n int, email, at, fin, ful, cur, total string, city, country string, tags ...string) *Order {
+	o := &Order{}
+	o.ID, o.Name = fmt.Sprintf("gid://shopify/Order/540000000%d", n), fmt.Sprintf("#100%d", n)
+	o.Email, o.CreatedAt, o.ProcessedAt = wire.P(email), at, at
+	o.DisplayFinancialStatus, o.DisplayFulfillmentStatus = wire.P(fin), ful
+	o.CurrencyCode, o.PresentmentCurrencyCode, o.Tags = cur, cur, tags
+	o.TotalPriceSet, o.TotalReceivedSet, o.TotalRefundedSet = M(total, cur), M(total, cur), M("0.0", cur)
+	zero := M("0.0", cur)
+	sub := M(total, cur)
+	o.CurrentSubtotalPriceSet, o.TotalShippingPriceSet, o.TotalTaxSet, o.TotalDiscountsSet = &sub, &zero, &zero, &zero
+	o.ShippingAddress = &wire.Address{City: wire.P(city), CountryCodeV2: wire.P(country)}
+	o.Fulfillments = []wire.Fulfillment{}
+	if fin == "PAID" {
+		o.Transactions = []wire.Transaction{sale(7000+n, "shopify_payments", M(total, cur))}
+	}
+	return o
+}
+
+func sale(id int, gateway string, amount wire.MoneyBag) wire.Transaction {
+	return wire.Transaction{ID: fmt.Sprintf("gid://shopify/OrderTransaction/%d", id), Kind: "SALE", Status: "SUCCESS", Gateway: wire.P(gateway), AmountSet: amount}
+}
+
+func (o *Order) line(id int, sku, name string, qty int, unit, total string, attrs ...wire.Attribute) {
+	o.Lines = append(o.Lines, wire.LineItem{ID: fmt.Sprintf("gid://shopify/LineItem/%d", id), SKU: wire.P(sku), Name: name, Quantity: qty,
+		OriginalUnitPriceSet: M(unit, o.CurrencyCode), OriginalTotalSet: M(total, o.CurrencyCode), CustomAttributes: attrs})
+	o.SubtotalLineItemsQuantity += qty
+}
+
+func shipped(company, number, url, display, created string, inTransit, eta, delivered *string) wire.Fulfillment {
+	return wire.Fulfillment{CreatedAt: created, InTransitAt: inTransit, DeliveredAt: delivered, EstimatedDeliveryAt: eta, DisplayStatus: display, Status: "SUCCESS",
+		TrackingInfo: []wire.TrackingInfo{{Company: company, Number: number, URL: url}}}
+}
+
+// Sample orders, by id:
 //
-//	#1001 USD, US (na): paid, partially fulfilled in two shipments (UPS in
-//	      transit with an estimated delivery, FedEx delivered), 3 lines
+//	#1001 USD, US (na): paid, partially fulfilled in two shipments (FedEx
+//	      delivered, UPS in transit with an estimated delivery), 3 lines
 //	#1002 EUR, DE (emea): paid, not shipped (cancellable)
 //	#1003 JPY, JP (apac): delivered, zero-decimal currency
-//	#1004 USD, CA (na): partially refunded, two captures
+//	#1004 USD, CA (na): partially refunded, paid by card and gift card
 //	#1005 USD, US (na): paid, 300 lines
 //	#1006 GBP, GB (emea): pending payment
 func Sample() []*Order {
-	bag := M
-	usd := func(a string) Bag { return bag(a, "USD") }
-	paidUSD := []Transaction{{ID: "gid://shopify/OrderTransaction/7001", Kind: "SALE", Status: "SUCCESS", Gateway: "shopify_payments", AmountSet: usd("120.50")}}
-	o1001 := &Order{
-		ID: "gid://shopify/Order/5400000001", Name: "#1001", Email: "jane@example.com",
-		CreatedAt: "2026-11-20T09:00:00Z", ProcessedAt: "2026-11-20T09:00:00Z",
-		DisplayFinancialStatus: "PAID", DisplayFulfillmentStatus: "PARTIALLY_FULFILLED",
-		CurrencyCode: "USD", PresentmentCurrencyCode: "USD", Tags: []string{"vip", "region:na"},
-		Note:                      ptr("Please leave at the back door"),
-		Customer:                  &Customer{ID: "gid://shopify/Customer/8100000001", DisplayName: "Jane Doe"},
-		SubtotalLineItemsQuantity: 4,
-		TotalPriceSet:             usd("120.50"), TotalReceivedSet: usd("120.50"), TotalRefundedSet: usd("0.0"),
-		CurrentSubtotalPriceSet: usd("100.00"), TotalShippingPriceSet: usd("12.00"), TotalTaxSet: usd("8.50"), TotalDiscountsSet: usd("0.0"),
-		ShippingAddress: &Address{Name: "Jane Doe", Address1: "1 Main St", City: "Portland", ProvinceCode: "OR", Zip: "97201", CountryCodeV2: "US"},
-		ShippingLine: &struct {
-			Title string `json:"title"`
-		}{"Standard"},
-		Fulfillments: []Fulfillment{
-			{CreatedAt: "2026-11-21T10:00:00Z", InTransitAt: ptr("2026-11-21T18:00:00Z"), DeliveredAt: ptr("2026-11-24T15:30:00Z"), DisplayStatus: "DELIVERED", Status: "SUCCESS",
-				TrackingInfo: []Tracking{{Company: "FedEx", Number: "7749281934", URL: "https://www.fedex.com/fedextrack/?trknbr=7749281934"}}},
-			{CreatedAt: "2026-11-25T10:00:00Z", InTransitAt: ptr("2026-11-25T20:00:00Z"), EstimatedDeliveryAt: ptr("2026-12-09T00:00:00Z"), DisplayStatus: "IN_TRANSIT", Status: "SUCCESS",
-				TrackingInfo: []Tracking{{Company: "UPS", Number: "1Z999AA10123456784", URL: "https://www.ups.com/track?tracknum=1Z999AA10123456784"}}},
-		},
-		Refunds: []Refund{}, Transactions: paidUSD,
-		Lines: []Line{
-			{ID: "gid://shopify/LineItem/11", SKU: "MUG-01", Name: "Enamel mug", Quantity: 2, OriginalUnitPriceSet: usd("20.00"), OriginalTotalSet: usd("40.00")},
-			{ID: "gid://shopify/LineItem/12", SKU: "TEE-M", Name: "T-shirt (M)", Quantity: 1, OriginalUnitPriceSet: usd("35.00"), OriginalTotalSet: usd("35.00"), CustomAttributes: []KV{{Key: "Engraving", Value: "J.D."}, {Key: "_app", Value: "x"}}},
-			{ID: "gid://shopify/LineItem/13", SKU: "CAP-1", Name: "Cap", Quantity: 1, OriginalUnitPriceSet: usd("25.00"), OriginalTotalSet: usd("25.00")},
-		},
+	o1 := base(1, "jane@example.com", "2026-11-20T09:00:00Z", "PAID", "PARTIALLY_FULFILLED", "USD", "120.50", "Portland", "US", "vip", "region:na")
+	o1.Note = wire.P("Please leave at the back door")
+	sub, ship, tax := M("100.00", "USD"), M("12.00", "USD"), M("8.50", "USD")
+	o1.CurrentSubtotalPriceSet, o1.TotalShippingPriceSet, o1.TotalTaxSet = &sub, &ship, &tax
+	o1.ShippingAddress.Name, o1.ShippingAddress.ProvinceCode = wire.P("Jane Doe"), wire.P("OR")
+	o1.ShippingLine = &wire.ShippingLine{Title: "Standard"}
+	o1.Fulfillments = []wire.Fulfillment{
+		shipped("FedEx", "7749281934", "https://www.fedex.com/fedextrack/?trknbr=7749281934", "DELIVERED", "2026-11-21T10:00:00Z", wire.P("2026-11-21T18:00:00Z"), nil, wire.P("2026-11-24T15:30:00Z")),
+		shipped("UPS", "1Z999AA10123456784", "https://www.ups.com/track?tracknum=1Z999AA10123456784", "IN_TRANSIT", "2026-11-25T10:00:00Z", wire.P("2026-11-25T20:00:00Z"), wire.P("2026-12-09T00:00:00Z"), nil),
 	}
-	eur := func(a string) Bag { return bag(a, "EUR") }
-	o1002 := &Order{
-		ID: "gid://shopify/Order/5400000002", Name: "#1002", Email: "max@example.de", CreatedAt: "2026-11-28T12:00:00Z", ProcessedAt: "2026-11-28T12:00:00Z",
-		DisplayFinancialStatus: "PAID", DisplayFulfillmentStatus: "UNFULFILLED", CurrencyCode: "EUR", PresentmentCurrencyCode: "EUR", Tags: []string{"region:emea"},
-		Customer: &Customer{ID: "gid://shopify/Customer/8100000002", DisplayName: "Max Mustermann"}, SubtotalLineItemsQuantity: 1,
-		TotalPriceSet: eur("45.00"), TotalReceivedSet: eur("45.00"), TotalRefundedSet: eur("0.0"),
-		CurrentSubtotalPriceSet: eur("39.00"), TotalShippingPriceSet: eur("6.00"), TotalTaxSet: eur("7.18"), TotalDiscountsSet: eur("0.0"),
-		ShippingAddress: &Address{Name: "Max Mustermann", Address1: "Hauptstr. 1", City: "Berlin", Zip: "10115", CountryCodeV2: "DE"},
-		Fulfillments:    []Fulfillment{}, Refunds: []Refund{},
-		Transactions: []Transaction{{ID: "gid://shopify/OrderTransaction/7002", Kind: "SALE", Status: "SUCCESS", Gateway: "shopify_payments", AmountSet: eur("45.00")}},
-		Lines:        []Line{{ID: "gid://shopify/LineItem/21", SKU: "BAG-1", Name: "Tote bag", Quantity: 1, OriginalUnitPriceSet: eur("39.00"), OriginalTotalSet: eur("39.00")}},
-	}
-	jpy := func(a string) Bag { return bag(a, "JPY") }
-	o1003 := &Order{
-		ID: "gid://shopify/Order/5400000003", Name: "#1003", Email: "yuki@example.jp", CreatedAt: "2026-11-10T01:00:00Z", ProcessedAt: "2026-11-10T01:00:00Z",
-		DisplayFinancialStatus: "PAID", DisplayFulfillmentStatus: "FULFILLED", CurrencyCode: "JPY", PresentmentCurrencyCode: "JPY", Tags: []string{"region:apac"},
-		Customer: &Customer{ID: "gid://shopify/Customer/8100000003", DisplayName: "Yuki Tanaka"}, SubtotalLineItemsQuantity: 1,
-		TotalPriceSet: jpy("15000.0"), TotalReceivedSet: jpy("15000.0"), TotalRefundedSet: jpy("0.0"),
-		CurrentSubtotalPriceSet: jpy("15000.0"), TotalShippingPriceSet: jpy("0.0"), TotalTaxSet: jpy("1364.0"), TotalDiscountsSet: jpy("0.0"),
-		ShippingAddress: &Address{City: "Tokyo", CountryCodeV2: "JP"},
-		Fulfillments: []Fulfillment{{CreatedAt: "2026-11-11T01:00:00Z", DeliveredAt: ptr("2026-11-13T05:00:00Z"), DisplayStatus: "DELIVERED", Status: "SUCCESS",
-			TrackingInfo: []Tracking{{Company: "Japan Post", Number: "EJ123456789JP", URL: ""}}}},
-		Refunds:      []Refund{},
-		Transactions: []Transaction{{ID: "gid://shopify/OrderTransaction/7003", Kind: "SALE", Status: "SUCCESS", Gateway: "shopify_payments", AmountSet: jpy("15000.0")}},
-		Lines:        []Line{{ID: "gid://shopify/LineItem/31", SKU: "TEA-1", Name: "Matcha set", Quantity: 1, OriginalUnitPriceSet: jpy("15000.0"), OriginalTotalSet: jpy("15000.0")}},
-	}
-	o1004 := &Order{
-		ID: "gid://shopify/Order/5400000004", Name: "#1004", Email: "jane@example.com", CreatedAt: "2026-12-01T08:00:00Z", ProcessedAt: "2026-12-01T08:00:00Z",
-		DisplayFinancialStatus: "PARTIALLY_REFUNDED", DisplayFulfillmentStatus: "UNFULFILLED", CurrencyCode: "USD", PresentmentCurrencyCode: "USD", Tags: []string{"region:na"},
-		Customer: &Customer{ID: "gid://shopify/Customer/8100000001", DisplayName: "Jane Doe"}, SubtotalLineItemsQuantity: 2,
-		TotalPriceSet: usd("80.00"), TotalReceivedSet: usd("80.00"), TotalRefundedSet: usd("10.00"),
-		CurrentSubtotalPriceSet: usd("80.00"), TotalShippingPriceSet: usd("0.0"), TotalTaxSet: usd("0.0"), TotalDiscountsSet: usd("0.0"),
-		ShippingAddress: &Address{City: "Toronto", ProvinceCode: "ON", CountryCodeV2: "CA"},
-		Fulfillments:    []Fulfillment{},
-		Refunds:         []Refund{{ID: "gid://shopify/Refund/600", CreatedAt: "2026-12-02T08:00:00Z", Note: "price match", TotalRefundedSet: usd("10.00")}},
-		Transactions: []Transaction{
-			{ID: "gid://shopify/OrderTransaction/7041", Kind: "SALE", Status: "SUCCESS", Gateway: "shopify_payments", AmountSet: usd("50.00")},
-			{ID: "gid://shopify/OrderTransaction/7042", Kind: "SALE", Status: "SUCCESS", Gateway: "gift_card", AmountSet: usd("30.00")},
-			{ID: "gid://shopify/OrderTransaction/7043", Kind: "REFUND", Status: "SUCCESS", Gateway: "shopify_payments", AmountSet: usd("10.00"), ParentTransaction: &struct {
-				ID string `json:"id"`
-			}{"gid://shopify/OrderTransaction/7041"}},
-		},
-		Lines: []Line{{ID: "gid://shopify/LineItem/41", SKU: "LAMP", Name: "Desk lamp", Quantity: 2, OriginalUnitPriceSet: usd("40.00"), OriginalTotalSet: usd("80.00")}},
-	}
-	o1005 := &Order{
-		ID: "gid://shopify/Order/5400000005", Name: "#1005", Email: "bulk@example.com", CreatedAt: "2026-12-03T08:00:00Z", ProcessedAt: "2026-12-03T08:00:00Z",
-		DisplayFinancialStatus: "PAID", DisplayFulfillmentStatus: "UNFULFILLED", CurrencyCode: "USD", PresentmentCurrencyCode: "USD",
-		Customer: &Customer{ID: "gid://shopify/Customer/8100000005", DisplayName: "Bulk Buyer"}, SubtotalLineItemsQuantity: 300,
-		TotalPriceSet: usd("3000.00"), TotalReceivedSet: usd("3000.00"), TotalRefundedSet: usd("0.0"),
-		CurrentSubtotalPriceSet: usd("3000.00"), TotalShippingPriceSet: usd("0.0"), TotalTaxSet: usd("0.0"), TotalDiscountsSet: usd("0.0"),
-		ShippingAddress: &Address{City: "Austin", ProvinceCode: "TX", CountryCodeV2: "US"},
-		Fulfillments:    []Fulfillment{}, Refunds: []Refund{},
-		Transactions: []Transaction{{ID: "gid://shopify/OrderTransaction/7005", Kind: "SALE", Status: "SUCCESS", Gateway: "shopify_payments", AmountSet: usd("3000.00")}},
-	}
+	o1.line(11, "MUG-01", "Enamel mug", 2, "20.00", "40.00")
+	o1.line(12, "TEE-M", "T-shirt (M)", 1, "35.00", "35.00", wire.Attribute{Key: "Engraving", Value: wire.P("J.D.")}, wire.Attribute{Key: "_app", Value: wire.P("x")})
+	o1.line(13, "CAP-1", "Cap", 1, "25.00", "25.00")
+
+	o2 := base(2, "max@example.de", "2026-11-28T12:00:00Z", "PAID", "UNFULFILLED", "EUR", "45.00", "Berlin", "DE", "region:emea")
+	o2.line(21, "BAG-1", "Tote bag", 1, "39.00", "39.00")
+
+	o3 := base(3, "yuki@example.jp", "2026-11-10T01:00:00Z", "PAID", "FULFILLED", "JPY", "15000.0", "Tokyo", "JP", "region:apac")
+	o3.Fulfillments = []wire.Fulfillment{shipped("Japan Post", "EJ123456789JP", "", "DELIVERED", "2026-11-11T01:00:00Z", nil, nil, wire.P("2026-11-13T05:00:00Z"))}
+	o3.line(31, "TEA-1", "Matcha set", 1, "15000.0", "15000.0")
+
+	o4 := base(4, "jane@example.com", "2026-12-01T08:00:00Z", "PARTIALLY_REFUNDED", "UNFULFILLED", "USD", "80.00", "Toronto", "CA", "region:na")
+	o4.TotalRefundedSet = M("10.00", "USD")
+	o4.Refunds = []wire.Refund{{ID: "gid://shopify/Refund/600", CreatedAt: wire.P("2026-12-02T08:00:00Z"), Note: wire.P("price match"), TotalRefundedSet: M("10.00", "USD")}}
+	o4.Transactions = []wire.Transaction{sale(7041, "shopify_payments", M("50.00", "USD")), sale(7042, "gift_card", M("30.00", "USD")),
+		{ID: "gid://shopify/OrderTransaction/7043", Kind: "REFUND", Status: "SUCCESS", Gateway: wire.P("shopify_payments"), AmountSet: M("10.00", "USD"), ParentTransaction: &wire.Ref{ID: "gid://shopify/OrderTransaction/7041"}}}
+	o4.line(41, "LAMP", "Desk lamp", 2, "40.00", "80.00")
+
+	o5 := base(5, "bulk@example.com", "2026-12-03T08:00:00Z", "PAID", "UNFULFILLED", "USD", "3000.00", "Austin", "US")
 	for i := range 300 {
 		sku := fmt.Sprintf("PART-%03d", i+1)
 		if i%50 == 7 {
 			sku = fmt.Sprintf("CHAIR-%03d", i+1)
 		}
-		o1005.Lines = append(o1005.Lines, Line{ID: fmt.Sprintf("gid://shopify/LineItem/5%04d", i+1), SKU: sku, Name: "Part " + sku, Quantity: 1, OriginalUnitPriceSet: usd("10.00"), OriginalTotalSet: usd("10.00")})
+		o5.line(50000+i+1, sku, "Part "+sku, 1, "10.00", "10.00")
 	}
-	gbp := func(a string) Bag { return bag(a, "GBP") }
-	o1006 := &Order{
-		ID: "gid://shopify/Order/5400000006", Name: "#1006", Email: "sam@example.co.uk", CreatedAt: "2026-12-05T08:00:00Z", ProcessedAt: "2026-12-05T08:00:00Z",
-		DisplayFinancialStatus: "PENDING", DisplayFulfillmentStatus: "UNFULFILLED", CurrencyCode: "GBP", PresentmentCurrencyCode: "GBP", Tags: []string{"region:emea"},
-		Customer: &Customer{ID: "gid://shopify/Customer/8100000006", DisplayName: "Sam Smith"}, SubtotalLineItemsQuantity: 1,
-		TotalPriceSet: gbp("25.00"), TotalReceivedSet: gbp("0.0"), TotalRefundedSet: gbp("0.0"),
-		CurrentSubtotalPriceSet: gbp("25.00"), TotalShippingPriceSet: gbp("0.0"), TotalTaxSet: gbp("0.0"), TotalDiscountsSet: gbp("0.0"),
-		ShippingAddress: &Address{City: "Leeds", CountryCodeV2: "GB"},
-		Fulfillments:    []Fulfillment{}, Refunds: []Refund{}, Transactions: []Transaction{},
-		Lines: []Line{{ID: "gid://shopify/LineItem/61", SKU: "SCARF", Name: "Scarf", Quantity: 1, OriginalUnitPriceSet: gbp("25.00"), OriginalTotalSet: gbp("25.00")}},
-	}
-	return []*Order{o1001, o1002, o1003, o1004, o1005, o1006}
+
+	o6 := base(6, "sam@example.co.uk", "2026-12-05T08:00:00Z", "PENDING", "UNFULFILLED", "GBP", "25.00", "Leeds", "GB", "region:emea")
+	o6.TotalReceivedSet = M("0.0", "GBP")
+	o6.line(61, "SCARF", "Scarf", 1, "25.00", "25.00")
+	return []*Order{o1, o2, o3, o4, o5, o6}
 }
