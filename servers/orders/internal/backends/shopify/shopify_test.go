@@ -377,6 +377,47 @@ func TestCancelOrderJob(t *testing.T) {
 	}
 }
 
+// A cancellation job still running when the call's deadline nears: the
+// model hears that Shopify accepted it, the job, and how to check.
+func TestCancelOrderJobStillRunning(t *testing.T) {
+	f := newFixture(t)
+	f.store.JobPolls = 1000
+	short, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	_, _, err := f.a.CancelOrder(short, "#1002", orders.CancelRequest{Reason: "other"}, "bizmcp-c9")
+	pe, _ := port.AsError(err)
+	if pe == nil || pe.Kind != port.KindConflict || pe.Code != "JOB_PENDING" || !strings.Contains(pe.Message, "gid://shopify/Job/") || !strings.Contains(pe.Message, "Do not cancel again") {
+		t.Fatalf("%+v", pe)
+	}
+	if f.store.Calls["Job"] == 0 || f.store.Calls["OrderCancel"] != 1 {
+		t.Errorf("calls %v", f.store.Calls)
+	}
+}
+
+// HTTP 429 with Retry-After is waited out and retried.
+func TestHTTP429Retried(t *testing.T) {
+	store := shopifytest.New()
+	mt := httpmock.NewMockTransport()
+	n := 0
+	mt.RegisterResponder(http.MethodPost, endpoint, func(r *http.Request) (*http.Response, error) {
+		if n++; n == 1 {
+			resp := httpmock.NewStringResponse(http.StatusTooManyRequests, `{"errors":"Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."}`)
+			resp.Header.Set("Retry-After", "2")
+			return resp, nil
+		}
+		return store.Responder(r)
+	})
+	a := adapterOn(t, mt)
+	var slept []time.Duration
+	a.c.sleep = func(ctx context.Context, d time.Duration) error { slept = append(slept, d); return nil }
+	if o, err := a.GetOrder(ctx(t), "#1003", 1); err != nil || o.ID != "#1003" {
+		t.Fatalf("%+v %v", o, err)
+	}
+	if n != 2 || len(slept) != 1 || slept[0] != 2*time.Second {
+		t.Errorf("requests %d, slept %v", n, slept)
+	}
+}
+
 func TestHTTPAndGraphQLErrors(t *testing.T) {
 	cfg, _ := LoadConfig("orders-mcp", map[string]string{"SHOPIFY_SHOP": "acme.myshopify.com", "SHOPIFY_ACCESS_TOKEN": "shpat_wrong"})
 	store := shopifytest.New()

@@ -46,6 +46,9 @@ type Store struct {
 	throttle  int // answer THROTTLED this many times
 	dropAfter map[string]int
 
+	// JobPolls is how many times job(id:) answers done: false before true.
+	JobPolls int
+
 	// Calls counts requests by operation name.
 	Calls map[string]int
 	// Refunds counts refunds actually made.
@@ -202,7 +205,9 @@ func (s *Store) run(op, doc string, v map[string]any) (any, any) {
 	case "OrderCancel":
 		return s.orderCancel(v), nil
 	case "Job":
-		return map[string]any{"job": map[string]any{"id": str("id"), "done": true}}, nil
+		done := s.JobPolls <= 0
+		s.JobPolls--
+		return map[string]any{"job": map[string]any{"id": str("id"), "done": done}}, nil
 	case "shop":
 		return map[string]any{"shop": map[string]any{"name": "Acme"}}, nil
 	}
