@@ -9,6 +9,7 @@ import (
 	mockorders "github.com/bizmcp/bizmcp/mocks/orders"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/backends/postgres"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/backends/reference"
+	"github.com/bizmcp/bizmcp/servers/orders/internal/backends/shopify"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/servers/orders/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/app"
@@ -63,6 +64,7 @@ var Spec = app.Spec[extra, orders.Backend]{
 var backends = []app.Backend[orders.Backend]{
 	app.Reference("orders", "ORDERS_", reference.Open),
 	postgres.Backend(),
+	shopify.Backend(),
 }
 
 func main() { app.Main(Spec, version) }
