@@ -47,6 +47,8 @@ type Spec[X any] struct {
 	Register func(s *mcp.Server, d Deps[X]) error
 	// Demo returns the in-process transport and base URL used by --demo.
 	Demo func() (http.RoundTripper, string, error)
+	// Icons identify the server in clients and catalogs (servers/<name>/icon.svg).
+	Icons []mcp.Icon
 }
 
 // Deps is what Register gets to build its backend client and tools.
@@ -99,7 +101,13 @@ func Run[X any](ctx context.Context, spec Spec[X], version string, args, environ
 		return 0
 	}
 	level, _ := config.ParseLevel(cfg.LogLevel)
-	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})).With("server", spec.Binary)
+	log := slog.New(telemetry.LogHandler(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))).With("server", spec.Binary)
+	stopTracing, err := startTracing(ctx, spec.Binary, version, environ)
+	if err != nil {
+		log.Error("start failed", "error", err)
+		return 2
+	}
+	defer stopTracing()
 
 	auditLog, closer, err := audit.Open(spec.Binary, cfg.AuditLog, stderr)
 	if err != nil {
@@ -200,12 +208,18 @@ func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], 
 		Audit:       auditLog,
 		Completions: mcpkit.NewCompletions(),
 	}
-	srv := mcp.NewServer(&mcp.Implementation{Name: spec.Binary, Title: spec.Title, Version: version}, &mcp.ServerOptions{
+	var static map[string]bool // fixed resources, known after Register
+	srv := mcp.NewServer(&mcp.Implementation{Name: spec.Binary, Title: spec.Title, Version: version, Icons: spec.Icons}, &mcp.ServerOptions{
 		Instructions:      spec.Instructions,
 		Logger:            log,
 		CompletionHandler: deps.Completions.Handler(),
+		Capabilities:      &mcp.ServerCapabilities{},
+		SetCacheable:      func(ctx context.Context, req mcp.Request, c *mcp.Cacheable) { cacheHints(static)(ctx, req, c) },
 	})
 	if err := spec.Register(srv, deps); err != nil {
+		return nil, deps, err
+	}
+	if static, err = staticResources(srv); err != nil {
 		return nil, deps, err
 	}
 	tools, err := listTools(srv)
@@ -236,7 +250,8 @@ func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], 
 	deps.Tools = policy.NewTools(spec.Name, kept)
 	write := spec.Name + ":write"
 	srv.AddReceivingMiddleware(
-		telemetry.Middleware(spec.Name, log),
+		telemetry.Middleware(spec.Name, log, telemetry.Names(known)),
+		capabilities(),
 		auditLog.Middleware(),
 		deps.Tools.Middleware(),
 		ratelimit.New(cfg.RateLimit, cfg.RateBurst).Middleware(),

@@ -13,6 +13,7 @@
 //	  limiter   x/time/rate outbound budget, waited per attempt
 //	  breaker   sony/gobreaker: fails fast while the backend is down
 //	  count     per-status metrics
+//	  otelhttp  a client span per attempt (telemetry.BackendTransport)
 //	  base      http.Transport (or an in-process handler in --demo mode)
 //
 // Retries: GET/HEAD/OPTIONS/PUT/DELETE are retried on connection errors, 429
@@ -92,6 +93,8 @@ func NewHTTPClient(o Options) *http.Client {
 		t.ResponseHeaderTimeout = o.Timeout
 		base = t
 	}
+	// A client span per attempt, child of the tool call's span.
+	base = telemetry.BackendTransport(o.Name, base)
 	var inner http.RoundTripper = &countRT{name: o.Name, next: base}
 	inner = newBreakerRT(o, inner)
 	if o.RateLimit > 0 {
