@@ -109,7 +109,7 @@ func Run[X any](ctx context.Context, spec Spec[X], version string, args, environ
 	}
 	defer stopTracing()
 
-	auditLog, closer, err := audit.Open(spec.Binary, cfg.AuditLog, stderr)
+	auditLog, closer, err := audit.OpenWith(spec.Binary, audit.Options{Sink: cfg.AuditLog, MaxBytes: cfg.AuditMaxBytes, MaxAge: cfg.AuditMaxAge, MaxFiles: cfg.AuditMaxFiles}, stderr)
 	if err != nil {
 		log.Error("start failed", "error", err)
 		return 1

@@ -227,6 +227,7 @@ func (g *Gate) Check(ctx context.Context, req *mcp.CallToolRequest, approvalID s
 		}
 		if approved(req.Params.InputResponses["approval"]) {
 			g.record(p, plan, id, "approved_by_user", "elicitation")
+			audit.NoteApproval(ctx, id, "user (elicitation)")
 			return nil, nil
 		}
 		g.record(p, plan, id, "denied_by_user", "elicitation")
@@ -234,6 +235,7 @@ func (g *Gate) Check(ctx context.Context, req *mcp.CallToolRequest, approvalID s
 		return nil, &Error{Msg: fmt.Sprintf("NOT DONE: the user declined %s (%s). Do not retry unless the user asks again.", plan.Tool, plan.Summary)}
 	}
 	policy.Refused(ctx, "approval_pending")
+	audit.NoteApproval(ctx, id, "")
 	now := g.now().UTC()
 	rec := Record{ID: id, Tool: plan.Tool, Principal: p.Subject, Summary: plan.Summary, Amount: plan.Amount, Currency: plan.Currency,
 		Rule: rule.String(), Seal: seal, State: Pending, CreatedAt: now, ExpiresAt: now.Add(g.ttl)}
@@ -296,6 +298,7 @@ func (g *Gate) redeem(ctx context.Context, p policy.Principal, id, seal string, 
 		return &Error{Msg: fmt.Sprintf("NOT DONE: could not record the use of approval %s (%v); try again shortly.", id, err)}
 	}
 	g.record(p, plan, id, "approval_used", rec.DecidedBy)
+	audit.NoteApproval(ctx, id, rec.DecidedBy)
 	return nil
 }
 
