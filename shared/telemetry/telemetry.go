@@ -12,6 +12,7 @@ package telemetry
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -85,7 +86,18 @@ func Middleware(server string, log *slog.Logger, tools Names) mcp.Middleware {
 				if outcome == "protocol_error" {
 					lvl = slog.LevelWarn
 				}
-				args := []any{"method", mlabel, "tool", tlabel, "outcome", outcome, "duration_ms", time.Since(start).Milliseconds(), "error", errString(err)}
+				es := ""
+				if err != nil {
+					es = err.Error()
+					if tlabel == Other && len(name) > 32 {
+						es = strings.ReplaceAll(es, name, Excerpt(name)) // errors may echo the name
+					}
+					if mlabel == Other && len(method) > 32 {
+						es = strings.ReplaceAll(es, method, Excerpt(method))
+					}
+					es = Truncate(es, 512)
+				}
+				args := []any{"method", mlabel, "tool", tlabel, "outcome", outcome, "duration_ms", time.Since(start).Milliseconds(), "error", es}
 				if mlabel == Other {
 					args = append(args, "method_excerpt", Excerpt(method), "method_len", len(method))
 				}
@@ -97,11 +109,4 @@ func Middleware(server string, log *slog.Logger, tools Names) mcp.Middleware {
 			return res, err
 		}
 	}
-}
-
-func errString(err error) string {
-	if err == nil {
-		return ""
-	}
-	return Truncate(err.Error(), 512)
 }

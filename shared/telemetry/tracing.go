@@ -6,12 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -35,11 +36,17 @@ func tracer() trace.Tracer { return otel.GetTracerProvider().Tracer(ScopeName) }
 // standard OpenTelemetry environment variables.
 type TracingConfig struct {
 	Enabled  bool
-	Endpoint string // full OTLP/HTTP traces URL, "" = the exporter's default
+	Endpoint string            // full OTLP/HTTP traces URL
+	Headers  map[string]string // sent with every export (e.g. an API key)
+	Timeout  time.Duration     // per export request
+	Gzip     bool
 }
 
 // TracingFromEnv reads OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER,
-// OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT and OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL.
+// OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT, OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL,
+// OTEL_EXPORTER_OTLP_[TRACES_]HEADERS, OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT
+// (milliseconds, default 10000) and OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION
+// (gzip or none). The endpoint defaults to http://localhost:4318/v1/traces.
 // Tracing is on when OTEL_TRACES_EXPORTER is "otlp", or when it is unset
 // and an OTLP endpoint is; off otherwise. Only OTLP over HTTP/protobuf is
 // built in: another exporter or protocol is a configuration error rather
@@ -73,10 +80,36 @@ func TracingFromEnv(getenv func(string) string) (TracingConfig, error) {
 	if proto != "" && proto != "http/protobuf" {
 		return c, fmt.Errorf("OTEL_EXPORTER_OTLP_PROTOCOL=%q: only \"http/protobuf\" is supported", proto)
 	}
-	if ep != "" {
-		if u, err := url.Parse(ep); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return c, fmt.Errorf("OTLP traces endpoint %q: want an http:// or https:// URL", ep)
+	if ep == "" {
+		ep = "http://localhost:4318/v1/traces"
+	}
+	if u, err := url.Parse(ep); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, fmt.Errorf("OTLP traces endpoint %q: want an http:// or https:// URL", ep)
+	}
+	either := func(k string) string {
+		if v := getenv("OTEL_EXPORTER_OTLP_TRACES_" + k); v != "" {
+			return v
 		}
+		return getenv("OTEL_EXPORTER_OTLP_" + k)
+	}
+	h, err := parseHeaders(either("HEADERS"))
+	if err != nil {
+		return c, err
+	}
+	c.Headers, c.Timeout = h, 10*time.Second
+	if v := either("TIMEOUT"); v != "" {
+		ms, err := strconv.Atoi(v)
+		if err != nil || ms <= 0 {
+			return c, fmt.Errorf("OTEL_EXPORTER_OTLP_TIMEOUT=%q: want milliseconds", v)
+		}
+		c.Timeout = time.Duration(ms) * time.Millisecond
+	}
+	switch v := either("COMPRESSION"); v {
+	case "gzip":
+		c.Gzip = true
+	case "", "none":
+	default:
+		return c, fmt.Errorf("OTEL_EXPORTER_OTLP_COMPRESSION=%q: want gzip or none", v)
 	}
 	c.Enabled, c.Endpoint = true, ep
 	return c, nil
@@ -88,8 +121,8 @@ func TracingFromEnv(getenv func(string) string) (TracingConfig, error) {
 // no-ops that still carry an incoming trace id into logs and audit
 // records. The returned function flushes and stops the exporter.
 //
-// Headers, timeout, compression, TLS, sampling (OTEL_TRACES_SAMPLER) and
-// batching (OTEL_BSP_*) follow their standard variables; the service name
+// Sampling (OTEL_TRACES_SAMPLER[_ARG]) and batching (OTEL_BSP_*) follow
+// their standard variables; the service name
 // is serviceName unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say
 // otherwise.
 func SetupTracing(ctx context.Context, c TracingConfig, serviceName, version string) (func(context.Context) error, error) {
@@ -97,14 +130,7 @@ func SetupTracing(ctx context.Context, c TracingConfig, serviceName, version str
 	if !c.Enabled {
 		return func(context.Context) error { return nil }, nil
 	}
-	var opts []otlptracehttp.Option
-	if c.Endpoint != "" {
-		opts = append(opts, otlptracehttp.WithEndpointURL(c.Endpoint))
-	}
-	exp, err := otlptracehttp.New(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("OTLP trace exporter: %w", err)
-	}
+	exp := newOTLPExporter(c)
 	res, err := resource.New(ctx,
 		resource.WithAttributes(semconv.ServiceName(serviceName), semconv.ServiceVersion(version)),
 		resource.WithFromEnv(), resource.WithTelemetrySDK())
@@ -233,12 +259,12 @@ func (t restoreURL) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // RedactPath replaces the path segments that may carry a value (ids,
 // emails, anything with a digit or an escape, other than a version such as
-// v2) with "{id}": "/crm/customers/C-1001/notes" -> "/crm/customers/{id}/notes".
+// v2) with ":id": "/crm/customers/C-1001/notes" -> "/crm/customers/:id/notes".
 func RedactPath(p string) string {
 	segs := strings.Split(p, "/")
 	for i, s := range segs {
 		if s != "" && !plainSegment(s) {
-			segs[i] = "{id}"
+			segs[i] = ":id"
 		}
 	}
 	return strings.Join(segs, "/")
