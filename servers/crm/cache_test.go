@@ -54,8 +54,8 @@ func TestCacheHintsUnderAuth(t *testing.T) {
 	}
 }
 
-// Without auth the lists and the fixed reference documents are the same
-// for everyone: public, with a positive ttl; backend records stay private.
+// Without auth the lists are the same for everyone: public, with a
+// positive ttl; resource reads (live data) stay private.
 // Capabilities name only what the server uses.
 func TestCacheHintsWithoutAuth(t *testing.T) {
 	cs := apptest.Session(t, Spec, []string{"--demo"})
@@ -75,7 +75,7 @@ func TestCacheHintsWithoutAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ref.CacheScope != "public" || ref.TTLMs <= 0 {
+	if ref.CacheScope != "private" || ref.TTLMs != 0 {
 		t.Errorf("reference read: %q %d", ref.CacheScope, ref.TTLMs)
 	}
 	rec, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "crm://customers/C-1001"})

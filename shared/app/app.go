@@ -208,18 +208,14 @@ func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], 
 		Audit:       auditLog,
 		Completions: mcpkit.NewCompletions(),
 	}
-	var static map[string]bool // fixed resources, known after Register
 	srv := mcp.NewServer(&mcp.Implementation{Name: spec.Binary, Title: spec.Title, Version: version, Icons: spec.Icons}, &mcp.ServerOptions{
 		Instructions:      spec.Instructions,
 		Logger:            log,
 		CompletionHandler: deps.Completions.Handler(),
 		Capabilities:      &mcp.ServerCapabilities{},
-		SetCacheable:      func(ctx context.Context, req mcp.Request, c *mcp.Cacheable) { cacheHints(static)(ctx, req, c) },
+		SetCacheable:      cacheHints,
 	})
 	if err := spec.Register(srv, deps); err != nil {
-		return nil, deps, err
-	}
-	if static, err = staticResources(srv); err != nil {
 		return nil, deps, err
 	}
 	tools, err := listTools(srv)

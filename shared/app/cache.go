@@ -25,25 +25,26 @@ const (
 // "private": the tool list depends on the caller's scopes and reads on the
 // caller's region, and a shared cache must not hand a result fetched with
 // one token to a request with another (or with none). Without auth the
-// lists and the fixed documents in static are the same for everyone:
-// "public" for ListTTLMs. Reads of backend records (templated resources)
-// are live data: "private", ttl 0.
-func cacheHints(static map[string]bool) func(context.Context, mcp.Request, *mcp.Cacheable) {
-	return func(_ context.Context, req mcp.Request, c *mcp.Cacheable) {
-		read, isRead := req.(*mcp.ReadResourceRequest)
-		if ex := req.GetExtra(); ex != nil && ex.TokenInfo != nil {
-			c.CacheScope, c.TTLMs = "private", PrivateListTTLMs
-			if isRead {
-				c.TTLMs = 0
-			}
-			return
+// lists are the same for everyone: "public" for ListTTLMs. A resource read
+// is live data (a record, or a policy document that shows how much quota
+// is left), so it is "private" with ttl 0 unless its handler decided
+// otherwise.
+func cacheHints(_ context.Context, req mcp.Request, c *mcp.Cacheable) {
+	_, isRead := req.(*mcp.ReadResourceRequest)
+	if ex := req.GetExtra(); ex != nil && ex.TokenInfo != nil {
+		c.CacheScope, c.TTLMs = "private", PrivateListTTLMs
+		if isRead {
+			c.TTLMs = 0
 		}
-		if isRead && (read.Params == nil || !static[read.Params.URI]) {
-			c.CacheScope, c.TTLMs = "private", 0
-			return
-		}
-		c.CacheScope, c.TTLMs = "public", ListTTLMs
+		return
 	}
+	if isRead {
+		if c.CacheScope == "" {
+			c.CacheScope, c.TTLMs = "private", 0
+		}
+		return
+	}
+	c.CacheScope, c.TTLMs = "public", ListTTLMs
 }
 
 // capabilities advertises only what a server uses: no logging (the
@@ -76,41 +77,6 @@ func capabilities() mcp.Middleware {
 			return res, err
 		}
 	}
-}
-
-// staticResources lists the fixed (non-template) resources of srv.
-func staticResources(srv *mcp.Server) (map[string]bool, error) {
-	out := map[string]bool{}
-	err := withSelf(srv, func(ctx context.Context, cs *mcp.ClientSession) error {
-		if cs.InitializeResult().Capabilities.Resources == nil {
-			return nil
-		}
-		for r, err := range cs.Resources(ctx, nil) {
-			if err != nil {
-				return err
-			}
-			out[r.URI] = true
-		}
-		return nil
-	})
-	return out, err
-}
-
-// withSelf runs f with an in-memory client session on srv.
-func withSelf(srv *mcp.Server, f func(context.Context, *mcp.ClientSession) error) error {
-	ctx := context.Background()
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := srv.Connect(ctx, st, nil)
-	if err != nil {
-		return err
-	}
-	defer ss.Close()
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "self", Version: "0"}, nil).Connect(ctx, ct, nil)
-	if err != nil {
-		return err
-	}
-	defer cs.Close()
-	return f(ctx, cs)
 }
 
 // startTracing sets up OpenTelemetry tracing from the OTEL_* variables in
