@@ -47,8 +47,10 @@ type Spec[X any] struct {
 	Register func(s *mcp.Server, d Deps[X]) error
 	// Demo returns the in-process transport and base URL used by --demo.
 	Demo func() (http.RoundTripper, string, error)
-	// Icons identify the server in clients and catalogs (servers/<name>/icon.svg).
-	Icons []mcp.Icon
+	// ServerJSON is the server's MCP registry entry (servers/<name>/server.json)
+	// and Icon its SVG icon: the serverInfo and the server card come from them.
+	ServerJSON []byte
+	Icon       []byte
 }
 
 // Deps is what Register gets to build its backend client and tools.
@@ -66,8 +68,9 @@ type Deps[X any] struct {
 	// Approvals is the human-approval gate write tools call before writing.
 	Approvals *approval.Gate
 	// Set by Build after Register:
-	Tools *policy.Tools
-	Audit *audit.Logger
+	Tools   *policy.Tools
+	Audit   *audit.Logger
+	Version string
 }
 
 // Main runs the server and exits.
@@ -208,7 +211,12 @@ func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], 
 		Audit:       auditLog,
 		Completions: mcpkit.NewCompletions(),
 	}
-	srv := mcp.NewServer(&mcp.Implementation{Name: spec.Binary, Title: spec.Title, Version: version, Icons: spec.Icons}, &mcp.ServerOptions{
+	reg, err := registryOf(spec)
+	if err != nil {
+		return nil, Deps[X]{}, err
+	}
+	deps.Version = version
+	srv := mcp.NewServer(implementation(spec, version, reg), &mcp.ServerOptions{
 		Instructions:      spec.Instructions,
 		Logger:            log,
 		CompletionHandler: deps.Completions.Handler(),
@@ -319,9 +327,14 @@ func HTTPOptions[X any](ctx context.Context, spec Spec[X], d Deps[X]) (transport
 		RequestBurst:      cfg.HTTPRateBurst,
 		Ready:             func(ctx context.Context) error { return Ready(ctx, d) },
 	}
+	o.Routes = map[string]http.Handler{}
 	if tok := cfg.ApprovalToken.Reveal(); tok != "" {
 		h := d.Approvals.Handler(tok)
-		o.Routes = map[string]http.Handler{"/approvals": h, "/approvals/": h}
+		o.Routes["/approvals"], o.Routes["/approvals/"] = h, h
+	}
+	if reg, err := registryOf(spec); err == nil && reg.Name != "" {
+		card := cardHandler(reg, d.Version, cfg.ResourceURL)
+		o.Routes["GET "+ServerCardPath], o.Routes["OPTIONS "+ServerCardPath] = card, card
 	}
 	if cfg.AuthIssuer == "" || cfg.Transport != "http" {
 		return o, nil
@@ -336,9 +349,6 @@ func HTTPOptions[X any](ctx context.Context, spec Spec[X], d Deps[X]) (transport
 	p := &auth.Protection{Verifier: v, Tools: d.Tools, Audit: d.Audit, MetadataURL: auth.MetadataURL(cfg.ResourceURL), MaxBody: cfg.MaxBodyBytes}
 	meta := sdkauth.ProtectedResourceMetadataHandler(p.Metadata(spec.Title + " MCP server (" + spec.Binary + ")"))
 	o.Protect = p.Handler
-	if o.Routes == nil {
-		o.Routes = map[string]http.Handler{}
-	}
 	for k, v := range map[string]http.Handler{
 		"GET " + auth.MetadataPath:           meta,
 		"GET " + auth.MetadataPath + "/":     meta,
