@@ -112,7 +112,12 @@ func Run[X any](ctx context.Context, spec Spec[X], version string, args, environ
 	}
 	defer stopTracing()
 
-	auditLog, closer, err := audit.OpenWith(spec.Binary, audit.Options{Sink: cfg.AuditLog, MaxBytes: cfg.AuditMaxBytes, MaxAge: cfg.AuditMaxAge, MaxFiles: cfg.AuditMaxFiles}, stderr)
+	auditOpts, err := auditOptions(cfg, version, environ, log)
+	if err != nil {
+		log.Error("start failed", "error", err)
+		return 2
+	}
+	auditLog, closer, err := audit.OpenWith(spec.Binary, auditOpts, stderr)
 	if err != nil {
 		log.Error("start failed", "error", err)
 		return 1

@@ -7,12 +7,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bizmcp/bizmcp/shared/telemetry"
 )
 
 // Options configures Open.
@@ -26,6 +29,13 @@ type Options struct {
 	MaxAge   time.Duration
 	// MaxFiles rotated files are kept, the oldest removed first; 0 = all.
 	MaxFiles int
+	// OTLP, when set, also sends every record as an OTLP log record (a
+	// copy for a SIEM; the sink above stays the complete trail).
+	OTLP *telemetry.OTLPConfig
+	// Version is the server's, for the OTLP resource.
+	Version string
+	// Logger reports OTLP export failures.
+	Logger *slog.Logger
 }
 
 // Open returns a logger writing to sink: "stderr" (or "") or a file path
@@ -41,18 +51,41 @@ func Open(server, sink string, stderr io.Writer) (*Logger, io.Closer, error) {
 // files and the current one in order (RotatedFiles lists them). If the
 // file's last line is not a record (a crash cut it), a new chain starts.
 func OpenWith(server string, o Options, stderr io.Writer) (*Logger, io.Closer, error) {
+	var (
+		l      *Logger
+		closer io.Closer = io.NopCloser(nil)
+	)
 	if o.Sink == "" || o.Sink == "stderr" {
-		return New(server, stderr), io.NopCloser(nil), nil
+		l = New(server, stderr)
+	} else {
+		fs := &fileSink{o: o, now: time.Now}
+		if err := fs.open(); err != nil {
+			return nil, nil, fmt.Errorf("audit log %s: %w", o.Sink, err)
+		}
+		l, closer = New(server, fs), fs
+		if h, ok := lastHeader(o.Sink); ok {
+			l.chain, l.seq, l.prev = h.Chain, h.Seq+1, h.Hash
+		}
 	}
-	fs := &fileSink{o: o, now: time.Now}
-	if err := fs.open(); err != nil {
-		return nil, nil, fmt.Errorf("audit log %s: %w", o.Sink, err)
+	if o.OTLP != nil {
+		lw := telemetry.NewLogWriter(*o.OTLP, server, o.Version, "bizmcp.audit", o.Logger)
+		l.w = io.MultiWriter(l.w, lw) // lw never fails or blocks
+		closer = closers{closer, lw}
 	}
-	l := New(server, fs)
-	if h, ok := lastHeader(o.Sink); ok {
-		l.chain, l.seq, l.prev = h.Chain, h.Seq+1, h.Hash
+	return l, closer, nil
+}
+
+// closers closes each in order.
+type closers []io.Closer
+
+func (cs closers) Close() error {
+	var first error
+	for _, c := range cs {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
 	}
-	return l, fs, nil
+	return first
 }
 
 func newChainID() string {

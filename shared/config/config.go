@@ -88,6 +88,9 @@ type Base struct {
 	AuditMaxBytes int64         `env:"MCP_AUDIT_MAX_BYTES" envDefault:"104857600"`
 	AuditMaxAge   time.Duration `env:"MCP_AUDIT_MAX_AGE" envDefault:"24h"`
 	AuditMaxFiles int           `env:"MCP_AUDIT_MAX_FILES" envDefault:"0"`
+	// AuditOTLP also sends audit records as OTLP log records
+	// (OTEL_EXPORTER_OTLP_[LOGS_]ENDPOINT and the other exporter variables).
+	AuditOTLP bool `env:"MCP_AUDIT_OTLP" envDefault:"false"`
 
 	// RedisURL points every replica at one shared store for idempotency
 	// records and pending approvals ("" = in memory, this process only).

@@ -33,16 +33,25 @@ import (
 // is written here with protowire; everything inside it is the official
 // generated code.
 type otlpExporter struct {
-	url     string
-	headers http.Header
-	gzip    bool
-	client  *http.Client
+	otlpPoster
 
 	mu      sync.Mutex
 	stopped bool
 }
 
-func newOTLPExporter(c TracingConfig) *otlpExporter {
+func newOTLPExporter(c OTLPConfig) *otlpExporter {
+	return &otlpExporter{otlpPoster: newPoster(c)}
+}
+
+// otlpPoster POSTs one encoded OTLP request.
+type otlpPoster struct {
+	url     string
+	headers http.Header
+	gzip    bool
+	client  *http.Client
+}
+
+func newPoster(c OTLPConfig) otlpPoster {
 	h := http.Header{}
 	for k, v := range c.Headers {
 		h.Set(k, v)
@@ -51,7 +60,32 @@ func newOTLPExporter(c TracingConfig) *otlpExporter {
 	if c.Gzip {
 		h.Set("Content-Encoding", "gzip")
 	}
-	return &otlpExporter{url: c.Endpoint, headers: h, gzip: c.Gzip, client: &http.Client{Timeout: c.Timeout}}
+	return otlpPoster{url: c.Endpoint, headers: h, gzip: c.Gzip, client: &http.Client{Timeout: c.Timeout}}
+}
+
+func (p otlpPoster) post(ctx context.Context, body []byte) error {
+	if p.gzip {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write(body)
+		zw.Close()
+		body = b.Bytes()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header = p.headers.Clone()
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("OTLP export: %w", err)
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("OTLP export: %s answered %s", p.url, resp.Status)
+	}
+	return nil
 }
 
 // ExportSpans sends one request for the batch.
@@ -66,28 +100,7 @@ func (e *otlpExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnl
 	if err != nil {
 		return err
 	}
-	if e.gzip {
-		var b bytes.Buffer
-		zw := gzip.NewWriter(&b)
-		zw.Write(body)
-		zw.Close()
-		body = b.Bytes()
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header = e.headers.Clone()
-	resp, err := e.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("OTLP export: %w", err)
-	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("OTLP export: %s answered %s", e.url, resp.Status)
-	}
-	return nil
+	return e.post(ctx, body)
 }
 
 // Shutdown stops exporting.

@@ -35,11 +35,8 @@ func tracer() trace.Tracer { return otel.GetTracerProvider().Tracer(ScopeName) }
 // TracingConfig says whether and where spans are exported, from the
 // standard OpenTelemetry environment variables.
 type TracingConfig struct {
-	Enabled  bool
-	Endpoint string            // full OTLP/HTTP traces URL
-	Headers  map[string]string // sent with every export (e.g. an API key)
-	Timeout  time.Duration     // per export request
-	Gzip     bool
+	Enabled bool
+	OTLPConfig
 }
 
 // TracingFromEnv reads OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER,
@@ -56,47 +53,65 @@ func TracingFromEnv(getenv func(string) string) (TracingConfig, error) {
 	if strings.EqualFold(getenv("OTEL_SDK_DISABLED"), "true") {
 		return c, nil
 	}
-	ep := getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-	if ep == "" {
-		if base := getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); base != "" {
-			ep = strings.TrimRight(base, "/") + "/v1/traces"
-		}
-	}
 	switch exp := strings.TrimSpace(getenv("OTEL_TRACES_EXPORTER")); exp {
 	case "none":
 		return c, nil
 	case "":
-		if ep == "" {
+		if getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" && getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" {
 			return c, nil
 		}
 	case "otlp":
 	default:
 		return c, fmt.Errorf("OTEL_TRACES_EXPORTER=%q: only \"otlp\" (or \"none\") is supported", exp)
 	}
-	proto := getenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
-	if proto == "" {
-		proto = getenv("OTEL_EXPORTER_OTLP_PROTOCOL")
+	o, err := OTLPFromEnv(getenv, "TRACES")
+	if err != nil {
+		return c, err
 	}
-	if proto != "" && proto != "http/protobuf" {
-		return c, fmt.Errorf("OTEL_EXPORTER_OTLP_PROTOCOL=%q: only \"http/protobuf\" is supported", proto)
-	}
-	if ep == "" {
-		ep = "http://localhost:4318/v1/traces"
-	}
-	if u, err := url.Parse(ep); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return c, fmt.Errorf("OTLP traces endpoint %q: want an http:// or https:// URL", ep)
-	}
+	return TracingConfig{Enabled: true, OTLPConfig: o}, nil
+}
+
+// OTLPConfig is where and how one signal is exported over OTLP/HTTP.
+type OTLPConfig struct {
+	Endpoint string            // full URL, e.g. http://collector:4318/v1/traces
+	Headers  map[string]string // sent with every export (e.g. an API key)
+	Timeout  time.Duration     // per export request
+	Gzip     bool
+}
+
+// OTLPFromEnv reads the standard exporter variables for signal ("TRACES"
+// or "LOGS"): OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT (used as is) or
+// OTEL_EXPORTER_OTLP_ENDPOINT (plus /v1/traces or /v1/logs; default
+// http://localhost:4318), and the _PROTOCOL (only http/protobuf), _HEADERS
+// (key=value,...), _TIMEOUT (milliseconds, default 10000) and _COMPRESSION
+// (gzip or none) variables, the signal's own before the general ones.
+func OTLPFromEnv(getenv func(string) string, signal string) (OTLPConfig, error) {
+	var c OTLPConfig
 	either := func(k string) string {
-		if v := getenv("OTEL_EXPORTER_OTLP_TRACES_" + k); v != "" {
+		if v := getenv("OTEL_EXPORTER_OTLP_" + signal + "_" + k); v != "" {
 			return v
 		}
 		return getenv("OTEL_EXPORTER_OTLP_" + k)
+	}
+	ep := getenv("OTEL_EXPORTER_OTLP_" + signal + "_ENDPOINT")
+	if ep == "" {
+		base := getenv("OTEL_EXPORTER_OTLP_ENDPOINT")
+		if base == "" {
+			base = "http://localhost:4318"
+		}
+		ep = strings.TrimRight(base, "/") + "/v1/" + strings.ToLower(signal)
+	}
+	if u, err := url.Parse(ep); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, fmt.Errorf("OTLP %s endpoint %q: want an http:// or https:// URL", strings.ToLower(signal), ep)
+	}
+	if p := either("PROTOCOL"); p != "" && p != "http/protobuf" {
+		return c, fmt.Errorf("OTEL_EXPORTER_OTLP_PROTOCOL=%q: only \"http/protobuf\" is supported", p)
 	}
 	h, err := parseHeaders(either("HEADERS"))
 	if err != nil {
 		return c, err
 	}
-	c.Headers, c.Timeout = h, 10*time.Second
+	c.Endpoint, c.Headers, c.Timeout = ep, h, 10*time.Second
 	if v := either("TIMEOUT"); v != "" {
 		ms, err := strconv.Atoi(v)
 		if err != nil || ms <= 0 {
@@ -111,7 +126,6 @@ func TracingFromEnv(getenv func(string) string) (TracingConfig, error) {
 	default:
 		return c, fmt.Errorf("OTEL_EXPORTER_OTLP_COMPRESSION=%q: want gzip or none", v)
 	}
-	c.Enabled, c.Endpoint = true, ep
 	return c, nil
 }
 
@@ -130,7 +144,7 @@ func SetupTracing(ctx context.Context, c TracingConfig, serviceName, version str
 	if !c.Enabled {
 		return func(context.Context) error { return nil }, nil
 	}
-	exp := newOTLPExporter(c)
+	exp := newOTLPExporter(c.OTLPConfig)
 	res, err := resource.New(ctx,
 		resource.WithAttributes(semconv.ServiceName(serviceName), semconv.ServiceVersion(version)),
 		resource.WithFromEnv(), resource.WithTelemetrySDK())
