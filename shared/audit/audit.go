@@ -298,7 +298,7 @@ func (l *Logger) Middleware() mcp.Middleware {
 			if s := req.GetSession(); s != nil {
 				rec.Session = s.ID()
 			}
-			if params, ok := req.GetParams().(*mcp.CallToolParamsRaw); ok {
+			if params, ok := req.GetParams().(*mcp.CallToolParamsRaw); ok && params != nil {
 				rec.Tool, rec.ToolBytes = boundName(params.Name)
 				rec.ArgsSHA256 = Digest(params.Arguments)
 				rec.ArgsBytes = len(params.Arguments)

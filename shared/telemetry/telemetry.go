@@ -35,7 +35,7 @@ func Middleware(server string, log *slog.Logger, tools Names) mcp.Middleware {
 			start := time.Now()
 			mlabel := MethodLabel(method)
 			name, tlabel := "", ""
-			if p, ok := req.GetParams().(*mcp.CallToolParamsRaw); ok {
+			if p, ok := req.GetParams().(*mcp.CallToolParamsRaw); ok && p != nil {
 				name = p.Name
 				tlabel = tools.Label(name)
 			}

@@ -173,6 +173,11 @@ func TestExtractFromHeadersAndMeta(t *testing.T) {
 	if id, _ := IDs(Extract(context.Background(), &mcp.CallToolRequest{Params: &mcp.CallToolParamsRaw{}})); id != "" {
 		t.Errorf("no context: %q", id)
 	}
+	// notifications/initialized sent without params (as a stdio client
+	// may) once crashed the server here.
+	if id, _ := IDs(Extract(context.Background(), &mcp.InitializedRequest{})); id != "" {
+		t.Errorf("no params: %q", id)
+	}
 }
 
 func TestTracingFromEnv(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -179,7 +180,7 @@ func Extract(ctx context.Context, req mcp.Request) context.Context {
 	if req == nil {
 		return ctx
 	}
-	if p := req.GetParams(); p != nil {
+	if p := req.GetParams(); p != nil && !reflect.ValueOf(p).IsNil() { // a notification may have no params
 		if m := p.GetMeta(); m != nil {
 			if _, ok := m["traceparent"].(string); ok {
 				return Propagator.Extract(ctx, metaCarrier(m))
@@ -192,11 +193,17 @@ func Extract(ctx context.Context, req mcp.Request) context.Context {
 	return ctx
 }
 
-// IDs returns the trace and span ids of ctx's span, or "" when it has none.
+// IDs returns the trace id of ctx's span, or "" when it has none, and the
+// span id when the span is recorded (with tracing off, the span in ctx is
+// the caller's, whose id says nothing about this server).
 func IDs(ctx context.Context) (traceID, spanID string) {
-	sc := trace.SpanContextFromContext(ctx)
+	span := trace.SpanFromContext(ctx)
+	sc := span.SpanContext()
 	if !sc.IsValid() {
 		return "", ""
+	}
+	if !span.IsRecording() {
+		return sc.TraceID().String(), ""
 	}
 	return sc.TraceID().String(), sc.SpanID().String()
 }
@@ -210,7 +217,10 @@ type logHandler struct{ slog.Handler }
 func (l logHandler) Handle(ctx context.Context, r slog.Record) error {
 	if t, s := IDs(ctx); t != "" {
 		r = r.Clone()
-		r.AddAttrs(slog.String("trace_id", t), slog.String("span_id", s))
+		r.AddAttrs(slog.String("trace_id", t))
+		if s != "" {
+			r.AddAttrs(slog.String("span_id", s))
+		}
 	}
 	return l.Handler.Handle(ctx, r)
 }
