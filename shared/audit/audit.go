@@ -27,7 +27,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -437,11 +438,13 @@ func Sizes(args json.RawMessage, max int) map[string]any {
 	if json.Unmarshal(args, &m) != nil {
 		return map[string]any{"_unparsed_bytes": len(args)}
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	return boundedKeys(m, max, func(_ string, v json.RawMessage) any { return fmt.Sprintf("[%d bytes]", len(v)) })
+}
+
+// boundedKeys maps the first max keys of m (sorted, each cut to 64 bytes)
+// through f, and counts the rest under "_more_keys".
+func boundedKeys[V any](m map[string]V, max int, f func(k string, v V) any) map[string]any {
+	keys := slices.Sorted(maps.Keys(m))
 	out := make(map[string]any, min(len(keys), max)+1)
 	for i, k := range keys {
 		if i == max {
@@ -449,7 +452,7 @@ func Sizes(args json.RawMessage, max int) map[string]any {
 			break
 		}
 		name, _ := boundName(k)
-		out[name] = fmt.Sprintf("[%d bytes]", len(m[k]))
+		out[name] = f(k, m[k])
 	}
 	return out
 }
@@ -479,26 +482,12 @@ func Redact(args json.RawMessage) map[string]any {
 }
 
 func redactMap(m map[string]any, depth int) map[string]any {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make(map[string]any, min(len(m), maxArgKeys)+1)
-	for i, k := range keys {
-		if i == maxArgKeys {
-			out["_more_keys"] = len(keys) - maxArgKeys
-			break
-		}
-		v := m[k]
-		name, _ := boundName(k)
+	return boundedKeys(m, maxArgKeys, func(k string, v any) any {
 		if isSensitive(k) {
-			out[name] = redactedSize(v)
-			continue
+			return redactedSize(v)
 		}
-		out[name] = redactValue(v, depth)
-	}
-	return out
+		return redactValue(v, depth)
+	})
 }
 
 func redactValue(v any, depth int) any {
