@@ -21,13 +21,10 @@ import (
 
 var version = "dev"
 
-// serverJSON is this server's MCP registry entry; icon its icon.
+// serverJSON is this server's MCP registry entry.
 //
 //go:embed server.json
 var serverJSON []byte
-
-//go:embed icon.svg
-var icon []byte
 
 // extra is the email server's own configuration (env prefix EMAIL_).
 type extra struct {
@@ -73,7 +70,6 @@ var Spec = app.Spec[extra]{
 	Prefix:     "EMAIL_",
 	Title:      "Email",
 	ServerJSON: serverJSON,
-	Icon:       icon,
 	Usage: "email-mcp: MCP server for the company mailbox (search, read, draft, send).\n\n" +
 		"Send policy: EMAIL_ALLOWED_RECIPIENT_DOMAINS (comma-separated; example.com or *.example.com;\n" +
 		"\"none\" = drafts only; default bizmcp.example), EMAIL_SEND_QUOTA (messages per hour, default 20),\n" +

@@ -17,13 +17,10 @@ import (
 
 var version = "dev"
 
-// serverJSON is this server's MCP registry entry; icon its icon.
+// serverJSON is this server's MCP registry entry.
 //
 //go:embed server.json
 var serverJSON []byte
-
-//go:embed icon.svg
-var icon []byte
 
 // extra is the orders server's own configuration (ORDERS_ prefix).
 type extra struct {
@@ -51,7 +48,6 @@ var Spec = app.Spec[extra]{
 	Prefix:     "ORDERS_",
 	Title:      "Orders",
 	ServerJSON: serverJSON,
-	Icon:       icon,
 	Usage:      "orders-mcp: MCP server for the order system (order status and tracking, search, cancellations, refunds).",
 	Instructions: "Tools for the company's order system: the status of an order with carrier, tracking number and estimated delivery (orders_get_order), " +
 		"a customer's orders (orders_search_orders), the lines of long orders (orders_list_items), cancelling unshipped orders (orders_cancel_order) " +

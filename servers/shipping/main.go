@@ -18,13 +18,10 @@ import (
 
 var version = "dev"
 
-// serverJSON is this server's MCP registry entry; icon its icon.
+// serverJSON is this server's MCP registry entry.
 //
 //go:embed server.json
 var serverJSON []byte
-
-//go:embed icon.svg
-var icon []byte
 
 // extra is the shipping server's own configuration (SHIPPING_ prefix).
 type extra struct {
@@ -57,7 +54,6 @@ var Spec = app.Spec[extra]{
 	Prefix:     "SHIPPING_",
 	Title:      "Shipping",
 	ServerJSON: serverJSON,
-	Icon:       icon,
 	Usage:      "shipping-mcp: MCP server for shipping (addresses, rates, labels, tracking).",
 	Instructions: "Tools for the company's multi-carrier shipping account: check an address (shipping_validate_address), " +
 		"quote rates (shipping_get_rates), buy a label (shipping_create_label: it costs money, so only when the user asked), " +

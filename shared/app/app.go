@@ -47,10 +47,9 @@ type Spec[X any] struct {
 	Register func(s *mcp.Server, d Deps[X]) error
 	// Demo returns the in-process transport and base URL used by --demo.
 	Demo func() (http.RoundTripper, string, error)
-	// ServerJSON is the server's MCP registry entry (servers/<name>/server.json)
-	// and Icon its SVG icon: the serverInfo and the server card come from them.
+	// ServerJSON is the server's MCP registry entry (servers/<name>/server.json):
+	// the serverInfo's icons and the server card come from it.
 	ServerJSON []byte
-	Icon       []byte
 }
 
 // Deps is what Register gets to build its backend client and tools.

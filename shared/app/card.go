@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -34,17 +33,13 @@ func registryOf[X any](spec Spec[X]) (Registry, error) {
 	return r, nil
 }
 
-// implementation is the serverInfo a client sees: name, title and
-// version, the registry description and website, and the server's icon
-// both inline (a data: URI, for clients without network access) and at
-// its published HTTPS address.
+// implementation is the serverInfo a client sees: name, title, version
+// and the published icon. Under MCP 2026-07-28 the SDK repeats serverInfo
+// in every result's _meta, so it stays small: the description, website and
+// repository are in server.json and the server card, and the icon is a
+// URL (an inline data: URI would add 600 bytes to every result).
 func implementation[X any](spec Spec[X], version string, reg Registry) *mcp.Implementation {
-	impl := &mcp.Implementation{Name: spec.Binary, Title: spec.Title, Version: version, Description: reg.Description, WebsiteURL: reg.WebsiteURL}
-	if len(spec.Icon) > 0 {
-		impl.Icons = append(impl.Icons, mcp.Icon{Source: "data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(spec.Icon), MIMEType: "image/svg+xml", Sizes: []string{"any"}})
-	}
-	impl.Icons = append(impl.Icons, reg.Icons...)
-	return impl
+	return &mcp.Implementation{Name: spec.Binary, Title: spec.Title, Version: version, Icons: reg.Icons}
 }
 
 // ServerCardPath is where the server card is served: the MCP endpoint's

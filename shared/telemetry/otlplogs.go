@@ -8,11 +8,7 @@ import (
 	"sync"
 	"time"
 
-	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
-	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
-	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
-	"google.golang.org/protobuf/encoding/protowire"
-	"google.golang.org/protobuf/proto"
+	"go.opentelemetry.io/otel/attribute"
 )
 
 // LogWriter sends every line written to it (one JSON record per Write,
@@ -26,7 +22,7 @@ import (
 // local sink stays the complete record.
 type LogWriter struct {
 	p     otlpPoster
-	res   *resourcepb.Resource
+	res   []byte // encoded Resource
 	scope string
 	log   *slog.Logger
 	ch    chan logLine
@@ -51,10 +47,7 @@ func NewLogWriter(c OTLPConfig, service, version, scope string, log *slog.Logger
 		log = slog.New(slog.DiscardHandler)
 	}
 	w := &LogWriter{p: newPoster(c), scope: scope, log: log, ch: make(chan logLine, logQueue), done: make(chan struct{}),
-		res: &resourcepb.Resource{Attributes: []*commonpb.KeyValue{
-			{Key: "service.name", Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: service}}},
-			{Key: "service.version", Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: version}}},
-		}}}
+		res: pbResource([]attribute.KeyValue{attribute.String("service.name", service), attribute.String("service.version", version)})}
 	go w.run()
 	return w
 }
@@ -114,40 +107,45 @@ func (w *LogWriter) run() {
 	}
 }
 
-// encode builds an ExportLogsServiceRequest (field 1: ResourceLogs).
+// encode builds an ExportLogsServiceRequest: resource_logs=1 holding
+// ResourceLogs{resource=1, scope_logs=2: ScopeLogs{scope=1, log_records=2}}.
 func (w *LogWriter) encode(lines []logLine) []byte {
-	sl := &logspb.ScopeLogs{Scope: &commonpb.InstrumentationScope{Name: w.scope}}
+	sl := pbMsg(nil, 1, pbScope(w.scope, "", nil))
 	for _, l := range lines {
-		body := string(trimNewline(l.body))
 		var ids struct {
 			TraceID string `json:"trace_id"`
 			SpanID  string `json:"span_id"`
 			Event   string `json:"event"`
 		}
 		json.Unmarshal(l.body, &ids)
-		rec := &logspb.LogRecord{
-			TimeUnixNano:         uint64(l.at.UnixNano()),
-			ObservedTimeUnixNano: uint64(l.at.UnixNano()),
-			SeverityNumber:       logspb.SeverityNumber_SEVERITY_NUMBER_INFO,
-			SeverityText:         "INFO",
-			EventName:            w.scope,
-			Body:                 &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: body}},
-		}
+		// LogRecord{time_unix_nano=1, severity_number=2, severity_text=3,
+		// body=5, attributes=6, trace_id=9, span_id=10,
+		// observed_time_unix_nano=11, event_name=12}
+		at := uint64(l.at.UnixNano())
+		r := pbFixed64(nil, 1, at)
+		r = pbVarint(r, 2, severityInfo)
+		r = pbString(r, 3, "INFO")
+		r = pbMsg(r, 5, pbStringValue(string(trimNewline(l.body))))
 		if ids.Event != "" {
-			rec.Attributes = []*commonpb.KeyValue{{Key: "bizmcp.audit.event", Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: ids.Event}}}}
+			r = pbKeyValues(r, 6, []attribute.KeyValue{attribute.String("bizmcp.audit.event", ids.Event)})
 		}
 		if t, err := hex.DecodeString(ids.TraceID); err == nil && len(t) == 16 {
-			rec.TraceId = t
+			r = pbBytes(r, 9, t)
 			if s, err := hex.DecodeString(ids.SpanID); err == nil && len(s) == 8 {
-				rec.SpanId = s
+				r = pbBytes(r, 10, s)
 			}
 		}
-		sl.LogRecords = append(sl.LogRecords, rec)
+		r = pbFixed64(r, 11, at)
+		r = pbString(r, 12, w.scope)
+		sl = pbMsg(sl, 2, r)
 	}
-	b, _ := proto.Marshal(&logspb.ResourceLogs{Resource: w.res, ScopeLogs: []*logspb.ScopeLogs{sl}})
-	out := protowire.AppendTag(nil, 1, protowire.BytesType)
-	return protowire.AppendBytes(out, b)
+	rl := pbMsg(nil, 1, w.res)
+	rl = pbMsg(rl, 2, sl)
+	return pbMsg(nil, 1, rl)
 }
+
+// severityInfo is SeverityNumber INFO.
+const severityInfo = 9
 
 func trimNewline(b []byte) []byte {
 	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
