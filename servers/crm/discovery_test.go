@@ -119,4 +119,11 @@ func TestServerCard(t *testing.T) {
 	if info.Title != "CRM" || len(info.Icons) != 1 || info.Icons[0].Source != card.Icons[0].Src {
 		t.Errorf("serverInfo %+v", info)
 	}
+	// MCP 2026-07-28 repeats serverInfo in every result: there it stays
+	// name, title and version.
+	res := mcptest.Call(t, cs, "crm_get_customer", map[string]any{"id": "C-1001"})
+	b, _ := json.Marshal(res.Meta["io.modelcontextprotocol/serverInfo"])
+	if string(b) != `{"name":"crm-mcp","title":"CRM","version":"test"}` {
+		t.Errorf("serverInfo in a tool result: %s", b)
+	}
 }

@@ -220,7 +220,8 @@ func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], 
 		return nil, Deps[X]{}, err
 	}
 	deps.Version = version
-	srv := mcp.NewServer(implementation(spec, version, reg), &mcp.ServerOptions{
+	impl := implementation(spec, version, reg)
+	srv := mcp.NewServer(impl, &mcp.ServerOptions{
 		Instructions:      spec.Instructions,
 		Logger:            log,
 		CompletionHandler: deps.Completions.Handler(),
@@ -259,7 +260,7 @@ func BuildWithAudit[X any](spec Spec[X], version string, cfg *config.Config[X], 
 	write := spec.Name + ":write"
 	srv.AddReceivingMiddleware(
 		telemetry.Middleware(spec.Name, log, telemetry.Names(known)),
-		capabilities(),
+		capabilities(impl),
 		auditLog.Middleware(),
 		deps.Tools.Middleware(),
 		ratelimit.New(cfg.RateLimit, cfg.RateBurst).Middleware(),

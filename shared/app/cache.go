@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"strings"
 	"time"
 
@@ -55,7 +56,12 @@ func cacheHints(_ context.Context, req mcp.Request, c *mcp.Cacheable) {
 // servers send no log messages; the feature is deprecated in 2026-07-28),
 // and no listChanged (tool, prompt and resource lists are fixed once a
 // server starts, so those notifications are never sent).
-func capabilities() mcp.Middleware {
+//
+// It also keeps the serverInfo that MCP 2026-07-28 repeats in every
+// result's _meta to name, title and version: the icons stay in
+// initialize and server/discover, not in every tool result.
+func capabilities(impl *mcp.Implementation) mcp.Middleware {
+	compact := &mcp.Implementation{Name: impl.Name, Title: impl.Title, Version: impl.Version}
 	return func(next mcp.MethodHandler) mcp.MethodHandler {
 		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
 			res, err := next(ctx, method, req)
@@ -65,6 +71,17 @@ func capabilities() mcp.Middleware {
 				caps = r.Capabilities
 			case *mcp.DiscoverResult:
 				caps = r.Capabilities
+			default:
+				if res != nil && newProtocol(req) {
+					m := res.GetMeta()
+					if m == nil {
+						m = map[string]any{}
+					}
+					if _, ok := m[mcp.MetaKeyServerInfo]; !ok {
+						m[mcp.MetaKeyServerInfo] = compact
+						res.SetMeta(m)
+					}
+				}
 			}
 			if caps != nil {
 				caps.Logging = nil
@@ -127,4 +144,15 @@ func otelEnv(environ []string) func(string) string {
 		}
 	}
 	return func(k string) string { return env[k] }
+}
+
+// newProtocol reports whether req follows MCP 2026-07-28 or later (it
+// carries its protocol version in _meta).
+func newProtocol(req mcp.Request) bool {
+	p := req.GetParams()
+	if p == nil || reflect.ValueOf(p).IsNil() {
+		return false
+	}
+	_, ok := p.GetMeta()[mcp.MetaKeyProtocolVersion]
+	return ok
 }
