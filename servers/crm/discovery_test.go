@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/app"
 	"github.com/bizmcp/bizmcp/shared/app/apptest"
+	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/auth/authtest"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -125,5 +127,39 @@ func TestServerCard(t *testing.T) {
 	b, _ := json.Marshal(res.Meta["io.modelcontextprotocol/serverInfo"])
 	if string(b) != `{"name":"crm-mcp","title":"CRM","version":"test"}` {
 		t.Errorf("serverInfo in a tool result: %s", b)
+	}
+}
+
+// An audit record names who acted: the OAuth client (azp), the delegation
+// chain (act), the MCP client's name and version, and the trace.
+func TestAuditRecordsClientIdentity(t *testing.T) {
+	is, ts, buf := authServer(t)
+	tok := is.Token(t, authtest.Claims{Subject: "ann", Audience: resource, Scope: "crm:read", Extra: map[string]any{
+		"azp": "support-desk",
+		"act": map[string]any{"sub": "agent-7", "act": map[string]any{"sub": "gateway"}},
+	}})
+	cs, err := authtest.Connect(t, ts.URL, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "crm_get_customer", Arguments: map[string]any{"id": "C-1001"},
+		Meta: mcp.Meta{"traceparent": "00-" + traceID + "-00f067aa0ba902b7-01"}})
+	if err != nil || res.IsError {
+		t.Fatalf("%v %+v", err, res)
+	}
+	var rec *audit.Record
+	for _, r := range buf.Records(t) {
+		if r.Tool == "crm_get_customer" {
+			rec = &r
+		}
+	}
+	if rec == nil || rec.Client == nil {
+		t.Fatalf("no audit record with a client:\n%s", buf)
+	}
+	c := rec.Client
+	if c.ID != "support-desk" || c.Name != "auth-test" || c.Version != "1" || strings.Join(c.Actors, ">") != "agent-7>gateway" ||
+		rec.TraceID != traceID || rec.Schema != audit.SchemaVersion || rec.Hash == "" {
+		t.Errorf("audit record: client %+v trace %q schema %d", c, rec.TraceID, rec.Schema)
 	}
 }
