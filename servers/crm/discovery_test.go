@@ -68,6 +68,14 @@ func TestCacheHintsWithoutAuth(t *testing.T) {
 	if tl.CacheScope != "public" || tl.TTLMs != app.ListTTLMs {
 		t.Errorf("tools/list: %q %d", tl.CacheScope, tl.TTLMs)
 	}
+	// A failed request has no result to annotate (this once crashed the
+	// server under 2026-07-28).
+	if _, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "crm://customers/C-99999999"}); err == nil {
+		t.Error("reading a missing customer succeeded")
+	}
+	if _, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "no_such_tool"}); err == nil {
+		t.Error("calling an unknown tool succeeded")
+	}
 	for _, uri := range []string{"crm://reference/account-tiers", "crm://customers/C-1001"} {
 		if r := readResource(t, cs, uri); r.CacheScope != "private" || r.TTLMs != 0 {
 			t.Errorf("%s: %q %d", uri, r.CacheScope, r.TTLMs)

@@ -72,7 +72,7 @@ func capabilities(impl *mcp.Implementation) mcp.Middleware {
 			case *mcp.DiscoverResult:
 				caps = r.Capabilities
 			default:
-				if res != nil && newProtocol(req) {
+				if err == nil && res != nil && !reflect.ValueOf(res).IsNil() && newProtocol(req) {
 					m := res.GetMeta()
 					if m == nil {
 						m = map[string]any{}
