@@ -171,3 +171,27 @@ func TestAuditRecordsClientIdentity(t *testing.T) {
 		t.Errorf("audit record: client %+v trace %q schema %d", c, rec.TraceID, rec.Schema)
 	}
 }
+
+// Without _meta trace context, the HTTP request's traceparent header is
+// used.
+func TestTraceFromHTTPHeader(t *testing.T) {
+	is, ts, buf := authServer(t)
+	tok := is.Token(t, authtest.Claims{Subject: "ann", Audience: resource, Scope: "crm:read"})
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"crm_get_customer","arguments":{"id":"C-1001"}}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("MCP-Protocol-Version", "2025-06-18")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, r := range buf.Records(t) {
+		if r.Tool == "crm_get_customer" && r.TraceID == "0af7651916cd43dd8448eb211c80319c" {
+			return
+		}
+	}
+	t.Errorf("no audit record with the header's trace id (%s):\n%s", resp.Status, buf)
+}
