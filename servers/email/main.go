@@ -4,6 +4,7 @@
 package main
 
 import (
+	_ "embed"
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -22,6 +23,11 @@ import (
 )
 
 var version = "dev"
+
+// serverJSON is this server's MCP registry entry.
+//
+//go:embed server.json
+var serverJSON []byte
 
 // extra is the email server's own configuration (env prefix EMAIL_).
 type extra struct {
@@ -67,10 +73,11 @@ func (x *extra) Validate() error {
 
 // Spec describes the binary; tests build the same server from it.
 var Spec = app.Spec[extra, email.Backend]{
-	Name:   "email",
-	Binary: "email-mcp",
-	Prefix: "EMAIL_",
-	Title:  "Email",
+	Name:       "email",
+	Binary:     "email-mcp",
+	Prefix:     "EMAIL_",
+	Title:      "Email",
+	ServerJSON: serverJSON,
 	Usage: "email-mcp: MCP server for the company mailbox (search, read, draft, send).\n\n" +
 		"Send policy: EMAIL_ALLOWED_RECIPIENT_DOMAINS (comma-separated; example.com or *.example.com;\n" +
 		"\"none\" = drafts only; default bizmcp.example), EMAIL_SEND_QUOTA (messages per hour, default 20),\n" +

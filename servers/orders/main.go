@@ -4,6 +4,7 @@
 package main
 
 import (
+	_ "embed"
 	"fmt"
 
 	mockorders "github.com/bizmcp/bizmcp/mocks/orders"
@@ -18,6 +19,11 @@ import (
 )
 
 var version = "dev"
+
+// serverJSON is this server's MCP registry entry.
+//
+//go:embed server.json
+var serverJSON []byte
 
 // extra is the orders server's own configuration (ORDERS_ prefix).
 type extra struct {
@@ -40,11 +46,12 @@ func (e *extra) Validate() error {
 
 // Spec describes the binary; tests build the same server from it.
 var Spec = app.Spec[extra, orders.Backend]{
-	Name:   "orders",
-	Binary: "orders-mcp",
-	Prefix: "ORDERS_",
-	Title:  "Orders",
-	Usage:  "orders-mcp: MCP server for the order system (order status and tracking, search, cancellations, refunds).",
+	Name:       "orders",
+	Binary:     "orders-mcp",
+	Prefix:     "ORDERS_",
+	Title:      "Orders",
+	ServerJSON: serverJSON,
+	Usage:      "orders-mcp: MCP server for the order system (order status and tracking, search, cancellations, refunds).",
 	Instructions: "Tools for the company's order system: the status of an order with carrier, tracking number and estimated delivery (orders_get_order), " +
 		"a customer's orders (orders_search_orders), the lines of long orders (orders_list_items), cancelling unshipped orders (orders_cancel_order) " +
 		"and refunds (orders_create_refund). Amounts are in minor units of the order's currency. Cancel or refund only when the user asked for it. " +

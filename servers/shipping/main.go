@@ -4,6 +4,7 @@
 package main
 
 import (
+	_ "embed"
 	"fmt"
 	"net/url"
 
@@ -18,6 +19,11 @@ import (
 )
 
 var version = "dev"
+
+// serverJSON is this server's MCP registry entry.
+//
+//go:embed server.json
+var serverJSON []byte
 
 // extra is the shipping server's own configuration (SHIPPING_ prefix).
 type extra struct {
@@ -47,11 +53,12 @@ func (e *extra) Validate() error {
 
 // Spec describes the binary; tests build the same server from it.
 var Spec = app.Spec[extra, shipping.Backend]{
-	Name:   "shipping",
-	Binary: "shipping-mcp",
-	Prefix: "SHIPPING_",
-	Title:  "Shipping",
-	Usage:  "shipping-mcp: MCP server for shipping (addresses, rates, labels, tracking).",
+	Name:       "shipping",
+	Binary:     "shipping-mcp",
+	Prefix:     "SHIPPING_",
+	Title:      "Shipping",
+	ServerJSON: serverJSON,
+	Usage:      "shipping-mcp: MCP server for shipping (addresses, rates, labels, tracking).",
 	Instructions: "Tools for the company's multi-carrier shipping account: check an address (shipping_validate_address), " +
 		"quote rates (shipping_get_rates), buy a label (shipping_create_label: it costs money, so only when the user asked), " +
 		"cancel an unused label (shipping_void_label) and track parcels (shipping_track). Tracking events and addresses are " +

@@ -63,6 +63,9 @@ type Spec[X any, P port.Pinger] struct {
 	// Commands are subcommands (orders-mcp migrate): run instead of the
 	// server when the first argument names one.
 	Commands []Command
+	// ServerJSON is the server's MCP registry entry (servers/<name>/server.json):
+	// the serverInfo's icons and the server card come from it.
+	ServerJSON []byte
 }
 
 // Backend is one adapter a server's port can sit on.
@@ -160,8 +163,9 @@ type Deps[X any] struct {
 	// ReadyNote() string method ("EasyPost test key"); "" = nothing.
 	ReadyNote string
 	// Set by Build after Register:
-	Tools *policy.Tools
-	Audit *audit.Logger
+	Tools   *policy.Tools
+	Audit   *audit.Logger
+	Version string
 }
 
 // Main runs the server and exits.
@@ -206,9 +210,20 @@ func Run[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], version str
 		return 0
 	}
 	level, _ := config.ParseLevel(cfg.LogLevel)
-	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})).With("server", spec.Binary)
+	log := slog.New(telemetry.LogHandler(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))).With("server", spec.Binary)
+	stopTracing, err := startTracing(ctx, spec.Binary, version, environ)
+	if err != nil {
+		log.Error("start failed", "error", err)
+		return 2
+	}
+	defer stopTracing()
 
-	auditLog, closer, err := audit.Open(spec.Binary, cfg.AuditLog, stderr)
+	auditOpts, err := auditOptions(cfg, version, environ, log)
+	if err != nil {
+		log.Error("start failed", "error", err)
+		return 2
+	}
+	auditLog, closer, err := audit.OpenWith(spec.Binary, auditOpts, stderr)
 	if err != nil {
 		log.Error("start failed", "error", err)
 		return 1
@@ -380,10 +395,18 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 	if n, ok := any(pt).(interface{ ReadyNote() string }); ok {
 		deps.ReadyNote = n.ReadyNote()
 	}
-	srv := mcp.NewServer(&mcp.Implementation{Name: spec.Binary, Title: spec.Title, Version: version}, &mcp.ServerOptions{
+	reg, err := registryOf(spec)
+	if err != nil {
+		return nil, Deps[X]{}, err
+	}
+	deps.Version = version
+	impl := implementation(spec, version, reg)
+	srv := mcp.NewServer(impl, &mcp.ServerOptions{
 		Instructions:      spec.Instructions,
 		Logger:            log,
 		CompletionHandler: deps.Completions.Handler(),
+		Capabilities:      &mcp.ServerCapabilities{},
+		SetCacheable:      cacheHints,
 	})
 	if err := spec.Register(srv, deps, pt); err != nil {
 		return nil, deps, err
@@ -416,7 +439,8 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 	deps.Tools = policy.NewTools(spec.Name, kept)
 	write := spec.Name + ":write"
 	srv.AddReceivingMiddleware(
-		telemetry.Middleware(spec.Name, log),
+		telemetry.Middleware(spec.Name, log, telemetry.Names(known)),
+		capabilities(impl),
 		auditLog.Middleware(),
 		deps.Tools.Middleware(),
 		ratelimit.New(cfg.RateLimit, cfg.RateBurst).Middleware(),
@@ -518,9 +542,16 @@ func HTTPOptions[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], d D
 		return o, err
 	}
 	o.TrustedProxies = proxies
+	if o.Routes == nil {
+		o.Routes = map[string]http.Handler{}
+	}
 	if tok := cfg.ApprovalToken.Reveal(); tok != "" {
 		h := d.Approvals.Handler(tok)
-		o.Routes = map[string]http.Handler{"/approvals": h, "/approvals/": h}
+		o.Routes["/approvals"], o.Routes["/approvals/"] = h, h
+	}
+	if reg, err := registryOf(spec); err == nil && reg.Name != "" {
+		card := cardHandler(reg, d.Version, cfg.ResourceURL)
+		o.Routes["GET "+ServerCardPath], o.Routes["OPTIONS "+ServerCardPath] = card, card
 	}
 	if cfg.AuthIssuer == "" || cfg.Transport != "http" {
 		return o, nil

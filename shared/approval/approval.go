@@ -267,6 +267,7 @@ func (g *Gate) Check(ctx context.Context, req *mcp.CallToolRequest, approvalID s
 		}
 		if approved(req.Params.InputResponses["approval"]) {
 			g.record(p, plan, id, "approved_by_user", "elicitation")
+			audit.NoteApproval(ctx, id, "user (elicitation)")
 			return nil, nil
 		}
 		g.record(p, plan, id, "denied_by_user", "elicitation")
@@ -274,6 +275,7 @@ func (g *Gate) Check(ctx context.Context, req *mcp.CallToolRequest, approvalID s
 		return nil, &Error{Msg: fmt.Sprintf("NOT DONE: the user declined %s (%s). Do not retry unless the user asks again.", plan.Tool, plan.Summary)}
 	}
 	policy.Refused(ctx, "approval_pending")
+	audit.NoteApproval(ctx, id, "")
 	now := g.now().UTC()
 	rec := Record{ID: id, Tool: plan.Tool, Principal: SafeText(p.Subject), Summary: SafeText(plan.Summary), Amount: plan.Amount, Currency: SafeText(plan.Currency),
 		Rule: rule.String(), Seal: seal, State: Pending, CreatedAt: now, ExpiresAt: now.Add(g.ttl)}
@@ -351,6 +353,7 @@ func (g *Gate) redeem(ctx context.Context, p policy.Principal, id, seal string, 
 		return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s has already been used once (by a concurrent call). Request a new approval by calling %s without approval_id.", id, plan.Tool)}
 	}
 	g.record(p, plan, id, "approval_used", rec.DecidedBy)
+	audit.NoteApproval(ctx, id, rec.DecidedBy)
 	return nil
 }
 

@@ -208,6 +208,11 @@ func (v *Verifier) Verify(ctx context.Context, token string, _ *http.Request) (*
 	}
 	exp, _ := c.GetExpirationTime()
 	ti := &sdkauth.TokenInfo{UserID: sub, Expiration: exp.Time, Extra: map[string]any{}}
+	for _, k := range []string{audit.ClaimAZP, audit.ClaimClientID, audit.ClaimAct} { // who acted, for the audit trail
+		if v, ok := c[k]; ok {
+			ti.Extra[k] = v
+		}
+	}
 	if s, ok := c["scope"].(string); ok {
 		ti.Scopes = strings.Fields(s)
 	}

@@ -16,6 +16,7 @@
 //	            MCP caller's token
 //	  limiter   x/time/rate outbound budget, waited per attempt
 //	  count     per-status metrics
+//	  otelhttp  a client span per attempt (telemetry.BackendTransport)
 //	  base      http.Transport (or an in-process handler in --demo mode)
 //
 // A readiness probe (a context from Probe) skips the breaker, the retries
@@ -102,6 +103,8 @@ func NewHTTPClient(o Options) *http.Client {
 		pt.DisableKeepAlives = true
 		probeBase = pt
 	}
+	// A client span per attempt, child of the tool call's span.
+	base = telemetry.BackendTransport(o.Name, base)
 	var inner http.RoundTripper = &countRT{name: o.Name, next: base}
 	if o.RateLimit > 0 {
 		burst := o.RateBurst

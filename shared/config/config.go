@@ -103,6 +103,14 @@ type Base struct {
 	InsecureNoAuth bool     `env:"MCP_INSECURE_NO_AUTH"`
 	// AuditLog is the audit sink: "stderr" or a file path (JSON lines).
 	AuditLog string `env:"MCP_AUDIT_LOG" envDefault:"stderr"`
+	// A file sink rotates past AuditMaxBytes or AuditMaxAge (0 = never),
+	// keeping AuditMaxFiles rotated files (0 = all); the hash chain goes on.
+	AuditMaxBytes int64         `env:"MCP_AUDIT_MAX_BYTES" envDefault:"104857600"`
+	AuditMaxAge   time.Duration `env:"MCP_AUDIT_MAX_AGE" envDefault:"24h"`
+	AuditMaxFiles int           `env:"MCP_AUDIT_MAX_FILES" envDefault:"0"`
+	// AuditOTLP also sends audit records as OTLP log records
+	// (OTEL_EXPORTER_OTLP_[LOGS_]ENDPOINT and the other exporter variables).
+	AuditOTLP bool `env:"MCP_AUDIT_OTLP" envDefault:"false"`
 
 	// RedisURL points every replica at one shared store for idempotency
 	// records and pending approvals ("" = in memory, this process only).

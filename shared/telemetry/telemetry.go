@@ -1,98 +1,112 @@
-// Package telemetry counts MCP calls for /metrics (Prometheus text format,
-// via VictoriaMetrics/metrics: small, dependency-light, well kept) and logs
-// each call as one slog line.
+// Package telemetry observes MCP calls: Prometheus metrics for /metrics
+// (VictoriaMetrics/metrics, with `le`-bucket histograms), one OpenTelemetry
+// span per request (trace context from _meta or HTTP headers, exported over
+// OTLP when configured), and one slog line per call that needs one.
+//
+// Only names from a known set become label values, span attributes or
+// whole log fields: a tool name the server did not register, or an unknown
+// method, is counted as "other" and logged as a short excerpt with its
+// length.
 package telemetry
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"log/slog"
-	"sync"
+	"strings"
 	"time"
 
-	"github.com/VictoriaMetrics/metrics"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 )
 
-// Middleware records method, tool name, outcome and latency of every call.
-func Middleware(server string, log *slog.Logger) mcp.Middleware {
+// metaReplayed is idempotency.MetaReplayed (not imported: idempotency
+// depends on packages that use this one).
+const metaReplayed = "bizmcp/replayed"
+
+// Middleware records method, tool, outcome and latency of every request in
+// metrics and a span, and logs failed ones. tools are the names the server
+// registered. It must be the outermost middleware so that the span covers
+// the others and the audit middleware can read its trace id and annotate it.
+func Middleware(server string, log *slog.Logger, tools Names) mcp.Middleware {
 	return func(next mcp.MethodHandler) mcp.MethodHandler {
 		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
 			start := time.Now()
-			res, err := next(ctx, method, req)
-			name := ""
-			if p, ok := req.GetParams().(*mcp.CallToolParamsRaw); ok {
+			mlabel := MethodLabel(method)
+			name, tlabel := "", ""
+			if p, ok := req.GetParams().(*mcp.CallToolParamsRaw); ok && p != nil {
 				name = p.Name
+				tlabel = tools.Label(name)
 			}
+			spanName := mlabel
+			attrs := []attribute.KeyValue{attribute.String("mcp.method.name", mlabel)}
+			if method == "tools/call" {
+				spanName += " " + tlabel
+				attrs = append(attrs, attribute.String("gen_ai.tool.name", tlabel), attribute.String("gen_ai.operation.name", "execute_tool"))
+			}
+			if s := req.GetSession(); s != nil && s.ID() != "" {
+				attrs = append(attrs, attribute.String("mcp.session.id", s.ID()))
+			}
+			ctx, span := tracer().Start(Extract(ctx, req), spanName, trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(attrs...))
+			res, err := next(ctx, method, req)
+
 			outcome := "ok"
-			switch {
+			replayed := false
+			switch r, _ := res.(*mcp.CallToolResult); {
 			case err != nil:
 				outcome = "protocol_error"
-			case method == "tools/call":
-				if r, ok := res.(*mcp.CallToolResult); ok && r.IsError {
+			case r != nil:
+				replayed = r.Meta[metaReplayed] == true
+				if r.IsError {
 					outcome = "tool_error"
 				}
 			}
+			if span.IsRecording() {
+				span.SetAttributes(attribute.String("bizmcp.outcome", outcome))
+				if method == "tools/call" {
+					span.SetAttributes(attribute.Bool("bizmcp.replayed", replayed))
+				}
+				if outcome != "ok" {
+					span.SetAttributes(attribute.String("error.type", outcome))
+					span.SetStatus(codes.Error, outcome)
+				}
+			}
+			span.End()
+
 			if method == "tools/call" {
-				counter(`bizmcp_tool_calls_total{server=%q,tool=%q,outcome=%q}`, server, name, outcome).Inc()
-				histogram(`bizmcp_tool_call_duration_seconds{server=%q,tool=%q}`, server, name).UpdateDuration(start)
+				Counter(`bizmcp_tool_calls_total{server=%q,tool=%q,outcome=%q}`, server, tlabel, outcome).Inc()
+				Histogram(`bizmcp_tool_call_duration_seconds{server=%q,tool=%q}`, server, tlabel).UpdateDuration(start)
 			} else {
-				counter(`bizmcp_requests_total{server=%q,method=%q,outcome=%q}`, server, method, outcome).Inc()
+				Counter(`bizmcp_requests_total{server=%q,method=%q,outcome=%q}`, server, mlabel, outcome).Inc()
+				Histogram(`bizmcp_request_duration_seconds{server=%q,method=%q}`, server, mlabel).UpdateDuration(start)
 			}
 			if log.Enabled(ctx, slog.LevelDebug) || outcome != "ok" {
 				lvl := slog.LevelDebug
 				if outcome == "protocol_error" {
 					lvl = slog.LevelWarn
 				}
-				log.Log(ctx, lvl, "mcp call", "method", method, "tool", name, "outcome", outcome, "duration_ms", time.Since(start).Milliseconds(), "error", errString(err))
+				es := ""
+				if err != nil {
+					es = err.Error()
+					if tlabel == Other && len(name) > 32 {
+						es = strings.ReplaceAll(es, name, Excerpt(name)) // errors may echo the name
+					}
+					if mlabel == Other && len(method) > 32 {
+						es = strings.ReplaceAll(es, method, Excerpt(method))
+					}
+					es = Truncate(es, 512)
+				}
+				args := []any{"method", mlabel, "tool", tlabel, "outcome", outcome, "duration_ms", time.Since(start).Milliseconds(), "error", es}
+				if mlabel == Other {
+					args = append(args, "method_excerpt", Excerpt(method), "method_len", len(method))
+				}
+				if tlabel == Other {
+					args = append(args, "tool_excerpt", Excerpt(name), "tool_len", len(name))
+				}
+				log.Log(ctx, lvl, "mcp call", args...)
 			}
 			return res, err
 		}
 	}
 }
-
-type metricKey struct{ format, a, b, c string }
-
-var (
-	counters   sync.Map // metricKey -> *metrics.Counter
-	histograms sync.Map // metricKey -> *metrics.Histogram
-)
-
-// counter returns the counter named by format and three labels, formatting
-// the name only the first time (this runs on every call).
-func counter(format, a, b, c string) *metrics.Counter {
-	k := metricKey{format, a, b, c}
-	if v, ok := counters.Load(k); ok {
-		return v.(*metrics.Counter)
-	}
-	m := metrics.GetOrCreateCounter(fmt.Sprintf(format, a, b, c))
-	counters.Store(k, m)
-	return m
-}
-
-// Counter is counter for other packages' per-request metrics.
-func Counter(format, a, b, c string) *metrics.Counter { return counter(format, a, b, c) }
-
-func histogram(format, a, b string) *metrics.Histogram {
-	k := metricKey{format, a, b, ""}
-	if v, ok := histograms.Load(k); ok {
-		return v.(*metrics.Histogram)
-	}
-	m := metrics.GetOrCreateHistogram(fmt.Sprintf(format, a, b))
-	histograms.Store(k, m)
-	return m
-}
-
-// Histogram is histogram for other packages' per-request metrics.
-func Histogram(format, a, b string) *metrics.Histogram { return histogram(format, a, b) }
-
-func errString(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
-}
-
-// WritePrometheus writes all metrics, including Go runtime ones.
-func WritePrometheus(w io.Writer) { metrics.WritePrometheus(w, true) }
