@@ -50,6 +50,9 @@ type Record struct {
 	Outcome           string         `json:"outcome"`
 	LatencyMS         float64        `json:"latency_ms"`
 	BackendRequestIDs []string       `json:"backend_request_ids,omitempty"`
+	// Execution is what execution control decided for a write: its plan
+	// ("effect"), the policy outcome and rules, the write mode.
+	Execution map[string]string `json:"execution,omitempty"`
 }
 
 // Logger writes records to its sink, one JSON line each.
@@ -135,6 +138,20 @@ type call struct {
 	mu       sync.Mutex
 	ids      []string
 	decision string
+	exec     map[string]string
+}
+
+// Annotate records an execution-control fact (effect, policy, rules, mode)
+// against the current call.
+func Annotate(ctx context.Context, key, value string) {
+	if c, ok := ctx.Value(callKey{}).(*call); ok {
+		c.mu.Lock()
+		if c.exec == nil {
+			c.exec = map[string]string{}
+		}
+		c.exec[key] = value
+		c.mu.Unlock()
+	}
 }
 
 // AddBackendRequestID records a backend request id against the current call
@@ -188,6 +205,7 @@ func (l *Logger) Middleware() mcp.Middleware {
 			c.mu.Lock()
 			rec.Decision = c.decision
 			rec.BackendRequestIDs = c.ids
+			rec.Execution = c.exec
 			c.mu.Unlock()
 			if rec.Decision != Allowed {
 				rec.Outcome = OutcomeNotRun
