@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -27,6 +28,7 @@ import (
 	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/config"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/idempotency"
 	"github.com/bizmcp/bizmcp/shared/kv"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
@@ -63,6 +65,17 @@ type Spec[X any, P port.Pinger] struct {
 	// Commands are subcommands (orders-mcp migrate): run instead of the
 	// server when the first argument names one.
 	Commands []Command
+}
+
+// unconverted are the write tools not yet converted to execution control
+// (docs/execution-control.md): they start with a warning and get only what
+// their handler does itself. Any other write tool registered without a plan
+// stops the start. Remove each entry when its tool is converted; the list
+// is meant to be empty.
+var unconverted = []string{
+	"orders_cancel_order", "orders_create_refund",
+	"email_create_draft", "email_send",
+	"shipping_create_label", "shipping_void_label",
 }
 
 // Backend is one adapter a server's port can sit on.
@@ -154,6 +167,10 @@ type Deps[X any] struct {
 	Store kv.Store
 	// Approvals is the human-approval gate write tools call before writing.
 	Approvals *approval.Gate
+	// Control is execution control: write tools are registered through it
+	// (execctl.AddWriteTool / execctl.Handler) and server shorthand
+	// policies added to it (Control.Shorthand).
+	Control *execctl.Controller
 	// Ready is the port's readiness check.
 	Ready func(ctx context.Context) error
 	// Set by Build after Register:
@@ -374,6 +391,7 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 		Audit:       auditLog,
 		Completions: mcpkit.NewCompletions(),
 	}
+	deps.Control = execctl.New(execctl.Options{Domain: spec.Name, Store: store, Gate: deps.Approvals, Mode: cfg.WriteMode, Logger: log})
 	srv := mcp.NewServer(&mcp.Implementation{Name: spec.Binary, Title: spec.Title, Version: version}, &mcp.ServerOptions{
 		Instructions:      spec.Instructions,
 		Logger:            log,
@@ -407,6 +425,9 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 			return nil, deps, fmt.Errorf("MCP_APPROVAL_POLICY names unknown tool %q", n)
 		}
 	}
+	if err := finishControl(spec, cfg, log, deps.Control, tools, approvalPolicy); err != nil {
+		return nil, deps, err
+	}
 	deps.Tools = policy.NewTools(spec.Name, kept)
 	write := spec.Name + ":write"
 	srv.AddReceivingMiddleware(
@@ -414,7 +435,7 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 		auditLog.Middleware(),
 		deps.Tools.Middleware(),
 		ratelimit.New(cfg.RateLimit, cfg.RateBurst).Middleware(),
-		timeout.MiddlewareWithExtension(cfg.CallTimeout, log, approvalWait(approvalPolicy, cfg.ApprovalTimeout)),
+		timeout.MiddlewareWithExtension(cfg.CallTimeout, log, approvalWait(approvalPolicy, deps.Control, cfg.ApprovalTimeout)),
 		idempotency.Middleware(idempotency.Options{
 			Store: store, Domain: spec.Name, Window: cfg.IdempotencyWindow, Logger: log,
 			Pending: cfg.CallTimeout + cfg.ApprovalTimeout + 30*time.Second,
@@ -422,6 +443,43 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 		}),
 	)
 	return srv, deps, nil
+}
+
+// finishControl checks that every write tool went through execution
+// control, then compiles the policy file and the shorthand settings
+// (MCP_APPROVAL_POLICY, MCP_WRITE_LIMITS, MCP_READ_ONLY and the server's
+// own) into its engine. A policy naming an unknown tool or attribute stops
+// the start with one line naming it.
+func finishControl[X any, P port.Pinger](spec Spec[X, P], cfg *config.Config[X], log *slog.Logger, ctl *execctl.Controller, tools []*mcp.Tool, ap approval.Policy) error {
+	for _, t := range tools {
+		if t.Annotations != nil && t.Annotations.ReadOnlyHint || ctl.Planned(t.Name) {
+			continue
+		}
+		if slices.Contains(unconverted, t.Name) {
+			log.Warn("write tool not yet under execution control: MCP_POLICY_FILE, MCP_WRITE_MODE and MCP_WRITE_LIMITS do not apply to it", "tool", t.Name)
+			continue
+		}
+		return fmt.Errorf("write tool %s was registered without a plan: register it with execctl.AddWriteTool (docs/execution-control.md)", t.Name)
+	}
+	sch := ctl.Schema()
+	var sources []execctl.Source
+	if cfg.PolicyFile != "" {
+		b, err := os.ReadFile(cfg.PolicyFile)
+		if err != nil {
+			return config.Usagef(spec.Binary, "MCP_POLICY_FILE: %v", err)
+		}
+		sources = append(sources, execctl.Source{Name: cfg.PolicyFile, Text: string(b)})
+	}
+	sources = append(sources, execctl.ApprovalPolicy(ap, sch))
+	lim, err := execctl.Limits(cfg.WriteLimits, sch)
+	if err != nil {
+		return config.Usagef(spec.Binary, "%v", err)
+	}
+	sources = append(sources, lim)
+	if err := ctl.Finish(sources...); err != nil {
+		return config.Usagef(spec.Binary, "policy: %v", err)
+	}
+	return nil
 }
 
 // startupCheck asks the backend once at start, so that a wrong base URL
@@ -445,10 +503,10 @@ func startupCheck(ctx context.Context, log *slog.Logger, ready func(context.Cont
 
 // approvalWait gives calls that may ask the user for approval through
 // elicitation the time a person needs to answer.
-func approvalWait(p approval.Policy, wait time.Duration) func(mcp.Request) time.Duration {
+func approvalWait(p approval.Policy, ctl *execctl.Controller, wait time.Duration) func(mcp.Request) time.Duration {
 	return func(req mcp.Request) time.Duration {
 		params, ok := req.GetParams().(*mcp.CallToolParamsRaw)
-		if !ok || !p.Covers(params.Name) {
+		if !ok || !p.Covers(params.Name) && !ctl.MayAsk(params.Name) {
 			return 0
 		}
 		if s, ok := req.GetSession().(*mcp.ServerSession); ok {
