@@ -455,6 +455,10 @@ func finishControl[X any, P port.Pinger](spec Spec[X, P], cfg *config.Config[X],
 		if t.Annotations != nil && t.Annotations.ReadOnlyHint || ctl.Planned(t.Name) {
 			continue
 		}
+		kept := policy.Deployment{ReadOnly: cfg.ReadOnly, Allow: cfg.ToolsAllow, Deny: cfg.ToolsDeny}.Permits(t.Name, false)
+		if slices.Contains(unconverted, t.Name) && kept && (cfg.WriteMode == execctl.ModeDryRun || cfg.WriteMode == execctl.ModeApprove) {
+			return config.Usagef(spec.Binary, "MCP_WRITE_MODE=%s does not cover %s yet (it is not under execution control): deny it with MCP_TOOLS_DENY=%s, or use MCP_WRITE_MODE=on or off", cfg.WriteMode, t.Name, t.Name)
+		}
 		if slices.Contains(unconverted, t.Name) {
 			log.Warn("write tool not yet under execution control: MCP_POLICY_FILE, MCP_WRITE_MODE and MCP_WRITE_LIMITS do not apply to it", "tool", t.Name)
 			continue
