@@ -1,12 +1,15 @@
 package execctl
 
 import (
+	"context"
 	"fmt"
 	"net/mail"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/bizmcp/bizmcp/shared/kv"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/cedar-policy/cedar-go"
 	xast "github.com/cedar-policy/cedar-go/x/exp/ast"
@@ -352,4 +355,33 @@ func cedarSet(ss []string) string {
 		q[i] = cedarString(s)
 	}
 	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// Simulator decides calls in order as a server would, keeping the totals
+// in memory: writes it permits, or that a person would approve, count
+// toward the later ones (bizmcp-policy check).
+type Simulator struct {
+	e *Engine
+	c counters
+}
+
+// NewSimulator returns a simulator over e whose clock is now.
+func NewSimulator(e *Engine, domain string, now func() time.Time) *Simulator {
+	return &Simulator{e: e, c: counters{store: kv.NewMemory(), domain: domain, now: now}}
+}
+
+// Decide reserves in's totals, decides, and keeps the totals unless the
+// write is forbidden. in.Totals is ignored (computed).
+func (s *Simulator) Decide(ctx context.Context, in Input) (Decision, Totals, error) {
+	p := in.Plan
+	t, r, err := s.c.reserve(ctx, in.Tool, in.Principal.Subject, p.Target, p.Amount)
+	if err != nil {
+		return Decision{}, Totals{}, err
+	}
+	in.Totals = t
+	d := s.e.Decide(in)
+	if d.Outcome == Forbid {
+		r.release(ctx)
+	}
+	return d, t, nil
 }

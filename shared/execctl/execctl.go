@@ -30,9 +30,9 @@ import (
 
 // Target is what a write acts on.
 type Target struct {
-	Kind   string // Cedar entity type, fixed per tool: "Customer", "Order", "Thread", "Shipment"
-	ID     string // "C-1042", "ORD-49002"
-	Region string // the record's region when the plan read it ("" = unknown)
+	Kind   string `json:"kind"`   // Cedar entity type, fixed per tool: "Customer", "Order", "Thread", "Shipment"
+	ID     string `json:"id"`     // "C-1042", "ORD-49002"
+	Region string `json:"region"` // the record's region when the plan read it ("" = unknown)
 }
 
 // Plan is what a write is about to do, built before anything changes.

@@ -330,4 +330,3 @@ func TestConcurrentWritesShareTheCeiling(t *testing.T) {
 		t.Fatalf("writes %d, want 10", r.be.count())
 	}
 }
-

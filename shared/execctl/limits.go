@@ -15,11 +15,11 @@ import (
 // the plan's minor units (a deployment whose tool moves several currencies
 // writes its limits per currency in Cedar on context.currency).
 type Totals struct {
-	PrincipalDay       int64 // amount this principal moved with this tool today (UTC day)
-	PrincipalDayCalls  int64 // writes of this tool by this principal today
-	PrincipalHourCalls int64 // writes of this tool by this principal this clock hour (UTC)
-	Target             int64 // amount moved with this tool on this target over the last 30 days
-	ToolDay            int64 // amount moved with this tool by everyone today
+	PrincipalDay       int64 `json:"principal_day"`        // amount this principal moved with this tool today (UTC day)
+	PrincipalDayCalls  int64 `json:"principal_day_calls"`  // writes of this tool by this principal today
+	PrincipalHourCalls int64 `json:"principal_hour_calls"` // writes of this tool by this principal this clock hour (UTC)
+	Target             int64 `json:"target"`               // amount moved with this tool on this target over the last 30 days
+	ToolDay            int64 `json:"tool_day"`             // amount moved with this tool by everyone today
 }
 
 // TargetWindow is how long a per-target total lasts from its first write.

@@ -21,13 +21,13 @@ import (
 
 // Tools is the CRM toolset, built on the CRM port.
 type Tools struct {
-	crm          crm.Backend
-	ids          crm.IDFormat
-	idRe         *regexp.Regexp // ids.Pattern
-	uriRe        *regexp.Regexp // crm://customers/{id}
-	san          *sanitize.Sanitizer
-	log          *slog.Logger
-	ctl          *execctl.Controller
+	crm   crm.Backend
+	ids   crm.IDFormat
+	idRe  *regexp.Regexp // ids.Pattern
+	uriRe *regexp.Regexp // crm://customers/{id}
+	san   *sanitize.Sanitizer
+	log   *slog.Logger
+	ctl   *execctl.Controller
 
 	// The write tools' handlers, under execution control (plan, policy,
 	// write mode, approval, idempotency, commit, audit).
