@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/kv"
@@ -328,5 +329,37 @@ func TestConcurrentWritesShareTheCeiling(t *testing.T) {
 	wg.Wait()
 	if r.be.count() != 10 {
 		t.Fatalf("writes %d, want 10", r.be.count())
+	}
+}
+
+// Two replicas on one Redis share the totals: 12 split refunds, sent
+// alternately to each, still stop at the ceiling.
+func TestSplitRefundsAcrossReplicasOnRedis(t *testing.T) {
+	store, err := kv.Open(context.Background(), kv.RedisForTest(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	sch := Schema{Tools: map[string]string{"fake_refund": "Order"}}
+	lim, _ := Limits("fake_refund.principal_day<=1000", sch)
+	be := &fakeBackend{}
+	domain := fmt.Sprint("fake-", time.Now().UnixNano()) // fresh totals on a shared BIZMCP_REDIS_URL
+	var replicas []mcp.ToolHandlerFor[refundIn, refundOut]
+	for range 2 {
+		c := New(Options{Domain: domain, Store: store})
+		h := Handler(c, refundTool, "Order", be.plan, be.commit)
+		if err := c.Finish(lim); err != nil {
+			t.Fatal(err)
+		}
+		replicas = append(replicas, h)
+	}
+	refused := 0
+	for i := range 12 {
+		if _, _, err := replicas[i%2](bg, nil, refundIn{Order: "ORD-1", Amount: 100, Reference: fmt.Sprint(i)}); err != nil {
+			refused++
+		}
+	}
+	if refused != 2 || be.count() != 10 {
+		t.Fatalf("refused %d, writes %d", refused, be.count())
 	}
 }
