@@ -175,8 +175,12 @@ func Compile(sch Schema, sources ...Source) (*Engine, error) {
 			if _, dup := e.meta[id]; dup || id == baselineID {
 				return nil, fmt.Errorf("%s:%d: two rules are named %q; give each @id a distinct name", src.Name, p.Position().Line, name)
 			}
-			if err := v.Policy(name, (*xast.Policy)(p.AST())); err != nil {
-				return nil, fmt.Errorf("%s:%d: rule %q: %s", src.Name, p.Position().Line, name, oneLine(err))
+			if err := v.Policy("", (*xast.Policy)(p.AST())); err != nil {
+				where := fmt.Sprintf("%s:%d", src.Name, p.Position().Line)
+				if name != where {
+					where += fmt.Sprintf(" (rule %q)", name)
+				}
+				return nil, fmt.Errorf("%s: %s", where, oneLine(err))
 			}
 			m := ruleMeta{name: name, reason: string(ann["reason"])}
 			if a, ok := ann["approval"]; ok {
