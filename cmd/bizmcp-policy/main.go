@@ -51,24 +51,21 @@ Exit 1 when a call's decision differs from its "expect" field.
 flags:
 `
 
+// call is one line of CALLS.jsonl: a principal and the plan of a write.
 type call struct {
-	Principal struct {
-		ID            string   `json:"id"`
-		Scopes        []string `json:"scopes"`
-		Region        string   `json:"region"`
-		Groups        []string `json:"groups"`
-		Authenticated *bool    `json:"authenticated"`
-	} `json:"principal"`
-	Tool       string          `json:"tool"`
-	Target     execctl.Target  `json:"target"`
-	Effect     string          `json:"effect"`
-	Amount     int64           `json:"amount"`
-	Currency   string          `json:"currency"`
-	Recipients []string        `json:"recipients"`
-	Fields     []string        `json:"fields"`
-	Mode       string          `json:"mode"`
-	Totals     *execctl.Totals `json:"totals"`
-	Expect     execctl.Outcome `json:"expect"`
+	Principal principal `json:"principal"`
+	execctl.Plan
+	Mode   string          `json:"mode"`
+	Totals *execctl.Totals `json:"totals"` // given totals; nil: accumulated
+	Expect execctl.Outcome `json:"expect"`
+}
+
+type principal struct {
+	ID            string   `json:"id"`
+	Scopes        []string `json:"scopes"`
+	Region        string   `json:"region"`
+	Groups        []string `json:"groups"`
+	Authenticated *bool    `json:"authenticated"`
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -158,7 +155,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if c.Principal.Authenticated != nil {
 			auth = *c.Principal.Authenticated
 		}
-		p := &execctl.Plan{Target: c.Target, Effect: c.Effect, Amount: c.Amount, Currency: c.Currency, Recipients: c.Recipients, Fields: c.Fields}
+		p := &c.Plan
 		in := execctl.Input{
 			Principal: policy.Principal{Subject: c.Principal.ID, Scopes: c.Principal.Scopes, Region: c.Principal.Region, Groups: c.Principal.Groups, Authenticated: auth},
 			Tool:      c.Tool, Plan: p, Mode: cmpOr(c.Mode, execctl.ModeOn),

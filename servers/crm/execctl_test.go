@@ -14,6 +14,7 @@ import (
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crm/crmfake"
 	"github.com/bizmcp/bizmcp/shared/app"
 	"github.com/bizmcp/bizmcp/shared/app/apptest"
+	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/config"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
@@ -51,7 +52,10 @@ func TestApprovalPolicyGatesAddNote(t *testing.T) {
 	if !res.IsError || !strings.Contains(text, "needs a person's approval") || !strings.Contains(text, "MCP_APPROVAL_POLICY crm_add_note") || writes(f) != 0 {
 		t.Fatalf("not gated (%d writes): %s", writes(f), text)
 	}
-	id := text[strings.Index(text, "apr_"):][:24]
+	id, ok := approval.IDIn(text)
+	if !ok {
+		t.Fatalf("no approval id in %s", text)
+	}
 	if _, err := deps.Approvals.Decide(context.Background(), id, true, "dana (team lead)", ""); err != nil {
 		t.Fatal(err)
 	}

@@ -133,6 +133,15 @@ type Record struct {
 	MAC string `json:"mac"`
 }
 
+// IDIn returns the first approval id ("apr_" and 20 hex digits) that text
+// names: a pending answer names its approval this way.
+func IDIn(text string) (string, bool) {
+	id := idRE.FindString(text)
+	return id, id != ""
+}
+
+var idRE = regexp.MustCompile(`apr_[0-9a-f]{20}`)
+
 // ErrSelfApproval refuses a decision by the principal who asked.
 var ErrSelfApproval = errors.New("the person who asked for an approval cannot decide it")
 

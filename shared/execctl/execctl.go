@@ -37,24 +37,24 @@ type Target struct {
 
 // Plan is what a write is about to do, built before anything changes.
 type Plan struct {
-	Target Target
+	Target Target `json:"target"`
 	// Effect says what will happen, in words a person approves:
 	// "refund USD 12.00 on ORD-49002". No trailing period.
-	Effect string
+	Effect string `json:"effect,omitempty"`
 	// Facts a rule may need.
-	Amount     int64    // money moved or spent in minor units: a refund, a label's cost (0 = none)
-	Currency   string   // ISO 4217 of Amount
-	Recipients []string // mail recipients (their domains are derived)
-	Fields     []string // fields a change touches
+	Amount     int64    `json:"amount,omitempty"`     // money moved or spent in minor units: a refund, a label's cost (0 = none)
+	Currency   string   `json:"currency,omitempty"`   // ISO 4217 of Amount
+	Recipients []string `json:"recipients,omitempty"` // mail recipients (their domains are derived)
+	Fields     []string `json:"fields,omitempty"`     // fields a change touches
 	// Args are the canonical arguments the commit acts on: the approval is
 	// sealed to them and the idempotency key derived from them.
-	Args any
+	Args any `json:"-"`
 
 	// Set by the framework before commit:
-	Tool     string   // the tool's name
-	Key      string   // the idempotency key to hand to the port's write method
-	Decision Decision // what the policy engine decided
-	Totals   Totals   // cumulative totals including this write
+	Tool     string   `json:"tool"`   // the tool's name
+	Key      string   `json:"-"`      // the idempotency key to hand to the port's write method
+	Decision Decision `json:"-"`      // what the policy engine decided
+	Totals   Totals   `json:"totals"` // cumulative totals including this write
 
 	res *reservation // what the totals reserved, until the commit ends
 }

@@ -152,11 +152,11 @@ func TestSplitRefundsOverTheCeilingNeedApproval(t *testing.T) {
 
 func approvalID(t *testing.T, msg string) string {
 	t.Helper()
-	i := strings.Index(msg, "apr_")
-	if i < 0 || len(msg) < i+24 {
+	id, ok := approval.IDIn(msg)
+	if !ok {
 		t.Fatalf("no approval id in %q", msg)
 	}
-	return msg[i : i+24]
+	return id
 }
 
 func TestRefusedAndFailedWritesGiveBackTheirTotals(t *testing.T) {
