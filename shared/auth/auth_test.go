@@ -3,9 +3,11 @@ package auth
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/bizmcp/bizmcp/shared/auth/authtest"
+	"github.com/bizmcp/bizmcp/shared/policy"
 	sdkauth "github.com/modelcontextprotocol/go-sdk/auth"
 )
 
@@ -59,5 +61,26 @@ func TestVerifier(t *testing.T) {
 	}
 	if _, err := NewVerifier(ctx, Options{Issuer: is.URL}); err == nil {
 		t.Error("no resource URL accepted")
+	}
+}
+
+// The groups and roles claims reach the principal, for the policy engine
+// (principal.groups in Cedar).
+func TestGroupsAndRolesReachThePrincipal(t *testing.T) {
+	is := authtest.New(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const aud = "https://orders.example.com/mcp"
+	v, err := NewVerifier(ctx, Options{Issuer: is.URL, ResourceURL: aud})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ti, err := v.Verify(ctx, is.Token(t, authtest.Claims{Subject: "ann", Audience: aud, Scope: "orders:write",
+		Extra: map[string]any{"groups": []any{"emea-agents", "support"}, "roles": "finance"}}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := policy.FromTokenInfo(ti); strings.Join(p.Groups, ",") != "emea-agents,support,finance" {
+		t.Errorf("groups %v", p.Groups)
 	}
 }
