@@ -19,6 +19,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -392,15 +393,22 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 		Completions: mcpkit.NewCompletions(),
 	}
 	deps.Control = execctl.New(execctl.Options{Domain: spec.Name, Store: store, Gate: deps.Approvals, Mode: cfg.WriteMode, Logger: log})
+	// The SDK logs the in-memory session listTools opens at start: keep
+	// those lines out of the log, so a start refused for its configuration
+	// says so in one line.
+	var quiet atomic.Bool
+	sdkLog := quietHandler{h: log.Handler(), quiet: &quiet}
 	srv := mcp.NewServer(&mcp.Implementation{Name: spec.Binary, Title: spec.Title, Version: version}, &mcp.ServerOptions{
 		Instructions:      spec.Instructions,
-		Logger:            log,
+		Logger:            slog.New(sdkLog),
 		CompletionHandler: deps.Completions.Handler(),
 	})
 	if err := spec.Register(srv, deps, pt); err != nil {
 		return nil, deps, err
 	}
+	quiet.Store(true)
 	tools, err := listTools(srv)
+	quiet.Store(false)
 	if err != nil {
 		return nil, deps, err
 	}
@@ -520,6 +528,24 @@ func approvalWait(p approval.Policy, ctl *execctl.Controller, wait time.Duration
 		}
 		return 0
 	}
+}
+
+// quietHandler drops records while quiet is set (its derived handlers
+// share the flag).
+type quietHandler struct {
+	h     slog.Handler
+	quiet *atomic.Bool
+}
+
+func (q quietHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return !q.quiet.Load() && q.h.Enabled(ctx, l)
+}
+func (q quietHandler) Handle(ctx context.Context, r slog.Record) error { return q.h.Handle(ctx, r) }
+func (q quietHandler) WithAttrs(a []slog.Attr) slog.Handler {
+	return quietHandler{h: q.h.WithAttrs(a), quiet: q.quiet}
+}
+func (q quietHandler) WithGroup(n string) slog.Handler {
+	return quietHandler{h: q.h.WithGroup(n), quiet: q.quiet}
 }
 
 // listTools reads back the registered tool definitions through an
