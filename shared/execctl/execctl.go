@@ -236,7 +236,7 @@ func Handler[In Approver, Out any](c *Controller, tool *mcp.Tool, kind string, p
 			return res, zero, err
 		}
 		res, out, err := commit(ctx, req, in, p)
-		if err != nil {
+		if err != nil || res != nil && res.IsError {
 			p.release(ctx)
 			audit.Annotate(ctx, "commit", "failed")
 		} else {
