@@ -68,15 +68,15 @@ func TestVerifier(t *testing.T) {
 // (principal.groups in Cedar).
 func TestGroupsAndRolesReachThePrincipal(t *testing.T) {
 	is := authtest.New(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := t.Context()
 	const aud = "https://orders.example.com/mcp"
 	v, err := NewVerifier(ctx, Options{Issuer: is.URL, ResourceURL: aud})
 	if err != nil {
 		t.Fatal(err)
 	}
+	claims := map[string]any{"groups": []any{"emea-agents", "support"}, "roles": "finance"}
 	ti, err := v.Verify(ctx, is.Token(t, authtest.Claims{Subject: "ann", Audience: aud, Scope: "orders:write",
-		Extra: map[string]any{"groups": []any{"emea-agents", "support"}, "roles": "finance"}}), nil)
+		Extra: claims}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,8 +86,7 @@ var limitRE = regexp.MustCompile(`^([a-z][a-z0-9_]*)\.([a-z_]+)<=([0-9]{1,15})(/
 func Limits(spec string, sch Schema) (Source, error) {
 	var b strings.Builder
 	for _, part := range strings.Split(spec, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
+		if part = strings.TrimSpace(part); part == "" {
 			continue
 		}
 		m := limitRE.FindStringSubmatch(part)
