@@ -22,6 +22,7 @@ build: ## build every binary into bin/
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/mock-backends ./mocks/cmd/mock-backends
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/injscan ./cmd/injscan
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/bizmcp-audit ./cmd/bizmcp-audit
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/bizmcp-policy ./cmd/bizmcp-policy
 	$(GO) build -trimpath -o $(BIN)/mcpdemo ./cmd/mcpdemo
 	$(GO) build -trimpath -o $(BIN)/loadtest ./cmd/loadtest
 	$(GO) build -trimpath -o $(BIN)/benchreport ./cmd/benchreport

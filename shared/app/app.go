@@ -17,7 +17,9 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -27,6 +29,7 @@ import (
 	"github.com/bizmcp/bizmcp/shared/backend"
 	"github.com/bizmcp/bizmcp/shared/compress"
 	"github.com/bizmcp/bizmcp/shared/config"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/idempotency"
 	"github.com/bizmcp/bizmcp/shared/kv"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
@@ -66,6 +69,17 @@ type Spec[X any, P port.Pinger] struct {
 	// ServerJSON is the server's MCP registry entry (servers/<name>/server.json):
 	// the serverInfo's icons and the server card come from it.
 	ServerJSON []byte
+}
+
+// unconverted are the write tools not yet converted to execution control
+// (docs/execution-control.md): they start with a warning and get only what
+// their handler does itself. Any other write tool registered without a plan
+// stops the start. Remove each entry when its tool is converted; the list
+// is meant to be empty.
+var unconverted = []string{
+	"orders_cancel_order", "orders_create_refund",
+	"email_create_draft", "email_send",
+	"shipping_create_label", "shipping_void_label",
 }
 
 // Backend is one adapter a server's port can sit on.
@@ -157,6 +171,10 @@ type Deps[X any] struct {
 	Store kv.Store
 	// Approvals is the human-approval gate write tools call before writing.
 	Approvals *approval.Gate
+	// Control is execution control: write tools are registered through it
+	// (execctl.AddWriteTool / execctl.Handler) and server shorthand
+	// policies added to it (Control.Shorthand).
+	Control *execctl.Controller
 	// Ready is the port's readiness check.
 	Ready func(ctx context.Context) error
 	// ReadyNote is what /readyz adds about the backend, from a port with a
@@ -401,9 +419,15 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 	}
 	deps.Version = version
 	impl := implementation(spec, version, reg)
+	deps.Control = execctl.New(execctl.Options{Domain: spec.Name, Store: store, Gate: deps.Approvals, Mode: cfg.WriteMode, Logger: log})
+	// The SDK logs the in-memory session listTools opens at start: keep
+	// those lines out of the log, so a start refused for its configuration
+	// says so in one line.
+	var quiet atomic.Bool
+	sdkLog := quietHandler{h: log.Handler(), quiet: &quiet}
 	srv := mcp.NewServer(impl, &mcp.ServerOptions{
 		Instructions:      spec.Instructions,
-		Logger:            log,
+		Logger:            slog.New(sdkLog),
 		CompletionHandler: deps.Completions.Handler(),
 		Capabilities:      &mcp.ServerCapabilities{},
 		SetCacheable:      cacheHints,
@@ -411,7 +435,9 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 	if err := spec.Register(srv, deps, pt); err != nil {
 		return nil, deps, err
 	}
+	quiet.Store(true)
 	tools, err := listTools(srv)
+	quiet.Store(false)
 	if err != nil {
 		return nil, deps, err
 	}
@@ -436,6 +462,9 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 			return nil, deps, fmt.Errorf("MCP_APPROVAL_POLICY names unknown tool %q", n)
 		}
 	}
+	if err := finishControl(spec, cfg, log, deps.Control, tools, approvalPolicy); err != nil {
+		return nil, deps, err
+	}
 	deps.Tools = policy.NewTools(spec.Name, kept)
 	write := spec.Name + ":write"
 	srv.AddReceivingMiddleware(
@@ -444,7 +473,7 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 		auditLog.Middleware(),
 		deps.Tools.Middleware(),
 		ratelimit.New(cfg.RateLimit, cfg.RateBurst).Middleware(),
-		timeout.MiddlewareWithExtension(cfg.CallTimeout, log, approvalWait(approvalPolicy, cfg.ApprovalTimeout)),
+		timeout.MiddlewareWithExtension(cfg.CallTimeout, log, approvalWait(approvalPolicy, deps.Control, cfg.ApprovalTimeout)),
 		idempotency.Middleware(idempotency.Options{
 			Store: store, Domain: spec.Name, Window: cfg.IdempotencyWindow, Logger: log,
 			Pending: cfg.CallTimeout + cfg.ApprovalTimeout + 30*time.Second,
@@ -452,6 +481,47 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 		}),
 	)
 	return srv, deps, nil
+}
+
+// finishControl checks that every write tool went through execution
+// control, then compiles the policy file and the shorthand settings
+// (MCP_APPROVAL_POLICY, MCP_WRITE_LIMITS, MCP_READ_ONLY and the server's
+// own) into its engine. A policy naming an unknown tool or attribute stops
+// the start with one line naming it.
+func finishControl[X any, P port.Pinger](spec Spec[X, P], cfg *config.Config[X], log *slog.Logger, ctl *execctl.Controller, tools []*mcp.Tool, ap approval.Policy) error {
+	for _, t := range tools {
+		if t.Annotations != nil && t.Annotations.ReadOnlyHint || ctl.Planned(t.Name) {
+			continue
+		}
+		kept := policy.Deployment{ReadOnly: cfg.ReadOnly, Allow: cfg.ToolsAllow, Deny: cfg.ToolsDeny}.Permits(t.Name, false)
+		if slices.Contains(unconverted, t.Name) && kept && (cfg.WriteMode == execctl.ModeDryRun || cfg.WriteMode == execctl.ModeApprove) {
+			return config.Usagef(spec.Binary, "MCP_WRITE_MODE=%s does not cover %s yet (it is not under execution control): deny it with MCP_TOOLS_DENY=%s, or use MCP_WRITE_MODE=on or off", cfg.WriteMode, t.Name, t.Name)
+		}
+		if slices.Contains(unconverted, t.Name) {
+			log.Warn("write tool not yet under execution control: MCP_POLICY_FILE, MCP_WRITE_MODE and MCP_WRITE_LIMITS do not apply to it", "tool", t.Name)
+			continue
+		}
+		return fmt.Errorf("write tool %s was registered without a plan: register it with execctl.AddWriteTool (docs/execution-control.md)", t.Name)
+	}
+	sch := ctl.Schema()
+	var sources []execctl.Source
+	if cfg.PolicyFile != "" {
+		b, err := os.ReadFile(cfg.PolicyFile)
+		if err != nil {
+			return config.Usagef(spec.Binary, "MCP_POLICY_FILE: %v", err)
+		}
+		sources = append(sources, execctl.Source{Name: cfg.PolicyFile, Text: string(b)})
+	}
+	sources = append(sources, execctl.ApprovalPolicy(ap, sch))
+	lim, err := execctl.Limits(cfg.WriteLimits, sch)
+	if err != nil {
+		return config.Usagef(spec.Binary, "%v", err)
+	}
+	sources = append(sources, lim)
+	if err := ctl.Finish(sources...); err != nil {
+		return config.Usagef(spec.Binary, "policy: %v", err)
+	}
+	return nil
 }
 
 // startupCheck asks the backend once at start, so that a wrong base URL
@@ -475,10 +545,10 @@ func startupCheck(ctx context.Context, log *slog.Logger, ready func(context.Cont
 
 // approvalWait gives calls that may ask the user for approval through
 // elicitation the time a person needs to answer.
-func approvalWait(p approval.Policy, wait time.Duration) func(mcp.Request) time.Duration {
+func approvalWait(p approval.Policy, ctl *execctl.Controller, wait time.Duration) func(mcp.Request) time.Duration {
 	return func(req mcp.Request) time.Duration {
 		params, ok := req.GetParams().(*mcp.CallToolParamsRaw)
-		if !ok || !p.Covers(params.Name) {
+		if !ok || !p.Covers(params.Name) && !ctl.MayAsk(params.Name) {
 			return 0
 		}
 		if s, ok := req.GetSession().(*mcp.ServerSession); ok {
@@ -488,6 +558,24 @@ func approvalWait(p approval.Policy, wait time.Duration) func(mcp.Request) time.
 		}
 		return 0
 	}
+}
+
+// quietHandler drops records while quiet is set (its derived handlers
+// share the flag).
+type quietHandler struct {
+	h     slog.Handler
+	quiet *atomic.Bool
+}
+
+func (q quietHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return !q.quiet.Load() && q.h.Enabled(ctx, l)
+}
+func (q quietHandler) Handle(ctx context.Context, r slog.Record) error { return q.h.Handle(ctx, r) }
+func (q quietHandler) WithAttrs(a []slog.Attr) slog.Handler {
+	return quietHandler{h: q.h.WithAttrs(a), quiet: q.quiet}
+}
+func (q quietHandler) WithGroup(n string) slog.Handler {
+	return quietHandler{h: q.h.WithGroup(n), quiet: q.quiet}
 }
 
 // listTools reads back the registered tool definitions through an

@@ -133,6 +133,15 @@ type Record struct {
 	MAC string `json:"mac"`
 }
 
+// IDIn returns the first approval id ("apr_" and 20 hex digits) that text
+// names: a pending answer names its approval this way.
+func IDIn(text string) (string, bool) {
+	id := idRE.FindString(text)
+	return id, id != ""
+}
+
+var idRE = regexp.MustCompile(`apr_[0-9a-f]{20}`)
+
 // ErrSelfApproval refuses a decision by the principal who asked.
 var ErrSelfApproval = errors.New("the person who asked for an approval cannot decide it")
 
@@ -235,9 +244,20 @@ func (g *Gate) Check(ctx context.Context, req *mcp.CallToolRequest, approvalID s
 	if g == nil {
 		return nil, nil
 	}
-	rule, needs := g.Policy.Needs(plan.Tool, plan.Amount)
+	r, needs := g.Policy.Needs(plan.Tool, plan.Amount)
 	if !needs {
 		return nil, nil
+	}
+	return g.Require(ctx, req, approvalID, plan, r.String())
+}
+
+// Require is Check for a call the deployment's policy engine (or write
+// mode) already decided needs approval under rule: it asks, holds or lets
+// the plan proceed exactly as Check does. A nil gate refuses.
+func (g *Gate) Require(ctx context.Context, req *mcp.CallToolRequest, approvalID string, plan Plan, rule string) (*mcp.CallToolResult, error) {
+	if g == nil {
+		policy.Refused(ctx, "approval_unavailable")
+		return nil, &Error{Msg: fmt.Sprintf("NOT DONE: %s needs a person's approval (%s), and this server has no approval gate. Tell the user.", plan.Tool, rule)}
 	}
 	p := policy.FromContext(ctx)
 	seal := g.seal(p, plan)
@@ -278,7 +298,7 @@ func (g *Gate) Check(ctx context.Context, req *mcp.CallToolRequest, approvalID s
 	audit.NoteApproval(ctx, id, "")
 	now := g.now().UTC()
 	rec := Record{ID: id, Tool: plan.Tool, Principal: SafeText(p.Subject), Summary: SafeText(plan.Summary), Amount: plan.Amount, Currency: SafeText(plan.Currency),
-		Rule: rule.String(), Seal: seal, State: Pending, CreatedAt: now, ExpiresAt: now.Add(g.ttl)}
+		Rule: rule, Seal: seal, State: Pending, CreatedAt: now, ExpiresAt: now.Add(g.ttl)}
 	b := g.marshal(&rec)
 	created, err := g.store.SetNX(ctx, key(id), b, g.ttl)
 	if err != nil {
@@ -438,7 +458,7 @@ func canElicit(req *mcp.CallToolRequest, overHTTPAllowed bool) bool {
 	return overHTTPAllowed && ip.ProtocolVersion >= "2026-07-28"
 }
 
-func (g *Gate) elicitParams(plan Plan, rule Rule) *mcp.ElicitParams {
+func (g *Gate) elicitParams(plan Plan, rule string) *mcp.ElicitParams {
 	return &mcp.ElicitParams{
 		Mode:    "form",
 		Message: fmt.Sprintf("Approve this action? %s (tool %s; required by policy %s)", plan.Summary, plan.Tool, rule),

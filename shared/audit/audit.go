@@ -131,6 +131,9 @@ type Record struct {
 	LatencyMS  float64        `json:"latency_ms"`
 	// BackendRequestIDs are the backend's X-Request-Id of every attempt.
 	BackendRequestIDs []string `json:"backend_request_ids,omitempty"`
+	// Execution is what execution control decided for a write: its plan
+	// ("effect"), the policy outcome and rules, the write mode.
+	Execution map[string]string `json:"execution,omitempty"`
 	// Suppressed counts denied records not written, since the last one
 	// written, because they came faster than the rate limit.
 	Suppressed int64 `json:"suppressed,omitempty"`
@@ -249,6 +252,20 @@ type call struct {
 	decision   string
 	approvalID string
 	approver   string
+	exec       map[string]string
+}
+
+// Annotate records an execution-control fact (effect, policy, rules, mode)
+// against the current call.
+func Annotate(ctx context.Context, key, value string) {
+	if c, ok := ctx.Value(callKey{}).(*call); ok {
+		c.mu.Lock()
+		if c.exec == nil {
+			c.exec = map[string]string{}
+		}
+		c.exec[key] = value
+		c.mu.Unlock()
+	}
 }
 
 // AddBackendRequestID records a backend request id against the current call
@@ -323,6 +340,7 @@ func (l *Logger) Middleware() mcp.Middleware {
 			rec.Decision = c.decision
 			rec.BackendRequestIDs = c.ids
 			rec.ApprovalID, rec.Approver = c.approvalID, c.approver
+			rec.Execution = c.exec
 			c.mu.Unlock()
 			if rule, ok := strings.CutPrefix(rec.Decision, refusedPrefix); ok {
 				rec.PolicyRule = rule

@@ -230,6 +230,9 @@ func (v *Verifier) Verify(ctx context.Context, token string, _ *http.Request) (*
 	if region != "" {
 		ti.Extra[policy.RegionKey] = region
 	}
+	if g := stringsClaim(c, "groups", "roles"); len(g) > 0 {
+		ti.Extra[policy.GroupsKey] = g
+	}
 	return ti, nil
 }
 
@@ -463,4 +466,23 @@ func objectFields(data []byte, want ...string) (map[string]json.RawMessage, erro
 		}
 	}
 	return out, nil
+}
+
+// stringsClaim collects the string values of claims (a string or an array
+// of strings each), for the policy engine's principal.groups.
+func stringsClaim(c jwt.MapClaims, names ...string) []string {
+	var out []string
+	for _, n := range names {
+		switch v := c[n].(type) {
+		case string:
+			out = append(out, strings.Fields(v)...)
+		case []any:
+			for _, e := range v {
+				if s, ok := e.(string); ok && s != "" {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
 }

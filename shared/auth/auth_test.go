@@ -3,9 +3,11 @@ package auth
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/bizmcp/bizmcp/shared/auth/authtest"
+	"github.com/bizmcp/bizmcp/shared/policy"
 	sdkauth "github.com/modelcontextprotocol/go-sdk/auth"
 )
 
@@ -59,5 +61,26 @@ func TestVerifier(t *testing.T) {
 	}
 	if _, err := NewVerifier(ctx, Options{Issuer: is.URL}); err == nil {
 		t.Error("no resource URL accepted")
+	}
+}
+
+// The groups and roles claims reach the principal, for the policy engine
+// (principal.groups in Cedar).
+func TestGroupsAndRolesReachThePrincipal(t *testing.T) {
+	is := authtest.New(t)
+	ctx := t.Context()
+	const aud = "https://orders.example.com/mcp"
+	v, err := NewVerifier(ctx, Options{Issuer: is.URL, ResourceURL: aud})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := map[string]any{"groups": []any{"emea-agents", "support"}, "roles": "finance"}
+	ti, err := v.Verify(ctx, is.Token(t, authtest.Claims{Subject: "ann", Audience: aud, Scope: "orders:write",
+		Extra: claims}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := policy.FromTokenInfo(ti); strings.Join(p.Groups, ",") != "emea-agents,support,finance" {
+		t.Errorf("groups %v", p.Groups)
 	}
 }

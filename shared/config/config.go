@@ -130,6 +130,13 @@ type Base struct {
 	// host).
 	ApprovalChannel string `env:"MCP_APPROVAL_CHANNEL" envDefault:"auto"`
 
+	// Execution control of writes (shared/execctl, docs/policy.md): the
+	// write mode (off = MCP_READ_ONLY=true), a Cedar policy file, and
+	// cumulative limits (TOOL.TOTAL<=N[/approve],...).
+	WriteMode   string `env:"MCP_WRITE_MODE" envDefault:"on"`
+	PolicyFile  string `env:"MCP_POLICY_FILE"`
+	WriteLimits string `env:"MCP_WRITE_LIMITS"`
+
 	// Deployment bound on the tool set.
 	ReadOnly   bool     `env:"MCP_READ_ONLY"`
 	ToolsAllow []string `env:"MCP_TOOLS" envSeparator:","`
@@ -301,6 +308,19 @@ func (c *Config[X]) validate(spec Spec) error {
 	if c.RedisURL != "" && c.ApprovalPolicy != "" && c.ApprovalSecret == "" {
 		return bad("MCP_APPROVAL_SECRET is required with MCP_REDIS_URL and MCP_APPROVAL_POLICY: replicas must seal approvals with the same key")
 	}
+	switch c.WriteMode {
+	case "off":
+		c.ReadOnly = true
+	case "dry-run", "approve", "on":
+		if c.ReadOnly {
+			c.WriteMode = "off"
+		}
+	default:
+		return bad("MCP_WRITE_MODE must be off, dry-run, approve or on, not %q", c.WriteMode)
+	}
+	if c.RedisURL != "" && c.ApprovalSecret == "" && (c.PolicyFile != "" || c.WriteMode == "approve" || strings.Contains(c.WriteLimits, "/approve")) {
+		return bad("MCP_APPROVAL_SECRET is required with MCP_REDIS_URL when writes may need approval (MCP_POLICY_FILE, MCP_WRITE_MODE=approve, MCP_WRITE_LIMITS .../approve): replicas must seal approvals with the same key")
+	}
 	switch c.ApprovalChannel {
 	case "auto", "out-of-band", "elicitation":
 	default:
@@ -448,6 +468,8 @@ func (c *Config[X]) LogAttrs() []any {
 		slog.String("auth_issuer", c.AuthIssuer),
 		slog.String("resource_url", c.ResourceURL),
 		slog.Bool("read_only", c.ReadOnly),
+		slog.String("write_mode", c.WriteMode),
+		slog.String("policy_file", c.PolicyFile),
 		slog.Bool("shared_store", c.RedisURL != ""),
 		slog.Any("extra", c.Extra),
 	}

@@ -61,6 +61,8 @@ func TestValidation(t *testing.T) {
 		{[]string{"--api-url", "ftp://x"}, nil, "http(s)"},
 		{[]string{"stray"}, nil, "unexpected argument"},
 		{[]string{"--bogus"}, nil, "bogus"},
+		{nil, []string{"MCP_WRITE_MODE=preview"}, "MCP_WRITE_MODE must be off, dry-run, approve or on"},
+		{nil, []string{"MCP_REDIS_URL=redis://127.0.0.1:1", "MCP_WRITE_MODE=approve"}, "MCP_APPROVAL_SECRET is required"},
 	} {
 		env := append([]string{"CRM_API_URL=http://x/crm"}, tc.env...)
 		_, err := Load[noExtra](spec, tc.args, env, &bytes.Buffer{})
@@ -185,5 +187,24 @@ func TestAPIURLCredentialsRedacted(t *testing.T) {
 	_, err = Load[noExtra](spec, nil, []string{"CRM_API_URL=ftp://u:topsecret@x/"}, &bytes.Buffer{})
 	if err == nil || strings.Contains(err.Error(), "topsecret") {
 		t.Errorf("validation error shows the password: %v", err)
+	}
+}
+
+func TestWriteModeOffIsReadOnly(t *testing.T) {
+	for _, tc := range []struct {
+		env      []string
+		mode     string
+		readOnly bool
+	}{
+		{nil, "on", false},
+		{[]string{"MCP_WRITE_MODE=off"}, "off", true},
+		{[]string{"MCP_READ_ONLY=true"}, "off", true},
+		{[]string{"MCP_READ_ONLY=true", "MCP_WRITE_MODE=dry-run"}, "off", true},
+		{[]string{"MCP_WRITE_MODE=dry-run"}, "dry-run", false},
+	} {
+		c, err := Load[noExtra](spec, nil, append([]string{"CRM_API_URL=http://x/crm"}, tc.env...), &bytes.Buffer{})
+		if err != nil || c.WriteMode != tc.mode || c.ReadOnly != tc.readOnly {
+			t.Errorf("%v: mode %q read-only %v, %v", tc.env, c.WriteMode, c.ReadOnly, err)
+		}
 	}
 }

@@ -54,6 +54,10 @@ type Approvable struct {
 	ApprovalID string `json:"approval_id,omitempty" pattern:"^apr_[0-9a-f]{20}$" jsonschema:"only after a previous call said a person must approve it: the approval id, once the user says it is approved"`
 }
 
+// GetApprovalID returns the approval id the model passed back (execution
+// control reads it).
+func (a Approvable) GetApprovalID() string { return a.ApprovalID }
+
 // Refuse marks the call as refused by a named policy rule in the audit
 // trail and returns the error the model sees.
 func Refuse(ctx context.Context, rule, msg string) error {

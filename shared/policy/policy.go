@@ -33,10 +33,17 @@ type Principal struct {
 	Scopes        []string // granted scopes
 	Region        string   // data-scoping claim; "" = unrestricted
 	Authenticated bool     // a verified bearer token was presented
+	// Groups are the token's "groups" and "roles" claims, for the policy
+	// engine (principal.groups in Cedar).
+	Groups []string
 }
 
 // RegionKey is where the verifier stores the region claim in TokenInfo.Extra.
 const RegionKey = "region"
+
+// GroupsKey is where the verifier stores the groups and roles claims
+// ([]string) in TokenInfo.Extra.
+const GroupsKey = "groups"
 
 // Local is the principal of a stdio session.
 var Local = Principal{Subject: "local"}
@@ -59,6 +66,7 @@ func FromTokenInfo(ti *auth.TokenInfo) Principal {
 	if r, ok := ti.Extra[RegionKey].(string); ok {
 		p.Region = r
 	}
+	p.Groups, _ = ti.Extra[GroupsKey].([]string)
 	return p
 }
 

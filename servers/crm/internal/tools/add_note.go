@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -16,6 +17,7 @@ type AddNoteIn struct {
 	ID     string `json:"id" pattern:"^C-[0-9]{1,10}$" jsonschema:"customer id, e.g. C-1042"`
 	Body   string `json:"body" minLength:"1" maxLength:"5000" jsonschema:"the note text: what happened, what was agreed, next steps"`
 	Author string `json:"author,omitempty" maxLength:"100" jsonschema:"who writes the note (default: the assistant)"`
+	mcpkit.Approvable
 }
 
 // AddNoteOut is the output of crm_add_note.
@@ -34,25 +36,39 @@ var addNoteTool = &mcp.Tool{
 	Annotations: mcpkit.Annotations("Add customer note", mcpkit.Hints{Idempotent: true}),
 }
 
-func (t *Tools) addNote(ctx context.Context, req *mcp.CallToolRequest, in AddNoteIn) (*mcp.CallToolResult, AddNoteOut, error) {
-	var out AddNoteOut
+// addNoteArgs are the canonical arguments of a note: the approval seal and
+// the idempotency key are derived from them.
+type addNoteArgs struct {
+	ID string
+	crm.NewNote
+}
+
+func (t *Tools) planAddNote(ctx context.Context, req *mcp.CallToolRequest, in AddNoteIn) (*execctl.Plan, error) {
 	body := strings.TrimSpace(in.Body)
 	if body == "" {
-		return nil, out, fmt.Errorf("body is empty; write the note text")
+		return nil, fmt.Errorf("body is empty; write the note text")
 	}
 	author := strings.TrimSpace(in.Author)
 	if author == "" {
 		author = "assistant"
 	}
-	note := crm.NewNote{Body: body, Author: author}
-	key := mcpkit.WriteKey(ctx, addNoteTool.Name, struct {
-		ID string
-		crm.NewNote
-	}{in.ID, note})
-	if err := t.checkRegion(ctx, policy.Of(req), in.ID); err != nil {
-		return nil, out, err
+	region, err := t.targetRegion(ctx, policy.Of(req), in.ID)
+	if err != nil {
+		return nil, err
 	}
-	n, w, err := t.crm.AddNote(ctx, in.ID, note, key)
+	return &execctl.Plan{
+		Target: execctl.Target{ID: in.ID, Region: region},
+		// The effect names no note text: it lands in the audit trail,
+		// which holds no message bodies.
+		Effect: fmt.Sprintf("add a note of %d characters by %s to customer %s", len([]rune(body)), mcpkit.Clip(author, 40), in.ID),
+		Args:   addNoteArgs{in.ID, crm.NewNote{Body: body, Author: author}},
+	}, nil
+}
+
+func (t *Tools) commitAddNote(ctx context.Context, req *mcp.CallToolRequest, in AddNoteIn, plan *execctl.Plan) (*mcp.CallToolResult, AddNoteOut, error) {
+	var out AddNoteOut
+	args := plan.Args.(addNoteArgs)
+	n, w, err := t.crm.AddNote(ctx, args.ID, args.NewNote, plan.Key)
 	if err != nil {
 		return nil, out, t.failOn(in.ID, err, mcpkit.ErrorHints{Write: true})
 	}

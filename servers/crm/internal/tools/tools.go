@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
-	"github.com/bizmcp/bizmcp/shared/approval"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/bizmcp/bizmcp/shared/port"
@@ -21,20 +21,38 @@ import (
 
 // Tools is the CRM toolset, built on the CRM port.
 type Tools struct {
-	crm          crm.Backend
-	ids          crm.IDFormat
-	idRe         *regexp.Regexp // ids.Pattern
-	uriRe        *regexp.Regexp // crm://customers/{id}
-	san          *sanitize.Sanitizer
-	log          *slog.Logger
-	gate         *approval.Gate
-	updateFields []string // CRM_UPDATE_FIELDS: what crm_update_customer may change
+	crm   crm.Backend
+	ids   crm.IDFormat
+	idRe  *regexp.Regexp // ids.Pattern
+	uriRe *regexp.Regexp // crm://customers/{id}
+	san   *sanitize.Sanitizer
+	log   *slog.Logger
+	ctl   *execctl.Controller
+
+	// The write tools' handlers, under execution control (plan, policy,
+	// write mode, approval, idempotency, commit, audit).
+	addNote        mcp.ToolHandlerFor[AddNoteIn, AddNoteOut]
+	updateCustomer mcp.ToolHandlerFor[UpdateCustomerIn, UpdateCustomerOut]
 }
 
 // Options are the CRM deployment's write policy.
 type Options struct {
-	Approvals    *approval.Gate
+	// Control is the server's execution control (app.Deps.Control); nil:
+	// a controller of the toolset's own with no policy but the shorthands
+	// (handler tests).
+	Control *execctl.Controller
+	// UpdateFields are the fields crm_update_customer may change
+	// (CRM_UPDATE_FIELDS), compiled into the policy engine.
 	UpdateFields []string
+}
+
+// allFields are the fields crm_update_customer can change.
+var allFields = []string{"email", "phone", "tier", "status", "owner", "tags"}
+
+// UpdateFieldsPolicy compiles CRM_UPDATE_FIELDS into a Cedar rule.
+func UpdateFieldsPolicy(fields []string) execctl.Source {
+	return execctl.AllowedValues("CRM_UPDATE_FIELDS", updateCustomerTool.Name, "fields", fields,
+		fmt.Sprintf("this deployment lets crm_update_customer change only %s. Tell the user; nothing was changed.", strings.Join(fields, ", ")))
 }
 
 // New builds the toolset on b. It fails when b's id pattern does not
@@ -46,7 +64,23 @@ func New(b crm.Backend, san *sanitize.Sanitizer, log *slog.Logger, o Options) (*
 		return nil, fmt.Errorf("crm backend id pattern %q: %w", ids.Pattern, err)
 	}
 	uriRe := regexp.MustCompile(`^crm://customers/(` + strings.TrimSuffix(strings.TrimPrefix(ids.Pattern, "^"), "$") + `)$`)
-	return &Tools{crm: b, ids: ids, idRe: idRe, uriRe: uriRe, san: san, log: log, gate: o.Approvals, updateFields: o.UpdateFields}, nil
+	t := &Tools{crm: b, ids: ids, idRe: idRe, uriRe: uriRe, san: san, log: log, ctl: o.Control}
+	own := t.ctl == nil
+	if own {
+		t.ctl = execctl.New(execctl.Options{Domain: "crm", Logger: log})
+	}
+	t.addNote = execctl.Handler(t.ctl, addNoteTool, "Customer", t.planAddNote, t.commitAddNote)
+	t.updateCustomer = execctl.Handler(t.ctl, updateCustomerTool, "Customer", t.planUpdate, t.commitUpdate)
+	if o.UpdateFields == nil {
+		o.UpdateFields = allFields
+	}
+	t.ctl.Shorthand(UpdateFieldsPolicy(o.UpdateFields))
+	if own {
+		if err := t.ctl.Finish(); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
 }
 
 // Register adds every CRM tool, resource and prompt to s, and the
@@ -131,18 +165,17 @@ func inRegion(p policy.Principal, c *crm.Customer) bool {
 	return p.Region == "" || c.Region == p.Region
 }
 
-// checkRegion reads the customer's region when the caller is
-// region-restricted, so writes cannot reach records the caller may not see.
-func (t *Tools) checkRegion(ctx context.Context, p policy.Principal, id string) error {
-	if p.Region == "" {
-		return nil
-	}
+// targetRegion reads the region of the customer a write is about to
+// change, for the policy engine (resource.region) and the caller's region
+// limit: a customer outside the caller's region answers exactly as a
+// missing one.
+func (t *Tools) targetRegion(ctx context.Context, p policy.Principal, id string) (string, error) {
 	c, err := t.crm.Get(ctx, id, crm.View{Fields: []string{crm.FieldRegion}})
 	if err != nil {
-		return t.failOn(id, err, mcpkit.ErrorHints{})
+		return "", t.failOn(id, err, mcpkit.ErrorHints{})
 	}
 	if !inRegion(p, c) {
-		return t.errNotFound(id)
+		return "", t.errNotFound(id)
 	}
-	return nil
+	return c.Region, nil
 }

@@ -200,7 +200,10 @@ func TestUpdateHandler(t *testing.T) {
 	if _, _, err := tl.updateCustomer(ctx, regional(""), UpdateCustomerIn{ID: "C-9999", Tier: "gold"}); err == nil || !strings.Contains(err.Error(), "not found") {
 		t.Errorf("missing: %v", err)
 	}
-	tl.updateFields = []string{"email"}
+	tl, err = New(f, sanitize.New(sanitize.Options{}), slog.New(slog.DiscardHandler), Options{UpdateFields: []string{"email"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := tl.updateCustomer(ctx, regional(""), UpdateCustomerIn{ID: "C-1001", Tier: "gold"}); err == nil || !strings.Contains(err.Error(), "CRM_UPDATE_FIELDS") && !strings.Contains(err.Error(), "only email") {
 		t.Errorf("policy: %v", err)
 	}

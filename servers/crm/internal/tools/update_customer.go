@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
-	"slices"
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
-	"github.com/bizmcp/bizmcp/shared/approval"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -45,8 +44,13 @@ var updateCustomerTool = &mcp.Tool{
 	Annotations: mcpkit.Annotations("Update customer", mcpkit.Hints{Destructive: true, Idempotent: true}),
 }
 
-func (t *Tools) updateCustomer(ctx context.Context, req *mcp.CallToolRequest, in UpdateCustomerIn) (*mcp.CallToolResult, UpdateCustomerOut, error) {
-	var out UpdateCustomerOut
+// updateArgs are the canonical arguments of an update.
+type updateArgs struct {
+	ID string
+	crm.Patch
+}
+
+func (t *Tools) planUpdate(ctx context.Context, req *mcp.CallToolRequest, in UpdateCustomerIn) (*execctl.Plan, error) {
 	var p crm.Patch
 	var changed []string
 	set := func(name, v string, dst **string) {
@@ -65,24 +69,16 @@ func (t *Tools) updateCustomer(ctx context.Context, req *mcp.CallToolRequest, in
 		changed = append(changed, "tags")
 	}
 	if len(changed) == 0 {
-		return nil, out, fmt.Errorf("nothing to update: pass at least one of email, phone, tier, status, owner or tags")
-	}
-	for _, f := range changed {
-		if !slices.Contains(t.updateFields, f) {
-			return nil, out, mcpkit.Refuse(ctx, "CRM_UPDATE_FIELDS", fmt.Sprintf("this deployment lets crm_update_customer change only %s; %s cannot be changed here. Tell the user; nothing was changed.", strings.Join(t.updateFields, ", "), f))
-		}
+		return nil, fmt.Errorf("nothing to update: pass at least one of email, phone, tier, status, owner or tags")
 	}
 	if p.Email != nil {
 		if a, err := mail.ParseAddress(*p.Email); err != nil || a.Address != *p.Email {
-			return nil, out, fmt.Errorf("email %q is not a valid address like name@example.com", *p.Email)
+			return nil, fmt.Errorf("email %q is not a valid address like name@example.com", *p.Email)
 		}
 	}
-	key := mcpkit.WriteKey(ctx, updateCustomerTool.Name, struct {
-		ID string
-		crm.Patch
-	}{in.ID, p})
-	if err := t.checkRegion(ctx, policy.Of(req), in.ID); err != nil {
-		return nil, out, err
+	region, err := t.targetRegion(ctx, policy.Of(req), in.ID)
+	if err != nil {
+		return nil, err
 	}
 	var desc []string
 	for _, f := range changed {
@@ -93,27 +89,29 @@ func (t *Tools) updateCustomer(ctx context.Context, req *mcp.CallToolRequest, in
 			desc = append(desc, f+" → "+*map[string]*string{"email": p.Email, "phone": p.Phone, "tier": p.Tier, "status": p.Status, "owner": p.Owner}[f])
 		}
 	}
-	if res, err := t.gate.Check(ctx, req, in.ApprovalID, approval.Plan{
-		Tool: updateCustomerTool.Name, Args: struct {
-			ID string
-			crm.Patch
-		}{in.ID, p},
-		Summary: fmt.Sprintf("change customer %s: %s", in.ID, strings.Join(desc, "; ")),
-	}); res != nil || err != nil {
-		return res, out, err
-	}
-	c, w, err := t.crm.Update(ctx, in.ID, p, key)
+	return &execctl.Plan{
+		Target: execctl.Target{ID: in.ID, Region: region},
+		Effect: fmt.Sprintf("change customer %s: %s", in.ID, strings.Join(desc, "; ")),
+		Fields: changed,
+		Args:   updateArgs{in.ID, p},
+	}, nil
+}
+
+func (t *Tools) commitUpdate(ctx context.Context, req *mcp.CallToolRequest, in UpdateCustomerIn, plan *execctl.Plan) (*mcp.CallToolResult, UpdateCustomerOut, error) {
+	var out UpdateCustomerOut
+	args := plan.Args.(updateArgs)
+	c, w, err := t.crm.Update(ctx, args.ID, args.Patch, plan.Key)
 	if err != nil {
 		return nil, out, t.failOn(in.ID, err, mcpkit.ErrorHints{Write: true,
 			Conflict: "The record changed or the value is not allowed; read it again with crm_get_customer."})
 	}
 	sc := mcpkit.NewScrub(t.san)
-	out = UpdateCustomerOut{ID: c.ID, Updated: changed, Version: c.Version, UpdatedAt: c.UpdatedAt, Replayed: w.Replayed, Customer: summarize(sc, "customer.", c)}
+	out = UpdateCustomerOut{ID: c.ID, Updated: plan.Fields, Version: c.Version, UpdatedAt: c.UpdatedAt, Replayed: w.Replayed, Customer: summarize(sc, "customer.", c)}
 	version := ""
 	if c.Version != 0 {
 		version = fmt.Sprintf("; now version %d", c.Version)
 	}
-	text := fmt.Sprintf("updated %s (%s)%s\n%s", c.ID, strings.Join(changed, ", "), version, summaryLine(out.Customer))
+	text := fmt.Sprintf("updated %s (%s)%s\n%s", c.ID, strings.Join(plan.Fields, ", "), version, summaryLine(out.Customer))
 	if out.Replayed {
 		text = "this exact update was already applied (a retry); nothing changed again\n" + summaryLine(out.Customer)
 	}
