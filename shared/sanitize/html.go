@@ -136,8 +136,25 @@ func hiddenElement(name string, attrs []attr) (hidden, code bool) {
 	switch name {
 	case "script", "style":
 		return true, true
-	case "template", "noembed", "noframes":
+	case "template", "noembed", "noframes", "noscript":
 		return true, false
+	case "svg":
+		// A zero-size drawing shows nothing; its <text> is hidden text.
+		var w, h string
+		for _, a := range attrs {
+			switch a.name {
+			case "width":
+				w = a.val
+			case "height":
+				h = a.val
+			}
+		}
+		if px, ok := cssLength(w); ok && px <= 0 && w != "" {
+			return true, false
+		}
+		if px, ok := cssLength(h); ok && px <= 0 && h != "" {
+			return true, false
+		}
 	}
 	for _, a := range attrs {
 		switch a.name {
@@ -393,11 +410,20 @@ func stripHidden(s string) (string, []hiddenPart) {
 	if strings.IndexByte(s, '<') < 0 {
 		return s, nil
 	}
+	code := codeSpans(s)
+	if !isHTML(s, code) {
+		return s, nil
+	}
 	lower := asciiLower(s)
 	var (
 		b     strings.Builder
 		parts []hiddenPart
 		last  int
+		// bang is the index of the next "--!>" at or after a comment
+		// body, -1 when there is none left: searched once per
+		// occurrence, so repeated "<!--" cost linear time.
+		bang = -2
+		ci   int // next code span to consider
 	)
 	for i := 0; i < len(s); {
 		k := strings.IndexByte(s[i:], '<')
@@ -405,6 +431,14 @@ func stripHidden(s string) (string, []hiddenPart) {
 			break
 		}
 		i += k
+		// Markup inside a Markdown code span or block is code, shown as is.
+		for ci < len(code) && code[ci][1] <= i {
+			ci++
+		}
+		if ci < len(code) && code[ci][0] <= i {
+			i = code[ci][1]
+			continue
+		}
 		if strings.HasPrefix(s[i:], "<!--") {
 			body := i + 4
 			var cEnd, stop int
@@ -415,7 +449,17 @@ func stripHidden(s string) (string, []hiddenPart) {
 				cEnd, stop = body, body+2
 			default:
 				e1 := strings.Index(s[body:], "-->")
-				e2 := strings.Index(s[body:], "--!>")
+				if bang != -1 && bang < body {
+					if k := strings.Index(s[body:], "--!>"); k >= 0 {
+						bang = body + k
+					} else {
+						bang = -1
+					}
+				}
+				e2 := -1
+				if bang >= 0 {
+					e2 = bang - body
+				}
 				switch {
 				case e1 < 0 && e2 < 0:
 					cEnd, stop = len(s), len(s)
@@ -472,4 +516,106 @@ func stripHidden(s string) (string, []hiddenPart) {
 	}
 	b.WriteString(s[last:])
 	return b.String(), parts
+}
+
+// htmlNames are elements whose tags make a text HTML (isHTML).
+var htmlNames = map[string]bool{
+	"html": true, "head": true, "body": true, "meta": true, "title": true, "style": true, "script": true,
+	"div": true, "span": true, "p": true, "br": true, "a": true, "img": true, "table": true, "tr": true,
+	"td": true, "th": true, "tbody": true, "thead": true, "b": true, "i": true, "u": true, "em": true,
+	"strong": true, "font": true, "ul": true, "ol": true, "li": true, "h1": true, "h2": true, "h3": true,
+	"h4": true, "h5": true, "h6": true, "center": true, "hr": true, "noscript": true, "svg": true,
+	"section": true, "article": true, "footer": true, "header": true, "blockquote": true, "small": true,
+	"label": true, "input": true, "form": true, "button": true, "link": true, "template": true,
+	"iframe": true, "pre": true, "code": true, "sup": true, "sub": true, "tt": true, "big": true,
+	"picture": true, "source": true, "video": true, "audio": true, "textarea": true, "select": true,
+	"option": true, "nav": true, "main": true, "aside": true, "figure": true, "figcaption": true,
+	"details": true, "summary": true, "mark": true, "abbr": true, "cite": true, "q": true, "s": true,
+	"del": true, "ins": true, "object": true, "embed": true, "noembed": true, "noframes": true,
+	"caption": true, "col": true, "colgroup": true, "dl": true, "dt": true, "dd": true, "text": true,
+}
+
+// isHTML reports whether s is HTML (or holds an HTML fragment) rather
+// than prose that mentions markup: a doctype, or at least two tags of
+// known HTML elements outside code spans. A lone "<!-- ... -->" in a plain
+// note, "a <b> c" or "List<String>" is not HTML. Linear: a tag never spans
+// another '<'.
+func isHTML(s string, code [][2]int) bool {
+	n, ci := 0, 0
+	for i := 0; i < len(s); {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			return false
+		}
+		i += k
+		for ci < len(code) && code[ci][1] <= i {
+			ci++
+		}
+		if ci < len(code) && code[ci][0] <= i {
+			i = code[ci][1]
+			continue
+		}
+		if len(s)-i >= 9 && strings.EqualFold(s[i:i+9], "<!doctype") {
+			return true
+		}
+		name, _, end, ok := parseTag(s, i)
+		if !ok {
+			i++
+			continue
+		}
+		if htmlNames[strings.TrimPrefix(name, "/")] {
+			n++
+			if n >= 2 {
+				return true
+			}
+		}
+		i = end
+	}
+	return false
+}
+
+// codeSpans returns the byte ranges of Markdown fenced code blocks (```
+// or ~~~) and inline code spans (`...` on one line), in order.
+func codeSpans(s string) [][2]int {
+	if strings.IndexByte(s, '`') < 0 && !strings.Contains(s, "~~~") {
+		return nil
+	}
+	var out [][2]int
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c != '`' && c != '~' {
+			i++
+			continue
+		}
+		if (i == 0 || s[i-1] == '\n') && (strings.HasPrefix(s[i:], "```") || strings.HasPrefix(s[i:], "~~~")) {
+			fence := s[i : i+3]
+			e := strings.Index(s[i+3:], "\n"+fence)
+			if e < 0 {
+				out = append(out, [2]int{i, len(s)})
+				return out
+			}
+			end := i + 3 + e + 4
+			out = append(out, [2]int{i, end})
+			i = end
+			continue
+		}
+		if c == '`' {
+			j := i
+			for j < len(s) && s[j] == '`' {
+				j++
+			}
+			tick := s[i:j]
+			e := strings.Index(s[j:], tick)
+			nl := strings.IndexByte(s[j:], '\n')
+			if e >= 0 && (nl < 0 || e < nl) {
+				out = append(out, [2]int{i, j + e + len(tick)})
+				i = j + e + len(tick)
+				continue
+			}
+			i = j
+			continue
+		}
+		i++
+	}
+	return out
 }

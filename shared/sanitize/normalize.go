@@ -74,6 +74,10 @@ type normResult struct {
 	// into the order a reader sees it.
 	reversed []string
 	nonASCII bool
+	// kept is set when legitimate format characters were kept (joiners
+	// in words and emoji, single variation selectors, subdivision flags,
+	// LRM/RLM, soft hyphens): detection strips them from its input.
+	kept bool
 }
 
 // plainASCII reports whether s holds only printable ASCII, '\n' and '\t':
@@ -127,9 +131,15 @@ func normalize(s string) normResult {
 			rloStart = -1
 		}
 	}
+	// prevKept: the previous input rune was written and is not white
+	// space; prevRune is that rune. They decide whether a joiner,
+	// variation selector or soft hyphen belongs to the text around it.
+	prevKept, prevRune, prevRemoved := false, rune(0), false
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
+			prevKept, prevRune = c > ' ' && c != 0x7f, rune(c)
+			prevRemoved = c < 0x20 && c != '\n' && c != '\t' || c == 0x7f
 			if len(vsBuf) > 0 {
 				flushVS()
 			}
@@ -175,11 +185,28 @@ func normalize(s string) normResult {
 		}
 		if !IsInvisible(r) {
 			zw = 0
-			// A waving black flag starts a subdivision flag sequence.
+			// A waving black flag starts a subdivision flag sequence: a
+			// valid one (England, Scotland, Wales) is kept whole.
 			inFlag, flagTags = r == 0x1f3f4, 0
 			b.WriteRune(r)
+			prevKept, prevRune, prevRemoved = !unicode.IsSpace(r), r, false
+			if r == 0x1f3f4 {
+				if e := flagEnd(s, i); e > i {
+					b.WriteString(s[i:e])
+					i = e
+					inFlag = false
+					res.kept = true
+				}
+			}
 			continue
 		}
+		if !prevRemoved && keepFormat(r, prevKept, prevRune, s[i:]) {
+			b.WriteRune(r)
+			res.kept = true
+			prevRune = r
+			continue
+		}
+		prevKept, prevRemoved = false, true
 		res.removed++
 		switch {
 		case r == 0x9b: // C1 CSI: skip its parameters like ESC [
@@ -297,4 +324,79 @@ func reverseRunes(s string) string {
 		r[i], r[j] = r[j], r[i]
 	}
 	return string(r)
+}
+
+// flagEnd returns the index just past a valid emoji subdivision flag's tag
+// sequence starting at s[i] (after U+1F3F4): two to seven tag letters or
+// digits and a cancel tag. It returns i when there is none.
+func flagEnd(s string, i int) int {
+	j, n := i, 0
+	for j < len(s) {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		switch {
+		case r >= 0xe0061 && r <= 0xe007a || r >= 0xe0030 && r <= 0xe0039:
+			n++
+			j += size
+			continue
+		case r == 0xe007f && n >= 2 && n <= 7:
+			return j + size
+		}
+		break
+	}
+	return i
+}
+
+func isVariationSelector(r rune) bool {
+	return r >= 0xfe00 && r <= 0xfe0f || r >= 0xe0100 && r <= 0xe01ef
+}
+
+// keepFormat reports whether the format character r belongs to the text
+// around it and is kept: ZWJ/ZWNJ between two visible characters (not
+// both ASCII: Persian, Indic scripts, emoji sequences), a single VS15/VS16
+// after an emoji-capable character, a single other variation selector
+// after a non-ASCII character (VS17+ after an ideograph only), a soft
+// hyphen inside a word, LRM/RLM/ALM. rest is the input after r. Runs of
+// them, and the same characters anywhere else, are removed (the caller
+// never keeps one right after a removed character).
+func keepFormat(r rune, prevKept bool, prev rune, rest string) bool {
+	next, _ := utf8.DecodeRuneInString(rest)
+	if rest == "" {
+		next = 0
+	}
+	switch {
+	case r == 0x200e || r == 0x200f || r == 0x061c:
+		return next != 0x200e && next != 0x200f && next != 0x061c && !(next >= 0x202a && next <= 0x202e) && !(next >= 0x2066 && next <= 0x2069)
+	case r == 0x200c || r == 0x200d:
+		if !prevKept || isVariationSelector(prev) && prev > 0xfe0f || prev == 0x200c || prev == 0x200d {
+			return false
+		}
+		if next <= ' ' || IsInvisible(next) || unicode.IsSpace(next) {
+			return false
+		}
+		return prev >= utf8.RuneSelf || next >= utf8.RuneSelf
+	case r == 0x00ad:
+		return prevKept && unicode.IsLetter(prev) && unicode.IsLetter(next)
+	case r == 0xfe0e || r == 0xfe0f:
+		if !prevKept || isVariationSelector(next) || isVariationSelector(prev) || prev == 0x200d || prev == 0x200c {
+			return false
+		}
+		return prev >= 0x80 && !unicode.IsLetter(prev) || prev >= '0' && prev <= '9' || prev == '#' || prev == '*' || unicode.Is(unicode.Han, prev)
+	case r >= 0xfe00 && r <= 0xfe0d:
+		return prevKept && prev >= 0x80 && !isVariationSelector(prev) && prev != 0x200d && prev != 0x200c && !isVariationSelector(next)
+	case r >= 0xe0100 && r <= 0xe01ef:
+		return prevKept && unicode.Is(unicode.Han, prev) && !isVariationSelector(next)
+	}
+	return false
+}
+
+// stripKept removes the format characters normalize keeps (keepFormat,
+// subdivision flag tags) from the detector's input, so that a joiner or a
+// soft hyphen cannot split a keyword.
+func stripKept(s string) string {
+	return strings.Map(func(r rune) rune {
+		if IsInvisible(r) {
+			return -1
+		}
+		return r
+	}, s)
 }

@@ -192,7 +192,11 @@ func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
 	res.Removed = n.removed
 	visible, hidden := stripHidden(n.text)
 
-	f := scan(visible, 0)
+	det := visible
+	if n.kept {
+		det = stripKept(visible)
+	}
+	f := scan(det, 0)
 	for _, h := range hidden {
 		if !h.code && isProse(h.text) {
 			f.addPseudo(pHiddenProse, clsHidden, 1, "hidden_prose")

@@ -400,7 +400,9 @@ func Smuggled(s string) int {
 				n++
 			}
 		case r == 0x200c || r == 0x200d || r == 0xad:
-			if !visible(i-1) || !visible(i+1) {
+			// An emoji presentation selector may sit before a ZWJ (❤️‍🔥).
+			before := visible(i-1) || i >= 2 && (rs[i-1] == 0xfe0f || rs[i-1] == 0xfe0e) && visible(i-2)
+			if !before || !visible(i+1) {
 				n++
 			}
 		case r == 0x200b, r >= 0x2060 && r <= 0x2064, r == 0xfeff, r == 0x180e, r == 0x3164, r == 0xffa0,
