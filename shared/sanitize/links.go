@@ -87,6 +87,10 @@ type linkURL struct {
 	keep    bool   // relative, allowed or harmless: leave as is
 	display string // host shown in the removal marker
 	rest    string // path, query and fragment: where exfiltrated data sits
+	// opaque marks a URL without a host worth showing (javascript:,
+	// data:, an unknown scheme): it is replaced by "[link removed: scheme]".
+	opaque bool
+	mail   bool // a mailto: link; rest is the address and its query
 }
 
 var schemeRE = regexp.MustCompile(`^[a-z][a-z0-9+.\-]*:`)
@@ -124,7 +128,7 @@ func (s *Sanitizer) checkURL(raw string) linkURL {
 	}
 	switch scheme {
 	case "javascript", "vbscript", "data", "file", "blob", "livescript":
-		return linkURL{display: scheme, rest: rest}
+		return linkURL{display: scheme, rest: rest, opaque: true}
 	case "mailto":
 		addr := rest
 		if i := strings.IndexAny(addr, "?#"); i >= 0 {
@@ -136,9 +140,9 @@ func (s *Sanitizer) checkURL(raw string) linkURL {
 			return linkURL{keep: true}
 		}
 		if h == "" {
-			h = "mailto"
+			return linkURL{display: "mailto", rest: rest, opaque: true}
 		}
-		return linkURL{display: h, rest: rest}
+		return linkURL{display: h, rest: rest, mail: true}
 	}
 	if !(strings.HasPrefix(rest, "//") || strings.HasPrefix(rest, `\\`) || strings.HasPrefix(rest, `/\`)) {
 		switch scheme {
@@ -148,7 +152,7 @@ func (s *Sanitizer) checkURL(raw string) linkURL {
 		if len(scheme) == 1 { // a Windows drive letter, not a URL
 			return linkURL{keep: true}
 		}
-		return linkURL{display: scheme, rest: rest}
+		return linkURL{display: scheme, rest: rest, opaque: true}
 	}
 	body := rest[2:]
 	// Two readings of the authority: WHATWG parsers treat '\' as '/', others
@@ -334,10 +338,9 @@ type linkState struct {
 	exfil       bool
 }
 
-func (st *linkState) marker(kind, host string) string {
-	host = displayHost(host)
+func (st *linkState) marker(kind string, u *linkURL) string {
 	st.neutralized++
-	st.markers = append(st.markers, "["+kind+" removed: "+host+"]")
+	st.markers = append(st.markers, defang(kind, u))
 	return "\x00" + strconv.Itoa(len(st.markers)-1) + "\x00"
 }
 
@@ -428,7 +431,7 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 		if looksLikeData(u.rest, true) {
 			st.exfil = true
 		}
-		return st.marker("image", u.display)
+		return st.marker("image", &u)
 	})
 	text = replaceSubmatch(mdLinkRE, text, func(m []string) string {
 		u := s.checkURL(m[2])
@@ -440,9 +443,9 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 		}
 		label := strings.TrimSpace(m[1])
 		if label == "" {
-			return st.marker("link", u.display)
+			return st.marker("link", &u)
 		}
-		return label + " " + st.marker("link", u.display)
+		return label + " " + st.marker("link", &u)
 	})
 	// Reference definitions; a definition used by an image is judged as one.
 	var imgRefs map[string]bool
@@ -468,7 +471,7 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 			if image {
 				kind = "image"
 			}
-			return m[1] + st.marker(kind, u.display)
+			return m[1] + st.marker(kind, &u)
 		})
 	}
 	text = replaceSubmatch(autoRE, text, func(m []string) string {
@@ -479,7 +482,7 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 		if looksLikeData(u.rest, false) {
 			st.exfil = true
 		}
-		return st.marker("link", u.display)
+		return st.marker("link", &u)
 	})
 	if spans := rawURLs(text); len(spans) > 0 {
 		var b strings.Builder
@@ -494,7 +497,7 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 				st.exfil = true
 			}
 			b.WriteString(text[last:sp[0]])
-			b.WriteString(st.marker("link", c.display) + tail)
+			b.WriteString(st.marker("link", &c) + tail)
 			last = sp[1]
 		}
 		b.WriteString(text[last:])
@@ -673,16 +676,16 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 		b.WriteString(text[last:i])
 		switch {
 		case name == "a":
-			m := st.marker("link", bad.display)
+			m := st.marker("link", bad)
 			if closeIdx := strings.Index(lower[end:], "</a"); closeIdx >= 0 {
 				pendingA = append(pendingA, m)
 			} else {
 				b.WriteString(m + " ")
 			}
 		case image:
-			b.WriteString(st.marker("image", bad.display))
+			b.WriteString(st.marker("image", bad))
 		default:
-			b.WriteString(st.marker("link", bad.display))
+			b.WriteString(st.marker("link", bad))
 		}
 		last, i = end, end
 	}
@@ -694,4 +697,65 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 		b.WriteString(" " + m)
 	}
 	return b.String()
+}
+
+// defang renders a neutralized link so that what it pointed to stays
+// readable but nothing is clickable or fetched: no scheme, no Markdown
+// link or image syntax, the host's dots as "[.]" (so that no autolinker
+// turns it back into a link), the path and query kept (tracking numbers,
+// order ids) with embedded URLs defanged the same way:
+//
+//	link:   dhl[.]com/track?id=123 (link disabled)
+//	image:  [image not loaded: evil[.]example/p.png?d=... ]
+//	mailto: billing@evil[.]example (mail link disabled)
+//	javascript:, data:, unknown schemes: [link removed: javascript]
+func defang(kind string, u *linkURL) string {
+	host := displayHost(u.display)
+	if u.opaque || host == "invalid-host" {
+		return "[" + kind + " removed: " + host + "]"
+	}
+	dots := strings.ReplaceAll(host, ".", "[.]")
+	if u.mail {
+		addr := u.rest
+		if i := strings.IndexAny(addr, "?#"); i >= 0 {
+			addr = addr[:i]
+		}
+		local := ""
+		if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+			local = displayPath(addr[:i])
+		}
+		if local != "" {
+			return local + "@" + dots + " (mail link disabled)"
+		}
+		return dots + " (mail link disabled)"
+	}
+	p := displayPath(u.rest)
+	if kind == "image" {
+		return "[image not loaded: " + dots + p + "]"
+	}
+	return dots + p + " (link disabled)"
+}
+
+var pathDefang = strings.NewReplacer("://", "[:]//", "www.", "www[.]", "WWW.", "WWW[.]", "](", "] (", "[", "(", "]", ")", "\\", "/")
+
+// displayPath is the path and query of a neutralized URL as shown: no
+// white space or characters that end or nest markup, embedded URLs
+// defanged, at most 160 bytes.
+func displayPath(p string) string {
+	if p == "" {
+		return ""
+	}
+	b := make([]byte, 0, min(len(p), 170))
+	for i := 0; i < len(p) && len(b) < 160; i++ {
+		c := p[i]
+		if c <= ' ' || c == '<' || c == '>' || c == '"' || c == '`' || c == 0x7f || c == 0 {
+			continue
+		}
+		b = append(b, c)
+	}
+	out := strings.ToValidUTF8(string(b), "")
+	if len(b) >= 160 {
+		out += "…"
+	}
+	return pathDefang.Replace(out)
 }
