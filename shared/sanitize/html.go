@@ -411,19 +411,20 @@ func stripHidden(s string) (string, []hiddenPart) {
 		return s, nil
 	}
 	code := codeSpans(s)
-	if !isHTML(s, code) {
-		return s, nil
-	}
+	// In text that is not HTML only comments on lines of their own are
+	// markup (Markdown hides them too); "<!--" inside a sentence or a
+	// code span is shown as written.
+	htmlText := isHTML(s, code)
 	lower := asciiLower(s)
 	var (
 		b     strings.Builder
 		parts []hiddenPart
 		last  int
-		// bang is the index of the next "--!>" at or after a comment
-		// body, -1 when there is none left: searched once per
-		// occurrence, so repeated "<!--" cost linear time.
-		bang = -2
-		ci   int // next code span to consider
+		// The next "-->" and "--!>" are searched once per occurrence, so
+		// repeated "<!--" cost linear time.
+		closeC = nextFinder{sub: "-->", pos: -2}
+		closeB = nextFinder{sub: "--!>", pos: -2}
+		ci     int // next code span to consider
 	)
 	for i := 0; i < len(s); {
 		k := strings.IndexByte(s[i:], '<')
@@ -439,6 +440,10 @@ func stripHidden(s string) (string, []hiddenPart) {
 			i = code[ci][1]
 			continue
 		}
+		if !htmlText && !lineComment(s, i, &closeC) {
+			i++
+			continue
+		}
 		if strings.HasPrefix(s[i:], "<!--") {
 			body := i + 4
 			var cEnd, stop int
@@ -448,17 +453,12 @@ func stripHidden(s string) (string, []hiddenPart) {
 			case strings.HasPrefix(s[body:], "->"):
 				cEnd, stop = body, body+2
 			default:
-				e1 := strings.Index(s[body:], "-->")
-				if bang != -1 && bang < body {
-					if k := strings.Index(s[body:], "--!>"); k >= 0 {
-						bang = body + k
-					} else {
-						bang = -1
-					}
+				e1, e2 := -1, -1
+				if k := closeC.from(s, body); k >= 0 {
+					e1 = k - body
 				}
-				e2 := -1
-				if bang >= 0 {
-					e2 = bang - body
+				if k := closeB.from(s, body); k >= 0 {
+					e2 = k - body
 				}
 				switch {
 				case e1 < 0 && e2 < 0:
@@ -618,4 +618,50 @@ func codeSpans(s string) [][2]int {
 		i++
 	}
 	return out
+}
+
+// lineComment reports whether an HTML comment starts at s[i] on a line of
+// its own and is closed at the end of a line ("<!-- x -->\n").
+func lineComment(s string, i int, closeC *nextFinder) bool {
+	if !strings.HasPrefix(s[i:], "<!--") {
+		return false
+	}
+	j := i
+	for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
+		j--
+	}
+	if j > 0 && s[j-1] != '\n' {
+		return false
+	}
+	e := closeC.from(s, i+4)
+	if e < 0 {
+		return false
+	}
+	rest := s[e+3:]
+	if k := strings.IndexByte(rest, '\n'); k >= 0 {
+		rest = rest[:k]
+	}
+	return strings.TrimSpace(rest) == ""
+}
+
+// nextFinder finds the next occurrence of sub at or after a position,
+// searching again only when the position passes the cached one: a scan
+// that asks with growing positions costs linear time in all.
+type nextFinder struct {
+	sub string
+	pos int // -2: not searched yet; -1: none left
+}
+
+func (f *nextFinder) from(s string, i int) int {
+	if f.pos == -1 {
+		return -1
+	}
+	if f.pos < i {
+		if k := strings.Index(s[i:], f.sub); k >= 0 {
+			f.pos = i + k
+		} else {
+			f.pos = -1
+		}
+	}
+	return f.pos
 }

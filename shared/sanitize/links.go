@@ -706,7 +706,7 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 // order ids) with embedded URLs defanged the same way:
 //
 //	link:   dhl[.]com/track?id=123 (link disabled)
-//	image:  [image not loaded: evil[.]example/p.png?d=... ]
+//	image:  [image removed: evil[.]example/p.png?d=...]
 //	mailto: billing@evil[.]example (mail link disabled)
 //	javascript:, data:, unknown schemes: [link removed: javascript]
 func defang(kind string, u *linkURL) string {
@@ -731,7 +731,7 @@ func defang(kind string, u *linkURL) string {
 	}
 	p := displayPath(u.rest)
 	if kind == "image" {
-		return "[image not loaded: " + dots + p + "]"
+		return "[image removed: " + dots + p + "]"
 	}
 	return dots + p + " (link disabled)"
 }
