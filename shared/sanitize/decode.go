@@ -215,6 +215,14 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 			addCand(strings.Join(lines, "\n"))
 		}
 	}
+	for _, cand := range rotN(text) {
+		addCand(cand)
+	}
+	if strings.Count(text, "-")+strings.Count(text, ".") >= 12 {
+		if m := decodeMorse(text); m != "" {
+			addCand(m)
+		}
+	}
 	for _, cand := range cands {
 		in := scan(cand, depth+1)
 		if in.total >= 0.5 {
@@ -225,4 +233,109 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 	if proseDecoded {
 		f.addPseudo(pEncodedText, clsEncoded, 0.3, "encoded_prose")
 	}
+}
+
+// commonWords are frequent English words: a line without any that turns
+// into several under a Caesar shift was shifted.
+var commonWords = map[string]bool{"the": true, "and": true, "to": true, "of": true, "all": true, "you": true, "your": true,
+	"a": true, "is": true, "for": true, "this": true, "in": true, "send": true, "ignore": true, "previous": true,
+	"instructions": true, "customer": true, "customers": true, "data": true, "list": true, "rules": true, "now": true,
+	"reveal": true, "export": true, "forward": true, "password": true, "system": true, "prompt": true, "it": true}
+
+// rotN returns the lines of text (at most 16 KiB of them) that read as
+// English under a Caesar shift other than 13 (ROT13 is decoded when the
+// text names it), shifted back.
+func rotN(text string) []string {
+	var out []string
+	budget := 16 << 10
+	for len(text) > 0 && budget > 0 && len(out) < 4 {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		if len(line) > 2048 {
+			line = line[:2048]
+		}
+		budget -= len(line)
+		words := strings.FieldsFunc(line, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') })
+		if len(words) < 4 {
+			continue
+		}
+		plain := 0
+		for _, w := range words {
+			if commonWords[strings.ToLower(w)] {
+				plain++
+			}
+		}
+		if plain*5 >= len(words) {
+			continue
+		}
+		for n := 1; n < 26; n++ {
+			hits := 0
+			for _, w := range words {
+				if commonWords[shiftWord(strings.ToLower(w), n)] {
+					hits++
+				}
+			}
+			if hits >= 3 && hits*10 >= len(words)*3 {
+				out = append(out, shiftWord(line, n))
+				break
+			}
+		}
+	}
+	return out
+}
+
+func shiftWord(s string, n int) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return 'a' + (r-'a'+rune(n))%26
+		case r >= 'A' && r <= 'Z':
+			return 'A' + (r-'A'+rune(n))%26
+		}
+		return r
+	}, s)
+}
+
+var morseTable = map[string]byte{
+	".-": 'a', "-...": 'b', "-.-.": 'c', "-..": 'd', ".": 'e', "..-.": 'f', "--.": 'g', "....": 'h', "..": 'i', ".---": 'j',
+	"-.-": 'k', ".-..": 'l', "--": 'm', "-.": 'n', "---": 'o', ".--.": 'p', "--.-": 'q', ".-.": 'r', "...": 's', "-": 't',
+	"..-": 'u', "...-": 'v', ".--": 'w', "-..-": 'x', "-.--": 'y', "--..": 'z', "-----": '0', ".----": '1', "..---": '2',
+	"...--": '3', "....-": '4', ".....": '5', "-....": '6', "--...": '7', "---..": '8', "----.": '9',
+}
+
+// decodeMorse decodes the longest run of Morse code in text (letters
+// separated by spaces, words by '/' or three spaces), or returns "".
+func decodeMorse(text string) string {
+	var b, best strings.Builder
+	letters, bestLetters := 0, 0
+	flush := func() {
+		if letters > bestLetters {
+			bestLetters = letters
+			best.Reset()
+			best.WriteString(b.String())
+		}
+		b.Reset()
+		letters = 0
+	}
+	for _, f := range strings.Fields(strings.NewReplacer("·", ".", "•", ".", "−", "-", "–", "-", "—", "-", "_", "-").Replace(text)) {
+		if f == "/" || f == "|" {
+			b.WriteByte(' ')
+			continue
+		}
+		if c, ok := morseTable[f]; ok {
+			b.WriteByte(c)
+			letters++
+			continue
+		}
+		flush()
+	}
+	flush()
+	if bestLetters < 8 {
+		return ""
+	}
+	return best.String()
 }

@@ -295,15 +295,26 @@ const (
 	pLineRole
 	pSendTo
 	pSendData
+	pSigAddr
+	pSigOverride
+	pSigExfil
+	pSigMass
+	pSigConceal
+	pSigSoft
+	pSigDir
+	pRevealed
 	numPseudo
 )
 
 // findings accumulates the score of one scanned text.
 type findings struct {
-	total float64
-	class [numClasses]float64
-	fired map[int]bool
-	names []string // fired rule names, for Explain
+	// protective is set when the text warns about secrets ("never share
+	// your password") rather than asking for them.
+	protective bool
+	total      float64
+	class      [numClasses]float64
+	fired      map[int]bool
+	names      []string // fired rule names, for Explain
 }
 
 func (f *findings) add(id, class int, w float64, name string) {
@@ -651,8 +662,19 @@ func scan(text string, depth int) *findings {
 	}
 	c := makeCopies(text)
 	runRules(c, f)
-	lineRoles(c.lines, f)
+	lineRoles(c.lines, c.isTranscript(), f)
 	sendToAddress(c.lines, f)
+	signals(text, c, f)
+	if f.protective {
+		// "We will never ask for your password; never share it": advice
+		// about secrets, not a request for them.
+		d := 0.5 * (f.class[clsExfil] + f.class[clsTool] + f.class[clsMultilingual])
+		f.total -= d
+		f.class[clsExfil] *= 0.5
+		f.class[clsTool] *= 0.5
+		f.class[clsMultilingual] *= 0.5
+		f.names = append(f.names, "protective_advice")
+	}
 	if depth < 2 {
 		decodePass(text, c, depth, f)
 	}
@@ -693,4 +715,70 @@ func initRules() {
 			}
 		}
 	}
+}
+
+// speakerHuman and speakerBot are the speaker labels of a chat log.
+var (
+	speakerHuman = map[string]bool{"customer": true, "user": true, "client": true, "guest": true, "visitor": true, "caller": true,
+		"buyer": true, "me": true, "you": true, "kunde": true, "kundin": true, "cliente": true, "utilisateur": true, "usuario": true,
+		"klant": true, "klient": true, "musteri": true, "khach": true, "pelanggan": true, "mteja": true}
+	speakerBot = map[string]bool{"assistant": true, "bot": true, "agent": true, "ai": true, "chatbot": true, "support": true,
+		"assistent": true, "asistente": true, "assistente": true, "virtual assistant": true, "ai assistant": true}
+)
+
+// isTranscript reports whether the text is a chat log: at least two
+// lines start with a speaker label ("Customer:", "[10:02] Agent Maria:",
+// "Bot:"), a human and a bot or agent among them. Speaker labels in a
+// log are not role markers. The answer is computed once per copies.
+func (c *copies) isTranscript() bool {
+	if c.transcript != 0 {
+		return c.transcript > 0
+	}
+	human, bot, n := false, false, 0
+	lines := c.lines
+	for len(lines) > 0 && n < 400 {
+		line := lines
+		if i := strings.IndexByte(lines, '\n'); i >= 0 {
+			line, lines = lines[:i], lines[i+1:]
+		} else {
+			lines = ""
+		}
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") { // [10:02] timestamps
+			if k := strings.IndexByte(line, ']'); k > 0 && k < 24 {
+				line = strings.TrimSpace(line[k+1:])
+			}
+		}
+		k := strings.IndexByte(line, ':')
+		if k <= 0 || k > 32 {
+			continue
+		}
+		f := strings.Fields(line[:k])
+		if len(f) == 0 || len(f) > 3 {
+			continue
+		}
+		label := f[0]
+		switch {
+		case len(f) == 1:
+		case len(f) == 2 && speakerBot[f[0]+" "+f[1]]:
+			label = f[0] + " " + f[1]
+		case len(f) == 2 && (f[0] == "agent" || f[0] == "support"): // "Agent Maria:"
+		default:
+			continue
+		}
+		switch {
+		case speakerHuman[label]:
+			human = true
+			n++
+		case speakerBot[label]:
+			bot = true
+			n++
+		}
+	}
+	if human && bot && n >= 2 {
+		c.transcript = 1
+	} else {
+		c.transcript = -1
+	}
+	return c.transcript > 0
 }

@@ -108,6 +108,7 @@ type copies struct {
 	latinToks  []token
 	cjk        bool
 	nonLatin   bool    // holds letters of a non-Latin script (Cyrillic, CJK, ...)
+	transcript int8    // isTranscript: 0 unknown, 1 yes, -1 no
 	lid, nid   []int32 // vocabulary ids of latinToks and nativeToks (set by runRules)
 }
 
@@ -293,6 +294,10 @@ func buildNative(toks []rawTok) (string, []token) {
 				switch {
 				case r == 'ё':
 					b.WriteRune('е')
+				case r == 'ı':
+					b.WriteByte('i')
+				case r >= 0x3ac && r <= 0x3ce && greekBase[r] != 0:
+					b.WriteRune(greekBase[r])
 				case accents[r] != "":
 					b.WriteString(accents[r])
 					prevLatin = true
@@ -499,3 +504,7 @@ func segment(s string) []string {
 	}
 	return parts
 }
+
+// greekBase folds accented Greek letters and the final sigma, so that
+// words match with or without their tonos.
+var greekBase = map[rune]rune{'ά': 'α', 'έ': 'ε', 'ή': 'η', 'ί': 'ι', 'ό': 'ο', 'ύ': 'υ', 'ώ': 'ω', 'ϊ': 'ι', 'ϋ': 'υ', 'ΐ': 'ι', 'ΰ': 'υ', 'ς': 'σ'}

@@ -370,6 +370,10 @@ func keepFormat(r rune, prevKept bool, prev rune, rest string) bool {
 		if !prevKept || isVariationSelector(prev) && prev > 0xfe0f || prev == 0x200c || prev == 0x200d {
 			return false
 		}
+		if isVirama(prev) {
+			// Indic conjuncts and chillus: the joiner may end the word.
+			return true
+		}
 		if next <= ' ' || IsInvisible(next) || unicode.IsSpace(next) {
 			return false
 		}
@@ -399,4 +403,14 @@ func stripKept(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// isVirama reports whether r is an Indic virama (halant), which a ZWJ or
+// ZWNJ may follow to choose a conjunct form.
+func isVirama(r rune) bool {
+	switch r {
+	case 0x094d, 0x09cd, 0x0a4d, 0x0acd, 0x0b4d, 0x0bcd, 0x0c4d, 0x0ccd, 0x0d4d, 0x0dca, 0x0e3a, 0x1039, 0x17d2:
+		return true
+	}
+	return false
 }

@@ -194,7 +194,13 @@ func registerEnglish() {
 	addRule("json_role", clsRole, 1, cLines, `"role"`,
 		`"role"\s*:\s*"(?:system|assistant|tool|developer|function)"`, nil)
 	addRule("system_phrases", clsRole, 1, cLatin, "system|prompt|override|developer|admin|administrator|tool|function|untrusted",
-		`\b(?:(?:begin|start|end|beginning)(?: of)? (?:the )?(?:system|developer|admin|hidden) (?:prompt|message|instructions?|override|section|block)|system (?:override|instruction override|prompt override|administrator message|admin message|level instruction)|admin(?:istrator)? override|(?:end|close) of (?:the )?(?:user|customer|tool|function|untrusted|external|retrieved|search) ?(?:input|data|content|output|result|results|context|call)|the (?:user|tool|untrusted|external) (?:data|input|content|output) (?:ends|ended|is over|stops) here|system message (?:from|for) (?:the )?(?:ai|assistant|model|platform|administrator|admin|developer))\b`, nil)
+		`\b(?:(?:begin|start|end|beginning)(?: of)? (?:the )?(?:system|developer|admin|hidden) (?:prompt|message|instructions?|override|section|block)|system (?:override|instruction override|prompt override|administrator message|admin message|level instruction)|admin(?:istrator)? override|(?:end|close) of (?:the )?(?:user|customer|tool|function|untrusted|external|retrieved|search) ?(?:input|data|content|output|result|results|context|call)|the (?:user|tool|untrusted|external) (?:data|input|content|output) (?:ends|ended|is over|stops) here|system message (?:from|for) (?:the )?(?:ai|assistant|model|platform|administrator|admin|developer))\b`, func(m *match) float64 {
+			// "press the SYSTEM OVERRIDE button": equipment, not a prompt.
+			if hasWord(m.text(), "override") && hasWord(m.after(40), "button", "switch", "key", "lever", "panel", "procedure", "code", "valve", "mode", "function", "on", "for", "is", "must", "should") {
+				return 0.3
+			}
+			return 1
+		})
 	addRule("system_message_word", clsRole, 0.5, cLatin, "system",
 		`\bsystem (?:message|prompt|notice|alert|instruction|instructions|directive|command|update|policy|note)\b`,
 		func(m *match) float64 {
@@ -628,7 +634,7 @@ func sendToAddress(lines string, f *findings) {
 // lineRoles scores fake turn prefixes at line starts ("System:",
 // "Assistant:", "### System") in the lines copy. It is plain code rather
 // than a regexp: it looks at each line's first word only.
-func lineRoles(lines string, f *findings) {
+func lineRoles(lines string, transcript bool, f *findings) {
 	best := 0.0
 	user, assistant := false, false
 	for len(lines) > 0 {
@@ -671,8 +677,13 @@ func lineRoles(lines string, f *findings) {
 		switch suffix {
 		case "":
 		case "override", "prompt", "instruction", "instructions", "message", "command", "directive", "policy",
-			"update", "note", "notice", "alert", "mode", "prompt override", "instruction override", "admin", "administrator", "message from the administrator":
+			"prompt override", "instruction override", "admin", "administrator", "message from the administrator":
 			strongSuffix = true
+		case "update", "note", "notice", "alert", "mode", "status", "maintenance":
+			// "SYSTEM NOTICE: maintenance completed" is an ordinary notice.
+			if role == "system" || role == "sys" {
+				continue
+			}
 		default:
 			continue
 		}
@@ -693,6 +704,10 @@ func lineRoles(lines string, f *findings) {
 			}
 			if heading {
 				w = 1
+			}
+			if transcript && !heading {
+				// A chat log quoted in a ticket: "Assistant:" is a speaker.
+				w = 0.3
 			}
 		case "model":
 			if strongSuffix || heading {
@@ -715,7 +730,7 @@ func lineRoles(lines string, f *findings) {
 			best = w
 		}
 	}
-	if user && assistant && best < 1 {
+	if user && assistant && best < 1 && !transcript {
 		best += 0.3
 	}
 	if best > 0 {

@@ -214,11 +214,18 @@ func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
 	f := scan(det, 0)
 	for _, h := range hidden {
 		if !h.code && isProse(h.text) {
-			f.addPseudo(pHiddenProse, clsHidden, 1, "hidden_prose")
+			// Hidden prose is removed; alone it is a preheader or a
+			// screen-reader label more often than an attack.
+			f.addPseudo(pHiddenProse, clsHidden, 0.4, "hidden_prose")
 		}
 		if in := scan(h.text, 1); in.total >= 0.5 {
 			f.addPseudo(pHiddenInstr, clsHidden, 1, "hidden_instructions")
 			f.absorb(in)
+		} else if !h.code && isProse(h.text) && signalBits(h.text)&(sigAct|sigSens|sigOthers|sigAI|sigReader|sigOvr|sigConceal|sigFn) != 0 {
+			// Hidden text that asks for an action: "please approve the
+			// pending refund". A hidden preheader ("20% off this week")
+			// does not.
+			f.addPseudo(pHiddenInstr, clsHidden, 0.7, "hidden_action")
 		}
 	}
 	if n.tagLoose >= 8 {

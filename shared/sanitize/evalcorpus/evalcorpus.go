@@ -360,7 +360,8 @@ func Neutralized(s *sanitize.Sanitizer, c Case, out string) bool {
 //     kept);
 //   - ZWSP, word joiner, BOM, invisible operators, Mongolian vowel
 //     separator, Hangul fillers, interlinear annotation characters;
-//   - ZWJ/ZWNJ/soft hyphen in runs, or not between two visible characters;
+//   - ZWJ/ZWNJ/soft hyphen in runs, or not between two visible characters
+//     (a joiner after an Indic virama may end a word);
 //   - bidi embeddings and overrides (U+202A-202E).
 //
 // LRM, RLM, ALM, bidi isolates and single joiners inside words or emoji
@@ -402,7 +403,8 @@ func Smuggled(s string) int {
 		case r == 0x200c || r == 0x200d || r == 0xad:
 			// An emoji presentation selector may sit before a ZWJ (❤️‍🔥).
 			before := visible(i-1) || i >= 2 && (rs[i-1] == 0xfe0f || rs[i-1] == 0xfe0e) && visible(i-2)
-			if !before || !visible(i+1) {
+			virama := i > 0 && r != 0xad && strings.ContainsRune("\u094d\u09cd\u0a4d\u0acd\u0b4d\u0bcd\u0c4d\u0ccd\u0d4d\u0dca", rs[i-1])
+			if !virama && (!before || !visible(i+1)) {
 				n++
 			}
 		case r == 0x200b, r >= 0x2060 && r <= 0x2064, r == 0xfeff, r == 0x180e, r == 0x3164, r == 0xffa0,

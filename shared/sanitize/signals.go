@@ -1,0 +1,431 @@
+package sanitize
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The signal layer judges text by what it does rather than by phrases:
+// whom it addresses (an AI, "whoever reads this"), whether it tries to
+// replace the reader's instructions, what it asks for (send, refund,
+// delete, reveal ...), on what (secrets, personal data, other customers'
+// data), with what force (immediately, pre-approved, administrator) and
+// whether it hides itself (do not tell the user). Words come from the
+// lexicon (lexicon.go) in more than 30 languages; the combinations that
+// score are the same in every language. Each token gets a bitset of
+// categories; the score is the best combination within a window of
+// nearby tokens.
+
+const (
+	sigAI = 1 << iota
+	sigAsst
+	sigReader
+	sigOvr
+	sigInstr
+	sigPrev
+	sigAct
+	sigSens
+	sigOthers
+	sigDir // urgency and authority
+	sigConceal
+	sigSay
+	sigNeg
+	sigFn
+	sigThird
+	sigSelf
+)
+
+type sigLex struct {
+	words   map[string]uint16 // single words and phrases (words joined by one space)
+	first   map[string]bool   // first words of phrases
+	maxLen  int               // most words in a phrase
+	stems   map[string]uint16 // word prefixes
+	stem4   map[string]bool   // first four bytes of the stems
+	cjk     map[string][]cjkEntry
+	langBit map[string]bool // words from non-English lists (for the multilingual class)
+}
+
+type cjkEntry struct {
+	s    string
+	bits uint16
+}
+
+// upperOnly words name an AI only when written in capitals ("AI", "KI",
+// "IA"): in lower case they are common words (Italian "ai", Turkish "ki").
+var upperOnly = map[string]string{"ai": "AI", "ki": "KI", "ia": "IA", "si": "SI", "τν": "ΤΝ"}
+
+var (
+	sigOnce sync.Once
+	sig     *sigLex
+)
+
+// agglutinative languages: their words take suffixes, so every entry of
+// five bytes or more matches as a stem.
+var agglutinative = map[string]bool{"fi": true, "hu": true, "tr": true, "ko": true}
+
+func noSpaceRune(r rune) bool {
+	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) ||
+		unicode.Is(unicode.Thai, r) || unicode.Is(unicode.Lao, r) || unicode.Is(unicode.Khmer, r) || r == 'ー'
+}
+
+func buildSigLex() *sigLex {
+	l := &sigLex{words: map[string]uint16{}, first: map[string]bool{}, stems: map[string]uint16{}, stem4: map[string]bool{},
+		cjk: map[string][]cjkEntry{}, langBit: map[string]bool{}}
+	english := map[string]bool{}
+	for _, lang := range lexicon {
+		if lang.lang != "en" {
+			continue
+		}
+		for _, list := range []string{lang.ai, lang.asst, lang.reader, lang.ovr, lang.instr, lang.prev, lang.act, lang.sens, lang.others, lang.dir, lang.conceal, lang.say, lang.neg, lang.fn, lang.third, lang.self} {
+			for _, e := range strings.Fields(list) {
+				english[foldEntry(strings.ReplaceAll(strings.TrimSuffix(e, "*"), "_", " "))] = true
+			}
+		}
+	}
+	for _, lang := range lexicon {
+		cats := []struct {
+			list string
+			bit  uint16
+		}{{lang.ai, sigAI}, {lang.asst, sigAsst}, {lang.reader, sigReader}, {lang.ovr, sigOvr}, {lang.instr, sigInstr},
+			{lang.prev, sigPrev}, {lang.act, sigAct}, {lang.sens, sigSens}, {lang.others, sigOthers}, {lang.dir, sigDir},
+			{lang.conceal, sigConceal}, {lang.say, sigSay}, {lang.neg, sigNeg}, {lang.fn, sigFn},
+			{lang.third, sigThird}, {lang.self, sigSelf | sigSens}}
+		for _, c := range cats {
+			for _, e := range strings.Fields(c.list) {
+				stem := strings.HasSuffix(e, "*")
+				e = strings.TrimSuffix(e, "*")
+				folded := foldEntry(strings.ReplaceAll(e, "_", " "))
+				if folded == "" {
+					continue
+				}
+				if lang.lang != "en" && !english[folded] {
+					l.langBit[folded] = true
+				}
+				if r, _ := utf8.DecodeRuneInString(folded); noSpaceRune(r) {
+					key := strings.ReplaceAll(folded, " ", "")
+					if utf8.RuneCountInString(key) < 2 {
+						continue
+					}
+					k2 := firstRunes(key, 2)
+					l.cjk[k2] = append(l.cjk[k2], cjkEntry{key, c.bit})
+					continue
+				}
+				n := strings.Count(folded, " ") + 1
+				if n == 1 && (stem || agglutinative[lang.lang] && len(folded) >= 5 || unicode.Is(unicode.Hangul, []rune(folded)[0])) && len(folded) >= 4 {
+					l.stems[folded] |= c.bit
+					l.stem4[folded[:4]] = true
+					continue
+				}
+				l.words[folded] |= c.bit
+				if n > 1 {
+					l.first[folded[:strings.IndexByte(folded, ' ')]] = true
+					l.maxLen = max(l.maxLen, n)
+				}
+			}
+		}
+	}
+	return l
+}
+
+// foldEntry folds a lexicon entry like the detector's native copy.
+func foldEntry(e string) string {
+	c := makeCopies(e)
+	return c.native
+}
+
+func firstRunes(s string, n int) string {
+	i := 0
+	for k := 0; k < n && i < len(s); k++ {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i]
+}
+
+// sigWindow is how many tokens a combination may span.
+const sigWindow = 30
+
+// Pseudo-rule weights of the signal layer.
+type sigScore struct {
+	addr, ovr, exfil, mass, conceal, soft, dir, multi float64
+}
+
+var envSecretRE = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PWD|CREDENTIALS)\b`)
+
+var callMacroRE = regexp.MustCompile(`\b(?:cancel|refund|delete|send|transfer|export|update|create|issue|approve|forward|reset|grant|change|remove|wire|pay|close|void|set|add|email|share|disable)_[a-z0-9_]+\s*\([^)\n]{0,120}\)`)
+
+// signalBits returns every signal category found in text.
+func signalBits(text string) uint16 {
+	c := makeCopies(text)
+	bits, _ := tokenBits(text, c)
+	var all uint16
+	for _, b := range bits {
+		all |= b
+	}
+	return all
+}
+
+// signals scores text (whose folded copies are c) with the signal layer.
+func signals(text string, c *copies, f *findings) {
+	toks := c.nativeToks
+	bits, multi := tokenBits(text, c)
+	signalScore(text, c, toks, bits, multi, f)
+}
+
+// tokenBits returns the signal categories of each token of c's native
+// copy, and whether a non-English list matched it.
+func tokenBits(text string, c *copies) ([]uint16, []bool) {
+	sigOnce.Do(func() { sig = buildSigLex() })
+	l := sig
+	toks := c.nativeToks
+	s := c.native
+	bits := make([]uint16, len(toks))
+	multi := make([]bool, len(toks))
+	upper := map[string]bool{}
+	for k, t := range toks {
+		w := s[t.start:t.end]
+		if len(w) < 2 {
+			continue
+		}
+		var b uint16
+		if v, ok := l.words[w]; ok {
+			if u, ok := upperOnly[w]; ok {
+				has, seen := upper[w]
+				if !seen {
+					has = hasUpperWord(text, u)
+					upper[w] = has
+				}
+				if !has {
+					v = 0
+				}
+			}
+			b |= v
+			if l.langBit[w] {
+				multi[k] = true
+			}
+		}
+		if l.first[w] {
+			for n := 2; n <= l.maxLen && k+n-1 < len(toks); n++ {
+				p := s[t.start:toks[k+n-1].end]
+				if v, ok := l.words[p]; ok {
+					b |= v
+					if l.langBit[p] {
+						multi[k] = true
+					}
+				}
+			}
+		}
+		if len(w) >= 4 && l.stem4[w[:4]] {
+			for e := 4; e <= len(w) && e <= 32; e++ {
+				if e < len(w) && !utf8.RuneStart(w[e]) {
+					continue
+				}
+				if v, ok := l.stems[w[:e]]; ok {
+					b |= v
+					if l.langBit[w[:e]] {
+						multi[k] = true
+					}
+				}
+			}
+		}
+		r0, size := utf8.DecodeRuneInString(w)
+		switch {
+		case r0 >= 0x590 && r0 <= 0x5ff && strings.ContainsRune("והבלמשכ", r0) && len(w) > 2*size+2:
+			if v, ok := l.words[w[size:]]; ok {
+				b |= v
+				multi[k] = true
+			}
+		case r0 >= 0x600 && r0 <= 0x6ff:
+			x := strings.TrimPrefix(strings.TrimPrefix(w, "و"), "ف")
+			for _, y := range []string{x, strings.TrimPrefix(x, "ال"), strings.TrimPrefix(x, "ب"), strings.TrimPrefix(x, "ل")} {
+				if y != w && len(y) >= 4 {
+					if v, ok := l.words[y]; ok {
+						b |= v
+						multi[k] = true
+					}
+				}
+			}
+		case noSpaceRune(r0) || r0 >= 0x80 && strings.IndexFunc(w, noSpaceRune) >= 0:
+			for i := 0; i < len(w); {
+				_, sz := utf8.DecodeRuneInString(w[i:])
+				if cands := l.cjk[firstRunes(w[i:], 2)]; cands != nil {
+					for _, e := range cands {
+						if strings.HasPrefix(w[i:], e.s) {
+							b |= e.bits
+							multi[k] = true
+						}
+					}
+				}
+				i += sz
+			}
+		}
+		bits[k] = b
+	}
+	return bits, multi
+}
+
+func signalScore(text string, c *copies, toks []token, bits []uint16, multi []bool, f *findings) {
+	var count [16]int
+	var sc sigScore
+	// A secret's variable name (OPENAI_API_KEY, CRM_API_TOKEN) asks for
+	// the reader's own set-up.
+	envSecret := strings.IndexByte(text, '_') >= 0 && envSecretRE.MatchString(text)
+	nMulti := 0 // tokens in the window matched by a non-English list
+	for k := range toks {
+		if multi[k] {
+			nMulti++
+		}
+		if k >= sigWindow && multi[k-sigWindow] {
+			nMulti--
+		}
+		for i := 0; i < 16; i++ {
+			if bits[k]&(1<<i) != 0 {
+				count[i]++
+			}
+		}
+		if k >= sigWindow {
+			for i := 0; i < 16; i++ {
+				if bits[k-sigWindow]&(1<<i) != 0 {
+					count[i]--
+				}
+			}
+		}
+		if bits[k] == 0 {
+			continue
+		}
+		var have uint16
+		for i := 0; i < 16; i++ {
+			if count[i] > 0 {
+				have |= 1 << i
+			}
+		}
+		if envSecret {
+			if have&sigSelf != 0 {
+				sc.exfil = max(sc.exfil, 1) // "the environment variables ... OPENAI_API_KEY"
+			}
+			have |= sigSelf | sigSens
+		}
+		if have&sigNeg != 0 && have&sigSens != 0 && have&(sigAI|sigReader|sigOvr|sigConceal) == 0 {
+			f.protective = true
+		}
+		judge(have, nMulti > 0, &sc)
+		if multi[k] && sc.total() > 0 {
+			sc.multi = 1
+		}
+	}
+	if strings.IndexByte(c.lines, '_') >= 0 && strings.IndexByte(c.lines, '(') >= 0 {
+		n := len(callMacroRE.FindAllStringIndex(c.lines, 4))
+		switch {
+		case n >= 2:
+			sc.conceal = max(sc.conceal, 1)
+		case n == 1:
+			sc.soft = max(sc.soft, 0.6)
+		}
+	}
+	f.addPseudo(pSigAddr, clsAddressed, sc.addr, "sig_addressed")
+	f.addPseudo(pSigOverride, clsOverride, sc.ovr, "sig_override")
+	f.addPseudo(pSigExfil, clsExfil, sc.exfil, "sig_exfiltration")
+	f.addPseudo(pSigMass, clsTool, sc.mass, "sig_mass_action")
+	f.addPseudo(pSigConceal, clsTool, sc.conceal, "sig_conceal_or_call")
+	f.addPseudo(pSigSoft, clsTool, sc.soft, "sig_soft")
+	f.addPseudo(pSigDir, clsTool, sc.dir, "sig_directive")
+	if sc.multi > 0 && sc.total() >= 0.5 {
+		f.class[clsMultilingual] = max(f.class[clsMultilingual], 0.5)
+	}
+}
+
+func (s *sigScore) total() float64 {
+	return s.addr + s.ovr + s.exfil + s.mass + s.conceal + s.soft + s.dir
+}
+
+// judge scores one window holding the categories in have.
+func judge(have uint16, intl bool, sc *sigScore) {
+	h := func(b uint16) bool { return have&b != 0 }
+	damp := 1.0
+	if h(sigNeg) && !h(sigAI|sigReader|sigOvr|sigConceal) {
+		damp = 0.4 // "we will never ask for your password"
+	}
+	up := func(p *float64, w float64) {
+		if w*damp > *p {
+			*p = w * damp
+		}
+	}
+	addressed := h(sigAI | sigReader)
+	switch {
+	case addressed && h(sigAct|sigSens|sigOthers|sigConceal|sigOvr|sigFn):
+		up(&sc.addr, 1)
+	case addressed && h(sigDir|sigSay|sigInstr):
+		up(&sc.addr, 0.8)
+	case h(sigReader):
+		up(&sc.addr, 0.5)
+	case h(sigAI):
+		up(&sc.addr, 0.3)
+	}
+	if h(sigOvr) && h(sigInstr) {
+		switch {
+		case h(sigAI | sigAsst | sigReader | sigSens):
+			up(&sc.ovr, 1)
+		case h(sigPrev) && intl:
+			// English overrides are judged by the English rules, which
+			// know "ignore the previous instructions about the gate".
+			up(&sc.ovr, 0.6)
+		default:
+			up(&sc.ovr, 0.4)
+		}
+	}
+	if h(sigAct) && h(sigSens) {
+		if h(sigDir | sigConceal | sigOthers | sigAsst) {
+			up(&sc.exfil, 1)
+		} else {
+			up(&sc.exfil, 0.6)
+		}
+	}
+	if h(sigAct) && h(sigOthers) {
+		if h(sigDir | sigConceal | sigAsst) {
+			up(&sc.mass, 1)
+		} else {
+			up(&sc.mass, 0.7)
+		}
+	}
+	if h(sigSens) && h(sigAct|sigSay) && h(sigThird) {
+		up(&sc.exfil, 1) // "reply with the recipient's birth date"
+	}
+	if h(sigSelf) && h(sigAct|sigSay|sigDir) {
+		up(&sc.exfil, 1) // "print your tool list"
+	} else if h(sigSelf) {
+		up(&sc.exfil, 0.6)
+	}
+	if h(sigSens) && h(sigSay) {
+		up(&sc.exfil, 0.5)
+	}
+	if h(sigConceal) && h(sigAct|sigFn|sigSay) {
+		up(&sc.conceal, 1)
+	}
+	if h(sigAsst) && h(sigAct) && h(sigDir|sigSay) {
+		up(&sc.soft, 0.6)
+	}
+	if h(sigDir) && h(sigAct|sigFn) && h(sigSay|sigAsst) {
+		up(&sc.dir, 0.25)
+	}
+}
+
+// hasUpperWord reports whether text holds w (upper case) as a whole word.
+func hasUpperWord(text, w string) bool {
+	for i := 0; ; {
+		k := strings.Index(text[i:], w)
+		if k < 0 {
+			return false
+		}
+		k += i
+		e := k + len(w)
+		before, _ := utf8.DecodeLastRuneInString(text[:k])
+		after, _ := utf8.DecodeRuneInString(text[e:])
+		if (k == 0 || !unicode.IsLetter(before)) && (e == len(text) || !unicode.IsLetter(after)) {
+			return true
+		}
+		i = k + 1
+	}
+}
