@@ -97,11 +97,11 @@ func run(stdout, stderr io.Writer, args []string) int {
 		fmt.Fprintf(stderr, "injeval: --split must be all or one of %s\n", strings.Join(names, ", "))
 		return 2
 	}
-	cold := evalcorpus.ColdThroughput(cases)
+	cold, initCost := evalcorpus.ColdThroughput(cases)
 	s := evalcorpus.NewSanitizer()
 	rep := evalcorpus.Evaluate(s, cases)
 	rep.Bytes, rep.MBps = evalcorpus.Throughput(s, cases, max(1, *rounds), 2*time.Second)
-	rep.ColdMBps = cold
+	rep.ColdMBps, rep.InitMs = cold, float64(initCost.Microseconds())/1000
 	var failures []string
 	for _, sh := range show {
 		if sh != "all" || len(show) == 1 {
@@ -114,7 +114,7 @@ func run(stdout, stderr io.Writer, args []string) int {
 			Failures []string `json:"failures"`
 		}{rep, failures}
 		if *split != "all" {
-			out.Report = &evalcorpus.Report{Splits: []*evalcorpus.SplitReport{rep.Split(*split)}, Bytes: rep.Bytes, MBps: rep.MBps, ColdMBps: rep.ColdMBps}
+			out.Report = &evalcorpus.Report{Splits: []*evalcorpus.SplitReport{rep.Split(*split)}, Bytes: rep.Bytes, MBps: rep.MBps, ColdMBps: rep.ColdMBps, InitMs: rep.InitMs}
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

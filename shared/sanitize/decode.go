@@ -218,7 +218,7 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 	for _, cand := range rotN(text) {
 		addCand(cand)
 	}
-	if strings.Count(text, "-")+strings.Count(text, ".") >= 12 {
+	if morseLike(text) {
 		if m := decodeMorse(text); m != "" {
 			addCand(m)
 		}
@@ -244,10 +244,12 @@ var commonWords = map[string]bool{"the": true, "and": true, "to": true, "of": tr
 
 // rotN returns the lines of text (at most 16 KiB of them) that read as
 // English under a Caesar shift other than 13 (ROT13 is decoded when the
-// text names it), shifted back.
+// text names it), shifted back. Only ASCII lines of four words or more
+// without a common English word are tried, on their first 16 words.
 func rotN(text string) []string {
 	var out []string
 	budget := 16 << 10
+	var buf [24]byte
 	for len(text) > 0 && budget > 0 && len(out) < 4 {
 		line := text
 		if i := strings.IndexByte(text, '\n'); i >= 0 {
@@ -259,28 +261,55 @@ func rotN(text string) []string {
 			line = line[:2048]
 		}
 		budget -= len(line)
-		words := strings.FieldsFunc(line, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') })
-		if len(words) < 4 {
+		var words [16]string
+		n, ascii := 0, true
+		for i := 0; i < len(line) && n < len(words); {
+			c := line[i]
+			if c >= 0x80 {
+				ascii = false
+				break
+			}
+			if !isLetterByte(c) {
+				i++
+				continue
+			}
+			j := i
+			for j < len(line) && isLetterByte(line[j]) {
+				j++
+			}
+			if j-i <= len(buf) {
+				words[n] = line[i:j]
+				n++
+			}
+			i = j
+		}
+		if !ascii || n < 4 {
 			continue
 		}
-		plain := 0
-		for _, w := range words {
+		plain := false
+		for _, w := range words[:n] {
 			if commonWords[strings.ToLower(w)] {
-				plain++
+				plain = true
+				break
 			}
 		}
-		if plain*5 >= len(words) {
+		if plain {
 			continue
 		}
-		for n := 1; n < 26; n++ {
+		for shift := 1; shift < 26; shift++ {
 			hits := 0
-			for _, w := range words {
-				if commonWords[shiftWord(strings.ToLower(w), n)] {
+			for _, w := range words[:n] {
+				b := buf[:len(w)]
+				for k := 0; k < len(w); k++ {
+					c := w[k] | 0x20
+					b[k] = 'a' + (c-'a'+byte(shift))%26
+				}
+				if commonWords[string(b)] {
 					hits++
 				}
 			}
-			if hits >= 3 && hits*10 >= len(words)*3 {
-				out = append(out, shiftWord(line, n))
+			if hits >= 3 && hits*10 >= n*3 {
+				out = append(out, shiftWord(line, shift))
 				break
 			}
 		}
@@ -307,6 +336,38 @@ var morseTable = map[string]byte{
 	"...--": '3', "....-": '4', ".....": '5', "-....": '6', "--...": '7', "---..": '8', "----.": '9',
 }
 
+var morseDots = strings.NewReplacer("·", ".", "•", ".", "−", "-", "–", "-", "—", "-", "_", "-")
+
+// morseLike reports whether text holds eight Morse letters in a row (ASCII
+// dots and dashes separated by spaces or slashes), without allocating.
+func morseLike(text string) bool {
+	run := 0
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c != '.' && c != '-' {
+			if c != ' ' && c != '/' {
+				run = 0
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && (text[j] == '.' || text[j] == '-') {
+			j++
+		}
+		if j-i <= 6 && (i == 0 || text[i-1] == ' ' || text[i-1] == '/') && (j == len(text) || text[j] == ' ' || text[j] == '/') {
+			run++
+			if run >= 8 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+		i = j
+	}
+	return false
+}
+
 // decodeMorse decodes the longest run of Morse code in text (letters
 // separated by spaces, words by '/' or three spaces), or returns "".
 func decodeMorse(text string) string {
@@ -321,7 +382,7 @@ func decodeMorse(text string) string {
 		b.Reset()
 		letters = 0
 	}
-	for _, f := range strings.Fields(strings.NewReplacer("·", ".", "•", ".", "−", "-", "–", "-", "—", "-", "_", "-").Replace(text)) {
+	for _, f := range strings.Fields(morseDots.Replace(text)) {
 		if f == "/" || f == "|" {
 			b.WriteByte(' ')
 			continue

@@ -66,9 +66,10 @@ var (
 // five bytes or more matches as a stem.
 var agglutinative = map[string]bool{"fi": true, "hu": true, "tr": true, "ko": true}
 
+// noSpaceRune reports whether r belongs to a script written without
+// spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer).
 func noSpaceRune(r rune) bool {
-	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) ||
-		unicode.Is(unicode.Thai, r) || unicode.Is(unicode.Lao, r) || unicode.Is(unicode.Khmer, r) || r == 'ー'
+	return r >= 0x0e00 && r <= 0x0eff || r >= 0x1780 && r <= 0x17ff || isCJK(r)
 }
 
 func buildSigLex() *sigLex {

@@ -47,10 +47,10 @@ import (
 )
 
 type caseJSON struct {
-	ID    string `json:"id"`
-	Label string `json:"label"`
-	Class string `json:"class"`
-	Lang  string `json:"lang"`
+	ID       string   `json:"id"`
+	Label    string   `json:"label"`
+	Class    string   `json:"class"`
+	Lang     string   `json:"lang"`
 	Split    string   `json:"split"`
 	Text     string   `json:"text"`
 	MustKeep []string `json:"must_keep,omitempty"`
