@@ -311,10 +311,13 @@ type findings struct {
 	// protective is set when the text warns about secrets ("never share
 	// your password") rather than asking for them.
 	protective bool
-	total      float64
-	class      [numClasses]float64
-	fired      map[int]bool
-	names      []string // fired rule names, for Explain
+	// meta is set when the text talks about attacks (training notes,
+	// incident reports).
+	meta  bool
+	total float64
+	class [numClasses]float64
+	fired map[int]bool
+	names []string // fired rule names, for Explain
 }
 
 func (f *findings) add(id, class int, w float64, name string) {
@@ -665,6 +668,18 @@ func scan(text string, depth int) *findings {
 	lineRoles(c.lines, c.isTranscript(), f)
 	sendToAddress(c.lines, f)
 	signals(text, c, f)
+	if f.meta {
+		// Text about attacks ("prompt injection is when a page tells an
+		// AI assistant to ignore its instructions") quotes them.
+
+		for _, c := range []int{clsOverride, clsAddressed, clsExfil, clsTool, clsMultilingual, clsRole} {
+			d := f.class[c] * 0.6
+			f.total -= d
+			f.class[c] -= d
+		}
+
+		f.names = append(f.names, "talks_about_attacks")
+	}
 	if f.protective {
 		// "We will never ask for your password; never share it": advice
 		// about secrets, not a request for them.

@@ -26,15 +26,17 @@ package sanitize
 //	fn      tool or function calls: call the tool, execute, run the function
 //	third   someone else's data: the recipient's, the customer's, the account holder's
 //	self    the reader's own set-up: your system prompt, your tools, the environment variables you can access
+//	meta    talk about attacks: prompt injection, phishing, attacker, for example
 type lexLang struct {
 	lang                                                       string
 	ai, asst, reader, ovr, instr, prev, act, sens, others, dir string
 	conceal, say, neg, fn                                      string
-	third, self                                                string
+	third, self, meta                                          string
 }
 
 var lexicon = []lexLang{
 	{lang: "en",
+		meta:    `prompt_injection prompt_injections injection_attack phishing phishers attacker attackers scam scammers fraudsters social_engineering for_example such_as e.g. training_note awareness`,
 		self:    `your_system_prompt your_prompt your_instructions_verbatim your_tool_list your_tools tool_list list_of_tools your_functions your_configuration your_api_key the_api_key your_credentials environment_variables env_vars system_prompt hidden_instructions developer_message`,
 		third:   `the_recipient's the_recipients the_customer's the_customers_full the_client's the_account_holder's the_holder's the_cardholder's the_sender's the_caller's their_date their_card their_password his_password her_password recipient's customer's_full`,
 		ai:      `ai a.i. artificial_intelligence llm llms language_model language_models large_language_model chatbot chatbots gpt chatgpt claude gemini copilot ai_assistant ai_agent ai_model ai_system virtual_assistant automated_assistant automated_agent assistant_ai`,
@@ -52,6 +54,7 @@ var lexicon = []lexLang{
 		neg:     `never`,
 		fn:      `call_the call_tool invoke* execute* run_the run_it function tool tool_call function_call api_call`},
 	{lang: "fr",
+		meta:    `hameconnage phishing attaquant par_exemple`,
 		self:    `prompt_systeme invite_systeme tes_instructions vos_instructions tes_outils vos_outils variables_d'environnement`,
 		third:   `du_titulaire du_client du_destinataire de_l'expediteur`,
 		ai:      `ia i.a. intelligence_artificielle modele_de_langage agent_ia assistant_ia assistant_virtuel robot_conversationnel chatbot`,
@@ -69,6 +72,7 @@ var lexicon = []lexLang{
 		neg:     `jamais`,
 		fn:      `appelle_l'outil appelez_l'outil execute executez fonction outil`},
 	{lang: "de",
+		meta:    `phishing angreifer betruger beispielsweise zum_beispiel`,
 		self:    `systemprompt deinen_systemprompt deine_anweisungen ihre_anweisungen deine_werkzeuge umgebungsvariablen`,
 		third:   `des_kunden des_empfangers des_inhabers des_kontoinhabers`,
 		ai:      `ki k.i. kunstliche_intelligenz sprachmodell ki-assistent ki-agent ki_assistent ki-modell chatbot virtueller_assistent`,
@@ -86,6 +90,7 @@ var lexicon = []lexLang{
 		neg:     `niemals nie`,
 		fn:      `rufe_das_werkzeug tool_aufrufen fuhre_aus funktion werkzeug`},
 	{lang: "es",
+		meta:    `phishing atacante estafa por_ejemplo`,
 		self:    `prompt_del_sistema tus_instrucciones tus_herramientas variables_de_entorno`,
 		third:   `del_titular del_cliente del_destinatario`,
 		ai:      `ia i.a. inteligencia_artificial modelo_de_lenguaje asistente_de_ia agente_de_ia asistente_virtual chatbot`,
@@ -103,6 +108,7 @@ var lexicon = []lexLang{
 		neg:     `nunca jamas`,
 		fn:      `llama_a_la_herramienta ejecuta funcion herramienta`},
 	{lang: "pt",
+		meta:    `phishing atacante golpe por_exemplo`,
 		self:    `prompt_do_sistema suas_instrucoes suas_ferramentas variaveis_de_ambiente`,
 		third:   `do_titular do_cliente do_destinatario`,
 		ai:      `ia i.a. inteligencia_artificial modelo_de_linguagem assistente_de_ia agente_de_ia assistente_virtual chatbot`,
@@ -120,6 +126,7 @@ var lexicon = []lexLang{
 		neg:     `nunca jamais`,
 		fn:      `chame_a_ferramenta execute funcao ferramenta`},
 	{lang: "it",
+		meta:    `phishing attaccante truffa ad_esempio`,
 		self:    `prompt_di_sistema le_tue_istruzioni i_tuoi_strumenti variabili_d'ambiente`,
 		third:   `del_titolare del_cliente del_destinatario`,
 		ai:      `ia i.a. intelligenza_artificiale modello_linguistico assistente_ia agente_ia assistente_virtuale chatbot`,
@@ -137,6 +144,7 @@ var lexicon = []lexLang{
 		neg:     `mai`,
 		fn:      `chiama_lo_strumento esegui funzione strumento`},
 	{lang: "nl",
+		meta:    `phishing aanvaller oplichters bijvoorbeeld`,
 		third:   `van_de_klant van_de_ontvanger`,
 		ai:      `ai a.i. kunstmatige_intelligentie taalmodel ai-assistent ai-agent virtuele_assistent chatbot`,
 		asst:    `assistent agent bot model`,
@@ -213,6 +221,7 @@ var lexicon = []lexLang{
 		neg:     `koskaan`,
 		fn:      `kutsu_tyokalua suorita funktio`},
 	{lang: "pl",
+		meta:    `phishing atakujacy oszusci na_przyklad`,
 		third:   `klienta odbiorcy wlasciciela`,
 		ai:      `ai si sztuczna_inteligencja sztucznej_inteligencji model_jezykowy asystent_ai asystencie_ai agent_ai chatbot`,
 		asst:    `asystent asystencie asystenta agent agencie bot model`,

@@ -241,6 +241,11 @@ func registerEnglish() {
 		func(m *match) float64 {
 			t := m.text()
 			post := m.after(40)
+			if descriptive(m) {
+				// "To export all customers, go to Reports", "asked us to
+				// list all customers", "cancel any order that fails".
+				return 0.5
+			}
 			if hasWord(t, "my", "our", "me") && !hasWord(t, "other", "customer", "customers", "client", "clients", "users", "contacts", "passwords", "credentials") {
 				return 0.3
 			}
@@ -736,4 +741,26 @@ func lineRoles(lines string, transcript bool, f *findings) {
 	if best > 0 {
 		f.addPseudo(pLineRole, clsRole, best, "line_role")
 	}
+}
+
+// descriptive reports whether a matched action is described rather than
+// asked for: an infinitive or modal before it ("to export all customers",
+// "we will cancel all orders") or a restrictive clause after its object
+// ("cancel any order that fails the check").
+func descriptive(m *match) bool {
+	pre := strings.TrimSpace(m.before(24))
+	if i := strings.LastIndexByte(pre, ' '); i >= 0 {
+		pre = pre[i+1:]
+	}
+	switch pre {
+	case "to", "can", "will", "would", "could", "we", "they", "ll", "shall", "may", "might", "should", "usually", "automatically":
+		return true
+	}
+	post := strings.TrimSpace(m.after(12))
+	for _, w := range []string{"that ", "which ", "who ", "whose ", "where ", "with overdue", "older than", "placed before"} {
+		if strings.HasPrefix(post, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -36,13 +36,14 @@ const (
 	sigFn
 	sigThird
 	sigSelf
+	sigMeta
 )
 
 type sigLex struct {
-	words   map[string]uint16 // single words and phrases (words joined by one space)
+	words   map[string]uint32 // single words and phrases (words joined by one space)
 	first   map[string]bool   // first words of phrases
 	maxLen  int               // most words in a phrase
-	stems   map[string]uint16 // word prefixes
+	stems   map[string]uint32 // word prefixes
 	stem4   map[string]bool   // first four bytes of the stems
 	cjk     map[string][]cjkEntry
 	langBit map[string]bool // words from non-English lists (for the multilingual class)
@@ -50,7 +51,7 @@ type sigLex struct {
 
 type cjkEntry struct {
 	s    string
-	bits uint16
+	bits uint32
 }
 
 // upperOnly words name an AI only when written in capitals ("AI", "KI",
@@ -73,14 +74,14 @@ func noSpaceRune(r rune) bool {
 }
 
 func buildSigLex() *sigLex {
-	l := &sigLex{words: map[string]uint16{}, first: map[string]bool{}, stems: map[string]uint16{}, stem4: map[string]bool{},
+	l := &sigLex{words: map[string]uint32{}, first: map[string]bool{}, stems: map[string]uint32{}, stem4: map[string]bool{},
 		cjk: map[string][]cjkEntry{}, langBit: map[string]bool{}}
 	english := map[string]bool{}
 	for _, lang := range lexicon {
 		if lang.lang != "en" {
 			continue
 		}
-		for _, list := range []string{lang.ai, lang.asst, lang.reader, lang.ovr, lang.instr, lang.prev, lang.act, lang.sens, lang.others, lang.dir, lang.conceal, lang.say, lang.neg, lang.fn, lang.third, lang.self} {
+		for _, list := range []string{lang.ai, lang.asst, lang.reader, lang.ovr, lang.instr, lang.prev, lang.act, lang.sens, lang.others, lang.dir, lang.conceal, lang.say, lang.neg, lang.fn, lang.third, lang.self, lang.meta} {
 			for _, e := range strings.Fields(list) {
 				english[foldEntry(strings.ReplaceAll(strings.TrimSuffix(e, "*"), "_", " "))] = true
 			}
@@ -89,11 +90,11 @@ func buildSigLex() *sigLex {
 	for _, lang := range lexicon {
 		cats := []struct {
 			list string
-			bit  uint16
+			bit  uint32
 		}{{lang.ai, sigAI}, {lang.asst, sigAsst}, {lang.reader, sigReader}, {lang.ovr, sigOvr}, {lang.instr, sigInstr},
 			{lang.prev, sigPrev}, {lang.act, sigAct}, {lang.sens, sigSens}, {lang.others, sigOthers}, {lang.dir, sigDir},
 			{lang.conceal, sigConceal}, {lang.say, sigSay}, {lang.neg, sigNeg}, {lang.fn, sigFn},
-			{lang.third, sigThird}, {lang.self, sigSelf | sigSens}}
+			{lang.third, sigThird}, {lang.self, sigSelf | sigSens}, {lang.meta, sigMeta}}
 		for _, c := range cats {
 			for _, e := range strings.Fields(c.list) {
 				stem := strings.HasSuffix(e, "*")
@@ -159,10 +160,10 @@ var envSecretRE = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOK
 var callMacroRE = regexp.MustCompile(`\b(?:cancel|refund|delete|send|transfer|export|update|create|issue|approve|forward|reset|grant|change|remove|wire|pay|close|void|set|add|email|share|disable)_[a-z0-9_]+\s*\([^)\n]{0,120}\)`)
 
 // signalBits returns every signal category found in text.
-func signalBits(text string) uint16 {
+func signalBits(text string) uint32 {
 	c := makeCopies(text)
 	bits, _ := tokenBits(text, c)
-	var all uint16
+	var all uint32
 	for _, b := range bits {
 		all |= b
 	}
@@ -178,12 +179,12 @@ func signals(text string, c *copies, f *findings) {
 
 // tokenBits returns the signal categories of each token of c's native
 // copy, and whether a non-English list matched it.
-func tokenBits(text string, c *copies) ([]uint16, []bool) {
+func tokenBits(text string, c *copies) ([]uint32, []bool) {
 	sigOnce.Do(func() { sig = buildSigLex() })
 	l := sig
 	toks := c.nativeToks
 	s := c.native
-	bits := make([]uint16, len(toks))
+	bits := make([]uint32, len(toks))
 	multi := make([]bool, len(toks))
 	upper := map[string]bool{}
 	for k, t := range toks {
@@ -191,7 +192,7 @@ func tokenBits(text string, c *copies) ([]uint16, []bool) {
 		if len(w) < 2 {
 			continue
 		}
-		var b uint16
+		var b uint32
 		if v, ok := l.words[w]; ok {
 			if u, ok := upperOnly[w]; ok {
 				has, seen := upper[w]
@@ -268,8 +269,8 @@ func tokenBits(text string, c *copies) ([]uint16, []bool) {
 	return bits, multi
 }
 
-func signalScore(text string, c *copies, toks []token, bits []uint16, multi []bool, f *findings) {
-	var count [16]int
+func signalScore(text string, c *copies, toks []token, bits []uint32, multi []bool, f *findings) {
+	var count [32]int
 	var sc sigScore
 	// A secret's variable name (OPENAI_API_KEY, CRM_API_TOKEN) asks for
 	// the reader's own set-up.
@@ -282,13 +283,13 @@ func signalScore(text string, c *copies, toks []token, bits []uint16, multi []bo
 		if k >= sigWindow && multi[k-sigWindow] {
 			nMulti--
 		}
-		for i := 0; i < 16; i++ {
+		for i := 0; i < 32; i++ {
 			if bits[k]&(1<<i) != 0 {
 				count[i]++
 			}
 		}
 		if k >= sigWindow {
-			for i := 0; i < 16; i++ {
+			for i := 0; i < 32; i++ {
 				if bits[k-sigWindow]&(1<<i) != 0 {
 					count[i]--
 				}
@@ -297,8 +298,8 @@ func signalScore(text string, c *copies, toks []token, bits []uint16, multi []bo
 		if bits[k] == 0 {
 			continue
 		}
-		var have uint16
-		for i := 0; i < 16; i++ {
+		var have uint32
+		for i := 0; i < 32; i++ {
 			if count[i] > 0 {
 				have |= 1 << i
 			}
@@ -312,6 +313,9 @@ func signalScore(text string, c *copies, toks []token, bits []uint16, multi []bo
 		if have&sigNeg != 0 && have&sigSens != 0 && have&(sigAI|sigReader|sigOvr|sigConceal) == 0 {
 			f.protective = true
 		}
+		if have&sigMeta != 0 && have&sigConceal == 0 {
+			f.meta = true
+		}
 		judge(have, nMulti > 0, &sc)
 		if multi[k] && sc.total() > 0 {
 			sc.multi = 1
@@ -319,20 +323,29 @@ func signalScore(text string, c *copies, toks []token, bits []uint16, multi []bo
 	}
 	if strings.IndexByte(c.lines, '_') >= 0 && strings.IndexByte(c.lines, '(') >= 0 {
 		n := len(callMacroRE.FindAllStringIndex(c.lines, 4))
+		var all uint32
+		for _, b := range bits {
+			all |= b
+		}
 		switch {
-		case n >= 2:
+		case n >= 2, n == 1 && all&(sigFn|sigDir|sigConceal) != 0:
 			sc.conceal = max(sc.conceal, 1)
 		case n == 1:
 			sc.soft = max(sc.soft, 0.6)
 		}
 	}
-	f.addPseudo(pSigAddr, clsAddressed, sc.addr, "sig_addressed")
-	f.addPseudo(pSigOverride, clsOverride, sc.ovr, "sig_override")
-	f.addPseudo(pSigExfil, clsExfil, sc.exfil, "sig_exfiltration")
-	f.addPseudo(pSigMass, clsTool, sc.mass, "sig_mass_action")
-	f.addPseudo(pSigConceal, clsTool, sc.conceal, "sig_conceal_or_call")
-	f.addPseudo(pSigSoft, clsTool, sc.soft, "sig_soft")
-	f.addPseudo(pSigDir, clsTool, sc.dir, "sig_directive")
+	// The signal layer complements the pattern rules. Per class the two
+	// combine like independent evidence (noisy-or: a + b - a*b, class
+	// scores capped at 1), so a finding both see is not counted twice.
+	tool := max(sc.mass, sc.conceal, sc.soft, sc.dir)
+	add := func(p, cls int, w float64, name string) {
+		have := min(1, f.class[cls])
+		f.addPseudo(p, cls, w*(1-have), name)
+	}
+	add(pSigAddr, clsAddressed, sc.addr, "sig_addressed")
+	add(pSigOverride, clsOverride, sc.ovr, "sig_override")
+	add(pSigExfil, clsExfil, sc.exfil, "sig_exfiltration")
+	add(pSigMass, clsTool, tool, "sig_action")
 	if sc.multi > 0 && sc.total() >= 0.5 {
 		f.class[clsMultilingual] = max(f.class[clsMultilingual], 0.5)
 	}
@@ -343,8 +356,8 @@ func (s *sigScore) total() float64 {
 }
 
 // judge scores one window holding the categories in have.
-func judge(have uint16, intl bool, sc *sigScore) {
-	h := func(b uint16) bool { return have&b != 0 }
+func judge(have uint32, intl bool, sc *sigScore) {
+	h := func(b uint32) bool { return have&b != 0 }
 	damp := 1.0
 	if h(sigNeg) && !h(sigAI|sigReader|sigOvr|sigConceal) {
 		damp = 0.4 // "we will never ask for your password"
@@ -356,7 +369,7 @@ func judge(have uint16, intl bool, sc *sigScore) {
 	}
 	addressed := h(sigAI | sigReader)
 	switch {
-	case addressed && h(sigAct|sigSens|sigOthers|sigConceal|sigOvr|sigFn):
+	case addressed && h(sigAct|sigSens|sigOthers|sigConceal|sigOvr|sigFn), h(sigReader) && h(sigSay):
 		up(&sc.addr, 1)
 	case addressed && h(sigDir|sigSay|sigInstr):
 		up(&sc.addr, 0.8)
@@ -378,16 +391,20 @@ func judge(have uint16, intl bool, sc *sigScore) {
 		}
 	}
 	if h(sigAct) && h(sigSens) {
-		if h(sigDir | sigConceal | sigOthers | sigAsst) {
+		if h(sigDir | sigConceal | sigOthers | sigAsst | sigSay) {
 			up(&sc.exfil, 1)
 		} else {
 			up(&sc.exfil, 0.6)
 		}
 	}
 	if h(sigAct) && h(sigOthers) {
-		if h(sigDir | sigConceal | sigAsst) {
+		switch {
+		case h(sigConceal | sigAsst):
 			up(&sc.mass, 1)
-		} else {
+		case h(sigDir):
+			// "all orders placed before 2 pm must ship; cancel any ..."
+			up(&sc.mass, 0.8)
+		default:
 			up(&sc.mass, 0.7)
 		}
 	}
