@@ -221,11 +221,17 @@ func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
 		if in := scan(h.text, 1); in.total >= 0.5 {
 			f.addPseudo(pHiddenInstr, clsHidden, 1, "hidden_instructions")
 			f.absorb(in)
-		} else if !h.code && isProse(h.text) && signalBits(h.text)&(sigAct|sigSens|sigOthers|sigAI|sigReader|sigOvr|sigConceal|sigFn) != 0 {
-			// Hidden text that asks for an action: "please approve the
-			// pending refund". A hidden preheader ("20% off this week")
-			// does not.
-			f.addPseudo(pHiddenInstr, clsHidden, 0.7, "hidden_action")
+		} else if !h.code && isProse(h.text) {
+			// Hidden text that addresses a reader or asks for secrets or
+			// other people's data. A hidden preheader ("20% off this
+			// week, share it with friends") does not.
+			b := signalBits(h.text)
+			switch {
+			case b&(sigAI|sigReader|sigOvr|sigConceal|sigFn|sigSens|sigOthers) != 0:
+				f.addPseudo(pHiddenInstr, clsHidden, 0.7, "hidden_action")
+			case b&sigAct != 0 && b&(sigDir|sigSay|sigAsst) != 0:
+				f.addPseudo(pHiddenInstr, clsHidden, 0.5, "hidden_action")
+			}
 		}
 	}
 	if n.tagLoose >= 8 {

@@ -391,9 +391,12 @@ func judge(have uint32, intl bool, sc *sigScore) {
 		}
 	}
 	if h(sigAct) && h(sigSens) {
-		if h(sigDir | sigConceal | sigOthers | sigAsst | sigSay) {
+		switch {
+		case h(sigConceal | sigOthers | sigAsst | sigSay | sigThird):
 			up(&sc.exfil, 1)
-		} else {
+		case h(sigDir):
+			up(&sc.exfil, 0.8) // obligations in contracts use "must" too
+		default:
 			up(&sc.exfil, 0.6)
 		}
 	}
