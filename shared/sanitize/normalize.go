@@ -135,6 +135,7 @@ func normalize(s string) normResult {
 	// space; prevRune is that rune. They decide whether a joiner,
 	// variation selector or soft hyphen belongs to the text around it.
 	prevKept, prevRune, prevRemoved := false, rune(0), false
+	isoOpen := 0 // kept bidi isolates not yet closed
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -148,6 +149,7 @@ func normalize(s string) normResult {
 			case c == '\n' || c == '\t':
 				if c == '\n' {
 					endRLO()
+					isoOpen = 0
 				}
 				b.WriteByte(c)
 			case c == '\r':
@@ -198,6 +200,18 @@ func normalize(s string) normResult {
 					res.kept = true
 				}
 			}
+			continue
+		}
+		if r >= 0x2066 && r <= 0x2068 && isolateClosed(s[i:]) || r == 0x2069 && isoOpen > 0 {
+			// A balanced bidi isolate on one line (an order number in
+			// Hebrew or Arabic text) is kept; overrides never are.
+			if r == 0x2069 {
+				isoOpen--
+			} else {
+				isoOpen++
+			}
+			b.WriteRune(r)
+			res.kept = true
 			continue
 		}
 		if !prevRemoved && keepFormat(r, prevKept, prevRune, s[i:]) {
@@ -411,6 +425,31 @@ func isVirama(r rune) bool {
 	switch r {
 	case 0x094d, 0x09cd, 0x0a4d, 0x0acd, 0x0b4d, 0x0bcd, 0x0c4d, 0x0ccd, 0x0d4d, 0x0dca, 0x0e3a, 0x1039, 0x17d2:
 		return true
+	}
+	return false
+}
+
+// isolateClosed reports whether the bidi isolate opener that rest follows
+// is closed by a matching U+2069 on the same line within 256 bytes, with
+// no embedding or override in between.
+func isolateClosed(rest string) bool {
+	depth := 1
+	for i := 0; i < len(rest) && i < 256; {
+		r, size := utf8.DecodeRuneInString(rest[i:])
+		switch {
+		case r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029:
+			return false
+		case r >= 0x202a && r <= 0x202e:
+			return false
+		case r >= 0x2066 && r <= 0x2068:
+			depth++
+		case r == 0x2069:
+			depth--
+			if depth == 0 {
+				return true
+			}
+		}
+		i += size
 	}
 	return false
 }

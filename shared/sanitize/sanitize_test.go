@@ -123,7 +123,7 @@ func TestNormalize(t *testing.T) {
 		{"bad \xff\xfe utf8", "bad \ufffd\ufffd utf8"},
 		{"c1 \u0085\u009b31mx", "c1 x"},
 		{"zero\u200bwidth\u200c\u200d\u2060\ufeff\u00adjoin", "zerowidthjoin"},
-		{"bidi \u202eevil\u202c \u2066x\u2069 \u200e\u200f\u061c", "bidi evil x "},
+		{"bidi \u202eevil\u202c \u2066x\u2069 \u200e\u200f\u061c", "bidi evil \u2066x\u2069 "},
 		{"vs \u2764\ufe0f \U000E0100", "vs \u2764\ufe0f "},
 		{"line\u2028sep", "line\nsep"},
 	}
@@ -184,6 +184,7 @@ func TestKeptInContext(t *testing.T) {
 		"می\u200cخواهم", "क्\u200dष", "ശ്രീ\u200d", "ක්\u200dෂ",
 		"הזמנה \u200f#12345\u200f נשלחה", "رقم الطلب \u200e#4411\u200e",
 		"Donau\u00addampf\u00adschiff",
+		"رقم الطلب \u2066#4411\u2069 وصل", "הזמנה \u2067ABC-12\u2069 \u2068x\u2069",
 		"葛\U000E0100城",
 	} {
 		if r := s.Text(in); r.Text != in && !strings.HasSuffix(in, "\u200d") {
