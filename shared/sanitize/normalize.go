@@ -78,6 +78,10 @@ type normResult struct {
 	// in words and emoji, single variation selectors, subdivision flags,
 	// LRM/RLM, soft hyphens): detection strips them from its input.
 	kept bool
+	// controls counts terminal escape sequences and bidi embeddings,
+	// overrides and unbalanced isolates removed: text they hid or
+	// reordered is revealed by removing them.
+	controls int
 }
 
 // plainASCII reports whether s holds only printable ASCII, '\n' and '\t':
@@ -160,6 +164,7 @@ func normalize(s string) normResult {
 					b.WriteByte('\n')
 				}
 			case c == 0x1b:
+				res.controls++
 				j := skipEscape(s, i)
 				res.removed += utf8.RuneCountInString(s[i:j])
 				i = j
@@ -259,11 +264,14 @@ func normalize(s string) normResult {
 			} else {
 				vsBuf = append(vsBuf, byte(r-0xe0100+16))
 			}
-		case r == 0x202e: // RLO: what follows is shown reversed
-			endRLO()
-			rloStart = b.Len()
-		case r == 0x202c || r == 0x2069 || r == 0x202d || r == 0x2066 || r == 0x2067 || r == 0x2068:
-			endRLO()
+		case r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
+			res.controls++
+			if r == 0x202e { // RLO: what follows is shown reversed
+				endRLO()
+				rloStart = b.Len()
+			} else {
+				endRLO()
+			}
 		case r >= 0x200b && r <= 0x200d, r == 0x2060, r == 0xfeff, r == 0x00ad, r == 0x180e:
 			zw++
 			if zw > res.zwRun {

@@ -262,6 +262,12 @@ func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
 		}
 	}
 
+	if n.controls > 0 && f.total >= 0.5 && f.total < Threshold {
+		// Removing escape sequences or bidi controls revealed text that
+		// reads as an instruction: hiding it was the point.
+		f.addPseudo(pRevealed, clsSmuggling, 0.5, "revealed_by_removal")
+	}
+
 	text, neutralized, exfil := s.neutralizeLinks(visible)
 	res.Neutralized = neutralized
 	if exfil {
