@@ -432,12 +432,7 @@ func runRules(c *copies, f *findings) {
 	if len(hits) == 0 {
 		return
 	}
-	slices.SortFunc(hits, func(x, y hitPos) int {
-		if x.rule != y.rule {
-			return x.rule - y.rule
-		}
-		return x.pos - y.pos
-	})
+	hits = groupHits(hits)
 	for i := 0; i < len(hits); {
 		j := i
 		for j < len(hits) && hits[j].rule == hits[i].rule {
@@ -796,4 +791,34 @@ func (c *copies) isTranscript() bool {
 		c.transcript = -1
 	}
 	return c.transcript > 0
+}
+
+// groupHits orders hits by rule and, within a rule, by position, in
+// linear time: a counting sort by rule keeps the order in which the hits
+// were found, which is by position for the word copies; the substring
+// hits of one rule (at most 32 per trigger) are sorted when out of order.
+func groupHits(hits []hitPos) []hitPos {
+	cnt := make([]int, len(rules)+1)
+	for _, h := range hits {
+		cnt[h.rule+1]++
+	}
+	for i := 1; i < len(cnt); i++ {
+		cnt[i] += cnt[i-1]
+	}
+	out := make([]hitPos, len(hits))
+	next := append([]int(nil), cnt[:len(rules)]...)
+	for _, h := range hits {
+		out[next[h.rule]] = h
+		next[h.rule]++
+	}
+	for r := 0; r < len(rules); r++ {
+		g := out[cnt[r]:cnt[r+1]]
+		for i := 1; i < len(g); i++ {
+			if g[i].pos < g[i-1].pos {
+				slices.SortFunc(g, func(x, y hitPos) int { return x.pos - y.pos })
+				break
+			}
+		}
+	}
+	return out
 }

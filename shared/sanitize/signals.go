@@ -1,6 +1,7 @@
 package sanitize
 
 import (
+	"math/bits"
 	"regexp"
 	"strings"
 	"sync"
@@ -283,23 +284,19 @@ func signalScore(text string, c *copies, toks []token, bits []uint32, multi []bo
 		if k >= sigWindow && multi[k-sigWindow] {
 			nMulti--
 		}
-		for i := 0; i < 32; i++ {
-			if bits[k]&(1<<i) != 0 {
-				count[i]++
-			}
+		for b := bits[k]; b != 0; b &= b - 1 {
+			count[bitIndex(b)]++
 		}
 		if k >= sigWindow {
-			for i := 0; i < 32; i++ {
-				if bits[k-sigWindow]&(1<<i) != 0 {
-					count[i]--
-				}
+			for b := bits[k-sigWindow]; b != 0; b &= b - 1 {
+				count[bitIndex(b)]--
 			}
 		}
 		if bits[k] == 0 {
 			continue
 		}
 		var have uint32
-		for i := 0; i < 32; i++ {
+		for i := range count {
 			if count[i] > 0 {
 				have |= 1 << i
 			}
@@ -432,6 +429,9 @@ func judge(have uint32, intl bool, sc *sigScore) {
 		up(&sc.dir, 0.25)
 	}
 }
+
+// bitIndex is the index of the lowest set bit of b.
+func bitIndex(b uint32) int { return bits.TrailingZeros32(b) }
 
 // hasUpperWord reports whether text holds w (upper case) as a whole word.
 func hasUpperWord(text, w string) bool {
