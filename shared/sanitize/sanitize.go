@@ -212,28 +212,7 @@ func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
 		det = stripKept(visible)
 	}
 	f := scan(det, 0)
-	for _, h := range hidden {
-		if !h.code && isProse(h.text) {
-			// Hidden prose is removed; alone it is a preheader or a
-			// screen-reader label more often than an attack.
-			f.addPseudo(pHiddenProse, clsHidden, 0.4, "hidden_prose")
-		}
-		if in := scan(h.text, 1); in.total >= 0.5 {
-			f.addPseudo(pHiddenInstr, clsHidden, 1, "hidden_instructions")
-			f.absorb(in)
-		} else if !h.code && isProse(h.text) {
-			// Hidden text that addresses a reader or asks for secrets or
-			// other people's data. A hidden preheader ("20% off this
-			// week, share it with friends") does not.
-			b := signalBits(h.text)
-			switch {
-			case b&(sigAI|sigReader|sigOvr|sigConceal|sigFn|sigSens|sigOthers) != 0:
-				f.addPseudo(pHiddenInstr, clsHidden, 0.7, "hidden_action")
-			case b&sigAct != 0 && b&(sigDir|sigSay|sigAsst) != 0:
-				f.addPseudo(pHiddenInstr, clsHidden, 0.5, "hidden_action")
-			}
-		}
-	}
+	judgeHidden(f, hidden)
 	if n.tagLoose >= 8 {
 		f.addPseudo(pTagLoose, clsSmuggling, 1, "tag_run")
 	}
@@ -280,6 +259,83 @@ func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
 		f.class[clsInvisible] = 1
 	}
 	return f, escapeFences(text)
+}
+
+// judgeHidden scores content a reader does not see (HTML comments,
+// hidden elements): it is removed, and flags when it holds instructions.
+func judgeHidden(f *findings, hidden []hiddenPart) {
+	for _, h := range hidden {
+		if !h.code && isProse(h.text) {
+			// Hidden prose is removed; alone it is a preheader or a
+			// screen-reader label more often than an attack.
+			f.addPseudo(pHiddenProse, clsHidden, 0.4, "hidden_prose")
+		}
+		if in := scan(h.text, 1); in.total >= 0.5 {
+			f.addPseudo(pHiddenInstr, clsHidden, 1, "hidden_instructions")
+			f.absorb(in)
+		} else if !h.code && isProse(h.text) {
+			// Hidden text that addresses a reader or asks for secrets or
+			// other people's data. A hidden preheader ("20% off this
+			// week, share it with friends") does not.
+			b := signalBits(h.text)
+			switch {
+			case b&(sigAI|sigReader|sigOvr|sigConceal|sigFn|sigSens|sigOthers) != 0:
+				f.addPseudo(pHiddenInstr, clsHidden, 0.7, "hidden_action")
+			case b&sigAct != 0 && b&(sigDir|sigSay|sigAsst) != 0:
+				f.addPseudo(pHiddenInstr, clsHidden, 0.5, "hidden_action")
+			}
+		}
+	}
+}
+
+// MaxHiddenJudged bounds the hidden content TextHidden judges, in bytes.
+const MaxHiddenJudged = 64 << 10
+
+// TextHidden sanitizes visible, the text the model gets, like Text, and
+// judges hidden: content a converter removed before (HTML comments and
+// hidden elements of an HTML e-mail, as markup or text), which is never
+// returned. Only visible is sanitized and returned, so the cost follows
+// what the caller shows; at most MaxHiddenJudged bytes of hidden are
+// judged. Flagged hidden content flags the result (class hidden_html).
+func (s *Sanitizer) TextHidden(visible string, hidden []string) Result {
+	if len(hidden) == 0 {
+		return s.Text(visible)
+	}
+	var res Result
+	f, text := s.analyze(visible, &res)
+	budget := MaxHiddenJudged
+	var parts []hiddenPart
+	for _, h := range hidden {
+		if budget <= 0 {
+			break
+		}
+		if len(h) > budget {
+			h = strings.ToValidUTF8(h[:budget], "")
+		}
+		budget -= len(h)
+		h = normalize(h).text
+		t := strings.TrimSpace(h)
+		code := false
+		if strings.HasPrefix(t, "<!--") {
+			t = strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(t, "<!--"), "-->"), "--!>")
+			tt := strings.TrimSpace(t)
+			code = strings.HasPrefix(tt, "[if") || strings.HasPrefix(tt, "[endif") || strings.HasPrefix(tt, "<![endif")
+		} else if low := strings.ToLower(t); strings.HasPrefix(low, "<script") || strings.HasPrefix(low, "<style") {
+			code = true
+		}
+		if t = tagText(t); t != "" {
+			parts = append(parts, hiddenPart{text: t, code: code})
+		}
+	}
+	judgeHidden(f, parts)
+	res.Flagged = f.total >= Threshold
+	res.Classes = f.classList(res.Flagged)
+	if res.Flagged {
+		res.Text = s.fence(text, res.Classes)
+	} else {
+		res.Text = text
+	}
+	return res
 }
 
 // classList returns the sorted class names to report. Flagged text lists

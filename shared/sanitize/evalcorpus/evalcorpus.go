@@ -46,6 +46,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 )
@@ -358,7 +359,8 @@ func Neutralized(s *sanitize.Sanitizer, c Case, out string) bool {
 //   - control characters other than '\n' and '\t' (incl. ESC, C1);
 //   - Unicode tag characters, except inside a valid emoji subdivision flag
 //     (U+1F3F4, 2-7 tag letters or digits, U+E007F);
-//   - variation selectors 17-256, and VS1-16 in runs or not after a
+//   - variation selectors 17-256 except one after a Han ideograph (an
+//     ideographic variation sequence), and VS1-16 in runs or not after a
 //     visible character (a single VS15/VS16 after an emoji or symbol is
 //     kept);
 //   - ZWSP, word joiner, BOM, invisible operators, Mongolian vowel
@@ -398,7 +400,11 @@ func Smuggled(s string) int {
 			}
 			n++
 		case r >= 0xe0100 && r <= 0xe01ef:
-			n++
+			// A single ideographic variation selector after a Han
+			// character is a glyph variant (names in Japanese).
+			if !(i > 0 && unicode.Is(unicode.Han, rs[i-1]) && (i+1 == len(rs) || !(rs[i+1] >= 0xe0100 && rs[i+1] <= 0xe01ef || rs[i+1] >= 0xfe00 && rs[i+1] <= 0xfe0f))) {
+				n++
+			}
 		case r >= 0xfe00 && r <= 0xfe0f:
 			if !visible(i-1) || (i+1 < len(rs) && (rs[i+1] >= 0xfe00 && rs[i+1] <= 0xfe0f || rs[i+1] >= 0xe0100 && rs[i+1] <= 0xe01ef)) {
 				n++
