@@ -57,7 +57,7 @@ type cjkEntry struct {
 
 // upperOnly words name an AI only when written in capitals ("AI", "KI",
 // "IA"): in lower case they are common words (Italian "ai", Turkish "ki").
-var upperOnly = map[string]string{"ai": "AI", "ki": "KI", "ia": "IA", "si": "SI", "τν": "ΤΝ"}
+var upperOnly = map[string]string{"ai": "AI", "ki": "KI", "ia": "IA", "si": "SI", "mi": "MI", "τν": "ΤΝ", "ии": "ИИ", "ші": "ШІ"}
 
 var (
 	sigOnce sync.Once
