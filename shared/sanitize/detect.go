@@ -668,7 +668,7 @@ func scan(text string, depth int) *findings {
 		// AI assistant to ignore its instructions") quotes them.
 
 		for _, c := range []int{clsOverride, clsAddressed, clsExfil, clsTool, clsMultilingual, clsRole} {
-			d := f.class[c] * 0.6
+			d := f.class[c] * 0.75
 			f.total -= d
 			f.class[c] -= d
 		}

@@ -419,6 +419,9 @@ func judge(have uint32, intl bool, sc *sigScore) {
 	if h(sigSens) && h(sigSay) {
 		up(&sc.exfil, 0.5)
 	}
+	if h(sigAct|sigSay) && h(sigOthers) && h(sigThird) {
+		up(&sc.exfil, 1) // "quote back the messages from other customers"
+	}
 	if h(sigConceal) && h(sigAct|sigFn|sigSay) {
 		up(&sc.conceal, 1)
 	}
