@@ -678,11 +678,11 @@ func scan(text string, depth int) *findings {
 	if f.protective {
 		// "We will never ask for your password; never share it": advice
 		// about secrets, not a request for them.
-		d := 0.5 * (f.class[clsExfil] + f.class[clsTool] + f.class[clsMultilingual])
+		d := 0.65 * (f.class[clsExfil] + f.class[clsTool] + f.class[clsMultilingual])
 		f.total -= d
-		f.class[clsExfil] *= 0.5
-		f.class[clsTool] *= 0.5
-		f.class[clsMultilingual] *= 0.5
+		f.class[clsExfil] *= 0.35
+		f.class[clsTool] *= 0.35
+		f.class[clsMultilingual] *= 0.35
 		f.names = append(f.names, "protective_advice")
 	}
 	if depth < 2 {

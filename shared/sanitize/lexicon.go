@@ -27,33 +27,36 @@ package sanitize
 //	third   someone else's data: the recipient's, the customer's, the account holder's
 //	self    the reader's own set-up: your system prompt, your tools, the environment variables you can access
 //	meta    talk about attacks: prompt injection, phishing, attacker, for example
+//	reveal  disclosure verbs (also actions): reveal, print, repeat, quote, show
 type lexLang struct {
 	lang                                                       string
 	ai, asst, reader, ovr, instr, prev, act, sens, others, dir string
 	conceal, say, neg, fn                                      string
-	third, self, meta                                          string
+	third, self, meta, reveal                                  string
 }
 
 var lexicon = []lexLang{
 	{lang: "en",
-		meta:    `prompt_injection prompt_injections injection_attack phishing phishers attacker attackers scam scammers fraudsters social_engineering for_example such_as e.g. training_note awareness`,
+		reveal:  `reveal reveals disclose print repeat quote quote_back output dump leak list_all tell_me give_me include share show paste`,
+		meta:    `prompt_injection prompt_injections injection_attack phishing phishers attacker attackers scam scammers fraudsters social_engineering for_example such_as e.g. training_note awareness red_team red-team pentest penetration_test testers tried_to_make messages_like phrases_like attempts_were_blocked jailbreak jailbreaks if_an_e-mail_says if_an_email_says if_someone_asks`,
 		self:    `your_system_prompt your_prompt your_instructions_verbatim your_tool_list your_tools tool_list list_of_tools your_functions your_configuration your_api_key the_api_key your_credentials environment_variables env_vars system_prompt hidden_instructions developer_message`,
-		third:   `the_recipient's the_recipients the_customer's the_customers_full the_client's the_account_holder's the_holder's the_cardholder's the_sender's the_caller's their_date their_card their_password his_password her_password recipient's customer's_full other_customers other_customer's other_clients other_users other_accounts from_other_customers`,
+		third:   `the_recipient's the_recipients the_customer's the_customers_full the_client's the_account_holder's the_holder's the_cardholder's the_sender's the_caller's their_password recipient's customer's_full other_customers other_customer's other_clients other_users other_accounts from_other_customers`,
 		ai:      `ai a.i. artificial_intelligence llm llms language_model language_models large_language_model chatbot chatbots gpt chatgpt claude gemini copilot ai_assistant ai_agent ai_model ai_system virtual_assistant automated_assistant automated_agent assistant_ai`,
 		asst:    `assistant assistants agent agents bot bots model copilot`,
-		reader:  `whoever_reads whoever_is_reading whoever_summarises whoever_summarizes whoever_drafts anyone_reading any_reader the_reader if_you_are_an if_you_summarise if_you_summarize if_an_assistant if_an_agent if_any_assistant when_you_summarise when_you_summarize when_summarising when_summarizing when_summarizing note_to_the note_to_any note_for_the to_the_assistant to_the_agent to_the_model dear_assistant dear_agent hey_assistant attention_assistant attention_agent automated_reader automated_readers automated_systems automated_processing the_system_processing any_system_processing drafts_replies drafting_replies you_saw you_have_seen you_ve_seen in_this_session in_this_conversation in_this_chat earlier_in_this_session earlier_in_this_conversation whoever_prepares whoever_reviews whoever_triages anyone_processing any_automated any_ai automated_tool automated_tools automated_review the_bot support_bot triage_bot summary_bot note_for_the_bot note_to_the_bot if_this_is_being_read if_this_is_processed if_you_re_an if_you_are_a_bot if_you_are_a_language to_the_ai to_any_ai to_whichever_ai whichever_ai ai_reading ai_processing model_reading the_model_reading when_you_process when_processing_this when_you_draft when_drafting reply_generator response_generator summary_generator the_summariser the_summarizer whichever_tool whichever_system whichever_assistant whichever_agent whichever_model whoever_writes whatever_tool writes_the_summary generates_the_summary prepares_the_summary writes_the_case any_automation or_automation automation automations automated_assistant the_workflow support_workflow hello_model hey_model hi_model dear_model hello_there_model before_doing_anything_else before_you_do_anything this_paragraph_is_for this_part_is_for this_section_is_for for_the_virtual_assistant you_were_told you_were_given you_were_set_up you_were_instructed you_were_configured you_have_been_told you_ve_been_told you_started_this_conversation you_started_with what_you_were_told this_note_is_your your_only_brief your_only_instruction only_this_note only_on_what_this act_only_on follow_only_this obey_only_this only_obey_this`,
+		reader:  `whoever_reads whoever_is_reading whoever_summarises whoever_summarizes whoever_drafts anyone_reading any_reader the_reader if_you_are_an if_you_summarise if_you_summarize if_an_assistant if_an_agent if_any_assistant when_you_summarise when_you_summarize when_summarising when_summarizing when_summarizing note_to_the note_to_any note_for_the to_the_assistant to_the_agent to_the_model dear_assistant dear_agent hey_assistant attention_assistant attention_agent automated_reader automated_readers automated_systems automated_processing the_system_processing any_system_processing you_saw you_have_seen you_ve_seen in_this_session in_this_conversation in_this_chat earlier_in_this_session earlier_in_this_conversation whoever_prepares whoever_reviews whoever_triages anyone_processing any_automated any_ai automated_tool automated_tools automated_review the_bot support_bot triage_bot summary_bot note_for_the_bot note_to_the_bot if_this_is_being_read if_this_is_processed if_you_re_an if_you_are_a_bot if_you_are_a_language to_the_ai to_any_ai to_whichever_ai whichever_ai ai_reading ai_processing model_reading the_model_reading when_you_process when_processing_this when_you_draft when_drafting reply_generator response_generator summary_generator the_summariser the_summarizer whichever_tool whichever_system whichever_assistant whichever_agent whichever_model whoever_writes whatever_tool writes_the_summary generates_the_summary prepares_the_summary writes_the_case any_automation or_automation automation automations automated_assistant the_workflow support_workflow hello_model hey_model hi_model dear_model hello_there_model before_doing_anything_else before_you_do_anything this_paragraph_is_for this_part_is_for this_section_is_for for_the_virtual_assistant you_were_told you_were_given you_were_set_up you_were_instructed you_were_configured you_have_been_told you_ve_been_told you_started_this_conversation you_started_with what_you_were_told this_note_is_your your_only_brief your_only_instruction only_this_note only_on_what_this act_only_on follow_only_this obey_only_this only_obey_this`,
 		ovr:     `ignore* disregard* forget* bypass* override* overrid* circumvent* is_cancelled are_cancelled is_canceled are_canceled no_longer_applies no_longer_apply no_longer_valid no_longer_counts no_longer_count are_outdated is_outdated have_been_replaced has_been_replaced takes_precedence take_precedence consider_your_configuration`,
 		instr:   `instruction instructions rules guideline guidelines guidance prompt prompts directive directives system_prompt system_message programming guardrails policies configuration configuration brief setup`,
 		prev:    `previous prior earlier above original initial existing preceding former your_own`,
 		act:     `send sending forward* transfer* wire refund* cancel* delete* erase export* reveal* print* disclose* dump upload* leak* share exfiltrat* email_the email_it bcc cc_to post_to approve* change_the_bank update_the_bank grant* elevate* escalate* repeat include output list_all give_me tell_me reply_with respond_with append attach quote quote_back look_up change_the_payout change_the_iban`,
 		sens:    `password passwords passcode credential credentials api_key api_keys apikey secret secrets token tokens access_token bearer private_key ssh_key system_prompt your_instructions your_prompt hidden_instructions tool_list your_tools list_of_tools environment_variables date_of_birth birth_date birthdate dob social_security ssn id_number passport_number national_id card_number credit_card cvv iban bank_details bank_account account_number routing_number otp one-time_code verification_code 2fa mfa conversation_history chat_history internal_notes payout_account`,
 		others:  `other_customers other_customer's other_clients other_users other_accounts all_customers all_customer all_clients all_users all_contacts all_accounts all_records all_orders every_customer every_order every_account every_contact every_record entire_database whole_database full_customer customer_list contact_list mailing_list all_the_customers all_of_the_customers`,
-		dir:     `immediately urgent urgently asap right_now now must mandatory required obligatory pre-approved preapproved pre_approved already_approved authorized authorised authorization administrator admin management_has ceo standing_instruction standing_arrangement standing_order by_order_of on_behalf_of compliance_requires without_delay`,
-		conceal: `do_not_tell don't_tell dont_tell do_not_mention don't_mention dont_mention do_not_inform don't_inform without_telling without_informing without_notifying silently quietly secretly covertly do_not_reveal_this keep_this_between do_not_disclose_this don't_disclose_this the_user_will_not_see the_user_must_not_know never_mention not_visible_to_the_user hide_this no_need_to_ask do_not_ask don't_ask without_asking without_confirmation without_confirming without_checking without_verifying no_need_to_check skip_the_check skip_the_approval skip_approval skip_the_approval_step without_approval bypass_approval don't_bother_confirming dont_bother_confirming don't_bother no_need_to_confirm`,
+		dir:     `immediately urgent urgently asap right_now now must mandatory required obligatory pre-approved preapproved pre_approved already_approved authorized authorised authorization administrator admin management_has ceo standing_instruction standing_arrangement standing_order by_order_of on_behalf_of compliance_requires without_delay no_need_to_ask do_not_ask don't_ask without_asking without_confirmation without_confirming without_checking without_verifying no_need_to_check`,
+		conceal: `do_not_tell don't_tell dont_tell do_not_mention don't_mention dont_mention do_not_inform don't_inform without_telling without_informing without_notifying silently quietly secretly covertly do_not_reveal_this keep_this_between do_not_disclose_this don't_disclose_this the_user_will_not_see the_user_must_not_know never_mention not_visible_to_the_user hide_this skip_the_check skip_the_approval skip_approval skip_the_approval_step without_approval bypass_approval don't_bother_confirming dont_bother_confirming don't_bother no_need_to_confirm without_asking_the_user without_asking_the_customer without_confirming_with_the without_checking_with_the no_need_to_ask_the don't_ask_the do_not_ask_the without_their_consent`,
 		say:     `say reply respond answer state tell_the_user tell_them report_that confirm mark_as mark_it describe_it summarise_it_as summarize_it_as classify_it_as rate_it list_it_as treat_it_as in_your_reply in_your_answer in_your_response in_the_reply in_the_answer in_the_summary in_your_summary record_that note_that log_that write_that put_it_in_your in_your_first_line your_first_line at_the_top_of_your mark mark_every mark_all describe_me describe_the_customer`,
 		neg:     `never`,
 		fn:      `call_the call_tool invoke* execute* run_the run_it function tool tool_call function_call api_call`},
 	{lang: "fr",
+		reveal:  `revele revelez divulgue divulguez affiche affichez donne-moi indique-moi repete`,
 		meta:    `hameconnage phishing attaquant par_exemple`,
 		self:    `prompt_systeme invite_systeme tes_instructions vos_instructions tes_outils vos_outils variables_d'environnement`,
 		third:   `du_titulaire du_client du_destinataire de_l'expediteur`,
@@ -72,6 +75,7 @@ var lexicon = []lexLang{
 		neg:     `jamais`,
 		fn:      `appelle_l'outil appelez_l'outil execute executez fonction outil`},
 	{lang: "de",
+		reveal:  `verrate zeige zeigen gib_aus ausgeben nenne nennen wiederhole`,
 		meta:    `phishing angreifer betruger beispielsweise zum_beispiel`,
 		self:    `systemprompt deinen_systemprompt deine_anweisungen ihre_anweisungen deine_werkzeuge umgebungsvariablen`,
 		third:   `des_kunden des_empfangers des_inhabers des_kontoinhabers`,
@@ -90,6 +94,7 @@ var lexicon = []lexLang{
 		neg:     `niemals nie`,
 		fn:      `rufe_das_werkzeug tool_aufrufen fuhre_aus funktion werkzeug`},
 	{lang: "es",
+		reveal:  `revela revelar muestra muestrame divulga repite dime`,
 		meta:    `phishing atacante estafa por_ejemplo`,
 		self:    `prompt_del_sistema tus_instrucciones tus_herramientas variables_de_entorno`,
 		third:   `del_titular del_cliente del_destinatario`,
@@ -108,6 +113,7 @@ var lexicon = []lexLang{
 		neg:     `nunca jamas`,
 		fn:      `llama_a_la_herramienta ejecuta funcion herramienta`},
 	{lang: "pt",
+		reveal:  `revele mostre divulgue repita diga-me`,
 		meta:    `phishing atacante golpe por_exemplo`,
 		self:    `prompt_do_sistema suas_instrucoes suas_ferramentas variaveis_de_ambiente`,
 		third:   `do_titular do_cliente do_destinatario`,
@@ -126,6 +132,7 @@ var lexicon = []lexLang{
 		neg:     `nunca jamais`,
 		fn:      `chame_a_ferramenta execute funcao ferramenta`},
 	{lang: "it",
+		reveal:  `rivela mostra divulga ripeti dimmi`,
 		meta:    `phishing attaccante truffa ad_esempio`,
 		self:    `prompt_di_sistema le_tue_istruzioni i_tuoi_strumenti variabili_d'ambiente`,
 		third:   `del_titolare del_cliente del_destinatario`,
@@ -144,6 +151,7 @@ var lexicon = []lexLang{
 		neg:     `mai`,
 		fn:      `chiama_lo_strumento esegui funzione strumento`},
 	{lang: "nl",
+		reveal:  `onthul toon herhaal`,
 		meta:    `phishing aanvaller oplichters bijvoorbeeld`,
 		third:   `van_de_klant van_de_ontvanger`,
 		ai:      `ai a.i. kunstmatige_intelligentie taalmodel ai-assistent ai-agent virtuele_assistent chatbot`,
@@ -221,6 +229,7 @@ var lexicon = []lexLang{
 		neg:     `koskaan`,
 		fn:      `kutsu_tyokalua suorita funktio`},
 	{lang: "pl",
+		reveal:  `ujawnij pokaz wypisz powtorz`,
 		meta:    `phishing atakujacy oszusci na_przyklad`,
 		third:   `klienta odbiorcy wlasciciela`,
 		ai:      `ai si sztuczna_inteligencja sztucznej_inteligencji model_jezykowy asystent_ai asystencie_ai agent_ai chatbot`,
@@ -328,6 +337,7 @@ var lexicon = []lexLang{
 		neg:     `ποτε`,
 		fn:      `καλεσε_το_εργαλειο εκτελεσε συναρτηση`},
 	{lang: "ru",
+		reveal:  `раскрой покажи выведи повтори`,
 		self:    `системный_промпт свои_инструкции твои_инструкции переменные_окружения`,
 		third:   `клиента получателя владельца`,
 		ai:      `ии и.и. искусственный_интеллект искусственного_интеллекта языковая_модель языковой_модели ии-ассистент ии-агент нейросеть нейросети чат-бот чатбот`,
@@ -600,6 +610,7 @@ var lexicon = []lexLang{
 		neg:     `절대`,
 		fn:      `도구를_호출 함수를_실행 실행해`},
 	{lang: "zh",
+		reveal:  `泄露 透露 显示 顯示 列出 输出 輸出`,
 		self:    `系统提示 系統提示 你的指令 环境变量 工具列表`,
 		ai:      `人工智能 ai助手 ai模型 语言模型 語言模型 大模型 聊天机器人 聊天機器人 智能助手 ai代理`,
 		asst:    `助手 助理 代理 机器人 機器人 模型`,
@@ -616,6 +627,7 @@ var lexicon = []lexLang{
 		neg:     `绝不 絕不 从不 從不 永远不会 永遠不會`,
 		fn:      `调用工具 調用工具 执行函数 執行函數 运行 執行`},
 	{lang: "ja",
+		reveal:  `開示 表示 出力 教えて`,
 		self:    `システムプロンプト あなたの指示 環境変数 ツール一覧`,
 		ai:      `ai 人工知能 言語モデル aiアシスタント チャットボット 生成ai llm`,
 		asst:    `アシスタント エージェント ボット モデル`,

@@ -38,6 +38,7 @@ const (
 	sigThird
 	sigSelf
 	sigMeta
+	sigReveal
 )
 
 type sigLex struct {
@@ -82,7 +83,7 @@ func buildSigLex() *sigLex {
 		if lang.lang != "en" {
 			continue
 		}
-		for _, list := range []string{lang.ai, lang.asst, lang.reader, lang.ovr, lang.instr, lang.prev, lang.act, lang.sens, lang.others, lang.dir, lang.conceal, lang.say, lang.neg, lang.fn, lang.third, lang.self, lang.meta} {
+		for _, list := range []string{lang.ai, lang.asst, lang.reader, lang.ovr, lang.instr, lang.prev, lang.act, lang.sens, lang.others, lang.dir, lang.conceal, lang.say, lang.neg, lang.fn, lang.third, lang.self, lang.meta, lang.reveal} {
 			for _, e := range strings.Fields(list) {
 				english[foldEntry(strings.ReplaceAll(strings.TrimSuffix(e, "*"), "_", " "))] = true
 			}
@@ -95,7 +96,7 @@ func buildSigLex() *sigLex {
 		}{{lang.ai, sigAI}, {lang.asst, sigAsst}, {lang.reader, sigReader}, {lang.ovr, sigOvr}, {lang.instr, sigInstr},
 			{lang.prev, sigPrev}, {lang.act, sigAct}, {lang.sens, sigSens}, {lang.others, sigOthers}, {lang.dir, sigDir},
 			{lang.conceal, sigConceal}, {lang.say, sigSay}, {lang.neg, sigNeg}, {lang.fn, sigFn},
-			{lang.third, sigThird}, {lang.self, sigSelf | sigSens}, {lang.meta, sigMeta}}
+			{lang.third, sigThird}, {lang.self, sigSelf | sigSens}, {lang.meta, sigMeta}, {lang.reveal, sigReveal | sigAct}}
 		for _, c := range cats {
 			for _, e := range strings.Fields(c.list) {
 				stem := strings.HasSuffix(e, "*")
@@ -187,6 +188,7 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 	s := c.native
 	bits := make([]uint32, len(toks))
 	multi := make([]bool, len(toks))
+	demoted := false // the previous token was a mentioned (not addressed) AI or assistant
 	upper := map[string]bool{}
 	for k, t := range toks {
 		w := s[t.start:t.end]
@@ -265,9 +267,33 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 				i += sz
 			}
 		}
+		if b&sigAI != 0 && k > 0 && (mentionWords[s[toks[k-1].start:toks[k-1].end]] || demoted) {
+			// "our AI assistant will send you a reminder", "notre
+			// assistant IA": an AI mentioned, not addressed.
+			b = b&^sigAI | sigAsst
+			demoted = true
+		} else {
+			demoted = b&(sigAI|sigAsst) != 0 && k > 0 && mentionWords[s[toks[k-1].start:toks[k-1].end]]
+		}
 		bits[k] = b
 	}
 	return bits, multi
+}
+
+// mentionWords before a name for an AI make it a mention ("our AI
+// assistant", "the chatbot", "unser KI-Assistent"), not an address.
+var mentionWords = map[string]bool{
+	"our": true, "my": true, "your": true, "their": true, "his": true, "her": true, "its": true, "the": true, "a": true,
+	"an": true, "this": true, "that": true, "these": true, "those": true, "we": true, "using": true, "use": true, "with": true,
+	"by": true, "of": true, "via": true, "new": true, "any": false,
+	"unser": true, "unsere": true, "unserem": true, "unseren": true, "ihr": true, "ihre": true, "der": true, "die": true,
+	"das": true, "ein": true, "eine": true, "einem": true, "einen": true, "dem": true, "den": true, "mit": true,
+	"notre": true, "nos": true, "votre": true, "vos": true, "le": true, "la": true, "l": true, "un": true, "une": true,
+	"mon": true, "ma": true, "son": true, "sa": true, "leur": true,
+	"nuestro": true, "nuestra": true, "su": true, "el": true, "una": true, "mi": true, "con": true,
+	"nosso": true, "nossa": true, "o": true, "um": true, "uma": true, "seu": true, "sua": true, "com": true,
+	"il": true, "lo": true, "nostro": true, "nostra": true, "uno": true,
+	"onze": true, "ons": true, "de": true, "het": true, "een": true,
 }
 
 func signalScore(text string, c *copies, toks []token, bits []uint32, multi []bool, f *findings) {
@@ -408,7 +434,7 @@ func judge(have uint32, intl bool, sc *sigScore) {
 			up(&sc.mass, 0.7)
 		}
 	}
-	if h(sigSens) && h(sigAct|sigSay) && h(sigThird) {
+	if h(sigSens) && h(sigReveal|sigSay) && h(sigThird) {
 		up(&sc.exfil, 1) // "reply with the recipient's birth date"
 	}
 	if h(sigSelf) && h(sigAct|sigSay|sigDir) {
