@@ -405,10 +405,12 @@ func isProse(s string) bool {
 
 // stripHidden performs step 3: HTML comments (also unterminated ones) and
 // elements a reader does not see are removed; their text is returned for
-// the detector. Visible text, including stray '<' and '>', is unchanged.
-func stripHidden(s string) (string, []hiddenPart) {
+// the detector (hidden). Visible text, including stray '<' and '>', is
+// unchanged. In text that is not HTML, comments inside a line stay; their
+// content is returned too (shown), to be judged like hidden text.
+func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 	if strings.IndexByte(s, '<') < 0 {
-		return s, nil
+		return s, nil, nil
 	}
 	code := codeSpans(s)
 	// In text that is not HTML only comments on lines of their own are
@@ -441,6 +443,17 @@ func stripHidden(s string) (string, []hiddenPart) {
 			continue
 		}
 		if !htmlText && !lineComment(s, i, &closeC) {
+			// A comment inside a sentence stays, but Markdown hides it
+			// from a human reader: its content is judged like hidden text.
+			if strings.HasPrefix(s[i:], "<!--") {
+				if e := closeC.from(s, i+4); e >= 0 {
+					if t := tagText(s[i+4 : e]); t != "" {
+						shown = append(shown, hiddenPart{text: t})
+					}
+					i = e + 3
+					continue
+				}
+			}
 			i++
 			continue
 		}
@@ -512,10 +525,10 @@ func stripHidden(s string) (string, []hiddenPart) {
 		last, i = stop, stop
 	}
 	if last == 0 {
-		return s, parts
+		return s, parts, shown
 	}
 	b.WriteString(s[last:])
-	return b.String(), parts
+	return b.String(), parts, shown
 }
 
 // htmlNames are elements whose tags make a text HTML (isHTML).

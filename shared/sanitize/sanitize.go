@@ -205,7 +205,7 @@ func (s *Sanitizer) Explain(in string) ([]string, float64) {
 func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
 	n := normalize(in)
 	res.Removed = n.removed
-	visible, hidden := stripHidden(n.text)
+	visible, hidden, shown := stripHidden(n.text)
 
 	det := visible
 	if n.kept {
@@ -213,6 +213,7 @@ func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
 	}
 	f := scan(det, 0)
 	judgeHidden(f, hidden)
+	judgeHidden(f, shown)
 	if n.tagLoose >= 8 {
 		f.addPseudo(pTagLoose, clsSmuggling, 1, "tag_run")
 	}
