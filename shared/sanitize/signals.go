@@ -392,9 +392,9 @@ func judge(have uint32, intl bool, sc *sigScore) {
 	}
 	addressed := h(sigAI | sigReader)
 	switch {
-	case addressed && h(sigAct|sigSens|sigOthers|sigConceal|sigOvr|sigFn), h(sigReader) && h(sigSay):
+	case addressed && h(sigAct|sigSens|sigOthers|sigConceal|sigOvr|sigFn|sigDir), h(sigReader) && h(sigSay):
 		up(&sc.addr, 1)
-	case addressed && h(sigDir|sigSay|sigInstr):
+	case addressed && h(sigSay|sigInstr):
 		up(&sc.addr, 0.8)
 	case h(sigReader):
 		up(&sc.addr, 0.5)
