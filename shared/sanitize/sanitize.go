@@ -211,6 +211,7 @@ func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
 	if n.kept {
 		det = stripKept(visible)
 	}
+	det = s.maskOwnAddresses(det)
 	f := scan(det, 0)
 	judgeHidden(f, hidden)
 	judgeHidden(f, shown)
@@ -260,6 +261,23 @@ func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
 		f.class[clsInvisible] = 1
 	}
 	return f, escapeFences(text)
+}
+
+var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]{1,64}@((?:[A-Za-z0-9\-]{1,63}\.)+[A-Za-z]{2,24})`)
+
+// maskOwnAddresses replaces, in the detector's copy, e-mail addresses at
+// allowed hosts with "own-address": sending a document to the company's
+// own mailbox is not exfiltration.
+func (s *Sanitizer) maskOwnAddresses(text string) string {
+	if len(s.allow) == 0 || strings.IndexByte(text, '@') < 0 {
+		return text
+	}
+	return emailRE.ReplaceAllStringFunc(text, func(m string) string {
+		if h, ok := normHost(m[strings.LastIndexByte(m, '@')+1:]); ok && s.hostAllowed(h) {
+			return "own-address"
+		}
+		return m
+	})
 }
 
 // judgeHidden scores content a reader does not see (HTML comments,
