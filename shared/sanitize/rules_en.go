@@ -665,16 +665,17 @@ func lineRoles(lines string, transcript bool, f *findings) {
 			continue
 		}
 		role := line[j:k]
+		bracketed := j > 0 && line[j-1] == '[' && k < len(line) && line[k] == ']' // "[system] ..."
 		rest := strings.TrimLeft(line[k:], " \t])*_")
 		suffix := ""
-		if n := 0; len(rest) > 0 && rest[0] >= 'a' && rest[0] <= 'z' {
+		if n := 0; !bracketed && len(rest) > 0 && rest[0] >= 'a' && rest[0] <= 'z' {
 			for n < len(rest) && (rest[n] >= 'a' && rest[n] <= 'z' || rest[n] == ' ') && n < 24 {
 				n++
 			}
 			suffix = strings.TrimSpace(rest[:n])
 			rest = strings.TrimLeft(rest[n:], " \t])*_")
 		}
-		colon := strings.HasPrefix(rest, ":")
+		colon := strings.HasPrefix(rest, ":") || bracketed
 		if !colon && !(heading && strings.TrimSpace(rest) == "") {
 			continue
 		}
@@ -694,7 +695,7 @@ func lineRoles(lines string, transcript bool, f *findings) {
 		}
 		w := 0.0
 		switch role {
-		case "system", "sys", "developer", "dev":
+		case "system", "sys", "developer", "dev", "systeme", "sistema", "systeem", "systemet", "sustav", "sistem", "rendszer", "systemnachricht":
 			w = 0.6
 			if strongSuffix || heading {
 				w = 1

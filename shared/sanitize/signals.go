@@ -78,6 +78,8 @@ func noSpaceRune(r rune) bool {
 func buildSigLex() *sigLex {
 	l := &sigLex{words: map[string]uint32{}, first: map[string]bool{}, stems: map[string]uint32{}, stem4: map[string]bool{},
 		cjk: map[string][]cjkEntry{}, langBit: map[string]bool{}}
+	otherWords := []string{"other", "autre", "ander", "otro", "outro", "altri", "altro", "inny", "innych", "другим", "других", "інших", "іншим",
+		"其他", "他の", "ほかの", "diger", "khac", "lain", "wengine", "אחרים", "آخرین", "دیگر", "سایر", "muiden", "mas ", "ostat", "drugi", "alti", "altor", "αλλ", "다른"}
 	english := map[string]bool{}
 	for _, lang := range lexicon {
 		if lang.lang != "en" {
@@ -108,22 +110,30 @@ func buildSigLex() *sigLex {
 				if lang.lang != "en" && !english[folded] {
 					l.langBit[folded] = true
 				}
+				bit := c.bit
+				if bit == sigOthers {
+					for _, o := range otherWords {
+						if strings.Contains(folded, o) {
+							bit |= sigThird // other people's data
+						}
+					}
+				}
 				if r, _ := utf8.DecodeRuneInString(folded); noSpaceRune(r) {
 					key := strings.ReplaceAll(folded, " ", "")
 					if utf8.RuneCountInString(key) < 2 {
 						continue
 					}
 					k2 := firstRunes(key, 2)
-					l.cjk[k2] = append(l.cjk[k2], cjkEntry{key, c.bit})
+					l.cjk[k2] = append(l.cjk[k2], cjkEntry{key, bit})
 					continue
 				}
 				n := strings.Count(folded, " ") + 1
 				if n == 1 && (stem || agglutinative[lang.lang] && len(folded) >= 5 || unicode.Is(unicode.Hangul, []rune(folded)[0])) && len(folded) >= 4 {
-					l.stems[folded] |= c.bit
+					l.stems[folded] |= bit
 					l.stem4[folded[:4]] = true
 					continue
 				}
-				l.words[folded] |= c.bit
+				l.words[folded] |= bit
 				if n > 1 {
 					l.first[folded[:strings.IndexByte(folded, ' ')]] = true
 					l.maxLen = max(l.maxLen, n)
@@ -158,6 +168,8 @@ type sigScore struct {
 }
 
 var envSecretRE = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PWD|CREDENTIALS)\b`)
+
+var toolNameRE = regexp.MustCompile(`\b(?:[a-z]+_)*(?:cancel|refund|delete|send|export|update|create|void|transfer|issue|grant|remove|forward)_[a-z_]*[a-z]\b|\b[a-z]+_(?:cancel|refund|delete|send|export|update|create|void|transfer|grant|remove|forward)\b`)
 
 var callMacroRE = regexp.MustCompile(`\b(?:cancel|refund|delete|send|transfer|export|update|create|issue|approve|forward|reset|grant|change|remove|wire|pay|close|void|set|add|email|share|disable)_[a-z0-9_]+\s*\([^)\n]{0,120}\)`)
 
@@ -342,6 +354,19 @@ func signalScore(text string, c *copies, toks []token, bits []uint32, multi []bo
 		judge(have, nMulti > 0, &sc)
 		if multi[k] && sc.total() > 0 {
 			sc.multi = 1
+		}
+	}
+	if strings.IndexByte(c.lines, '_') >= 0 && toolNameRE.MatchString(c.lines) {
+		// A snake_case tool name with a risky verb ("orders_cancel_order")
+		// and force, concealment or other people's data.
+		var all uint32
+		for _, b := range bits {
+			all |= b
+		}
+		if all&(sigDir|sigConceal|sigOthers) != 0 {
+			sc.conceal = max(sc.conceal, 1)
+		} else {
+			sc.soft = max(sc.soft, 0.5)
 		}
 	}
 	if strings.IndexByte(c.lines, '_') >= 0 && strings.IndexByte(c.lines, '(') >= 0 {
