@@ -168,7 +168,13 @@ func registerEnglish() {
 	addRule("chat_tokens", clsRole, 1, cLines, "<|",
 		`<\|[a-z_]{2,24}\|>`, nil)
 	addRule("inst_tags", clsRole, 1, cLines, "[inst|[/inst|<<sys|<</sys|<start_of_turn|<end_of_turn|<bos>|<eos>|[/system|[system|[/assistant|[assistant",
-		`\[/?inst\]|<</?sys>>|<(?:start|end)_of_turn>|<bos>|<eos>|\[/?(?:system|assistant)\]`, nil)
+		`\[/?inst\]|<</?sys>>|<(?:start|end)_of_turn>|<bos>|<eos>|\[/?(?:system|assistant)\]`,
+		func(m *match) float64 {
+			if strings.HasPrefix(m.text(), "[system") && systemNotice(m.after(80)) {
+				return 0.2
+			}
+			return 1
+		})
 	addRule("xml_role_tags", clsRole, 1, cLines, "<system|</system|<assistant|</assistant|tool_|function_|<invoke|</invoke|untrusted|<instruction|</instruction|<im_|</im_|<admin|<developer|</developer|<user_query|</user_query|<human|</human|<important|<information|</information|</important|<user>|</user>|<functions|</functions",
 		`</?\s*(?:system|assistant|tool_(?:result|results|response|output|call|calls|use|code)|function_(?:results?|calls?|response|output)|functions|invoke|instructions?|untrusted[a-z_\-]*|im_start|im_end|admin|developer|user_query|human|important|information|user)\b[^>\n]{0,80}>`,
 		func(m *match) float64 {
@@ -186,6 +192,9 @@ func registerEnglish() {
 	addRule("bracket_role", clsRole, 1, cLines, "[system|(system|{system|[ system|[sys|[admin|(admin|[ admin|[assistant|(assistant|[ assistant|[developer|(developer|[operator|[ai]|[ai |(ai)|[ ai",
 		`[\[\(\{]\s*(?:system|sys|admin|assistant|developer|ai|operator)(?:\s+(?:message|note|prompt|instructions?|override|notice|alert|update|command))?\s*[\]\)\}]`,
 		func(m *match) float64 {
+			if systemNotice(m.after(80)) {
+				return 0.2
+			}
 			if strings.HasPrefix(m.text(), "(") {
 				return 0.5
 			}
@@ -700,6 +709,9 @@ func lineRoles(lines string, transcript bool, f *findings) {
 			if strongSuffix || heading {
 				w = 1
 			}
+			if systemNotice(rest) {
+				w = 0.2 // "[System] Scheduled maintenance on Saturday"
+			}
 		case "assistant", "ai", "gpt", "chatgpt", "claude", "llm", "gemini", "copilot", "bot", "chatbot":
 			w = 0.8
 			if role == "assistant" {
@@ -764,4 +776,15 @@ func descriptive(m *match) bool {
 		}
 	}
 	return false
+}
+
+// systemNotice reports whether the text after a "System:" or "[System]"
+// label reads as an operations notice (maintenance, downtime, an update)
+// rather than instructions.
+func systemNotice(after string) bool {
+	if i := strings.IndexByte(after, '\n'); i >= 0 {
+		after = after[:i]
+	}
+	return hasWordPrefix(after, "maintenance", "scheduled", "outage", "downtime", "upgrade", "restart", "backup", "wartung",
+		"mantenimiento", "manutenzione", "onderhoud", "storing", "störung", "stoerung", "planned", "geplante", "deployed", "release")
 }

@@ -39,6 +39,7 @@ const (
 	sigSelf
 	sigMeta
 	sigReveal
+	sigSkip
 )
 
 type sigLex struct {
@@ -85,7 +86,7 @@ func buildSigLex() *sigLex {
 		if lang.lang != "en" {
 			continue
 		}
-		for _, list := range []string{lang.ai, lang.asst, lang.reader, lang.ovr, lang.instr, lang.prev, lang.act, lang.sens, lang.others, lang.dir, lang.conceal, lang.say, lang.neg, lang.fn, lang.third, lang.self, lang.meta, lang.reveal} {
+		for _, list := range []string{lang.ai, lang.asst, lang.reader, lang.ovr, lang.instr, lang.prev, lang.act, lang.sens, lang.others, lang.dir, lang.conceal, lang.say, lang.neg, lang.fn, lang.third, lang.self, lang.meta, lang.reveal, lang.skip} {
 			for _, e := range strings.Fields(list) {
 				english[foldEntry(strings.ReplaceAll(strings.TrimSuffix(e, "*"), "_", " "))] = true
 			}
@@ -98,7 +99,7 @@ func buildSigLex() *sigLex {
 		}{{lang.ai, sigAI}, {lang.asst, sigAsst}, {lang.reader, sigReader}, {lang.ovr, sigOvr}, {lang.instr, sigInstr},
 			{lang.prev, sigPrev}, {lang.act, sigAct}, {lang.sens, sigSens}, {lang.others, sigOthers}, {lang.dir, sigDir},
 			{lang.conceal, sigConceal}, {lang.say, sigSay}, {lang.neg, sigNeg}, {lang.fn, sigFn},
-			{lang.third, sigThird}, {lang.self, sigSelf | sigSens}, {lang.meta, sigMeta}, {lang.reveal, sigReveal | sigAct}}
+			{lang.third, sigThird}, {lang.self, sigSelf | sigSens}, {lang.meta, sigMeta}, {lang.reveal, sigReveal | sigAct}, {lang.skip, sigSkip}}
 		for _, c := range cats {
 			for _, e := range strings.Fields(c.list) {
 				stem := strings.HasSuffix(e, "*")
@@ -188,7 +189,64 @@ func signalBits(text string) uint32 {
 func signals(text string, c *copies, f *findings) {
 	toks := c.nativeToks
 	bits, multi := tokenBits(text, c)
+	if vocative(text) && !c.isTranscript() {
+		// "Assistant, ...", "Halo asisten, ...", "עוזר, ...": the text
+		// speaks to an assistant as a whole.
+		for k := range bits {
+			if bits[k] != 0 {
+				bits[k] |= sigReader
+			}
+		}
+	}
 	signalScore(text, c, toks, bits, multi, f)
+}
+
+// greetings may precede a vocative ("Hi assistant, ...").
+var greetings = map[string]bool{"hi": true, "hello": true, "hey": true, "dear": true, "ok": true, "okay": true, "yo": true,
+	"hallo": true, "hola": true, "bonjour": true, "salut": true, "ciao": true, "ola": true, "olá": true, "hej": true, "hei": true,
+	"halo": true, "hai": true, "привет": true, "здравствуй": true, "привіт": true, "merhaba": true, "selam": true, "xin": true,
+	"chào": true, "ahoj": true, "cześć": true, "szia": true, "salve": true, "habari": true, "jambo": true, "shalom": true,
+	"שלום": true, "مرحبا": true, "سلام": true, "नमस्ते": true, "안녕하세요": true, "γεια": true, "kumusta": true, "hoi": true}
+
+// vocative reports whether a line of text opens by calling an assistant
+// or an AI by name, followed by a comma or colon ("Assistant, ...",
+// "Halo asisten, ...", "Βοηθέ, ..."). Only the first 64 lines are looked at.
+func vocative(text string) bool {
+	sigOnce.Do(func() { sig = buildSigLex() })
+	for n := 0; len(text) > 0 && n < 64; n++ {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		line = strings.TrimLeft(line, " \t>*-#")
+		for w := 0; w < 2 && line != ""; w++ {
+			e := 0
+			for e < len(line) {
+				r, size := utf8.DecodeRuneInString(line[e:])
+				if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r) {
+					break
+				}
+				e += size
+			}
+			if e == 0 || e > 40 {
+				break
+			}
+			word := strings.ToLower(line[:e])
+			rest := line[e:]
+			if rest != "" && (rest[0] == ',' || rest[0] == ':' || strings.HasPrefix(rest, "،") || strings.HasPrefix(rest, "，") || strings.HasPrefix(rest, "：")) {
+				if b := sig.words[foldEntry(word)]; b&(sigAsst|sigAI) != 0 {
+					return true
+				}
+			}
+			if !greetings[word] {
+				break
+			}
+			line = strings.TrimLeft(rest, " ")
+		}
+	}
+	return false
 }
 
 // tokenBits returns the signal categories of each token of c's native
@@ -363,7 +421,7 @@ func signalScore(text string, c *copies, toks []token, bits []uint32, multi []bo
 		for _, b := range bits {
 			all |= b
 		}
-		if all&(sigDir|sigConceal|sigOthers) != 0 {
+		if all&(sigDir|sigConceal|sigSkip|sigOthers) != 0 {
 			sc.conceal = max(sc.conceal, 1)
 		} else {
 			sc.soft = max(sc.soft, 0.5)
@@ -376,7 +434,7 @@ func signalScore(text string, c *copies, toks []token, bits []uint32, multi []bo
 			all |= b
 		}
 		switch {
-		case n >= 2, n == 1 && all&(sigFn|sigDir|sigConceal) != 0:
+		case n >= 2, n == 1 && all&(sigFn|sigDir|sigConceal|sigSkip) != 0:
 			sc.conceal = max(sc.conceal, 1)
 		case n == 1:
 			sc.soft = max(sc.soft, 0.6)
@@ -440,7 +498,7 @@ func judge(have uint32, intl bool, sc *sigScore) {
 	}
 	if h(sigAct) && h(sigSens) {
 		switch {
-		case h(sigConceal | sigOthers | sigAsst | sigSay | sigThird):
+		case h(sigConceal | sigOthers | sigSay | sigThird):
 			up(&sc.exfil, 1)
 		case h(sigDir):
 			up(&sc.exfil, 0.8) // obligations in contracts use "must" too
@@ -450,9 +508,9 @@ func judge(have uint32, intl bool, sc *sigScore) {
 	}
 	if h(sigAct) && h(sigOthers) {
 		switch {
-		case h(sigConceal | sigAsst):
+		case h(sigConceal):
 			up(&sc.mass, 1)
-		case h(sigDir):
+		case h(sigDir | sigSkip | sigAsst):
 			// "all orders placed before 2 pm must ship; cancel any ..."
 			up(&sc.mass, 0.8)
 		default:
@@ -472,6 +530,13 @@ func judge(have uint32, intl bool, sc *sigScore) {
 	}
 	if h(sigAct|sigSay) && h(sigOthers) && h(sigThird) {
 		up(&sc.exfil, 1) // "quote back the messages from other customers"
+	}
+	if h(sigSkip) && h(sigAct|sigFn) {
+		if h(sigAI | sigReader | sigFn | sigOthers) {
+			up(&sc.conceal, 1) // "use the refund tool, no approval needed"
+		} else {
+			up(&sc.soft, 0.6) // "the refund was released without a check"
+		}
 	}
 	if h(sigConceal) && h(sigAct|sigFn|sigSay) {
 		up(&sc.conceal, 1)
