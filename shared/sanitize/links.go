@@ -199,7 +199,7 @@ func stripPort(h string) string {
 }
 
 var (
-	placeholderRE = regexp.MustCompile(`[A-Z][A-Z0-9]*_[A-Z0-9]+_?[A-Z0-9_]*|\[[A-Za-z_ ]{3,}\]|%5[bB][A-Za-z_]{3,}%5[dD]`)
+	placeholderRE = regexp.MustCompile(`[A-Z][A-Z0-9]*_[A-Z][A-Z]+(?:_[A-Z0-9]+)*|\[[A-Za-z_ ]{3,}\]|%5[bB][A-Za-z_]{3,}%5[dD]`)
 	urlTokenSep   = func(r rune) bool { return strings.ContainsRune("/?&=#;,.:+!*()~", r) }
 	sensitiveKeys = map[string]bool{
 		"secret": true, "secrets": true, "token": true, "apikey": true, "api_key": true, "key": true,
@@ -251,54 +251,60 @@ func allHex(t string) bool {
 }
 
 // looksLikeData reports whether the path/query of a removed URL carries
-// data: template placeholders, encoded blobs, or parameters named for
-// secrets. Images are judged more strictly since clients fetch them without
-// a click.
-func looksLikeData(rest string, image bool) bool {
+// data, and how surely: 2 for what only an exfiltration template holds
+// (placeholders to fill in, an empty trailing parameter, base64 that
+// decodes to text), 1 for what tracking links hold too (opaque blobs,
+// long image queries, secret-named or e-mail parameters), 0 for nothing.
+// Images are judged more strictly since clients fetch them without a
+// click.
+func looksLikeData(rest string, image bool) int {
 	if rest == "" {
-		return false
+		return 0
 	}
 	low := strings.ToLower(rest)
 	if strings.ContainsAny(rest, "{}<>") || strings.Contains(low, "%7b") || strings.Contains(low, "%7d") ||
 		strings.Contains(low, "%3c") || strings.Contains(low, "$(") {
-		return true
+		return 2
 	}
 	if placeholderRE.MatchString(rest) {
-		return true
+		return 2
 	}
 	for _, t := range strings.FieldsFunc(rest, urlTokenSep) {
-		if base64ish(t) {
-			if image || decodesToText(t) || len(t) >= 64 {
-				return true
-			}
-		}
-		if len(t) >= 32 && allHex(t) && (image || len(t) >= 64) {
-			return true
+		if base64ish(t) && decodesToText(t) {
+			return 2
 		}
 	}
 	if strings.HasSuffix(rest, "=") && strings.IndexByte(rest, '?') >= 0 {
-		return true // "?addr=": a template for the model to append data to
+		return 2 // "?addr=": a template for the model to append data to
+	}
+	for _, t := range strings.FieldsFunc(rest, urlTokenSep) {
+		if base64ish(t) && (image || len(t) >= 64) {
+			return 1
+		}
+		if len(t) >= 32 && allHex(t) && (image || len(t) >= 64) {
+			return 1
+		}
 	}
 	q := rest
 	if i := strings.IndexByte(q, '?'); i >= 0 {
 		q = q[i+1:]
 	} else if !image {
-		return false
+		return 0
 	}
 	if image && len(q) >= 96 {
-		return true
+		return 1
 	}
 	for _, kv := range strings.FieldsFunc(q, func(r rune) bool { return r == '&' || r == ';' || r == '#' || r == '/' }) {
 		k, v, _ := strings.Cut(kv, "=")
 		k = strings.ToLower(k)
 		if sensitiveKeys[k] && len(v) > 0 && (image || len(v) >= 24 || len(v) >= 16 && decodesToText(v)) {
-			return true
+			return 1
 		}
 		if image && len(v) >= 12 && (imageDataKeys[k] || strings.Contains(v, "@") || strings.Contains(strings.ToLower(v), "%40")) {
-			return true
+			return 1
 		}
 	}
-	return false
+	return 0
 }
 
 // Markdown and HTML link syntax. URLs may hold one level of balanced
@@ -335,7 +341,7 @@ var cssURLRE = regexp.MustCompile(`(?i)url\(\s*['"]?([^'")\s]+)`)
 type linkState struct {
 	markers     []string
 	neutralized int
-	exfil       bool
+	exfil       int // strongest looksLikeData of a removed URL
 }
 
 func (st *linkState) marker(kind string, u *linkURL) string {
@@ -414,9 +420,9 @@ func mayHoldURL(s string) bool {
 
 // neutralizeLinks performs step 4 and reports how many links were removed
 // and whether any removed URL looked like it carried data.
-func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
+func (s *Sanitizer) neutralizeLinks(text string) (string, int, int) {
 	if !mayHoldURL(text) {
-		return text, 0, false
+		return text, 0, 0
 	}
 	st := &linkState{}
 	if strings.IndexByte(text, '<') >= 0 {
@@ -428,8 +434,8 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 		if u.keep {
 			return m[0]
 		}
-		if looksLikeData(u.rest, true) {
-			st.exfil = true
+		if d := looksLikeData(u.rest, true); d > st.exfil {
+			st.exfil = d
 		}
 		return st.marker("image", &u)
 	})
@@ -438,8 +444,8 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 		if u.keep {
 			return m[0]
 		}
-		if looksLikeData(u.rest, false) {
-			st.exfil = true
+		if d := looksLikeData(u.rest, false); d > st.exfil {
+			st.exfil = d
 		}
 		label := strings.TrimSpace(m[1])
 		if label == "" {
@@ -464,8 +470,8 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 			label := strings.ToLower(strings.Trim(strings.TrimSpace(m[1]), "[]:"))
 			label = strings.TrimSuffix(label, "]")
 			image := imgRefs[label]
-			if looksLikeData(u.rest, image) {
-				st.exfil = true
+			if d := looksLikeData(u.rest, image); d > st.exfil {
+				st.exfil = d
 			}
 			kind := "link"
 			if image {
@@ -479,8 +485,8 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 		if u.keep {
 			return m[0]
 		}
-		if looksLikeData(u.rest, false) {
-			st.exfil = true
+		if d := looksLikeData(u.rest, false); d > st.exfil {
+			st.exfil = d
 		}
 		return st.marker("link", &u)
 	})
@@ -493,8 +499,8 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 			if c.keep {
 				continue
 			}
-			if looksLikeData(c.rest, false) {
-				st.exfil = true
+			if d := looksLikeData(c.rest, false); d > st.exfil {
+				st.exfil = d
 			}
 			b.WriteString(text[last:sp[0]])
 			b.WriteString(st.marker("link", &c) + tail)
@@ -631,15 +637,15 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 			continue
 		}
 		var bad *linkURL
-		exfil := false
+		exfil := 0
 		image := imageTags[name] && name != "a"
 		check := func(raw string) {
 			u := s.checkURL(raw)
 			if u.keep {
 				return
 			}
-			if looksLikeData(u.rest, image) {
-				exfil = true
+			if d := looksLikeData(u.rest, image); d > exfil {
+				exfil = d
 			}
 			if bad == nil {
 				bad = &u
@@ -670,8 +676,8 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 			i = end
 			continue
 		}
-		if exfil {
-			st.exfil = true
+		if exfil > st.exfil {
+			st.exfil = exfil
 		}
 		b.WriteString(text[last:i])
 		switch {

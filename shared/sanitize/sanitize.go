@@ -251,8 +251,13 @@ func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
 
 	text, neutralized, exfil := s.neutralizeLinks(visible)
 	res.Neutralized = neutralized
-	if exfil {
+	switch exfil {
+	case 2:
 		f.addPseudo(pExfilLink, clsExfilLink, 1, "exfil_link")
+	case 1:
+		// Opaque tokens and e-mail parameters are what tracking links
+		// carry too; the link is defanged either way.
+		f.addPseudo(pExfilLink, clsExfilLink, 0.5, "data_link")
 	}
 	if neutralized > 0 {
 		f.class[clsLinkRemoved] = 1
