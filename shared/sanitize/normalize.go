@@ -402,6 +402,9 @@ func keepFormat(r rune, prevKept bool, prev rune, rest string) bool {
 		return prev >= utf8.RuneSelf || next >= utf8.RuneSelf
 	case r == 0x00ad:
 		return prevKept && unicode.IsLetter(prev) && unicode.IsLetter(next)
+	case r == 0x200b:
+		// Thai, Lao, Khmer and Myanmar mark word boundaries with ZWSP.
+		return prevKept && noSpaceSEA(prev) && noSpaceSEA(next)
 	case r == 0xfe0e || r == 0xfe0f:
 		if !prevKept || isVariationSelector(next) || isVariationSelector(prev) || prev == 0x200d || prev == 0x200c {
 			return false
@@ -460,4 +463,10 @@ func isolateClosed(rest string) bool {
 		i += size
 	}
 	return false
+}
+
+// noSpaceSEA reports whether r is a letter or mark of a South-East Asian
+// script written without spaces (Thai, Lao, Myanmar, Khmer).
+func noSpaceSEA(r rune) bool {
+	return r >= 0x0e01 && r <= 0x0eff || r >= 0x1000 && r <= 0x109f || r >= 0x1780 && r <= 0x17ff
 }

@@ -186,6 +186,7 @@ func TestKeptInContext(t *testing.T) {
 		"Donau\u00addampf\u00adschiff",
 		"رقم الطلب \u2066#4411\u2069 وصل", "הזמנה \u2067ABC-12\u2069 \u2068x\u2069",
 		"葛\U000E0100城",
+		"สวัสดี\u200bครับ",
 	} {
 		if r := s.Text(in); r.Text != in && !strings.HasSuffix(in, "\u200d") {
 			t.Errorf("Clean(%q) = %q, want it unchanged", in, r.Text)

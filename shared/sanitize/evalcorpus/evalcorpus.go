@@ -363,7 +363,7 @@ func Neutralized(s *sanitize.Sanitizer, c Case, out string) bool {
 //     ideographic variation sequence), and VS1-16 in runs or not after a
 //     visible character (a single VS15/VS16 after an emoji or symbol is
 //     kept);
-//   - ZWSP, word joiner, BOM, invisible operators, Mongolian vowel
+//   - ZWSP (except one between Thai, Lao, Myanmar or Khmer letters), word joiner, BOM, invisible operators, Mongolian vowel
 //     separator, Hangul fillers, interlinear annotation characters;
 //   - ZWJ/ZWNJ/soft hyphen in runs, or not between two visible characters
 //     (a joiner after an Indic virama may end a word);
@@ -416,12 +416,18 @@ func Smuggled(s string) int {
 			if !virama && (!before || !visible(i+1)) {
 				n++
 			}
+		case r == 0x200b && i > 0 && i+1 < len(rs) && sea(rs[i-1]) && sea(rs[i+1]):
+			// a word boundary in Thai, Lao, Myanmar or Khmer text
 		case r == 0x200b, r >= 0x2060 && r <= 0x2064, r == 0xfeff, r == 0x180e, r == 0x3164, r == 0xffa0,
 			r >= 0xfff9 && r <= 0xfffb, r >= 0x202a && r <= 0x202e, r >= 0x206a && r <= 0x206f:
 			n++
 		}
 	}
 	return n
+}
+
+func sea(r rune) bool {
+	return r >= 0x0e01 && r <= 0x0eff || r >= 0x1000 && r <= 0x109f || r >= 0x1780 && r <= 0x17ff
 }
 
 func isFormat(r rune) bool {
