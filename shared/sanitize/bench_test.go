@@ -1,8 +1,9 @@
 package sanitize
 
 import (
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -84,12 +85,7 @@ func BenchmarkPathological(b *testing.B) {
 		b.Skip("set SANITIZE_PATHOLOGICAL=1")
 	}
 	inputs := pathological()
-	names := make([]string, 0, len(inputs))
-	for n := range inputs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(inputs)) {
 		in := inputs[name]
 		b.Run(name, func(b *testing.B) {
 			s := New(Options{Nonce: "deadbeef", AllowedLinkHosts: []string{"acme.example"}})

@@ -435,11 +435,8 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 		}
 		i += k
 		// Markup inside a Markdown code span or block is code, shown as is.
-		for ci < len(code) && code[ci][1] <= i {
-			ci++
-		}
-		if ci < len(code) && code[ci][0] <= i {
-			i = code[ci][1]
+		if e, in := skipCode(code, &ci, i); in {
+			i = e
 			continue
 		}
 		if !htmlText && !lineComment(s, i, &closeC) {
@@ -561,11 +558,8 @@ func isHTML(s string, code [][2]int) bool {
 			return false
 		}
 		i += k
-		for ci < len(code) && code[ci][1] <= i {
-			ci++
-		}
-		if ci < len(code) && code[ci][0] <= i {
-			i = code[ci][1]
+		if e, in := skipCode(code, &ci, i); in {
+			i = e
 			continue
 		}
 		if len(s)-i >= 9 && strings.EqualFold(s[i:i+9], "<!doctype") {
@@ -677,4 +671,16 @@ func (f *nextFinder) from(s string, i int) int {
 		}
 	}
 	return f.pos
+}
+
+// skipCode reports whether offset i lies in one of the code spans (ordered
+// ranges; *ci is the first one not yet passed) and if so where it ends.
+func skipCode(code [][2]int, ci *int, i int) (int, bool) {
+	for *ci < len(code) && code[*ci][1] <= i {
+		*ci++
+	}
+	if *ci < len(code) && code[*ci][0] <= i {
+		return code[*ci][1], true
+	}
+	return 0, false
 }

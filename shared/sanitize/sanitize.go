@@ -183,6 +183,13 @@ func (s *Sanitizer) Text(in string) Result {
 func (s *Sanitizer) text(in string) Result {
 	var res Result
 	f, text := s.analyze(in, &res)
+	s.finish(&res, f, text)
+	return res
+}
+
+// finish sets the verdict of res from the findings and fences text when
+// flagged.
+func (s *Sanitizer) finish(res *Result, f *findings, text string) {
 	res.Flagged = f.total >= Threshold
 	res.Classes = f.classList(res.Flagged)
 	if res.Flagged {
@@ -190,7 +197,6 @@ func (s *Sanitizer) text(in string) Result {
 	} else {
 		res.Text = text
 	}
-	return res
 }
 
 // Explain returns the names of the detection rules that fired on in and
@@ -352,13 +358,7 @@ func (s *Sanitizer) TextHidden(visible string, hidden []string) Result {
 		}
 	}
 	judgeHidden(f, parts)
-	res.Flagged = f.total >= Threshold
-	res.Classes = f.classList(res.Flagged)
-	if res.Flagged {
-		res.Text = s.fence(text, res.Classes)
-	} else {
-		res.Text = text
-	}
+	s.finish(&res, f, text)
 	return res
 }
 
