@@ -187,6 +187,11 @@ func signalBits(text string) uint32 {
 
 // signals scores text (whose folded copies are c) with the signal layer.
 func signals(text string, c *copies, f *findings) {
+	if p := proseOnly(text); p != text {
+		// Markup and URLs are not words anybody reads: "?token=" in an
+		// unsubscribe link is not a request for a token.
+		text, c = p, makeCopies(p)
+	}
 	toks := c.nativeToks
 	bits, multi := tokenBits(text, c)
 	if vocative(text) && !c.isTranscript() {
@@ -568,4 +573,45 @@ func hasUpperWord(text, w string) bool {
 		}
 		i = k + 1
 	}
+}
+
+// proseOnly returns text with HTML tags (in text that is HTML) and URLs
+// replaced by spaces, for the signal layer. Linear: tags never span
+// another '<' and URL spans are found in one pass.
+func proseOnly(text string) string {
+	hasTag := strings.IndexByte(text, '<') >= 0 && isHTML(text, nil)
+	spans := rawURLs(text)
+	if !hasTag && len(spans) == 0 {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	si := 0
+	for i := 0; i < len(text); {
+		if si < len(spans) && i >= spans[si][0] {
+			b.WriteByte(' ')
+			i = max(i, spans[si][1])
+			si++
+			continue
+		}
+		if hasTag && text[i] == '<' {
+			if _, _, end, ok := parseTag(text, i); ok {
+				b.WriteByte(' ')
+				i = end
+				continue
+			}
+		}
+		next := len(text)
+		if si < len(spans) {
+			next = spans[si][0]
+		}
+		if hasTag {
+			if k := strings.IndexByte(text[i+1:], '<'); k >= 0 && i+1+k < next {
+				next = i + 1 + k
+			}
+		}
+		b.WriteString(text[i:next])
+		i = next
+	}
+	return b.String()
 }
