@@ -296,7 +296,24 @@ func rotN(text string) []string {
 		if plain {
 			continue
 		}
-		for shift := 1; shift < 26; shift++ {
+		// Only the shifts that turn the most frequent letter into one of
+		// the eight most frequent English letters are tried.
+		var hist [26]int
+		top := 0
+		for _, w := range words[:n] {
+			for k := 0; k < len(w); k++ {
+				c := (w[k] | 0x20) - 'a'
+				hist[c]++
+				if hist[c] > hist[top] {
+					top = int(c)
+				}
+			}
+		}
+		for _, target := range []int{'e' - 'a', 't' - 'a', 'a' - 'a', 'o' - 'a', 'i' - 'a', 'n' - 'a', 's' - 'a', 'r' - 'a'} {
+			shift := (target - top + 26) % 26
+			if shift == 0 {
+				continue
+			}
 			hits := 0
 			for _, w := range words[:n] {
 				b := buf[:len(w)]

@@ -274,8 +274,6 @@ func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
 	return f, escapeFences(text)
 }
 
-var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]{1,64}@((?:[A-Za-z0-9\-]{1,63}\.)+[A-Za-z]{2,24})`)
-
 // maskOwnAddresses replaces, in the detector's copy, e-mail addresses at
 // allowed hosts with "own-address": sending a document to the company's
 // own mailbox is not exfiltration.
@@ -283,12 +281,37 @@ func (s *Sanitizer) maskOwnAddresses(text string) string {
 	if len(s.allow) == 0 || strings.IndexByte(text, '@') < 0 {
 		return text
 	}
-	return emailRE.ReplaceAllStringFunc(text, func(m string) string {
-		if h, ok := normHost(m[strings.LastIndexByte(m, '@')+1:]); ok && s.hostAllowed(h) {
-			return "own-address"
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(text); {
+		k := strings.IndexByte(text[i:], '@')
+		if k < 0 {
+			break
 		}
-		return m
-	})
+		at := i + k
+		e := at + 1
+		for e < len(text) && (isLetterByte(text[e]) || text[e] >= '0' && text[e] <= '9' || text[e] == '.' || text[e] == '-') {
+			e++
+		}
+		for e > at+1 && text[e-1] == '.' {
+			e--
+		}
+		st := at
+		for st > last && st > at-64 && (isLetterByte(text[st-1]) || text[st-1] >= '0' && text[st-1] <= '9' || strings.IndexByte("._%+-", text[st-1]) >= 0) {
+			st--
+		}
+		if h, ok := normHost(text[at+1 : e]); ok && st < at && e > at+1 && strings.IndexByte(h, '.') > 0 && s.hostAllowed(h) {
+			b.WriteString(text[last:st])
+			b.WriteString("own-address")
+			last = e
+		}
+		i = max(e, at+1)
+	}
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
 }
 
 // judgeHidden scores content a reader does not see (HTML comments,
