@@ -707,20 +707,23 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 
 // defang renders a neutralized link so that what it pointed to stays
 // readable but nothing is clickable or fetched: no scheme, no Markdown
-// link or image syntax, the host's dots as "[.]" (so that no autolinker
-// turns it back into a link), the path and query kept (tracking numbers,
-// order ids) with embedded URLs defanged the same way:
+// link or image syntax, a leading "www." written "www[.]" (Markdown
+// autolinks "www." hosts), the path and query kept (tracking numbers, order
+// ids) with embedded URLs defanged the same way:
 //
-//	link:   dhl[.]com/track?id=123 (link disabled)
-//	image:  [image removed: evil[.]example/p.png?d=...]
-//	mailto: billing@evil[.]example (mail link disabled)
+//	link:   dhl.com/track?id=123 (link disabled)
+//	image:  [image removed: evil.example/p.png?d=...]
+//	mailto: billing@evil.example (mail link disabled)
 //	javascript:, data:, unknown schemes: [link removed: javascript]
 func defang(kind string, u *linkURL) string {
 	host := displayHost(u.display)
 	if u.opaque || host == "invalid-host" {
 		return "[" + kind + " removed: " + host + "]"
 	}
-	dots := strings.ReplaceAll(host, ".", "[.]")
+	shown := host
+	if len(shown) > 4 && strings.EqualFold(shown[:4], "www.") {
+		shown = shown[:3] + "[.]" + shown[4:]
+	}
 	if u.mail {
 		addr := u.rest
 		if i := strings.IndexAny(addr, "?#"); i >= 0 {
@@ -731,15 +734,15 @@ func defang(kind string, u *linkURL) string {
 			local = displayPath(addr[:i])
 		}
 		if local != "" {
-			return local + "@" + dots + " (mail link disabled)"
+			return local + "@" + host + " (mail link disabled)"
 		}
-		return dots + " (mail link disabled)"
+		return host + " (mail link disabled)"
 	}
 	p := displayPath(u.rest)
 	if kind == "image" {
-		return "[image removed: " + dots + p + "]"
+		return "[image removed: " + shown + p + "]"
 	}
-	return dots + p + " (link disabled)"
+	return shown + p + " (link disabled)"
 }
 
 var pathDefang = strings.NewReplacer("://", "[:]//", "www.", "www[.]", "WWW.", "WWW[.]", "](", "] (", "[", "(", "]", ")", "\\", "/")
