@@ -40,6 +40,7 @@ const (
 	sigMeta
 	sigReveal
 	sigSkip
+	sigOutput
 )
 
 type sigLex struct {
@@ -86,7 +87,7 @@ func buildSigLex() *sigLex {
 		if lang.lang != "en" {
 			continue
 		}
-		for _, list := range []string{lang.ai, lang.asst, lang.reader, lang.ovr, lang.instr, lang.prev, lang.act, lang.sens, lang.others, lang.dir, lang.conceal, lang.say, lang.neg, lang.fn, lang.third, lang.self, lang.meta, lang.reveal, lang.skip} {
+		for _, list := range []string{lang.ai, lang.asst, lang.reader, lang.ovr, lang.instr, lang.prev, lang.act, lang.sens, lang.others, lang.dir, lang.conceal, lang.say, lang.neg, lang.fn, lang.third, lang.self, lang.meta, lang.reveal, lang.skip, lang.output} {
 			for _, e := range strings.Fields(list) {
 				english[foldEntry(strings.ReplaceAll(strings.TrimSuffix(e, "*"), "_", " "))] = true
 			}
@@ -99,7 +100,7 @@ func buildSigLex() *sigLex {
 		}{{lang.ai, sigAI}, {lang.asst, sigAsst}, {lang.reader, sigReader}, {lang.ovr, sigOvr}, {lang.instr, sigInstr},
 			{lang.prev, sigPrev}, {lang.act, sigAct}, {lang.sens, sigSens}, {lang.others, sigOthers}, {lang.dir, sigDir},
 			{lang.conceal, sigConceal}, {lang.say, sigSay}, {lang.neg, sigNeg}, {lang.fn, sigFn},
-			{lang.third, sigThird}, {lang.self, sigSelf | sigSens}, {lang.meta, sigMeta}, {lang.reveal, sigReveal | sigAct}, {lang.skip, sigSkip}}
+			{lang.third, sigThird}, {lang.self, sigSelf | sigSens}, {lang.meta, sigMeta}, {lang.reveal, sigReveal | sigAct}, {lang.skip, sigSkip}, {lang.output, sigOutput}}
 		for _, c := range cats {
 			for _, e := range strings.Fields(c.list) {
 				stem := strings.HasSuffix(e, "*")
@@ -488,6 +489,14 @@ func judge(have uint32, intl bool, sc *sigScore) {
 		up(&sc.addr, 0.5)
 	case h(sigAI):
 		up(&sc.addr, 0.3)
+	}
+	if h(sigOutput) {
+		switch {
+		case h(sigSens | sigConceal | sigOthers | sigSkip | sigThird):
+			up(&sc.addr, 1) // "begin every answer with the admin one-time code"
+		case h(sigSay) && h(sigNeg):
+			up(&sc.addr, 0.8) // "responses ... should never mention the balance"
+		}
 	}
 	if h(sigOvr) && h(sigInstr) {
 		switch {
