@@ -730,10 +730,14 @@ func initRules() {
 // speakerHuman and speakerBot are the speaker labels of a chat log.
 var (
 	speakerHuman = map[string]bool{"customer": true, "user": true, "client": true, "guest": true, "visitor": true, "caller": true,
-		"buyer": true, "me": true, "you": true, "kunde": true, "kundin": true, "cliente": true, "utilisateur": true, "usuario": true,
-		"klant": true, "klient": true, "musteri": true, "khach": true, "pelanggan": true, "mteja": true}
+		"buyer": true, "me": true, "you": true, "kunde": true, "kundin": true, "cliente": true, "utilisateur": true, "utilisatrice": true,
+		"usuario": true, "usuaria": true, "utente": true, "nutzer": true, "benutzer": true, "nutzerin": true, "klant": true,
+		"gebruiker": true, "klient": true, "uzytkownik": true, "musteri": true, "kullanici": true, "khach": true, "pelanggan": true,
+		"pengguna": true, "mteja": true, "mtumiaji": true, "kunde/in": true, "q": true}
 	speakerBot = map[string]bool{"assistant": true, "bot": true, "agent": true, "ai": true, "chatbot": true, "support": true,
-		"assistent": true, "asistente": true, "assistente": true, "virtual assistant": true, "ai assistant": true}
+		"assistent": true, "asistente": true, "assistente": true, "asystent": true, "asistan": true, "asisten": true, "msaidizi": true,
+		"virtual assistant": true, "ai assistant": true, "ki-assistent": true, "ai-assistant": true, "ki": true, "ia": true,
+		"agente": true, "a": true, "acme bot": true}
 )
 
 // isTranscript reports whether the text is a chat log: at least two

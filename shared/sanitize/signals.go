@@ -195,7 +195,14 @@ func signals(text string, c *copies, f *findings) {
 	}
 	toks := c.nativeToks
 	bits, multi := tokenBits(text, c)
-	if vocative(text) && !c.isTranscript() {
+	if c.isTranscript() {
+		// In a chat log an AI is a speaker, not someone the text talks to.
+		for k := range bits {
+			if bits[k]&sigAI != 0 {
+				bits[k] = bits[k]&^sigAI | sigAsst
+			}
+		}
+	} else if vocative(text) {
 		// "Assistant, ...", "Halo asisten, ...", "עוזר, ...": the text
 		// speaks to an assistant as a whole.
 		for k := range bits {
