@@ -175,8 +175,8 @@ func registerEnglish() {
 			}
 			return 1
 		})
-	addRule("xml_role_tags", clsRole, 1, cLines, "<system|</system|<assistant|</assistant|tool_|function_|<invoke|</invoke|untrusted|<instruction|</instruction|<im_|</im_|<admin|<developer|</developer|<user_query|</user_query|<human|</human|<important|<information|</information|</important|<user>|</user>|<functions|</functions",
-		`</?\s*(?:system|assistant|tool_(?:result|results|response|output|call|calls|use|code)|function_(?:results?|calls?|response|output)|functions|invoke|instructions?|untrusted[a-z_\-]*|im_start|im_end|admin|developer|user_query|human|important|information|user)\b[^>\n]{0,80}>`,
+	addRule("xml_role_tags", clsRole, 1, cLines, "<system|</system|<assistant|</assistant|tool_|function_|<invoke|</invoke|untrusted|<instruction|</instruction|<im_|</im_|<admin|<developer|</developer|<user_query|</user_query|<human|</human|<important|<information|</information|</important|<user>|</user>|<functions|</functions|context>|<new_context|<sistema|</sistema|<systeme|</systeme|<system_prompt|</system_prompt",
+		`</?\s*(?:system|assistant|tool_(?:result|results|response|output|call|calls|use|code)|function_(?:results?|calls?|response|output)|functions|invoke|instructions?|untrusted[a-z_\-]*|im_start|im_end|admin|developer|user_query|human|important|information|user|context|new_context|sistema|systeme|systeem|system_prompt)\b[^>\n]{0,80}>`,
 		func(m *match) float64 {
 			t := m.text()
 			switch {
@@ -684,8 +684,8 @@ func lineRoles(lines string, transcript bool, f *findings) {
 			suffix = strings.TrimSpace(rest[:n])
 			rest = strings.TrimLeft(rest[n:], " \t])*_")
 		}
-		colon := strings.HasPrefix(rest, ":") || bracketed
-		if !colon && !(heading && strings.TrimSpace(rest) == "") {
+		colon := strings.HasPrefix(rest, ":") || bracketed || strongDash(rest, suffix)
+		if !colon && !(heading && strings.Trim(rest, "#= \t") == "") {
 			continue
 		}
 		strongSuffix := false
@@ -787,4 +787,14 @@ func systemNotice(after string) bool {
 	}
 	return hasWordPrefix(after, "maintenance", "scheduled", "outage", "downtime", "upgrade", "restart", "backup", "wartung",
 		"mantenimiento", "manutenzione", "onderhoud", "storing", "störung", "stoerung", "planned", "geplante", "deployed", "release")
+}
+
+// strongDash reports whether a role label is followed by a dash and
+// an instruction-like suffix ("ADMIN MESSAGE — priority 1: ...").
+func strongDash(rest, suffix string) bool {
+	switch suffix {
+	case "message", "override", "instruction", "instructions", "command", "directive", "prompt":
+		return strings.HasPrefix(rest, "—") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "- ")
+	}
+	return false
 }
