@@ -706,7 +706,7 @@ func lineRoles(lines string, transcript bool, f *findings) {
 		switch role {
 		case "system", "sys", "developer", "dev", "systeme", "sistema", "systeem", "systemet", "sustav", "sistem", "rendszer", "systemnachricht":
 			w = 0.6
-			if strongSuffix || heading {
+			if strongSuffix || heading && strings.Trim(rest, "#= \t") != "" {
 				w = 1
 			}
 			if systemNotice(rest) {
