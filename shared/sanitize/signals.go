@@ -275,10 +275,10 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 	upper := map[string]bool{}
 	for k, t := range toks {
 		w := s[t.start:t.end]
-		if len(w) < 2 {
+		var b uint32
+		if len(w) < 2 && !l.first[w] {
 			continue
 		}
-		var b uint32
 		if v, ok := l.words[w]; ok {
 			if u, ok := upperOnly[w]; ok {
 				has, seen := upper[w]
