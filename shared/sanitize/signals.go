@@ -46,6 +46,7 @@ const (
 type sigLex struct {
 	words   map[string]uint32 // single words and phrases (words joined by one space)
 	first   map[string]bool   // first words of phrases
+	prefix  map[string]bool   // the first two or more words of longer phrases
 	maxLen  int               // most words in a phrase
 	stems   map[string]uint32 // word prefixes
 	stem4   map[string]bool   // first four bytes of the stems
@@ -78,7 +79,7 @@ func noSpaceRune(r rune) bool {
 }
 
 func buildSigLex() *sigLex {
-	l := &sigLex{words: map[string]uint32{}, first: map[string]bool{}, stems: map[string]uint32{}, stem4: map[string]bool{},
+	l := &sigLex{words: map[string]uint32{}, first: map[string]bool{}, prefix: map[string]bool{}, stems: map[string]uint32{}, stem4: map[string]bool{},
 		cjk: map[string][]cjkEntry{}, langBit: map[string]bool{}}
 	otherWords := []string{"other", "autre", "ander", "otro", "outro", "altri", "altro", "inny", "innych", "другим", "других", "інших", "іншим",
 		"其他", "他の", "ほかの", "diger", "khac", "lain", "wengine", "אחרים", "آخرین", "دیگر", "سایر", "muiden", "mas ", "ostat", "drugi", "alti", "altor", "αλλ", "다른"}
@@ -139,6 +140,11 @@ func buildSigLex() *sigLex {
 				if n > 1 {
 					l.first[folded[:strings.IndexByte(folded, ' ')]] = true
 					l.maxLen = max(l.maxLen, n)
+					for i := 0; i < len(folded); i++ {
+						if folded[i] == ' ' && strings.IndexByte(folded[:i], ' ') >= 0 {
+							l.prefix[folded[:i]] = true
+						}
+					}
 				}
 			}
 		}
@@ -303,6 +309,9 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 					if l.langBit[p] {
 						multi[k] = true
 					}
+				}
+				if !l.prefix[p] {
+					break
 				}
 			}
 		}
