@@ -547,7 +547,9 @@ var htmlNames = map[string]bool{
 
 // isHTML reports whether s is HTML (or holds an HTML fragment) rather
 // than prose that mentions markup: a doctype, or at least two tags of
-// known HTML elements outside code spans. A lone "<!-- ... -->" in a plain
+// known HTML elements outside code spans, or one element that hides its
+// content (<input type=hidden>, style="display:none"). A lone
+// "<!-- ... -->" in a plain
 // note, "a <b> c" or "List<String>" is not HTML. Linear: a tag never spans
 // another '<'.
 func isHTML(s string, code [][2]int) bool {
@@ -565,7 +567,7 @@ func isHTML(s string, code [][2]int) bool {
 		if len(s)-i >= 9 && strings.EqualFold(s[i:i+9], "<!doctype") {
 			return true
 		}
-		name, _, end, ok := parseTag(s, i)
+		name, attrs, end, ok := parseTag(s, i)
 		if !ok {
 			i++
 			continue
@@ -574,6 +576,9 @@ func isHTML(s string, code [][2]int) bool {
 			n++
 			if n >= 2 {
 				return true
+			}
+			if hidden, _ := hiddenElement(name, attrs); hidden {
+				return true // one hidden element is markup enough
 			}
 		}
 		i = end
