@@ -226,7 +226,9 @@ var greetings = map[string]bool{"hi": true, "hello": true, "hey": true, "dear": 
 	"hallo": true, "hola": true, "bonjour": true, "salut": true, "ciao": true, "ola": true, "olá": true, "hej": true, "hei": true,
 	"halo": true, "hai": true, "привет": true, "здравствуй": true, "привіт": true, "merhaba": true, "selam": true, "xin": true,
 	"chào": true, "ahoj": true, "cześć": true, "szia": true, "salve": true, "habari": true, "jambo": true, "shalom": true,
-	"שלום": true, "مرحبا": true, "سلام": true, "नमस्ते": true, "안녕하세요": true, "γεια": true, "kumusta": true, "hoi": true}
+	"שלום": true, "مرحبا": true, "سلام": true, "नमस्ते": true, "안녕하세요": true, "γεια": true, "kumusta": true, "hoi": true,
+	"liebe": true, "lieber": true, "cher": true, "chère": true, "querida": true, "querido": true, "cara": true, "caro": true,
+	"beste": true, "kochany": true, "droga": true, "drogi": true}
 
 // vocative reports whether a line of text opens by calling an assistant
 // or an AI by name, followed by a comma or colon ("Assistant, ...",
@@ -360,6 +362,10 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 				i += sz
 			}
 		}
+		if b&sigAct != 0 && k > 0 && modalWords[s[toks[k-1].start:toks[k-1].end]] {
+			// "the tool can refund all orders": described, not asked for.
+			b &^= sigAct | sigReveal
+		}
 		if b&sigAI != 0 && k > 0 && (mentionWords[s[toks[k-1].start:toks[k-1].end]] || demoted) {
 			// "our AI assistant will send you a reminder", "notre
 			// assistant IA": an AI mentioned, not addressed.
@@ -371,6 +377,15 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 		bits[k] = b
 	}
 	return bits, multi
+}
+
+// modalWords before an action describe it ("can refund", "kann
+// exportieren", "permite devolver").
+var modalWords = map[string]bool{
+	"can": true, "could": true, "will": true, "would": true, "may": true, "might": true, "allows": true, "lets": true,
+	"cannot": true, "kann": true, "konnen": true, "wird": true, "peut": true, "peuvent": true, "permet": true,
+	"puede": true, "pueden": true, "permite": true, "puo": true, "possono": true, "permette": true, "pode": true,
+	"podem": true, "kan": true, "kunnen": true, "moze": true, "mozna": true, "может": true, "можно": true,
 }
 
 // mentionWords before a name for an AI make it a mention ("our AI
@@ -568,6 +583,13 @@ func judge(have uint32, intl bool, sc *sigScore) {
 	}
 	if h(sigAct|sigSay) && h(sigOthers) && h(sigThird) {
 		up(&sc.exfil, 1) // "quote back the messages from other customers"
+	}
+	if h(sigFn) && h(sigAct) && h(sigOthers) {
+		if h(sigDir | sigSkip | sigConceal) {
+			up(&sc.mass, 1) // "run the refund tool for all orders now, no approval needed"
+		} else {
+			up(&sc.mass, 0.6) // a manual: "the tool exports all orders"
+		}
 	}
 	if h(sigSkip) && h(sigAct|sigFn) {
 		if h(sigAI | sigReader | sigFn | sigOthers) {
