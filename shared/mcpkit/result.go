@@ -43,8 +43,23 @@ func (c *Scrub) Text(path, text string) string {
 	if text == "" {
 		return ""
 	}
-	r := c.s.Text(text)
-	if len(strings.TrimSpace(r.Text)) >= minFenced {
+	return c.note(path, c.s.Text(text))
+}
+
+// TextHidden is Text for a converted document: visible is what the model
+// gets, hidden the parts the conversion removed (HTML comments, hidden
+// elements), judged but never returned (sanitize.TextHidden). Only visible
+// is sanitized, so the cost follows what is shown.
+func (c *Scrub) TextHidden(path, visible string, hidden []string) string {
+	if visible == "" && len(hidden) == 0 {
+		return ""
+	}
+	return c.note(path, c.s.TextHidden(visible, hidden))
+}
+
+// note records a sanitized field for _meta and the data fence.
+func (c *Scrub) note(path string, r sanitize.Result) string {
+	if r.Flagged || len(r.Text) >= minFenced && strings.Contains(strings.TrimSpace(r.Text), " ") {
 		c.texts = append(c.texts, r.Text)
 	}
 	if r.Flagged {
@@ -62,8 +77,9 @@ func (c *Scrub) Text(path, text string) string {
 func (c *Scrub) Flagged() []string { return c.flagged }
 
 // minFenced is the shortest sanitized value that places the data fence:
-// shorter ones ("DE", "ok") cannot carry an instruction.
-const minFenced = 4
+// shorter ones, and single words ("DE", "ground", "UPS"), cannot carry an
+// instruction unless flagged.
+const minFenced = 12
 
 // Render builds the tool result: a compact text rendering for the model (the
 // structured output travels beside it) and _meta with the token estimate
