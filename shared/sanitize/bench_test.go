@@ -64,6 +64,8 @@ func pathological() map[string]string {
 		"vs_run":             rep("\ufe0f"),
 		"tags_run":           rep("\U000E0041"),
 		"rlo_run":            rep("\u202e"),
+		"isolate_run":        rep("\u2066"),
+		"embedding_run":      rep("\u202b"),
 		"urls":               rep("https://evil.example/"),
 		"www":                rep("www."),
 		"b64":                rep("QUFB"),

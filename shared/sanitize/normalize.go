@@ -139,7 +139,7 @@ func normalize(s string) normResult {
 	// space; prevRune is that rune. They decide whether a joiner,
 	// variation selector or soft hyphen belongs to the text around it.
 	prevKept, prevRune, prevRemoved := false, rune(0), false
-	isoOpen := 0 // kept bidi isolates not yet closed
+	isoOpen, embOpen := 0, 0 // kept bidi isolates and embeddings not yet closed
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -153,7 +153,7 @@ func normalize(s string) normResult {
 			case c == '\n' || c == '\t':
 				if c == '\n' {
 					endRLO()
-					isoOpen = 0
+					isoOpen, embOpen = 0, 0
 				}
 				b.WriteByte(c)
 			case c == '\r':
@@ -207,12 +207,18 @@ func normalize(s string) normResult {
 			}
 			continue
 		}
-		if r >= 0x2066 && r <= 0x2068 && isolateClosed(s[i:]) || r == 0x2069 && isoOpen > 0 {
-			// A balanced bidi isolate on one line (an order number in
-			// Hebrew or Arabic text) is kept; overrides never are.
-			if r == 0x2069 {
+		if r >= 0x2066 && r <= 0x2068 && bidiClosed(s[i:], 0x2069) || r == 0x2069 && isoOpen > 0 ||
+			(r == 0x202a || r == 0x202b) && bidiClosed(s[i:], 0x202c) || r == 0x202c && embOpen > 0 {
+			// A balanced bidi isolate or embedding on one line (an order
+			// number in Hebrew or Arabic text) is kept; overrides never are.
+			switch r {
+			case 0x2069:
 				isoOpen--
-			} else {
+			case 0x202c:
+				embOpen--
+			case 0x202a, 0x202b:
+				embOpen++
+			default:
 				isoOpen++
 			}
 			b.WriteRune(r)
@@ -440,21 +446,22 @@ func isVirama(r rune) bool {
 	return false
 }
 
-// isolateClosed reports whether the bidi isolate opener that rest follows
-// is closed by a matching U+2069 on the same line within 256 bytes, with
-// no embedding or override in between.
-func isolateClosed(rest string) bool {
+// bidiClosed reports whether the bidi isolate or embedding opener that
+// rest follows is closed by a matching closer (U+2069 for isolates, U+202C
+// for embeddings) on the same line within 256 bytes, with no override in
+// between. Bounded, so a run of openers costs linear time.
+func bidiClosed(rest string, closer rune) bool {
 	depth := 1
 	for i := 0; i < len(rest) && i < 256; {
 		r, size := utf8.DecodeRuneInString(rest[i:])
 		switch {
 		case r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029:
 			return false
-		case r >= 0x202a && r <= 0x202e:
+		case r == 0x202d || r == 0x202e:
 			return false
-		case r >= 0x2066 && r <= 0x2068:
+		case closer == 0x2069 && r >= 0x2066 && r <= 0x2068, closer == 0x202c && (r == 0x202a || r == 0x202b):
 			depth++
-		case r == 0x2069:
+		case r == closer:
 			depth--
 			if depth == 0 {
 				return true

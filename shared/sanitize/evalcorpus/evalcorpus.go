@@ -367,10 +367,11 @@ func Neutralized(s *sanitize.Sanitizer, c Case, out string) bool {
 //     separator, Hangul fillers, interlinear annotation characters;
 //   - ZWJ/ZWNJ/soft hyphen in runs, or not between two visible characters
 //     (a joiner after an Indic virama may end a word);
-//   - bidi embeddings and overrides (U+202A-202E).
+//   - bidi overrides (U+202D, U+202E) and embeddings not balanced on
+//     their line.
 //
-// LRM, RLM, ALM, bidi isolates and single joiners inside words or emoji
-// sequences are legitimate text and are not counted.
+// LRM, RLM, ALM, bidi isolates, balanced embeddings and single joiners
+// inside words or emoji sequences are legitimate text and are not counted.
 func Smuggled(s string) int {
 	rs := []rune(s)
 	n := 0
@@ -418,12 +419,42 @@ func Smuggled(s string) int {
 			}
 		case r == 0x200b && i > 0 && i+1 < len(rs) && sea(rs[i-1]) && sea(rs[i+1]):
 			// a word boundary in Thai, Lao, Myanmar or Khmer text
+		case r == 0x202a || r == 0x202b || r == 0x202c:
+			// Embeddings count unless balanced on their line (legacy RTL text).
+			if !embeddingBalanced(rs, i) {
+				n++
+			}
 		case r == 0x200b, r >= 0x2060 && r <= 0x2064, r == 0xfeff, r == 0x180e, r == 0x3164, r == 0xffa0,
-			r >= 0xfff9 && r <= 0xfffb, r >= 0x202a && r <= 0x202e, r >= 0x206a && r <= 0x206f:
+			r >= 0xfff9 && r <= 0xfffb, r == 0x202d, r == 0x202e, r >= 0x206a && r <= 0x206f:
 			n++
 		}
 	}
 	return n
+}
+
+// embeddingBalanced reports whether the line holding rs[i] has as many
+// embedding openers (U+202A, U+202B) as closers (U+202C), never closes
+// more than it opened and holds no override.
+func embeddingBalanced(rs []rune, i int) bool {
+	a := i
+	for a > 0 && rs[a-1] != '\n' {
+		a--
+	}
+	depth := 0
+	for j := a; j < len(rs) && rs[j] != '\n'; j++ {
+		switch rs[j] {
+		case 0x202a, 0x202b:
+			depth++
+		case 0x202c:
+			depth--
+			if depth < 0 {
+				return false
+			}
+		case 0x202d, 0x202e:
+			return false
+		}
+	}
+	return depth == 0
 }
 
 func sea(r rune) bool {
