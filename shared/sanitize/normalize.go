@@ -140,6 +140,7 @@ func normalize(s string) normResult {
 	// variation selector or soft hyphen belongs to the text around it.
 	prevKept, prevRune, prevRemoved := false, rune(0), false
 	isoOpen, embOpen := 0, 0 // kept bidi isolates and embeddings not yet closed
+	bidiKeep := balancedBidi(s)
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -207,8 +208,7 @@ func normalize(s string) normResult {
 			}
 			continue
 		}
-		if r >= 0x2066 && r <= 0x2068 && bidiClosed(s[i:], 0x2069) || r == 0x2069 && isoOpen > 0 ||
-			(r == 0x202a || r == 0x202b) && bidiClosed(s[i:], 0x202c) || r == 0x202c && embOpen > 0 {
+		if (r >= 0x2066 && r <= 0x2068 || r == 0x202a || r == 0x202b) && bidiKeep[i-size] || r == 0x2069 && isoOpen > 0 || r == 0x202c && embOpen > 0 {
 			// A balanced bidi isolate or embedding on one line (an order
 			// number in Hebrew or Arabic text) is kept; overrides never are.
 			switch r {
@@ -446,30 +446,44 @@ func isVirama(r rune) bool {
 	return false
 }
 
-// bidiClosed reports whether the bidi isolate or embedding opener that
-// rest follows is closed by a matching closer (U+2069 for isolates, U+202C
-// for embeddings) on the same line within 256 bytes, with no override in
-// between. Bounded, so a run of openers costs linear time.
-func bidiClosed(rest string, closer rune) bool {
-	depth := 1
-	for i := 0; i < len(rest) && i < 256; {
-		r, size := utf8.DecodeRuneInString(rest[i:])
+// balancedBidi returns the byte offsets of bidi isolate openers
+// (U+2066-2068) and embedding openers (U+202A, U+202B) that are closed by
+// their matching closer (U+2069, U+202C) on the same line within 256
+// bytes, with no override (U+202D, U+202E) in between. One pass with a
+// stack; nil when s holds none.
+func balancedBidi(s string) map[int]bool {
+	if !strings.Contains(s, "\u2066") && !strings.Contains(s, "\u2067") && !strings.Contains(s, "\u2068") &&
+		!strings.Contains(s, "\u202a") && !strings.Contains(s, "\u202b") {
+		return nil
+	}
+	keep := map[int]bool{}
+	type open struct {
+		pos    int
+		closer rune
+	}
+	var stack []open
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029:
-			return false
-		case r == 0x202d || r == 0x202e:
-			return false
-		case closer == 0x2069 && r >= 0x2066 && r <= 0x2068, closer == 0x202c && (r == 0x202a || r == 0x202b):
-			depth++
-		case r == closer:
-			depth--
-			if depth == 0 {
-				return true
+		case r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029 || r == 0x202d || r == 0x202e:
+			stack = stack[:0]
+		case r >= 0x2066 && r <= 0x2068:
+			stack = append(stack, open{i, 0x2069})
+		case r == 0x202a || r == 0x202b:
+			stack = append(stack, open{i, 0x202c})
+		case r == 0x2069 || r == 0x202c:
+			if n := len(stack); n > 0 && stack[n-1].closer == r {
+				if i-stack[n-1].pos <= 256 {
+					keep[stack[n-1].pos] = true
+				}
+				stack = stack[:n-1]
+			} else {
+				stack = stack[:0] // a closer out of order: what is open stays unbalanced
 			}
 		}
 		i += size
 	}
-	return false
+	return keep
 }
 
 // noSpaceSEA reports whether r is a letter or mark of a South-East Asian
