@@ -218,6 +218,11 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 	for _, cand := range rotN(text) {
 		addCand(cand)
 	}
+	if strings.Contains(text, "0100") || strings.Contains(text, "0110") {
+		if b := decodeBinary(text); b != "" {
+			addCand(b)
+		}
+	}
 	if morseLike(text) {
 		if m := decodeMorse(text); m != "" {
 			addCand(m)
@@ -416,4 +421,31 @@ func decodeMorse(text string) string {
 		return ""
 	}
 	return best.String()
+}
+
+// decodeBinary decodes the longest run of 8-bit binary groups ("01001001
+// 01100111 ...", separated by spaces) of at least six bytes, or returns "".
+func decodeBinary(text string) string {
+	var cur, best []byte
+	for _, f := range strings.Fields(text) {
+		if len(f) == 8 && strings.Trim(f, "01") == "" {
+			v := byte(0)
+			for i := 0; i < 8; i++ {
+				v = v<<1 | (f[i] - '0')
+			}
+			cur = append(cur, v)
+			continue
+		}
+		if len(cur) > len(best) {
+			best = cur
+		}
+		cur = nil
+	}
+	if len(cur) > len(best) {
+		best = cur
+	}
+	if len(best) < 6 || !texty(best) {
+		return ""
+	}
+	return string(best)
 }
