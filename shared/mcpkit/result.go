@@ -253,17 +253,26 @@ func roundUp(d time.Duration) string {
 // fenceData wraps the lines of text that hold sanitized values in one data
 // fence (see Render).
 func (c *Scrub) fenceData(text string) string {
+	// Each search looks only where it could move first or last, so the
+	// cost stays near one pass when values appear in order.
 	first, last := -1, -1
 	for _, v := range c.texts {
 		lim := len(text)
 		if first >= 0 {
-			lim = min(len(text), first+len(v))
+			lim = min(len(text), first+len(v)-1)
 		}
 		if i := strings.Index(text[:lim], v); i >= 0 && (first < 0 || i < first) {
 			first = i
 		}
-		if i := strings.LastIndex(text, v); i >= 0 && i+len(v) > last {
-			last = i + len(v)
+	}
+	for k := len(c.texts) - 1; k >= 0; k-- {
+		v := c.texts[k]
+		from := 0
+		if last >= 0 {
+			from = max(0, last-len(v)+1)
+		}
+		if i := strings.LastIndex(text[from:], v); i >= 0 && from+i+len(v) > last {
+			last = from + i + len(v)
 		}
 	}
 	if first < 0 {
