@@ -709,10 +709,13 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 // readable but nothing is clickable or fetched: no scheme, no Markdown
 // link or image syntax, a leading "www." written "www[.]" (Markdown
 // autolinks "www." hosts), the path and query kept (tracking numbers, order
-// ids) with embedded URLs defanged the same way:
+// ids) with embedded URLs defanged the same way; a path that looks like
+// exfiltrated data (looksLikeData) is dropped:
 //
 //	link:   dhl.com/track?id=123 (link disabled)
-//	image:  [image removed: evil.example/p.png?d=...]
+//	image:  [image removed: evil.example/p.png]
+//	exfil:  [image removed: evil.example, data removed]
+//	        evil.example (link disabled, data removed)
 //	mailto: billing@evil.example (mail link disabled)
 //	javascript:, data:, unknown schemes: [link removed: javascript]
 func defang(kind string, u *linkURL) string {
@@ -737,6 +740,13 @@ func defang(kind string, u *linkURL) string {
 			return local + "@" + host + " (mail link disabled)"
 		}
 		return host + " (mail link disabled)"
+	}
+	if looksLikeData(u.rest, kind == "image") > 0 {
+		// The path carries data for an exfiltration, not an identifier.
+		if kind == "image" {
+			return "[image removed: " + shown + ", data removed]"
+		}
+		return shown + " (link disabled, data removed)"
 	}
 	p := displayPath(u.rest)
 	if kind == "image" {
