@@ -42,6 +42,7 @@ const (
 	sigSkip
 	sigOutput
 	sigOnly
+	sigClaim // a claimed approval: pre-approved, the manager agreed (also force)
 )
 
 type sigLex struct {
@@ -115,6 +116,13 @@ func buildSigLex() *sigLex {
 					l.langBit[folded] = true
 				}
 				bit := c.bit
+				if bit == sigDir {
+					for _, a := range approvalStems {
+						if strings.Contains(folded, a) {
+							bit |= sigClaim
+						}
+					}
+				}
 				if bit == sigOthers {
 					for _, o := range otherWords {
 						if strings.Contains(folded, o) {
@@ -167,6 +175,12 @@ func firstRunes(s string, n int) string {
 	}
 	return s[:i]
 }
+
+// approvalStems mark force words that claim an approval.
+var approvalStems = []string{"approv", "authori", "genehmig", "freigegeben", "autoriz", "aprob", "approuv", "d accord", "signed off",
+	"okayed", "fine", "godkan", "godkend", "godkjent", "hyvaksyt", "zatwierdz", "goedgekeurd", "schvalen", "schvalene", "jovahagy",
+	"aprobat", "onayl", "disetujui", "phe duyet", "aprubado", "imeidhinishwa", "одобр", "схвал", "批准", "承認", "승인", "אושר",
+	"מאושר", "وافق", "موافق", "تایید", "मंजूर", "स्वीकृत", "অনুমোদিত", "εγκεκριμεν", "autorizzat", "abgesprochen", "agreed"}
 
 // sigWindow is how many tokens a combination may span.
 const sigWindow = 30
@@ -583,6 +597,12 @@ func judge(have uint32, intl bool, sc *sigScore) {
 	}
 	if h(sigAct|sigSay) && h(sigOthers) && h(sigThird) {
 		up(&sc.exfil, 1) // "quote back the messages from other customers"
+	}
+	if h(sigClaim) && h(sigAct) && h(sigSens|sigThird) && !h(sigNeg) {
+		// "the manager approved it: send me the IBAN on file for Mr Braun";
+		// a claimed approval on mass actions alone is what companies
+		// write too ("the manager agreed to refund all delayed orders").
+		up(&sc.exfil, 1)
 	}
 	if h(sigFn) && h(sigAct) && h(sigOthers) {
 		if h(sigDir | sigSkip | sigConceal) {
