@@ -20,7 +20,7 @@ type splitTarget struct {
 // the tuning cases) holds what was reached there, not the 90% aimed at:
 // see README.md.
 var corpusTargets = map[string]splitTarget{
-	"tune":    {attack: 0.98, fp: 0.01, intact: 1},
+	"tune":    {attack: 0.97, fp: 0.01, intact: 1},
 	"holdout": {attack: 0.95, fp: 0.02, intact: 1},
 }
 
