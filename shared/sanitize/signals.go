@@ -527,9 +527,9 @@ func judge(have uint32, intl bool, sc *sigScore) {
 	}
 	addressed := h(sigAI | sigReader)
 	switch {
-	case addressed && h(sigAct|sigSens|sigOthers|sigConceal|sigOvr|sigFn|sigDir), h(sigReader) && h(sigSay):
+	case addressed && h(sigAct|sigSens|sigOthers|sigConceal|sigOvr|sigFn|sigDir), addressed && h(sigSay):
 		up(&sc.addr, 1)
-	case addressed && h(sigSay|sigInstr):
+	case addressed && h(sigInstr):
 		up(&sc.addr, 0.8)
 	case h(sigReader):
 		up(&sc.addr, 0.5)
