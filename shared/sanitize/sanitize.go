@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // FenceOpen starts the first line of a fenced (flagged) text. The full
@@ -219,6 +220,16 @@ func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
 	}
 	det = s.maskOwnAddresses(det)
 	f := scan(det, 0)
+	if f.meta && f.total >= Threshold {
+		// Text about attacks quotes them ("beware of mails like 'ignore
+		// your rules and ...'"): judge it without its quotations.
+		if q := stripQuoted(det); q != det {
+			if g := scan(q, 0); g.total < f.total {
+				g.meta = true
+				f = g
+			}
+		}
+	}
 	judgeHidden(f, hidden)
 	judgeHidden(f, shown)
 	if n.tagLoose >= 8 {
@@ -311,6 +322,49 @@ func (s *Sanitizer) maskOwnAddresses(text string) string {
 		return text
 	}
 	b.WriteString(text[last:])
+	return b.String()
+}
+
+// quotePairs are opening and closing quotation marks.
+var quotePairs = map[rune]string{'"': `"”“`, '“': `”“"`, '„': `“”"`, '«': "»", '»': "«", '‘': "’‘'", '‚': "‘’'", '「': "」", '『': "』", '‹': "›"}
+
+// stripQuoted replaces quotations (up to 400 bytes, within a line) with a
+// space. Linear: each opening mark looks for its closer once, within the
+// bound.
+func stripQuoted(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		closer, ok := quotePairs[r]
+		if !ok {
+			i += size
+			continue
+		}
+		end := -1
+		for j := i + size; j < len(s) && j < i+400; {
+			r2, sz := utf8.DecodeRuneInString(s[j:])
+			if r2 == '\n' {
+				break
+			}
+			if strings.ContainsRune(closer, r2) {
+				end = j + sz
+				break
+			}
+			j += sz
+		}
+		if end < 0 {
+			i += size
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteByte(' ')
+		last, i = end, end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
 	return b.String()
 }
 
