@@ -341,8 +341,8 @@ func stripQuoted(s string) string {
 			i += size
 			continue
 		}
-		end := -1
-		for j := i + size; j < len(s) && j < i+400; {
+		end, j := -1, i+size
+		for j < len(s) && j < i+400 {
 			r2, sz := utf8.DecodeRuneInString(s[j:])
 			if r2 == '\n' {
 				break
@@ -354,7 +354,9 @@ func stripQuoted(s string) string {
 			j += sz
 		}
 		if end < 0 {
-			i += size
+			// No closer: the marks up to where the search stopped are
+			// not quotations either (keeps a run of openers linear).
+			i = j
 			continue
 		}
 		b.WriteString(s[last:i])
