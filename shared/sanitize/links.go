@@ -261,6 +261,12 @@ func looksLikeData(rest string, image bool) int {
 	if rest == "" {
 		return 0
 	}
+	if len(rest) > 4096 {
+		// Templates and blobs show in the first 4 KiB; judging a longer
+		// path would cost more than it tells.
+		rest = strings.ToValidUTF8(rest[:4096], "")
+		image = true
+	}
 	low := strings.ToLower(rest)
 	if strings.ContainsAny(rest, "{}<>") || strings.Contains(low, "%7b") || strings.Contains(low, "%7d") ||
 		strings.Contains(low, "%3c") || strings.Contains(low, "$(") {
