@@ -145,6 +145,15 @@ func buildSigLex() *sigLex {
 					l.stem4[folded[:4]] = true
 					continue
 				}
+				if n > 1 {
+					// A phrase opening with two one- or two-letter words
+					// ("a i" for "a.i.") would make every short word a
+					// phrase start; such entries are left out.
+					fw := strings.Fields(folded)
+					if len(fw[0]) == 1 && len(fw[1]) < 3 {
+						continue
+					}
+				}
 				l.words[folded] |= bit
 				if n > 1 {
 					l.first[folded[:strings.IndexByte(folded, ' ')]] = true
