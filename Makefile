@@ -48,6 +48,7 @@ snapshots: ## rewrite the golden tool-schema snapshots
 
 bench: build ## benchmarks: Go micro-benchmarks, then per-call stack cost vs a bare go-sdk tool, cold start, RSS, sizes
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2000x ./shared/... ./servers/...
+	SANITIZE_PATHOLOGICAL=1 $(GO) test -run '^$$' -bench '^BenchmarkPathological$$' -benchtime 2x ./shared/sanitize
 	$(BIN)/benchreport --bin $(BIN)
 
 loadtest: build ## 64 concurrent sessions per server over streamable HTTP against mock-backends

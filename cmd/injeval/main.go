@@ -1,15 +1,22 @@
 // Command injeval evaluates the prompt-injection sanitizer
-// (shared/sanitize) against its labelled corpus and prints, per split
-// (tune, holdout, all): the detection rate of each attack class (flagged
-// or neutralized), the benign false-positive rate, whether every invisible
-// character and every off-allow-list link was removed from the outputs,
-// and the throughput of Sanitizer.Text.
+// (shared/sanitize) against labelled corpora and prints, per split (tune,
+// holdout, blind, any other set named by its files, and all): the
+// detection rate of each attack class (flagged or neutralized) and of each
+// language, the benign false-positive rate, with 95% Wilson intervals,
+// whether benign texts kept their must_keep substrings, whether every
+// smuggled character and every off-allow-list link was neutralized, and
+// the throughput of Sanitizer.Text.
 //
-//	go run ./cmd/injeval [--corpus DIR] [--split all|tune|holdout] [--json] [-v]
+//	go run ./cmd/injeval [--corpus DIR] [--name SPLIT] [--split all|NAME] [--json] [-v]
 //
-// It exits with status 1 when the whole corpus misses a target: at least
-// 95% of attacks flagged or neutralized, at most 2% of benign cases
-// flagged, and 100% invisible-character and link removal.
+// Each *.jsonl file under DIR is read; its split is the file name up to
+// the first '-' ("fresh-attacks.jsonl" is "fresh"), or --name. -v explains
+// the misses of the tune and holdout splits only: other sets are reported
+// in aggregate, never case by case.
+//
+// It exits with status 1 when a split misses a target: at least 90% of
+// attacks flagged or neutralized, at most 2% of benign cases flagged, 100%
+// smuggled-character and link neutralization, every must_keep kept.
 package main
 
 import (
@@ -20,6 +27,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,12 +62,13 @@ func run(stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("injeval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	corpus := fs.String("corpus", "", "corpus directory (default: "+corpusRel+" under the module root)")
-	split := fs.String("split", "all", "split to show: all (tune, holdout and all), tune or holdout")
+	name := fs.String("name", "", "report every case of --corpus under this split name (default: from the file names)")
+	split := fs.String("split", "all", "split to show: all (every split, then all cases together) or one split's name")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("v", false, "explain missed attacks and false positives of the shown splits")
 	rounds := fs.Int("rounds", 20, "at most this many timed passes over the corpus for the throughput figure")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: injeval [--corpus DIR] [--split all|tune|holdout] [--json] [-v]\n")
+		fmt.Fprintf(stderr, "usage: injeval [--corpus DIR] [--name SPLIT] [--split all|NAME] [--json] [-v]\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -68,36 +77,44 @@ func run(stdout, stderr io.Writer, args []string) int {
 		}
 		return 2
 	}
-	var show []string
-	switch *split {
-	case "all":
-		show = []string{"tune", "holdout", "all"}
-	case "tune", "holdout":
-		show = []string{*split}
-	default:
-		fmt.Fprintf(stderr, "injeval: --split must be all, tune or holdout\n")
-		return 2
-	}
 	dir := *corpus
 	if dir == "" {
 		dir = findCorpus()
 	}
-	cases, err := evalcorpus.Load(dir)
+	cases, err := evalcorpus.LoadAs(dir, *name)
 	if err != nil {
 		fmt.Fprintf(stderr, "injeval: %v\n", err)
 		return 2
 	}
+	names := evalcorpus.SplitNames(cases)
+	var show []string
+	switch {
+	case *split == "all":
+		show = append(names, "all")
+	case slices.Contains(names, *split):
+		show = []string{*split}
+	default:
+		fmt.Fprintf(stderr, "injeval: --split must be all or one of %s\n", strings.Join(names, ", "))
+		return 2
+	}
+	cold, initCost := evalcorpus.ColdThroughput(cases)
 	s := evalcorpus.NewSanitizer()
 	rep := evalcorpus.Evaluate(s, cases)
 	rep.Bytes, rep.MBps = evalcorpus.Throughput(s, cases, max(1, *rounds), 2*time.Second)
-	failures := rep.Failures()
+	rep.ColdMBps, rep.InitMs = cold, float64(initCost.Microseconds())/1000
+	var failures []string
+	for _, sh := range show {
+		if sh != "all" || len(show) == 1 {
+			failures = append(failures, rep.Split(sh).SplitFailures()...)
+		}
+	}
 	if *asJSON {
 		out := struct {
 			*evalcorpus.Report
 			Failures []string `json:"failures"`
 		}{rep, failures}
 		if *split != "all" {
-			out.Report = &evalcorpus.Report{Splits: []*evalcorpus.SplitReport{rep.Split(*split)}, Bytes: rep.Bytes, MBps: rep.MBps}
+			out.Report = &evalcorpus.Report{Splits: []*evalcorpus.SplitReport{rep.Split(*split)}, Bytes: rep.Bytes, MBps: rep.MBps, ColdMBps: rep.ColdMBps, InitMs: rep.InitMs}
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -112,9 +129,9 @@ func run(stdout, stderr io.Writer, args []string) int {
 			explain(stdout, s, cases, show)
 		}
 		if len(failures) == 0 {
-			fmt.Fprintln(stdout, "targets (whole corpus): met")
+			fmt.Fprintln(stdout, "targets: met")
 		} else {
-			fmt.Fprintf(stdout, "targets (whole corpus): MISSED: %s\n", strings.Join(failures, "; "))
+			fmt.Fprintf(stdout, "targets: MISSED:\n  %s\n", strings.Join(failures, "\n  "))
 		}
 	}
 	if len(failures) > 0 {
@@ -133,7 +150,8 @@ func explain(w io.Writer, s interface {
 	}
 	ss := evalcorpus.NewSanitizer()
 	for _, c := range cases {
-		if !want[c.Split] && !want["all"] {
+		// Blind and fresh sets are never explained case by case.
+		if !evalcorpus.Own(c.Split) || !want[c.Split] && !want["all"] {
 			continue
 		}
 		o := evalcorpus.Run(ss, c)
@@ -141,12 +159,12 @@ func explain(w io.Writer, s interface {
 		if !bad {
 			continue
 		}
-		names, score := s.Explain(c.Text)
+		rules, score := s.Explain(c.Text)
 		text := c.Text
 		if len(text) > 300 {
 			text = text[:300] + "…"
 		}
-		fmt.Fprintf(w, "%s [%s/%s] score=%.2f rules=%v\n    %q\n", c.ID, c.Label, c.Class, score, names, text)
+		fmt.Fprintf(w, "%s [%s/%s] score=%.2f rules=%v\n    %q\n", c.ID, c.Label, c.Class, score, rules, text)
 	}
 	fmt.Fprintln(w)
 }

@@ -215,6 +215,19 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 			addCand(strings.Join(lines, "\n"))
 		}
 	}
+	for _, cand := range rotN(text) {
+		addCand(cand)
+	}
+	if strings.Contains(text, "0100") || strings.Contains(text, "0110") {
+		if b := decodeBinary(text); b != "" {
+			addCand(b)
+		}
+	}
+	if morseLike(text) {
+		if m := decodeMorse(text); m != "" {
+			addCand(m)
+		}
+	}
 	for _, cand := range cands {
 		in := scan(cand, depth+1)
 		if in.total >= 0.5 {
@@ -225,4 +238,214 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 	if proseDecoded {
 		f.addPseudo(pEncodedText, clsEncoded, 0.3, "encoded_prose")
 	}
+}
+
+// commonWords are frequent English words: a line without any that turns
+// into several under a Caesar shift was shifted.
+var commonWords = map[string]bool{"the": true, "and": true, "to": true, "of": true, "all": true, "you": true, "your": true,
+	"a": true, "is": true, "for": true, "this": true, "in": true, "send": true, "ignore": true, "previous": true,
+	"instructions": true, "customer": true, "customers": true, "data": true, "list": true, "rules": true, "now": true,
+	"reveal": true, "export": true, "forward": true, "password": true, "system": true, "prompt": true, "it": true}
+
+// rotN returns the lines of text (at most 16 KiB of them) that read as
+// English under a Caesar shift other than 13 (ROT13 is decoded when the
+// text names it), shifted back. Only ASCII lines of four words or more
+// without a common English word are tried, on their first 16 words.
+func rotN(text string) []string {
+	var out []string
+	budget := 16 << 10
+	var buf [24]byte
+	for len(text) > 0 && budget > 0 && len(out) < 4 {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		if len(line) > 2048 {
+			line = line[:2048]
+		}
+		budget -= len(line)
+		var words [16]string
+		n, ascii := 0, true
+		for i := 0; i < len(line) && n < len(words); {
+			c := line[i]
+			if c >= 0x80 {
+				ascii = false
+				break
+			}
+			if !isLetterByte(c) {
+				i++
+				continue
+			}
+			j := i
+			for j < len(line) && isLetterByte(line[j]) {
+				j++
+			}
+			if j-i <= len(buf) {
+				words[n] = line[i:j]
+				n++
+			}
+			i = j
+		}
+		if !ascii || n < 4 {
+			continue
+		}
+		plain := false
+		for _, w := range words[:n] {
+			if commonWords[strings.ToLower(w)] {
+				plain = true
+				break
+			}
+		}
+		if plain {
+			continue
+		}
+		// Only the shifts that turn the most frequent letter into one of
+		// the eight most frequent English letters are tried.
+		var hist [26]int
+		top := 0
+		for _, w := range words[:n] {
+			for k := 0; k < len(w); k++ {
+				c := (w[k] | 0x20) - 'a'
+				hist[c]++
+				if hist[c] > hist[top] {
+					top = int(c)
+				}
+			}
+		}
+		for _, target := range []int{'e' - 'a', 't' - 'a', 'a' - 'a', 'o' - 'a', 'i' - 'a', 'n' - 'a', 's' - 'a', 'r' - 'a'} {
+			shift := (target - top + 26) % 26
+			if shift == 0 {
+				continue
+			}
+			hits := 0
+			for _, w := range words[:n] {
+				b := buf[:len(w)]
+				for k := 0; k < len(w); k++ {
+					c := w[k] | 0x20
+					b[k] = 'a' + (c-'a'+byte(shift))%26
+				}
+				if commonWords[string(b)] {
+					hits++
+				}
+			}
+			if hits >= 3 && hits*10 >= n*3 {
+				out = append(out, shiftWord(line, shift))
+				break
+			}
+		}
+	}
+	return out
+}
+
+func shiftWord(s string, n int) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return 'a' + (r-'a'+rune(n))%26
+		case r >= 'A' && r <= 'Z':
+			return 'A' + (r-'A'+rune(n))%26
+		}
+		return r
+	}, s)
+}
+
+var morseTable = map[string]byte{
+	".-": 'a', "-...": 'b', "-.-.": 'c', "-..": 'd', ".": 'e', "..-.": 'f', "--.": 'g', "....": 'h', "..": 'i', ".---": 'j',
+	"-.-": 'k', ".-..": 'l', "--": 'm', "-.": 'n', "---": 'o', ".--.": 'p', "--.-": 'q', ".-.": 'r', "...": 's', "-": 't',
+	"..-": 'u', "...-": 'v', ".--": 'w', "-..-": 'x', "-.--": 'y', "--..": 'z', "-----": '0', ".----": '1', "..---": '2',
+	"...--": '3', "....-": '4', ".....": '5', "-....": '6', "--...": '7', "---..": '8', "----.": '9',
+}
+
+var morseDots = strings.NewReplacer("·", ".", "•", ".", "−", "-", "–", "-", "—", "-", "_", "-")
+
+// morseLike reports whether text holds eight Morse letters in a row (ASCII
+// dots and dashes separated by spaces or slashes), without allocating.
+func morseLike(text string) bool {
+	run := 0
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c != '.' && c != '-' {
+			if c != ' ' && c != '/' {
+				run = 0
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && (text[j] == '.' || text[j] == '-') {
+			j++
+		}
+		if j-i <= 6 && (i == 0 || text[i-1] == ' ' || text[i-1] == '/') && (j == len(text) || text[j] == ' ' || text[j] == '/') {
+			run++
+			if run >= 8 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+		i = j
+	}
+	return false
+}
+
+// decodeMorse decodes the longest run of Morse code in text (letters
+// separated by spaces, words by '/' or three spaces), or returns "".
+func decodeMorse(text string) string {
+	var b, best strings.Builder
+	letters, bestLetters := 0, 0
+	flush := func() {
+		if letters > bestLetters {
+			bestLetters = letters
+			best.Reset()
+			best.WriteString(b.String())
+		}
+		b.Reset()
+		letters = 0
+	}
+	for _, f := range strings.Fields(morseDots.Replace(text)) {
+		if f == "/" || f == "|" {
+			b.WriteByte(' ')
+			continue
+		}
+		if c, ok := morseTable[f]; ok {
+			b.WriteByte(c)
+			letters++
+			continue
+		}
+		flush()
+	}
+	flush()
+	if bestLetters < 8 {
+		return ""
+	}
+	return best.String()
+}
+
+// decodeBinary decodes the longest run of 8-bit binary groups ("01001001
+// 01100111 ...", separated by spaces) of at least six bytes, or returns "".
+func decodeBinary(text string) string {
+	var cur, best []byte
+	for _, f := range strings.Fields(text) {
+		if len(f) == 8 && strings.Trim(f, "01") == "" {
+			v := byte(0)
+			for i := 0; i < 8; i++ {
+				v = v<<1 | (f[i] - '0')
+			}
+			cur = append(cur, v)
+			continue
+		}
+		if len(cur) > len(best) {
+			best = cur
+		}
+		cur = nil
+	}
+	if len(cur) > len(best) {
+		best = cur
+	}
+	if len(best) < 6 || !texty(best) {
+		return ""
+	}
+	return string(best)
 }

@@ -295,11 +295,25 @@ const (
 	pLineRole
 	pSendTo
 	pSendData
+	pSigAddr
+	pSigOverride
+	pSigExfil
+	pSigMass
+	pSigConceal
+	pSigSoft
+	pSigDir
+	pRevealed
 	numPseudo
 )
 
 // findings accumulates the score of one scanned text.
 type findings struct {
+	// protective is set when the text warns about secrets ("never share
+	// your password") rather than asking for them.
+	protective bool
+	// meta is set when the text talks about attacks (training notes,
+	// incident reports).
+	meta  bool
 	total float64
 	class [numClasses]float64
 	fired map[int]bool
@@ -418,12 +432,7 @@ func runRules(c *copies, f *findings) {
 	if len(hits) == 0 {
 		return
 	}
-	slices.SortFunc(hits, func(x, y hitPos) int {
-		if x.rule != y.rule {
-			return x.rule - y.rule
-		}
-		return x.pos - y.pos
-	})
+	hits = groupHits(hits)
 	for i := 0; i < len(hits); {
 		j := i
 		for j < len(hits) && hits[j].rule == hits[i].rule {
@@ -651,8 +660,31 @@ func scan(text string, depth int) *findings {
 	}
 	c := makeCopies(text)
 	runRules(c, f)
-	lineRoles(c.lines, f)
+	lineRoles(c.lines, c.isTranscript(), f)
 	sendToAddress(c.lines, f)
+	signals(text, c, f)
+	if f.meta {
+		// Text about attacks ("prompt injection is when a page tells an
+		// AI assistant to ignore its instructions") quotes them.
+
+		for _, c := range []int{clsOverride, clsAddressed, clsExfil, clsTool, clsMultilingual, clsRole} {
+			d := f.class[c] * 0.75
+			f.total -= d
+			f.class[c] -= d
+		}
+
+		f.names = append(f.names, "talks_about_attacks")
+	}
+	if f.protective {
+		// "We will never ask for your password; never share it": advice
+		// about secrets, not a request for them.
+		d := 0.65 * (f.class[clsExfil] + f.class[clsTool] + f.class[clsMultilingual])
+		f.total -= d
+		f.class[clsExfil] *= 0.35
+		f.class[clsTool] *= 0.35
+		f.class[clsMultilingual] *= 0.35
+		f.names = append(f.names, "protective_advice")
+	}
 	if depth < 2 {
 		decodePass(text, c, depth, f)
 	}
@@ -693,4 +725,104 @@ func initRules() {
 			}
 		}
 	}
+}
+
+// speakerHuman and speakerBot are the speaker labels of a chat log.
+var (
+	speakerHuman = map[string]bool{"customer": true, "user": true, "client": true, "guest": true, "visitor": true, "caller": true,
+		"buyer": true, "me": true, "you": true, "kunde": true, "kundin": true, "cliente": true, "utilisateur": true, "utilisatrice": true,
+		"usuario": true, "usuaria": true, "utente": true, "nutzer": true, "benutzer": true, "nutzerin": true, "klant": true,
+		"gebruiker": true, "klient": true, "uzytkownik": true, "musteri": true, "kullanici": true, "khach": true, "pelanggan": true,
+		"pengguna": true, "mteja": true, "mtumiaji": true, "kunde/in": true, "q": true}
+	speakerBot = map[string]bool{"assistant": true, "bot": true, "agent": true, "ai": true, "chatbot": true, "support": true,
+		"assistent": true, "asistente": true, "assistente": true, "asystent": true, "asistan": true, "asisten": true, "msaidizi": true,
+		"virtual assistant": true, "ai assistant": true, "ki-assistent": true, "ai-assistant": true, "ki": true, "ia": true,
+		"agente": true, "a": true, "acme bot": true}
+)
+
+// isTranscript reports whether the text is a chat log: at least two
+// lines start with a speaker label ("Customer:", "[10:02] Agent Maria:",
+// "Bot:"), a human and a bot or agent among them. Speaker labels in a
+// log are not role markers. The answer is computed once per copies.
+func (c *copies) isTranscript() bool {
+	if c.transcript != 0 {
+		return c.transcript > 0
+	}
+	human, bot, n := false, false, 0
+	lines := c.lines
+	for len(lines) > 0 && n < 400 {
+		line := lines
+		if i := strings.IndexByte(lines, '\n'); i >= 0 {
+			line, lines = lines[:i], lines[i+1:]
+		} else {
+			lines = ""
+		}
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") { // [10:02] timestamps
+			if k := strings.IndexByte(line, ']'); k > 0 && k < 24 {
+				line = strings.TrimSpace(line[k+1:])
+			}
+		}
+		k := strings.IndexByte(line, ':')
+		if k <= 0 || k > 32 {
+			continue
+		}
+		f := strings.Fields(line[:k])
+		if len(f) == 0 || len(f) > 3 {
+			continue
+		}
+		label := f[0]
+		switch {
+		case len(f) == 1:
+		case len(f) == 2 && speakerBot[f[0]+" "+f[1]]:
+			label = f[0] + " " + f[1]
+		case len(f) == 2 && (f[0] == "agent" || f[0] == "support"): // "Agent Maria:"
+		default:
+			continue
+		}
+		switch {
+		case speakerHuman[label]:
+			human = true
+			n++
+		case speakerBot[label]:
+			bot = true
+			n++
+		}
+	}
+	if human && bot && n >= 2 {
+		c.transcript = 1
+	} else {
+		c.transcript = -1
+	}
+	return c.transcript > 0
+}
+
+// groupHits orders hits by rule and, within a rule, by position, in
+// linear time: a counting sort by rule keeps the order in which the hits
+// were found, which is by position for the word copies; the substring
+// hits of one rule (at most 32 per trigger) are sorted when out of order.
+func groupHits(hits []hitPos) []hitPos {
+	cnt := make([]int, len(rules)+1)
+	for _, h := range hits {
+		cnt[h.rule+1]++
+	}
+	for i := 1; i < len(cnt); i++ {
+		cnt[i] += cnt[i-1]
+	}
+	out := make([]hitPos, len(hits))
+	next := append([]int(nil), cnt[:len(rules)]...)
+	for _, h := range hits {
+		out[next[h.rule]] = h
+		next[h.rule]++
+	}
+	for r := 0; r < len(rules); r++ {
+		g := out[cnt[r]:cnt[r+1]]
+		for i := 1; i < len(g); i++ {
+			if g[i].pos < g[i-1].pos {
+				slices.SortFunc(g, func(x, y hitPos) int { return x.pos - y.pos })
+				break
+			}
+		}
+	}
+	return out
 }

@@ -108,6 +108,7 @@ type copies struct {
 	latinToks  []token
 	cjk        bool
 	nonLatin   bool    // holds letters of a non-Latin script (Cyrillic, CJK, ...)
+	transcript int8    // isTranscript: 0 unknown, 1 yes, -1 no
 	lid, nid   []int32 // vocabulary ids of latinToks and nativeToks (set by runRules)
 }
 
@@ -247,11 +248,19 @@ func fastLatin(lower string) (string, []token, bool) {
 // splitWords splits lower into words: runs of letters, digits, combining
 // marks and the leet symbols '@' and '$'.
 func splitWords(lower string) []rawTok {
-	toks := make([]rawTok, 0, len(lower)/5+1)
+	// Count the words first: growing the slice costs more than a pass.
+	n, in := 0, false
+	for _, r := range lower {
+		w := wordRune(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	toks := make([]rawTok, 0, n)
 	start, gapStart := -1, 0
 	for i, r := range lower {
-		word := r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '@' || r == '$') ||
-			r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r))
+		word := wordRune(r)
 		if word {
 			if start < 0 {
 				start = i
@@ -293,6 +302,10 @@ func buildNative(toks []rawTok) (string, []token) {
 				switch {
 				case r == 'ё':
 					b.WriteRune('е')
+				case r == 'ı':
+					b.WriteByte('i')
+				case r >= 0x3ac && r <= 0x3ce && greekBase[r] != 0:
+					b.WriteRune(greekBase[r])
 				case accents[r] != "":
 					b.WriteString(accents[r])
 					prevLatin = true
@@ -498,4 +511,15 @@ func segment(s string) []string {
 		parts[i], parts[j] = parts[j], parts[i]
 	}
 	return parts
+}
+
+// greekBase folds accented Greek letters and the final sigma, so that
+// words match with or without their tonos.
+var greekBase = map[rune]rune{'ά': 'α', 'έ': 'ε', 'ή': 'η', 'ί': 'ι', 'ό': 'ο', 'ύ': 'υ', 'ώ': 'ω', 'ϊ': 'ι', 'ϋ': 'υ', 'ΐ': 'ι', 'ΰ': 'υ', 'ς': 'σ'}
+
+// wordRune reports whether r belongs to a word for splitWords: letters,
+// digits, combining marks and the leet symbols '@' and '$'.
+func wordRune(r rune) bool {
+	return r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '@' || r == '$') ||
+		r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r))
 }

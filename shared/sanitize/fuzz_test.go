@@ -6,10 +6,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/bizmcp/bizmcp/shared/sanitize"
+	"github.com/bizmcp/bizmcp/shared/sanitize/evalcorpus"
 )
 
 // FuzzText checks Text's invariants on arbitrary input: no panic, valid
-// UTF-8 out, no invisible rune out, a flagged result fenced exactly once
+// UTF-8 out, no smuggled character out (evalcorpus.Smuggled), a flagged result fenced exactly once
 // with the nonce (and an unflagged one not at all), and determinism.
 func FuzzText(f *testing.F) {
 	for _, seed := range []string{
@@ -40,10 +41,8 @@ func FuzzText(f *testing.F) {
 		if !utf8.ValidString(r.Text) {
 			t.Fatalf("invalid UTF-8 output %q", r.Text)
 		}
-		for _, c := range r.Text {
-			if sanitize.IsInvisible(c) {
-				t.Fatalf("invisible %U in output %q", c, r.Text)
-			}
+		if n := evalcorpus.Smuggled(r.Text); n > 0 {
+			t.Fatalf("%d smuggled characters in output %q", n, r.Text)
 		}
 		if r.Flagged {
 			if !strings.HasPrefix(r.Text, open+" ") || !strings.HasSuffix(r.Text, "\n"+closing) {

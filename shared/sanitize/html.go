@@ -136,8 +136,25 @@ func hiddenElement(name string, attrs []attr) (hidden, code bool) {
 	switch name {
 	case "script", "style":
 		return true, true
-	case "template", "noembed", "noframes":
+	case "template", "noembed", "noframes", "noscript":
 		return true, false
+	case "svg":
+		// A zero-size drawing shows nothing; its <text> is hidden text.
+		var w, h string
+		for _, a := range attrs {
+			switch a.name {
+			case "width":
+				w = a.val
+			case "height":
+				h = a.val
+			}
+		}
+		if px, ok := cssLength(w); ok && px <= 0 && w != "" {
+			return true, false
+		}
+		if px, ok := cssLength(h); ok && px <= 0 && h != "" {
+			return true, false
+		}
 	}
 	for _, a := range attrs {
 		switch a.name {
@@ -388,16 +405,28 @@ func isProse(s string) bool {
 
 // stripHidden performs step 3: HTML comments (also unterminated ones) and
 // elements a reader does not see are removed; their text is returned for
-// the detector. Visible text, including stray '<' and '>', is unchanged.
-func stripHidden(s string) (string, []hiddenPart) {
+// the detector (hidden). Visible text, including stray '<' and '>', is
+// unchanged. In text that is not HTML, comments inside a line stay; their
+// content is returned too (shown), to be judged like hidden text.
+func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 	if strings.IndexByte(s, '<') < 0 {
-		return s, nil
+		return s, nil, nil
 	}
+	code := codeSpans(s)
+	// In text that is not HTML only comments on lines of their own are
+	// markup (Markdown hides them too); "<!--" inside a sentence or a
+	// code span is shown as written.
+	htmlText := isHTML(s, code)
 	lower := asciiLower(s)
 	var (
 		b     strings.Builder
 		parts []hiddenPart
 		last  int
+		// The next "-->" and "--!>" are searched once per occurrence, so
+		// repeated "<!--" cost linear time.
+		closeC = nextFinder{sub: "-->", pos: -2}
+		closeB = nextFinder{sub: "--!>", pos: -2}
+		ci     int // next code span to consider
 	)
 	for i := 0; i < len(s); {
 		k := strings.IndexByte(s[i:], '<')
@@ -405,6 +434,26 @@ func stripHidden(s string) (string, []hiddenPart) {
 			break
 		}
 		i += k
+		// Markup inside a Markdown code span or block is code, shown as is.
+		if e, in := skipCode(code, &ci, i); in {
+			i = e
+			continue
+		}
+		if !htmlText && !lineComment(s, i, &closeC) {
+			// A comment inside a sentence stays, but Markdown hides it
+			// from a human reader: its content is judged like hidden text.
+			if strings.HasPrefix(s[i:], "<!--") {
+				if e := closeC.from(s, i+4); e >= 0 {
+					if t := tagText(s[i+4 : e]); t != "" {
+						shown = append(shown, hiddenPart{text: t})
+					}
+					i = e + 3
+					continue
+				}
+			}
+			i++
+			continue
+		}
 		if strings.HasPrefix(s[i:], "<!--") {
 			body := i + 4
 			var cEnd, stop int
@@ -414,8 +463,13 @@ func stripHidden(s string) (string, []hiddenPart) {
 			case strings.HasPrefix(s[body:], "->"):
 				cEnd, stop = body, body+2
 			default:
-				e1 := strings.Index(s[body:], "-->")
-				e2 := strings.Index(s[body:], "--!>")
+				e1, e2 := -1, -1
+				if k := closeC.from(s, body); k >= 0 {
+					e1 = k - body
+				}
+				if k := closeB.from(s, body); k >= 0 {
+					e2 = k - body
+				}
 				switch {
 				case e1 < 0 && e2 < 0:
 					cEnd, stop = len(s), len(s)
@@ -468,8 +522,170 @@ func stripHidden(s string) (string, []hiddenPart) {
 		last, i = stop, stop
 	}
 	if last == 0 {
-		return s, parts
+		return s, parts, shown
 	}
 	b.WriteString(s[last:])
-	return b.String(), parts
+	return b.String(), parts, shown
+}
+
+// htmlNames are elements whose tags make a text HTML (isHTML).
+var htmlNames = map[string]bool{
+	"html": true, "head": true, "body": true, "meta": true, "title": true, "style": true, "script": true,
+	"div": true, "span": true, "p": true, "br": true, "a": true, "img": true, "table": true, "tr": true,
+	"td": true, "th": true, "tbody": true, "thead": true, "b": true, "i": true, "u": true, "em": true,
+	"strong": true, "font": true, "ul": true, "ol": true, "li": true, "h1": true, "h2": true, "h3": true,
+	"h4": true, "h5": true, "h6": true, "center": true, "hr": true, "noscript": true, "svg": true,
+	"section": true, "article": true, "footer": true, "header": true, "blockquote": true, "small": true,
+	"label": true, "input": true, "form": true, "button": true, "link": true, "template": true,
+	"iframe": true, "pre": true, "code": true, "sup": true, "sub": true, "tt": true, "big": true,
+	"picture": true, "source": true, "video": true, "audio": true, "textarea": true, "select": true,
+	"option": true, "nav": true, "main": true, "aside": true, "figure": true, "figcaption": true,
+	"details": true, "summary": true, "mark": true, "abbr": true, "cite": true, "q": true, "s": true,
+	"del": true, "ins": true, "object": true, "embed": true, "noembed": true, "noframes": true,
+	"caption": true, "col": true, "colgroup": true, "dl": true, "dt": true, "dd": true, "text": true,
+}
+
+// isHTML reports whether s is HTML (or holds an HTML fragment) rather
+// than prose that mentions markup: a doctype, or at least two tags of
+// known HTML elements outside code spans, or one element that hides its
+// content (<input type=hidden>, style="display:none"). A lone
+// "<!-- ... -->" in a plain
+// note, "a <b> c" or "List<String>" is not HTML. Linear: a tag never spans
+// another '<'.
+func isHTML(s string, code [][2]int) bool {
+	n, ci := 0, 0
+	for i := 0; i < len(s); {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			return false
+		}
+		i += k
+		if e, in := skipCode(code, &ci, i); in {
+			i = e
+			continue
+		}
+		if len(s)-i >= 9 && strings.EqualFold(s[i:i+9], "<!doctype") {
+			return true
+		}
+		name, attrs, end, ok := parseTag(s, i)
+		if !ok {
+			i++
+			continue
+		}
+		if htmlNames[strings.TrimPrefix(name, "/")] {
+			n++
+			if n >= 2 {
+				return true
+			}
+			if hidden, _ := hiddenElement(name, attrs); hidden {
+				return true // one hidden element is markup enough
+			}
+		}
+		i = end
+	}
+	return false
+}
+
+// codeSpans returns the byte ranges of Markdown fenced code blocks (```
+// or ~~~) and inline code spans (`...` on one line), in order.
+func codeSpans(s string) [][2]int {
+	if strings.IndexByte(s, '`') < 0 && !strings.Contains(s, "~~~") {
+		return nil
+	}
+	var out [][2]int
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c != '`' && c != '~' {
+			i++
+			continue
+		}
+		if (i == 0 || s[i-1] == '\n') && (strings.HasPrefix(s[i:], "```") || strings.HasPrefix(s[i:], "~~~")) {
+			fence := s[i : i+3]
+			e := strings.Index(s[i+3:], "\n"+fence)
+			if e < 0 {
+				out = append(out, [2]int{i, len(s)})
+				return out
+			}
+			end := i + 3 + e + 4
+			out = append(out, [2]int{i, end})
+			i = end
+			continue
+		}
+		if c == '`' {
+			j := i
+			for j < len(s) && s[j] == '`' {
+				j++
+			}
+			tick := s[i:j]
+			e := strings.Index(s[j:], tick)
+			nl := strings.IndexByte(s[j:], '\n')
+			if e >= 0 && (nl < 0 || e < nl) {
+				out = append(out, [2]int{i, j + e + len(tick)})
+				i = j + e + len(tick)
+				continue
+			}
+			i = j
+			continue
+		}
+		i++
+	}
+	return out
+}
+
+// lineComment reports whether an HTML comment starts at s[i] on a line of
+// its own and is closed at the end of a line ("<!-- x -->\n").
+func lineComment(s string, i int, closeC *nextFinder) bool {
+	if !strings.HasPrefix(s[i:], "<!--") {
+		return false
+	}
+	j := i
+	for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
+		j--
+	}
+	if j > 0 && s[j-1] != '\n' {
+		return false
+	}
+	e := closeC.from(s, i+4)
+	if e < 0 {
+		return false
+	}
+	rest := s[e+3:]
+	if k := strings.IndexByte(rest, '\n'); k >= 0 {
+		rest = rest[:k]
+	}
+	return strings.TrimSpace(rest) == ""
+}
+
+// nextFinder finds the next occurrence of sub at or after a position,
+// searching again only when the position passes the cached one: a scan
+// that asks with growing positions costs linear time in all.
+type nextFinder struct {
+	sub string
+	pos int // -2: not searched yet; -1: none left
+}
+
+func (f *nextFinder) from(s string, i int) int {
+	if f.pos == -1 {
+		return -1
+	}
+	if f.pos < i {
+		if k := strings.Index(s[i:], f.sub); k >= 0 {
+			f.pos = i + k
+		} else {
+			f.pos = -1
+		}
+	}
+	return f.pos
+}
+
+// skipCode reports whether offset i lies in one of the code spans (ordered
+// ranges; *ci is the first one not yet passed) and if so where it ends.
+func skipCode(code [][2]int, ci *int, i int) (int, bool) {
+	for *ci < len(code) && code[*ci][1] <= i {
+		*ci++
+	}
+	if *ci < len(code) && code[*ci][0] <= i {
+		return code[*ci][1], true
+	}
+	return 0, false
 }

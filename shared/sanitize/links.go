@@ -87,6 +87,10 @@ type linkURL struct {
 	keep    bool   // relative, allowed or harmless: leave as is
 	display string // host shown in the removal marker
 	rest    string // path, query and fragment: where exfiltrated data sits
+	// opaque marks a URL without a host worth showing (javascript:,
+	// data:, an unknown scheme): it is replaced by "[link removed: scheme]".
+	opaque bool
+	mail   bool // a mailto: link; rest is the address and its query
 }
 
 var schemeRE = regexp.MustCompile(`^[a-z][a-z0-9+.\-]*:`)
@@ -124,7 +128,7 @@ func (s *Sanitizer) checkURL(raw string) linkURL {
 	}
 	switch scheme {
 	case "javascript", "vbscript", "data", "file", "blob", "livescript":
-		return linkURL{display: scheme, rest: rest}
+		return linkURL{display: scheme, rest: rest, opaque: true}
 	case "mailto":
 		addr := rest
 		if i := strings.IndexAny(addr, "?#"); i >= 0 {
@@ -136,9 +140,9 @@ func (s *Sanitizer) checkURL(raw string) linkURL {
 			return linkURL{keep: true}
 		}
 		if h == "" {
-			h = "mailto"
+			return linkURL{display: "mailto", rest: rest, opaque: true}
 		}
-		return linkURL{display: h, rest: rest}
+		return linkURL{display: h, rest: rest, mail: true}
 	}
 	if !(strings.HasPrefix(rest, "//") || strings.HasPrefix(rest, `\\`) || strings.HasPrefix(rest, `/\`)) {
 		switch scheme {
@@ -148,7 +152,7 @@ func (s *Sanitizer) checkURL(raw string) linkURL {
 		if len(scheme) == 1 { // a Windows drive letter, not a URL
 			return linkURL{keep: true}
 		}
-		return linkURL{display: scheme, rest: rest}
+		return linkURL{display: scheme, rest: rest, opaque: true}
 	}
 	body := rest[2:]
 	// Two readings of the authority: WHATWG parsers treat '\' as '/', others
@@ -195,7 +199,7 @@ func stripPort(h string) string {
 }
 
 var (
-	placeholderRE = regexp.MustCompile(`[A-Z][A-Z0-9]*_[A-Z0-9]+_?[A-Z0-9_]*|\[[A-Za-z_ ]{3,}\]|%5[bB][A-Za-z_]{3,}%5[dD]`)
+	placeholderRE = regexp.MustCompile(`[A-Z][A-Z0-9]*_[A-Z][A-Z]+(?:_[A-Z0-9]+)*|\[[A-Za-z_ ]{3,}\]|%5[bB][A-Za-z_]{3,}%5[dD]`)
 	urlTokenSep   = func(r rune) bool { return strings.ContainsRune("/?&=#;,.:+!*()~", r) }
 	sensitiveKeys = map[string]bool{
 		"secret": true, "secrets": true, "token": true, "apikey": true, "api_key": true, "key": true,
@@ -247,54 +251,66 @@ func allHex(t string) bool {
 }
 
 // looksLikeData reports whether the path/query of a removed URL carries
-// data: template placeholders, encoded blobs, or parameters named for
-// secrets. Images are judged more strictly since clients fetch them without
-// a click.
-func looksLikeData(rest string, image bool) bool {
+// data, and how surely: 2 for what only an exfiltration template holds
+// (placeholders to fill in, an empty trailing parameter, base64 that
+// decodes to text), 1 for what tracking links hold too (opaque blobs,
+// long image queries, secret-named or e-mail parameters), 0 for nothing.
+// Images are judged more strictly since clients fetch them without a
+// click.
+func looksLikeData(rest string, image bool) int {
 	if rest == "" {
-		return false
+		return 0
+	}
+	if len(rest) > 4096 {
+		// Templates and blobs show in the first 4 KiB; judging a longer
+		// path would cost more than it tells.
+		rest = strings.ToValidUTF8(rest[:4096], "")
+		image = true
 	}
 	low := strings.ToLower(rest)
 	if strings.ContainsAny(rest, "{}<>") || strings.Contains(low, "%7b") || strings.Contains(low, "%7d") ||
 		strings.Contains(low, "%3c") || strings.Contains(low, "$(") {
-		return true
+		return 2
 	}
 	if placeholderRE.MatchString(rest) {
-		return true
+		return 2
 	}
 	for _, t := range strings.FieldsFunc(rest, urlTokenSep) {
-		if base64ish(t) {
-			if image || decodesToText(t) || len(t) >= 64 {
-				return true
-			}
-		}
-		if len(t) >= 32 && allHex(t) && (image || len(t) >= 64) {
-			return true
+		if base64ish(t) && decodesToText(t) {
+			return 2
 		}
 	}
 	if strings.HasSuffix(rest, "=") && strings.IndexByte(rest, '?') >= 0 {
-		return true // "?addr=": a template for the model to append data to
+		return 2 // "?addr=": a template for the model to append data to
+	}
+	for _, t := range strings.FieldsFunc(rest, urlTokenSep) {
+		if base64ish(t) && (image || len(t) >= 64) {
+			return 1
+		}
+		if len(t) >= 32 && allHex(t) && (image || len(t) >= 64) {
+			return 1
+		}
 	}
 	q := rest
 	if i := strings.IndexByte(q, '?'); i >= 0 {
 		q = q[i+1:]
 	} else if !image {
-		return false
+		return 0
 	}
 	if image && len(q) >= 96 {
-		return true
+		return 1
 	}
 	for _, kv := range strings.FieldsFunc(q, func(r rune) bool { return r == '&' || r == ';' || r == '#' || r == '/' }) {
 		k, v, _ := strings.Cut(kv, "=")
 		k = strings.ToLower(k)
 		if sensitiveKeys[k] && len(v) > 0 && (image || len(v) >= 24 || len(v) >= 16 && decodesToText(v)) {
-			return true
+			return 1
 		}
 		if image && len(v) >= 12 && (imageDataKeys[k] || strings.Contains(v, "@") || strings.Contains(strings.ToLower(v), "%40")) {
-			return true
+			return 1
 		}
 	}
-	return false
+	return 0
 }
 
 // Markdown and HTML link syntax. URLs may hold one level of balanced
@@ -331,13 +347,12 @@ var cssURLRE = regexp.MustCompile(`(?i)url\(\s*['"]?([^'")\s]+)`)
 type linkState struct {
 	markers     []string
 	neutralized int
-	exfil       bool
+	exfil       int // strongest looksLikeData of a removed URL
 }
 
-func (st *linkState) marker(kind, host string) string {
-	host = displayHost(host)
+func (st *linkState) marker(kind string, u *linkURL) string {
 	st.neutralized++
-	st.markers = append(st.markers, "["+kind+" removed: "+host+"]")
+	st.markers = append(st.markers, defang(kind, u))
 	return "\x00" + strconv.Itoa(len(st.markers)-1) + "\x00"
 }
 
@@ -411,9 +426,9 @@ func mayHoldURL(s string) bool {
 
 // neutralizeLinks performs step 4 and reports how many links were removed
 // and whether any removed URL looked like it carried data.
-func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
+func (s *Sanitizer) neutralizeLinks(text string) (string, int, int) {
 	if !mayHoldURL(text) {
-		return text, 0, false
+		return text, 0, 0
 	}
 	st := &linkState{}
 	if strings.IndexByte(text, '<') >= 0 {
@@ -425,24 +440,24 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 		if u.keep {
 			return m[0]
 		}
-		if looksLikeData(u.rest, true) {
-			st.exfil = true
+		if d := looksLikeData(u.rest, true); d > st.exfil {
+			st.exfil = d
 		}
-		return st.marker("image", u.display)
+		return st.marker("image", &u)
 	})
 	text = replaceSubmatch(mdLinkRE, text, func(m []string) string {
 		u := s.checkURL(m[2])
 		if u.keep {
 			return m[0]
 		}
-		if looksLikeData(u.rest, false) {
-			st.exfil = true
+		if d := looksLikeData(u.rest, false); d > st.exfil {
+			st.exfil = d
 		}
 		label := strings.TrimSpace(m[1])
 		if label == "" {
-			return st.marker("link", u.display)
+			return st.marker("link", &u)
 		}
-		return label + " " + st.marker("link", u.display)
+		return label + " " + st.marker("link", &u)
 	})
 	// Reference definitions; a definition used by an image is judged as one.
 	var imgRefs map[string]bool
@@ -461,14 +476,14 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 			label := strings.ToLower(strings.Trim(strings.TrimSpace(m[1]), "[]:"))
 			label = strings.TrimSuffix(label, "]")
 			image := imgRefs[label]
-			if looksLikeData(u.rest, image) {
-				st.exfil = true
+			if d := looksLikeData(u.rest, image); d > st.exfil {
+				st.exfil = d
 			}
 			kind := "link"
 			if image {
 				kind = "image"
 			}
-			return m[1] + st.marker(kind, u.display)
+			return m[1] + st.marker(kind, &u)
 		})
 	}
 	text = replaceSubmatch(autoRE, text, func(m []string) string {
@@ -476,10 +491,10 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 		if u.keep {
 			return m[0]
 		}
-		if looksLikeData(u.rest, false) {
-			st.exfil = true
+		if d := looksLikeData(u.rest, false); d > st.exfil {
+			st.exfil = d
 		}
-		return st.marker("link", u.display)
+		return st.marker("link", &u)
 	})
 	if spans := rawURLs(text); len(spans) > 0 {
 		var b strings.Builder
@@ -490,11 +505,11 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, bool) {
 			if c.keep {
 				continue
 			}
-			if looksLikeData(c.rest, false) {
-				st.exfil = true
+			if d := looksLikeData(c.rest, false); d > st.exfil {
+				st.exfil = d
 			}
 			b.WriteString(text[last:sp[0]])
-			b.WriteString(st.marker("link", c.display) + tail)
+			b.WriteString(st.marker("link", &c) + tail)
 			last = sp[1]
 		}
 		b.WriteString(text[last:])
@@ -628,15 +643,15 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 			continue
 		}
 		var bad *linkURL
-		exfil := false
+		exfil := 0
 		image := imageTags[name] && name != "a"
 		check := func(raw string) {
 			u := s.checkURL(raw)
 			if u.keep {
 				return
 			}
-			if looksLikeData(u.rest, image) {
-				exfil = true
+			if d := looksLikeData(u.rest, image); d > exfil {
+				exfil = d
 			}
 			if bad == nil {
 				bad = &u
@@ -667,22 +682,22 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 			i = end
 			continue
 		}
-		if exfil {
-			st.exfil = true
+		if exfil > st.exfil {
+			st.exfil = exfil
 		}
 		b.WriteString(text[last:i])
 		switch {
 		case name == "a":
-			m := st.marker("link", bad.display)
+			m := st.marker("link", bad)
 			if closeIdx := strings.Index(lower[end:], "</a"); closeIdx >= 0 {
 				pendingA = append(pendingA, m)
 			} else {
 				b.WriteString(m + " ")
 			}
 		case image:
-			b.WriteString(st.marker("image", bad.display))
+			b.WriteString(st.marker("image", bad))
 		default:
-			b.WriteString(st.marker("link", bad.display))
+			b.WriteString(st.marker("link", bad))
 		}
 		last, i = end, end
 	}
@@ -694,4 +709,78 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 		b.WriteString(" " + m)
 	}
 	return b.String()
+}
+
+// defang renders a neutralized link so that what it pointed to stays
+// readable but nothing is clickable or fetched: no scheme, no Markdown
+// link or image syntax, a leading "www." written "www[.]" (Markdown
+// autolinks "www." hosts), the path and query kept (tracking numbers, order
+// ids) with embedded URLs defanged the same way; a path that looks like
+// exfiltrated data (looksLikeData) is dropped:
+//
+//	link:   dhl.com/track?id=123 (link disabled)
+//	image:  [image removed: evil.example/p.png]
+//	exfil:  [image removed: evil.example, data removed]
+//	        evil.example (link disabled, data removed)
+//	mailto: billing@evil.example (mail link disabled)
+//	javascript:, data:, unknown schemes: [link removed: javascript]
+func defang(kind string, u *linkURL) string {
+	host := displayHost(u.display)
+	if u.opaque || host == "invalid-host" {
+		return "[" + kind + " removed: " + host + "]"
+	}
+	shown := host
+	if len(shown) > 4 && strings.EqualFold(shown[:4], "www.") {
+		shown = shown[:3] + "[.]" + shown[4:]
+	}
+	if u.mail {
+		addr := u.rest
+		if i := strings.IndexAny(addr, "?#"); i >= 0 {
+			addr = addr[:i]
+		}
+		local := ""
+		if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+			local = displayPath(addr[:i])
+		}
+		if local != "" {
+			return local + "@" + host + " (mail link disabled)"
+		}
+		return host + " (mail link disabled)"
+	}
+	if looksLikeData(u.rest, kind == "image") > 0 {
+		// The path carries data for an exfiltration, not an identifier.
+		if kind == "image" {
+			return "[image removed: " + shown + ", data removed]"
+		}
+		return shown + " (link disabled, data removed)"
+	}
+	p := displayPath(u.rest)
+	if kind == "image" {
+		return "[image removed: " + shown + p + "]"
+	}
+	return shown + p + " (link disabled)"
+}
+
+var pathDefang = strings.NewReplacer("://", "[:]//", "www.", "www[.]", "WWW.", "WWW[.]", "](", "] (", "[", "(", "]", ")", "\\", "/")
+
+// displayPath is the path and query of a neutralized URL as shown: no
+// white space or characters that end or nest markup, embedded URLs
+// defanged, at most 160 bytes.
+func displayPath(p string) string {
+	if p == "" {
+		return ""
+	}
+	b := make([]byte, 0, min(len(p), 170))
+	for i := 0; i < len(p) && len(b) < 160; i++ {
+		c := p[i]
+		if c <= ' ' || c == '<' || c == '>' || c == '"' || c == '`' || c == 0x7f || c == 0 {
+			continue
+		}
+		b = append(b, c)
+	}
+	out := strings.ToValidUTF8(string(b), "")
+	if len(b) >= 160 {
+		out += "…"
+	}
+	return pathDefang.Replace(out)
 }

@@ -69,9 +69,10 @@ const (
 // ruleGates skip rules whose trigger substrings are common unless a cheap
 // precondition holds.
 var ruleGates = map[string]func(c *copies) bool{
-	"snake_tool":    func(c *copies) bool { return strings.IndexByte(c.lines, '_') >= 0 },
-	"vocative_ai":   func(c *copies) bool { return c.hasToken(vocativeNouns) },
-	"ml_send_email": func(c *copies) bool { return c.nonLatin || c.hasNativeToken(mlSendVerbs) },
+	"snake_tool":            func(c *copies) bool { return strings.IndexByte(c.lines, '_') >= 0 },
+	"vocative_ai":           func(c *copies) bool { return c.hasToken(vocativeNouns) && !c.isTranscript() },
+	"human_assistant_turns": func(c *copies) bool { return !c.isTranscript() },
+	"ml_send_email":         func(c *copies) bool { return c.nonLatin || c.hasNativeToken(mlSendVerbs) },
 }
 
 var mlSendVerbs = wordSet("envoie envoies envoiez envoyez envoyer transmets transmet transmettre transmettez transfere transferez transferer exporte exportez exporter partage partagez sende senden schicke schicken leite leiten weiterleiten ubermittle ubermitteln exportiere exportieren envia enviar envie reenvia manda mande mandar exporta exportar comparte compartir encaminhe encaminhar compartilhe compartilhar transfira transferir")

@@ -74,6 +74,14 @@ type normResult struct {
 	// into the order a reader sees it.
 	reversed []string
 	nonASCII bool
+	// kept is set when legitimate format characters were kept (joiners
+	// in words and emoji, single variation selectors, subdivision flags,
+	// LRM/RLM, soft hyphens): detection strips them from its input.
+	kept bool
+	// controls counts terminal escape sequences and bidi embeddings,
+	// overrides and unbalanced isolates removed: text they hid or
+	// reordered is revealed by removing them.
+	controls int
 }
 
 // plainASCII reports whether s holds only printable ASCII, '\n' and '\t':
@@ -127,9 +135,17 @@ func normalize(s string) normResult {
 			rloStart = -1
 		}
 	}
+	// prevKept: the previous input rune was written and is not white
+	// space; prevRune is that rune. They decide whether a joiner,
+	// variation selector or soft hyphen belongs to the text around it.
+	prevKept, prevRune, prevRemoved := false, rune(0), false
+	isoOpen, embOpen := 0, 0 // kept bidi isolates and embeddings not yet closed
+	bidiKeep := balancedBidi(s)
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
+			prevKept, prevRune = c > ' ' && c != 0x7f, rune(c)
+			prevRemoved = c < 0x20 && c != '\n' && c != '\t' || c == 0x7f
 			if len(vsBuf) > 0 {
 				flushVS()
 			}
@@ -138,6 +154,7 @@ func normalize(s string) normResult {
 			case c == '\n' || c == '\t':
 				if c == '\n' {
 					endRLO()
+					isoOpen, embOpen = 0, 0
 				}
 				b.WriteByte(c)
 			case c == '\r':
@@ -148,6 +165,7 @@ func normalize(s string) normResult {
 					b.WriteByte('\n')
 				}
 			case c == 0x1b:
+				res.controls++
 				j := skipEscape(s, i)
 				res.removed += utf8.RuneCountInString(s[i:j])
 				i = j
@@ -175,11 +193,45 @@ func normalize(s string) normResult {
 		}
 		if !IsInvisible(r) {
 			zw = 0
-			// A waving black flag starts a subdivision flag sequence.
+			// A waving black flag starts a subdivision flag sequence: a
+			// valid one (England, Scotland, Wales) is kept whole.
 			inFlag, flagTags = r == 0x1f3f4, 0
 			b.WriteRune(r)
+			prevKept, prevRune, prevRemoved = !unicode.IsSpace(r), r, false
+			if r == 0x1f3f4 {
+				if e := flagEnd(s, i); e > i {
+					b.WriteString(s[i:e])
+					i = e
+					inFlag = false
+					res.kept = true
+				}
+			}
 			continue
 		}
+		if (r >= 0x2066 && r <= 0x2068 || r == 0x202a || r == 0x202b) && bidiKeep[i-size] || r == 0x2069 && isoOpen > 0 || r == 0x202c && embOpen > 0 {
+			// A balanced bidi isolate or embedding on one line (an order
+			// number in Hebrew or Arabic text) is kept; overrides never are.
+			switch r {
+			case 0x2069:
+				isoOpen--
+			case 0x202c:
+				embOpen--
+			case 0x202a, 0x202b:
+				embOpen++
+			default:
+				isoOpen++
+			}
+			b.WriteRune(r)
+			res.kept = true
+			continue
+		}
+		if !prevRemoved && keepFormat(r, prevKept, prevRune, s[i:]) {
+			b.WriteRune(r)
+			res.kept = true
+			prevRune = r
+			continue
+		}
+		prevKept, prevRemoved = false, true
 		res.removed++
 		switch {
 		case r == 0x9b: // C1 CSI: skip its parameters like ESC [
@@ -218,11 +270,14 @@ func normalize(s string) normResult {
 			} else {
 				vsBuf = append(vsBuf, byte(r-0xe0100+16))
 			}
-		case r == 0x202e: // RLO: what follows is shown reversed
-			endRLO()
-			rloStart = b.Len()
-		case r == 0x202c || r == 0x2069 || r == 0x202d || r == 0x2066 || r == 0x2067 || r == 0x2068:
-			endRLO()
+		case r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
+			res.controls++
+			if r == 0x202e { // RLO: what follows is shown reversed
+				endRLO()
+				rloStart = b.Len()
+			} else {
+				endRLO()
+			}
 		case r >= 0x200b && r <= 0x200d, r == 0x2060, r == 0xfeff, r == 0x00ad, r == 0x180e:
 			zw++
 			if zw > res.zwRun {
@@ -297,4 +352,142 @@ func reverseRunes(s string) string {
 		r[i], r[j] = r[j], r[i]
 	}
 	return string(r)
+}
+
+// flagEnd returns the index just past a valid emoji subdivision flag's tag
+// sequence starting at s[i] (after U+1F3F4): two to seven tag letters or
+// digits and a cancel tag. It returns i when there is none.
+func flagEnd(s string, i int) int {
+	j, n := i, 0
+	for j < len(s) {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		switch {
+		case r >= 0xe0061 && r <= 0xe007a || r >= 0xe0030 && r <= 0xe0039:
+			n++
+			j += size
+			continue
+		case r == 0xe007f && n >= 2 && n <= 7:
+			return j + size
+		}
+		break
+	}
+	return i
+}
+
+func isVariationSelector(r rune) bool {
+	return r >= 0xfe00 && r <= 0xfe0f || r >= 0xe0100 && r <= 0xe01ef
+}
+
+// keepFormat reports whether the format character r belongs to the text
+// around it and is kept: ZWJ/ZWNJ between two visible characters (not
+// both ASCII: Persian, Indic scripts, emoji sequences), a single VS15/VS16
+// after an emoji-capable character, a single other variation selector
+// after a non-ASCII character (VS17+ after an ideograph only), a soft
+// hyphen inside a word, LRM/RLM/ALM. rest is the input after r. Runs of
+// them, and the same characters anywhere else, are removed (the caller
+// never keeps one right after a removed character).
+func keepFormat(r rune, prevKept bool, prev rune, rest string) bool {
+	next, _ := utf8.DecodeRuneInString(rest)
+	if rest == "" {
+		next = 0
+	}
+	switch {
+	case r == 0x200e || r == 0x200f || r == 0x061c:
+		return next != 0x200e && next != 0x200f && next != 0x061c && !(next >= 0x202a && next <= 0x202e) && !(next >= 0x2066 && next <= 0x2069)
+	case r == 0x200c || r == 0x200d:
+		if !prevKept || isVariationSelector(prev) && prev > 0xfe0f || prev == 0x200c || prev == 0x200d {
+			return false
+		}
+		if isVirama(prev) {
+			// Indic conjuncts and chillus: the joiner may end the word.
+			return true
+		}
+		if next <= ' ' || IsInvisible(next) || unicode.IsSpace(next) {
+			return false
+		}
+		return prev >= utf8.RuneSelf || next >= utf8.RuneSelf
+	case r == 0x00ad:
+		return prevKept && unicode.IsLetter(prev) && unicode.IsLetter(next)
+	case r == 0x200b:
+		// Thai, Lao, Khmer and Myanmar mark word boundaries with ZWSP.
+		return prevKept && noSpaceSEA(prev) && noSpaceSEA(next)
+	case r == 0xfe0e || r == 0xfe0f:
+		if !prevKept || isVariationSelector(next) || isVariationSelector(prev) || prev == 0x200d || prev == 0x200c {
+			return false
+		}
+		return prev >= 0x80 && !unicode.IsLetter(prev) || prev >= '0' && prev <= '9' || prev == '#' || prev == '*' || unicode.Is(unicode.Han, prev)
+	case r >= 0xfe00 && r <= 0xfe0d:
+		return prevKept && prev >= 0x80 && !isVariationSelector(prev) && prev != 0x200d && prev != 0x200c && !isVariationSelector(next)
+	case r >= 0xe0100 && r <= 0xe01ef:
+		return prevKept && unicode.Is(unicode.Han, prev) && !isVariationSelector(next)
+	}
+	return false
+}
+
+// stripKept removes the format characters normalize keeps (keepFormat,
+// subdivision flag tags) from the detector's input, so that a joiner or a
+// soft hyphen cannot split a keyword.
+func stripKept(s string) string {
+	return strings.Map(func(r rune) rune {
+		if IsInvisible(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// isVirama reports whether r is an Indic virama (halant), which a ZWJ or
+// ZWNJ may follow to choose a conjunct form.
+func isVirama(r rune) bool {
+	switch r {
+	case 0x094d, 0x09cd, 0x0a4d, 0x0acd, 0x0b4d, 0x0bcd, 0x0c4d, 0x0ccd, 0x0d4d, 0x0dca, 0x0e3a, 0x1039, 0x17d2:
+		return true
+	}
+	return false
+}
+
+// balancedBidi returns the byte offsets of bidi isolate openers
+// (U+2066-2068) and embedding openers (U+202A, U+202B) that are closed by
+// their matching closer (U+2069, U+202C) on the same line within 256
+// bytes, with no override (U+202D, U+202E) in between. One pass with a
+// stack; nil when s holds none.
+func balancedBidi(s string) map[int]bool {
+	if !strings.Contains(s, "\u2066") && !strings.Contains(s, "\u2067") && !strings.Contains(s, "\u2068") &&
+		!strings.Contains(s, "\u202a") && !strings.Contains(s, "\u202b") {
+		return nil
+	}
+	keep := map[int]bool{}
+	type open struct {
+		pos    int
+		closer rune
+	}
+	var stack []open
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029 || r == 0x202d || r == 0x202e:
+			stack = stack[:0]
+		case r >= 0x2066 && r <= 0x2068:
+			stack = append(stack, open{i, 0x2069})
+		case r == 0x202a || r == 0x202b:
+			stack = append(stack, open{i, 0x202c})
+		case r == 0x2069 || r == 0x202c:
+			if n := len(stack); n > 0 && stack[n-1].closer == r {
+				if i-stack[n-1].pos <= 256 {
+					keep[stack[n-1].pos] = true
+				}
+				stack = stack[:n-1]
+			} else {
+				stack = stack[:0] // a closer out of order: what is open stays unbalanced
+			}
+		}
+		i += size
+	}
+	return keep
+}
+
+// noSpaceSEA reports whether r is a letter or mark of a South-East Asian
+// script written without spaces (Thai, Lao, Myanmar, Khmer).
+func noSpaceSEA(r rune) bool {
+	return r >= 0x0e01 && r <= 0x0eff || r >= 0x1000 && r <= 0x109f || r >= 0x1780 && r <= 0x17ff
 }

@@ -168,9 +168,15 @@ func registerEnglish() {
 	addRule("chat_tokens", clsRole, 1, cLines, "<|",
 		`<\|[a-z_]{2,24}\|>`, nil)
 	addRule("inst_tags", clsRole, 1, cLines, "[inst|[/inst|<<sys|<</sys|<start_of_turn|<end_of_turn|<bos>|<eos>|[/system|[system|[/assistant|[assistant",
-		`\[/?inst\]|<</?sys>>|<(?:start|end)_of_turn>|<bos>|<eos>|\[/?(?:system|assistant)\]`, nil)
-	addRule("xml_role_tags", clsRole, 1, cLines, "<system|</system|<assistant|</assistant|tool_|function_|<invoke|</invoke|untrusted|<instruction|</instruction|<im_|</im_|<admin|<developer|</developer|<user_query|</user_query|<human|</human|<important|<information|</information|</important|<user>|</user>|<functions|</functions",
-		`</?\s*(?:system|assistant|tool_(?:result|results|response|output|call|calls|use|code)|function_(?:results?|calls?|response|output)|functions|invoke|instructions?|untrusted[a-z_\-]*|im_start|im_end|admin|developer|user_query|human|important|information|user)\b[^>\n]{0,80}>`,
+		`\[/?inst\]|<</?sys>>|<(?:start|end)_of_turn>|<bos>|<eos>|\[/?(?:system|assistant)\]`,
+		func(m *match) float64 {
+			if strings.HasPrefix(m.text(), "[system") && systemNotice(m.after(80)) {
+				return 0.2
+			}
+			return 1
+		})
+	addRule("xml_role_tags", clsRole, 1, cLines, "<system|</system|<assistant|</assistant|tool_|function_|<invoke|</invoke|untrusted|<instruction|</instruction|<im_|</im_|<admin|<developer|</developer|<user_query|</user_query|<human|</human|<important|<information|</information|</important|<user>|</user>|<functions|</functions|context>|<new_context|<sistema|</sistema|<systeme|</systeme|<system_prompt|</system_prompt",
+		`</?\s*(?:system|assistant|tool_(?:result|results|response|output|call|calls|use|code)|function_(?:results?|calls?|response|output)|functions|invoke|instructions?|untrusted[a-z_\-]*|im_start|im_end|admin|developer|user_query|human|important|information|user|context|new_context|sistema|systeme|systeem|system_prompt)\b[^>\n]{0,80}>`,
 		func(m *match) float64 {
 			t := m.text()
 			switch {
@@ -186,6 +192,9 @@ func registerEnglish() {
 	addRule("bracket_role", clsRole, 1, cLines, "[system|(system|{system|[ system|[sys|[admin|(admin|[ admin|[assistant|(assistant|[ assistant|[developer|(developer|[operator|[ai]|[ai |(ai)|[ ai",
 		`[\[\(\{]\s*(?:system|sys|admin|assistant|developer|ai|operator)(?:\s+(?:message|note|prompt|instructions?|override|notice|alert|update|command))?\s*[\]\)\}]`,
 		func(m *match) float64 {
+			if systemNotice(m.after(80)) {
+				return 0.2
+			}
 			if strings.HasPrefix(m.text(), "(") {
 				return 0.5
 			}
@@ -194,7 +203,13 @@ func registerEnglish() {
 	addRule("json_role", clsRole, 1, cLines, `"role"`,
 		`"role"\s*:\s*"(?:system|assistant|tool|developer|function)"`, nil)
 	addRule("system_phrases", clsRole, 1, cLatin, "system|prompt|override|developer|admin|administrator|tool|function|untrusted",
-		`\b(?:(?:begin|start|end|beginning)(?: of)? (?:the )?(?:system|developer|admin|hidden) (?:prompt|message|instructions?|override|section|block)|system (?:override|instruction override|prompt override|administrator message|admin message|level instruction)|admin(?:istrator)? override|(?:end|close) of (?:the )?(?:user|customer|tool|function|untrusted|external|retrieved|search) ?(?:input|data|content|output|result|results|context|call)|the (?:user|tool|untrusted|external) (?:data|input|content|output) (?:ends|ended|is over|stops) here|system message (?:from|for) (?:the )?(?:ai|assistant|model|platform|administrator|admin|developer))\b`, nil)
+		`\b(?:(?:begin|start|end|beginning)(?: of)? (?:the )?(?:system|developer|admin|hidden) (?:prompt|message|instructions?|override|section|block)|system (?:override|instruction override|prompt override|administrator message|admin message|level instruction)|admin(?:istrator)? override|(?:end|close) of (?:the )?(?:user|customer|tool|function|untrusted|external|retrieved|search) ?(?:input|data|content|output|result|results|context|call)|the (?:user|tool|untrusted|external) (?:data|input|content|output) (?:ends|ended|is over|stops) here|system message (?:from|for) (?:the )?(?:ai|assistant|model|platform|administrator|admin|developer))\b`, func(m *match) float64 {
+			// "press the SYSTEM OVERRIDE button": equipment, not a prompt.
+			if hasWord(m.text(), "override") && hasWord(m.after(40), "button", "switch", "key", "lever", "panel", "procedure", "code", "valve", "mode", "function", "on", "for", "is", "must", "should") {
+				return 0.3
+			}
+			return 1
+		})
 	addRule("system_message_word", clsRole, 0.5, cLatin, "system",
 		`\bsystem (?:message|prompt|notice|alert|instruction|instructions|directive|command|update|policy|note)\b`,
 		func(m *match) float64 {
@@ -235,6 +250,11 @@ func registerEnglish() {
 		func(m *match) float64 {
 			t := m.text()
 			post := m.after(40)
+			if descriptive(m) {
+				// "To export all customers, go to Reports", "asked us to
+				// list all customers", "cancel any order that fails".
+				return 0.5
+			}
 			if hasWord(t, "my", "our", "me") && !hasWord(t, "other", "customer", "customers", "client", "clients", "users", "contacts", "passwords", "credentials") {
 				return 0.3
 			}
@@ -628,7 +648,7 @@ func sendToAddress(lines string, f *findings) {
 // lineRoles scores fake turn prefixes at line starts ("System:",
 // "Assistant:", "### System") in the lines copy. It is plain code rather
 // than a regexp: it looks at each line's first word only.
-func lineRoles(lines string, f *findings) {
+func lineRoles(lines string, transcript bool, f *findings) {
 	best := 0.0
 	user, assistant := false, false
 	for len(lines) > 0 {
@@ -654,34 +674,43 @@ func lineRoles(lines string, f *findings) {
 			continue
 		}
 		role := line[j:k]
+		bracketed := j > 0 && line[j-1] == '[' && k < len(line) && line[k] == ']' // "[system] ..."
 		rest := strings.TrimLeft(line[k:], " \t])*_")
 		suffix := ""
-		if n := 0; len(rest) > 0 && rest[0] >= 'a' && rest[0] <= 'z' {
+		if n := 0; !bracketed && len(rest) > 0 && rest[0] >= 'a' && rest[0] <= 'z' {
 			for n < len(rest) && (rest[n] >= 'a' && rest[n] <= 'z' || rest[n] == ' ') && n < 24 {
 				n++
 			}
 			suffix = strings.TrimSpace(rest[:n])
 			rest = strings.TrimLeft(rest[n:], " \t])*_")
 		}
-		colon := strings.HasPrefix(rest, ":")
-		if !colon && !(heading && strings.TrimSpace(rest) == "") {
+		colon := strings.HasPrefix(rest, ":") || bracketed || strongDash(rest, suffix)
+		if !colon && !(heading && strings.Trim(rest, "#= \t") == "") {
 			continue
 		}
 		strongSuffix := false
 		switch suffix {
 		case "":
 		case "override", "prompt", "instruction", "instructions", "message", "command", "directive", "policy",
-			"update", "note", "notice", "alert", "mode", "prompt override", "instruction override", "admin", "administrator", "message from the administrator":
+			"prompt override", "instruction override", "admin", "administrator", "message from the administrator":
 			strongSuffix = true
+		case "update", "note", "notice", "alert", "mode", "status", "maintenance":
+			// "SYSTEM NOTICE: maintenance completed" is an ordinary notice.
+			if role == "system" || role == "sys" {
+				continue
+			}
 		default:
 			continue
 		}
 		w := 0.0
 		switch role {
-		case "system", "sys", "developer", "dev":
+		case "system", "sys", "developer", "dev", "systeme", "sistema", "systeem", "systemet", "sustav", "sistem", "rendszer", "systemnachricht":
 			w = 0.6
-			if strongSuffix || heading {
+			if strongSuffix || heading && strings.Trim(rest, "#= \t") != "" {
 				w = 1
+			}
+			if systemNotice(rest) {
+				w = 0.2 // "[System] Scheduled maintenance on Saturday"
 			}
 		case "assistant", "ai", "gpt", "chatgpt", "claude", "llm", "gemini", "copilot", "bot", "chatbot":
 			w = 0.8
@@ -693,6 +722,10 @@ func lineRoles(lines string, f *findings) {
 			}
 			if heading {
 				w = 1
+			}
+			if transcript && !heading {
+				// A chat log quoted in a ticket: "Assistant:" is a speaker.
+				w = 0.3
 			}
 		case "model":
 			if strongSuffix || heading {
@@ -715,10 +748,53 @@ func lineRoles(lines string, f *findings) {
 			best = w
 		}
 	}
-	if user && assistant && best < 1 {
+	if user && assistant && best < 1 && !transcript {
 		best += 0.3
 	}
 	if best > 0 {
 		f.addPseudo(pLineRole, clsRole, best, "line_role")
 	}
+}
+
+// descriptive reports whether a matched action is described rather than
+// asked for: an infinitive or modal before it ("to export all customers",
+// "we will cancel all orders") or a restrictive clause after its object
+// ("cancel any order that fails the check").
+func descriptive(m *match) bool {
+	pre := strings.TrimSpace(m.before(24))
+	if i := strings.LastIndexByte(pre, ' '); i >= 0 {
+		pre = pre[i+1:]
+	}
+	switch pre {
+	case "to", "can", "will", "would", "could", "we", "they", "ll", "shall", "may", "might", "should", "usually", "automatically":
+		return true
+	}
+	post := strings.TrimSpace(m.after(12))
+	for _, w := range []string{"that ", "which ", "who ", "whose ", "where ", "with overdue", "older than", "placed before"} {
+		if strings.HasPrefix(post, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// systemNotice reports whether the text after a "System:" or "[System]"
+// label reads as an operations notice (maintenance, downtime, an update)
+// rather than instructions.
+func systemNotice(after string) bool {
+	if i := strings.IndexByte(after, '\n'); i >= 0 {
+		after = after[:i]
+	}
+	return hasWordPrefix(after, "maintenance", "scheduled", "outage", "downtime", "upgrade", "restart", "backup", "wartung",
+		"mantenimiento", "manutenzione", "onderhoud", "storing", "störung", "stoerung", "planned", "geplante", "deployed", "release")
+}
+
+// strongDash reports whether a role label is followed by a dash and
+// an instruction-like suffix ("ADMIN MESSAGE — priority 1: ...").
+func strongDash(rest, suffix string) bool {
+	switch suffix {
+	case "message", "override", "instruction", "instructions", "command", "directive", "prompt":
+		return strings.HasPrefix(rest, "—") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "- ")
+	}
+	return false
 }

@@ -23,6 +23,13 @@
 //	{{zwbin:T}}  T's bits as ZWSP/ZWNJ runs
 //	{{pct:T}}    percent-encoded;  {{ent:T}} HTML numeric entities
 //	{{u:HEX}}    one code point, e.g. {{u:1b}} for ESC
+//	{{rot3:T}} {{rot7:T}}  Caesar shifts;  {{morse:T}}  Morse code
+//	{{leet:T}}   leetspeak (a→4 e→3 i→1 o→0 s→5 t→7)
+//	{{ansi:T}}   an ANSI reset (ESC [0m) between letters of each word
+//	{{bidi:T}}   bidi isolates/embeddings between letters of each word
+//
+// A line "@keep TEXT" inside a case is not part of its text: it adds TEXT
+// (after markup) to the case's must_keep list.
 package main
 
 import (
@@ -40,12 +47,13 @@ import (
 )
 
 type caseJSON struct {
-	ID    string `json:"id"`
-	Label string `json:"label"`
-	Class string `json:"class"`
-	Lang  string `json:"lang"`
-	Split string `json:"split"`
-	Text  string `json:"text"`
+	ID       string   `json:"id"`
+	Label    string   `json:"label"`
+	Class    string   `json:"class"`
+	Lang     string   `json:"lang"`
+	Split    string   `json:"split"`
+	Text     string   `json:"text"`
+	MustKeep []string `json:"must_keep,omitempty"`
 }
 
 func main() {
@@ -92,7 +100,7 @@ func write(path string, cases []caseJSON) error {
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
-var markupRE = regexp.MustCompile(`\{\{(tags|zw|homo|greek|full|math|b64|hex|rot13|rev|rlo|vs|zwbin|pct|ent|u):(.*?)\}\}`)
+var markupRE = regexp.MustCompile(`\{\{(tags|zw|homo|greek|full|math|b64|hex|rot13|rot3|rot7|morse|leet|ansi|bidi|rev|rlo|vs|zwbin|pct|ent|u):(.*?)\}\}`)
 
 func parse(path, split string) ([]caseJSON, error) {
 	fh, err := os.Open(path)
@@ -161,6 +169,12 @@ func parse(path, split string) ([]caseJSON, error) {
 		case cur == nil && strings.TrimSpace(l) == "":
 		case cur == nil:
 			return nil, fmt.Errorf("%s:%d: text outside a case", path, lineNo)
+		case strings.HasPrefix(l, "@keep "):
+			k := markupRE.ReplaceAllStringFunc(l[6:], func(m string) string {
+				sm := markupRE.FindStringSubmatch(m)
+				return transform(sm[1], sm[2])
+			})
+			cur.MustKeep = append(cur.MustKeep, k)
 		default:
 			lines = append(lines, l)
 		}
@@ -195,6 +209,13 @@ func reverse(s string) string {
 		r[i], r[j] = r[j], r[i]
 	}
 	return string(r)
+}
+
+var morse = map[rune]string{
+	'a': ".-", 'b': "-...", 'c': "-.-.", 'd': "-..", 'e': ".", 'f': "..-.", 'g': "--.", 'h': "....", 'i': "..", 'j': ".---",
+	'k': "-.-", 'l': ".-..", 'm': "--", 'n': "-.", 'o': "---", 'p': ".--.", 'q': "--.-", 'r': ".-.", 's': "...", 't': "-",
+	'u': "..-", 'v': "...-", 'w': ".--", 'x': "-..-", 'y': "-.--", 'z': "--..", '0': "-----", '1': ".----", '2': "..---",
+	'3': "...--", '4': "....-", '5': ".....", '6': "-....", '7': "--...", '8': "---..", '9': "----.",
 }
 
 func transform(op, t string) string {
@@ -252,6 +273,54 @@ func transform(op, t string) string {
 				r = 'A' + (r-'A'+13)%26
 			}
 			b.WriteRune(r)
+		}
+	case "rot3", "rot7":
+		n := rune(3)
+		if op == "rot7" {
+			n = 7
+		}
+		for _, r := range t {
+			switch {
+			case r >= 'a' && r <= 'z':
+				r = 'a' + (r-'a'+n)%26
+			case r >= 'A' && r <= 'Z':
+				r = 'A' + (r-'A'+n)%26
+			}
+			b.WriteRune(r)
+		}
+	case "morse":
+		for i, r := range strings.ToLower(t) {
+			if r == ' ' {
+				b.WriteString(" /")
+				continue
+			}
+			if code, ok := morse[r]; ok {
+				if i > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(code)
+			}
+		}
+		return strings.TrimSpace(b.String())
+	case "leet":
+		return strings.NewReplacer("a", "4", "e", "3", "i", "1", "o", "0", "s", "5", "t", "7").Replace(t)
+	case "ansi", "bidi":
+		seps := []string{"\x1b[0m", "\x1b[1m", "\x1b[22m"}
+		if op == "bidi" {
+			seps = []string{"\u2066", "\u2069", "\u202a", "\u202c"}
+		}
+		n := 0
+		prevLetter := false
+		for _, r := range t {
+			letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+			if letter && prevLetter && n%2 == 0 {
+				b.WriteString(seps[(n/2)%len(seps)])
+			}
+			if letter && prevLetter {
+				n++
+			}
+			b.WriteRune(r)
+			prevLetter = letter
 		}
 	case "rev":
 		return reverse(t)
