@@ -165,7 +165,7 @@ func TestEnvAndFlagHostsMerge(t *testing.T) {
 	lines, _, _ := runLines(t, in, "--allow-host", "flag.example")
 	got := lines[0].Clean
 	if !strings.Contains(got, "https://env.example/x") || !strings.Contains(got, "https://flag.example/y") ||
-		strings.Contains(got, "evil.example/z") || !strings.Contains(got, "[link removed: evil.example]") {
+		strings.Contains(got, "https://evil.example") || !strings.Contains(got, "evil.example/z (link disabled)") {
 		t.Errorf("clean = %q", got)
 	}
 }

@@ -110,29 +110,24 @@ func messageBody(m *email.Message, o mailtext.Options) (body, error) {
 // hiddenScanMax characters cost).
 const hiddenScanMax = 2000
 
-// forScan is the text handed to the sanitizer: the visible text (already
-// cut to max_chars by the caller), then at most hiddenScanMax characters
-// of the hidden HTML (which the sanitizer removes again, after judging
-// it). Each hidden part keeps its comment or element markup so the
-// sanitizer still recognises and drops it; parts past the budget are left
-// out (they are counted in trimmed.hidden_html_parts all the same).
-func (b body) forScan(visible string) string {
-	if len(b.hidden) == 0 {
-		return visible
-	}
-	var sb strings.Builder
-	sb.WriteString(visible)
+// hiddenForScan is the hidden HTML handed to the sanitizer beside the
+// visible text (already cut to max_chars by the caller): at most
+// hiddenScanMax characters of it, so the sanitizer judges what a sender
+// tried to hide without the mail path sanitizing more than it returns;
+// parts past the budget are left out (they are counted in
+// trimmed.hidden_html_parts all the same).
+func (b body) hiddenForScan() []string {
 	left := hiddenScanMax
+	var out []string
 	for _, h := range b.hidden {
-		if n := utf8.RuneCountInString(h); n > left {
+		n := utf8.RuneCountInString(h)
+		if n > left {
 			break
-		} else {
-			left -= n
 		}
-		sb.WriteString("\n")
-		sb.WriteString(h)
+		left -= n
+		out = append(out, h)
 	}
-	return sb.String()
+	return out
 }
 
 // oneLine collapses white space, for snippets.

@@ -103,7 +103,7 @@ func (t *Tools) messageView(ctx context.Context, in GetMessageIn) (out MessageOu
 		Language:   sc.Text("language", m.Language),
 		Unread:     !m.Read,
 		BodyFormat: b.format,
-		Body:       sc.Text("body", b.forScan(text)),
+		Body:       sc.TextHidden("body", text, b.hiddenForScan()),
 		Trimmed: TrimmedOut{
 			QuotedChars: b.stats.QuotedChars, QuotedMessages: b.stats.QuotedMessages, SignatureChars: b.stats.SignatureChars,
 			HiddenHTMLParts: len(b.hidden), QuotedOnly: b.stats.QuotedOnly,

@@ -107,7 +107,7 @@ func (t *Tools) threadView(ctx context.Context, in GetThreadIn) (out ThreadOut, 
 			Date:        ts(m.Date),
 			Folder:      sc.Text(p+"folder", m.Folder),
 			From:        sc.Text(p+"from", displayAddr(m.From)),
-			Snippet:     sc.Text(p+"snippet", b.forScan(snip)),
+			Snippet:     sc.TextHidden(p+"snippet", snip, b.hiddenForScan()),
 			Attachments: len(m.Attachments),
 			Unread:      !m.Read,
 		}
