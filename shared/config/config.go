@@ -121,6 +121,11 @@ type Base struct {
 	// elicitation (also over HTTP: only where the client is a person's own
 	// host).
 	ApprovalChannel string `env:"MCP_APPROVAL_CHANNEL" envDefault:"auto"`
+	// The approvals console (bizmcp-approvals, docs/approvals.md): its base
+	// URL, so a pending approval carries its page, and a Slack-compatible
+	// webhook told of each new pending approval.
+	ApprovalsURL        string `env:"MCP_APPROVALS_URL"`
+	ApprovalsWebhookURL Secret `env:"MCP_APPROVALS_WEBHOOK_URL"`
 
 	// Deployment bound on the tool set.
 	ReadOnly   bool     `env:"MCP_READ_ONLY"`
@@ -292,6 +297,11 @@ func (c *Config[X]) validate(spec Spec) error {
 	}
 	if c.RedisURL != "" && c.ApprovalPolicy != "" && c.ApprovalSecret == "" {
 		return bad("MCP_APPROVAL_SECRET is required with MCP_REDIS_URL and MCP_APPROVAL_POLICY: replicas must seal approvals with the same key")
+	}
+	for name, v := range map[string]string{"MCP_APPROVALS_URL": c.ApprovalsURL, "MCP_APPROVALS_WEBHOOK_URL": c.ApprovalsWebhookURL.Reveal()} {
+		if u, err := url.Parse(v); v != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+			return bad("%s must be an absolute http(s) URL", name)
+		}
 	}
 	switch c.ApprovalChannel {
 	case "auto", "out-of-band", "elicitation":
