@@ -114,13 +114,13 @@ const (
 
 // Record is a pending or decided approval.
 type Record struct {
-	ID        string    `json:"id"`
-	Tool      string    `json:"tool"`
-	Principal string    `json:"principal"`
-	Summary   string    `json:"summary"`
-	Amount    int64     `json:"amount_minor,omitempty"`
-	Currency  string    `json:"currency,omitempty"`
-	Rule      string    `json:"rule"`
+	ID        string `json:"id"`
+	Tool      string `json:"tool"`
+	Principal string `json:"principal"`
+	Summary   string `json:"summary"`
+	Amount    int64  `json:"amount_minor,omitempty"`
+	Currency  string `json:"currency,omitempty"`
+	Rule      string `json:"rule"`
 	// Target is what the write acts on; Client the MCP client (name and
 	// version) the request came through.
 	Target    string    `json:"target,omitempty"`
