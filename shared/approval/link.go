@@ -171,8 +171,8 @@ func clientOf(req *mcp.CallToolRequest) string {
 	return SafeText(s)
 }
 
-// targetOf is plan.Target, or the first "*_id" argument ("order_id
-// ORD-1" becomes "order ORD-1").
+// targetOf is plan.Target, or the first "*_id" (or Go-style "*ID")
+// argument: order_id ORD-1 becomes "order ORD-1".
 func targetOf(plan Plan) string {
 	if plan.Target != "" {
 		return SafeText(plan.Target)
@@ -185,11 +185,20 @@ func targetOf(plan Plan) string {
 	if json.Unmarshal(b, &m) != nil {
 		return ""
 	}
+	kinds := map[string]string{} // key → kind of target
 	keys := make([]string, 0, len(m))
 	for k := range m {
-		if strings.HasSuffix(k, "_id") && k != "approval_id" && k != "idempotency_id" {
-			keys = append(keys, k)
+		switch {
+		case k == "approval_id" || k == "ApprovalID":
+			continue
+		case strings.HasSuffix(k, "_id"):
+			kinds[k] = strings.TrimSuffix(k, "_id")
+		case len(k) > 2 && strings.HasSuffix(k, "ID"): // Go field names: OrderID
+			kinds[k] = strings.ToLower(strings.TrimSuffix(k, "ID"))
+		default:
+			continue
 		}
+		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
@@ -197,7 +206,7 @@ func targetOf(plan Plan) string {
 			if len(v) > 100 {
 				v = v[:100]
 			}
-			return SafeText(strings.TrimSuffix(k, "_id") + " " + v)
+			return SafeText(kinds[k] + " " + v)
 		}
 	}
 	return ""

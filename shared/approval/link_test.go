@@ -96,6 +96,7 @@ func TestTargetOf(t *testing.T) {
 	}{
 		{Plan{Target: "order ORD-1\x1b[2J"}, "order ORD-1\\x1b[2J"},
 		{Plan{Args: map[string]any{"order_id": "ORD-9", "amount": 5, "approval_id": "apr_x"}}, "order ORD-9"},
+		{Plan{Args: struct{ OrderID, Note string }{"ORD-2", "x"}}, "order ORD-2"},
 		{Plan{Args: map[string]any{"amount": 5}}, ""},
 		{Plan{Args: "x"}, ""},
 	} {
