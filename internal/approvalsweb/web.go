@@ -154,7 +154,7 @@ func (s *Server) headers(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Referrer-Policy", "same-origin") // no-referrer would make Chromium send "Origin: null" with forms
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 		if strings.HasPrefix(s.origin, "https://") {
@@ -318,7 +318,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, u *session) {
 	}
 	rec, err := s.o.Source.Get(r.Context(), id)
 	if err != nil {
-		s.audit(approval.Record{ID: id}, u, "decision_failed_not_found")
+		s.audit(approval.Record{ID: id}, u, "decision_failed_expired_or_unknown")
 		s.showWith(w, r, u, http.StatusNotFound, "Nothing was decided.", "")
 		return
 	}
@@ -345,7 +345,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, u *session) {
 		s.showWith(w, r, u, http.StatusForbidden, "You asked for this approval, so you cannot decide it: another person must. Nothing was decided.", "")
 		return
 	case errors.Is(err, ErrNotFound):
-		s.audit(*rec, u, "decision_failed_expired")
+		s.audit(*rec, u, "decision_failed_expired_or_unknown")
 		s.showWith(w, r, u, http.StatusConflict, "This approval expired before your decision; nothing was decided.", "")
 		return
 	case errors.As(err, &conflict):

@@ -2,8 +2,8 @@ package approvalsweb
 
 import (
 	"bytes"
-	"encoding/base64"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -334,4 +334,6 @@ func TestUnsignedPagesRedirectAndTamperedCookies(t *testing.T) {
 	_ = time.Second
 }
 
-func newCookiesForTest() *cookies { return newCookies(bytes.Repeat([]byte("k"), 32), true, false, time.Hour) }
+func newCookiesForTest() *cookies {
+	return newCookies(bytes.Repeat([]byte("k"), 32), true, false, time.Hour)
+}
