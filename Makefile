@@ -21,6 +21,7 @@ build: ## build every binary into bin/
 	done
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/mock-backends ./mocks/cmd/mock-backends
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/injscan ./cmd/injscan
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/bizmcp-approvals ./cmd/bizmcp-approvals
 	$(GO) build -trimpath -o $(BIN)/mcpdemo ./cmd/mcpdemo
 	$(GO) build -trimpath -o $(BIN)/loadtest ./cmd/loadtest
 	$(GO) build -trimpath -o $(BIN)/benchreport ./cmd/benchreport

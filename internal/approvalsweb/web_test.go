@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -336,4 +337,41 @@ func TestUnsignedPagesRedirectAndTamperedCookies(t *testing.T) {
 
 func newCookiesForTest() *cookies {
 	return newCookies(bytes.Repeat([]byte("k"), 32), true, false, time.Hour)
+}
+
+// The single-process set-up: the console reads one server's /approvals
+// API (its in-memory store) with the server's approvals token.
+func TestAPISource(t *testing.T) {
+	gate := approval.NewGate(approval.Options{Policy: approval.Policy{"orders_create_refund": {Tool: "orders_create_refund", Threshold: 1000}}, Store: kv.NewMemory(), Domain: "orders"})
+	ts := httptest.NewServer(gate.Handler("approver-token"))
+	defer ts.Close()
+	e := &env{t: t, gate: gate}
+	a, b := e.request("u-carol", "refund A", 5000), e.request("u-alice", "refund B", 6000)
+	ctx := context.Background()
+	if _, err := (API{BaseURL: ts.URL, Token: "wrong"}).Pending(ctx); err == nil || !strings.Contains(err.Error(), "refused the token") {
+		t.Fatalf("wrong token: %v", err)
+	}
+	src := API{BaseURL: ts.URL, Token: "approver-token"}
+	list, err := src.Pending(ctx)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("pending %v %v", list, err)
+	}
+	if _, err := src.Get(ctx, "apr_00000000000000000000"); err != ErrNotFound {
+		t.Fatalf("unknown: %v", err)
+	}
+	if _, err := src.Decide(ctx, b, true, "u-alice", ""); err != approval.ErrSelfApproval {
+		t.Fatalf("self: %v", err)
+	}
+	rec, err := src.Decide(ctx, a, false, "bob@example.com", "no")
+	if err != nil || rec.State != approval.Denied || rec.DecidedBy != "bob@example.com" {
+		t.Fatalf("deny %+v %v", rec, err)
+	}
+	var c *Conflict
+	if _, err := src.Decide(ctx, a, true, "bob@example.com", ""); !errors.As(err, &c) {
+		t.Fatalf("second decision: %v", err)
+	}
+	hist, err := src.History(ctx)
+	if err != nil || len(hist) != 1 || hist[0].ID != a {
+		t.Fatalf("history %v %v", hist, err)
+	}
 }
