@@ -82,7 +82,7 @@ IMAGE_BUILD_ARGS  = --build-arg GO_IMAGE=$(GO_IMAGE) --build-arg VERSION=$(VERSI
 HELM             ?= helm
 HELM_CHART       := deploy/helm/bizmcp-server
 
-.PHONY: images mock-image test-containers helm-lint
+.PHONY: images mock-image approvals-image test-containers helm-lint
 
 images: ## build bizmcp/<server>:<version> and :latest for the four servers; print sizes, fail at 20 MB
 	@test -n "$(CONTAINER_ENGINE)" || { echo "images: no podman and no running docker engine"; exit 1; }
@@ -103,6 +103,11 @@ mock-image: ## build bizmcp/mock-backends (the reference backends, for tests and
 	@test -n "$(CONTAINER_ENGINE)" || { echo "images: no podman and no running docker engine"; exit 1; }
 	$(CONTAINER_ENGINE) build $(IMAGE_BUILD_FLAGS) $(IMAGE_BUILD_ARGS) --target mock-backends \
 		-t $(IMAGE_PREFIX)/mock-backends:$(VERSION) -t $(IMAGE_PREFIX)/mock-backends:latest .
+
+approvals-image: ## build bizmcp/approvals (the approvals console, docs/approvals.md)
+	@test -n "$(CONTAINER_ENGINE)" || { echo "images: no podman and no running docker engine"; exit 1; }
+	$(CONTAINER_ENGINE) build $(IMAGE_BUILD_FLAGS) $(IMAGE_BUILD_ARGS) --target approvals \
+		-t $(IMAGE_PREFIX)/approvals:$(VERSION) -t $(IMAGE_PREFIX)/approvals:latest .
 
 test-containers: ## build and run the images against mock-backends, drive them with the TypeScript SDK client (podman)
 	test/containers/run.sh
