@@ -105,12 +105,12 @@ func run(args []string, stderr io.Writer) int {
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if err := serve(s, log, stderr); err != nil {
-		log.Error("bizmcp-approvals stopped", "error", err)
 		var u usageError
 		if errors.As(err, &u) {
 			fmt.Fprintln(stderr, "bizmcp-approvals:", err)
 			return 2
 		}
+		log.Error("bizmcp-approvals stopped", "error", err)
 		return 1
 	}
 	return 0
