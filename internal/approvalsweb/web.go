@@ -208,12 +208,10 @@ func (s *Server) view(rec approval.Record, u *session) view {
 	v := view{Record: rec, Expired: !s.now().Before(rec.ExpiresAt), Mine: isSelf(u, rec.Principal)}
 	r, ok := s.o.Rules.May(rec, u.Groups)
 	v.May = ok && !v.Mine && !v.Expired && rec.State == approval.Pending
-	if r2, found := s.o.Rules.For(rec); found {
-		v.Needs = strings.Join(r2.Groups, " or ")
-	} else {
-		v.Needs = "nobody (no rule matches)"
+	v.Needs = "nobody (no rule matches)"
+	if r.Tool != "" {
+		v.Needs = strings.Join(r.Groups, " or ")
 	}
-	_ = r
 	return v
 }
 
@@ -238,32 +236,30 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p *page)
 }
 
 func (s *Server) pending(w http.ResponseWriter, r *http.Request, u *session) {
-	recs, err := s.o.Source.Pending(r.Context())
-	if err != nil {
-		s.o.Logger.Error("pending approvals", "error", err)
-		s.render(w, http.StatusServiceUnavailable, "error", &page{Title: "Unavailable", User: u, Error: "The approval store cannot be read right now; try again shortly."})
-		return
-	}
-	sort.Slice(recs, func(i, j int) bool { return recs[i].ExpiresAt.Before(recs[j].ExpiresAt) })
-	p := &page{Title: "Pending approvals", User: u, Count: len(recs)}
-	for _, rec := range recs {
-		p.Records = append(p.Records, s.view(rec, u))
-	}
-	s.render(w, http.StatusOK, "pending", p)
+	s.list(w, r, u, "pending", "Pending approvals", s.o.Source.Pending)
 }
 
 func (s *Server) history(w http.ResponseWriter, r *http.Request, u *session) {
-	recs, err := s.o.Source.History(r.Context())
+	s.list(w, r, u, "history", "Decisions", s.o.Source.History)
+}
+
+// list renders a page of records: pending ones soonest expiry first,
+// history newest first (as the source orders it).
+func (s *Server) list(w http.ResponseWriter, r *http.Request, u *session, tmpl, title string, read func(context.Context) ([]approval.Record, error)) {
+	recs, err := read(r.Context())
 	if err != nil {
-		s.o.Logger.Error("approval history", "error", err)
+		s.o.Logger.Error("reading approvals", "page", tmpl, "error", err)
 		s.render(w, http.StatusServiceUnavailable, "error", &page{Title: "Unavailable", User: u, Error: "The approval store cannot be read right now; try again shortly."})
 		return
 	}
-	p := &page{Title: "Decisions", User: u, Count: len(recs)}
+	if tmpl == "pending" {
+		sort.Slice(recs, func(i, j int) bool { return recs[i].ExpiresAt.Before(recs[j].ExpiresAt) })
+	}
+	p := &page{Title: title, User: u, Count: len(recs)}
 	for _, rec := range recs {
 		p.Records = append(p.Records, s.view(rec, u))
 	}
-	s.render(w, http.StatusOK, "history", p)
+	s.render(w, http.StatusOK, tmpl, p)
 }
 
 var notices = map[string]string{

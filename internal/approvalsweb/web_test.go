@@ -332,7 +332,6 @@ func TestUnsignedPagesRedirectAndTamperedCookies(t *testing.T) {
 	if resp.StatusCode != 400 {
 		t.Fatalf("unsolicited callback: %d", resp.StatusCode)
 	}
-	_ = time.Second
 }
 
 func newCookiesForTest() *cookies {

@@ -539,18 +539,7 @@ func SafeText(s string) string {
 
 // List returns the approvals still waiting for a decision.
 func (g *Gate) List(ctx context.Context) ([]Record, error) {
-	keys, err := g.store.Keys(ctx, "approval:", 500)
-	if err != nil {
-		return nil, err
-	}
-	out := []Record{}
-	for _, k := range keys {
-		rec, err := g.load(ctx, strings.TrimPrefix(k, "approval:"))
-		if err == nil && rec.State == Pending {
-			out = append(out, *rec)
-		}
-	}
-	return out, nil
+	return g.scan(ctx, 500, func(rec *Record) bool { return rec.State == Pending && !g.now().After(rec.ExpiresAt) })
 }
 
 // Get returns one approval.

@@ -216,17 +216,24 @@ func targetOf(plan Plan) string {
 // denied, used; a decided record stays until an hour after its expiry),
 // newest first. The audit trail is the permanent record.
 func (g *Gate) History(ctx context.Context) ([]Record, error) {
-	keys, err := g.store.Keys(ctx, "approval:", 2000)
+	out, err := g.scan(ctx, 2000, func(rec *Record) bool { return rec.State != Pending })
+	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
+	return out, err
+}
+
+// scan returns the sealed records in the store (at most limit keys) that
+// keep accepts; records failing their integrity check are left out.
+func (g *Gate) scan(ctx context.Context, limit int, keep func(*Record) bool) ([]Record, error) {
+	keys, err := g.store.Keys(ctx, "approval:", limit)
 	if err != nil {
 		return nil, err
 	}
 	out := []Record{}
 	for _, k := range keys {
 		rec, _, err := g.loadRaw(ctx, strings.TrimPrefix(k, "approval:"))
-		if err == nil && rec.State != Pending {
+		if err == nil && keep(rec) {
 			out = append(out, *rec)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
 	return out, nil
 }

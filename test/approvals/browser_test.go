@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -270,5 +269,3 @@ func callAgent(ctx context.Context, issuer, user, resource string, args map[stri
 	out.OK, out.Text, out.Structure = !res.IsError, e2e.Text(res), res.StructuredContent
 	return out, nil
 }
-
-var _ = io.Discard
