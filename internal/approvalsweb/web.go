@@ -128,6 +128,12 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		"amount": func(r approval.Record) string { return money.Format(r.Amount, r.Currency) },
 		"when":   s.when,
 		"state":  stateLabel,
+		"label": func(v view) string {
+			if l := stateLabel(v); l != approval.Used {
+				return l
+			}
+			return "approved, then used"
+		},
 	}).ParseFS(assets, "templates/*.html"))
 	return s, nil
 }
