@@ -81,6 +81,7 @@ IMAGE_BUILD_FLAGS ?= $(if $(filter podman,$(notdir $(CONTAINER_ENGINE))),--netwo
 IMAGE_BUILD_ARGS  = --build-arg GO_IMAGE=$(GO_IMAGE) --build-arg VERSION=$(VERSION) --build-arg GOPROXY=$(shell $(GO) env GOPROXY 2>/dev/null)
 HELM             ?= helm
 HELM_CHART       := deploy/helm/bizmcp-server
+APPROVALS_HELM_SET := --set publicURL=https://approvals.example.com,oidc.issuer=https://idp.example.com,oidc.clientID=bizmcp-approvals,store.redisURL=redis://redis:6379/0,secretName=bizmcp-approvals
 
 .PHONY: images mock-image approvals-image test-containers helm-lint
 
@@ -112,10 +113,14 @@ approvals-image: ## build bizmcp/approvals (the approvals console, docs/approval
 test-containers: ## build and run the images against mock-backends, drive them with the TypeScript SDK client (podman)
 	test/containers/run.sh
 
-helm-lint: ## helm lint and helm template the chart for each server
+helm-lint: ## helm lint and helm template the chart for each server, and the approvals console's chart
 	$(HELM) lint --strict $(HELM_CHART)
 	@for s in $(SERVERS); do \
 		$(HELM) lint --strict $(HELM_CHART) --set server=$$s >/dev/null || exit 1; \
 		$(HELM) template $$s $(HELM_CHART) --set server=$$s >/dev/null || exit 1; \
 		echo "helm-lint: $$s: lint and template ok"; \
 	done
+	$(HELM) lint --strict deploy/helm/bizmcp-approvals $(APPROVALS_HELM_SET)
+	$(HELM) template approvals deploy/helm/bizmcp-approvals $(APPROVALS_HELM_SET) --set ingress.enabled=true >/dev/null
+	@! $(HELM) template approvals deploy/helm/bizmcp-approvals >/dev/null 2>&1 || { echo "helm-lint: bizmcp-approvals rendered without its required values"; exit 1; }
+	@echo "helm-lint: bizmcp-approvals: lint and template ok"

@@ -114,17 +114,13 @@ const (
 
 // Record is a pending or decided approval.
 type Record struct {
-	ID        string `json:"id"`
-	Tool      string `json:"tool"`
-	Principal string `json:"principal"`
-	Summary   string `json:"summary"`
-	Amount    int64  `json:"amount_minor,omitempty"`
-	Currency  string `json:"currency,omitempty"`
-	Rule      string `json:"rule"`
-	// Target is what the write acts on; Client the MCP client (name and
-	// version) the request came through.
-	Target    string    `json:"target,omitempty"`
-	Client    string    `json:"client,omitempty"`
+	ID        string    `json:"id"`
+	Tool      string    `json:"tool"`
+	Principal string    `json:"principal"`
+	Summary   string    `json:"summary"`
+	Amount    int64     `json:"amount_minor,omitempty"`
+	Currency  string    `json:"currency,omitempty"`
+	Rule      string    `json:"rule"`
 	Seal      string    `json:"seal"`
 	State     string    `json:"state"`
 	CreatedAt time.Time `json:"created_at"`
@@ -138,6 +134,10 @@ type Record struct {
 	// seal of the call) with the deployment's secret: a record changed in
 	// the store by anyone without the secret is refused.
 	MAC string `json:"mac"`
+	// Target is what the write acts on; Client the MCP client (name and
+	// version) the request came through. Both are shown to the approver.
+	Target string `json:"target,omitempty"`
+	Client string `json:"client,omitempty"`
 }
 
 // ErrSelfApproval refuses a decision by the principal who asked.
