@@ -21,11 +21,11 @@ build: ## build every binary into bin/
 	done
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/mock-backends ./mocks/cmd/mock-backends
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/injscan ./cmd/injscan
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/bizmcp-approvals ./cmd/bizmcp-approvals
 	$(GO) build -trimpath -o $(BIN)/mcpdemo ./cmd/mcpdemo
 	$(GO) build -trimpath -o $(BIN)/loadtest ./cmd/loadtest
 	$(GO) build -trimpath -o $(BIN)/benchreport ./cmd/benchreport
 	$(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/benchbare ./internal/benchbare
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/bizmcp-approvals ./cmd/bizmcp-approvals
 	@ls -l $(BIN)
 
 test: build ## run every test (unit, in-memory MCP, golden schemas, end-to-end processes)

@@ -298,15 +298,15 @@ func (c *Config[X]) validate(spec Spec) error {
 	if c.RedisURL != "" && c.ApprovalPolicy != "" && c.ApprovalSecret == "" {
 		return bad("MCP_APPROVAL_SECRET is required with MCP_REDIS_URL and MCP_APPROVAL_POLICY: replicas must seal approvals with the same key")
 	}
-	for name, v := range map[string]string{"MCP_APPROVALS_URL": c.ApprovalsURL, "MCP_APPROVALS_WEBHOOK_URL": c.ApprovalsWebhookURL.Reveal()} {
-		if u, err := url.Parse(v); v != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
-			return bad("%s must be an absolute http(s) URL", name)
-		}
-	}
 	switch c.ApprovalChannel {
 	case "auto", "out-of-band", "elicitation":
 	default:
 		return bad("MCP_APPROVAL_CHANNEL must be auto, out-of-band or elicitation, not %q", c.ApprovalChannel)
+	}
+	for name, v := range map[string]string{"MCP_APPROVALS_URL": c.ApprovalsURL, "MCP_APPROVALS_WEBHOOK_URL": c.ApprovalsWebhookURL.Reveal()} {
+		if u, err := url.Parse(v); v != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+			return bad("%s must be an absolute http(s) URL", name)
+		}
 	}
 	for name, sec := range map[string]Secret{"MCP_APPROVAL_SECRET": c.ApprovalSecret, "MCP_CURSOR_SECRET": c.CursorSecret} {
 		if sec != "" && len(sec) < MinSecretBytes {
