@@ -47,6 +47,10 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusForbidden, "the identity provider answered "+e, "description", q.Get("error_description"))
 		return
 	}
+	if iss := q.Get("iss"); iss != "" && iss != s.o.Issuer {
+		fail(http.StatusBadRequest, "the answer names another issuer (RFC 9207)") // a mix-up attack
+		return
+	}
 	if q.Get("state") == "" || q.Get("state") != l.State {
 		fail(http.StatusBadRequest, "state mismatch")
 		return

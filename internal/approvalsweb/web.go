@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -148,9 +149,22 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /logout", s.user(s.logout))
 	mux.HandleFunc("GET /{$}", s.user(s.pending))
 	mux.HandleFunc("GET /history", s.user(s.history))
-	mux.HandleFunc("GET /approvals/{id}", s.user(s.show))
-	mux.HandleFunc("POST /approvals/{id}", s.user(s.decide))
+	mux.HandleFunc("GET /approvals/{id}", s.user(validID(s.show)))
+	mux.HandleFunc("POST /approvals/{id}", s.user(validID(s.decide)))
 	return s.headers(mux)
+}
+
+var idRE = regexp.MustCompile(`^apr_[0-9a-f]{20}$`)
+
+// validID answers 404 for a path that cannot name an approval.
+func validID(h func(http.ResponseWriter, *http.Request, *session)) func(http.ResponseWriter, *http.Request, *session) {
+	return func(w http.ResponseWriter, r *http.Request, u *session) {
+		if !idRE.MatchString(r.PathValue("id")) {
+			http.NotFound(w, r)
+			return
+		}
+		h(w, r, u)
+	}
 }
 
 // headers sets the security headers of every response.

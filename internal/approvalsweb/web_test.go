@@ -229,6 +229,9 @@ func TestSignInApproveDenyAndRefusals(t *testing.T) {
 		t.Fatal("forged post decided")
 	}
 
+	if status, _, _ := alice.do("GET", e.ts.URL+"/approvals/apr_%2e%2e", nil, ""); status != 404 {
+		t.Fatalf("malformed id: %d", status)
+	}
 	// Her own request: no buttons, and a post is refused.
 	_, page, _ = alice.do("GET", e.ts.URL+"/approvals/"+own, nil, "")
 	if strings.Contains(page, `value="approve"`) || !strings.Contains(page, "You asked for this approval") {
