@@ -30,7 +30,7 @@ func (r Rule) String() string {
 // who may decide it.
 type Rules []Rule
 
-var ruleRE = regexp.MustCompile(`^(\*|[a-z][a-z0-9_]*\*?)(?:>([0-9]{1,15}))?=([^=,]+)$`)
+var toolRE = regexp.MustCompile(`^(\*|[a-z][a-z0-9_]*\*?)$`)
 
 // ParseRules reads BIZMCP_APPROVALS_RULES:
 //
@@ -41,32 +41,47 @@ var ruleRE = regexp.MustCompile(`^(\*|[a-z][a-z0-9_]*\*?)(?:>([0-9]{1,15}))?=([^
 func ParseRules(s string) (Rules, error) {
 	var rs Rules
 	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		m := ruleRE.FindStringSubmatch(part)
-		if m == nil {
-			return nil, fmt.Errorf("BIZMCP_APPROVALS_RULES: %q is not TOOL[>AMOUNT]=GROUP[|GROUP...] (TOOL may be *, or end in *)", part)
-		}
-		r := Rule{Tool: m[1], Threshold: -1}
-		if m[2] != "" {
-			r.Threshold, _ = strconv.ParseInt(m[2], 10, 64)
-		}
-		for _, g := range strings.Split(m[3], "|") {
-			if g = strings.TrimSpace(g); g != "" {
-				r.Groups = append(r.Groups, g)
+		if part = strings.TrimSpace(part); part != "" {
+			r, err := parseRule(part)
+			if err != nil {
+				return nil, fmt.Errorf("BIZMCP_APPROVALS_RULES: %q %w", part, err)
 			}
+			rs = append(rs, r)
 		}
-		if len(r.Groups) == 0 {
-			return nil, fmt.Errorf("BIZMCP_APPROVALS_RULES: %q names no group", part)
-		}
-		rs = append(rs, r)
 	}
 	if len(rs) == 0 {
 		return nil, fmt.Errorf("BIZMCP_APPROVALS_RULES is required: who may approve what, e.g. orders_create_refund>10000=finance,*=support-leads")
 	}
 	return rs, nil
+}
+
+func parseRule(part string) (Rule, error) {
+	bad := fmt.Errorf("is not TOOL[>AMOUNT]=GROUP[|GROUP...] (TOOL may be *, or end in *; AMOUNT in minor units)")
+	lhs, groups, ok := strings.Cut(part, "=")
+	if !ok || strings.Contains(groups, "=") {
+		return Rule{}, bad
+	}
+	tool, amount, hasAmount := strings.Cut(lhs, ">")
+	r := Rule{Tool: strings.TrimSpace(tool), Threshold: -1}
+	if !toolRE.MatchString(r.Tool) {
+		return Rule{}, bad
+	}
+	if hasAmount {
+		n, err := strconv.ParseInt(strings.TrimSpace(amount), 10, 64)
+		if err != nil || n < 0 {
+			return Rule{}, bad
+		}
+		r.Threshold = n
+	}
+	for _, g := range strings.Split(groups, "|") {
+		if g = strings.TrimSpace(g); g != "" {
+			r.Groups = append(r.Groups, g)
+		}
+	}
+	if len(r.Groups) == 0 {
+		return Rule{}, fmt.Errorf("names no group")
+	}
+	return r, nil
 }
 
 func (r Rule) matches(rec approval.Record) bool {

@@ -37,14 +37,20 @@ var users = []oidcprovider.User{
 	{Subject: "00u-carol", Username: "carol", Name: "Carol Agent", Email: "carol@example.com", Groups: []string{"support"}},
 }
 
-func freeAddr(t *testing.T) string {
+// freeAddrs returns n distinct free loopback addresses (all held open
+// until every one is chosen, then released for the processes to take).
+func freeAddrs(t *testing.T, n int) []string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var addrs []string
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		addrs = append(addrs, l.Addr().String())
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addrs
 }
 
 func secret() string {
@@ -96,7 +102,8 @@ func TestBrowser(t *testing.T) {
 	}))
 	defer hook.Close()
 
-	consoleAddr := freeAddr(t)
+	addrs := freeAddrs(t, 3)
+	consoleAddr := addrs[0]
 	consoleURL := "http://" + consoleAddr
 	sealKey := secret()
 	auditFile := filepath.Join(t.TempDir(), "approvals-audit.jsonl")
@@ -104,8 +111,8 @@ func TestBrowser(t *testing.T) {
 	// Two orders-mcp processes share the store: one with the default
 	// approval TTL, one whose approvals expire after 3 s.
 	servers := map[string]string{}
-	for name, ttl := range map[string]string{"main": "15m", "short": "3s"} {
-		addr := freeAddr(t)
+	for i, s := range []struct{ name, ttl string }{{"main", "15m"}, {"short", "3s"}} {
+		name, ttl, addr := s.name, s.ttl, addrs[1+i]
 		resource := "http://" + addr + "/mcp"
 		p, err := proc.Start(context.Background(), orders, []string{"--demo", "--transport", "http", "--addr", addr}, []string{
 			"MCP_REDIS_URL=" + redis, "MCP_APPROVAL_SECRET=" + sealKey, "MCP_APPROVAL_POLICY=orders_create_refund>10000",
