@@ -14,6 +14,10 @@
 #
 #   docker build --target mock-backends -t bizmcp/mock-backends .
 #
+# and a third the approvals console (docs/approvals.md):
+#
+#   docker build --target approvals -t bizmcp/approvals .
+#
 # GO_IMAGE is the builder image. It defaults to the public golang image; on a
 # machine without registry access pass a local one (see
 # test/containers/go-toolchain-image.sh).
@@ -61,6 +65,29 @@ USER 65532:65532
 EXPOSE 9000
 ENTRYPOINT ["/mock-backends"]
 CMD ["--addr", "0.0.0.0:9000"]
+
+# ---- build the approvals console ----
+FROM deps AS build-approvals
+COPY . .
+ARG VERSION=dev
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" \
+        -o /out/bizmcp-approvals ./cmd/bizmcp-approvals
+
+# ---- approvals console runtime (--target approvals; docs/approvals.md) ----
+FROM scratch AS approvals
+ARG VERSION=dev
+LABEL org.opencontainers.image.title="bizmcp-approvals" \
+      org.opencontainers.image.description="The bizmcp approvals console: people sign in with OpenID Connect and approve or deny held writes" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="https://github.com/bizmcp/bizmcp"
+COPY --from=build-approvals /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=build-approvals /out/bizmcp-approvals /bizmcp-approvals
+USER 65532:65532
+EXPOSE 8090
+ENV BIZMCP_APPROVALS_ADDR=0.0.0.0:8090
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/bizmcp-approvals"]
 
 # ---- server runtime (default target) ----
 FROM scratch AS server

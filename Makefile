@@ -27,6 +27,7 @@ build: ## build every binary into bin/
 	$(GO) build -trimpath -o $(BIN)/loadtest ./cmd/loadtest
 	$(GO) build -trimpath -o $(BIN)/benchreport ./cmd/benchreport
 	$(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/benchbare ./internal/benchbare
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/bizmcp-approvals ./cmd/bizmcp-approvals
 	@ls -l $(BIN)
 
 test: build ## run every test (unit, in-memory MCP, golden schemas, end-to-end processes)
@@ -83,8 +84,9 @@ IMAGE_BUILD_FLAGS ?= $(if $(filter podman,$(notdir $(CONTAINER_ENGINE))),--netwo
 IMAGE_BUILD_ARGS  = --build-arg GO_IMAGE=$(GO_IMAGE) --build-arg VERSION=$(VERSION) --build-arg GOPROXY=$(shell $(GO) env GOPROXY 2>/dev/null)
 HELM             ?= helm
 HELM_CHART       := deploy/helm/bizmcp-server
+APPROVALS_HELM_SET := --set publicURL=https://approvals.example.com,oidc.issuer=https://idp.example.com,oidc.clientID=bizmcp-approvals,store.redisURL=redis://redis:6379/0,secretName=bizmcp-approvals
 
-.PHONY: images mock-image test-containers helm-lint
+.PHONY: images mock-image approvals-image test-containers helm-lint
 
 images: ## build bizmcp/<server>:<version> and :latest for the four servers; print sizes, fail at 20 MB
 	@test -n "$(CONTAINER_ENGINE)" || { echo "images: no podman and no running docker engine"; exit 1; }
@@ -106,13 +108,22 @@ mock-image: ## build bizmcp/mock-backends (the reference backends, for tests and
 	$(CONTAINER_ENGINE) build $(IMAGE_BUILD_FLAGS) $(IMAGE_BUILD_ARGS) --target mock-backends \
 		-t $(IMAGE_PREFIX)/mock-backends:$(VERSION) -t $(IMAGE_PREFIX)/mock-backends:latest .
 
+approvals-image: ## build bizmcp/approvals (the approvals console, docs/approvals.md)
+	@test -n "$(CONTAINER_ENGINE)" || { echo "images: no podman and no running docker engine"; exit 1; }
+	$(CONTAINER_ENGINE) build $(IMAGE_BUILD_FLAGS) $(IMAGE_BUILD_ARGS) --target approvals \
+		-t $(IMAGE_PREFIX)/approvals:$(VERSION) -t $(IMAGE_PREFIX)/approvals:latest .
+
 test-containers: ## build and run the images against mock-backends, drive them with the TypeScript SDK client (podman)
 	test/containers/run.sh
 
-helm-lint: ## helm lint and helm template the chart for each server
+helm-lint: ## helm lint and helm template the chart for each server, and the approvals console's chart
 	$(HELM) lint --strict $(HELM_CHART)
 	@for s in $(SERVERS); do \
 		$(HELM) lint --strict $(HELM_CHART) --set server=$$s >/dev/null || exit 1; \
 		$(HELM) template $$s $(HELM_CHART) --set server=$$s >/dev/null || exit 1; \
 		echo "helm-lint: $$s: lint and template ok"; \
 	done
+	$(HELM) lint --strict deploy/helm/bizmcp-approvals $(APPROVALS_HELM_SET)
+	$(HELM) template approvals deploy/helm/bizmcp-approvals $(APPROVALS_HELM_SET) --set ingress.enabled=true >/dev/null
+	@! $(HELM) template approvals deploy/helm/bizmcp-approvals >/dev/null 2>&1 || { echo "helm-lint: bizmcp-approvals rendered without its required values"; exit 1; }
+	@echo "helm-lint: bizmcp-approvals: lint and template ok"

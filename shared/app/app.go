@@ -402,6 +402,7 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 		Approvals: approval.NewGate(approval.Options{
 			Policy: approvalPolicy, Store: store, Secret: cfg.ApprovalSecret.Reveal(), TTL: cfg.ApprovalTTL,
 			Domain: spec.Name, Audit: auditLog, Logger: log, NoElicit: noElicit, ElicitOverHTTP: elicitHTTP,
+			PageURL: cfg.ApprovalsURL, WebhookURL: cfg.ApprovalsWebhookURL.Reveal(),
 		}),
 		Config:      cfg,
 		Ready:       pt.Ping,

@@ -99,6 +99,9 @@ type Plan struct {
 	Summary  string // exactly what will happen, in one or two sentences
 	Amount   int64  // money moved or spent, minor units (0 when none)
 	Currency string
+	// Target names what the write acts on ("order ORD-49002"); "" = taken
+	// from the arguments' first *_id field.
+	Target string
 }
 
 // States of a record.
@@ -131,6 +134,10 @@ type Record struct {
 	// seal of the call) with the deployment's secret: a record changed in
 	// the store by anyone without the secret is refused.
 	MAC string `json:"mac"`
+	// Target is what the write acts on; Client the MCP client (name and
+	// version) the request came through. Both are shown to the approver.
+	Target string `json:"target,omitempty"`
+	Client string `json:"client,omitempty"`
 }
 
 // IDIn returns the first approval id ("apr_" and 20 hex digits) that text
@@ -159,6 +166,7 @@ type Gate struct {
 	// elicitHTTP allows form elicitation over HTTP, where the client is the
 	// agent's host and its "yes" may be the agent's own.
 	elicitHTTP bool
+	links      links
 }
 
 // Options configures NewGate.
@@ -177,6 +185,12 @@ type Options struct {
 	// where the HTTP client is a person's own host. By default an HTTP
 	// client's answer is not a person's, and approvals go out of band.
 	ElicitOverHTTP bool
+	// PageURL is the approvals console's base URL (MCP_APPROVALS_URL): a
+	// request then carries its page, BASE/approvals/ID.
+	PageURL string
+	// WebhookURL receives Slack-compatible JSON ({"text": ...}) for each
+	// new pending approval (MCP_APPROVALS_WEBHOOK_URL).
+	WebhookURL string
 }
 
 // Channels of MCP_APPROVAL_CHANNEL.
@@ -213,7 +227,8 @@ func NewGate(o Options) *Gate {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Gate{Policy: o.Policy, store: o.Store, secret: secret, ttl: o.TTL, domain: o.Domain, audit: o.Audit, log: o.Logger, now: time.Now, elicits: !o.NoElicit, elicitHTTP: o.ElicitOverHTTP}
+	return &Gate{Policy: o.Policy, store: o.Store, secret: secret, ttl: o.TTL, domain: o.Domain, audit: o.Audit, log: o.Logger, now: time.Now, elicits: !o.NoElicit, elicitHTTP: o.ElicitOverHTTP,
+		links: newLinks(o.PageURL, o.WebhookURL, o.Logger)}
 }
 
 func (g *Gate) seal(p policy.Principal, plan Plan) string {
@@ -262,6 +277,9 @@ func (g *Gate) Require(ctx context.Context, req *mcp.CallToolRequest, approvalID
 	p := policy.FromContext(ctx)
 	seal := g.seal(p, plan)
 	id := "apr_" + seal[:20]
+	if approvalID == "" && g.pageAnswered(req, id, seal) {
+		approvalID = id // back from the approvals page: redeem, or say it still waits
+	}
 	if approvalID != "" {
 		err := g.redeem(ctx, p, approvalID, seal, plan)
 		if err != nil {
@@ -297,7 +315,7 @@ func (g *Gate) Require(ctx context.Context, req *mcp.CallToolRequest, approvalID
 	policy.Refused(ctx, "approval_pending")
 	audit.NoteApproval(ctx, id, "")
 	now := g.now().UTC()
-	rec := Record{ID: id, Tool: plan.Tool, Principal: SafeText(p.Subject), Summary: SafeText(plan.Summary), Amount: plan.Amount, Currency: SafeText(plan.Currency),
+	rec := Record{ID: id, Tool: plan.Tool, Principal: SafeText(p.Subject), Summary: SafeText(plan.Summary), Amount: plan.Amount, Currency: SafeText(plan.Currency), Target: targetOf(plan), Client: clientOf(req),
 		Rule: rule, Seal: seal, State: Pending, CreatedAt: now, ExpiresAt: now.Add(g.ttl)}
 	b := g.marshal(&rec)
 	created, err := g.store.SetNX(ctx, key(id), b, g.ttl)
@@ -318,11 +336,15 @@ func (g *Gate) Require(ctx context.Context, req *mcp.CallToolRequest, approvalID
 		}
 	} else {
 		g.record(p, plan, id, "approval_requested", "")
+		g.links.notify(rec)
+	}
+	if res := g.pageElicitation(req, rec, seal); res != nil {
+		return res, nil
 	}
 	return nil, &Error{Msg: fmt.Sprintf("NOT DONE: %s needs a person's approval under this deployment's policy (%s). Approval %s is pending: %s. "+
-		"Ask the user to approve it (command: bizmcp-approve approve %s, or their approvals page); it expires at %s. "+
+		"Ask the user to approve it (%s); it expires at %s. "+
 		"Once approved, call %s again with exactly the same arguments plus approval_id=%q. You cannot approve it yourself.",
-		plan.Tool, rule, id, plan.Summary, id, rec.ExpiresAt.Format(time.RFC3339), plan.Tool, id)}
+		plan.Tool, rule, id, plan.Summary, g.links.where(id), rec.ExpiresAt.Format(time.RFC3339), plan.Tool, id)}
 }
 
 func approved(r mcp.InputResponse) bool {
@@ -355,7 +377,7 @@ func (g *Gate) redeem(ctx context.Context, p policy.Principal, id, seal string, 
 	}
 	switch rec.State {
 	case Pending:
-		return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s is still pending; a person has to approve it first (bizmcp-approve approve %s). Do not retry until the user says it is approved.", id, id)}
+		return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s is still pending; a person has to approve it first (%s). Do not retry until the user says it is approved, then call %s again with approval_id=%q.", id, g.links.where(id), plan.Tool, id)}
 	case Denied:
 		g.record(p, plan, id, "approval_denied_used", rec.DecidedBy)
 		return &Error{Msg: fmt.Sprintf("NOT DONE: approval %s was denied by %s%s. Do not retry; tell the user.", id, rec.DecidedBy, reasonSuffix(rec.Reason))}
@@ -451,6 +473,9 @@ func canElicit(req *mcp.CallToolRequest, overHTTPAllowed bool) bool {
 	if ip == nil || ip.Capabilities == nil || ip.Capabilities.Elicitation == nil {
 		return false
 	}
+	if e := ip.Capabilities.Elicitation; e.Form == nil && e.URL != nil {
+		return false // URL mode only: the approvals page (pageElicitation)
+	}
 	overHTTP := req.Extra != nil && req.Extra.Header != nil
 	if !overHTTP {
 		return true
@@ -537,18 +562,7 @@ func SafeText(s string) string {
 
 // List returns the approvals still waiting for a decision.
 func (g *Gate) List(ctx context.Context) ([]Record, error) {
-	keys, err := g.store.Keys(ctx, "approval:", 500)
-	if err != nil {
-		return nil, err
-	}
-	out := []Record{}
-	for _, k := range keys {
-		rec, err := g.load(ctx, strings.TrimPrefix(k, "approval:"))
-		if err == nil && rec.State == Pending {
-			out = append(out, *rec)
-		}
-	}
-	return out, nil
+	return g.scan(ctx, 500, func(rec *Record) bool { return rec.State == Pending && !g.now().After(rec.ExpiresAt) })
 }
 
 // Get returns one approval.

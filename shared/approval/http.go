@@ -12,6 +12,7 @@ import (
 // protected by its own bearer token — never the MCP client's:
 //
 //	GET  /approvals                 pending approvals
+//	GET  /approvals/history         decided approvals still in the store
 //	GET  /approvals/{id}            one approval
 //	POST /approvals/{id}/approve    {"by": "name", "reason": "..."}
 //	POST /approvals/{id}/deny       {"by": "name", "reason": "..."}
@@ -19,6 +20,14 @@ func (g *Gate) Handler(token string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /approvals", func(w http.ResponseWriter, r *http.Request) {
 		list, err := g.List(r.Context())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"approvals": list})
+	})
+	mux.HandleFunc("GET /approvals/history", func(w http.ResponseWriter, r *http.Request) {
+		list, err := g.History(r.Context())
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusServiceUnavailable)
 			return

@@ -129,6 +129,11 @@ type Base struct {
 	// elicitation (also over HTTP: only where the client is a person's own
 	// host).
 	ApprovalChannel string `env:"MCP_APPROVAL_CHANNEL" envDefault:"auto"`
+	// The approvals console (bizmcp-approvals, docs/approvals.md): its base
+	// URL, so a pending approval carries its page, and a Slack-compatible
+	// webhook told of each new pending approval.
+	ApprovalsURL        string `env:"MCP_APPROVALS_URL"`
+	ApprovalsWebhookURL Secret `env:"MCP_APPROVALS_WEBHOOK_URL"`
 
 	// Execution control of writes (shared/execctl, docs/policy.md): the
 	// write mode (off = MCP_READ_ONLY=true), a Cedar policy file, and
@@ -325,6 +330,11 @@ func (c *Config[X]) validate(spec Spec) error {
 	case "auto", "out-of-band", "elicitation":
 	default:
 		return bad("MCP_APPROVAL_CHANNEL must be auto, out-of-band or elicitation, not %q", c.ApprovalChannel)
+	}
+	for name, v := range map[string]string{"MCP_APPROVALS_URL": c.ApprovalsURL, "MCP_APPROVALS_WEBHOOK_URL": c.ApprovalsWebhookURL.Reveal()} {
+		if u, err := url.Parse(v); v != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+			return bad("%s must be an absolute http(s) URL", name)
+		}
 	}
 	for name, sec := range map[string]Secret{"MCP_APPROVAL_SECRET": c.ApprovalSecret, "MCP_CURSOR_SECRET": c.CursorSecret} {
 		if sec != "" && len(sec) < MinSecretBytes {
