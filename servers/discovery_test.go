@@ -13,8 +13,6 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 )
 
-
-
 // registrySchema is the MCP registry's published server.json schema
 // (testdata/server.schema.json; its source is in testdata/README.md).
 func registrySchema(t *testing.T) *jsonschema.Resolved {
