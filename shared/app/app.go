@@ -388,10 +388,7 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 	if err := spec.Register(srv, deps, pt); err != nil {
 		return nil, deps, err
 	}
-	tools, err := listTools(srv)
-	if err != nil {
-		return nil, deps, err
-	}
+	tools := mcpkit.TakeTools(srv)
 	dep := policy.Deployment{ReadOnly: cfg.ReadOnly, Allow: cfg.ToolsAllow, Deny: cfg.ToolsDeny}
 	known := map[string]bool{}
 	var kept []*mcp.Tool
@@ -464,31 +461,6 @@ func approvalWait(p approval.Policy, wait time.Duration) func(mcp.Request) time.
 		}
 		return 0
 	}
-}
-
-// listTools reads back the registered tool definitions through an
-// in-memory session (the SDK exposes no other way).
-func listTools(srv *mcp.Server) ([]*mcp.Tool, error) {
-	ctx := context.Background()
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := srv.Connect(ctx, st, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer ss.Close()
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "self", Version: "0"}, nil).Connect(ctx, ct, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer cs.Close()
-	var out []*mcp.Tool
-	for t, err := range cs.Tools(ctx, nil) {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, nil
 }
 
 // HTTPOptions returns the transport options for deps' server: readiness,

@@ -50,6 +50,7 @@ func AddTool[In, Out any](s *mcp.Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, O
 		tt.OutputSchema = out
 	}
 	s.AddTool(&tt, typedHandler(&tt, h))
+	record(s, &tt)
 }
 
 // SchemaFor infers T's JSON schema and applies the constraint tags.
