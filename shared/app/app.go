@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"os/signal"
@@ -21,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/auth"
@@ -169,10 +171,15 @@ type Deps[X any] struct {
 // Unless GOGC is set, the garbage collector runs at GOGC=200: the SDK
 // allocates a few hundred KB per call while the live heap stays small, so
 // collecting half as often saves CPU per call for a few MB of heap.
+// Unless GOMEMLIMIT is set, it is 90% of the container's memory limit (the
+// cgroup's memory.max, read by automemlimit), so a pod limited to 128 Mi
+// collects harder near the limit instead of being killed; without a limit
+// there is none.
 func Main[X any, P port.Pinger](spec Spec[X, P], version string) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
+	setMemoryLimit()
 	// A closed stderr (or stdout) must not kill the process with SIGPIPE on
 	// its first log line: writes then fail with EPIPE instead, which the
 	// logger ignores and the stdio transport ends the session on.
@@ -229,8 +236,14 @@ func Run[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], version str
 		log.Error("start failed", "error", err)
 		return 1
 	}
-	log.Info("starting", append([]any{"version", version}, cfg.LogAttrs()...)...)
-	go startupCheck(ctx, log, opts.Ready)
+	attrs := append([]any{"version", version}, cfg.LogAttrs()...)
+	if lim := debug.SetMemoryLimit(-1); lim != math.MaxInt64 {
+		attrs = append(attrs, "gomemlimit", lim)
+	}
+	log.Info("starting", attrs...)
+	if !cfg.Demo { // the demo backend is in process: nothing to check, and it is built on first use
+		go startupCheck(ctx, log, opts.Ready)
+	}
 	if cfg.Transport == "stdio" && cfg.ApprovalAddr != "" {
 		// Over stdio the approvals endpoint gets its own loopback listener.
 		if tok := cfg.ApprovalToken.Reveal(); tok != "" {
@@ -519,4 +532,14 @@ func HTTPOptions[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], d D
 		o.Routes[k] = v
 	}
 	return o, nil
+}
+
+// setMemoryLimit sets GOMEMLIMIT from the cgroup's memory limit when the
+// environment does not set it (AUTOMEMLIMIT=off turns this off).
+func setMemoryLimit() {
+	_, _ = memlimit.Set(
+		memlimit.WithProvider(memlimit.FromCgroup),
+		memlimit.WithRatio(0.9),
+		memlimit.WithLogger(slog.New(slog.DiscardHandler)),
+	)
 }
