@@ -69,6 +69,7 @@ func main() {
 	rounds := flag.Int("rounds", 3, "alternating stack/bare rounds per figure")
 	starts := flag.Int("starts", 9, "cold starts per figure")
 	sessions := flag.Int("sessions", 512, "concurrent HTTP sessions for the peak-RSS figure (0 = skip)")
+	stackEnv := flag.String("stack-env", "", "extra environment for the stack, comma-separated (GOGC=100: compare GC settings)")
 	only := flag.String("servers", "", "comma-separated servers for start-up and compression (default: all built)")
 	flag.Parse()
 
@@ -81,6 +82,9 @@ func main() {
 	defer mock.Stop()
 	backend := "http://" + mock.Addr
 	r := &report{rounds: *rounds}
+	if *stackEnv != "" {
+		extraEnv = strings.Split(*stackEnv, ",")
+	}
 
 	// Per-call CPU: crm_get_customer on an ordinary and on the largest record.
 	crm := workload.Servers[0]
@@ -213,6 +217,10 @@ func (r *report) print() {
 		}
 		return "MISSED"
 	}
+	if r.ratio == 0 || r.coldRatio == 0 || r.peakRatio == 0 {
+		fmt.Println("targets: not all figures measured in this run")
+		return
+	}
 	fmt.Printf("targets (medians): CPU per call stack/bare <= %.2f: %s (worst %.2f); cold start stack/bare <= %.2f: %s (worst %.2f); "+
 		"--demo < %.0f ms and %.0f MB: %s (worst %.1f ms, %.1f MB); idle RSS < %.0f MB: %s (worst %.1f MB); peak RSS at 512 sessions stack/bare <= 1: %s (%.2f)\n",
 		targetRatio, verdict(r.ratio <= targetRatio), r.ratio, targetColdRatio, verdict(r.coldRatio <= targetColdRatio), r.coldRatio,
@@ -220,10 +228,13 @@ func (r *report) print() {
 		targetIdleRSS/1e6, verdict(r.idleRSS < targetIdleRSS), r.idleRSS/1e6, verdict(r.peakRatio <= 1), r.peakRatio)
 }
 
+// extraEnv is --stack-env.
+var extraEnv []string
+
 // stackServer is w's binary on the mock backend with every layer on (auth
 // off; limits raised so that they do not throttle the benchmark).
 func stackServer(bin string, w workload.Server, backend, tool string, args map[string]any) *server {
-	return &server{
+	s := &server{
 		name: w.Binary, bin: filepath.Join(bin, w.Binary), tool: tool, args: args,
 		httpArgs: func(addr string) []string { return []string{"--transport", "http", "--addr", addr} },
 		env: []string{w.Prefix + "API_URL=" + backend + "/" + w.Name, "MCP_LOG_LEVEL=warn",
@@ -231,6 +242,8 @@ func stackServer(bin string, w workload.Server, backend, tool string, args map[s
 			"MCP_MAX_CONNS_PER_ADDR=4096", "MCP_MAX_IDLE_CONNS_PER_ADDR=4096",
 			w.Prefix + "API_RATE_LIMIT=1000000", w.Prefix + "API_RATE_BURST=1000000"},
 	}
+	s.env = append(s.env, extraEnv...)
+	return s
 }
 
 // bareServer is benchbare GETting path on the mock backend.
@@ -340,7 +353,13 @@ func call(ctx context.Context, cs *mcp.ClientSession, s *server) error {
 		return err
 	}
 	if res.IsError {
-		return fmt.Errorf("%s: tool error: %v", s.tool, res.Content)
+		var text string
+		for _, c := range res.Content {
+			if t, ok := c.(*mcp.TextContent); ok {
+				text += t.Text
+			}
+		}
+		return fmt.Errorf("%s: tool error: %s", s.tool, text)
 	}
 	return nil
 }
@@ -424,10 +443,23 @@ func peakRSS(ctx context.Context, s *server, n int) (float64, error) {
 		return 0, err
 	}
 	defer r.close()
-	if err := load(ctx, r, s, n, n); err != nil {
-		return 0, err
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var failed []error
+	for _, cs := range r.sessions {
+		wg.Go(func() {
+			if err := call(ctx, cs, s); err != nil {
+				mu.Lock()
+				failed = append(failed, err)
+				mu.Unlock()
+			}
+		})
 	}
+	wg.Wait()
 	_, peak, err := proc.Memory(r.pid())
+	if len(failed) > 0 {
+		fmt.Printf("  %s: %d of %d calls failed, e.g. %v\n", s.name, len(failed), n, failed[0])
+	}
 	return float64(peak), err
 }
 
