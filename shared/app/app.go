@@ -179,7 +179,7 @@ func Main[X any, P port.Pinger](spec Spec[X, P], version string) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
-	setMemoryLimit()
+	setMemoryLimit(memlimit.FromCgroup)
 	// A closed stderr (or stdout) must not kill the process with SIGPIPE on
 	// its first log line: writes then fail with EPIPE instead, which the
 	// logger ignores and the stdio transport ends the session on.
@@ -534,11 +534,12 @@ func HTTPOptions[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], d D
 	return o, nil
 }
 
-// setMemoryLimit sets GOMEMLIMIT from the cgroup's memory limit when the
-// environment does not set it (AUTOMEMLIMIT=off turns this off).
-func setMemoryLimit() {
+// setMemoryLimit sets GOMEMLIMIT to 90% of the memory limit (Main: the
+// cgroup's) when the environment does not set it (AUTOMEMLIMIT=off turns
+// this off).
+func setMemoryLimit(limit memlimit.Provider) {
 	_, _ = memlimit.Set(
-		memlimit.WithProvider(memlimit.FromCgroup),
+		memlimit.WithProvider(limit),
 		memlimit.WithRatio(0.9),
 		memlimit.WithLogger(slog.New(slog.DiscardHandler)),
 	)
