@@ -100,23 +100,9 @@ func main() {
 		bare := bareServer(*bin, backend, "/crm/customers/"+rec.id)
 		for _, tr := range []string{"stdio", "http"} {
 			for _, clients := range []int{1, 16} {
-				var st, bt, ratios []float64
-				for i := range *rounds {
-					pair := []*server{stack, bare}
-					if i%2 == 1 {
-						pair = []*server{bare, stack}
-					}
-					got := map[*server]float64{}
-					for _, s := range pair {
-						us, err := cpuPerCall(ctx, s, tr, clients, *calls)
-						if err != nil {
-							fatal(fmt.Errorf("%s over %s: %w", s.name, tr, err))
-						}
-						got[s] = us
-					}
-					st, bt = append(st, got[stack]), append(bt, got[bare])
-					ratios = append(ratios, got[stack]/got[bare])
-				}
+				st, bt, ratios := alternate(*rounds, stack, bare, func(s *server) (float64, error) {
+					return cpuPerCall(ctx, s, tr, clients, *calls)
+				})
 				fmt.Printf("%-6s %-6s %-7d %8.1f %24s %24s %20s\n", rec.label, tr, clients, float64(raw)/1000, spread(st, "%.0f"), spread(bt, "%.0f"), spread(ratios, "%.2f"))
 				r.ratio = max(r.ratio, median(ratios))
 			}
@@ -178,23 +164,10 @@ func main() {
 		fmt.Printf("\npeak RSS with %d concurrent HTTP sessions (each: initialize, one crm_get_customer call on the largest record), %d alternating rounds\n", *sessions, *rounds)
 		stack := stackServer(*bin, crm, backend, "crm_get_customer", map[string]any{"id": "C-1007"})
 		bareL := bareServer(*bin, backend, "/crm/customers/C-1007")
-		var sp, bp, ratios []float64
-		for i := range *rounds {
-			pair := []*server{stack, bareL}
-			if i%2 == 1 {
-				pair = []*server{bareL, stack}
-			}
-			got := map[*server]float64{}
-			for _, s := range pair {
-				peak, err := peakRSS(ctx, s, *sessions)
-				if err != nil {
-					fatal(fmt.Errorf("%s: %w", s.name, err))
-				}
-				got[s] = peak
-			}
-			sp, bp = append(sp, got[stack]/1e6), append(bp, got[bareL]/1e6)
-			ratios = append(ratios, got[stack]/got[bareL])
-		}
+		sp, bp, ratios := alternate(*rounds, stack, bareL, func(s *server) (float64, error) {
+			peak, err := peakRSS(ctx, s, *sessions)
+			return peak / 1e6, err
+		})
 		fmt.Printf("stack %s MB, bare %s MB, ratio %s\n", spread(sp, "%.1f"), spread(bp, "%.1f"), spread(ratios, "%.2f"))
 		r.peakRatio = median(ratios)
 	}
@@ -226,6 +199,28 @@ func (r *report) print() {
 		targetRatio, verdict(r.ratio <= targetRatio), r.ratio, targetColdRatio, verdict(r.coldRatio <= targetColdRatio), r.coldRatio,
 		targetDemoMS, targetDemoRSS/1e6, verdict(r.demoMS < targetDemoMS && r.demoRSS < targetDemoRSS), r.demoMS, r.demoRSS/1e6,
 		targetIdleRSS/1e6, verdict(r.idleRSS < targetIdleRSS), r.idleRSS/1e6, verdict(r.peakRatio <= 1), r.peakRatio)
+}
+
+// alternate measures stack and bare rounds times each, flipping which goes
+// first every round, and returns both series and the per-round ratios.
+func alternate(rounds int, stack, bare *server, measure func(*server) (float64, error)) (st, bt, ratios []float64) {
+	for i := range rounds {
+		pair := []*server{stack, bare}
+		if i%2 == 1 {
+			pair = []*server{bare, stack}
+		}
+		got := map[*server]float64{}
+		for _, s := range pair {
+			v, err := measure(s)
+			if err != nil {
+				fatal(fmt.Errorf("%s: %w", s.name, err))
+			}
+			got[s] = v
+		}
+		st, bt = append(st, got[stack]), append(bt, got[bare])
+		ratios = append(ratios, got[stack]/got[bare])
+	}
+	return st, bt, ratios
 }
 
 // extraEnv is --stack-env.

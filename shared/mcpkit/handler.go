@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/bizmcp/bizmcp/shared/jsonguard"
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -124,7 +125,7 @@ func applyInputSchema(data json.RawMessage, rs *jsonschema.Resolved, nestedDefau
 // decodeExact decodes data into v with exact field names and the SDK's
 // nesting limit.
 func decodeExact(data []byte, v any) error {
-	if err := checkDepth(data); err != nil {
+	if err := jsonguard.CheckDepth(data, maxDepth); err != nil {
 		return err
 	}
 	rest, err := json.Parse(data, v, json.DontMatchCaseInsensitiveStructFields)
@@ -134,36 +135,6 @@ func decodeExact(data []byte, v any) error {
 	for _, c := range rest {
 		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
 			return fmt.Errorf("invalid character %q after top-level value", c)
-		}
-	}
-	return nil
-}
-
-func checkDepth(data []byte) error {
-	depth, inString, escaped := 0, false, false
-	for _, b := range data {
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case b == '\\':
-				escaped = true
-			case b == '"':
-				inString = false
-			}
-			continue
-		}
-		switch b {
-		case '"':
-			inString = true
-		case '{', '[':
-			if depth++; depth > maxDepth {
-				return fmt.Errorf("json: exceeded maximum nesting depth of %d", maxDepth)
-			}
-		case '}', ']':
-			if depth > 0 {
-				depth--
-			}
 		}
 	}
 	return nil

@@ -1,10 +1,9 @@
 package reference
 
 import (
-	"bytes"
-	"fmt"
 	"slices"
 
+	"github.com/bizmcp/bizmcp/shared/jsonguard"
 	"github.com/segmentio/encoding/json"
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
@@ -59,54 +58,9 @@ func (p *part[T]) UnmarshalJSON(b []byte) error {
 	if !p.skip {
 		return json.Unmarshal(b, &p.v)
 	}
-	n, err := countMembers(b)
+	n, err := jsonguard.Members(b)
 	p.n = n
 	return err
-}
-
-// countMembers counts the elements of a JSON array or the members of an
-// object (0 for null) without decoding them.
-func countMembers(b []byte) (int, error) {
-	b = bytes.TrimSpace(b)
-	if string(b) == "null" {
-		return 0, nil
-	}
-	if len(b) < 2 || (b[0] != '[' && b[0] != '{') {
-		return 0, fmt.Errorf("want a JSON array or object, got %.20q", b)
-	}
-	n, depth, inString, escaped, empty := 0, 0, false, false, true
-	for _, c := range b[1 : len(b)-1] {
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case ' ', '\t', '\n', '\r':
-			continue
-		case '"':
-			inString = true
-		case '[', '{':
-			depth++
-		case ']', '}':
-			depth--
-		case ',':
-			if depth == 0 {
-				n++
-			}
-		}
-		empty = false
-	}
-	if empty {
-		return 0, nil
-	}
-	return n + 1, nil
 }
 
 type money struct {
