@@ -65,7 +65,7 @@ type server struct {
 
 func main() {
 	bin := flag.String("bin", "bin", "directory with the built binaries (and benchbare)")
-	calls := flag.Int("calls", 1000, "tool calls per CPU measurement (0 = skip)")
+	calls := flag.Int("calls", 600, "tool calls per CPU measurement (0 = skip)")
 	rounds := flag.Int("rounds", 3, "alternating stack/bare rounds per figure")
 	starts := flag.Int("starts", 9, "cold starts per figure")
 	sessions := flag.Int("sessions", 512, "concurrent HTTP sessions for the peak-RSS figure (0 = skip)")
