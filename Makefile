@@ -17,7 +17,7 @@ help: ## list the targets
 build: ## build every binary into bin/
 	@mkdir -p $(BIN)
 	@for s in $(SERVERS); do \
-		if [ -d servers/$$s ]; then $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/$$s-mcp ./servers/$$s || exit 1; fi; \
+		if [ -d servers/$$s ]; then CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/$$s-mcp ./servers/$$s || exit 1; fi; \
 	done
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/mock-backends ./mocks/cmd/mock-backends
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/injscan ./cmd/injscan
@@ -26,7 +26,7 @@ build: ## build every binary into bin/
 	$(GO) build -trimpath -o $(BIN)/mcpdemo ./cmd/mcpdemo
 	$(GO) build -trimpath -o $(BIN)/loadtest ./cmd/loadtest
 	$(GO) build -trimpath -o $(BIN)/benchreport ./cmd/benchreport
-	$(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/benchbare ./internal/benchbare
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/benchbare ./internal/benchbare
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/bizmcp-approvals ./cmd/bizmcp-approvals
 	@ls -l $(BIN)
 
@@ -47,7 +47,7 @@ lint: ## gofmt, go vet, and the stdout guard for server code
 snapshots: ## rewrite the golden tool-schema snapshots
 	UPDATE_TOOLSNAPS=true $(GO) test ./servers/... -run 'Snapshot' -count=1
 
-bench: build ## benchmarks: Go micro-benchmarks, then per-call stack cost vs a bare go-sdk tool, cold start, RSS, sizes
+bench: build ## benchmarks: Go micro-benchmarks, then the stack vs a bare go-sdk tool (CPU per call over stdio and HTTP, cold start, RSS), sizes
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2000x ./shared/... ./servers/...
 	SANITIZE_PATHOLOGICAL=1 $(GO) test -run '^$$' -bench '^BenchmarkPathological$$' -benchtime 2x ./shared/sanitize
 	$(BIN)/benchreport --bin $(BIN)

@@ -1,13 +1,17 @@
 // Command benchbare is the floor the benchmark report compares each server
 // with: a bare go-sdk server whose one typed tool makes the same backend
 // request as the server's tool and returns the backend's JSON as is — no
-// sanitizing, compression, rate limits, audit or metrics.
+// sanitizing, compression, rate limits, audit or metrics. It serves stdio,
+// or streamable HTTP at /mcp with the SDK's default options when given
+// --addr HOST:PORT.
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
+	"log"
 	"net/http"
 	"os"
 
@@ -23,6 +27,8 @@ type out struct {
 }
 
 func main() {
+	addr := flag.String("addr", "", "serve streamable HTTP on this address (default: stdio)")
+	flag.Parse()
 	base := os.Getenv("BARE_BACKEND_URL")
 	hc := &http.Client{}
 	srv := mcp.NewServer(&mcp.Implementation{Name: "benchbare", Version: "1"}, nil)
@@ -45,6 +51,12 @@ func main() {
 		}
 		return nil, o, nil
 	})
+	if *addr != "" {
+		h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+		mux := http.NewServeMux()
+		mux.Handle("/mcp", h)
+		log.Fatal(http.ListenAndServe(*addr, mux))
+	}
 	if err := srv.Run(context.Background(), &mcp.StdioTransport{}); err != nil {
 		os.Exit(1)
 	}

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -63,5 +65,26 @@ func TestClosedStderrDoesNotKillTheServer(t *testing.T) {
 	}
 	if err != nil || !answered {
 		t.Fatalf("exit: %v; initialize answered: %v", err, answered)
+	}
+}
+
+// TestMemoryLimit: without GOMEMLIMIT the runtime's limit is 90% of the
+// container's; a GOMEMLIMIT in the environment wins.
+func TestMemoryLimit(t *testing.T) {
+	prev := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(prev) })
+	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("AUTOMEMLIMIT", "")
+	os.Unsetenv("AUTOMEMLIMIT") // restored by Setenv's cleanup
+	setMemoryLimit(memlimit.Limit(128 << 20))
+	limit := float64(128 << 20)
+	if got, want := debug.SetMemoryLimit(-1), int64(limit*0.9); got != want {
+		t.Fatalf("limit %d, want %d (90%% of 128 MiB)", got, want)
+	}
+	debug.SetMemoryLimit(prev)
+	t.Setenv("GOMEMLIMIT", "64MiB")
+	setMemoryLimit(memlimit.Limit(128 << 20))
+	if got := debug.SetMemoryLimit(-1); got != prev {
+		t.Fatalf("GOMEMLIMIT set: limit changed to %d", got)
 	}
 }

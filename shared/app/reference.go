@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/bizmcp/bizmcp/shared/demo"
 	"github.com/bizmcp/bizmcp/shared/port"
@@ -36,12 +38,33 @@ func DemoOf[P port.Pinger](b Backend[P], newDomain func() demo.Domain) func(Back
 
 // DemoWrapped is DemoOf with the in-process transport wrapped by wrap
 // (tests count or drop backend requests); nil wrap = none.
+//
+// The mock domain and its sample data are built on the first backend
+// request, not at start: --demo answers initialize and tools/list without
+// them.
 func DemoWrapped[P port.Pinger](b Backend[P], newDomain func() demo.Domain, wrap func(http.RoundTripper) http.RoundTripper) func(BackendEnv) (P, error) {
 	return func(env BackendEnv) (P, error) {
-		rt, base := demo.Backend(newDomain())
-		if wrap != nil {
-			rt = wrap(rt)
-		}
-		return b.Open(context.Background(), env.On(rt, base))
+		build := sync.OnceValue(func() http.RoundTripper {
+			d := newDomain()
+			rt, base := demo.Backend(d)
+			if want := demo.BaseHost + "/" + env.Domain; base != want {
+				// The base URL was handed out before the domain existed.
+				return failRT(fmt.Errorf("demo backend: mock domain %q serves %s, not %s", d.Name(), base, want))
+			}
+			if wrap != nil {
+				rt = wrap(rt)
+			}
+			return rt
+		})
+		lazy := roundTripFunc(func(r *http.Request) (*http.Response, error) { return build().RoundTrip(r) })
+		return b.Open(context.Background(), env.On(lazy, demo.BaseHost+"/"+env.Domain))
 	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func failRT(err error) http.RoundTripper {
+	return roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, err })
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/shared/app"
 	"github.com/bizmcp/bizmcp/shared/app/apptest"
+	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/telemetry"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
@@ -108,7 +109,7 @@ var probeSpec = app.Spec[none, probePort]{
 		return probePort{base, hc}, nil
 	})},
 	Register: func(s *mcp.Server, d app.Deps[none], p probePort) error {
-		mcp.AddTool(s, &mcp.Tool{Name: "probe_get", Description: "reads an item", Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true}},
+		mcpkit.AddTool(s, &mcp.Tool{Name: "probe_get", Description: "reads an item", Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true}},
 			func(ctx context.Context, req *mcp.CallToolRequest, in probeIn) (*mcp.CallToolResult, probeOut, error) {
 				r, _ := http.NewRequestWithContext(ctx, http.MethodGet, p.base+"/items/"+in.ID+"?q="+in.Query, nil)
 				resp, err := p.hc.Do(r)

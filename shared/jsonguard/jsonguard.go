@@ -4,7 +4,10 @@
 // decoder), so every inbound MCP message passes one linear scan first.
 package jsonguard
 
-import "fmt"
+import (
+	"bytes"
+	"fmt"
+)
 
 // MaxDepth is the nesting bound for MCP messages: tool arguments in this
 // project are at most a few levels deep.
@@ -22,22 +25,12 @@ func (e *DepthError) Error() string {
 // strings are ignored.
 func CheckDepth(b []byte, max int) error {
 	depth := 0
-	inString, escaped := false, false
+	var str inString
 	for _, c := range b {
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
+		if str.skip(c) {
 			continue
 		}
 		switch c {
-		case '"':
-			inString = true
 		case '{', '[':
 			depth++
 			if depth > max {
@@ -60,4 +53,61 @@ func FirstByte(b []byte) byte {
 		return c
 	}
 	return 0
+}
+
+// Members counts the elements of a JSON array or the members of a JSON
+// object (0 for null) in one scan, without decoding them: an adapter that
+// needs only how many there are. It does not validate the JSON otherwise.
+func Members(b []byte) (int, error) {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		return 0, nil
+	}
+	if len(b) < 2 || (b[0] != '[' && b[0] != '{') {
+		return 0, fmt.Errorf("want a JSON array or object, got %.20q", b)
+	}
+	n, depth, empty := 0, 0, true
+	var str inString
+	for _, c := range b[1 : len(b)-1] {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			empty = false
+		}
+		if str.skip(c) {
+			continue
+		}
+		switch c {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		case ',':
+			if depth == 0 {
+				n++
+			}
+		}
+	}
+	if empty {
+		return 0, nil
+	}
+	return n + 1, nil
+}
+
+// inString follows JSON strings through a scan, byte by byte.
+type inString struct{ in, escaped bool }
+
+// skip reports whether c is part of a string (its quotes included), so
+// that brackets and commas in it do not count.
+func (s *inString) skip(c byte) bool {
+	switch {
+	case !s.in:
+		s.in = c == '"'
+		return s.in
+	case s.escaped:
+		s.escaped = false
+	case c == '\\':
+		s.escaped = true
+	case c == '"':
+		s.in = false
+	}
+	return true
 }

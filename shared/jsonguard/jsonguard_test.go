@@ -34,3 +34,20 @@ func BenchmarkCheckDepth(b *testing.B) {
 		CheckDepth(msg, MaxDepth)
 	}
 }
+
+func TestMembers(t *testing.T) {
+	for in, want := range map[string]int{
+		`[]`: 0, ` [ ] `: 0, `{}`: 0, `null`: 0, `[1]`: 1, `[1,2,3]`: 3, `[[1,2],{"a":[3,4]}]`: 2,
+		`{"a":1,"b":{"c":[1,2]}}`: 2, `["a,b","c\\\",d",",]"]`: 3, `[{"x":"}"},"\\\\"]`: 2,
+	} {
+		got, err := Members([]byte(in))
+		if err != nil || got != want {
+			t.Errorf("Members(%s) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{`1`, `"a"`, ``} {
+		if _, err := Members([]byte(bad)); err == nil {
+			t.Errorf("Members(%q): no error", bad)
+		}
+	}
+}

@@ -83,9 +83,10 @@ func (c *Scrub) Flagged() []string { return c.flagged }
 // instruction unless flagged.
 const minFenced = 12
 
-// Render builds the tool result: a compact text rendering for the model (the
-// structured output travels beside it) and _meta with the token estimate
-// and the flagged fields.
+// Render builds the tool result: a compact text rendering for the model,
+// the structured output beside it (out, encoded once: return the same out
+// from the handler), and _meta with the token estimate and the flagged
+// fields.
 //
 // Every line of text that holds a value sanitized by Text goes inside one
 // data fence, from the first such line to the last:
@@ -116,12 +117,16 @@ func (c *Scrub) Render(text string, out any, omitted []string) *mcp.CallToolResu
 	if len(omitted) > 0 {
 		meta[MetaOmitted] = omitted
 	}
+	res := &mcp.CallToolResult{Meta: meta, Content: []mcp.Content{&mcp.TextContent{Text: text}}}
 	n := len(text)
 	if b, err := json.Marshal(out); err == nil {
+		// Encoded once: AddTool sends these bytes as the structured
+		// content, so a handler returns the same out it renders.
 		n += len(b)
+		res.StructuredContent = json.RawMessage(b)
 	}
 	meta[MetaTokens] = compress.EstimateTokens(n)
-	return &mcp.CallToolResult{Meta: meta, Content: []mcp.Content{&mcp.TextContent{Text: text}}}
+	return res
 }
 
 // ErrorHints tell the model what to do after each kind of backend failure

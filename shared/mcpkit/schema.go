@@ -23,22 +23,34 @@ import (
 //
 // and list fields are typed as plain arrays (not ["null","array"]), which
 // strict hosts require. Out must be a struct: non-object output schemas
-// break TypeScript clients.
+// break TypeScript clients. Schemas already set on t (a server that adjusts
+// an inferred schema) are used as they are.
+//
+// Each call's arguments are validated against the input schema, with its
+// defaults applied, as mcp.AddTool does; the output is not re-encoded and
+// validated against the output schema on every call (mcptest.CheckOutputs
+// checks every tool's real outputs against it in tests). See handler.go.
 func AddTool[In, Out any](s *mcp.Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, Out]) {
 	if reflect.TypeFor[Out]().Kind() != reflect.Struct {
 		panic(fmt.Sprintf("tool %s: output type must be a struct", t.Name))
 	}
-	in, err := SchemaFor[In]()
-	if err != nil {
-		panic(fmt.Sprintf("tool %s: input schema: %v", t.Name, err))
-	}
-	out, err := SchemaFor[Out]()
-	if err != nil {
-		panic(fmt.Sprintf("tool %s: output schema: %v", t.Name, err))
-	}
 	tt := *t
-	tt.InputSchema, tt.OutputSchema = in, out
-	mcp.AddTool(s, &tt, h)
+	if tt.InputSchema == nil {
+		in, err := SchemaFor[In]()
+		if err != nil {
+			panic(fmt.Sprintf("tool %s: input schema: %v", t.Name, err))
+		}
+		tt.InputSchema = in
+	}
+	if tt.OutputSchema == nil {
+		out, err := SchemaFor[Out]()
+		if err != nil {
+			panic(fmt.Sprintf("tool %s: output schema: %v", t.Name, err))
+		}
+		tt.OutputSchema = out
+	}
+	s.AddTool(&tt, typedHandler(&tt, h))
+	record(s, &tt)
 }
 
 // SchemaFor infers T's JSON schema and applies the constraint tags.

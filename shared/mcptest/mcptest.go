@@ -20,6 +20,9 @@ import (
 )
 
 // Connect connects an in-memory client to srv; both ends close at cleanup.
+// Every successful tools/call result on the session is checked against the
+// tool's advertised output schema (the servers do not validate their
+// output on every call; see mcpkit.AddTool): a mismatch fails the test.
 func Connect(t testing.TB, srv *mcp.Server) *mcp.ClientSession {
 	t.Helper()
 	ctx := context.Background()
@@ -29,10 +32,13 @@ func Connect(t testing.TB, srv *mcp.Server) *mcp.ClientSession {
 		t.Fatalf("server connect: %v", err)
 	}
 	c := mcp.NewClient(&mcp.Implementation{Name: "mcptest", Version: "test"}, nil)
+	oc := &outputCheck{t: t}
+	c.AddSendingMiddleware(oc.middleware)
 	cs, err := c.Connect(ctx, ct, nil)
 	if err != nil {
 		t.Fatalf("client connect: %v", err)
 	}
+	oc.cs = cs
 	t.Cleanup(func() {
 		cs.Close()
 		ss.Wait()

@@ -118,16 +118,19 @@ func TestUnknownNamesAreBounded(t *testing.T) {
 	})
 	srv.AddReceivingMiddleware(Middleware("boundtest", log, Names{"known_tool": true}))
 	cs := mcptest.Connect(t, srv)
+	// One known and one unknown call create their series; after that, 40
+	// more unknown names may change counts (digits), never add series.
+	mcptest.Call(t, cs, "known_tool", map[string]any{})
+	cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "warm-up-unknown"})
 	var before bytes.Buffer
 	WritePrometheus(&before)
 	for i := range 40 {
 		name := strings.Repeat(string(rune('a'+i%26)), 32<<10)
 		cs.CallTool(context.Background(), &mcp.CallToolParams{Name: name})
 	}
-	mcptest.Call(t, cs, "known_tool", map[string]any{})
 	var after bytes.Buffer
 	WritePrometheus(&after)
-	if grow := after.Len() - before.Len(); grow > 4096 {
+	if grow := after.Len() - before.Len(); grow > 512 {
 		t.Errorf("/metrics grew by %d bytes for 40 unknown tool names", grow)
 	}
 	fams := scrape(t)
@@ -146,7 +149,7 @@ func TestUnknownNamesAreBounded(t *testing.T) {
 			got[tool] += m.GetCounter().GetValue()
 		}
 	}
-	if len(got) != 2 || got[Other] != 40 || got["known_tool"] != 1 {
+	if len(got) != 2 || got[Other] != 41 || got["known_tool"] != 1 {
 		t.Errorf("tool call counters %v", got)
 	}
 	if logs.Len() > 40*1024 || strings.Contains(logs.String(), strings.Repeat("a", 100)) {

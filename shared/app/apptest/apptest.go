@@ -41,6 +41,18 @@ func Build[X any, P port.Pinger](t testing.TB, spec app.Spec[X, P], auditTo io.W
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The server's tool list for the access policy comes from
+	// mcpkit.AddTool's record (no client session at start): a tool
+	// registered another way would escape the policy.
+	listed, err := mcptest.Connect(t, srv).ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range listed.Tools {
+		if deps.Tools.ScopeOf(tool.Name) == "" {
+			t.Fatalf("tool %s was not registered with mcpkit.AddTool: the access policy does not know it", tool.Name)
+		}
+	}
 	return srv, deps
 }
 

@@ -124,6 +124,15 @@ type Customer struct {
 	NotesTotal int
 	// Activity is the history, newest first.
 	Activity []Activity
+	// Counts of the lists a View left out, when the adapter knows them
+	// without reading the lists (0 = see the list itself).
+	ContactsTotal, CustomFieldsTotal, ActivityTotal int
+}
+
+// Counts returns how many contacts, custom fields and activity entries c
+// has: the list's length, or the adapter's count when the View left it out.
+func (c *Customer) Counts() (contacts, customFields, activity int) {
+	return max(c.ContactsTotal, len(c.Contacts)), max(c.CustomFieldsTotal, len(c.CustomFields)), max(c.ActivityTotal, len(c.Activity))
 }
 
 // Money is an amount in minor units with an ISO 4217 currency ("" = none).

@@ -197,7 +197,8 @@ func (t *Tools) customerView(ctx context.Context, p policy.Principal, in GetCust
 	}
 	text = renderCustomer(&out)
 	var more []string
-	for f, n := range map[string]int{"contacts": len(c.Contacts), "custom_fields": len(c.CustomFields), "recent_activity": len(c.Activity)} {
+	nContacts, nFields, nActivity := c.Counts()
+	for f, n := range map[string]int{"contacts": nContacts, "custom_fields": nFields, "recent_activity": nActivity} {
 		if n > 0 && !want(f) {
 			more = append(more, fmt.Sprintf("%s (%d)", f, n))
 		}

@@ -117,7 +117,7 @@ func addTool[In, Out any](s *mcp.Server, t *Tools, tool *mcp.Tool, h mcp.ToolHan
 	t.exampleIDs(in)
 	t.exampleIDs(tt.OutputSchema.(*jsonschema.Schema))
 	tt.InputSchema = in
-	mcp.AddTool(s, &tt, h)
+	mcpkit.AddTool(s, &tt, h)
 }
 
 // exampleIDs puts the backend's example into the descriptions of every

@@ -95,7 +95,7 @@ func addTool[In, Out any](s *mcp.Server, ids orders.IDFormat, tool *mcp.Tool, h 
 	}
 	tt := *tool
 	tt.InputSchema, tt.OutputSchema = in, out
-	mcp.AddTool(s, &tt, h)
+	mcpkit.AddTool(s, &tt, h)
 }
 
 func (t *Tools) fail(err error, h mcpkit.ErrorHints) error {

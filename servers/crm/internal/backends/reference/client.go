@@ -49,10 +49,12 @@ func (c *Client) Search(ctx context.Context, q crm.SearchQuery) (*crm.SearchResu
 	return out, nil
 }
 
-// Get runs GET /customers/{id}: the API always sends the whole record.
-func (c *Client) Get(ctx context.Context, id string, _ crm.View) (*crm.Customer, error) {
-	r, err := backend.GetJSON[customer](ctx, c.j, "/customers/"+url.PathEscape(id), nil)
-	if err != nil {
+// Get runs GET /customers/{id}: the API always sends the whole record;
+// the lists v does not ask for are counted, not decoded.
+func (c *Client) Get(ctx context.Context, id string, v crm.View) (*crm.Customer, error) {
+	var r customer
+	r.skipUnwanted(v)
+	if _, err := c.j.Get(ctx, "/customers/"+url.PathEscape(id), nil, &r); err != nil {
 		return nil, err
 	}
 	d := r.domain()

@@ -42,7 +42,7 @@ func TestGetConvertsNewestFirstAndMapsErrors(t *testing.T) {
 	mt.RegisterResponder("GET", base+"/customers/C-500", httpmock.NewStringResponder(500, `oops`))
 	mt.RegisterResponder("GET", base+"/customers/C-bad", httpmock.NewStringResponder(200, `{"id": 5`))
 	c := client(t, mt)
-	got, err := c.Get(context.Background(), "C-1001", crm.View{})
+	got, err := c.Get(context.Background(), "C-1001", crm.View{Notes: 3})
 	if err != nil || got.ID != "C-1001" || got.NotesTotal != 2 || got.Notes[0].ID != "n2" || got.Notes[0].Author != "ann" ||
 		got.Activity[0].Summary != "last" || got.LifetimeValue != (crm.Money{AmountMinor: 1250, Currency: "EUR"}) ||
 		got.Addresses[0].City != "Berlin" || got.Contacts[0].Role != "cto" {
@@ -96,5 +96,24 @@ func TestWritesSendIdempotencyKey(t *testing.T) {
 	c, w, err := client(t, mt).Update(context.Background(), "C-1", crm.Patch{Tier: &tier}, "key-2")
 	if err != nil || c.Version != 3 || c.Tier != "gold" || !w.Replayed || w.RequestID != "req-7" {
 		t.Fatalf("%+v %+v %v", c, w, err)
+	}
+}
+
+// TestGetDecodesOnlyWhatTheViewWants: lists the View leaves out are
+// counted, not decoded, and the counts reach the tool.
+func TestGetDecodesOnlyWhatTheViewWants(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder("GET", base+"/customers/C-1001", httpmock.NewStringResponder(200,
+		`{"id":"C-1001","name":"Ann","notes":[{"id":"n1","body":"a, [b]"},{"id":"n2","body":"x\\\"}{,"}],
+		  "activity":[{"type":"call","summary":"{,}"},{"type":"mail"},{"type":"mail"}],
+		  "custom_fields":{"a":"1,2","b":"[3]"},"contacts":[]}`))
+	got, err := client(t, mt).Get(context.Background(), "C-1001", crm.View{Fields: []string{crm.FieldName, crm.FieldNotesTotal}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contacts, fields, activity := got.Counts()
+	if got.Name != "Ann" || got.Notes != nil || got.Activity != nil || got.CustomFields != nil || got.Contacts != nil ||
+		got.NotesTotal != 2 || contacts != 0 || fields != 2 || activity != 3 {
+		t.Fatalf("%+v", got)
 	}
 }
