@@ -27,13 +27,13 @@ type extra struct {
 	// sending (drafts only). The default is the sample company's own domain,
 	// so an unconfigured server can only mail inside it (and, as every
 	// sample domain is under the reserved .example TLD, no real address).
-	AllowedRecipientDomains []string `env:"ALLOWED_RECIPIENT_DOMAINS" envSeparator:"," envDefault:"bizmcp.example"`
+	AllowedRecipientDomains []string `env:"ALLOWED_RECIPIENT_DOMAINS" envSeparator:"," envDefault:"bizmcp.example" help:"domains email_send may send to (comma-separated; none = drafts only)"`
 	// SendQuota is how many messages one server process sends per hour
 	// (sliding window); 0 disables sending.
-	SendQuota int `env:"SEND_QUOTA" envDefault:"20"`
+	SendQuota int `env:"SEND_QUOTA" envDefault:"20" help:"messages sent per hour by one server process (0 disables sending)"`
 	// FromAddress is the address mail is sent as; empty lets the backend
 	// use the mailbox's own address. The backend decides what it may send as.
-	FromAddress string `env:"FROM_ADDRESS"`
+	FromAddress string `env:"FROM_ADDRESS" help:"the address mail is sent as (default: the mailbox address)"`
 
 	allow *policy.AllowList
 }

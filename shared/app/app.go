@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -182,7 +183,7 @@ func Run[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], version str
 			}
 		}
 	}
-	cfg, err := config.Load[X](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix, Usage: spec.Usage, Backends: spec.backendHelp(), Commands: spec.commandHelp()}, args, environ, stderr)
+	cfg, err := config.Load[X](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix, Usage: spec.Usage, Backends: spec.backendHelp(), Commands: spec.commandHelp()}, args, environ, stdout)
 	if errors.Is(err, config.ErrHelp) {
 		return 0
 	}
@@ -197,26 +198,28 @@ func Run[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], version str
 	level, _ := config.ParseLevel(cfg.LogLevel)
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})).With("server", spec.Binary)
 
+	// Every start-up failure is one line on stderr and exit status 2.
+	startFailed := func(err error) int {
+		var ue *config.UsageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(stderr, ue.Msg)
+		} else {
+			fmt.Fprintf(stderr, "%s: cannot start: %v\n", spec.Binary, err)
+		}
+		return 2
+	}
 	auditLog, closer, err := audit.Open(spec.Binary, cfg.AuditLog, stderr)
 	if err != nil {
-		log.Error("start failed", "error", err)
-		return 1
+		return startFailed(fmt.Errorf("MCP_AUDIT_LOG: %w", err))
 	}
 	defer closer.Close()
 	srv, deps, err := BuildFromEnv(ctx, spec, version, cfg, log, auditLog, env.ToMap(environ))
 	if err != nil {
-		var ue *config.UsageError
-		if errors.As(err, &ue) {
-			fmt.Fprintln(stderr, ue.Msg)
-			return 2
-		}
-		log.Error("start failed", "error", err)
-		return 1
+		return startFailed(err)
 	}
 	opts, err := HTTPOptions(ctx, spec, deps)
 	if err != nil {
-		log.Error("start failed", "error", err)
-		return 1
+		return startFailed(err)
 	}
 	log.Info("starting", append([]any{"version", version}, cfg.LogAttrs()...)...)
 	if cfg.Transport == "stdio" && cfg.ApprovalAddr != "" {
@@ -237,6 +240,10 @@ func Run[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], version str
 	opts.Transport = cfg.Transport
 	opts.Stdin, opts.Stdout = stdin, stdout
 	if err := transport.Run(ctx, srv, opts); err != nil {
+		var oe *net.OpError
+		if errors.As(err, &oe) && oe.Op == "listen" {
+			return startFailed(fmt.Errorf("cannot listen on %s (MCP_ADDR, --addr): %v", cfg.Addr, oe.Err))
+		}
 		log.Error("stopped", "error", err)
 		return 1
 	}
