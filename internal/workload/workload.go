@@ -52,9 +52,9 @@ type Smoke struct {
 
 // Server describes one server for load and benchmarks.
 type Server struct {
-	Name   string `json:"-"` // "crm"
-	Binary string `json:"-"` // "crm-mcp"
-	Prefix string `json:"-"` // "CRM_"
+	Name   string `json:"-"`     // "crm"
+	Binary string `json:"-"`     // "crm-mcp"
+	Prefix string `json:"-"`     // "CRM_"
 	Calls  []Call `json:"calls"` // a mix of reads; Calls[0] is the benchmark's call
 	Reads  []Read `json:"reads"` // every read tool, on the largest sample records
 	Smoke  Smoke  `json:"smoke"`
