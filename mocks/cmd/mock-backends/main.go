@@ -53,7 +53,7 @@ func getVersion() string {
 // non-nil, is called with the bound address once listening.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen func(addr string)) int {
 	fs := flag.NewFlagSet("mock-backends", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // help is printed once, below; errors are one line
 	addr := fs.String("addr", "127.0.0.1:9000", "listen address (port 0 picks a free port)")
 	addrFile := fs.String("addr-file", "", "write the bound address to this file once listening")
 	fixtures := fs.String("fixtures", "", `JSON fixtures file {"crm": {"customers": [...]}, ...}; present keys replace sample data`)
@@ -71,11 +71,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen 
 			fs.Usage()
 			return 0
 		}
+		fmt.Fprintf(stderr, "mock-backends: %v (see --help)\n", err)
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "mock-backends: unexpected arguments: %v\n", fs.Args())
-		fs.Usage()
+		fmt.Fprintf(stderr, "mock-backends: unexpected arguments: %v (see --help)\n", fs.Args())
 		return 2
 	}
 	if *showVersion {
