@@ -39,6 +39,7 @@ func AddTool[In, Out any](s *mcp.Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, O
 	tt := *t
 	tt.InputSchema, tt.OutputSchema = in, out
 	mcp.AddTool(s, &tt, h)
+	registerArgSchema(s, tt.Name, in)
 }
 
 // SchemaFor infers T's JSON schema and applies the constraint tags.
