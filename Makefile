@@ -33,9 +33,9 @@ build: ## build every binary into bin/ (servers, mock-backends, injscan, bizmcp-
 	@n=0; total=$$(( $(words $(SERVERS)) + $(words $(COMMANDS)) )); \
 	for t in $(addsuffix -mcp:./servers/,$(SERVERS)) $(COMMANDS); do \
 		name=$${t%%:*}; pkg=$${t#*:}; case $$pkg in */servers/) pkg=$$pkg$${name%-mcp};; esac; \
-		n=$$((n+1)); t0=$$(date +%s); printf 'build: [%2d/%d] %-16s ' $$n $$total $$name; \
-		$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/$$name $$pkg || exit 1; \
-		echo "$$(( $$(date +%s) - t0 ))s"; \
+		n=$$((n+1)); t0=$$(date +%s); [ -n "$(BUILD_QUIET)" ] || printf 'build: [%2d/%d] %-16s ' $$n $$total $$name; \
+		$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/$$name $$pkg || { echo "build: $$name FAILED"; exit 1; }; \
+		[ -n "$(BUILD_QUIET)" ] || echo "$$(( $$(date +%s) - t0 ))s"; \
 	done
 
 test: build ## run every test (unit, in-memory MCP, golden schemas, end-to-end processes)
@@ -45,7 +45,8 @@ test-short: ## unit tests only, no race detector or process tests
 	$(GO) test -short ./...
 
 DEMO_FLAGS ?=
-demo: build ## build, start mock-backends, run a scripted MCP session per server (stdio in full, HTTP briefly); DEMO_FLAGS=--help
+demo: ## build, start mock-backends, run a scripted MCP session per server (stdio in full, HTTP briefly); DEMO_FLAGS=--help
+	@$(MAKE) -s --no-print-directory build BUILD_QUIET=1
 	@$(BIN)/mcpdemo --bin $(BIN) $(DEMO_FLAGS)
 
 # ---- all four servers at once, on loopback (docs/hosts.md) ----
