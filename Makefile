@@ -14,7 +14,7 @@ GO       ?= go
 BIN      := bin
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-short demo lint snapshots bench loadtest eval fuzz clean up down servers version
+.PHONY: help build test test-short demo lint snapshots bench loadtest eval fuzz clean up down status servers version
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_%-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,11 +51,15 @@ demo: ## build, start mock-backends, run a scripted MCP session per server (stdi
 
 # ---- all four servers at once, on loopback (docs/hosts.md) ----
 UP_DIR ?= $(CURDIR)/.run
-up: build ## start mock-backends, Redis and every server over HTTP on loopback, in the background (make down stops them)
+up: ## start mock-backends, Redis and every server over HTTP on loopback, in the background (make down stops them)
+	@$(MAKE) -s --no-print-directory build BUILD_QUIET=1
 	@BIN=$(BIN) UP_DIR=$(UP_DIR) deploy/local/up.sh up $(SERVERS)
 
 down: ## stop what make up started
 	@UP_DIR=$(UP_DIR) deploy/local/up.sh down
+
+status: ## what make up started, and whether it runs
+	@UP_DIR=$(UP_DIR) deploy/local/up.sh status
 
 lint: ## gofmt, go vet, and the stdout guard for server code
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
