@@ -14,7 +14,7 @@ GO       ?= go
 BIN      := bin
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-short demo lint snapshots bench loadtest eval fuzz clean up down status servers version
+.PHONY: help build test test-short demo lint openapi snapshots bench loadtest eval fuzz clean up down status servers version
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_%-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -65,6 +65,9 @@ lint: ## gofmt, go vet, and the stdout guard for server code
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
 	@! git grep -n -E '\bfmt\.Print(ln|f)?\(|os\.Stdout' -- 'servers/*.go' 'shared/*.go' ':!*_test.go' | grep -v -i stdout || { echo "server code must not write to stdout"; exit 1; }
+
+openapi: ## rewrite docs/openapi/*.yaml from the mock backends' types (a test checks they are current and match mock-backends)
+	UPDATE_OPENAPI=1 $(GO) test ./internal/openapigen -run DocumentsAreCurrent -count=1
 
 snapshots: ## rewrite the golden tool-schema snapshots
 	UPDATE_TOOLSNAPS=true $(GO) test ./servers/... -run 'Snapshot' -count=1
