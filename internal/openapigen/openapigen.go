@@ -58,7 +58,9 @@ type api struct {
 func q(name, typ, desc string, enum ...string) param {
 	return param{name: name, in: "query", typ: typ, desc: desc, enum: enum}
 }
-func p(name, desc string) param { return param{name: name, in: "path", typ: "string", desc: desc, required: true} }
+func p(name, desc string) param {
+	return param{name: name, in: "path", typ: "string", desc: desc, required: true}
+}
 
 var (
 	limit  = q("limit", "integer", "page size: default 20, 1..100 (0, negative, >100 or non-integer: 400)")
@@ -113,7 +115,7 @@ func apis() []api {
 			desc: "Customers, notes and account updates: the API crm-mcp talks to (CRM_API_URL). Records are returned whole on purpose; the MCP server compresses them.",
 			ops: []op{
 				{method: "GET", path: "/customers/search", id: "searchCustomers", summary: "Search customers by id, name, company, email, tag or city (case-insensitive substring); ordered by id",
-					params: []param{q("q", "string", "substring to match; empty matches all"), q("region", "string", "exact region; an unknown one matches nothing"), limit, offset},
+					params:    []param{q("q", "string", "substring to match; empty matches all"), q("region", "string", "exact region; an unknown one matches nothing"), limit, offset},
 					responses: []resp{{200, "a page of full customer records", crmSearch{}}, badRequest}},
 				{method: "GET", path: "/customers/{id}", id: "getCustomer", summary: "One customer record",
 					params: []param{p("id", "customer id, e.g. C-1001")}, responses: []resp{{200, "the customer", crm.Customer{}}, notFound("customer")}},
@@ -136,7 +138,7 @@ func apis() []api {
 				{method: "GET", path: "/orders/{id}", id: "getOrder", summary: "The full order",
 					params: []param{p("id", "order id, e.g. ORD-48291")}, responses: []resp{{200, "the order", orders.Order{}}, notFound("order")}},
 				{method: "GET", path: "/orders/{id}/items", id: "listOrderItems", summary: "Page through (or search) an order's line items",
-					params: []param{p("id", "order id"), q("q", "string", "case-insensitive substring of sku or name"), limit, offset},
+					params:    []param{p("id", "order id"), q("q", "string", "case-insensitive substring of sku or name"), limit, offset},
 					responses: []resp{{200, "a page of line items", ordersItems{}}, badRequest, notFound("order")}},
 				{method: "POST", path: "/orders/{id}/cancel", id: "cancelOrder", summary: "Cancel a pending or paid order (a paid one is refunded in full)",
 					params: []param{p("id", "order id")}, body: orders.CancelInput{}, idempotencyKey: true,
@@ -180,14 +182,14 @@ func apis() []api {
 				{method: "POST", path: "/labels", id: "buyLabel", summary: "Buy a label for a rate (costs money)", body: shipping.LabelRequest{}, idempotencyKey: true,
 					responses: []resp{{201, "the label", shipping.Label{}}, {200, "a replay (Idempotent-Replayed: true)", shipping.Label{}}, badRequest, {409, "above max_amount_minor, or the Idempotency-Key reused", nil}, {410, "unknown or expired rate (`rate_expired`): request new rates", nil}}},
 				{method: "GET", path: "/labels", id: "findLabels", summary: "Labels by tracking number",
-					params: []param{{name: "tracking_number", in: "query", typ: "string", desc: "tracking number", required: true}, q("carrier", "string", "carrier, e.g. fedex")},
+					params:    []param{{name: "tracking_number", in: "query", typ: "string", desc: "tracking number", required: true}, q("carrier", "string", "carrier, e.g. fedex")},
 					responses: []resp{{200, "the matching labels", labelList{}}, badRequest}},
 				{method: "GET", path: "/labels/{id}", id: "getLabel", summary: "One label", params: []param{p("id", "label id")},
 					responses: []resp{{200, "the label", shipping.Label{}}, notFound("label")}},
 				{method: "POST", path: "/labels/{id}/void", id: "voidLabel", summary: "Void an unused label (refunded); scanned ones cannot be voided", params: []param{p("id", "label id")}, idempotencyKey: true,
 					responses: []resp{{200, "the void result", shipping.VoidResult{}}, notFound("label"), {409, "the label cannot be voided (scanned, in transit)", nil}}},
 				{method: "GET", path: "/tracking/{carrier}/{number}", id: "track", summary: "Tracking status, ETA and events",
-					params: []param{p("carrier", "fedex, ups, dhl or usps"), p("number", "tracking number")},
+					params:    []param{p("carrier", "fedex, ups, dhl or usps"), p("number", "tracking number")},
 					responses: []resp{{200, "the tracking", shipping.Tracking{}}, {404, "no such shipment (`not_found`); a number of another carrier's format is named as such", nil}}},
 			}},
 	}
