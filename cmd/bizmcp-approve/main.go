@@ -23,9 +23,11 @@ import (
 	"net/http"
 	"os"
 	"os/user"
-	"runtime/debug"
 	"strings"
 	"time"
+
+	buildversion "github.com/bizmcp/bizmcp/internal/version"
+	"github.com/bizmcp/bizmcp/shared/approval"
 )
 
 // version is set with -ldflags "-X main.version=v1.2.3".
@@ -56,28 +58,7 @@ Flags (before the command):
 Over stdio the server serves the approvals endpoint on MCP_APPROVAL_ADDR.
 `
 
-type record struct {
-	ID        string    `json:"id"`
-	Tool      string    `json:"tool"`
-	Principal string    `json:"principal"`
-	Summary   string    `json:"summary"`
-	Rule      string    `json:"rule"`
-	State     string    `json:"state"`
-	CreatedAt time.Time `json:"created_at"`
-	ExpiresAt time.Time `json:"expires_at"`
-	DecidedBy string    `json:"decided_by"`
-	Reason    string    `json:"reason"`
-}
-
-func getVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
+type record = approval.Record
 
 // defaultApprover is the local user's name, for --by.
 func defaultApprover(getenv func(string) string) string {
@@ -120,7 +101,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return bad("%v", err)
 	}
 	if *showVersion {
-		fmt.Fprintf(stdout, "bizmcp-approve %s\n", getVersion())
+		fmt.Fprintf(stdout, "bizmcp-approve %s\n", buildversion.Of(version))
 		return 0
 	}
 	rest := fs.Args()

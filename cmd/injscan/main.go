@@ -23,9 +23,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
+
 	"strings"
 
+	buildversion "github.com/bizmcp/bizmcp/internal/version"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 )
 
@@ -71,15 +72,7 @@ type errorLine struct {
 	Error string          `json:"error"`
 }
 
-func versionString() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "devel"
-}
+func versionString() string { return buildversion.Of(version) }
 
 // run is the whole command: it reads JSON lines from stdin and writes one
 // result line per input line to stdout, returning the exit status.

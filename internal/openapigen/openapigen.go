@@ -315,24 +315,7 @@ func (a api) document() ([]byte, error) {
 		operation = append(operation, kv{"responses", responses})
 		paths[o.path] = append(paths[o.path], kv{strings.ToLower(o.method), operation})
 	}
-	var pathList ordered
-	keys := make([]string, 0, len(paths))
-	for k := range paths {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		pathList = append(pathList, kv{k, paths[k]})
-	}
-	var schemaList ordered
-	names := make([]string, 0, len(schemas))
-	for k := range schemas {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		schemaList = append(schemaList, kv{n, schemas[n]})
-	}
+	pathList, schemaList := sorted(paths), sorted(schemas)
 	doc := ordered{
 		{"openapi", "3.1.0"},
 		{"info", ordered{{"title", a.title}, {"version", "1.0.0"},
@@ -365,6 +348,20 @@ func (a api) document() ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// sorted returns m as an object with its keys in order.
+func sorted[V any](m map[string]V) ordered {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make(ordered, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, kv{k, m[k]})
+	}
+	return out
 }
 
 // plain drops the JSON flow and quoting styles so the YAML is block style.

@@ -22,10 +22,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"syscall"
 	"time"
 
+	buildversion "github.com/bizmcp/bizmcp/internal/version"
 	"github.com/bizmcp/bizmcp/mocks"
 )
 
@@ -39,15 +39,7 @@ func main() {
 	os.Exit(code)
 }
 
-func getVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
+func getVersion() string { return buildversion.Of(version) }
 
 // run is main without the process: it returns the exit code. onListen, when
 // non-nil, is called with the bound address once listening.
