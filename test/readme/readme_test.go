@@ -187,8 +187,15 @@ func TestShellCommands(t *testing.T) {
 		if b.lang != "sh" && b.lang != "bash" {
 			continue
 		}
+		up := false // make up ran in this block: make down at its end
 		for _, cmd := range commands(b.text) {
 			at := fmt.Sprintf("%s:%d", b.file, b.line)
+			switch {
+			case strings.HasPrefix(cmd, "make up"):
+				up = true
+			case strings.HasPrefix(cmd, "make down"):
+				up = false
+			}
 			rl := classify(cmd)
 			if rl.action == "skip" {
 				skipped = append(skipped, fmt.Sprintf("%s  %s\n      skipped: %s", at, firstLine(cmd), rl.reason))
@@ -201,6 +208,11 @@ func TestShellCommands(t *testing.T) {
 				continue
 			}
 			t.Logf("ok   %s  %s (%s)", at, firstLine(cmd), rl.action)
+		}
+		if up {
+			if out, err := shell(t, r, "make down", false, time.Minute); err != nil {
+				t.Errorf("make down after %s:%d: %v\n%s", b.file, b.line, err, tail(out, 10))
+			}
 		}
 	}
 	t.Logf("%d commands ran as written; %d skipped:\n    %s", ran, len(skipped), strings.Join(skipped, "\n    "))
