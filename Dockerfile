@@ -2,9 +2,13 @@
 #
 #   docker build --build-arg SERVER=crm --build-arg VERSION=v1.2.3 -t bizmcp/crm:v1.2.3 .
 #   podman build --build-arg SERVER=orders -t bizmcp/orders .
-#   make images                       # all four, tagged, size-checked
 #
-# SERVER is crm, orders, email or shipping (./servers/$SERVER). The runtime
+# `make images` does not use this file: it builds the binaries on the host
+# and copies them into scratch images (Dockerfile.prebuilt), so it needs no
+# registry. This file builds from source inside a Go image, for machines
+# that can pull it.
+#
+# SERVER names a folder under servers/ (crm, orders, email, shipping, ...). The runtime
 # image is `scratch`: the static binary, the CA bundle, nothing else; it runs
 # as the numeric user 65532 and serves streamable HTTP on 0.0.0.0:8080
 # (MCP at /mcp, plus /healthz, /readyz, /metrics). Set MCP_TRANSPORT=stdio and
@@ -18,11 +22,12 @@
 #
 #   docker build --target approvals -t bizmcp/approvals .
 #
-# GO_IMAGE is the builder image. It defaults to the public golang image; on a
+# GO_IMAGE is the builder image. It defaults to the public golang image,
+# fully qualified (podman refuses short names without an alias); on a
 # machine without registry access pass a local one (see
-# test/containers/go-toolchain-image.sh).
+# test/containers/go-toolchain-image.sh), or use `make images`.
 
-ARG GO_IMAGE=golang:1.26
+ARG GO_IMAGE=docker.io/library/golang:1.26
 
 # ---- dependencies: cached until go.mod or go.sum change ----
 FROM ${GO_IMAGE} AS deps

@@ -1,34 +1,43 @@
 # bizmcp: MCP servers for CRM, orders, email and shipping.
 # `make` lists the targets.
 
-SERVERS  := crm orders email shipping
-BINARIES := $(addsuffix -mcp,$(SERVERS)) mock-backends injscan
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# The servers are the folders under servers/ holding a main.go: adding a
+# server is adding its folder (docs/adding-a-server.md).
+SERVERS  := $(sort $(patsubst servers/%/main.go,%,$(wildcard servers/*/main.go)))
+# Release version: the git tag when the checkout has one, else the VERSION file.
+VERSION  ?= $(shell git describe --tags --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
+# The commands besides the servers: name:package.
+COMMANDS := mock-backends:./mocks/cmd/mock-backends injscan:./cmd/injscan bizmcp-approve:./cmd/bizmcp-approve \
+            bizmcp-audit:./cmd/bizmcp-audit bizmcp-policy:./cmd/bizmcp-policy bizmcp-approvals:./cmd/bizmcp-approvals \
+            mcpdemo:./cmd/mcpdemo loadtest:./cmd/loadtest benchreport:./cmd/benchreport benchbare:./internal/benchbare
 GO       ?= go
 BIN      := bin
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-short demo lint snapshots bench loadtest eval fuzz clean
+.PHONY: help build test test-short demo lint openapi snapshots bench loadtest eval fuzz clean up down status servers version
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_%-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-build: ## build every binary into bin/
+servers: ## print the list of servers (the folders under servers/)
+	@echo $(SERVERS)
+
+version: ## print the version builds and images get
+	@echo $(VERSION)
+
+# build prints one line per binary with its time; GOOS/GOARCH/CGO_ENABLED
+# pass through (make images sets them).
+build: ## build every binary into bin/ (servers, mock-backends, injscan, bizmcp-approve, tools)
 	@mkdir -p $(BIN)
-	@for s in $(SERVERS); do \
-		if [ -d servers/$$s ]; then CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/$$s-mcp ./servers/$$s || exit 1; fi; \
+	@echo "build: $(VERSION), $(words $(SERVERS)) servers ($(SERVERS)) and $(words $(COMMANDS)) commands into $(BIN)/"
+	@n=0; total=$$(( $(words $(SERVERS)) + $(words $(COMMANDS)) )); \
+	for t in $(addsuffix -mcp:./servers/,$(SERVERS)) $(COMMANDS); do \
+		name=$${t%%:*}; pkg=$${t#*:}; case $$pkg in */servers/) pkg=$$pkg$${name%-mcp};; esac; \
+		n=$$((n+1)); t0=$$(date +%s); [ -n "$(BUILD_QUIET)" ] || printf 'build: [%2d/%d] %-16s ' $$n $$total $$name; \
+		CGO_ENABLED=$${CGO_ENABLED:-0} $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/$$name $$pkg || { echo "build: $$name FAILED"; exit 1; }; \
+		[ -n "$(BUILD_QUIET)" ] || echo "$$(( $$(date +%s) - t0 ))s"; \
 	done
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/mock-backends ./mocks/cmd/mock-backends
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/injscan ./cmd/injscan
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/bizmcp-audit ./cmd/bizmcp-audit
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/bizmcp-policy ./cmd/bizmcp-policy
-	$(GO) build -trimpath -o $(BIN)/mcpdemo ./cmd/mcpdemo
-	$(GO) build -trimpath -o $(BIN)/loadtest ./cmd/loadtest
-	$(GO) build -trimpath -o $(BIN)/benchreport ./cmd/benchreport
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/benchbare ./internal/benchbare
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/bizmcp-approvals ./cmd/bizmcp-approvals
-	@ls -l $(BIN)
 
 test: build ## run every test (unit, in-memory MCP, golden schemas, end-to-end processes)
 	BIZMCP_BIN=$(CURDIR)/$(BIN) $(GO) test -race -count=1 ./...
@@ -36,13 +45,30 @@ test: build ## run every test (unit, in-memory MCP, golden schemas, end-to-end p
 test-short: ## unit tests only, no race detector or process tests
 	$(GO) test -short ./...
 
-demo: build ## build, start mock-backends, and run a scripted MCP session against each server (stdio and HTTP)
-	$(BIN)/mcpdemo --bin $(BIN)
+DEMO_FLAGS ?=
+demo: ## build, start mock-backends, run a scripted MCP session per server (stdio in full, HTTP briefly); DEMO_FLAGS=--help
+	@$(MAKE) -s --no-print-directory build BUILD_QUIET=1
+	@$(BIN)/mcpdemo --bin $(BIN) $(DEMO_FLAGS)
+
+# ---- all four servers at once, on loopback (docs/hosts.md) ----
+UP_DIR ?= $(CURDIR)/.run
+up: ## start mock-backends, Redis and every server over HTTP on loopback, in the background (make down stops them)
+	@$(MAKE) -s --no-print-directory build BUILD_QUIET=1
+	@BIN=$(BIN) UP_DIR=$(UP_DIR) deploy/local/up.sh up $(SERVERS)
+
+down: ## stop what make up started
+	@UP_DIR=$(UP_DIR) deploy/local/up.sh down
+
+status: ## what make up started, and whether it runs
+	@UP_DIR=$(UP_DIR) deploy/local/up.sh status
 
 lint: ## gofmt, go vet, and the stdout guard for server code
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
 	@! git grep -n -E '\bfmt\.Print(ln|f)?\(|os\.Stdout' -- 'servers/*.go' 'shared/*.go' ':!*_test.go' | grep -v -i stdout || { echo "server code must not write to stdout"; exit 1; }
+
+openapi: ## rewrite docs/openapi/*.yaml from the mock backends' types (a test checks they are current and match mock-backends)
+	UPDATE_OPENAPI=1 $(GO) test ./internal/openapigen -run DocumentsAreCurrent -count=1
 
 snapshots: ## rewrite the golden tool-schema snapshots
 	UPDATE_TOOLSNAPS=true $(GO) test ./servers/... -run 'Snapshot' -count=1
@@ -64,6 +90,7 @@ fuzz: ## short fuzz runs: sanitizer, cursors, JSON guard, every server's tool ar
 	$(GO) test -run '^$$' -fuzz '^FuzzCursor$$' -fuzztime $(FUZZTIME) ./shared/compress
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckDepth$$' -fuzztime $(FUZZTIME) ./shared/jsonguard
 	@for s in $(SERVERS); do \
+		echo "fuzz: $$s FuzzToolArgs ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz '^FuzzToolArgs$$' -fuzztime $(FUZZTIME) ./servers/$$s || exit 1; \
 	done
 
@@ -71,42 +98,50 @@ clean: ## remove build output
 	rm -rf $(BIN)
 
 # ---- containers and deployment (docs/deploy.md) ----
-# `make images` builds one image per server from the Dockerfile with podman
-# (or docker when its engine runs). Without registry access pass a local
-# builder image: make images GO_IMAGE=localhost/go-toolchain:local
-# (test/containers/go-toolchain-image.sh makes one from the host's Go).
+# `make images` builds one image per server with podman (or docker when its
+# engine runs). The binaries are built here, by the host's Go (static, for
+# linux/$(IMAGE_ARCH)), and copied into `scratch` images with the host's CA
+# bundle (Dockerfile.prebuilt): no registry is contacted. The Dockerfile
+# builds from source in docker.io/library/golang instead, for machines that
+# can pull it.
 IMAGE_PREFIX     ?= bizmcp
-GO_IMAGE         ?= golang:1.26
 IMAGE_MAX_BYTES  ?= 20000000
+IMAGE_ARCH       ?= $(shell $(GO) env GOARCH)
+IMAGE_CONTEXT    := $(BIN)/image
+CA_BUNDLE        ?= /etc/ssl/certs/ca-certificates.crt
 CONTAINER_ENGINE ?= $(shell if command -v podman >/dev/null 2>&1; then echo podman; elif docker info >/dev/null 2>&1; then echo docker; fi)
-# podman builds need the host network here to reach the Go module proxy.
-IMAGE_BUILD_FLAGS ?= $(if $(filter podman,$(notdir $(CONTAINER_ENGINE))),--network host)
-IMAGE_BUILD_ARGS  = --build-arg GO_IMAGE=$(GO_IMAGE) --build-arg VERSION=$(VERSION) --build-arg GOPROXY=$(shell $(GO) env GOPROXY 2>/dev/null)
 HELM             ?= helm
 HELM_CHART       := deploy/helm/bizmcp-server
 APPROVALS_HELM_SET := --set publicURL=https://approvals.example.com,oidc.issuer=https://idp.example.com,oidc.clientID=bizmcp-approvals,store.redisURL=redis://redis:6379/0,secretName=bizmcp-approvals
 
-.PHONY: images mock-image approvals-image test-containers helm-lint
+.PHONY: images mock-image approvals-image image-binaries test-containers helm-lint
 
-images: ## build bizmcp/<server>:<version> and :latest for the four servers; print sizes, fail at 20 MB
-	@test -n "$(CONTAINER_ENGINE)" || { echo "images: no podman and no running docker engine"; exit 1; }
-	@for s in $(SERVERS); do \
-		if [ ! -d servers/$$s ]; then echo "images: skipping $$s (servers/$$s does not exist yet)"; continue; fi; \
-		echo "images: building $(IMAGE_PREFIX)/$$s:$(VERSION) with $(CONTAINER_ENGINE)"; \
-		$(CONTAINER_ENGINE) build $(IMAGE_BUILD_FLAGS) $(IMAGE_BUILD_ARGS) --build-arg SERVER=$$s \
-			-t $(IMAGE_PREFIX)/$$s:$(VERSION) -t $(IMAGE_PREFIX)/$$s:latest . || exit 1; \
+image-binaries:
+	@test -n "$(CONTAINER_ENGINE)" || { echo "images: needs podman, or docker with a running engine"; exit 1; }
+	@test -r $(CA_BUNDLE) || { echo "images: no CA bundle at $(CA_BUNDLE) (apt-get install ca-certificates, or CA_BUNDLE=path)"; exit 1; }
+	@echo "images: building static linux/$(IMAGE_ARCH) binaries into $(IMAGE_CONTEXT)/"
+	@$(MAKE) -s build BIN=$(IMAGE_CONTEXT) GOOS=linux GOARCH=$(IMAGE_ARCH) CGO_ENABLED=0 VERSION=$(VERSION) \
+		COMMANDS=mock-backends:./mocks/cmd/mock-backends
+	@cp $(CA_BUNDLE) $(IMAGE_CONTEXT)/ca-certificates.crt
+
+images: image-binaries ## build bizmcp/<server>:<version> and :latest for every server (no registry needed); print sizes, fail at 20 MB
+	@n=0; for s in $(SERVERS); do \
+		n=$$((n+1)); t0=$$(date +%s); \
+		echo "images: [$$n/$(words $(SERVERS))] $(IMAGE_PREFIX)/$$s:$(VERSION) with $(CONTAINER_ENGINE)"; \
+		$(CONTAINER_ENGINE) build -q -f Dockerfile.prebuilt --target server --build-arg SERVER=$$s --build-arg VERSION=$(VERSION) \
+			-t $(IMAGE_PREFIX)/$$s:$(VERSION) -t $(IMAGE_PREFIX)/$$s:latest $(IMAGE_CONTEXT) >/dev/null || exit 1; \
+		echo "images: [$$n/$(words $(SERVERS))] done in $$(( $$(date +%s) - t0 ))s"; \
 	done
 	@fail=0; for s in $(SERVERS); do \
-		[ -d servers/$$s ] || continue; \
 		size=$$($(CONTAINER_ENGINE) image inspect --format '{{.Size}}' $(IMAGE_PREFIX)/$$s:$(VERSION)) || exit 1; \
 		verdict=ok; [ "$$size" -lt $(IMAGE_MAX_BYTES) ] || { verdict="TOO LARGE (limit $(IMAGE_MAX_BYTES) bytes)"; fail=1; }; \
 		printf 'images: %-32s %9d bytes (%s MB)  %s\n' $(IMAGE_PREFIX)/$$s:$(VERSION) $$size $$(awk "BEGIN{printf \"%.1f\", $$size/1e6}") "$$verdict"; \
 	done; exit $$fail
 
-mock-image: ## build bizmcp/mock-backends (the reference backends, for tests and demos)
-	@test -n "$(CONTAINER_ENGINE)" || { echo "images: no podman and no running docker engine"; exit 1; }
-	$(CONTAINER_ENGINE) build $(IMAGE_BUILD_FLAGS) $(IMAGE_BUILD_ARGS) --target mock-backends \
-		-t $(IMAGE_PREFIX)/mock-backends:$(VERSION) -t $(IMAGE_PREFIX)/mock-backends:latest .
+mock-image: image-binaries ## build bizmcp/mock-backends (the reference backends, for tests and demos)
+	@echo "images: $(IMAGE_PREFIX)/mock-backends:$(VERSION) with $(CONTAINER_ENGINE)"
+	@$(CONTAINER_ENGINE) build -q -f Dockerfile.prebuilt --target mock-backends --build-arg VERSION=$(VERSION) \
+		-t $(IMAGE_PREFIX)/mock-backends:$(VERSION) -t $(IMAGE_PREFIX)/mock-backends:latest $(IMAGE_CONTEXT) >/dev/null
 
 approvals-image: ## build bizmcp/approvals (the approvals console, docs/approvals.md)
 	@test -n "$(CONTAINER_ENGINE)" || { echo "images: no podman and no running docker engine"; exit 1; }
@@ -116,7 +151,8 @@ approvals-image: ## build bizmcp/approvals (the approvals console, docs/approval
 test-containers: ## build and run the images against mock-backends, drive them with the TypeScript SDK client (podman)
 	test/containers/run.sh
 
-helm-lint: ## helm lint and helm template the chart for each server, and the approvals console's chart
+helm-lint: ## helm lint and helm template the chart for each server; appVersion must be the VERSION file
+	@grep -q '^appVersion: "$(shell cat VERSION)"' $(HELM_CHART)/Chart.yaml || { echo "helm-lint: $(HELM_CHART)/Chart.yaml appVersion is not $$(cat VERSION) (the VERSION file)"; exit 1; }
 	$(HELM) lint --strict $(HELM_CHART)
 	@for s in $(SERVERS); do \
 		$(HELM) lint --strict $(HELM_CHART) --set server=$$s >/dev/null || exit 1; \

@@ -23,9 +23,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
+
 	"strings"
 
+	buildversion "github.com/bizmcp/bizmcp/internal/version"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 )
 
@@ -71,27 +72,21 @@ type errorLine struct {
 	Error string          `json:"error"`
 }
 
-func versionString() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "devel"
-}
+func versionString() string { return buildversion.Of(version) }
 
 // run is the whole command: it reads JSON lines from stdin and writes one
 // result line per input line to stdout, returning the exit status.
 func run(stdin io.Reader, stdout io.Writer, args []string) int {
 	fs := flag.NewFlagSet("injscan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // help is printed once, below; errors are one line
 	var hosts hostList
 	fs.Var(&hosts, "allow-host", "host (and its subdomains) whose links survive; repeatable; merged with $MCP_ALLOWED_LINK_HOSTS")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	failOnFlag := fs.Bool("fail-on-flag", false, "exit with status 1 when any line is flagged (for audit jobs); a count goes to stderr")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: injscan [--allow-host HOST]... < in.jsonl > out.jsonl\n\n"+
-			"Reads lines {\"id\": ..., \"text\": \"...\"} and writes {\"id\", \"flagged\", \"classes\", \"clean\"}.\n\n")
+		fmt.Fprintf(fs.Output(), "usage: injscan [--allow-host HOST]... [--fail-on-flag] < in.jsonl > out.jsonl\n\n"+
+			"Reads lines {\"id\": ..., \"text\": \"...\"} and writes {\"id\", \"flagged\", \"classes\", \"clean\"}.\n"+
+			"Exit status: 0 done, 1 a line was flagged (with --fail-on-flag) or stdin failed, 2 bad usage.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -100,11 +95,11 @@ func run(stdin io.Reader, stdout io.Writer, args []string) int {
 			fs.Usage()
 			return 0
 		}
+		fmt.Fprintf(stderr, "injscan: %v (see --help)\n", err)
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "injscan: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
+		fmt.Fprintf(stderr, "injscan: unexpected argument %q (see --help)\n", fs.Arg(0))
 		return 2
 	}
 	if *showVersion {
@@ -125,6 +120,7 @@ func run(stdin io.Reader, stdout io.Writer, args []string) int {
 	}
 
 	r := bufio.NewReaderSize(stdin, 64<<10)
+	flagged := 0
 	for n := 1; ; n++ {
 		line, tooLong, err := readLine(r)
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -135,28 +131,37 @@ func run(stdin io.Reader, stdout io.Writer, args []string) int {
 		if tooLong {
 			emitErr(n, fmt.Sprintf("line longer than %d bytes", maxLine))
 		} else if len(bytes.TrimSpace(line)) > 0 {
-			handle(san, enc, n, line, emitErr)
+			if handle(san, enc, n, line, emitErr) {
+				flagged++
+			}
 		}
 		if errors.Is(err, io.EOF) {
+			if *failOnFlag && flagged > 0 {
+				w.Flush()
+				fmt.Fprintf(stderr, "injscan: %d line(s) flagged\n", flagged)
+				return 1
+			}
 			return 0
 		}
 	}
 }
 
-func handle(san *sanitize.Sanitizer, enc *json.Encoder, n int, line []byte, emitErr func(int, string)) {
+// handle writes the result of one input line and reports whether it was
+// flagged.
+func handle(san *sanitize.Sanitizer, enc *json.Encoder, n int, line []byte, emitErr func(int, string)) bool {
 	var in input
 	dec := json.NewDecoder(bytes.NewReader(line))
 	if err := dec.Decode(&in); err != nil {
 		emitErr(n, "invalid JSON: "+err.Error())
-		return
+		return false
 	}
 	if dec.More() {
 		emitErr(n, "invalid JSON: trailing data after the object")
-		return
+		return false
 	}
 	if in.Text == nil {
 		emitErr(n, `missing string field "text"`)
-		return
+		return false
 	}
 	id := in.ID
 	if len(id) == 0 {
@@ -173,6 +178,7 @@ func handle(san *sanitize.Sanitizer, enc *json.Encoder, n int, line []byte, emit
 		classes = []string{}
 	}
 	_ = enc.Encode(output{ID: id, Flagged: res.Flagged, Classes: classes, Clean: res.Text})
+	return res.Flagged
 }
 
 // readLine reads one line (without its "\n" or "\r\n"). A line longer

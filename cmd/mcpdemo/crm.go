@@ -7,7 +7,7 @@ import (
 )
 
 func init() {
-	scenarios = append(scenarios, scenario{server: "crm", binary: "crm-mcp", prefix: "CRM_", run: crmScenario})
+	scripts["crm"] = crmScenario
 }
 
 func crmScenario(d *demo) error {
@@ -26,9 +26,6 @@ func crmScenario(d *demo) error {
 		d.fail("C-1007 result only %.1fx smaller than the raw record", ratio)
 	}
 
-	d.say("Only the fields asked for.")
-	d.call("crm_get_customer", map[string]any{"id": "C-1007", "fields": []string{"email", "tier"}}, false, "email:")
-
 	d.say("A company name carrying a prompt injection comes back flagged and fenced as data.")
 	res = d.call("crm_get_customer", map[string]any{"id": "C-1013", "fields": []string{"company"}}, false, "WARNING", "⟦untrusted-data")
 	if res != nil && res.Meta["bizmcp/untrusted"] == nil {
@@ -44,9 +41,6 @@ func crmScenario(d *demo) error {
 	d.say("A markdown image that would leak data to another host is neutralized.")
 	d.call("crm_get_customer", map[string]any{"id": "C-1034", "fields": []string{"notes"}, "notes_limit": 10}, false, "image removed")
 
-	d.say("Unknown id: a tool error that tells the model what to do next.")
-	d.call("crm_get_customer", map[string]any{"id": "C-9999"}, true, "crm_search_customers")
-
 	d.say("Malformed arguments are rejected before any backend call.")
 	d.call("crm_get_customer", map[string]any{"id": "acme"}, true)
 
@@ -55,11 +49,12 @@ func crmScenario(d *demo) error {
 	d.call("crm_add_note", note, false, "added to C-1002")
 	d.call("crm_add_note", note, false, "replayed")
 
-	d.say("Context without a tool call: resources, prompts and completions.")
-	d.listContext()
-	d.complete("resource:crm://customers/{id}", "id", "C-102")
-	d.readResource("crm://customers/C-1024", "Customer C-1024")
-	d.getPrompt("crm_account_review", map[string]string{"customer_id": "C-1024", "focus": "renewal"}, "crm_get_customer")
+	d.context(func() {
+		d.listContext()
+		d.complete("resource:crm://customers/{id}", "id", "C-102")
+		d.readResource("crm://customers/C-1024", "Customer C-1024")
+		d.getPrompt("crm_account_review", map[string]string{"customer_id": "C-1024", "focus": "renewal"}, "crm_get_customer")
+	})
 	return nil
 }
 

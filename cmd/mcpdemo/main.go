@@ -1,8 +1,12 @@
 // Command mcpdemo is the scripted MCP session behind `make demo`: it starts
-// mock-backends, then runs each server binary over stdio and over streamable
-// HTTP and drives it with the official go-sdk client, printing a transcript
-// a newcomer can read. It exits non-zero if any step does not behave as the
+// mock-backends, then drives each server binary with the official go-sdk
+// client and prints a transcript a newcomer can read to the end. Each
+// server's script runs in full over the first transport (stdio by default);
+// the others (HTTP) are shown briefly: health, readiness, one call. Results
+// are printed whole. It exits non-zero if any step does not behave as the
 // transcript says it should.
+//
+//	mcpdemo [--bin DIR] [--server NAME] [--transports stdio,http] [--full] [--context] [--width N]
 package main
 
 import (
@@ -18,39 +22,92 @@ import (
 	"time"
 
 	"github.com/bizmcp/bizmcp/internal/proc"
+	"github.com/bizmcp/bizmcp/internal/serverlist"
+	"github.com/bizmcp/bizmcp/internal/workload"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
-// scenario is one server's part of the demo.
-type scenario struct {
-	server string // "crm"
-	binary string // "crm-mcp"
-	prefix string // "CRM_"
-	run    func(d *demo) error
-}
-
-var scenarios []scenario // filled by each scenario file's init
+// scripts are the servers' scripted scenarios, by server name (filled by
+// each scenario file's init). A server without one gets the generic
+// scenario: its workload's smoke calls.
+var scripts = map[string]func(d *demo) error{}
 
 type demo struct {
-	ctx       context.Context
-	out       io.Writer
-	cs        *mcp.ClientSession
-	backend   string // mock-backends base URL, e.g. http://127.0.0.1:40123
-	transport string
-	failures  int
-	width     int
+	ctx         context.Context
+	out         io.Writer
+	cs          *mcp.ClientSession
+	backend     string // mock-backends base URL, e.g. http://127.0.0.1:40123
+	transport   string
+	failures    int
+	width       int
+	showContext bool
+	auditDir    string
 }
 
+const usageText = `mcpdemo: the scripted MCP session behind "make demo".
+
+Starts mock-backends, then drives every server (the folders under servers/)
+with the official go-sdk client: the whole script over the first transport,
+a brief check over the others. Pass flags through make with
+DEMO_FLAGS, e.g. make demo DEMO_FLAGS="--server orders --context".
+
+Flags:
+`
+
 func main() {
-	bin := flag.String("bin", "bin", "directory holding the built binaries")
-	only := flag.String("server", "", "run only this server's scenario (crm, orders, email, shipping)")
-	transports := flag.String("transports", "stdio,http", "transports to demo")
-	width := flag.Int("width", 600, "truncate each printed result to this many characters (0 = no limit)")
-	flag.Parse()
+	fs := flag.NewFlagSet("mcpdemo", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	bin := fs.String("bin", "bin", "directory holding the built binaries")
+	only := fs.String("server", "", "run only this server (a folder under servers/: crm, email, orders, shipping, ...)")
+	transports := fs.String("transports", "stdio,http", "transports, comma-separated: the first runs the whole script, the others a brief check")
+	full := fs.Bool("full", false, "run the whole script over every transport")
+	showContext := fs.Bool("context", false, "also show resources, prompts and completions (about 250 more lines)")
+	width := fs.Int("width", 0, "cut each printed result to this many characters (0 = print results whole)")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		if err == flag.ErrHelp {
+			fmt.Print(usageText)
+			fs.SetOutput(os.Stdout)
+			fs.PrintDefaults()
+			return
+		}
+		fmt.Fprintf(os.Stderr, "mcpdemo: %v (see --help)\n", err)
+		os.Exit(2)
+	}
+	servers, err := serverlist.All()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mcpdemo:", err)
+		os.Exit(2)
+	}
+	if *only != "" {
+		var kept []serverlist.Server
+		for _, s := range servers {
+			if s.Name == *only {
+				kept = append(kept, s)
+			}
+		}
+		if kept == nil {
+			fmt.Fprintf(os.Stderr, "mcpdemo: no server %q under servers/ (see --help)\n", *only)
+			os.Exit(2)
+		}
+		servers = kept
+	}
+	trs := strings.Split(*transports, ",")
+	for _, tr := range trs {
+		if tr != "stdio" && tr != "http" {
+			fmt.Fprintf(os.Stderr, "mcpdemo: unknown transport %q: stdio or http (see --help)\n", tr)
+			os.Exit(2)
+		}
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	out := os.Stdout
+	auditDir, err := os.MkdirTemp("", "bizmcp-demo-audit-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mcpdemo:", err)
+		os.Exit(1)
+	}
+	defer os.RemoveAll(auditDir)
 
 	mock, err := proc.Start(ctx, filepath.Join(*bin, "mock-backends"), []string{"--addr", "127.0.0.1:0"}, nil, true, 20*time.Second)
 	if err != nil {
@@ -59,17 +116,30 @@ func main() {
 	}
 	defer mock.Stop()
 	base := "http://" + mock.Addr
-	fmt.Fprintf(out, "mock-backends listening on %s (reference APIs under /crm, /orders, /email, /shipping)\n", base)
+	names := make([]string, len(servers))
+	for i, s := range servers {
+		names[i] = s.Name
+	}
+	fmt.Fprintf(out, "bizmcp demo: %s; the whole script over %s, then %s briefly.\n", strings.Join(names, ", "), trs[0], strings.Join(trs[1:], ", "))
+	fmt.Fprintf(out, "Lines starting with → are what the client sends, ← what the server answers, # what to look for.\n")
+	fmt.Fprintf(out, "mock-backends (the reference APIs with sample data) listens on %s.\n", base)
 
 	failures := 0
-	for _, sc := range scenarios {
-		if *only != "" && sc.server != *only {
-			continue
+	for i, tr := range trs {
+		if i > 0 && !*full {
+			fmt.Fprintf(out, "\n=== The same servers over streamable HTTP, briefly %s\n", strings.Repeat("=", 30))
+			fmt.Fprintf(out, "# Each serves MCP at /mcp and answers /healthz (process up) and /readyz (backend reachable).\n")
 		}
-		for _, tr := range strings.Split(*transports, ",") {
-			d := &demo{ctx: ctx, out: out, backend: base, transport: tr, width: *width}
-			if err := d.session(sc, filepath.Join(*bin, sc.binary)); err != nil {
-				fmt.Fprintf(out, "!! %s over %s: %v\n", sc.binary, tr, err)
+		for _, sc := range servers {
+			d := &demo{ctx: ctx, out: out, backend: base, transport: tr, width: *width, showContext: *showContext, auditDir: auditDir}
+			var err error
+			if i == 0 || *full {
+				err = d.session(sc, filepath.Join(*bin, sc.Binary))
+			} else {
+				err = d.brief(sc, filepath.Join(*bin, sc.Binary))
+			}
+			if err != nil {
+				fmt.Fprintf(out, "!! %s over %s: %v\n", sc.Binary, tr, err)
 				failures++
 				continue
 			}
@@ -80,47 +150,105 @@ func main() {
 		fmt.Fprintf(out, "\ndemo finished with %d unexpected result(s)\n", failures)
 		os.Exit(1)
 	}
-	fmt.Fprintln(out, "\ndemo finished: every step behaved as described")
+	if !*showContext {
+		fmt.Fprintln(out, "\nmake demo DEMO_FLAGS=--context also shows resources, prompts and completions; --help lists the options.")
+	}
+	fmt.Fprintln(out, "demo finished: every step behaved as described")
 }
 
-func (d *demo) session(sc scenario, bin string) error {
-	// The audit trail goes to a file, so it does not mix with the transcript.
-	auditFile := filepath.Join(os.TempDir(), "bizmcp-demo-"+sc.server+"-"+d.transport+"-audit.jsonl")
-	os.Remove(auditFile)
-	defer d.auditSummary(auditFile)
-	env := []string{sc.prefix + "API_URL=" + d.backend + "/" + sc.server, "MCP_AUDIT_LOG=" + auditFile}
+// connect starts the server over d.transport and returns a client session.
+// With full, the session ends with a summary of its audit trail.
+func (d *demo) connect(sc serverlist.Server, bin string, full bool) (*mcp.ClientSession, func(), error) {
+	auditFile := filepath.Join(d.auditDir, sc.Name+"-"+d.transport+".jsonl")
+	env := []string{sc.Prefix + "API_URL=" + d.backend + "/" + sc.Name, "MCP_AUDIT_LOG=" + auditFile}
 	client := mcp.NewClient(&mcp.Implementation{Name: "bizmcp-demo", Version: "1"}, nil)
 	var t mcp.Transport
+	stop := func() {}
+	where := ""
 	switch d.transport {
 	case "stdio":
 		// The server's stderr is shared with ours: keep it to warnings.
 		cmd := proc.Command(d.ctx, bin, nil, append(env, "MCP_LOG_LEVEL=warn"))
 		t = &mcp.CommandTransport{Command: cmd}
-		d.banner("%s over stdio (%s)", sc.binary, bin)
 	case "http":
 		p, err := proc.Start(d.ctx, bin, []string{"--transport", "http", "--addr", "127.0.0.1:0"}, env, true, 20*time.Second)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		defer p.Stop()
+		stop = func() { p.Stop() }
 		t = &mcp.StreamableClientTransport{Endpoint: "http://" + p.Addr + "/mcp"}
-		d.banner("%s over streamable HTTP at http://%s/mcp", sc.binary, p.Addr)
-		d.healthz("http://" + p.Addr)
-	default:
-		return fmt.Errorf("unknown transport %q", d.transport)
+		where = " at http://" + p.Addr + "/mcp"
 	}
 	cs, err := client.Connect(d.ctx, t, nil)
 	if err != nil {
-		return fmt.Errorf("connect: %w", err)
+		stop()
+		return nil, nil, fmt.Errorf("connect: %w", err)
 	}
-	defer cs.Close()
 	d.cs = cs
 	init := cs.InitializeResult()
-	fmt.Fprintf(d.out, "→ initialize\n← server %s %s, protocol %s\n", init.ServerInfo.Name, init.ServerInfo.Version, init.ProtocolVersion)
+	d.banner("%s %s over %s%s (initialized, protocol %s)", init.ServerInfo.Name, init.ServerInfo.Version, d.transport, where, init.ProtocolVersion)
+	if where != "" {
+		d.probe(strings.TrimSuffix(strings.TrimPrefix(where, " at "), "/mcp"), "/healthz", "/readyz")
+	}
+	return cs, func() {
+		cs.Close()
+		stop()
+		if full {
+			d.auditSummary(auditFile)
+		}
+	}, nil
+}
+
+func (d *demo) session(sc serverlist.Server, bin string) error {
+	_, done, err := d.connect(sc, bin, true)
+	if err != nil {
+		return err
+	}
+	defer done()
 	if err := d.listTools(); err != nil {
 		return err
 	}
-	return sc.run(d)
+	if run := scripts[sc.Name]; run != nil {
+		return run(d)
+	}
+	return d.generic(sc)
+}
+
+// brief shows a server over a second transport: probes, initialize, the
+// number of tools, and its workload's smoke read.
+func (d *demo) brief(sc serverlist.Server, bin string) error {
+	_, done, err := d.connect(sc, bin, false)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if w, ok := workload.Find(sc.Name); ok {
+		d.call(w.Smoke.Missing.Tool, w.Smoke.Missing.Args, true)
+	}
+	return nil
+}
+
+// generic is the scenario of a server without a script: its workload's
+// smoke calls (servers/<name>/workload.json).
+func (d *demo) generic(sc serverlist.Server) error {
+	w, ok := workload.Find(sc.Name)
+	if !ok {
+		return fmt.Errorf("no workload for %s", sc.Name)
+	}
+	d.say("A read from the sample data.")
+	d.call(w.Smoke.Read.Tool, w.Smoke.Read.Args, false, w.Smoke.Read.Expect)
+	d.say("An unknown id: a tool error that says what to do next.")
+	d.call(w.Smoke.Missing.Tool, w.Smoke.Missing.Args, true)
+	return nil
+}
+
+// context runs show (resources, prompts, completions) with --context.
+func (d *demo) context(show func()) {
+	if !d.showContext {
+		return
+	}
+	d.say("Context without a tool call: resources, prompts and completions.")
+	show()
 }
 
 // auditSummary says how many audit records the session wrote, and shows one.
@@ -130,27 +258,32 @@ func (d *demo) auditSummary(path string) {
 		return
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	fmt.Fprintf(d.out, "\n# The audit trail: %d records in %s, one per tool call, bodies redacted. The last:\n  %s\n", len(lines), path, lines[len(lines)-1])
+	fmt.Fprintf(d.out, "# The audit trail (MCP_AUDIT_LOG): %d records, one per tool call, bodies redacted. The last:\n  %s\n", len(lines), lines[len(lines)-1])
 }
 
 func (d *demo) banner(format string, a ...any) {
 	line := fmt.Sprintf(format, a...)
-	fmt.Fprintf(d.out, "\n=== %s %s\n", line, strings.Repeat("=", max(0, 70-len(line))))
+	fmt.Fprintf(d.out, "\n=== %s %s\n", line, strings.Repeat("=", max(3, 100-len(line))))
 }
 
 func (d *demo) say(format string, a ...any) { fmt.Fprintf(d.out, "\n# "+format+"\n", a...) }
 
-func (d *demo) healthz(base string) {
-	resp, err := http.Get(base + "/healthz")
-	if err != nil {
-		d.fail("GET /healthz: %v", err)
-		return
+// probe GETs each path and prints the statuses on one line.
+func (d *demo) probe(base string, paths ...string) {
+	var got []string
+	for _, path := range paths {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			d.fail("GET %s: %v", path, err)
+			return
+		}
+		resp.Body.Close()
+		got = append(got, path+" "+resp.Status)
+		if resp.StatusCode != 200 {
+			d.fail("%s: %s", path, resp.Status)
+		}
 	}
-	resp.Body.Close()
-	fmt.Fprintf(d.out, "→ GET /healthz\n← %s\n", resp.Status)
-	if resp.StatusCode != 200 {
-		d.fail("healthz: %s", resp.Status)
-	}
+	fmt.Fprintf(d.out, "→ GET %s\n← %s\n", strings.Join(paths, ", "), strings.Join(got, ", "))
 }
 
 func (d *demo) listTools() error {
@@ -158,11 +291,31 @@ func (d *demo) listTools() error {
 	if err != nil {
 		return fmt.Errorf("tools/list: %w", err)
 	}
-	fmt.Fprintf(d.out, "→ tools/list\n")
+	fmt.Fprintf(d.out, "→ tools/list\n← %d tools, with their annotations:\n", len(res.Tools))
+	line := " "
 	for _, t := range res.Tools {
 		a := t.Annotations
-		fmt.Fprintf(d.out, "← %-28s readOnly=%v destructive=%v idempotent=%v openWorld=%v\n", t.Name, a.ReadOnlyHint, *a.DestructiveHint, a.IdempotentHint, *a.OpenWorldHint)
+		var hints []string
+		if a.ReadOnlyHint {
+			hints = append(hints, "read-only")
+		}
+		if a.DestructiveHint != nil && *a.DestructiveHint {
+			hints = append(hints, "destructive")
+		}
+		if a.IdempotentHint {
+			hints = append(hints, "idempotent")
+		}
+		if a.OpenWorldHint != nil && *a.OpenWorldHint {
+			hints = append(hints, "open-world")
+		}
+		item := fmt.Sprintf(" %s (%s)", t.Name, strings.Join(hints, ", "))
+		if len(line)+len(item) > 110 {
+			fmt.Fprintln(d.out, line)
+			line = " "
+		}
+		line += item
 	}
+	fmt.Fprintln(d.out, line)
 	return nil
 }
 

@@ -7,7 +7,7 @@ import (
 )
 
 func init() {
-	scenarios = append(scenarios, scenario{server: "orders", binary: "orders-mcp", prefix: "ORDERS_", run: ordersScenario})
+	scripts["orders"] = ordersScenario
 }
 
 func ordersScenario(d *demo) error {
@@ -15,11 +15,9 @@ func ordersScenario(d *demo) error {
 	d.call("orders_get_order", map[string]any{"order_id": "ORD-48291"}, false,
 		"ORD-48291: shipped via FedEx (ground), tracking 7749281934, estimated delivery Thu Feb 26 2026")
 
-	d.say("Follow-up: \"and my other orders?\" The customer's orders, newest first, bounded, with a cursor.")
-	d.call("orders_search_orders", map[string]any{"customer_email": "santiago.sanchez@costa-consultores.example", "limit": 5}, false, "ORD-48291 |", "showing 5 of")
-
 	d.say("An order with 320 line items comes back as a summary with a cursor, not whole.")
 	res := d.call("orders_get_order", map[string]any{"order_id": "ORD-49000"}, false, "items: 320 lines", "and 315 more lines", "orders_list_items")
+	// (orders_list_items pages and searches the lines: see --context and the README.)
 	raw, got := d.rawSize("/orders/orders/ORD-49000"), resultSize(res)
 	ratio := 0.0
 	if got > 0 {
@@ -29,9 +27,6 @@ func ordersScenario(d *demo) error {
 	if ratio < 5 {
 		d.fail("ORD-49000 result only %.1fx smaller than the raw order", ratio)
 	}
-	d.say("Its lines can be searched and paged.")
-	d.call("orders_list_items", map[string]any{"order_id": "ORD-49000", "query": "store #07", "limit": 3}, false, "showing 3 of 20 lines")
-
 	d.say("Cancelling the shipped order is refused, with the reason and what to do instead.")
 	d.call("orders_cancel_order", map[string]any{"order_id": "ORD-48291", "reason": "customer_request"}, true, "already shipped", "orders_create_refund")
 
@@ -41,9 +36,8 @@ func ordersScenario(d *demo) error {
 	if d.transport != "stdio" {
 		cancel["order_id"], want = "ORD-49002", "refunded to the original payment method"
 	}
-	d.say("An unshipped order is cancelled (a paid one is refunded in full); the same call retried is answered with the first result and changes nothing.")
+	d.say("An unshipped order is cancelled (a paid one is refunded in full).")
 	d.call("orders_cancel_order", cancel, false, "is cancelled", want)
-	d.call("orders_cancel_order", cancel, false, "replayed: this exact orders_cancel_order call already ran", "nothing was done again", "is cancelled")
 
 	d.say("A partial refund, in minor units with the order's currency; the same call retried refunds once.")
 	route := "POST /orders/orders/ORD-49005/refunds"
@@ -74,14 +68,12 @@ func ordersScenario(d *demo) error {
 		d.fail("ORD-49010: _meta lacks bizmcp/untrusted")
 	}
 
-	d.say("Unknown id: a tool error that tells the model what to do next.")
-	d.call("orders_get_order", map[string]any{"order_id": "ORD-1"}, true, "orders_search_orders")
-
-	d.say("Context without a tool call: resources, prompts and completions.")
-	d.listContext()
-	d.complete("resource:orders://orders/{id}", "id", "ORD-4829")
-	d.readResource("orders://orders/ORD-48291", "ORD-48291: shipped via FedEx (ground), tracking 7749281934, estimated delivery Thu Feb 26 2026")
-	d.getPrompt("orders_where_is_my_order", map[string]string{"order": "ORD-48291"}, "orders_get_order with order_id ORD-48291", "shipping_track")
+	d.context(func() {
+		d.listContext()
+		d.complete("resource:orders://orders/{id}", "id", "ORD-4829")
+		d.readResource("orders://orders/ORD-48291", "ORD-48291: shipped via FedEx (ground), tracking 7749281934, estimated delivery Thu Feb 26 2026")
+		d.getPrompt("orders_where_is_my_order", map[string]string{"order": "ORD-48291"}, "orders_get_order with order_id ORD-48291", "shipping_track")
+	})
 	return nil
 }
 

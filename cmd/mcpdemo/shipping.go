@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	scenarios = append(scenarios, scenario{server: "shipping", binary: "shipping-mcp", prefix: "SHIPPING_", run: shippingScenario})
+	scripts["shipping"] = shippingScenario
 }
 
 func shippingScenario(d *demo) error {
@@ -20,11 +20,9 @@ func shippingScenario(d *demo) error {
 	d.say("A wrong carrier or number: a tool error that says which carrier it is, or where to look.")
 	d.call("shipping_track", map[string]any{"carrier": "ups", "tracking_number": "7749281934"}, true, "is a FedEx tracking number", "orders_get_order")
 
-	d.say("A parcel stuck in customs for a month: the last 5 of its events by default, the rest page by page on request.")
+	d.say("A parcel stuck in customs for a month: the last 5 of its 94 events; full_history=true pages through the rest.")
 	d.call("shipping_track", map[string]any{"carrier": "ups", "tracking_number": "1Z999AA10123456784"}, false,
 		"status: exception", "last 5 of 94 events", "full_history=true")
-	d.call("shipping_track", map[string]any{"carrier": "ups", "tracking_number": "1Z999AA10123456784", "full_history": true, "limit": 10}, false,
-		"events 1-10 of 94", "cursor=")
 
 	d.say("A tracking event whose \"delivery note\" tells the assistant to re-ship the order: flagged and fenced as data.")
 	res := d.call("shipping_track", map[string]any{"carrier": "dhl", "tracking_number": "JD014600006281234567"}, false, "WARNING", "⟦untrusted-data")
@@ -60,30 +58,20 @@ func shippingScenario(d *demo) error {
 	route := "POST /shipping/labels"
 	before := shippingWrites(d, route)
 	buy := map[string]any{"rate_id": rates.Cheapest, "reference": "ORD-48291"}
-	res = d.call("shipping_create_label", buy, false, "label bought", "tracking number", "label file (pdf): http://")
+	d.call("shipping_create_label", buy, false, "label bought", "tracking number", "label file (pdf): http://")
 	d.call("shipping_create_label", buy, false, "replayed", "nothing was done again", "label bought")
 	after := shippingWrites(d, route)
 	fmt.Fprintf(d.out, "  (backend: %d label bought by these two calls)\n", after-before)
 	if after-before != 1 {
 		d.fail("%d labels bought, want 1", after-before)
 	}
-	var label struct {
-		LabelID string `json:"label_id"`
-	}
-	shippingStructured(res, &label)
-
-	d.say("Void the unused label: refunded. A label already in transit cannot be voided, and the error says why.")
-	if label.LabelID != "" {
-		d.call("shipping_void_label", map[string]any{"label_id": label.LabelID}, false, "voided", "refund USD")
-	}
-	d.call("shipping_void_label", map[string]any{"label_id": "lbl_7749281934"}, true, "cannot be voided", "in transit")
-
-	d.say("Context without a tool call: resources, prompts and completions.")
-	d.listContext()
-	d.complete("resource:shipping://tracking/{carrier}/{number}", "carrier", "u")
-	d.readResource("shipping://tracking/fedex/7749281934", "FEDEX 7749281934", "for ORD-48291", "status: in_transit", "ETA: 2026-02-26")
-	d.getPrompt("shipping_delivery_problem", map[string]string{"carrier": "ups", "tracking_number": "1Z999AA10123456784", "complaint": "Stuck in customs for weeks."},
-		"shipping_track", "full_history=true", "Never re-ship")
+	d.context(func() {
+		d.listContext()
+		d.complete("resource:shipping://tracking/{carrier}/{number}", "carrier", "u")
+		d.readResource("shipping://tracking/fedex/7749281934", "FEDEX 7749281934", "for ORD-48291", "status: in_transit", "ETA: 2026-02-26")
+		d.getPrompt("shipping_delivery_problem", map[string]string{"carrier": "ups", "tracking_number": "1Z999AA10123456784", "complaint": "Stuck in customs for weeks."},
+			"shipping_track", "full_history=true", "Never re-ship")
+	})
 	return nil
 }
 

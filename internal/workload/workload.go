@@ -1,15 +1,29 @@
-// Package workload names, per server, the calls that the load test and the
-// benchmark report drive: representative reads against the sample data,
+// Package workload names, per server, the calls that the load test, the
+// benchmark report, the compression and fault-matrix tests, the container
+// client and the demo drive: representative reads against the sample data,
 // and the backend request each one makes (for the bare go-sdk floor).
+//
+// Each server keeps its own in servers/<name>/workload.json, so adding a
+// server adds its workload without touching this package; the list of
+// servers is the servers/ folders (internal/serverlist).
 package workload
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/bizmcp/bizmcp/internal/serverlist"
+)
 
 // Call is one tool call.
 type Call struct {
-	Tool string
-	Args map[string]any
+	Tool string         `json:"tool"`
+	Args map[string]any `json:"args"`
 	// BackendPath is the backend request the call makes (relative to the
 	// mock-backends root), for the bare floor server.
-	BackendPath string
+	BackendPath string `json:"backend_path,omitempty"`
 }
 
 // Read is a read tool call measured by the compression report: the raw
@@ -20,65 +34,81 @@ type Read struct {
 	// smaller than raw). Small records are measured too, without the target:
 	// a 1 KB record has little to trim and the result carries both a text
 	// rendering and structured content.
-	Single bool
-	Want   []string // facts the tool's description promises, present in the result
+	Single bool     `json:"single,omitempty"`
+	Want   []string `json:"want,omitempty"` // facts the tool's description promises, present in the result
+}
+
+// Smoke is the minimal check every client of the server makes (the
+// container test's TypeScript client, the demo of a server without a
+// scripted scenario): a read whose text carries Expect, and an unknown id
+// that must come back as a tool error.
+type Smoke struct {
+	Read struct {
+		Call
+		Expect string `json:"expect"`
+	} `json:"read"`
+	Missing Call `json:"missing"`
 }
 
 // Server describes one server for load and benchmarks.
 type Server struct {
-	Name   string // "crm"
-	Binary string // "crm-mcp"
-	Prefix string // "CRM_"
-	Calls  []Call // a mix of reads; Calls[0] is the benchmark's call
-	Reads  []Read // every read tool, on the largest sample records
+	Name   string `json:"-"`     // "crm"
+	Binary string `json:"-"`     // "crm-mcp"
+	Prefix string `json:"-"`     // "CRM_"
+	Calls  []Call `json:"calls"` // a mix of reads; Calls[0] is the benchmark's call
+	Reads  []Read `json:"reads"` // every read tool, on the largest sample records
+	Smoke  Smoke  `json:"smoke"`
 	// ToolTokenBudget bounds the estimated tokens of the server's tools/list.
-	ToolTokenBudget int
+	ToolTokenBudget int `json:"tool_token_budget"`
 }
 
-// Servers lists every server's workload.
-var Servers = []Server{
-	{Name: "crm", Binary: "crm-mcp", Prefix: "CRM_", Calls: []Call{
-		{Tool: "crm_get_customer", Args: map[string]any{"id": "C-1024"}, BackendPath: "/crm/customers/C-1024"},
-		{Tool: "crm_search_customers", Args: map[string]any{"query": "gmbh"}},
-		{Tool: "crm_get_customer", Args: map[string]any{"id": "C-1007", "fields": []string{"email", "tier", "notes"}}},
-	}, Reads: []Read{
-		{Call: Call{Tool: "crm_get_customer", Args: map[string]any{"id": "C-1007"}, BackendPath: "/crm/customers/C-1007"}, Single: true,
-			Want: []string{"rohan.gupta@lotus-infotech.example", "platinum", "Mei Lin", "INR 121,342,265.00", "Mumbai", "notes (newest 3 of 52)"}},
-		{Call: Call{Tool: "crm_search_customers", Args: map[string]any{"query": ""}, BackendPath: "/crm/customers/search?q=&limit=10"},
-			Want: []string{"C-1001", "showing 10 of", "cursor="}},
-	}, ToolTokenBudget: 2500},
-	{Name: "orders", Binary: "orders-mcp", Prefix: "ORDERS_", Calls: []Call{
-		{Tool: "orders_get_order", Args: map[string]any{"order_id": "ORD-48291"}, BackendPath: "/orders/orders/ORD-48291"},
-		{Tool: "orders_search_orders", Args: map[string]any{"customer_id": "C-1004"}},
-		{Tool: "orders_list_items", Args: map[string]any{"order_id": "ORD-49000", "limit": 20}},
-	}, Reads: []Read{
-		{Call: Call{Tool: "orders_get_order", Args: map[string]any{"order_id": "ORD-49000"}, BackendPath: "/orders/orders/ORD-49000"}, Single: true,
-			Want: []string{"ORD-49000", "and 315 more lines"}},
-		{Call: Call{Tool: "orders_get_order", Args: map[string]any{"order_id": "ORD-48291"}, BackendPath: "/orders/orders/ORD-48291"},
-			Want: []string{"FedEx", "7749281934", "Feb 26"}},
-		{Call: Call{Tool: "orders_search_orders", Args: map[string]any{"customer_id": "C-1004"}, BackendPath: "/orders/orders?customer_id=C-1004&limit=10"},
-			Want: []string{"ORD-48291"}},
-		{Call: Call{Tool: "orders_list_items", Args: map[string]any{"order_id": "ORD-49000", "limit": 20}, BackendPath: "/orders/orders/ORD-49000/items?limit=20"}},
-	}, ToolTokenBudget: 4500},
-	{Name: "email", Binary: "email-mcp", Prefix: "EMAIL_", Calls: []Call{
-		{Tool: "email_get_message", Args: map[string]any{"id": "M-20019"}, BackendPath: "/email/messages/M-20019"},
-		{Tool: "email_search", Args: map[string]any{"query": "ORD-48291"}},
-		{Tool: "email_get_message", Args: map[string]any{"id": "M-20002"}},
-	}, Reads: []Read{
-		{Call: Call{Tool: "email_get_message", Args: map[string]any{"id": "M-20019"}, BackendPath: "/email/messages/M-20019"}, Single: true},
-		{Call: Call{Tool: "email_search", Args: map[string]any{"query": ""}, BackendPath: "/email/messages/search?q=&limit=10"},
-			Want: []string{"M-"}},
-	}, ToolTokenBudget: 4500},
-	{Name: "shipping", Binary: "shipping-mcp", Prefix: "SHIPPING_", Calls: []Call{
-		{Tool: "shipping_track", Args: map[string]any{"carrier": "fedex", "tracking_number": "7749281934"}, BackendPath: "/shipping/tracking/fedex/7749281934"},
-		{Tool: "shipping_track", Args: map[string]any{"carrier": "ups", "tracking_number": "1Z999AA10123456784", "full_history": true}},
-		{Tool: "shipping_validate_address", Args: map[string]any{"name": "Lea Gross", "line1": "1 Market St", "city": "San Francisco", "state": "CA", "postal_code": "94105", "country": "US"}},
-	}, Reads: []Read{
-		{Call: Call{Tool: "shipping_track", Args: map[string]any{"carrier": "ups", "tracking_number": "1Z999AA10123456784"}, BackendPath: "/shipping/tracking/ups/1Z999AA10123456784"}, Single: true,
-			Want: []string{"exception", "last 5 of 94 events"}},
-		{Call: Call{Tool: "shipping_track", Args: map[string]any{"carrier": "fedex", "tracking_number": "7749281934"}, BackendPath: "/shipping/tracking/fedex/7749281934"},
-			Want: []string{"in_transit", "2026-02-26"}},
-	}, ToolTokenBudget: 4200},
+// File is the name of a server's workload file in its folder.
+const File = "workload.json"
+
+// Servers lists every server's workload, read from servers/*/workload.json
+// of the checkout around the working directory (set BIZMCP_ROOT elsewhere).
+var Servers = mustLoad()
+
+func mustLoad() []Server {
+	all, err := Load()
+	if err != nil {
+		panic(err)
+	}
+	return all
+}
+
+// Load reads every server's workload file.
+func Load() ([]Server, error) {
+	list, err := serverlist.All()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Server, 0, len(list))
+	for _, s := range list {
+		w, err := read(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, nil
+}
+
+func read(s serverlist.Server) (Server, error) {
+	path := filepath.Join(s.Dir, File)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Server{}, fmt.Errorf("workload: every server needs %s (docs/adding-a-server.md): %w", filepath.Join("servers", s.Name, File), err)
+	}
+	var w Server
+	if err := json.Unmarshal(b, &w); err != nil {
+		return Server{}, fmt.Errorf("workload: %s: %w", path, err)
+	}
+	w.Name, w.Binary, w.Prefix = s.Name, s.Binary, s.Prefix
+	if len(w.Calls) == 0 || w.Smoke.Read.Tool == "" || w.Smoke.Missing.Tool == "" || w.ToolTokenBudget <= 0 {
+		return Server{}, fmt.Errorf("workload: %s needs calls, smoke.read, smoke.missing and tool_token_budget", path)
+	}
+	return w, nil
 }
 
 // Find returns the workload of server name.

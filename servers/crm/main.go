@@ -27,7 +27,7 @@ var serverJSON []byte
 // extra is the CRM's own configuration (CRM_ prefix).
 type extra struct {
 	// UpdateFields are the fields crm_update_customer may change.
-	UpdateFields []string `env:"UPDATE_FIELDS" envSeparator:"," envDefault:"email,phone,tier,status,owner,tags"`
+	UpdateFields []string `env:"UPDATE_FIELDS" envSeparator:"," envDefault:"email,phone,tier,status,owner,tags" help:"the fields crm_update_customer may change (comma-separated)"`
 }
 
 // Validate checks the CRM settings at start.

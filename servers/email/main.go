@@ -36,15 +36,15 @@ type extra struct {
 	// sending (drafts only). The default is the sample company's own domain,
 	// so an unconfigured server can only mail inside it (and, as every
 	// sample domain is under the reserved .example TLD, no real address).
-	AllowedRecipientDomains []string `env:"ALLOWED_RECIPIENT_DOMAINS" envSeparator:"," envDefault:"bizmcp.example"`
+	AllowedRecipientDomains []string `env:"ALLOWED_RECIPIENT_DOMAINS" envSeparator:"," envDefault:"bizmcp.example" help:"domains email_send may send to (comma-separated; none = drafts only)"`
 	// SendQuota is how many messages the deployment (every replica sharing
 	// MCP_REDIS_URL) sends per clock hour; 0 disables sending.
-	SendQuota int `env:"SEND_QUOTA" envDefault:"20"`
+	SendQuota int `env:"SEND_QUOTA" envDefault:"20" help:"messages the deployment (all replicas sharing MCP_REDIS_URL) sends per clock hour (0 disables sending)"`
 	// SendQuotaPerUser is how many of those one user may send per hour.
-	SendQuotaPerUser int `env:"SEND_QUOTA_PER_USER" envDefault:"10"`
+	SendQuotaPerUser int `env:"SEND_QUOTA_PER_USER" envDefault:"10" help:"messages one user may send per clock hour"`
 	// FromAddress is the address mail is sent as; empty lets the backend
 	// use the mailbox's own address. The backend decides what it may send as.
-	FromAddress string `env:"FROM_ADDRESS"`
+	FromAddress string `env:"FROM_ADDRESS" help:"the address mail is sent as (default: the mailbox address)"`
 
 	allow *policy.AllowList
 }

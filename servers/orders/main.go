@@ -33,7 +33,7 @@ type extra struct {
 	// currency (500000 = USD 5,000.00, JPY 500,000); 0 disables it. Larger
 	// refunds are refused (audited as refused:ORDERS_MAX_REFUND_MINOR): a
 	// person makes them in the back office.
-	MaxRefundMinor int64 `env:"MAX_REFUND_MINOR" envDefault:"500000"`
+	MaxRefundMinor int64 `env:"MAX_REFUND_MINOR" envDefault:"500000" help:"refund ceiling in the order currency minor units (0 = none)"`
 }
 
 // Validate checks the orders settings at start.

@@ -29,12 +29,12 @@ var serverJSON []byte
 type extra struct {
 	// MaxLabelCostMinor is the most shipping_create_label may spend on one
 	// label, in minor units of the rate's currency; 0 disables the ceiling.
-	MaxLabelCostMinor int64 `env:"MAX_LABEL_COST_MINOR" envDefault:"50000"`
+	MaxLabelCostMinor int64 `env:"MAX_LABEL_COST_MINOR" envDefault:"50000" help:"label cost ceiling in minor units (0 = none)"`
 	// LabelBaseURL is the origin label files are served from when the
 	// reference API returns host-relative label URLs (default: the API
 	// URL's origin). The reference adapter applies it; it is validated here
 	// with the server's other settings.
-	LabelBaseURL string `env:"LABEL_BASE_URL"`
+	LabelBaseURL string `env:"LABEL_BASE_URL" help:"origin of label files when the reference API returns host-relative label URLs (default: the API URL origin)"`
 }
 
 // Validate checks the extra settings (config.Load calls it).

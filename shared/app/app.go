@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -226,7 +227,7 @@ func Run[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], version str
 			}
 		}
 	}
-	cfg, err := config.Load[X](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix, Usage: spec.Usage, Backends: spec.backendHelp(), Commands: spec.commandHelp()}, args, environ, stderr)
+	cfg, err := config.Load[X](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix, Usage: spec.Usage, Backends: spec.backendHelp(), Commands: spec.commandHelp()}, args, environ, stdout)
 	if errors.Is(err, config.ErrHelp) {
 		return 0
 	}
@@ -240,38 +241,38 @@ func Run[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], version str
 	}
 	level, _ := config.ParseLevel(cfg.LogLevel)
 	log := slog.New(telemetry.LogHandler(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))).With("server", spec.Binary)
+	// Every start-up failure is one line on stderr and exit status 2.
+	startFailed := func(err error) int {
+		var ue *config.UsageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(stderr, ue.Msg)
+		} else {
+			fmt.Fprintf(stderr, "%s: cannot start: %v\n", spec.Binary, err)
+		}
+		return 2
+	}
 	stopTracing, err := startTracing(ctx, spec.Binary, version, environ)
 	if err != nil {
-		log.Error("start failed", "error", err)
-		return 2
+		return startFailed(err)
 	}
 	defer stopTracing()
 
 	auditOpts, err := auditOptions(cfg, version, environ, log)
 	if err != nil {
-		log.Error("start failed", "error", err)
-		return 2
+		return startFailed(err)
 	}
 	auditLog, closer, err := audit.OpenWith(spec.Binary, auditOpts, stderr)
 	if err != nil {
-		log.Error("start failed", "error", err)
-		return 1
+		return startFailed(fmt.Errorf("MCP_AUDIT_LOG: %w", err))
 	}
 	defer closer.Close()
 	srv, deps, err := BuildFromEnv(ctx, spec, version, cfg, log, auditLog, env.ToMap(environ))
 	if err != nil {
-		var ue *config.UsageError
-		if errors.As(err, &ue) {
-			fmt.Fprintln(stderr, ue.Msg)
-			return 2
-		}
-		log.Error("start failed", "error", err)
-		return 1
+		return startFailed(err)
 	}
 	opts, err := HTTPOptions(ctx, spec, deps)
 	if err != nil {
-		log.Error("start failed", "error", err)
-		return 1
+		return startFailed(err)
 	}
 	attrs := append([]any{"version", version}, cfg.LogAttrs()...)
 	if lim := debug.SetMemoryLimit(-1); lim != math.MaxInt64 {
@@ -299,6 +300,10 @@ func Run[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], version str
 	opts.Transport = cfg.Transport
 	opts.Stdin, opts.Stdout = stdin, stdout
 	if err := transport.Run(ctx, srv, opts); err != nil {
+		var oe *net.OpError
+		if errors.As(err, &oe) && oe.Op == "listen" {
+			return startFailed(fmt.Errorf("cannot listen on %s (MCP_ADDR, --addr): %v", cfg.Addr, oe.Err))
+		}
 		log.Error("stopped", "error", err)
 		return 1
 	}

@@ -52,100 +52,103 @@ func (s Secret) Reveal() string { return string(s) }
 const MinSecretBytes = 32
 
 // Base holds the settings every server binary shares. Field names are the
-// public interface documented in the README.
+// public interface documented in the README. The help tag is the text
+// --help prints for the setting; a flag tag makes it a command-line flag
+// too (placeholder after the space). Both are required for new settings:
+// --help is generated from them, so it cannot drift.
 type Base struct {
-	Transport string `env:"MCP_TRANSPORT" envDefault:"stdio"`
-	Addr      string `env:"MCP_ADDR" envDefault:"127.0.0.1:8080"`
-	Demo      bool   `env:"MCP_DEMO"`
-	LogLevel  string `env:"MCP_LOG_LEVEL" envDefault:"info"`
+	Transport string `env:"MCP_TRANSPORT" envDefault:"stdio" flag:"transport stdio|http" help:"MCP over stdin/stdout (stdio) or streamable HTTP (http)"`
+	Addr      string `env:"MCP_ADDR" envDefault:"127.0.0.1:8080" flag:"addr HOST:PORT" help:"HTTP listen address; MCP endpoint at /mcp"`
+	Demo      bool   `env:"MCP_DEMO" flag:"demo" help:"serve the built-in sample backend and its data, in process"`
+	LogLevel  string `env:"MCP_LOG_LEVEL" envDefault:"info" flag:"log-level LEVEL" help:"debug, info, warn or error (JSON logs on stderr)"`
 
 	// CallTimeout is the deadline of one tool call, end to end.
-	CallTimeout time.Duration `env:"MCP_CALL_TIMEOUT" envDefault:"10s"`
+	CallTimeout time.Duration `env:"MCP_CALL_TIMEOUT" envDefault:"10s" flag:"call-timeout D" help:"deadline of one tool call, end to end"`
 	// RateLimit and RateBurst bound tool calls per client (token bucket).
-	RateLimit float64 `env:"MCP_RATE_LIMIT" envDefault:"20"`
-	RateBurst int     `env:"MCP_RATE_BURST" envDefault:"40"`
+	RateLimit float64 `env:"MCP_RATE_LIMIT" envDefault:"20" help:"tool calls per second per client"`
+	RateBurst int     `env:"MCP_RATE_BURST" envDefault:"40" help:"burst of tool calls per client"`
 
 	// HTTPRateLimit and HTTPRateBurst bound HTTP requests per client address
 	// (floods of sessions or initialize calls).
-	HTTPRateLimit float64 `env:"MCP_HTTP_RATE_LIMIT" envDefault:"100"`
-	HTTPRateBurst int     `env:"MCP_HTTP_RATE_BURST" envDefault:"200"`
+	HTTPRateLimit float64 `env:"MCP_HTTP_RATE_LIMIT" envDefault:"100" help:"HTTP requests per second per client address"`
+	HTTPRateBurst int     `env:"MCP_HTTP_RATE_BURST" envDefault:"200" help:"burst of HTTP requests per client address"`
 
 	// AllowedLinkHosts are the hosts whose links survive sanitization.
-	AllowedLinkHosts []string `env:"MCP_ALLOWED_LINK_HOSTS" envSeparator:","`
+	AllowedLinkHosts []string `env:"MCP_ALLOWED_LINK_HOSTS" envSeparator:"," help:"comma-separated hosts whose links survive sanitization"`
 
 	// MaxBodyBytes caps one HTTP request body (MCP messages are small).
-	MaxBodyBytes int64 `env:"MCP_MAX_BODY_BYTES" envDefault:"1048576"`
+	MaxBodyBytes int64 `env:"MCP_MAX_BODY_BYTES" envDefault:"1048576" help:"HTTP request body cap in bytes"`
 	// MaxInflightBodyBytes caps the request-body bytes all HTTP requests in
 	// flight hold together; over it, 503 with Retry-After.
-	MaxInflightBodyBytes int64 `env:"MCP_MAX_INFLIGHT_BODY_BYTES" envDefault:"33554432"`
+	MaxInflightBodyBytes int64 `env:"MCP_MAX_INFLIGHT_BODY_BYTES" envDefault:"33554432" help:"request-body bytes all HTTP requests in flight may hold together (over it: 503)"`
 	// MaxConnsPerAddr and MaxIdleConnsPerAddr bound the HTTP connections
 	// (open, and idle keep-alive) one client address holds; trusted
 	// proxies are exempt.
-	MaxConnsPerAddr     int `env:"MCP_MAX_CONNS_PER_ADDR" envDefault:"64"`
-	MaxIdleConnsPerAddr int `env:"MCP_MAX_IDLE_CONNS_PER_ADDR" envDefault:"8"`
+	MaxConnsPerAddr     int `env:"MCP_MAX_CONNS_PER_ADDR" envDefault:"64" help:"open HTTP connections per client address (trusted proxies exempt)"`
+	MaxIdleConnsPerAddr int `env:"MCP_MAX_IDLE_CONNS_PER_ADDR" envDefault:"8" help:"idle keep-alive HTTP connections per client address"`
 	// TrustedProxies (CIDRs or addresses) are the reverse proxies whose
 	// X-Forwarded-For / Forwarded headers are believed.
-	TrustedProxies []string `env:"MCP_TRUSTED_PROXIES" envSeparator:","`
+	TrustedProxies []string `env:"MCP_TRUSTED_PROXIES" envSeparator:"," help:"comma-separated CIDRs or addresses of reverse proxies whose X-Forwarded-For / Forwarded are believed"`
 	// CursorSecret keys list cursors (HMAC) so that clients cannot forge
 	// them; replicas behind one endpoint need the same one. Default: the
 	// approval secret, else a random key per process.
-	CursorSecret Secret `env:"MCP_CURSOR_SECRET"`
+	CursorSecret Secret `env:"MCP_CURSOR_SECRET" help:"HMAC key of list cursors (>= 32 bytes; replicas share it; default: MCP_APPROVAL_SECRET, else random)"`
 	// ShutdownGrace is how long in-flight HTTP calls get after SIGTERM.
-	ShutdownGrace time.Duration `env:"MCP_SHUTDOWN_GRACE" envDefault:"20s"`
+	ShutdownGrace time.Duration `env:"MCP_SHUTDOWN_GRACE" envDefault:"20s" help:"time in-flight HTTP calls get after SIGTERM"`
 
 	// OAuth 2.1 protected resource (HTTP only). Setting AuthIssuer turns
 	// bearer-token checks on.
-	AuthIssuer     string   `env:"MCP_AUTH_ISSUER"`
-	AuthJWKSURL    string   `env:"MCP_AUTH_JWKS_URL"`
-	ResourceURL    string   `env:"MCP_RESOURCE_URL"`
-	AuthAlgorithms []string `env:"MCP_AUTH_ALGORITHMS" envSeparator:","`
-	RegionClaim    string   `env:"MCP_AUTH_REGION_CLAIM" envDefault:"region"`
-	InsecureNoAuth bool     `env:"MCP_INSECURE_NO_AUTH"`
+	AuthIssuer     string   `env:"MCP_AUTH_ISSUER" help:"OAuth authorization server's issuer URL; turns bearer-token checks on (HTTP)"`
+	AuthJWKSURL    string   `env:"MCP_AUTH_JWKS_URL" help:"the issuer's signing keys (default: discovered from its metadata)"`
+	ResourceURL    string   `env:"MCP_RESOURCE_URL" help:"this server's canonical URL: the audience every token must carry"`
+	AuthAlgorithms []string `env:"MCP_AUTH_ALGORITHMS" envSeparator:"," help:"accepted JWS algorithms (default RS/PS/ES 256-512 and EdDSA)"`
+	RegionClaim    string   `env:"MCP_AUTH_REGION_CLAIM" envDefault:"region" help:"token claim limiting a user to one sales region"`
+	InsecureNoAuth bool     `env:"MCP_INSECURE_NO_AUTH" flag:"insecure-no-auth" help:"allow HTTP on a non-loopback address without auth"`
 	// AuditLog is the audit sink: "stderr" or a file path (JSON lines).
-	AuditLog string `env:"MCP_AUDIT_LOG" envDefault:"stderr"`
+	AuditLog string `env:"MCP_AUDIT_LOG" envDefault:"stderr" help:"audit sink: stderr or a file path (JSON lines, mode 0600)"`
 	// A file sink rotates past AuditMaxBytes or AuditMaxAge (0 = never),
 	// keeping AuditMaxFiles rotated files (0 = all); the hash chain goes on.
-	AuditMaxBytes int64         `env:"MCP_AUDIT_MAX_BYTES" envDefault:"104857600"`
-	AuditMaxAge   time.Duration `env:"MCP_AUDIT_MAX_AGE" envDefault:"24h"`
-	AuditMaxFiles int           `env:"MCP_AUDIT_MAX_FILES" envDefault:"0"`
+	AuditMaxBytes int64         `env:"MCP_AUDIT_MAX_BYTES" envDefault:"104857600" help:"rotate the audit file past this size (0 = never)"`
+	AuditMaxAge   time.Duration `env:"MCP_AUDIT_MAX_AGE" envDefault:"24h" help:"rotate the audit file past this age (0 = never)"`
+	AuditMaxFiles int           `env:"MCP_AUDIT_MAX_FILES" envDefault:"0" help:"rotated audit files kept (0 = all)"`
 	// AuditOTLP also sends audit records as OTLP log records
 	// (OTEL_EXPORTER_OTLP_[LOGS_]ENDPOINT and the other exporter variables).
-	AuditOTLP bool `env:"MCP_AUDIT_OTLP" envDefault:"false"`
+	AuditOTLP bool `env:"MCP_AUDIT_OTLP" envDefault:"false" help:"also send audit records as OTLP log records (OTEL_EXPORTER_OTLP_* settings)"`
 
 	// RedisURL points every replica at one shared store for idempotency
 	// records and pending approvals ("" = in memory, this process only).
-	RedisURL          string        `env:"MCP_REDIS_URL"`
-	IdempotencyWindow time.Duration `env:"MCP_IDEMPOTENCY_WINDOW" envDefault:"24h"`
+	RedisURL          string        `env:"MCP_REDIS_URL" help:"redis://... store shared by replicas for idempotency records and approvals (default: in memory)"`
+	IdempotencyWindow time.Duration `env:"MCP_IDEMPOTENCY_WINDOW" envDefault:"24h" help:"how long a write's first outcome is replayed to a retry"`
 
 	// Human approval of risky writes (see shared/approval).
-	ApprovalPolicy  string        `env:"MCP_APPROVAL_POLICY"`
-	ApprovalToken   Secret        `env:"MCP_APPROVAL_TOKEN"`
-	ApprovalSecret  Secret        `env:"MCP_APPROVAL_SECRET"`
-	ApprovalTTL     time.Duration `env:"MCP_APPROVAL_TTL" envDefault:"15m"`
-	ApprovalTimeout time.Duration `env:"MCP_APPROVAL_TIMEOUT" envDefault:"2m"`
-	ApprovalAddr    string        `env:"MCP_APPROVAL_ADDR"`
+	ApprovalPolicy  string        `env:"MCP_APPROVAL_POLICY" help:"tools needing a person's approval: TOOL or TOOL>AMOUNT, comma-separated"`
+	ApprovalToken   Secret        `env:"MCP_APPROVAL_TOKEN" help:"bearer token of the approvals endpoint (bizmcp-approve --token)"`
+	ApprovalSecret  Secret        `env:"MCP_APPROVAL_SECRET" help:"HMAC key sealing approvals; required with MCP_REDIS_URL and a policy"`
+	ApprovalTTL     time.Duration `env:"MCP_APPROVAL_TTL" envDefault:"15m" help:"how long a pending approval stays valid"`
+	ApprovalTimeout time.Duration `env:"MCP_APPROVAL_TIMEOUT" envDefault:"2m" help:"how long a call waits for an answer asked through elicitation"`
+	ApprovalAddr    string        `env:"MCP_APPROVAL_ADDR" help:"loopback HOST:PORT of the approvals endpoint in stdio mode"`
 	// ApprovalChannel is how a person is asked: auto (the client's own
 	// prompt over stdio, out of band over HTTP), out-of-band, or
 	// elicitation (also over HTTP: only where the client is a person's own
 	// host).
-	ApprovalChannel string `env:"MCP_APPROVAL_CHANNEL" envDefault:"auto"`
+	ApprovalChannel string `env:"MCP_APPROVAL_CHANNEL" envDefault:"auto" help:"how a person is asked: auto (client prompt over stdio, out of band over HTTP), out-of-band, or elicitation"`
 	// The approvals console (bizmcp-approvals, docs/approvals.md): its base
 	// URL, so a pending approval carries its page, and a Slack-compatible
 	// webhook told of each new pending approval.
-	ApprovalsURL        string `env:"MCP_APPROVALS_URL"`
-	ApprovalsWebhookURL Secret `env:"MCP_APPROVALS_WEBHOOK_URL"`
+	ApprovalsURL        string `env:"MCP_APPROVALS_URL" help:"the approvals console's base URL, linked from approval requests"`
+	ApprovalsWebhookURL Secret `env:"MCP_APPROVALS_WEBHOOK_URL" help:"Slack-compatible webhook told of each new pending approval"`
 
 	// Execution control of writes (shared/execctl, docs/policy.md): the
 	// write mode (off = MCP_READ_ONLY=true), a Cedar policy file, and
 	// cumulative limits (TOOL.TOTAL<=N[/approve],...).
-	WriteMode   string `env:"MCP_WRITE_MODE" envDefault:"on"`
-	PolicyFile  string `env:"MCP_POLICY_FILE"`
-	WriteLimits string `env:"MCP_WRITE_LIMITS"`
+	WriteMode   string `env:"MCP_WRITE_MODE" envDefault:"on" help:"off (= read only), dry-run, approve (every write needs a person) or on"`
+	PolicyFile  string `env:"MCP_POLICY_FILE" help:"Cedar policies deciding permit / forbid / needs approval (docs/policy.md)"`
+	WriteLimits string `env:"MCP_WRITE_LIMITS" help:"cumulative limits TOOL.TOTAL<=N[/approve], comma-separated (docs/policy.md)"`
 
 	// Deployment bound on the tool set.
-	ReadOnly   bool     `env:"MCP_READ_ONLY"`
-	ToolsAllow []string `env:"MCP_TOOLS" envSeparator:","`
-	ToolsDeny  []string `env:"MCP_TOOLS_DENY" envSeparator:","`
+	ReadOnly   bool     `env:"MCP_READ_ONLY" flag:"read-only" help:"serve only read-only tools"`
+	ToolsAllow []string `env:"MCP_TOOLS" envSeparator:"," help:"comma-separated tools to serve (default all)"`
+	ToolsDeny  []string `env:"MCP_TOOLS_DENY" envSeparator:"," help:"comma-separated tools never to serve"`
 }
 
 // Backend holds the settings of a server's backend API. They are read with
@@ -153,21 +156,21 @@ type Base struct {
 type Backend struct {
 	// Name selects the adapter the server's port sits on (--backend,
 	// <DOMAIN>_BACKEND): "reference" is the reference HTTP API below.
-	Name  string `env:"BACKEND" envDefault:"reference"`
-	URL   string `env:"API_URL"`
-	Token Secret `env:"API_TOKEN"`
+	Name  string `env:"BACKEND" envDefault:"reference" flag:"backend NAME" help:"the business system the server sits on (see Backends below)"`
+	URL   string `env:"API_URL" flag:"api-url URL" help:"the reference backend API's base URL"`
+	Token Secret `env:"API_TOKEN" help:"the backend's own credential (never logged)"`
 	// Timeout is the backstop for one HTTP exchange (the tool call's own
 	// deadline normally ends it first).
-	Timeout    time.Duration `env:"API_TIMEOUT" envDefault:"8s"`
-	MaxRetries int           `env:"API_MAX_RETRIES" envDefault:"3"`
+	Timeout    time.Duration `env:"API_TIMEOUT" envDefault:"8s" help:"backstop per backend HTTP attempt"`
+	MaxRetries int           `env:"API_MAX_RETRIES" envDefault:"3" help:"retries of idempotent backend calls (0-10)"`
 	// RateLimit is the outbound request budget per second; RateBurst its burst.
-	RateLimit float64 `env:"API_RATE_LIMIT" envDefault:"50"`
-	RateBurst int     `env:"API_RATE_BURST" envDefault:"20"`
+	RateLimit float64 `env:"API_RATE_LIMIT" envDefault:"50" help:"outbound backend requests per second"`
+	RateBurst int     `env:"API_RATE_BURST" envDefault:"20" help:"burst of outbound backend requests"`
 	// MaxResponseBytes caps one backend response body.
-	MaxResponseBytes int64 `env:"API_MAX_RESPONSE_BYTES" envDefault:"4194304"`
+	MaxResponseBytes int64 `env:"API_MAX_RESPONSE_BYTES" envDefault:"4194304" help:"larger backend responses are refused"`
 	// BreakerFailures consecutive failures open the circuit for BreakerOpen.
-	BreakerFailures int           `env:"API_BREAKER_FAILURES" envDefault:"5"`
-	BreakerOpen     time.Duration `env:"API_BREAKER_OPEN" envDefault:"10s"`
+	BreakerFailures int           `env:"API_BREAKER_FAILURES" envDefault:"5" help:"consecutive backend failures that open the circuit breaker"`
+	BreakerOpen     time.Duration `env:"API_BREAKER_OPEN" envDefault:"10s" help:"how long the open breaker fails fast before probing"`
 }
 
 // Config is one server's whole configuration.
@@ -201,53 +204,31 @@ type UsageError struct{ Msg string }
 func (e *UsageError) Error() string { return e.Msg }
 
 // Load reads environ (KEY=VALUE pairs, as os.Environ) and then args
-// (without the program name) into a Config, and validates it. Help text goes
-// to out.
+// (without the program name) into a Config, and validates it. --help text
+// goes to out, once; a bad flag or value is a *UsageError (one line).
 func Load[X any](spec Spec, args, environ []string, out io.Writer) (*Config[X], error) {
 	envMap := env.ToMap(environ)
 	var c Config[X]
-	for _, part := range []struct {
+	parts := []struct {
 		v      any
 		prefix string
-	}{{&c.Base, ""}, {&c.Backend, spec.Prefix}, {&c.Extra, spec.Prefix}} {
-		if err := env.ParseWithOptions(part.v, env.Options{Environment: envMap, Prefix: part.prefix}); err != nil {
+	}{{&c.Base, ""}, {&c.Backend, spec.Prefix}, {&c.Extra, spec.Prefix}}
+	for _, part := range parts {
+		if err := env.ParseWithOptions(part.v, envOptions(envMap, part.prefix)); err != nil {
 			return nil, &UsageError{Msg: fmt.Sprintf("%s: %s", spec.Binary, describeEnvError(err, part.v, part.prefix))}
 		}
 	}
 
 	fs := flag.NewFlagSet(spec.Binary, flag.ContinueOnError)
-	fs.SetOutput(out)
-	fs.StringVar(&c.Transport, "transport", c.Transport, "MCP transport: stdio or http (env MCP_TRANSPORT)")
-	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address; MCP endpoint at /mcp (env MCP_ADDR)")
-	fs.BoolVar(&c.Demo, "demo", c.Demo, "serve the built-in mock backend and its sample data, in process (env MCP_DEMO=true)")
-	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env MCP_LOG_LEVEL)")
-	fs.DurationVar(&c.CallTimeout, "call-timeout", c.CallTimeout, "deadline of one tool call (env MCP_CALL_TIMEOUT)")
-	fs.StringVar(&c.Backend.Name, "backend", c.Backend.Name, "the business system the server sits on (env "+spec.Prefix+"BACKEND; see Backends below)")
-	fs.StringVar(&c.Backend.URL, "api-url", c.Backend.URL, "reference backend base URL (env "+spec.Prefix+"API_URL)")
-	fs.BoolVar(&c.ReadOnly, "read-only", c.ReadOnly, "serve only read-only tools (env MCP_READ_ONLY=true)")
-	fs.BoolVar(&c.InsecureNoAuth, "insecure-no-auth", c.InsecureNoAuth, "allow HTTP on a non-loopback address without auth (env MCP_INSECURE_NO_AUTH=true)")
-	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
-	fs.Usage = func() {
-		fmt.Fprintf(out, "%s\n\nUsage: %s [flags]\n", spec.Usage, spec.Binary)
-		if spec.Commands != "" {
-			fmt.Fprintf(out, "       %s COMMAND [flags]\n\nCommands:\n%s", spec.Binary, spec.Commands)
-		}
-		fmt.Fprintf(out, "\nFlags:\n")
-		fs.PrintDefaults()
-		fmt.Fprintf(out, "\nEnvironment: MCP_* settings as above plus MCP_RATE_LIMIT, MCP_RATE_BURST,\n"+
-			"MCP_ALLOWED_LINK_HOSTS, MCP_MAX_BODY_BYTES, MCP_SHUTDOWN_GRACE, MCP_AUTH_ISSUER,\n"+
-			"MCP_AUTH_JWKS_URL, MCP_RESOURCE_URL, MCP_AUTH_REGION_CLAIM, MCP_AUTH_ALGORITHMS,\n"+
-			"MCP_AUDIT_LOG, MCP_TOOLS, MCP_TOOLS_DENY, MCP_TRUSTED_PROXIES,\n"+
-			"MCP_MAX_INFLIGHT_BODY_BYTES, MCP_MAX_CONNS_PER_ADDR, MCP_MAX_IDLE_CONNS_PER_ADDR,\n"+
-			"MCP_CURSOR_SECRET; backend: %sAPI_URL,\n"+
-			"%sAPI_TOKEN, %sAPI_TIMEOUT, %sAPI_MAX_RETRIES, %sAPI_RATE_LIMIT, %sAPI_RATE_BURST,\n"+
-			"%sAPI_MAX_RESPONSE_BYTES, %sAPI_BREAKER_FAILURES, %sAPI_BREAKER_OPEN.\n", spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix, spec.Prefix)
-		if spec.Backends != "" {
-			fmt.Fprintf(out, "\nBackends (--backend NAME or %sBACKEND):\n%s", spec.Prefix, spec.Backends)
-		}
+	fs.SetOutput(io.Discard) // errors are returned (one line), help printed below
+	var settings []setting
+	for _, part := range parts {
+		settings = append(settings, collect(part.v, part.prefix, fs)...)
 	}
+	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			writeHelp(out, spec, settings)
 			return nil, ErrHelp
 		}
 		return nil, &UsageError{Msg: fmt.Sprintf("%s: %v (see --help)", spec.Binary, err)}
@@ -467,11 +448,13 @@ func RedactURL(raw string) string {
 
 // LogAttrs returns the configuration as log attributes, secrets redacted.
 func (c *Config[X]) LogAttrs() []any {
-	return []any{
-		slog.String("transport", c.Transport),
-		slog.String("addr", c.Addr),
+	attrs := []any{slog.String("transport", c.Transport)}
+	if c.Transport == "http" {
+		attrs = append(attrs, slog.String("addr", c.Addr))
+	}
+	return append(attrs,
 		slog.Bool("demo", c.Demo),
-		slog.Duration("call_timeout", c.CallTimeout),
+		slog.String("call_timeout", c.CallTimeout.String()),
 		slog.String("backend", c.Backend.Name),
 		slog.String("api_url", RedactURL(c.Backend.URL)),
 		slog.Any("api_token", c.Backend.Token),
@@ -482,14 +465,14 @@ func (c *Config[X]) LogAttrs() []any {
 		slog.String("policy_file", c.PolicyFile),
 		slog.Bool("shared_store", c.RedisURL != ""),
 		slog.Any("extra", c.Extra),
-	}
+	)
 }
 
 // ParseEnv reads an adapter's own settings from environ into v (a pointer
 // to a struct with caarlos0/env tags) under prefix, and reports a bad value
 // as a *UsageError naming the variable.
 func ParseEnv(binary string, environ map[string]string, prefix string, v any) error {
-	if err := env.ParseWithOptions(v, env.Options{Environment: environ, Prefix: prefix}); err != nil {
+	if err := env.ParseWithOptions(v, envOptions(environ, prefix)); err != nil {
 		return &UsageError{Msg: fmt.Sprintf("%s: %s", binary, describeEnvError(err, v, prefix))}
 	}
 	return nil

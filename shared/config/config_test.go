@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -206,5 +207,71 @@ func TestWriteModeOffIsReadOnly(t *testing.T) {
 		if err != nil || c.WriteMode != tc.mode || c.ReadOnly != tc.readOnly {
 			t.Errorf("%v: mode %q read-only %v, %v", tc.env, c.WriteMode, c.ReadOnly, err)
 		}
+	}
+}
+
+func TestBooleansUsualSpellings(t *testing.T) {
+	spec := Spec{Binary: "crm-mcp", Prefix: "CRM_", Usage: "x"}
+	for v, want := range map[string]bool{"yes": true, "on": true, "1": true, "TRUE": true, "no": false, "off": false, "0": false, "False": false} {
+		c, err := Load[noExtra](spec, nil, []string{"MCP_DEMO=" + v, "CRM_API_URL=http://127.0.0.1:9/crm"}, &bytes.Buffer{})
+		if err != nil || c.Demo != want {
+			t.Errorf("MCP_DEMO=%s: demo %v, err %v; want %v", v, c != nil && c.Demo, err, want)
+		}
+	}
+	c, err := Load[noExtra](spec, []string{"--demo=yes", "--read-only=off"}, []string{"MCP_READ_ONLY=on"}, &bytes.Buffer{})
+	if err != nil || !c.Demo || c.ReadOnly {
+		t.Fatalf("--demo=yes --read-only=off: %+v %v", c, err)
+	}
+	_, err = Load[noExtra](spec, nil, []string{"MCP_DEMO=maybe"}, &bytes.Buffer{})
+	var ue *UsageError
+	if !errors.As(err, &ue) || ue.Msg != `crm-mcp: MCP_DEMO: "maybe" is not a boolean: use true/false, yes/no, on/off or 1/0` {
+		t.Fatalf("MCP_DEMO=maybe: %v", err)
+	}
+}
+
+type helped struct {
+	Quota int  `env:"QUOTA" envDefault:"20" help:"messages per hour"`
+	Flag  bool `env:"FLAG"`
+}
+
+// --help lists every setting of every struct once, flags with their
+// variables, and nothing goes anywhere but out; a bad flag is one error.
+func TestHelpListsEverySettingOnce(t *testing.T) {
+	spec := Spec{Binary: "crm-mcp", Prefix: "CRM_", Usage: "crm-mcp: test.", Backends: "  reference (default): x\n"}
+	var out bytes.Buffer
+	if _, err := Load[helped](spec, []string{"--help"}, nil, &out); !errors.Is(err, ErrHelp) {
+		t.Fatalf("--help: %v", err)
+	}
+	help := out.String()
+	var names []string
+	for _, part := range []any{&Base{}, &Backend{}, &helped{}} {
+		rt := reflect.TypeOf(part).Elem()
+		prefix := "CRM_"
+		if rt == reflect.TypeOf(Base{}) {
+			prefix = ""
+		}
+		for i := 0; i < rt.NumField(); i++ {
+			if key, _, _ := strings.Cut(rt.Field(i).Tag.Get("env"), ","); key != "" {
+				names = append(names, prefix+key)
+				if rt != reflect.TypeOf(helped{}) && rt.Field(i).Tag.Get("help") == "" {
+					t.Errorf("%s.%s has no help tag", rt.Name(), rt.Field(i).Name)
+				}
+			}
+		}
+	}
+	for _, n := range names {
+		if c := strings.Count(help, "  "+n+" ") + strings.Count(help, "  "+n+"\n") + strings.Count(help, "("+n+")") + strings.Count(help, "("+n+","); c != 1 {
+			t.Errorf("%s appears %d times in --help, want 1:\n%s", n, c, help)
+		}
+	}
+	for _, want := range []string{"--transport stdio|http", "--demo\n", "CRM_QUOTA (default 20)\n      messages per hour", "Backends (--backend NAME or CRM_BACKEND):"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("--help lacks %q", want)
+		}
+	}
+	out.Reset()
+	_, err := Load[helped](spec, []string{"--nope"}, nil, &out)
+	if err == nil || out.Len() != 0 || strings.Count(err.Error(), "\n") != 0 {
+		t.Fatalf("bad flag: err %v, output %q (want one error line, no output)", err, out.String())
 	}
 }

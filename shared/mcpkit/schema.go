@@ -51,6 +51,9 @@ func AddTool[In, Out any](s *mcp.Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, O
 	}
 	s.AddTool(&tt, typedHandler(&tt, h))
 	record(s, &tt)
+	if in, ok := tt.InputSchema.(*jsonschema.Schema); ok {
+		registerArgSchema(s, tt.Name, in)
+	}
 }
 
 // SchemaFor infers T's JSON schema and applies the constraint tags.

@@ -16,7 +16,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 failed=0 passed=0
-for s in crm orders email shipping; do
+for d in "$ROOT"/servers/*/main.go; do
+  d=${d%/main.go}; s=${d##*/}
   log="$work/$s.log"
   MCP_AUDIT_LOG=/dev/null "$BIN/$s-mcp" --demo --transport http --addr 127.0.0.1:0 2>"$log" &
   pids+=($!)

@@ -16,32 +16,21 @@
 //
 // Prints one JSON line with the outcome on stdout; exits 0 on success, 1 on
 // a failed check, 2 on bad usage, 3 on the overall time limit.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 // Per server: a read call whose text must carry `expect`, and a call with
-// an unknown id that must come back as a tool error (isError true). The ids
-// are from mock-backends' sample data.
-const CASES = {
-  crm: {
-    read: { tool: 'crm_get_customer', args: { id: 'C-1001' }, expect: 'C-1001' },
-    missing: { tool: 'crm_get_customer', args: { id: 'C-9999' } },
-  },
-  orders: {
-    read: { tool: 'orders_get_order', args: { order_id: 'ORD-48291' }, expect: 'ORD-48291' },
-    missing: { tool: 'orders_get_order', args: { order_id: 'ORD-99999' } },
-  },
-  email: {
-    read: { tool: 'email_get_message', args: { id: 'M-20002' }, expect: 'M-20002' },
-    missing: { tool: 'email_get_message', args: { id: 'M-99999' } },
-  },
-  shipping: {
-    read: { tool: 'shipping_track', args: { carrier: 'fedex', tracking_number: '7749281934' }, expect: '7749281934' },
-    missing: { tool: 'shipping_track', args: { carrier: 'fedex', tracking_number: '0000000000' } },
-  },
-};
+// an unknown id that must come back as a tool error (isError true), from
+// the "smoke" section of servers/<server>/workload.json (ids from
+// mock-backends' sample data).
+function casesOf(server) {
+  if (!/^[a-z][a-z0-9-]*$/.test(server ?? '')) return null;
+  const file = new URL(`../../servers/${server}/workload.json`, import.meta.url);
+  if (!existsSync(file)) return null;
+  return JSON.parse(readFileSync(file, 'utf8')).smoke;
+}
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const { values: opt } = parseArgs({
@@ -54,12 +43,12 @@ const { values: opt } = parseArgs({
     'time-limit': { type: 'string', default: '90' },
   },
 });
-if (!opt.server || !opt.url || !CASES[opt.server]) {
-  console.error(`usage: node client.mjs --server ${Object.keys(CASES).join('|')} --url http://127.0.0.1:PORT [--session N | --slow-call --marker FILE]`);
+const cases = casesOf(opt.server);
+if (!opt.url || !cases) {
+  console.error('usage: node client.mjs --server NAME --url http://127.0.0.1:PORT [--session N | --slow-call --marker FILE] (NAME: a folder under servers/ with a workload.json)');
   process.exit(2);
 }
 const base = opt.url.replace(/\/+$/, '');
-const cases = CASES[opt.server];
 const report = { server: opt.server, url: base, ok: false, checks: [] };
 
 setTimeout(() => {

@@ -22,10 +22,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"syscall"
 	"time"
 
+	buildversion "github.com/bizmcp/bizmcp/internal/version"
 	"github.com/bizmcp/bizmcp/mocks"
 )
 
@@ -39,21 +39,13 @@ func main() {
 	os.Exit(code)
 }
 
-func getVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
+func getVersion() string { return buildversion.Of(version) }
 
 // run is main without the process: it returns the exit code. onListen, when
 // non-nil, is called with the bound address once listening.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen func(addr string)) int {
 	fs := flag.NewFlagSet("mock-backends", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // help is printed once, below; errors are one line
 	addr := fs.String("addr", "127.0.0.1:9000", "listen address (port 0 picks a free port)")
 	addrFile := fs.String("addr-file", "", "write the bound address to this file once listening")
 	fixtures := fs.String("fixtures", "", `JSON fixtures file {"crm": {"customers": [...]}, ...}; present keys replace sample data`)
@@ -71,11 +63,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen 
 			fs.Usage()
 			return 0
 		}
+		fmt.Fprintf(stderr, "mock-backends: %v (see --help)\n", err)
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "mock-backends: unexpected arguments: %v\n", fs.Args())
-		fs.Usage()
+		fmt.Fprintf(stderr, "mock-backends: unexpected arguments: %v (see --help)\n", fs.Args())
 		return 2
 	}
 	if *showVersion {

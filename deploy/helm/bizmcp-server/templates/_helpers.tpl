@@ -1,11 +1,10 @@
-{{/* The four servers this chart can run. */}}
-{{- define "bizmcp.servers" -}}crm orders email shipping{{- end -}}
-
 {{/* Validates the values once; every template includes it. */}}
 {{- define "bizmcp.validate" -}}
-{{- $servers := splitList " " (include "bizmcp.servers" .) -}}
-{{- if not (has .Values.server $servers) -}}
-{{- fail (printf "server must be one of %s, not %q" (join ", " $servers) .Values.server) -}}
+{{- /* Any folder under servers/ of the repository is a server: the chart
+       does not list them, it checks the name's shape (values.schema.json
+       does too) and runs the image bizmcp/<server>. */ -}}
+{{- if not (regexMatch "^[a-z][a-z0-9-]{0,30}$" (toString .Values.server)) -}}
+{{- fail (printf "server must name a server folder of the repository (crm, orders, email, shipping, ...), not %q" .Values.server) -}}
 {{- end -}}
 {{- $grace := int .Values.shutdownGraceSeconds -}}
 {{- if lt $grace 1 -}}
