@@ -77,7 +77,6 @@ type Spec[X any, P port.Pinger] struct {
 // stops the start. Remove each entry when its tool is converted; the list
 // is meant to be empty.
 var unconverted = []string{
-	"orders_cancel_order", "orders_create_refund",
 	"email_create_draft", "email_send",
 	"shipping_create_label", "shipping_void_label",
 }

@@ -49,14 +49,17 @@ func ReadOnly() Source {
 	return Source{Name: "MCP_READ_ONLY", Text: rule("MCP_READ_ONLY", `@reason("this deployment is read-only (MCP_READ_ONLY / MCP_WRITE_MODE=off); nothing can be changed through it. Tell the user.")`+"\n", "forbid", "action", "")}
 }
 
-// Ceiling compiles a per-call ceiling setting: tool is refused when
-// context.<fact> exceeds max (max 0 = no ceiling, no rule). fact is a
-// context attribute path such as "amount" or "totals.principal_day".
+// Ceiling compiles a per-call ceiling setting: tool ("" = every write tool
+// of the server) is refused when context.<fact> exceeds max (max 0 = no
+// ceiling, no rule). fact is a context attribute path such as "amount" or
+// "totals.principal_day". Where reason says {ceiling}, the refusal shows
+// max in the plan's currency ("USD 1,000.00", "JPY 100,000").
 func Ceiling(setting, tool, fact string, max int64, reason string) Source {
 	if max <= 0 {
 		return Source{Name: setting}
 	}
-	return Source{Name: setting, Text: rule(setting, reasonAnn(reason), "forbid", actionIs(tool), fmt.Sprintf("when { context.%s > %d }", fact, max))}
+	ann := reasonAnn(reason) + fmt.Sprintf("@ceiling(\"%d\")\n", max)
+	return Source{Name: setting, Text: rule(setting, ann, "forbid", actionIs(tool), fmt.Sprintf("when { context.%s > %d }", fact, max))}
 }
 
 // AllowedValues compiles an allow-list setting: tool is refused when the
