@@ -78,7 +78,6 @@ type Spec[X any, P port.Pinger] struct {
 // is meant to be empty.
 var unconverted = []string{
 	"email_create_draft", "email_send",
-	"shipping_create_label", "shipping_void_label",
 }
 
 // Backend is one adapter a server's port can sit on.

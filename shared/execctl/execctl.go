@@ -393,3 +393,16 @@ func DryRunText(p *Plan) string {
 	return fmt.Sprintf("DRY RUN: nothing was done. This deployment runs writes in dry-run mode (MCP_WRITE_MODE=dry-run). %s would %s; %s. Tell the user this was only a preview.",
 		p.Tool, approval.SafeText(p.Effect), what)
 }
+
+// OrOwn returns c, or, when c is nil (a toolset built outside app.Build:
+// handler tests), a controller of its own with no approval gate. finish
+// compiles the controller's policies once the toolset registered its write
+// tools and shorthands; for a given c it does nothing (app.Build finishes
+// it with the deployment's policy file).
+func OrOwn(c *Controller, domain string, log *slog.Logger) (ctl *Controller, finish func() error) {
+	if c != nil {
+		return c, func() error { return nil }
+	}
+	c = New(Options{Domain: domain, Logger: log})
+	return c, func() error { return c.Finish() }
+}

@@ -56,17 +56,13 @@ func New(api orders.Backend, san *sanitize.Sanitizer, log *slog.Logger, o Option
 		ids: ids, orderID: ids.Regexp(), orderURI: regexp.MustCompile(`^orders://orders/(` + bare + `)$`),
 		notFoundHint: fmt.Sprintf("Check the order id (format %s), or call orders_search_orders with the customer's id or email to find the order.", idShape(ids)),
 	}
-	own := t.ctl == nil
-	if own {
-		t.ctl = execctl.New(execctl.Options{Domain: "orders", Logger: log})
-	}
+	var finish func() error
+	t.ctl, finish = execctl.OrOwn(o.Control, "orders", log)
 	t.cancelOrder = execctl.Handler(t.ctl, cancelOrderTool, "Order", t.planCancel, t.commitCancel)
 	t.createRefund = execctl.Handler(t.ctl, createRefundTool, "Order", t.planRefund, t.commitRefund)
 	t.ctl.Shorthand(RefundCeiling(o.MaxRefundMinor))
-	if own {
-		if err := t.ctl.Finish(); err != nil {
-			panic(fmt.Sprintf("orders tools: execution control: %v", err))
-		}
+	if err := finish(); err != nil {
+		panic(fmt.Sprintf("orders tools: execution control: %v", err))
 	}
 	return t
 }
