@@ -63,6 +63,10 @@ type Plan struct {
 	// does not block its retry). Only a plan that found the key (KeyOf) on
 	// the target sets it; dry run still answers without a commit.
 	Replay bool `json:"-"`
+	// Undo, if set, gives back what the plan took (a quota slot) when the
+	// framework answers without a commit: refused, held for approval, or
+	// dry run. A failed commit undoes its own.
+	Undo func(context.Context) `json:"-"`
 
 	// Set by the framework before commit:
 	Tool     string   `json:"tool"`   // the tool's name
@@ -247,6 +251,9 @@ func Handler[In Approver, Out any](c *Controller, tool *mcp.Tool, kind string, p
 		p.Tool, p.Target.Kind = name, kind
 		res, err := c.run(ctx, req, in.GetApprovalID(), p)
 		if res != nil || err != nil {
+			if p.Undo != nil {
+				p.Undo(context.WithoutCancel(ctx))
+			}
 			return res, zero, err
 		}
 		res, out, err := commit(ctx, req, in, p)

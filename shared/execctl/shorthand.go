@@ -25,8 +25,8 @@ func actionIs(tool string) string {
 }
 
 // ApprovalPolicy compiles MCP_APPROVAL_POLICY ("tool[>amount],...") for
-// the tools in sch (tools of servers not yet under execution control keep
-// their own gate.Check).
+// the tools in sch (app.Build has checked that every tool it names is one
+// of the server's tools).
 func ApprovalPolicy(p approval.Policy, sch Schema) Source {
 	var b strings.Builder
 	for _, tool := range sortedKeys(p) {

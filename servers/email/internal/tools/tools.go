@@ -3,11 +3,13 @@
 package tools
 
 import (
+	"fmt"
 	"log/slog"
 
 	"github.com/bizmcp/bizmcp/servers/email/internal/email"
 	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
 	"github.com/bizmcp/bizmcp/shared/approval"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -22,8 +24,13 @@ type Policy struct {
 	// From is the address mail is sent as (EMAIL_FROM_ADDRESS); "" lets the
 	// backend use the mailbox's own address.
 	From string
-	// Approvals is the human-approval gate (MCP_APPROVAL_POLICY) email_send
-	// passes before it sends; nil lets every send through.
+	// Control is the server's execution control (app.Deps.Control): drafts
+	// and sends are planned, decided and approved there. nil: the toolset
+	// makes its own (tests).
+	Control *execctl.Controller
+	// Approvals is the deployment's approval gate, whose policy
+	// (MCP_APPROVAL_POLICY) the send policy resource describes; execution
+	// control applies it.
 	Approvals *approval.Gate
 }
 
@@ -33,11 +40,23 @@ type Tools struct {
 	san *sanitize.Sanitizer
 	log *slog.Logger
 	pol Policy
+	ctl *execctl.Controller
+
+	createDraft mcp.ToolHandlerFor[CreateDraftIn, CreateDraftOut]
+	send        mcp.ToolHandlerFor[SendIn, SendOut]
 }
 
 // New builds the toolset.
 func New(api email.Backend, san *sanitize.Sanitizer, log *slog.Logger, pol Policy) *Tools {
-	return &Tools{api: api, san: san, log: log, pol: pol}
+	t := &Tools{api: api, san: san, log: log, pol: pol}
+	var finish func() error
+	t.ctl, finish = execctl.OrOwn(pol.Control, "email", log)
+	t.createDraft = execctl.Handler(t.ctl, createDraftTool, "Thread", t.planDraft, t.commitDraft)
+	t.send = execctl.Handler(t.ctl, sendTool, "Thread", t.planSend, t.commitSend)
+	if err := finish(); err != nil {
+		panic(fmt.Sprintf("email tools: execution control: %v", err))
+	}
+	return t
 }
 
 // Register adds every email tool, resource and prompt to s, and the

@@ -30,11 +30,11 @@ type Options struct {
 
 // Tools is the shipping toolset.
 type Tools struct {
-	api  shipping.Backend
-	san  *sanitize.Sanitizer
-	log  *slog.Logger
-	opt  Options
-	ctl  *execctl.Controller
+	api shipping.Backend
+	san *sanitize.Sanitizer
+	log *slog.Logger
+	opt Options
+	ctl *execctl.Controller
 
 	createLabel mcp.ToolHandlerFor[CreateLabelIn, CreateLabelOut]
 	voidLabel   mcp.ToolHandlerFor[VoidLabelIn, VoidLabelOut]
