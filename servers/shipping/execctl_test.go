@@ -1,5 +1,8 @@
 package main
 
+// Execution control on the shipping server as the binary builds it,
+// counted at the mock shipping account (gatedBackend).
+
 import (
 	"fmt"
 	"strings"
@@ -8,6 +11,16 @@ import (
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/tools"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
 )
+
+// Dry run answers with the plan and buys nothing.
+func TestDryRunBuysNoLabel(t *testing.T) {
+	g := gatedBackend(t, "MCP_WRITE_MODE=dry-run")
+	cheap, _ := quote(t, g.cs, 0)
+	text := wantError(t, g.cs, "shipping_create_label", map[string]any{"rate_id": cheap.RateID}, "DRY RUN: nothing was done", "shipping_create_label would buy a", cheap.Price, "the policy would allow it")
+	if g.labelsBought() != 0 {
+		t.Errorf("dry run bought a label: %s", text)
+	}
+}
 
 // Twenty labels, each under the per-label ceiling (SHIPPING_MAX_LABEL_COST_MINOR),
 // hit the daily label-spend limit (MCP_WRITE_LIMITS on tool_day): the
@@ -41,14 +54,5 @@ func TestLabelsUnderTheCeilingHitTheDailySpendLimit(t *testing.T) {
 	}
 	if n := g.labelsBought(); n != int64(bought) || spent > 10000 {
 		t.Errorf("backend bought %d labels, tool answered %d, spent %d", n, bought, spent)
-	}
-}
-
-func TestDryRunBuysNoLabel(t *testing.T) {
-	g := gatedBackend(t, "MCP_WRITE_MODE=dry-run")
-	cheap, _ := quote(t, g.cs, 0)
-	text := wantError(t, g.cs, "shipping_create_label", map[string]any{"rate_id": cheap.RateID}, "DRY RUN: nothing was done", "shipping_create_label would buy a", cheap.Price, "the policy would allow it")
-	if g.labelsBought() != 0 {
-		t.Errorf("dry run bought a label: %s", text)
 	}
 }

@@ -401,15 +401,22 @@ func DryRunText(p *Plan) string {
 		p.Tool, approval.SafeText(p.Effect), what)
 }
 
-// OrOwn returns c, or, when c is nil (a toolset built outside app.Build:
-// handler tests), a controller of its own with no approval gate. finish
-// compiles the controller's policies once the toolset registered its write
-// tools and shorthands; for a given c it does nothing (app.Build finishes
-// it with the deployment's policy file).
-func OrOwn(c *Controller, domain string, log *slog.Logger) (ctl *Controller, finish func() error) {
-	if c != nil {
-		return c, func() error { return nil }
+// Toolset runs register (a toolset's Handler calls and Shorthand
+// settings) on c, or, when c is nil (a toolset built outside app.Build:
+// handler tests), on a controller of its own with no approval gate, which
+// it then finishes. A given c is finished by app.Build with the
+// deployment's policy file. A shorthand that does not compile is a
+// programming error: it panics.
+func Toolset(c *Controller, domain string, log *slog.Logger, register func(*Controller)) *Controller {
+	own := c == nil
+	if own {
+		c = New(Options{Domain: domain, Logger: log})
 	}
-	c = New(Options{Domain: domain, Logger: log})
-	return c, func() error { return c.Finish() }
+	register(c)
+	if own {
+		if err := c.Finish(); err != nil {
+			panic(fmt.Sprintf("execctl: %s toolset: %v", domain, err))
+		}
+	}
+	return c
 }

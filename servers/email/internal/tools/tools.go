@@ -3,7 +3,6 @@
 package tools
 
 import (
-	"fmt"
 	"log/slog"
 
 	"github.com/bizmcp/bizmcp/servers/email/internal/email"
@@ -36,26 +35,23 @@ type Policy struct {
 
 // Tools is the email toolset.
 type Tools struct {
+	// handlers of the write tools, built by execctl from plan + commit
+	createDraft mcp.ToolHandlerFor[CreateDraftIn, CreateDraftOut]
+	send        mcp.ToolHandlerFor[SendIn, SendOut]
+
 	api email.Backend
 	san *sanitize.Sanitizer
 	log *slog.Logger
 	pol Policy
-	ctl *execctl.Controller
-
-	createDraft mcp.ToolHandlerFor[CreateDraftIn, CreateDraftOut]
-	send        mcp.ToolHandlerFor[SendIn, SendOut]
 }
 
 // New builds the toolset.
 func New(api email.Backend, san *sanitize.Sanitizer, log *slog.Logger, pol Policy) *Tools {
 	t := &Tools{api: api, san: san, log: log, pol: pol}
-	var finish func() error
-	t.ctl, finish = execctl.OrOwn(pol.Control, "email", log)
-	t.createDraft = execctl.Handler(t.ctl, createDraftTool, "Thread", t.planDraft, t.commitDraft)
-	t.send = execctl.Handler(t.ctl, sendTool, "Thread", t.planSend, t.commitSend)
-	if err := finish(); err != nil {
-		panic(fmt.Sprintf("email tools: execution control: %v", err))
-	}
+	execctl.Toolset(pol.Control, "email", log, func(c *execctl.Controller) {
+		t.createDraft = execctl.Handler(c, createDraftTool, "Thread", t.planDraft, t.commitDraft)
+		t.send = execctl.Handler(c, sendTool, "Thread", t.planSend, t.commitSend)
+	})
 	return t
 }
 

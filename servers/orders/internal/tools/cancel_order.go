@@ -49,16 +49,18 @@ type cancelArgs struct {
 	RefundMinor int64
 }
 
+// cancelKey is what a cancellation's idempotency key derives from; its
+// canonical form is unchanged since keys were first derived (a retry
+// across an upgrade still lands once).
+type cancelKey struct {
+	OrderID string
+	Reason  string `json:"reason"`
+	Note    string `json:"note,omitempty"`
+}
+
 func (t *Tools) planCancel(ctx context.Context, req *mcp.CallToolRequest, in CancelOrderIn) (*execctl.Plan, error) {
 	note := strings.TrimSpace(in.Note)
-	// The key's canonical form is unchanged since keys were first derived
-	// (a retry across an upgrade still lands once).
-	keyArgs := struct {
-		OrderID string
-		Reason  string `json:"reason"`
-		Note    string `json:"note,omitempty"`
-	}{in.OrderID, in.Reason, note}
-	o, p, err := t.orderPlan(ctx, req, cancelOrderTool, in.OrderID, keyArgs, func(o *orders.Order, key string) bool {
+	o, p, err := t.orderPlan(ctx, req, cancelOrderTool, in.OrderID, cancelKey{in.OrderID, in.Reason, note}, func(o *orders.Order, key string) bool {
 		return o.Cancellation != nil && o.Cancellation.IdempotencyKey == key
 	})
 	if err != nil {

@@ -58,21 +58,23 @@ type refundArgs struct {
 	Note        string
 }
 
+// refundKey is what a refund's idempotency key derives from: the call as
+// given (amount 0 = everything left), unchanged since keys were first
+// derived.
+type refundKey struct {
+	OrderID     string
+	AmountMinor int64
+	Currency    string
+	Reason      string
+	Note        string
+}
+
 func (t *Tools) planRefund(ctx context.Context, req *mcp.CallToolRequest, in CreateRefundIn) (*execctl.Plan, error) {
 	note := strings.TrimSpace(in.Note)
 	if ref := strings.TrimSpace(in.Reference); ref != "" {
 		note = strings.TrimSpace("[ref " + ref + "] " + note)
 	}
-	// The key's canonical form is the call as given (amount 0 = everything
-	// left), unchanged since keys were first derived.
-	keyArgs := struct {
-		OrderID     string
-		AmountMinor int64
-		Currency    string
-		Reason      string
-		Note        string
-	}{in.OrderID, in.AmountMinor, in.Currency, in.Reason, note}
-	o, p, err := t.orderPlan(ctx, req, createRefundTool, in.OrderID, keyArgs, func(o *orders.Order, key string) bool {
+	o, p, err := t.orderPlan(ctx, req, createRefundTool, in.OrderID, refundKey{in.OrderID, in.AmountMinor, in.Currency, in.Reason, note}, func(o *orders.Order, key string) bool {
 		return slices.ContainsFunc(o.Refunds, func(r orders.Refund) bool { return r.IdempotencyKey == key })
 	})
 	if err != nil {

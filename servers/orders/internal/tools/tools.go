@@ -52,18 +52,15 @@ func New(api orders.Backend, san *sanitize.Sanitizer, log *slog.Logger, o Option
 	ids := api.IDFormat()
 	bare := strings.TrimSuffix(strings.TrimPrefix(ids.Pattern, "^"), "$")
 	t := &Tools{
-		api: api, san: san, log: log, ctl: o.Control, maxRefund: o.MaxRefundMinor,
+		api: api, san: san, log: log, maxRefund: o.MaxRefundMinor,
 		ids: ids, orderID: ids.Regexp(), orderURI: regexp.MustCompile(`^orders://orders/(` + bare + `)$`),
 		notFoundHint: fmt.Sprintf("Check the order id (format %s), or call orders_search_orders with the customer's id or email to find the order.", idShape(ids)),
 	}
-	var finish func() error
-	t.ctl, finish = execctl.OrOwn(o.Control, "orders", log)
-	t.cancelOrder = execctl.Handler(t.ctl, cancelOrderTool, "Order", t.planCancel, t.commitCancel)
-	t.createRefund = execctl.Handler(t.ctl, createRefundTool, "Order", t.planRefund, t.commitRefund)
-	t.ctl.Shorthand(RefundCeiling(o.MaxRefundMinor))
-	if err := finish(); err != nil {
-		panic(fmt.Sprintf("orders tools: execution control: %v", err))
-	}
+	t.ctl = execctl.Toolset(o.Control, "orders", log, func(c *execctl.Controller) {
+		t.cancelOrder = execctl.Handler(c, cancelOrderTool, "Order", t.planCancel, t.commitCancel)
+		t.createRefund = execctl.Handler(c, createRefundTool, "Order", t.planRefund, t.commitRefund)
+		c.Shorthand(RefundCeiling(o.MaxRefundMinor))
+	})
 	return t
 }
 

@@ -4,7 +4,6 @@
 package tools
 
 import (
-	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -34,8 +33,8 @@ type Tools struct {
 	san *sanitize.Sanitizer
 	log *slog.Logger
 	opt Options
-	ctl *execctl.Controller
-
+	// The write tools' handlers, under execution control (planLabel and
+	// commitLabel, planVoid and commitVoid).
 	createLabel mcp.ToolHandlerFor[CreateLabelIn, CreateLabelOut]
 	voidLabel   mcp.ToolHandlerFor[VoidLabelIn, VoidLabelOut]
 	// routes remembers where recent quotes ship from and to, so that the
@@ -47,14 +46,11 @@ type Tools struct {
 // New builds the toolset.
 func New(api shipping.Backend, san *sanitize.Sanitizer, log *slog.Logger, opt Options) *Tools {
 	t := &Tools{api: api, san: san, log: log, opt: opt, routes: routeCache{max: maxRoutes}}
-	var finish func() error
-	t.ctl, finish = execctl.OrOwn(opt.Control, "shipping", log)
-	t.createLabel = execctl.Handler(t.ctl, createLabelTool, "Shipment", t.planLabel, t.commitLabel)
-	t.voidLabel = execctl.Handler(t.ctl, voidLabelTool, "Shipment", t.planVoid, t.commitVoid)
-	t.ctl.Shorthand(LabelCostCeiling(opt.MaxLabelCostMinor))
-	if err := finish(); err != nil {
-		panic(fmt.Sprintf("shipping tools: execution control: %v", err))
-	}
+	execctl.Toolset(opt.Control, "shipping", log, func(c *execctl.Controller) {
+		t.createLabel = execctl.Handler(c, createLabelTool, "Shipment", t.planLabel, t.commitLabel)
+		t.voidLabel = execctl.Handler(c, voidLabelTool, "Shipment", t.planVoid, t.commitVoid)
+		c.Shorthand(LabelCostCeiling(opt.MaxLabelCostMinor))
+	})
 	return t
 }
 
