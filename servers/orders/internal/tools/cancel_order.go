@@ -67,11 +67,11 @@ func (t *Tools) planCancel(ctx context.Context, req *mcp.CallToolRequest, in Can
 		return nil, err
 	}
 	cur := convertOrder(mcpkit.NewScrub(t.san), o, 0)
-	p.Effect = fmt.Sprintf("cancel order %s (reason: %s); it is pending, so no payment is refunded", in.OrderID, in.Reason)
 	if !p.Replay {
 		if err := cancellable(cur); err != nil {
 			return nil, err
 		}
+		p.Effect = fmt.Sprintf("cancel order %s (reason: %s); it is pending, so no payment is refunded", in.OrderID, in.Reason)
 		// Cancelling a paid order refunds what was paid and not yet
 		// refunded (the whole total: partially refunded orders cannot be
 		// cancelled); a pending one moves no money.
@@ -80,8 +80,8 @@ func (t *Tools) planCancel(ctx context.Context, req *mcp.CallToolRequest, in Can
 			p.Effect = fmt.Sprintf("cancel paid order %s and refund its payment of %s to the original payment method (reason: %s)",
 				in.OrderID, money.Format(p.Amount, p.Currency), in.Reason)
 		}
+		p.Effect += internalNote(note)
 	}
-	p.Effect += internalNote(note)
 	p.Args = cancelArgs{in.OrderID, in.Reason, note, p.Amount}
 	return p, nil
 }

@@ -94,12 +94,12 @@ func (t *Tools) planRefund(ctx context.Context, req *mcp.CallToolRequest, in Cre
 			amt = cur.Refundable.AmountMinor
 		}
 		p.Amount, p.Currency = amt, in.Currency
+		p.Effect = fmt.Sprintf("refund %s of order %s (reason: %s)", money.Format(amt, in.Currency), in.OrderID, in.Reason)
+		if all {
+			p.Effect = fmt.Sprintf("refund %s of order %s, everything still refundable (reason: %s)", money.Format(amt, in.Currency), in.OrderID, in.Reason)
+		}
+		p.Effect += internalNote(note)
 	}
-	p.Effect = fmt.Sprintf("refund %s of order %s (reason: %s)", money.Format(amt, in.Currency), in.OrderID, in.Reason)
-	if all {
-		p.Effect = fmt.Sprintf("refund %s of order %s, everything still refundable (reason: %s)", money.Format(amt, in.Currency), in.OrderID, in.Reason)
-	}
-	p.Effect += internalNote(note)
 	p.Args = refundArgs{in.OrderID, amt, all, in.Currency, in.Reason, note}
 	return p, nil
 }

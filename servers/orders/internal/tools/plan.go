@@ -23,7 +23,9 @@ func (t *Tools) orderPlan(ctx context.Context, req *mcp.CallToolRequest, tool *m
 		return nil, nil, err
 	}
 	p := &execctl.Plan{Tool: tool.Name, Target: execctl.Target{ID: id, Region: o.Region}, KeyArgs: keyArgs}
-	p.Replay = made(o, execctl.KeyOf(ctx, p))
+	if p.Replay = made(o, execctl.KeyOf(ctx, p)); p.Replay {
+		p.Effect = fmt.Sprintf("answer a retry of %s on %s, which the order system already made; nothing changes again", tool.Name, id)
+	}
 	return o, p, nil
 }
 
