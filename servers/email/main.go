@@ -92,7 +92,7 @@ var Spec = app.Spec[extra, email.Backend]{
 				return err
 			}
 		}
-		pol := tools.Policy{Allow: x.allow, Quota: policy.NewQuota(d.Store, x.SendQuota, x.SendQuotaPerUser, time.Hour, nil), From: x.FromAddress, Approvals: d.Approvals}
+		pol := tools.Policy{Allow: x.allow, Quota: policy.NewQuota(d.Store, x.SendQuota, x.SendQuotaPerUser, time.Hour, nil), From: x.FromAddress, Control: d.Control, Approvals: d.Approvals}
 		d.Logger.Info("send policy", "allowed_recipient_domains", x.allow.String(), "send_quota_per_hour", x.SendQuota, "send_quota_per_user_per_hour", x.SendQuotaPerUser, "from", x.FromAddress)
 		tools.Register(s, tools.New(api, d.Sanitizer, d.Logger, pol), d.Completions)
 		return nil

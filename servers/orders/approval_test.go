@@ -312,12 +312,13 @@ func TestRefundCeiling(t *testing.T) {
 	big := sampleOrder(t, nil, func(o orders.Order) bool {
 		return o.Status == orders.StatusDelivered && o.Currency == "USD" && o.RefundedTotal.AmountMinor == 0 && o.Total.AmountMinor > 150000
 	})
-	// An explicit amount: refused before any backend call at all.
+	// An explicit amount: refused after the plan read the order (its
+	// region and currency), before any write.
 	reqs := e.mock.Stats().Requests
 	refused("orders_create_refund", map[string]any{"order_id": big.ID, "amount_minor": 100001, "currency": "USD", "reason": "damaged"},
 		"USD 1,000.01", "ceiling of USD 1,000.00")
-	if n := e.mock.Stats().Requests - reqs; n != 0 {
-		t.Errorf("an explicit amount above the ceiling made %d backend requests", n)
+	if n := e.mock.Stats().Requests - reqs; n != 1 {
+		t.Errorf("an explicit amount above the ceiling made %d backend requests, want the plan's one read", n)
 	}
 	// Everything still refundable, when that is above the ceiling.
 	refused("orders_create_refund", map[string]any{"order_id": big.ID, "currency": "USD", "reason": "not_received"}, "ceiling of USD 1,000.00")
@@ -330,7 +331,7 @@ func TestRefundCeiling(t *testing.T) {
 	bigPaid := sampleOrder(t, nil, func(o orders.Order) bool {
 		return o.Status == orders.StatusPaid && o.RefundedTotal.AmountMinor == 0 && o.Total.AmountMinor > 100000
 	})
-	refused("orders_cancel_order", map[string]any{"order_id": bigPaid.ID, "reason": "customer_request"}, "cancelling "+bigPaid.ID)
+	refused("orders_cancel_order", map[string]any{"order_id": bigPaid.ID, "reason": "customer_request"}, "cancel paid order "+bigPaid.ID)
 	if got := e.order(t, bigPaid.ID); got.Status != "paid" {
 		t.Errorf("%s: %s", bigPaid.ID, got.Status)
 	}

@@ -19,7 +19,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -72,17 +71,6 @@ type Spec[X any, P port.Pinger] struct {
 	// ServerJSON is the server's MCP registry entry (servers/<name>/server.json):
 	// the serverInfo's icons and the server card come from it.
 	ServerJSON []byte
-}
-
-// unconverted are the write tools not yet converted to execution control
-// (docs/execution-control.md): they start with a warning and get only what
-// their handler does itself. Any other write tool registered without a plan
-// stops the start. Remove each entry when its tool is converted; the list
-// is meant to be empty.
-var unconverted = []string{
-	"orders_cancel_order", "orders_create_refund",
-	"email_create_draft", "email_send",
-	"shipping_create_label", "shipping_void_label",
 }
 
 // Backend is one adapter a server's port can sit on.
@@ -509,14 +497,6 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 func finishControl[X any, P port.Pinger](spec Spec[X, P], cfg *config.Config[X], log *slog.Logger, ctl *execctl.Controller, tools []*mcp.Tool, ap approval.Policy) error {
 	for _, t := range tools {
 		if t.Annotations != nil && t.Annotations.ReadOnlyHint || ctl.Planned(t.Name) {
-			continue
-		}
-		kept := policy.Deployment{ReadOnly: cfg.ReadOnly, Allow: cfg.ToolsAllow, Deny: cfg.ToolsDeny}.Permits(t.Name, false)
-		if slices.Contains(unconverted, t.Name) && kept && (cfg.WriteMode == execctl.ModeDryRun || cfg.WriteMode == execctl.ModeApprove) {
-			return config.Usagef(spec.Binary, "MCP_WRITE_MODE=%s does not cover %s yet (it is not under execution control): deny it with MCP_TOOLS_DENY=%s, or use MCP_WRITE_MODE=on or off", cfg.WriteMode, t.Name, t.Name)
-		}
-		if slices.Contains(unconverted, t.Name) {
-			log.Warn("write tool not yet under execution control: MCP_POLICY_FILE, MCP_WRITE_MODE and MCP_WRITE_LIMITS do not apply to it", "tool", t.Name)
 			continue
 		}
 		return fmt.Errorf("write tool %s was registered without a plan: register it with execctl.AddWriteTool (docs/execution-control.md)", t.Name)

@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,10 @@ type Decision struct {
 	Rules []string
 	// Reason is the first matching forbid rule's @reason, if any.
 	Reason string
+	// Ceiling is that rule's @ceiling (minor units; 0 = none): the
+	// refusal shows it in the plan's currency where the reason says
+	// {ceiling}.
+	Ceiling int64
 	// Approver is the first matching approval rule's @approval value
 	// (who should approve: "finance").
 	Approver string
@@ -112,6 +117,7 @@ type ruleMeta struct {
 	name     string
 	reason   string
 	approver string
+	ceiling  int64
 }
 
 // Engine evaluates planned writes against Cedar policies.
@@ -183,6 +189,11 @@ func Compile(sch Schema, sources ...Source) (*Engine, error) {
 				return nil, fmt.Errorf("%s: %s", where, oneLine(err))
 			}
 			m := ruleMeta{name: name, reason: string(ann["reason"])}
+			if c, ok := ann["ceiling"]; ok {
+				if m.ceiling, err = strconv.ParseInt(string(c), 10, 64); err != nil || m.ceiling < 0 {
+					return nil, fmt.Errorf("%s:%d: rule %q: @ceiling must be a whole number of minor units", src.Name, p.Position().Line, name)
+				}
+			}
 			if a, ok := ann["approval"]; ok {
 				if p.Effect() != cedar.Permit {
 					return nil, fmt.Errorf("%s:%d: rule %q: @approval belongs on a permit rule (it names who approves when the rule matches)", src.Name, p.Position().Line, name)
@@ -232,7 +243,7 @@ func (e *Engine) Decide(in Input) Decision {
 	req, entities := e.request(in)
 	dec, diag := cedar.Authorize(e.all, entities, req)
 	var forbids []string
-	reason := ""
+	reason, ceiling := "", int64(0)
 	for _, er := range diag.Errors {
 		if p := e.all.Get(er.PolicyID); p != nil && p.Effect() == cedar.Forbid {
 			forbids = append(forbids, e.meta[er.PolicyID].name)
@@ -243,14 +254,14 @@ func (e *Engine) Decide(in Input) Decision {
 			m := e.meta[r.PolicyID]
 			forbids = append(forbids, m.name)
 			if reason == "" {
-				reason = m.reason
+				reason, ceiling = m.reason, m.ceiling
 			}
 		}
 	}
 	if len(forbids) > 0 {
 		slices.Sort(forbids)
 		forbids = slices.Compact(forbids)
-		return Decision{Outcome: Forbid, Rules: forbids, Reason: reason}
+		return Decision{Outcome: Forbid, Rules: forbids, Reason: reason, Ceiling: ceiling}
 	}
 	if e.asks {
 		_, adiag := cedar.Authorize(e.approvals, entities, req)

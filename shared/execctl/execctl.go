@@ -24,6 +24,7 @@ import (
 	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/kv"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
+	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -47,8 +48,25 @@ type Plan struct {
 	Recipients []string `json:"recipients,omitempty"` // mail recipients (their domains are derived)
 	Fields     []string `json:"fields,omitempty"`     // fields a change touches
 	// Args are the canonical arguments the commit acts on: the approval is
-	// sealed to them and the idempotency key derived from them.
+	// sealed to them and, without KeyArgs, the idempotency key derived from
+	// them (when no idempotency middleware set the call's key).
 	Args any `json:"-"`
+	// KeyArgs, if set, are what the idempotency key derives from instead
+	// of Args: a key form kept stable across upgrades, or arguments as the
+	// caller gave them where Args resolve them ("everything still
+	// refundable" → the amount).
+	KeyArgs any `json:"-"`
+	// Replay says the backend already made this very write under this
+	// call's idempotency key (its response was lost) and will answer the
+	// commit with it: nothing changes again, so no totals are counted and
+	// neither policy nor approval applies (an approval spent on the write
+	// does not block its retry). Only a plan that found the key (KeyOf) on
+	// the target sets it; dry run still answers without a commit.
+	Replay bool `json:"-"`
+	// Undo, if set, gives back what the plan took (a quota slot) when the
+	// framework answers without a commit: refused, held for approval, or
+	// dry run. A failed commit undoes its own.
+	Undo func(context.Context) `json:"-"`
 
 	// Set by the framework before commit:
 	Tool     string   `json:"tool"`   // the tool's name
@@ -233,6 +251,9 @@ func Handler[In Approver, Out any](c *Controller, tool *mcp.Tool, kind string, p
 		p.Tool, p.Target.Kind = name, kind
 		res, err := c.run(ctx, req, in.GetApprovalID(), p)
 		if res != nil || err != nil {
+			if p.Undo != nil {
+				p.Undo(context.WithoutCancel(ctx))
+			}
 			return res, zero, err
 		}
 		res, out, err := commit(ctx, req, in, p)
@@ -267,6 +288,12 @@ func (c *Controller) run(ctx context.Context, req *mcp.CallToolRequest, approval
 	}
 	audit.Annotate(ctx, "effect", approval.SafeText(p.Effect))
 	audit.Annotate(ctx, "mode", c.o.Mode)
+	if p.Replay && c.o.Mode != ModeDryRun && c.o.Mode != ModeOff {
+		// The backend replays a write it already made: nothing moves.
+		audit.Annotate(ctx, "policy", "replay")
+		p.Key = KeyOf(ctx, p)
+		return nil, nil
+	}
 
 	totals, res, err := c.counters.reserve(ctx, p.Tool, pr.Subject, p.Target, p.Amount)
 	if err != nil {
@@ -315,9 +342,21 @@ func (c *Controller) run(ctx context.Context, req *mcp.CallToolRequest, approval
 	// 4. Idempotency: the middleware's key for this call (principal, tool,
 	// canonical arguments, or the caller's own key bound to them); a retry
 	// of a done call never reaches this handler.
-	p.Key = mcpkit.WriteKey(ctx, p.Tool, p.Args)
+	p.Key = KeyOf(ctx, p)
 	keep = true
 	return nil, nil
+}
+
+// KeyOf is the idempotency key the commit of p writes under: the
+// middleware's key for this call, else one derived from p.KeyArgs (or
+// p.Args). A plan calls it to find a write of this call the backend already
+// made (Replay); p.Tool must be set.
+func KeyOf(ctx context.Context, p *Plan) string {
+	args := p.KeyArgs
+	if args == nil {
+		args = p.Args
+	}
+	return mcpkit.WriteKey(ctx, p.Tool, args)
 }
 
 func approvalRule(d Decision) string {
@@ -330,6 +369,13 @@ func approvalRule(d Decision) string {
 // refusal is what the model is told when a rule forbids the write.
 func refusal(p *Plan, d Decision) string {
 	reason := d.Reason
+	if d.Ceiling > 0 {
+		ceiling := fmt.Sprintf("%d (minor units)", d.Ceiling)
+		if p.Currency != "" {
+			ceiling = money.Format(d.Ceiling, p.Currency)
+		}
+		reason = strings.ReplaceAll(reason, "{ceiling}", ceiling)
+	}
 	if reason == "" {
 		reason = "this deployment's policy does not allow it. Tell the user; nothing was done."
 	}
@@ -353,4 +399,24 @@ func DryRunText(p *Plan) string {
 	}
 	return fmt.Sprintf("DRY RUN: nothing was done. This deployment runs writes in dry-run mode (MCP_WRITE_MODE=dry-run). %s would %s; %s. Tell the user this was only a preview.",
 		p.Tool, approval.SafeText(p.Effect), what)
+}
+
+// Toolset runs register (a toolset's Handler calls and Shorthand
+// settings) on c, or, when c is nil (a toolset built outside app.Build:
+// handler tests), on a controller of its own with no approval gate, which
+// it then finishes. A given c is finished by app.Build with the
+// deployment's policy file. A shorthand that does not compile is a
+// programming error: it panics.
+func Toolset(c *Controller, domain string, log *slog.Logger, register func(*Controller)) *Controller {
+	own := c == nil
+	if own {
+		c = New(Options{Domain: domain, Logger: log})
+	}
+	register(c)
+	if own {
+		if err := c.Finish(); err != nil {
+			panic(fmt.Sprintf("execctl: %s toolset: %v", domain, err))
+		}
+	}
+	return c
 }

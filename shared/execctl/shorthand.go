@@ -25,8 +25,8 @@ func actionIs(tool string) string {
 }
 
 // ApprovalPolicy compiles MCP_APPROVAL_POLICY ("tool[>amount],...") for
-// the tools in sch (tools of servers not yet under execution control keep
-// their own gate.Check).
+// the tools in sch (app.Build has checked that every tool it names is one
+// of the server's tools).
 func ApprovalPolicy(p approval.Policy, sch Schema) Source {
 	var b strings.Builder
 	for _, tool := range sortedKeys(p) {
@@ -49,14 +49,17 @@ func ReadOnly() Source {
 	return Source{Name: "MCP_READ_ONLY", Text: rule("MCP_READ_ONLY", `@reason("this deployment is read-only (MCP_READ_ONLY / MCP_WRITE_MODE=off); nothing can be changed through it. Tell the user.")`+"\n", "forbid", "action", "")}
 }
 
-// Ceiling compiles a per-call ceiling setting: tool is refused when
-// context.<fact> exceeds max (max 0 = no ceiling, no rule). fact is a
-// context attribute path such as "amount" or "totals.principal_day".
+// Ceiling compiles a per-call ceiling setting: tool ("" = every write tool
+// of the server) is refused when context.<fact> exceeds max (max 0 = no
+// ceiling, no rule). fact is a context attribute path such as "amount" or
+// "totals.principal_day". Where reason says {ceiling}, the refusal shows
+// max in the plan's currency ("USD 1,000.00", "JPY 100,000").
 func Ceiling(setting, tool, fact string, max int64, reason string) Source {
 	if max <= 0 {
 		return Source{Name: setting}
 	}
-	return Source{Name: setting, Text: rule(setting, reasonAnn(reason), "forbid", actionIs(tool), fmt.Sprintf("when { context.%s > %d }", fact, max))}
+	ann := reasonAnn(reason) + fmt.Sprintf("@ceiling(\"%d\")\n", max)
+	return Source{Name: setting, Text: rule(setting, ann, "forbid", actionIs(tool), fmt.Sprintf("when { context.%s > %d }", fact, max))}
 }
 
 // AllowedValues compiles an allow-list setting: tool is refused when the

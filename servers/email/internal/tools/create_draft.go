@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/bizmcp/bizmcp/servers/email/internal/email"
 	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -18,6 +20,7 @@ type CreateDraftIn struct {
 	Subject   string   `json:"subject,omitempty" maxLength:"200" jsonschema:"one-line subject; when answering and empty: Re: plus the original subject"`
 	Body      string   `json:"body" minLength:"1" maxLength:"10000" jsonschema:"plain-text body, greeting and sign-off included; do not paste quoted history, the thread keeps it"`
 	InReplyTo string   `json:"in_reply_to,omitempty" pattern:"^M-[0-9]{1,10}$" jsonschema:"id of the message this answers (e.g. M-20002); files the draft in that thread"`
+	mcpkit.Approvable
 }
 
 // CreateDraftOut is the output of email_create_draft.
@@ -42,14 +45,17 @@ var createDraftTool = &mcp.Tool{
 	Annotations: mcpkit.Annotations("Create draft", mcpkit.Hints{Idempotent: true}),
 }
 
-func (t *Tools) createDraft(ctx context.Context, _ *mcp.CallToolRequest, in CreateDraftIn) (*mcp.CallToolResult, CreateDraftOut, error) {
-	var out CreateDraftOut
+func (t *Tools) planDraft(ctx context.Context, _ *mcp.CallToolRequest, in CreateDraftIn) (*execctl.Plan, error) {
 	c, err := t.prepare(ctx, composeFields{To: in.To, Cc: in.Cc, Bcc: in.Bcc, Subject: in.Subject, Body: in.Body, InReplyTo: in.InReplyTo})
 	if err != nil {
-		return nil, out, err
+		return nil, err
 	}
-	key := mcpkit.WriteKey(ctx, createDraftTool.Name, c)
-	m, meta, err := t.api.CreateDraft(ctx, c, key)
+	return t.mailPlan("save a draft", composePlan(c), "", c), nil
+}
+
+func (t *Tools) commitDraft(ctx context.Context, _ *mcp.CallToolRequest, in CreateDraftIn, p *execctl.Plan) (*mcp.CallToolResult, CreateDraftOut, error) {
+	var out CreateDraftOut
+	m, meta, err := t.api.CreateDraft(ctx, p.Args.(email.Compose), p.Key)
 	if err != nil {
 		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: messageNotFound, Write: true})
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/servers/email/internal/email"
 	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
-	"github.com/bizmcp/bizmcp/shared/approval"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -52,69 +52,86 @@ var sendTool = &mcp.Tool{
 	Annotations: mcpkit.Annotations("Send email", mcpkit.Hints{Destructive: true, Idempotent: true, OpenWorld: true}),
 }
 
-func (t *Tools) send(ctx context.Context, req *mcp.CallToolRequest, in SendIn) (*mcp.CallToolResult, SendOut, error) {
-	var out SendOut
+// sendArgs are what a send acts on: the resolved message (the approval is
+// sealed to it: recipients, subject and a digest of the body, for a saved
+// draft as the backend holds it) and, for a new message, what goes to the
+// backend.
+type sendArgs struct {
+	sendPlan
+	Compose email.Compose `json:"-"`
+	Held    bool          `json:"-"` // the quota slot was already this key's (a retry)
+}
+
+func (t *Tools) planSend(ctx context.Context, _ *mcp.CallToolRequest, in SendIn) (*execctl.Plan, error) {
 	fields := composeFields{To: in.To, Cc: in.Cc, Bcc: in.Bcc, Subject: in.Subject, Body: in.Body, InReplyTo: in.InReplyTo}
 	switch {
 	case in.DraftID != "" && !fields.empty():
-		return nil, out, fmt.Errorf("pass either draft_id (to send a saved draft as it is) or the message fields, not both")
+		return nil, fmt.Errorf("pass either draft_id (to send a saved draft as it is) or the message fields, not both")
 	case in.DraftID == "" && fields.empty():
-		return nil, out, fmt.Errorf("nothing to send: pass draft_id, or to, subject and body")
+		return nil, fmt.Errorf("nothing to send: pass draft_id, or to, subject and body")
 	}
 	if !t.pol.Allow.Enabled() {
-		return nil, out, mcpkit.Refuse(ctx, policy.EnvAllowedDomains, t.pol.Allow.Check(nil).Error())
+		return nil, mcpkit.Refuse(ctx, policy.EnvAllowedDomains, t.pol.Allow.Check(nil).Error())
 	}
 	var (
-		key  string
-		plan sendPlan
-		c    email.Compose
+		args    sendArgs
+		keyArgs any
+		thread  string
 	)
 	if in.DraftID != "" {
 		d, err := t.api.Get(ctx, in.DraftID)
 		if err != nil {
-			return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: "Check the draft_id (format M-12345); email_create_draft returns it, email_search with folder=drafts finds drafts."})
+			return nil, t.fail(err, mcpkit.ErrorHints{NotFound: "Check the draft_id (format M-12345); email_create_draft returns it, email_search with folder=drafts finds drafts."})
 		}
 		if d.Folder != "drafts" && d.Folder != "sent" {
-			return nil, out, fmt.Errorf("%s is a message in %s, not a draft; to answer it, pass in_reply_to=%s with a body instead", in.DraftID, t.san.Clean(d.Folder), in.DraftID)
+			return nil, fmt.Errorf("%s is a message in %s, not a draft; to answer it, pass in_reply_to=%s with a body instead", in.DraftID, t.san.Clean(d.Folder), in.DraftID)
 		}
-		plan = draftPlan(in.DraftID, d)
-		key = mcpkit.WriteKey(ctx, sendTool.Name, struct{ DraftID string }{in.DraftID})
+		args.sendPlan, keyArgs, thread = draftPlan(in.DraftID, d), struct{ DraftID string }{in.DraftID}, d.ThreadID
 	} else {
-		var err error
-		if c, err = t.prepare(ctx, fields); err != nil {
-			return nil, out, err
+		c, err := t.prepare(ctx, fields)
+		if err != nil {
+			return nil, err
 		}
-		plan = composePlan(c)
-		key = mcpkit.WriteKey(ctx, sendTool.Name, c)
+		args.sendPlan, args.Compose, keyArgs = composePlan(c), c, c
 	}
-	rcpts := plan.recipients()
+	rcpts := args.recipients()
 	if len(rcpts) > MaxRecipients {
-		return nil, out, tooManyRecipients(ctx, len(rcpts), "")
+		return nil, tooManyRecipients(ctx, len(rcpts), "")
 	}
+	// The allow-list (EMAIL_ALLOWED_RECIPIENT_DOMAINS: exact domains and
+	// *.wildcards, compared in their IDNA form) refuses here, naming every
+	// recipient it does not allow; policy file rules see the same
+	// recipients and their domains.
 	if err := t.pol.Allow.Check(rcpts); err != nil {
 		t.log.Info("email_send refused by the recipient allow-list", "recipients", rcpts, "error", err)
-		return nil, out, mcpkit.Refuse(ctx, policy.EnvAllowedDomains, err.Error())
+		return nil, mcpkit.Refuse(ctx, policy.EnvAllowedDomains, err.Error())
 	}
+	p := t.mailPlan("send", args.sendPlan, thread, nil)
+	p.Tool, p.KeyArgs = sendTool.Name, keyArgs
 	// The quota slot belongs to the key the backend delivers under: the
 	// call's idempotency key (principal, tool, arguments) when the server's
 	// store handles the call. A retry the store answers never gets here, so
 	// it takes no slot; one that does (the first attempt failed) holds the
-	// slot of that attempt.
-	qkey := key
+	// slot of that attempt. It is taken here, so that a send over the quota
+	// is refused before anyone is asked to approve it, and given back while
+	// the send waits for approval or is refused.
+	qkey := execctl.KeyOf(ctx, p)
 	held, err := t.pol.Quota.Reserve(ctx, qkey)
 	if err != nil {
-		return nil, out, mcpkit.Refuse(ctx, policy.EnvSendQuota, err.Error())
+		return nil, mcpkit.Refuse(ctx, policy.EnvSendQuota, err.Error())
 	}
-	// Checked last, so a person is never asked to approve a send a rule
-	// refuses; the slot is given back while the send waits for approval.
-	if res, err := t.pol.Approvals.Check(ctx, req, in.ApprovalID, approval.Plan{
-		Tool: sendTool.Name, Args: plan, Summary: t.sendSummary(plan),
-	}); res != nil || err != nil {
-		if !held {
-			t.pol.Quota.Release(ctx, qkey)
-		}
-		return res, out, err
+	if !held {
+		p.Undo = func(ctx context.Context) { t.pol.Quota.Release(ctx, qkey) }
 	}
+	args.Held = held
+	p.Args = args
+	return p, nil
+}
+
+func (t *Tools) commitSend(ctx context.Context, _ *mcp.CallToolRequest, in SendIn, p *execctl.Plan) (*mcp.CallToolResult, SendOut, error) {
+	var out SendOut
+	key, qkey, held := p.Key, p.Key, p.Args.(sendArgs).Held
+	var err error
 	var (
 		m    *email.Message
 		meta port.Write
@@ -122,7 +139,7 @@ func (t *Tools) send(ctx context.Context, req *mcp.CallToolRequest, in SendIn) (
 	if in.DraftID != "" {
 		m, meta, err = t.api.SendDraft(ctx, in.DraftID, key)
 	} else {
-		m, meta, err = t.api.Send(ctx, c, key)
+		m, meta, err = t.api.Send(ctx, p.Args.(sendArgs).Compose, key)
 	}
 	if err != nil {
 		if !held && notSent(err) {
@@ -232,13 +249,21 @@ func (p sendPlan) recipients() []string {
 	return append(append(append([]string(nil), p.To...), p.Cc...), p.Bcc...)
 }
 
-// sendSummary says exactly what the send will do, for the person asked to
-// approve it: "send 'Re: Order ORD-48291' to a@x.example, cc b@y.example
-// (412 characters)". Subject and addresses may come from outside mail, so
-// they are sanitized like any text the model sees.
-func (t *Tools) sendSummary(p sendPlan) string {
+// mailPlan is the plan of a write that addresses mail: the thread (when
+// known), the recipients (rules see them and their domains), and what it
+// does in words a person approves (subject, recipients and size; never the
+// body).
+func (t *Tools) mailPlan(verb string, sp sendPlan, thread string, args any) *execctl.Plan {
+	return &execctl.Plan{Target: execctl.Target{ID: thread}, Effect: t.mailSummary(verb, sp), Recipients: sp.recipients(), Args: args}
+}
+
+// mailSummary says exactly what a send (or a draft) will do, for the
+// person asked to approve it: "send 'Re: Order ORD-48291' to a@x.example,
+// cc b@y.example (412 characters)". Subject and addresses may come from
+// outside mail, so they are sanitized like any text the model sees.
+func (t *Tools) mailSummary(verb string, p sendPlan) string {
 	var b strings.Builder
-	b.WriteString("send ")
+	b.WriteString(verb + " ")
 	if p.DraftID != "" {
 		fmt.Fprintf(&b, "draft %s ", p.DraftID)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/bizmcp/bizmcp/servers/email/internal/email"
 	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
 	"github.com/bizmcp/bizmcp/shared/approval"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -22,13 +23,22 @@ type Policy struct {
 	// From is the address mail is sent as (EMAIL_FROM_ADDRESS); "" lets the
 	// backend use the mailbox's own address.
 	From string
-	// Approvals is the human-approval gate (MCP_APPROVAL_POLICY) email_send
-	// passes before it sends; nil lets every send through.
+	// Control is the server's execution control (app.Deps.Control): drafts
+	// and sends are planned, decided and approved there. nil: the toolset
+	// makes its own (tests).
+	Control *execctl.Controller
+	// Approvals is the deployment's approval gate, whose policy
+	// (MCP_APPROVAL_POLICY) the send policy resource describes; execution
+	// control applies it.
 	Approvals *approval.Gate
 }
 
 // Tools is the email toolset.
 type Tools struct {
+	// handlers of the write tools, built by execctl from plan + commit
+	createDraft mcp.ToolHandlerFor[CreateDraftIn, CreateDraftOut]
+	send        mcp.ToolHandlerFor[SendIn, SendOut]
+
 	api email.Backend
 	san *sanitize.Sanitizer
 	log *slog.Logger
@@ -37,7 +47,12 @@ type Tools struct {
 
 // New builds the toolset.
 func New(api email.Backend, san *sanitize.Sanitizer, log *slog.Logger, pol Policy) *Tools {
-	return &Tools{api: api, san: san, log: log, pol: pol}
+	t := &Tools{api: api, san: san, log: log, pol: pol}
+	execctl.Toolset(pol.Control, "email", log, func(c *execctl.Controller) {
+		t.createDraft = execctl.Handler(c, createDraftTool, "Thread", t.planDraft, t.commitDraft)
+		t.send = execctl.Handler(c, sendTool, "Thread", t.planSend, t.commitSend)
+	})
+	return t
 }
 
 // Register adds every email tool, resource and prompt to s, and the

@@ -6,10 +6,9 @@ import (
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
-	"github.com/bizmcp/bizmcp/shared/approval"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
-	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -41,60 +40,57 @@ var cancelOrderTool = &mcp.Tool{
 	Annotations: mcpkit.Annotations("Cancel order", mcpkit.Hints{Destructive: true, Idempotent: true}),
 }
 
-func (t *Tools) cancelOrder(ctx context.Context, mreq *mcp.CallToolRequest, in CancelOrderIn) (*mcp.CallToolResult, CancelOrderOut, error) {
-	var out CancelOrderOut
-	req := orders.CancelRequest{Reason: in.Reason, Note: strings.TrimSpace(in.Note)}
-	// The key's canonical form is unchanged since keys were first derived
-	// (a retry across an upgrade still lands once).
-	key := mcpkit.WriteKey(ctx, cancelOrderTool.Name, struct {
-		OrderID string
-		Reason  string `json:"reason"`
-		Note    string `json:"note,omitempty"`
-	}{in.OrderID, req.Reason, req.Note})
-	o, err := t.getOrderFor(ctx, policy.Of(mreq), in.OrderID, 0)
+// cancelArgs are the canonical arguments of a cancellation: the approval
+// is sealed to them, with the payment it refunds.
+type cancelArgs struct {
+	OrderID     string
+	Reason      string
+	Note        string
+	RefundMinor int64
+}
+
+// cancelKey is what a cancellation's idempotency key derives from; its
+// canonical form is unchanged since keys were first derived (a retry
+// across an upgrade still lands once).
+type cancelKey struct {
+	OrderID string
+	Reason  string `json:"reason"`
+	Note    string `json:"note,omitempty"`
+}
+
+func (t *Tools) planCancel(ctx context.Context, req *mcp.CallToolRequest, in CancelOrderIn) (*execctl.Plan, error) {
+	note := strings.TrimSpace(in.Note)
+	o, p, err := t.orderPlan(ctx, req, cancelOrderTool, in.OrderID, cancelKey{in.OrderID, in.Reason, note}, func(o *orders.Order, key string) bool {
+		return o.Cancellation != nil && o.Cancellation.IdempotencyKey == key
+	})
 	if err != nil {
-		return nil, out, err
+		return nil, err
 	}
-	sc := mcpkit.NewScrub(t.san)
-	// A retry of a cancellation that went through (its response was lost)
-	// goes to the backend, which replays it: nothing changes again, so
-	// neither the ceiling nor an approval applies. Anything else is checked
-	// here.
-	retry := o.Cancellation != nil && o.Cancellation.IdempotencyKey == key
-	if !retry {
-		cur := convertOrder(sc, o, 0)
+	cur := convertOrder(mcpkit.NewScrub(t.san), o, 0)
+	if !p.Replay {
 		if err := cancellable(cur); err != nil {
-			return nil, out, err
+			return nil, err
 		}
+		p.Effect = fmt.Sprintf("cancel order %s (reason: %s); it is pending, so no payment is refunded", in.OrderID, in.Reason)
 		// Cancelling a paid order refunds what was paid and not yet
 		// refunded (the whole total: partially refunded orders cannot be
 		// cancelled); a pending one moves no money.
-		var amt int64
-		summary := fmt.Sprintf("cancel order %s (reason: %s); it is pending, so no payment is refunded", in.OrderID, in.Reason)
 		if cur.Status == "paid" {
-			amt = cur.Refundable.AmountMinor
-			what := money.Format(amt, cur.Total.Currency)
-			if err := t.checkRefundCeiling(ctx, amt, cur.Total.Currency, fmt.Sprintf("cancelling %s, which refunds its payment of %s,", in.OrderID, what)); err != nil {
-				return nil, out, err
-			}
-			summary = fmt.Sprintf("cancel paid order %s and refund its payment of %s to the original payment method (reason: %s)", in.OrderID, what, in.Reason)
+			p.Amount, p.Currency = cur.Refundable.AmountMinor, cur.Total.Currency
+			p.Effect = fmt.Sprintf("cancel paid order %s and refund its payment of %s to the original payment method (reason: %s)",
+				in.OrderID, money.Format(p.Amount, p.Currency), in.Reason)
 		}
-		if req.Note != "" {
-			summary += fmt.Sprintf("; internal note %q", mcpkit.Clip(req.Note, 120))
-		}
-		if res, err := t.gate.Check(ctx, mreq, in.ApprovalID, approval.Plan{
-			Tool: cancelOrderTool.Name, Args: struct {
-				OrderID     string
-				Reason      string
-				Note        string
-				RefundMinor int64
-			}{in.OrderID, req.Reason, req.Note, amt},
-			Summary: summary, Amount: amt, Currency: cur.Total.Currency,
-		}); res != nil || err != nil {
-			return res, out, err
-		}
+		p.Effect += internalNote(note)
 	}
-	c, meta, err := t.api.CancelOrder(ctx, in.OrderID, req, key)
+	p.Args = cancelArgs{in.OrderID, in.Reason, note, p.Amount}
+	return p, nil
+}
+
+func (t *Tools) commitCancel(ctx context.Context, _ *mcp.CallToolRequest, in CancelOrderIn, p *execctl.Plan) (*mcp.CallToolResult, CancelOrderOut, error) {
+	var out CancelOrderOut
+	a := p.Args.(cancelArgs)
+	sc := mcpkit.NewScrub(t.san)
+	c, meta, err := t.api.CancelOrder(ctx, a.OrderID, orders.CancelRequest{Reason: a.Reason, Note: a.Note}, p.Key)
 	if err != nil {
 		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: t.notFoundHint, Write: true,
 			Conflict: "The order's state does not allow it any more; read it again with orders_get_order."})

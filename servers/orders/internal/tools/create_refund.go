@@ -3,13 +3,13 @@ package tools
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
-	"github.com/bizmcp/bizmcp/shared/approval"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
-	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -46,80 +46,73 @@ var createRefundTool = &mcp.Tool{
 	Annotations: mcpkit.Annotations("Refund order", mcpkit.Hints{Destructive: true, Idempotent: true}),
 }
 
-func (t *Tools) createRefund(ctx context.Context, mreq *mcp.CallToolRequest, in CreateRefundIn) (*mcp.CallToolResult, CreateRefundOut, error) {
-	var out CreateRefundOut
+// refundArgs are the canonical arguments of a refund: the approval is
+// sealed to them, with the amount actually refunded also when omitted (an
+// approval of "everything left" is for that amount only).
+type refundArgs struct {
+	OrderID     string
+	AmountMinor int64
+	All         bool
+	Currency    string
+	Reason      string
+	Note        string
+}
+
+// refundKey is what a refund's idempotency key derives from: the call as
+// given (amount 0 = everything left), unchanged since keys were first
+// derived.
+type refundKey struct {
+	OrderID     string
+	AmountMinor int64
+	Currency    string
+	Reason      string
+	Note        string
+}
+
+func (t *Tools) planRefund(ctx context.Context, req *mcp.CallToolRequest, in CreateRefundIn) (*execctl.Plan, error) {
 	note := strings.TrimSpace(in.Note)
 	if ref := strings.TrimSpace(in.Reference); ref != "" {
 		note = strings.TrimSpace("[ref " + ref + "] " + note)
 	}
-	req := orders.RefundRequest{AmountMinor: in.AmountMinor, Currency: in.Currency, Reason: in.Reason, Note: note}
-	key := mcpkit.WriteKey(ctx, createRefundTool.Name, struct {
-		OrderID     string
-		AmountMinor int64
-		Currency    string
-		Reason      string
-		Note        string
-	}{in.OrderID, in.AmountMinor, in.Currency, in.Reason, note})
-	// An explicit amount above the ceiling is refused before any backend
-	// call (the currency must be the order's, or the call is refused anyway);
-	// "everything left" is checked once the order says how much that is.
-	if err := t.checkRefundCeiling(ctx, in.AmountMinor, in.Currency, fmt.Sprintf("a refund of %s on %s", money.Format(in.AmountMinor, in.Currency), in.OrderID)); err != nil {
-		return nil, out, err
-	}
-
-	o, err := t.getOrderFor(ctx, policy.Of(mreq), in.OrderID, 0)
+	o, p, err := t.orderPlan(ctx, req, createRefundTool, in.OrderID, refundKey{in.OrderID, in.AmountMinor, in.Currency, in.Reason, note}, func(o *orders.Order, key string) bool {
+		return slices.ContainsFunc(o.Refunds, func(r orders.Refund) bool { return r.IdempotencyKey == key })
+	})
 	if err != nil {
-		return nil, out, err
+		return nil, err
 	}
-	sc := mcpkit.NewScrub(t.san)
-	cur := convertOrder(sc, o, 0)
+	cur := convertOrder(mcpkit.NewScrub(t.san), o, 0)
 	if cur.Total.Currency != "" && in.Currency != cur.Total.Currency {
-		return nil, out, fmt.Errorf("%s is in %s, not %s: pass currency %s and the amount in %s minor units (%s)",
+		return nil, fmt.Errorf("%s is in %s, not %s: pass currency %s and the amount in %s minor units (%s)",
 			cur.ID, cur.Total.Currency, in.Currency, cur.Total.Currency, cur.Total.Currency, digitsHint(cur.Total.Currency))
 	}
-	// A retry of a refund that went through (its response was lost) goes to
-	// the backend, which replays it: no money moves, so neither the ceiling
-	// nor an approval applies. Anything else is checked here first.
-	retry := false
-	for _, r := range o.Refunds {
-		retry = retry || r.IdempotencyKey == key
-	}
-	if !retry {
+	amt, all := in.AmountMinor, in.AmountMinor == 0
+	if !p.Replay {
 		if err := refundable(cur, in.AmountMinor); err != nil {
-			return nil, out, err
+			return nil, err
 		}
-		amt, all := in.AmountMinor, in.AmountMinor == 0
 		if all {
 			amt = cur.Refundable.AmountMinor
 		}
-		what := money.Format(amt, in.Currency)
-		if err := t.checkRefundCeiling(ctx, amt, in.Currency, fmt.Sprintf("a refund of %s on %s", what, in.OrderID)); err != nil {
-			return nil, out, err
-		}
-		summary := fmt.Sprintf("refund %s of order %s (reason: %s)", what, in.OrderID, in.Reason)
+		p.Amount, p.Currency = amt, in.Currency
+		p.Effect = fmt.Sprintf("refund %s of order %s (reason: %s)", money.Format(amt, in.Currency), in.OrderID, in.Reason)
 		if all {
-			summary = fmt.Sprintf("refund %s of order %s, everything still refundable (reason: %s)", what, in.OrderID, in.Reason)
+			p.Effect = fmt.Sprintf("refund %s of order %s, everything still refundable (reason: %s)", money.Format(amt, in.Currency), in.OrderID, in.Reason)
 		}
-		if note != "" {
-			summary += fmt.Sprintf("; internal note %q", mcpkit.Clip(note, 120))
-		}
-		// The plan seals the amount actually refunded, also when omitted:
-		// an approval of "everything left" is for that amount only.
-		if res, err := t.gate.Check(ctx, mreq, in.ApprovalID, approval.Plan{
-			Tool: createRefundTool.Name, Args: struct {
-				OrderID     string
-				AmountMinor int64
-				All         bool
-				Currency    string
-				Reason      string
-				Note        string
-			}{in.OrderID, amt, all, in.Currency, in.Reason, note},
-			Summary: summary, Amount: amt, Currency: in.Currency,
-		}); res != nil || err != nil {
-			return res, out, err
-		}
+		p.Effect += internalNote(note)
 	}
-	res, meta, err := t.api.Refund(ctx, in.OrderID, req, key)
+	p.Args = refundArgs{in.OrderID, amt, all, in.Currency, in.Reason, note}
+	return p, nil
+}
+
+func (t *Tools) commitRefund(ctx context.Context, _ *mcp.CallToolRequest, in CreateRefundIn, p *execctl.Plan) (*mcp.CallToolResult, CreateRefundOut, error) {
+	var out CreateRefundOut
+	a := p.Args.(refundArgs)
+	req := orders.RefundRequest{AmountMinor: a.AmountMinor, Currency: a.Currency, Reason: a.Reason, Note: a.Note}
+	if a.All {
+		req.AmountMinor = 0 // everything left, as the call asked (and as its key says)
+	}
+	sc := mcpkit.NewScrub(t.san)
+	res, meta, err := t.api.Refund(ctx, a.OrderID, req, p.Key)
 	if err != nil {
 		return nil, out, t.fail(err, mcpkit.ErrorHints{NotFound: t.notFoundHint, Write: true,
 			Conflict: "Nothing was refunded. Read the order again with orders_get_order to see what can still be refunded."})

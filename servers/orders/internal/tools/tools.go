@@ -10,9 +10,8 @@ import (
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
-	"github.com/bizmcp/bizmcp/shared/approval"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
-	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -23,8 +22,11 @@ type Tools struct {
 	api       orders.Backend
 	san       *sanitize.Sanitizer
 	log       *slog.Logger
-	gate      *approval.Gate
+	ctl       *execctl.Controller
 	maxRefund int64 // ORDERS_MAX_REFUND_MINOR: the most one call refunds (0 = no ceiling)
+
+	cancelOrder  mcp.ToolHandlerFor[CancelOrderIn, CancelOrderOut]
+	createRefund mcp.ToolHandlerFor[CreateRefundIn, CreateRefundOut]
 
 	// The backend's order id format: schemas, resource URIs and hints
 	// follow it.
@@ -36,7 +38,9 @@ type Tools struct {
 
 // Options are the orders deployment's write policy.
 type Options struct {
-	Approvals *approval.Gate
+	// Control is the server's execution control (app.Deps.Control); nil:
+	// the toolset makes its own, with no approval gate (handler tests).
+	Control *execctl.Controller
 	// MaxRefundMinor is the most orders_create_refund refunds in one call,
 	// and the largest payment orders_cancel_order refunds by cancelling a
 	// paid order, in minor units of the order's currency; 0 = no ceiling.
@@ -47,11 +51,27 @@ type Options struct {
 func New(api orders.Backend, san *sanitize.Sanitizer, log *slog.Logger, o Options) *Tools {
 	ids := api.IDFormat()
 	bare := strings.TrimSuffix(strings.TrimPrefix(ids.Pattern, "^"), "$")
-	return &Tools{
-		api: api, san: san, log: log, gate: o.Approvals, maxRefund: o.MaxRefundMinor,
+	t := &Tools{
+		api: api, san: san, log: log, maxRefund: o.MaxRefundMinor,
 		ids: ids, orderID: ids.Regexp(), orderURI: regexp.MustCompile(`^orders://orders/(` + bare + `)$`),
 		notFoundHint: fmt.Sprintf("Check the order id (format %s), or call orders_search_orders with the customer's id or email to find the order.", idShape(ids)),
 	}
+	t.ctl = execctl.Toolset(o.Control, "orders", log, func(c *execctl.Controller) {
+		t.cancelOrder = execctl.Handler(c, cancelOrderTool, "Order", t.planCancel, t.commitCancel)
+		t.createRefund = execctl.Handler(c, createRefundTool, "Order", t.planRefund, t.commitRefund)
+		c.Shorthand(RefundCeiling(o.MaxRefundMinor))
+	})
+	return t
+}
+
+// RefundCeiling compiles ORDERS_MAX_REFUND_MINOR: a refund, or the
+// cancellation of a paid order (which refunds its payment), moving more
+// than max in one call is refused (0 = no ceiling). The ceiling is in minor
+// units of the order's currency.
+func RefundCeiling(max int64) execctl.Source {
+	return execctl.Ceiling("ORDERS_MAX_REFUND_MINOR", "", "amount", max,
+		"this is above this deployment's refund ceiling of {ceiling} per call. A person must do it in the back office (the order system's own refund screen); tell the user. "+
+			"Nothing was refunded or changed. Do not split it into smaller refunds to get around the ceiling.")
 }
 
 // idShape is how the not-found hint shows the id format: ORD-12345 for
@@ -118,17 +138,4 @@ func (t *Tools) getOrderFor(ctx context.Context, p policy.Principal, id string, 
 		return nil, mcpkit.NotFound(fmt.Errorf("not found in the order system: no order %s. %s", id, t.notFoundHint))
 	}
 	return o, nil
-}
-
-// checkRefundCeiling refuses, under ORDERS_MAX_REFUND_MINOR, a call that
-// would refund more than the ceiling: what moves that much money is for a
-// person in the back office. what describes the call ("a refund of USD
-// 6,000.00 on ORD-49005").
-func (t *Tools) checkRefundCeiling(ctx context.Context, amountMinor int64, currency, what string) error {
-	if t.maxRefund <= 0 || amountMinor <= t.maxRefund {
-		return nil
-	}
-	return mcpkit.Refuse(ctx, "ORDERS_MAX_REFUND_MINOR", fmt.Sprintf(
-		"%s is above this deployment's refund ceiling of %s per call. A person must do it in the back office (the order system's own refund screen); tell the user. Nothing was refunded or changed. Do not split it into smaller refunds to get around the ceiling.",
-		what, money.Format(t.maxRefund, currency)))
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
-	"github.com/bizmcp/bizmcp/shared/approval"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/bizmcp/bizmcp/shared/port"
@@ -86,57 +86,55 @@ func (t *Tools) labelSummary(rate *shipping.Rate, price, reference, format strin
 
 const rateExpiredHint = "call shipping_get_rates again and use a rate_id from its result"
 
-func (t *Tools) createLabel(ctx context.Context, creq *mcp.CallToolRequest, in CreateLabelIn) (*mcp.CallToolResult, CreateLabelOut, error) {
-	var out CreateLabelOut
+// labelArgs are what a purchase acts on: the backend's request (the
+// idempotency key derives from it: the same call retried buys one label)
+// and the approval's seal (the arguments and the price, so an approval
+// cannot buy another label or the same rate at another price).
+type labelArgs struct {
+	createLabelPlanArgs
+	Req shipping.LabelRequest `json:"-"`
+}
+
+func (t *Tools) planLabel(ctx context.Context, _ *mcp.CallToolRequest, in CreateLabelIn) (*execctl.Plan, error) {
 	format := in.LabelFormat
 	if format == "" {
 		format = "pdf"
 	}
 	reference := strings.TrimSpace(in.Reference)
-
-	// Check the price against both ceilings before buying.
 	rate, err := t.api.Rate(ctx, in.RateID)
 	if err != nil {
 		if backendCode(err) == shipping.CodeRateExpired || port.IsKind(err, port.KindNotFound) {
-			return nil, out, fmt.Errorf("rate %s is unknown or has expired, so nothing was bought; %s", in.RateID, rateExpiredHint)
+			return nil, fmt.Errorf("rate %s is unknown or has expired, so nothing was bought; %s", in.RateID, rateExpiredHint)
 		}
-		return nil, out, t.fail(err, mcpkit.ErrorHints{Write: true})
+		return nil, t.fail(err, mcpkit.ErrorHints{Write: true})
 	}
 	price := money.Format(rate.Amount.AmountMinor, rate.Amount.Currency)
+	// The caller's own cap is an argument, not a deployment rule.
 	if in.MaxCostMinor > 0 && rate.Amount.AmountMinor > in.MaxCostMinor {
-		return nil, out, mcpkit.Refuse(ctx, "max_cost_minor", fmt.Sprintf("nothing was bought: this %s label costs %s, above your max_cost_minor of %s (%d). "+
+		return nil, mcpkit.Refuse(ctx, "max_cost_minor", fmt.Sprintf("nothing was bought: this %s label costs %s, above your max_cost_minor of %s (%d). "+
 			"Choose a cheaper rate from shipping_get_rates, or raise max_cost_minor only if the user agrees to the price",
 			t.san.Text(rate.ServiceName).Text, price, money.Format(in.MaxCostMinor, rate.Amount.Currency), in.MaxCostMinor))
 	}
-	if ceil := t.opt.MaxLabelCostMinor; ceil > 0 && rate.Amount.AmountMinor > ceil {
-		return nil, out, mcpkit.Refuse(ctx, "SHIPPING_MAX_LABEL_COST_MINOR", fmt.Sprintf("nothing was bought: this %s label costs %s, above this server's label cost ceiling of %s (SHIPPING_MAX_LABEL_COST_MINOR=%d). "+
-			"Choose a cheaper rate from shipping_get_rates, or ask an operator to raise the ceiling",
-			t.san.Text(rate.ServiceName).Text, price, money.Format(ceil, rate.Amount.Currency), ceil))
-	}
+	// The backend enforces the lower of both caps again at purchase.
 	limit := in.MaxCostMinor
 	if c := t.opt.MaxLabelCostMinor; c > 0 && (limit == 0 || c < limit) {
 		limit = c
 	}
-
 	req := shipping.LabelRequest{RateID: in.RateID, Reference: reference, Format: format, MaxAmountMinor: limit}
-	// The key is a function of the purchase's arguments: the same call
-	// retried (by the HTTP client, the host or the model) buys one label.
-	key := mcpkit.WriteKey(ctx, createLabelTool.Name, req)
-	// A person may have to approve the purchase: the plan names the rate,
-	// its price and where the parcel goes, and is sealed to the arguments
-	// and the price, so an approval cannot buy another label or the same
-	// rate at another price.
-	if res, err := t.gate.Check(ctx, creq, in.ApprovalID, approval.Plan{
-		Tool: createLabelTool.Name,
-		Args: createLabelPlanArgs{RateID: in.RateID, Reference: reference, LabelFormat: format, MaxCostMinor: in.MaxCostMinor,
-			AmountMinor: rate.Amount.AmountMinor, Currency: rate.Amount.Currency},
-		Summary:  t.labelSummary(rate, price, reference, format),
-		Amount:   rate.Amount.AmountMinor,
-		Currency: rate.Amount.Currency,
-	}); res != nil || err != nil {
-		return res, out, err
-	}
-	l, w, err := t.api.BuyLabel(ctx, req, key)
+	return &execctl.Plan{
+		Target: execctl.Target{ID: in.RateID},
+		Effect: t.labelSummary(rate, price, reference, format),
+		Amount: rate.Amount.AmountMinor, Currency: rate.Amount.Currency,
+		Args: labelArgs{createLabelPlanArgs{RateID: in.RateID, Reference: reference, LabelFormat: format, MaxCostMinor: in.MaxCostMinor,
+			AmountMinor: rate.Amount.AmountMinor, Currency: rate.Amount.Currency}, req},
+		KeyArgs: req,
+	}, nil
+}
+
+func (t *Tools) commitLabel(ctx context.Context, _ *mcp.CallToolRequest, in CreateLabelIn, p *execctl.Plan) (*mcp.CallToolResult, CreateLabelOut, error) {
+	var out CreateLabelOut
+	req := p.Args.(labelArgs).Req
+	l, w, err := t.api.BuyLabel(ctx, req, p.Key)
 	if err != nil {
 		switch backendCode(err) {
 		case shipping.CodeRateExpired:

@@ -9,7 +9,7 @@ import (
 	"sync"
 
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
-	"github.com/bizmcp/bizmcp/shared/approval"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/bizmcp/bizmcp/shared/sanitize"
@@ -18,9 +18,10 @@ import (
 
 // Options are the server settings the tools apply.
 type Options struct {
-	// Approvals is the human-approval gate (MCP_APPROVAL_POLICY) label
-	// purchases and voids pass before the backend is called; nil = none.
-	Approvals *approval.Gate
+	// Control is the server's execution control (app.Deps.Control): label
+	// purchases and voids are planned, decided and approved there before
+	// the backend is called. nil: the toolset makes its own (tests).
+	Control *execctl.Controller
 	// MaxLabelCostMinor is the most one label may cost, in minor units of
 	// the rate's currency (SHIPPING_MAX_LABEL_COST_MINOR); 0 = no ceiling.
 	MaxLabelCostMinor int64
@@ -28,11 +29,14 @@ type Options struct {
 
 // Tools is the shipping toolset.
 type Tools struct {
-	api  shipping.Backend
-	san  *sanitize.Sanitizer
-	log  *slog.Logger
-	opt  Options
-	gate *approval.Gate
+	api shipping.Backend
+	san *sanitize.Sanitizer
+	log *slog.Logger
+	opt Options
+	// The write tools' handlers, under execution control (planLabel and
+	// commitLabel, planVoid and commitVoid).
+	createLabel mcp.ToolHandlerFor[CreateLabelIn, CreateLabelOut]
+	voidLabel   mcp.ToolHandlerFor[VoidLabelIn, VoidLabelOut]
 	// routes remembers where recent quotes ship from and to, so that the
 	// approval of a label purchase (which only names a rate) can say where
 	// the parcel goes.
@@ -41,7 +45,22 @@ type Tools struct {
 
 // New builds the toolset.
 func New(api shipping.Backend, san *sanitize.Sanitizer, log *slog.Logger, opt Options) *Tools {
-	return &Tools{api: api, san: san, log: log, opt: opt, gate: opt.Approvals, routes: routeCache{max: maxRoutes}}
+	t := &Tools{api: api, san: san, log: log, opt: opt, routes: routeCache{max: maxRoutes}}
+	execctl.Toolset(opt.Control, "shipping", log, func(c *execctl.Controller) {
+		t.createLabel = execctl.Handler(c, createLabelTool, "Shipment", t.planLabel, t.commitLabel)
+		t.voidLabel = execctl.Handler(c, voidLabelTool, "Shipment", t.planVoid, t.commitVoid)
+		c.Shorthand(LabelCostCeiling(opt.MaxLabelCostMinor))
+	})
+	return t
+}
+
+// LabelCostCeiling compiles SHIPPING_MAX_LABEL_COST_MINOR: a label costing
+// more than max (minor units of the rate's currency) is not bought (0 = no
+// ceiling).
+func LabelCostCeiling(max int64) execctl.Source {
+	return execctl.Ceiling("SHIPPING_MAX_LABEL_COST_MINOR", createLabelTool.Name, "amount", max,
+		"nothing was bought: this label costs more than this server's label cost ceiling of {ceiling} (SHIPPING_MAX_LABEL_COST_MINOR). "+
+			"Choose a cheaper rate from shipping_get_rates, or ask an operator to raise the ceiling; tell the user")
 }
 
 // maxRoutes bounds the quotes whose route is remembered (the backend

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
-	"github.com/bizmcp/bizmcp/shared/approval"
+	"github.com/bizmcp/bizmcp/shared/execctl"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/money"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -45,35 +45,32 @@ var voidHints = mcpkit.ErrorHints{Write: true,
 	NotFound: "Check the label id (format lbl_…); shipping_track shows the label_id of a shipment bought through this account.",
 	Conflict: "The label stays valid and nothing was refunded. Tell the user; use shipping_track to see where the parcel is."}
 
-func (t *Tools) voidLabel(ctx context.Context, req *mcp.CallToolRequest, in VoidLabelIn) (*mcp.CallToolResult, VoidLabelOut, error) {
-	var out VoidLabelOut
-	key := mcpkit.WriteKey(ctx, voidLabelTool.Name, VoidLabelIn{LabelID: in.LabelID})
-	// When the deployment puts voids under approval, read the label first
-	// so the person sees which shipment is cancelled and what is refunded.
-	// A label already voided needs no approval (voiding it again changes
-	// nothing), and a scanned one cannot be voided: no one is asked.
-	if t.gate != nil && t.gate.Policy.Covers(voidLabelTool.Name) {
-		l, err := t.api.Label(ctx, in.LabelID)
-		if err != nil {
-			return nil, out, t.fail(err, voidHints)
-		}
-		if l.Status != "voided" && l.FirstScanAt != "" {
-			return nil, out, fmt.Errorf("label %s cannot be voided: %s scanned it on %s and its status is %s; carriers only void unscanned labels. "+
-				"The label stays valid and nothing was refunded. To get the parcel back, arrange a return or an intercept with the carrier; shipping_track shows where the parcel is",
-				in.LabelID, strings.ToUpper(t.san.Text(l.Carrier).Text), t.san.Text(l.FirstScanAt).Text, strings.ReplaceAll(t.san.Text(l.Status).Text, "_", " "))
-		}
-		if l.Status != "voided" {
-			if res, err := t.gate.Check(ctx, req, in.ApprovalID, approval.Plan{
-				Tool:    voidLabelTool.Name,
-				Args:    VoidLabelIn{LabelID: in.LabelID},
-				Summary: t.voidSummary(l),
-				Amount:  l.Amount.AmountMinor, Currency: l.Amount.Currency,
-			}); res != nil || err != nil {
-				return res, out, err
-			}
-		}
+// planVoid reads the label first, so the person approving sees which
+// shipment is cancelled and what is credited back. A label already voided
+// is voided again as a no-op: nothing changes, so no rule applies
+// (Replay). A scanned one cannot be voided: no one is asked.
+func (t *Tools) planVoid(ctx context.Context, _ *mcp.CallToolRequest, in VoidLabelIn) (*execctl.Plan, error) {
+	l, err := t.api.Label(ctx, in.LabelID)
+	if err != nil {
+		return nil, t.fail(err, voidHints)
 	}
-	res, w, err := t.api.VoidLabel(ctx, in.LabelID, key)
+	if l.Status != "voided" && l.FirstScanAt != "" {
+		return nil, fmt.Errorf("label %s cannot be voided: %s scanned it on %s and its status is %s; carriers only void unscanned labels. "+
+			"The label stays valid and nothing was refunded. To get the parcel back, arrange a return or an intercept with the carrier; shipping_track shows where the parcel is",
+			in.LabelID, strings.ToUpper(t.san.Text(l.Carrier).Text), t.san.Text(l.FirstScanAt).Text, strings.ReplaceAll(t.san.Text(l.Status).Text, "_", " "))
+	}
+	return &execctl.Plan{
+		Target: execctl.Target{ID: in.LabelID},
+		Effect: t.voidSummary(l),
+		Amount: l.Amount.AmountMinor, Currency: l.Amount.Currency,
+		Args:   VoidLabelIn{LabelID: in.LabelID},
+		Replay: l.Status == "voided",
+	}, nil
+}
+
+func (t *Tools) commitVoid(ctx context.Context, _ *mcp.CallToolRequest, in VoidLabelIn, p *execctl.Plan) (*mcp.CallToolResult, VoidLabelOut, error) {
+	var out VoidLabelOut
+	res, w, err := t.api.VoidLabel(ctx, in.LabelID, p.Key)
 	if err != nil {
 		return nil, out, t.fail(err, voidHints)
 	}
