@@ -151,3 +151,16 @@ type Write struct {
 type Pinger interface {
 	Ping(ctx context.Context) error
 }
+
+// Sleep waits d or until ctx ends (then it returns ctx.Err()): the pause
+// of an adapter that paces itself by a backend's rate-limit headers.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -303,7 +303,7 @@ func (c *Client) AddNote(ctx context.Context, id string, n crm.NewNote, key stri
 			return &note, port.Write{RequestID: reqID}, nil
 		}
 		if pe, _ := port.AsError(err); pe != nil && pe.RetryAfter > 0 {
-			if !fits(ctx, pe.RetryAfter) || sleep(ctx, pe.RetryAfter) != nil {
+			if !fits(ctx, pe.RetryAfter) || port.Sleep(ctx, pe.RetryAfter) != nil {
 				break
 			}
 		}
@@ -323,15 +323,4 @@ func ambiguous(err error) bool {
 		return true
 	}
 	return false
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -154,7 +154,7 @@ func (t *transport) wait(ctx context.Context, search bool) error {
 	d := t.pause.Sub(t.now())
 	t.mu.Unlock()
 	if d > 0 && fits(ctx, d) {
-		if err := sleep(ctx, d); err != nil {
+		if err := port.Sleep(ctx, d); err != nil {
 			return err
 		}
 	}
@@ -165,7 +165,7 @@ func (t *transport) wait(ctx context.Context, search bool) error {
 				res.Cancel()
 				return nil
 			}
-			if err := sleep(ctx, d); err != nil {
+			if err := port.Sleep(ctx, d); err != nil {
 				res.Cancel()
 				return err
 			}

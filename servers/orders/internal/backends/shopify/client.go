@@ -53,18 +53,7 @@ func newClient(endpoint, token string, hc *http.Client, log *slog.Logger) (*clie
 	if err != nil {
 		return nil, err
 	}
-	return &client{api: api, log: log, now: time.Now, sleep: sleepCtx}, nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return &client{api: api, log: log, now: time.Now, sleep: port.Sleep}, nil
 }
 
 // Wire shapes of every GraphQL answer: data, errors, extensions.cost.
