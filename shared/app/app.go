@@ -443,6 +443,8 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 		Capabilities:      &mcp.ServerCapabilities{},
 		SetCacheable:      cacheHints,
 	})
+	mcpkit.SetToolIcons(srv, impl.Icons)
+	defer mcpkit.SetToolIcons(srv, nil)
 	if err := spec.Register(srv, deps, pt); err != nil {
 		return nil, deps, err
 	}

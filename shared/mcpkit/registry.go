@@ -30,3 +30,28 @@ func TakeTools(s *mcp.Server) []*mcp.Tool {
 	delete(registry.m, s)
 	return ts
 }
+
+// toolIcons are the icons AddTool gives a server's tools that have none of
+// their own (the server's icon: the tool belongs to its business system).
+var toolIcons = struct {
+	sync.Mutex
+	m map[*mcp.Server][]mcp.Icon
+}{m: map[*mcp.Server][]mcp.Icon{}}
+
+// SetToolIcons makes icons the default icons of the tools AddTool registers
+// on s from now on. The server's builder calls it before registering tools.
+func SetToolIcons(s *mcp.Server, icons []mcp.Icon) {
+	toolIcons.Lock()
+	defer toolIcons.Unlock()
+	if len(icons) == 0 {
+		delete(toolIcons.m, s)
+		return
+	}
+	toolIcons.m[s] = icons
+}
+
+func defaultIcons(s *mcp.Server) []mcp.Icon {
+	toolIcons.Lock()
+	defer toolIcons.Unlock()
+	return toolIcons.m[s]
+}

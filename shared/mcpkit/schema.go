@@ -35,6 +35,9 @@ func AddTool[In, Out any](s *mcp.Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, O
 		panic(fmt.Sprintf("tool %s: output type must be a struct", t.Name))
 	}
 	tt := *t
+	if len(tt.Icons) == 0 {
+		tt.Icons = defaultIcons(s)
+	}
 	if tt.InputSchema == nil {
 		in, err := SchemaFor[In]()
 		if err != nil {
