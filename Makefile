@@ -62,10 +62,11 @@ down: ## stop what make up started
 status: ## what make up started, and whether it runs
 	@UP_DIR=$(UP_DIR) deploy/local/up.sh status
 
-lint: ## gofmt, go vet, and the stdout guard for server code
+lint: ## gofmt, go vet, the stdout guard for server code, no merge conflict markers
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
 	@! git grep -n -E '\bfmt\.Print(ln|f)?\(|os\.Stdout' -- 'servers/*.go' 'shared/*.go' ':!*_test.go' | grep -v -i stdout || { echo "server code must not write to stdout"; exit 1; }
+	@! git grep -n -E '^(<<<<<<<|>>>>>>>) ' -- ':!*.jsonl' || { echo "lint: merge conflict markers above"; exit 1; }
 
 openapi: ## rewrite docs/openapi/*.yaml from the mock backends' types (a test checks they are current and match mock-backends)
 	UPDATE_OPENAPI=1 $(GO) test ./internal/openapigen -run DocumentsAreCurrent -count=1
