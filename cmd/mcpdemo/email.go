@@ -46,7 +46,7 @@ func emailScenario(d *demo) error {
 		"body": "Marcus,\n\nSantiago asked where ORD-48291 is. It shipped with FedEx on Feb 23 (tracking 7749281934), ETA Feb 26. " +
 			"A reply in Spanish is waiting in the drafts of thread T-5001 for you to review and send.\n\n(demo over " + d.transport + ")",
 	}
-	d.call("email_send", followUp, false, "sent M-", "sends left this hour")
+	d.call("email_send", followUp, false, "sent M-", "sends left for you this hour")
 
 	d.say("The same send retried, as after a dropped connection: the server's idempotency store answers with the first result; delivered once, not twice.")
 	d.call("email_send", followUp, false, "replayed", "nothing was done again", "sent M-")

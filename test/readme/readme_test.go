@@ -118,6 +118,8 @@ var rules = []rule{
 	{regexp.MustCompile(`^(helm|kubectl) `), "skip", "needs a Kubernetes cluster (make helm-lint checks the chart)"},
 	{regexp.MustCompile(`^claude `), "skip", "needs Claude Code; the servers these commands add are started below from the same paths and URLs"},
 	{regexp.MustCompile(`apr_…`), "skip", "needs the id of a pending approval; cmd/bizmcp-approve's tests run the command a server's text gives"},
+	{regexp.MustCompile(`bin/bizmcp-approvals\b`), "skip", "needs the company's OpenID provider and secrets; test/approvals/run.sh runs the console against a local provider in Chromium"},
+	{regexp.MustCompile(`…`), "skip", "a placeholder (…) stands for a value of the reader's own deployment (here: rotated audit file names; cmd/bizmcp-audit's tests verify rotated logs)"},
 	{regexp.MustCompile(`--transport http|&\n`), "serve", ""},
 	{regexp.MustCompile(`.`), "run", ""},
 }
