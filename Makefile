@@ -87,18 +87,18 @@ eval: ## injection-detection and sanitization evaluation on the labelled corpus
 
 FUZZTIME ?= 20s
 fuzz: ## short fuzz runs: sanitizer, cursors, JSON guard, every server's tool arguments, every adapter's parsers (FUZZTIME=20s each)
-	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime $(FUZZTIME) ./shared/sanitize
-	$(GO) test -run '^$$' -fuzz '^FuzzCursor$$' -fuzztime $(FUZZTIME) ./shared/compress
-	$(GO) test -run '^$$' -fuzz '^FuzzCheckDepth$$' -fuzztime $(FUZZTIME) ./shared/jsonguard
+	test/fuzz.sh ./shared/sanitize FuzzText $(FUZZTIME)
+	test/fuzz.sh ./shared/compress FuzzCursor $(FUZZTIME)
+	test/fuzz.sh ./shared/jsonguard FuzzCheckDepth $(FUZZTIME)
 	@for s in $(SERVERS); do \
 		echo "fuzz: $$s FuzzToolArgs ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz '^FuzzToolArgs$$' -fuzztime $(FUZZTIME) ./servers/$$s || exit 1; \
+		test/fuzz.sh ./servers/$$s FuzzToolArgs $(FUZZTIME) || exit 1; \
 	done
 	@for f in $$(grep -l '^func Fuzz' servers/*/internal/backends/*/*_test.go); do \
 		d=$$(dirname $$f); \
 		for fn in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
 			echo "fuzz: $$d $$fn ($(FUZZTIME))"; \
-			$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$d || exit 1; \
+			test/fuzz.sh ./$$d $$fn $(FUZZTIME) || exit 1; \
 		done; \
 	done
 
