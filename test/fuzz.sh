@@ -2,7 +2,7 @@
 # test/fuzz.sh PKG FUNC TIME: go test -fuzz of one target for TIME. A run
 # that fails with Go's "context deadline exceeded" at the time limit and
 # wrote no failing input (a known flake of the fuzzing coordinator on a
-# busy machine, golang/go#56238) is run once more; any real failure (a
+# busy machine) is run once more; any real failure (a
 # failing input written to testdata/fuzz) fails at once.
 set -uo pipefail
 pkg=$1 fn=$2 t=$3
