@@ -358,7 +358,9 @@ func refund(c *conv, r wireRefund, cancelled bool) orders.Refund {
 // The adapter writes the reason and the call's idempotency key at the end
 // of every refund note and cancellation staff note it makes:
 // "… [bizmcp reason=goodwill key=k_3f2a…]".
-var markRE = regexp.MustCompile(`\s*\[bizmcp reason=([a-z_]+) key=([A-Za-z0-9_.:=+/-]{1,200})\]$`)
+// The key is 1 to 200 characters (unmark checks the length: a counted
+// repetition would compile into 200 copies of the class at every start).
+var markRE = regexp.MustCompile(`\s*\[bizmcp reason=([a-z_]+) key=([A-Za-z0-9_.:=+/-]+)\]$`)
 
 func mark(note, reason, key string) string {
 	return strings.TrimSpace(note + " [bizmcp reason=" + reason + " key=" + key + "]")
@@ -366,7 +368,7 @@ func mark(note, reason, key string) string {
 
 func unmark(note string) (text, reason, key string) {
 	m := markRE.FindStringSubmatchIndex(note)
-	if m == nil {
+	if m == nil || m[5]-m[4] > maxKeyLen {
 		return note, "", ""
 	}
 	return note[:m[0]], note[m[2]:m[3]], note[m[4]:m[5]]

@@ -524,4 +524,15 @@ func TestMarkRoundTrip(t *testing.T) {
 	if k := safeKey("key with spaces"); !keyChars.MatchString(k) || k == "key with spaces" {
 		t.Errorf("unsafe key kept: %s", k)
 	}
+	long := strings.Repeat("k", maxKeyLen+1)
+	if k := safeKey(long); k == long || len(k) > maxKeyLen {
+		t.Errorf("over-long key kept: %d chars", len(k))
+	}
+	if k := safeKey(long[1:]); k != long[1:] {
+		t.Errorf("key of %d chars hashed", maxKeyLen)
+	}
+	// A mark with an over-long key is not one of the adapter's marks.
+	if note, _, key := unmark("x [bizmcp reason=goodwill key=" + long + "]"); key != "" || !strings.HasPrefix(note, "x [bizmcp") {
+		t.Errorf("over-long mark read: %q %q", note, key)
+	}
 }

@@ -17,10 +17,13 @@ import (
 
 // safeKey is the key as written into notes and the @idempotent directive:
 // the tool's own keys (bizmcp-<hex>) as they are, anything else hashed.
-var keyChars = regexp.MustCompile(`^[A-Za-z0-9_.:=+/-]{1,200}$`)
+var keyChars = regexp.MustCompile(`^[A-Za-z0-9_.:=+/-]+$`)
+
+// maxKeyLen is the longest key written as it is.
+const maxKeyLen = 200
 
 func safeKey(key string) string {
-	if keyChars.MatchString(key) {
+	if len(key) <= maxKeyLen && keyChars.MatchString(key) {
 		return key
 	}
 	sum := sha256.Sum256([]byte(key))
