@@ -470,7 +470,7 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 			return nil, deps, fmt.Errorf("MCP_APPROVAL_POLICY names unknown tool %q", n)
 		}
 	}
-	if err := finishControl(spec, cfg, log, deps.Control, tools, approvalPolicy); err != nil {
+	if err := finishControl(spec, cfg, deps.Control, tools, approvalPolicy); err != nil {
 		return nil, deps, err
 	}
 	deps.Tools = policy.NewTools(spec.Name, kept)
@@ -496,7 +496,7 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 // (MCP_APPROVAL_POLICY, MCP_WRITE_LIMITS, MCP_READ_ONLY and the server's
 // own) into its engine. A policy naming an unknown tool or attribute stops
 // the start with one line naming it.
-func finishControl[X any, P port.Pinger](spec Spec[X, P], cfg *config.Config[X], log *slog.Logger, ctl *execctl.Controller, tools []*mcp.Tool, ap approval.Policy) error {
+func finishControl[X any, P port.Pinger](spec Spec[X, P], cfg *config.Config[X], ctl *execctl.Controller, tools []*mcp.Tool, ap approval.Policy) error {
 	for _, t := range tools {
 		if t.Annotations != nil && t.Annotations.ReadOnlyHint || ctl.Planned(t.Name) {
 			continue
