@@ -14,6 +14,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/shared/audit"
 	"github.com/bizmcp/bizmcp/shared/kv"
+	"github.com/bizmcp/bizmcp/shared/kv/kvtest"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -265,7 +266,7 @@ func TestConcurrentRedemptionsWriteOnce(t *testing.T) {
 	stores := map[string]func(t *testing.T) kv.Store{
 		"memory": func(*testing.T) kv.Store { return kv.NewMemory() },
 		"redis": func(t *testing.T) kv.Store {
-			s, err := kv.Open(context.Background(), kv.RedisForTest(t))
+			s, err := kv.Open(context.Background(), kvtest.RedisForTest(t))
 			if err != nil {
 				t.Fatal(err)
 			}

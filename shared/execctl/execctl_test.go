@@ -11,6 +11,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/shared/approval"
 	"github.com/bizmcp/bizmcp/shared/kv"
+	"github.com/bizmcp/bizmcp/shared/kv/kvtest"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
 	"github.com/bizmcp/bizmcp/shared/mcptest"
 	"github.com/bizmcp/bizmcp/shared/policy"
@@ -335,7 +336,7 @@ func TestConcurrentWritesShareTheCeiling(t *testing.T) {
 // Two replicas on one Redis share the totals: 12 split refunds, sent
 // alternately to each, still stop at the ceiling.
 func TestSplitRefundsAcrossReplicasOnRedis(t *testing.T) {
-	store, err := kv.Open(context.Background(), kv.RedisForTest(t))
+	store, err := kv.Open(context.Background(), kvtest.RedisForTest(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/bizmcp/bizmcp/shared/kv"
+	"github.com/bizmcp/bizmcp/shared/kv/kvtest"
 	"github.com/bizmcp/bizmcp/shared/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -159,7 +160,7 @@ func TestReplicasShareStore(t *testing.T) {
 	for name, open := range map[string]func(t *testing.T) kv.Store{
 		"memory": func(*testing.T) kv.Store { return kv.NewMemory() },
 		"redis": func(t *testing.T) kv.Store {
-			s, err := kv.Open(context.Background(), kv.RedisForTest(t))
+			s, err := kv.Open(context.Background(), kvtest.RedisForTest(t))
 			if err != nil {
 				t.Fatal(err)
 			}

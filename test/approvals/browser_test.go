@@ -25,7 +25,7 @@ import (
 
 	"github.com/bizmcp/bizmcp/internal/e2e"
 	"github.com/bizmcp/bizmcp/internal/proc"
-	"github.com/bizmcp/bizmcp/shared/kv"
+	"github.com/bizmcp/bizmcp/shared/kv/kvtest"
 	"github.com/bizmcp/bizmcp/test/approvals/oidcprovider"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"golang.org/x/oauth2"
@@ -77,7 +77,7 @@ func TestBrowser(t *testing.T) {
 	}
 	orders := e2e.ServerBinary(t, "orders")
 	console := e2e.Binary(t, "bizmcp-approvals", "./cmd/bizmcp-approvals")
-	redis := kv.RedisForTest(t)
+	redis := kvtest.RedisForTest(t)
 
 	idp, err := oidcprovider.Start(users)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/bizmcp/bizmcp/internal/e2e"
-	"github.com/bizmcp/bizmcp/shared/kv"
+	"github.com/bizmcp/bizmcp/shared/kv/kvtest"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -28,7 +28,7 @@ type cluster struct {
 func start(t *testing.T, extraEnv ...string) *cluster {
 	t.Helper()
 	e2e.SkipShort(t)
-	redisURL := kv.RedisForTest(t)
+	redisURL := kvtest.RedisForTest(t)
 	bin := e2e.ServerBinary(t, "orders")
 	mock := e2e.StartMock(t)
 	c := &cluster{mock: mock.Addr}
@@ -165,7 +165,7 @@ func TestSendQuotaSharedByReplicas(t *testing.T) {
 		t.Skip("needs a Redis of its own: the quota's counters of this hour would carry over from earlier runs")
 	}
 	e2e.SkipShort(t)
-	redisURL := kv.RedisForTest(t)
+	redisURL := kvtest.RedisForTest(t)
 	bin := e2e.ServerBinary(t, "email")
 	mock := e2e.StartMock(t)
 	var cs []*mcp.ClientSession

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bizmcp/bizmcp/shared/kv"
+	"github.com/bizmcp/bizmcp/shared/kv/kvtest"
 	mcppolicy "github.com/bizmcp/bizmcp/shared/policy"
 )
 
@@ -161,7 +162,7 @@ func TestQuotaPerUser(t *testing.T) {
 // EMAIL_SEND_QUOTA=2 they send 2 messages between them, not 4, however
 // the calls interleave; and a retry on the other replica keeps its slot.
 func TestQuotaSharedByReplicas(t *testing.T) {
-	for name, open := range kv.StoresForTest() {
+	for name, open := range kvtest.StoresForTest() {
 		t.Run(name, func(t *testing.T) {
 			store := open(t)
 			a := NewQuota(store, 2, 2, time.Hour, nil)

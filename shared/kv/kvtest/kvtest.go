@@ -1,9 +1,11 @@
-package kv
+// Package kvtest starts Redis for tests of shared state.
+package kvtest
 
 import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/bizmcp/bizmcp/shared/kv"
 	"net"
 	"os"
 	"os/exec"
@@ -67,11 +69,11 @@ func RedisForTest(t testing.TB) string {
 // StoresForTest returns openers of the two stores, for tests that must hold
 // for both: "memory" (a new in-memory store) and "redis" (RedisForTest,
 // closed at cleanup).
-func StoresForTest() map[string]func(t testing.TB) Store {
-	return map[string]func(t testing.TB) Store{
-		"memory": func(testing.TB) Store { return NewMemory() },
-		"redis": func(t testing.TB) Store {
-			s, err := Open(context.Background(), RedisForTest(t))
+func StoresForTest() map[string]func(t testing.TB) kv.Store {
+	return map[string]func(t testing.TB) kv.Store{
+		"memory": func(testing.TB) kv.Store { return kv.NewMemory() },
+		"redis": func(t testing.TB) kv.Store {
+			s, err := kv.Open(context.Background(), RedisForTest(t))
 			if err != nil {
 				t.Fatal(err)
 			}
