@@ -1,0 +1,187 @@
+package evalcorpus
+
+import (
+	"html"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/bizmcp/bizmcp/shared/sanitize"
+)
+
+// harmKinds names what a sanitizer did to a must_keep substring that is not
+// in its output: it is computed from the substring and the output only and
+// reported as counts per kind, so a blind set's damage can be told apart
+// without showing its texts.
+var formatKinds = []struct {
+	name string
+	in   func(r rune) bool
+}{
+	{"ZWJ", func(r rune) bool { return r == 0x200d }},
+	{"ZWNJ", func(r rune) bool { return r == 0x200c }},
+	{"VS15/VS16", func(r rune) bool { return r == 0xfe0e || r == 0xfe0f }},
+	{"other variation selector", func(r rune) bool {
+		return r >= 0xfe00 && r <= 0xfe0d || r >= 0xe0100 && r <= 0xe01ef
+	}},
+	{"tag character", func(r rune) bool { return r >= 0xe0000 && r <= 0xe007f }},
+	{"LRM/RLM/ALM", func(r rune) bool { return r == 0x200e || r == 0x200f || r == 0x61c }},
+	{"bidi isolate/embedding", func(r rune) bool { return r >= 0x2066 && r <= 0x2069 || r >= 0x202a && r <= 0x202e }},
+	{"soft hyphen", func(r rune) bool { return r == 0xad }},
+	{"ZWSP/word joiner", func(r rune) bool { return r == 0x200b || r == 0x2060 || r == 0xfeff }},
+}
+
+// HarmKinds explains why must_keep substring k is missing from out, as
+// one or more kind names ("removed ZWJ", "link defanged", "NFC changed",
+// "markup changed", "whitespace changed", "other").
+func HarmKinds(s *sanitize.Sanitizer, k, out string) []string {
+	var kinds []string
+	// Format characters: which removal makes k appear.
+	stripped := k
+	for _, fk := range formatKinds {
+		if !strings.ContainsFunc(k, fk.in) {
+			continue
+		}
+		s := strings.Map(func(r rune) rune {
+			if fk.in(r) {
+				return -1
+			}
+			return r
+		}, k)
+		stripped = strings.Map(func(r rune) rune {
+			if fk.in(r) {
+				return -1
+			}
+			return r
+		}, stripped)
+		if strings.Contains(out, s) {
+			kinds = append(kinds, "removed "+fk.name)
+		}
+	}
+	if len(kinds) == 0 && stripped != k && strings.Contains(out, stripped) {
+		kinds = append(kinds, "removed several kinds of format characters")
+	}
+	if len(kinds) > 0 {
+		return kinds
+	}
+	if stripped != k {
+		kinds = append(kinds, "format characters changed")
+	}
+	low := strings.ToLower(k)
+	isLink := strings.Contains(low, "://") || strings.Contains(low, "www.") || strings.Contains(low, "mailto:")
+	switch {
+	case isLink && len(OffListURLs(s, k)) > 0:
+		if DefangedKept(s, k, out) {
+			kinds = append(kinds, "off-list link defanged, host/path/query readable")
+		} else {
+			kinds = append(kinds, "off-list link, identifiers lost")
+		}
+	case isLink:
+		kinds = append(kinds, "allowed link changed")
+	case looksLikeHost(k) && (strings.Contains(out, "(link disabled") || strings.Contains(out, "[.]")):
+		kinds = append(kinds, "host-like must_keep, link defanged")
+	}
+	if strings.Contains(k, "<!--") {
+		kinds = append(kinds, "comment opener in must_keep")
+		if strings.Contains(out, commentRE.ReplaceAllString(k, "")) {
+			kinds = append(kinds, "comment removed")
+		}
+	} else if strings.ContainsAny(k, "<>") {
+		kinds = append(kinds, "angle brackets in must_keep")
+		if t := tagRE.ReplaceAllString(k, ""); t != k && strings.Contains(out, t) {
+			kinds = append(kinds, "tags removed")
+		}
+	}
+	if strings.Contains(k, "&") && !isLink {
+		kinds = append(kinds, "ampersand in must_keep")
+		if u := html.UnescapeString(k); u != k && strings.Contains(out, u) {
+			kinds = append(kinds, "entities decoded")
+		}
+	}
+	if strings.Contains(k, "`") {
+		kinds = append(kinds, "backtick in must_keep")
+	}
+	if strings.ContainsAny(k, "[]()") && !isLink {
+		kinds = append(kinds, "brackets in must_keep")
+	}
+	if norm.NFC.String(k) != k && strings.Contains(out, norm.NFC.String(k)) {
+		kinds = append(kinds, "NFC changed")
+	}
+	if norm.NFKC.String(k) != k && strings.Contains(out, norm.NFKC.String(k)) {
+		kinds = append(kinds, "NFKC changed")
+	}
+	if strings.ContainsAny(k, "⟦⟧〚〛") || strings.Contains(strings.ToLower(k), "untrusted") {
+		kinds = append(kinds, "fence-like must_keep")
+	}
+	if strings.ContainsAny(k, "\r\u2028\u2029") || strings.ContainsFunc(k, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' || r >= 0x7f && r <= 0x9f }) {
+		kinds = append(kinds, "control or line separator in must_keep")
+	}
+	if w := strings.Join(strings.Fields(k), " "); w != k && strings.Contains(strings.Join(strings.Fields(out), " "), w) {
+		kinds = append(kinds, "whitespace changed")
+	}
+	if strings.ContainsRune(k, 0xfffd) {
+		kinds = append(kinds, "replacement character in must_keep")
+	}
+	// Longest prefix of k found in out: where the change starts.
+	if len(kinds) == 0 {
+		kinds = append(kinds, "other")
+	}
+	return kinds
+}
+
+var (
+	commentRE = regexp.MustCompile(`(?s)<!--.*?-->`)
+	tagRE     = regexp.MustCompile(`<[^<>]*>`)
+	schemeRE  = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://`)
+	refang    = strings.NewReplacer("[.]", ".", "[:]", ":")
+)
+
+// DefangedKept reports whether must_keep substring k, which holds an
+// off-allow-list URL, is readable in out as the link neutralization
+// target allows it: no URL to a host off the allow-list may survive
+// (OffListURLs), so the scheme must go and a leading "www." is written
+// "www[.]"; what the link pointed to (host, path, query: a tracking
+// number, an order id) must stay. Read back ("[.]" as ".", "[:]" as
+// ":") and without its scheme, k must be in out.
+func DefangedKept(s *sanitize.Sanitizer, k, out string) bool {
+	if len(OffListURLs(s, k)) == 0 {
+		return false
+	}
+	return strings.Contains(refang.Replace(out), schemeRE.ReplaceAllString(k, ""))
+}
+
+func looksLikeHost(k string) bool {
+	dot := strings.IndexByte(k, '.')
+	return dot > 0 && dot < len(k)-2 && !strings.ContainsAny(k, " \n")
+}
+
+// harmOf returns the kinds of change that broke c's must_keep in out.
+func harmOf(s *sanitize.Sanitizer, c Case, out string) []string {
+	var kinds []string
+	for _, k := range c.MustKeep {
+		if !strings.Contains(out, k) {
+			kinds = append(kinds, HarmKinds(s, k, out)...)
+		}
+	}
+	return kinds
+}
+
+// sortedKinds returns "kind N" pairs, most frequent first.
+func sortedKinds(m map[string]int) []string {
+	type kv struct {
+		k string
+		n int
+	}
+	var l []kv
+	for k, n := range m {
+		l = append(l, kv{k, n})
+	}
+	sort.Slice(l, func(i, j int) bool { return l[i].n > l[j].n || l[i].n == l[j].n && l[i].k < l[j].k })
+	var out []string
+	for _, e := range l {
+		out = append(out, e.k+" "+strconv.Itoa(e.n))
+	}
+	return out
+}
