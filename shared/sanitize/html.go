@@ -413,9 +413,7 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 		return s, nil, nil
 	}
 	code := codeSpans(s)
-	// In text that is not HTML only comments on lines of their own are
-	// markup (Markdown hides them too); "<!--" inside a sentence or a
-	// code span is shown as written.
+	// In text that is not HTML, comments are shown as written.
 	htmlText := isHTML(s, code)
 	lower := asciiLower(s)
 	var (
@@ -439,8 +437,9 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 			i = e
 			continue
 		}
-		if !htmlText && !lineComment(s, i, &closeC) {
-			// A comment inside a sentence stays, but Markdown hides it
+		if !htmlText {
+			// In text that is not HTML a comment is shown as written (a
+			// note about templates, a code sample), but Markdown hides it
 			// from a human reader: its content is judged like hidden text.
 			if strings.HasPrefix(s[i:], "<!--") {
 				if e := closeC.from(s, i+4); e >= 0 {
@@ -554,6 +553,8 @@ var htmlNames = map[string]bool{
 // another '<'.
 func isHTML(s string, code [][2]int) bool {
 	n, ci := 0, 0
+	ends := endTags{s: s}
+	var lines indentedCode
 	for i := 0; i < len(s); {
 		k := strings.IndexByte(s[i:], '<')
 		if k < 0 {
@@ -564,6 +565,12 @@ func isHTML(s string, code [][2]int) bool {
 			i = e
 			continue
 		}
+		if lines.at(s, i) {
+			// A Markdown indented code block: a sample, not the text's
+			// own markup.
+			i++
+			continue
+		}
 		if len(s)-i >= 9 && strings.EqualFold(s[i:i+9], "<!doctype") {
 			return true
 		}
@@ -572,7 +579,13 @@ func isHTML(s string, code [][2]int) bool {
 			i++
 			continue
 		}
-		if htmlNames[strings.TrimPrefix(name, "/")] {
+		if bare := strings.TrimPrefix(name, "/"); htmlNames[bare] && !tagMention(s, i, end, len(attrs) > 0) {
+			if k := rawIndex(bare); k >= 0 && !ends.closedAfter(k, end) {
+				// "never paste a <script> tag", "the <style> block": a
+				// raw-text element that is never closed is a mention.
+				i = end
+				continue
+			}
 			n++
 			if n >= 2 {
 				return true
@@ -584,6 +597,132 @@ func isHTML(s string, code [][2]int) bool {
 		i = end
 	}
 	return false
+}
+
+// tagMention reports whether the tag s[i:end] is named in prose rather
+// than used: "the <div> element", "a <br> tag", "wrap it in '<b>'", "<b>
+// and </b>". A tag with attributes is used.
+func tagMention(s string, i, end int, hasAttrs bool) bool {
+	if hasAttrs {
+		return false
+	}
+	// The word before.
+	j := i
+	for j > 0 && s[j-1] == ' ' {
+		j--
+	}
+	if j > 0 && strings.IndexByte("\"'`‘“«(", s[j-1]) >= 0 && j == i {
+		return true
+	}
+	if j > 0 && (s[j-1] == 0x98 || s[j-1] == 0x9c) && j >= 3 && s[j-3] == 0xe2 {
+		return true // ‘ “ directly before
+	}
+	k := j
+	for k > 0 && isLetterByte(s[k-1]) {
+		k--
+	}
+	if j > k && j < i {
+		switch strings.ToLower(s[k:j]) {
+		case "the", "a", "an", "and", "or", "each", "every", "any", "no", "your", "this", "that", "these", "those", "use", "uses", "using", "add", "insert", "remove", "delete", "paste", "type", "write", "closing", "opening", "empty":
+			return true
+		}
+	}
+	// The word after.
+	e := end
+	if e < len(s) && strings.IndexByte("\"'`’”»)", s[e]) >= 0 {
+		return true
+	}
+	if e+3 <= len(s) && s[e] == 0xe2 && s[e+1] == 0x80 && (s[e+2] == 0x99 || s[e+2] == 0x9d) {
+		return true
+	}
+	if e < len(s) && s[e] == ' ' {
+		e++
+		f := e
+		for f < len(s) && isLetterByte(s[f]) {
+			f++
+		}
+		switch strings.ToLower(s[e:f]) {
+		case "tag", "tags", "element", "elements", "block", "blocks", "section", "sections", "attribute", "attributes", "node", "nodes", "and", "or", "with", "must", "should", "is", "are", "was", "were", "will", "can", "into", "to":
+			return true
+		}
+	}
+	return false
+}
+
+// indentedCode tracks, line by line, whether an offset lies in a Markdown
+// indented code block: lines indented by four columns or more that follow
+// a blank line, the start of the text or another such line. Offsets are
+// asked in increasing order; each line is looked at once.
+type indentedCode struct {
+	next     int  // start of the next line not yet looked at
+	code     bool // the current line is code
+	prevCode bool // the line before is code
+	prevText bool // the line before has text (not blank)
+}
+
+func (c *indentedCode) at(s string, i int) bool {
+	for c.next <= i && c.next <= len(s) {
+		st := c.next
+		e := strings.IndexByte(s[st:], '\n')
+		if e < 0 {
+			e = len(s)
+		} else {
+			e += st
+		}
+		c.prevCode = c.code
+		col, j := 0, st
+		for j < e && (s[j] == ' ' || s[j] == '\t') {
+			if s[j] == '\t' {
+				col += 4 - col%4
+			} else {
+				col++
+			}
+			j++
+		}
+		blank := j == e
+		c.code = !blank && col >= 4 && (st == 0 || c.prevCode || !c.prevText)
+		c.prevText = !blank
+		c.next = e + 1
+	}
+	return c.code
+}
+
+// rawElements are elements whose content is text up to their end tag
+// (script, style) or hidden as a whole (template, noscript): unclosed, one
+// would hide the rest of the text.
+var rawElements = [...]string{"script", "style", "template", "noscript", "noembed", "noframes", "textarea", "title"}
+
+// rawIndex returns the index of name in rawElements, or -1.
+func rawIndex(name string) int {
+	for k, r := range rawElements {
+		if r == name {
+			return k
+		}
+	}
+	return -1
+}
+
+// endTags finds the last end tag of each raw element in a text, searching
+// at most once per element name, so that asking for every mention costs
+// linear time.
+type endTags struct {
+	s    string
+	last [len(rawElements)]int // 0: not searched; else index+1 (-1: none)
+}
+
+// closedAfter reports whether an end tag of raw element k follows offset i.
+func (e *endTags) closedAfter(k, i int) bool {
+	if e.last[k] == 0 {
+		e.last[k] = -1
+		tag := "</" + rawElements[k]
+		for j := len(e.s) - len(tag); j >= 0; j-- {
+			if e.s[j] == '<' && strings.EqualFold(e.s[j:j+len(tag)], tag) && (j+len(tag) == len(e.s) || !isNameByte(e.s[j+len(tag)])) {
+				e.last[k] = j + 1
+				break
+			}
+		}
+	}
+	return e.last[k]-1 > i
 }
 
 // codeSpans returns the byte ranges of Markdown fenced code blocks (```
@@ -630,30 +769,6 @@ func codeSpans(s string) [][2]int {
 		i++
 	}
 	return out
-}
-
-// lineComment reports whether an HTML comment starts at s[i] on a line of
-// its own and is closed at the end of a line ("<!-- x -->\n").
-func lineComment(s string, i int, closeC *nextFinder) bool {
-	if !strings.HasPrefix(s[i:], "<!--") {
-		return false
-	}
-	j := i
-	for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
-		j--
-	}
-	if j > 0 && s[j-1] != '\n' {
-		return false
-	}
-	e := closeC.from(s, i+4)
-	if e < 0 {
-		return false
-	}
-	rest := s[e+3:]
-	if k := strings.IndexByte(rest, '\n'); k >= 0 {
-		rest = rest[:k]
-	}
-	return strings.TrimSpace(rest) == ""
 }
 
 // nextFinder finds the next occurrence of sub at or after a position,

@@ -173,6 +173,16 @@ func (s *Sanitizer) checkURL(raw string) linkURL {
 	if display == "" {
 		display = h1
 	}
+	if display != "" && display == h2 {
+		// Shown as written when it reads the same: the case of an ASCII
+		// host ("Shop.Example.COM") and its port stay; an IDN host is
+		// shown in punycode.
+		hp := a2[strings.LastIndexByte(a2, '@')+1:]
+		h := stripPort(hp)
+		if strings.EqualFold(strings.TrimSuffix(h, "."), display) {
+			display = strings.TrimSuffix(h, ".") + hp[len(h):]
+		}
+	}
 	if display == "" {
 		display = "invalid-host"
 	}
@@ -272,7 +282,10 @@ func looksLikeData(rest string, image bool) int {
 		strings.Contains(low, "%3c") || strings.Contains(low, "$(") {
 		return 2
 	}
-	if placeholderRE.MatchString(rest) {
+	for _, m := range placeholderRE.FindAllStringIndex(rest, 8) {
+		if rest[m[0]] == '[' && m[1] < len(rest) && (rest[m[1]] == '=' || rest[m[1]] == '[') {
+			continue // a bracketed key: "filter[status]=open"
+		}
 		return 2
 	}
 	for _, t := range strings.FieldsFunc(rest, urlTokenSep) {
@@ -442,6 +455,10 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, int) {
 		}
 		if d := looksLikeData(u.rest, true); d > st.exfil {
 			st.exfil = d
+		}
+		// The alt text is what a reader sees without the image.
+		if alt := strings.TrimSpace(m[1]); alt != "" {
+			return alt + " " + st.marker("image", &u)
 		}
 		return st.marker("image", &u)
 	})
@@ -624,6 +641,7 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 	var b strings.Builder
 	last := 0
 	pendingA := []string{} // markers owed at the next </a>, innermost last
+	closeA := nextFinder{sub: "</a", pos: -2}
 	for i := 0; i < len(text); {
 		k := strings.IndexByte(text[i:], '<')
 		if k < 0 {
@@ -689,12 +707,21 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 		switch {
 		case name == "a":
 			m := st.marker("link", bad)
-			if closeIdx := strings.Index(lower[end:], "</a"); closeIdx >= 0 {
+			if closeA.from(lower, end) >= 0 {
 				pendingA = append(pendingA, m)
 			} else {
 				b.WriteString(m + " ")
 			}
 		case image:
+			// The alt text is what a reader sees without the image.
+			for _, a := range attrs {
+				if a.name == "alt" {
+					if alt := strings.Join(strings.Fields(strings.NewReplacer("<", "", ">", "").Replace(html.UnescapeString(a.val))), " "); alt != "" {
+						b.WriteString(alt + " ")
+					}
+					break
+				}
+			}
 			b.WriteString(st.marker("image", bad))
 		default:
 			b.WriteString(st.marker("link", bad))
@@ -756,22 +783,33 @@ func defang(kind string, u *linkURL) string {
 	}
 	p := displayPath(u.rest)
 	if kind == "image" {
-		return "[image removed: " + shown + p + "]"
+		return "[image removed: " + shown + imageBrackets.Replace(p) + "]"
 	}
 	return shown + p + " (link disabled)"
 }
 
-var pathDefang = strings.NewReplacer("://", "[:]//", "www.", "www[.]", "WWW.", "WWW[.]", "](", "] (", "[", "(", "]", ")", "\\", "/")
+// pathDefang defangs URLs inside a shown path and breaks Markdown link
+// syntax; brackets stay ("filter[status]=open"), except inside an image
+// marker (imageBrackets), which a ']' would end.
+var (
+	pathDefang    = strings.NewReplacer("://", "[:]//", "www.", "www[.]", "WWW.", "WWW[.]", "](", "] (", "\\", "/")
+	imageBrackets = strings.NewReplacer("[", "(", "]", ")")
+)
+
+// maxShownPath bounds the path and query shown of a neutralized URL:
+// long enough for tracking and shop links, short enough that a blob costs
+// few tokens.
+const maxShownPath = 400
 
 // displayPath is the path and query of a neutralized URL as shown: no
 // white space or characters that end or nest markup, embedded URLs
-// defanged, at most 160 bytes.
+// defanged, at most maxShownPath bytes.
 func displayPath(p string) string {
 	if p == "" {
 		return ""
 	}
-	b := make([]byte, 0, min(len(p), 170))
-	for i := 0; i < len(p) && len(b) < 160; i++ {
+	b := make([]byte, 0, min(len(p), maxShownPath+8))
+	for i := 0; i < len(p) && len(b) < maxShownPath; i++ {
 		c := p[i]
 		if c <= ' ' || c == '<' || c == '>' || c == '"' || c == '`' || c == 0x7f || c == 0 {
 			continue
@@ -779,7 +817,7 @@ func displayPath(p string) string {
 		b = append(b, c)
 	}
 	out := strings.ToValidUTF8(string(b), "")
-	if len(b) >= 160 {
+	if len(b) >= maxShownPath {
 		out += "…"
 	}
 	return pathDefang.Replace(out)

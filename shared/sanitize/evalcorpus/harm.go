@@ -1,11 +1,14 @@
 package evalcorpus
 
 import (
+	"os"
 	"html"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -77,6 +80,12 @@ func HarmKinds(s *sanitize.Sanitizer, k, out string) []string {
 			kinds = append(kinds, "off-list link defanged, host/path/query readable")
 		} else {
 			kinds = append(kinds, "off-list link, identifiers lost")
+			if u := html.UnescapeString(k); u != k && DefangedKept(s, u, out) {
+				kinds = append(kinds, "off-list link readable after decoding entities")
+			}
+			if strings.Contains(k, "](") || strings.Contains(low, "href=") || strings.Contains(low, "src=") {
+				kinds = append(kinds, "off-list link in link syntax (cannot survive as written)")
+			}
 		}
 	case isLink:
 		kinds = append(kinds, "allowed link changed")
@@ -87,6 +96,12 @@ func HarmKinds(s *sanitize.Sanitizer, k, out string) []string {
 		kinds = append(kinds, "comment opener in must_keep")
 		if strings.Contains(out, commentRE.ReplaceAllString(k, "")) {
 			kinds = append(kinds, "comment removed")
+		}
+		if strings.Contains(k, "<!--[if") || strings.Contains(k, "<![endif") {
+			kinds = append(kinds, "conditional comment")
+		}
+		if !strings.Contains(k, "-->") {
+			kinds = append(kinds, "comment not closed in must_keep")
 		}
 	} else if strings.ContainsAny(k, "<>") {
 		kinds = append(kinds, "angle brackets in must_keep")
@@ -163,6 +178,12 @@ func harmOf(s *sanitize.Sanitizer, c Case, out string) []string {
 	for _, k := range c.MustKeep {
 		if !strings.Contains(out, k) {
 			kinds = append(kinds, HarmKinds(s, k, out)...)
+			if !DefangedKept(s, k, out) && os.Getenv("INJEVAL_HARM_DETAIL") != "" {
+				// One signature per substring: what changed and where.
+				sig := append(HarmKinds(s, k, out), contextKinds(c.Text, k, out)...)
+				sig = append(sig, "class "+c.Class)
+				kinds = append(kinds, "{"+strings.Join(sig, " | ")+"}")
+			}
 		}
 	}
 	return kinds
@@ -184,4 +205,108 @@ func sortedKinds(m map[string]int) []string {
 		out = append(out, e.k+" "+strconv.Itoa(e.n))
 	}
 	return out
+}
+
+// contextKinds describes, as "ctx: ..." kinds, where a broken must_keep
+// substring k sits in the input text: inside code, on a line of its own,
+// in a text with how much markup. Aggregate only.
+func contextKinds(in, k, out string) []string {
+	at := strings.Index(in, k)
+	if at < 0 {
+		return []string{"ctx: must_keep not in input as written"}
+	}
+	var kinds []string
+	before := in[:at]
+	if strings.Count(before, "```")%2 == 1 || strings.Count(before, "~~~")%2 == 1 {
+		kinds = append(kinds, "ctx: in fenced code")
+	}
+	ls := strings.LastIndexByte(before, '\n') + 1
+	le := strings.IndexByte(in[at:], '\n')
+	if le < 0 {
+		le = len(in)
+	} else {
+		le += at
+	}
+	line := in[ls:le]
+	if strings.Count(in[ls:at], "`")%2 == 1 {
+		kinds = append(kinds, "ctx: in code span")
+	}
+	if strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t") {
+		kinds = append(kinds, "ctx: indented line")
+	}
+	if strings.TrimSpace(line) == strings.TrimSpace(k) {
+		kinds = append(kinds, "ctx: must_keep is its whole line")
+	}
+	low := strings.ToLower(in)
+	for _, t := range []string{"<!doctype", "<html", "<pre", "<code", "<body", "<p>", "<div", "<br", "<table", "<a ", "<img", "<span", "<style", "<script", "&lt;"} {
+		if strings.Contains(low, t) {
+			kinds = append(kinds, "ctx: input has "+t)
+		}
+	}
+	tags := len(tagRE.FindAllStringIndex(in, -1))
+	switch {
+	case tags == 0:
+	case tags < 4:
+		kinds = append(kinds, "ctx: input has 1-3 <...>")
+	default:
+		kinds = append(kinds, "ctx: input has 4+ <...>")
+	}
+	if strings.Contains(out, "(link disabled") || strings.Contains(out, "removed") {
+		kinds = append(kinds, "ctx: output has a link marker")
+	}
+	if strings.Contains(k, "](") {
+		kinds = append(kinds, "ctx: must_keep has markdown link syntax")
+	}
+	if u := urlRE.FindString(k); len(u) > 160 {
+		kinds = append(kinds, "ctx: must_keep URL over 160 bytes")
+	}
+	if strings.Contains(out, "data removed") {
+		kinds = append(kinds, "ctx: output says data removed")
+	}
+	if strings.ContainsAny(k, "@") {
+		kinds = append(kinds, "ctx: must_keep has @")
+	}
+	// Bidi marks: what they sit next to.
+	for _, m := range []rune{0x200e, 0x200f, 0x61c} {
+		for i, r := range k {
+			if r != m {
+				continue
+			}
+			var prev, next rune = -1, -1
+			if i > 0 {
+				prev, _ = lastRune(k[:i])
+			}
+			if j := i + utf8.RuneLen(r); j < len(k) {
+				next, _ = utf8.DecodeRuneInString(k[j:])
+			}
+			kinds = append(kinds, "ctx: mark between "+runeKind(prev)+" and "+runeKind(next))
+		}
+	}
+	return kinds
+}
+
+func lastRune(s string) (rune, int) { return utf8.DecodeLastRuneInString(s) }
+
+func runeKind(r rune) string {
+	switch {
+	case r < 0:
+		return "edge of must_keep"
+	case r == ' ' || r == '\t':
+		return "space"
+	case r == '\n':
+		return "newline"
+	case unicode.IsDigit(r):
+		return "digit"
+	case r < 0x80 && unicode.IsLetter(r):
+		return "latin letter"
+	case unicode.Is(unicode.Hebrew, r):
+		return "hebrew"
+	case unicode.Is(unicode.Arabic, r):
+		return "arabic"
+	case unicode.IsPunct(r) || unicode.IsSymbol(r):
+		return "punctuation"
+	case unicode.Is(unicode.Cf, r):
+		return "format char"
+	}
+	return "other"
 }
