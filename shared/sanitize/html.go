@@ -132,7 +132,11 @@ var hiddenClasses = map[string]bool{
 
 // hiddenElement reports whether an element with this start tag is not shown
 // to a reader, and whether its content is code (script, style).
-func hiddenElement(name string, attrs []attr) (hidden, code bool) {
+//
+// coloredBG says a background colour other than white was set on an
+// element before this one: white text is then a button label or text on a
+// coloured band, not hidden text.
+func hiddenElement(name string, attrs []attr, coloredBG bool) (hidden, code bool) {
 	switch name {
 	case "script", "style":
 		return true, true
@@ -165,11 +169,11 @@ func hiddenElement(name string, attrs []attr) (hidden, code bool) {
 				return true, false
 			}
 		case "style":
-			if styleHidden(a.val) {
+			if styleHidden(a.val, coloredBG) {
 				return true, false
 			}
 		case "color":
-			if name == "font" && colorInvisible(normColor(a.val)) {
+			if c := normColor(a.val); name == "font" && colorInvisible(c) && (c == "transparent" || !coloredBG) {
 				return true, false
 			}
 		case "class":
@@ -208,6 +212,49 @@ func colorInvisible(c string) bool {
 	return false
 }
 
+// transparentColor reports whether c draws nothing on any background.
+func transparentColor(c string) bool {
+	switch c {
+	case "transparent", "#0000", "#00000000", "#ffffff00", "#fff0":
+		return true
+	}
+	return (strings.HasPrefix(c, "rgba(") || strings.HasPrefix(c, "hsla(")) && colorInvisible(c) && !strings.HasSuffix(c, ",1)") && !strings.HasSuffix(c, ",1.0)")
+}
+
+// setsBackground reports whether a tag's attributes set a background
+// colour other than white or transparent (bgcolor, or background /
+// background-color in its style).
+func setsBackground(attrs []attr) bool {
+	for _, a := range attrs {
+		switch a.name {
+		case "bgcolor":
+			if c := normColor(a.val); c != "" && !colorInvisible(c) {
+				return true
+			}
+		case "style":
+			low := strings.ToLower(a.val)
+			for _, d := range strings.Split(low, ";") {
+				k, v, ok := strings.Cut(d, ":")
+				if !ok {
+					continue
+				}
+				if k = strings.TrimSpace(k); k != "background" && k != "background-color" {
+					continue
+				}
+				if f := strings.Fields(strings.ReplaceAll(v, "url(", " url(")); len(f) > 0 {
+					v = normColor(f[0])
+				} else {
+					v = ""
+				}
+				if v != "" && v != "none" && v != "inherit" && v != "initial" && !colorInvisible(v) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // cssLength parses a CSS length into pixels-ish; ok is false if unparsable.
 func cssLength(v string) (px float64, ok bool) {
 	v = strings.TrimSpace(strings.TrimSuffix(v, "!important"))
@@ -235,7 +282,7 @@ func cssLength(v string) (px float64, ok bool) {
 }
 
 // styleHidden reports whether an inline style hides its element's text.
-func styleHidden(style string) bool {
+func styleHidden(style string, coloredBG bool) bool {
 	decl := map[string]string{}
 	for _, d := range strings.Split(strings.ToLower(style), ";") {
 		k, v, ok := strings.Cut(d, ":")
@@ -270,14 +317,15 @@ func styleHidden(style string) bool {
 	}
 	if c, ok := decl["color"]; ok {
 		c = normColor(c)
-		if colorInvisible(c) {
-			return true
-		}
 		bg := decl["background-color"]
 		if bg == "" {
 			bg = decl["background"]
 		}
-		if bg != "" && normColor(bg) == c {
+		bg = normColor(bg)
+		if bg != "" && bg == c {
+			return true
+		}
+		if colorInvisible(c) && (!coloredBG && (bg == "" || colorInvisible(bg)) || transparentColor(c)) {
 			return true
 		}
 	}
@@ -425,6 +473,8 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 		closeC = nextFinder{sub: "-->", pos: -2}
 		closeB = nextFinder{sub: "--!>", pos: -2}
 		ci     int // next code span to consider
+		// coloredBG: an element set a coloured background (hiddenElement).
+		coloredBG bool
 	)
 	for i := 0; i < len(s); {
 		k := strings.IndexByte(s[i:], '<')
@@ -481,8 +531,25 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 			content := s[body:cEnd]
 			trimmed := strings.TrimSpace(content)
 			cond := strings.HasPrefix(trimmed, "[if") || strings.HasPrefix(trimmed, "[endif") || strings.HasPrefix(trimmed, "<![endif")
+			t := tagText(content)
+			words := t
+			if cond {
+				// Without its "[if mso]>" and "<![endif]" markers.
+				words = tagText(strings.ReplaceAll(strings.ReplaceAll(content[strings.Index(content, "]")+1:], "<![endif]", ""), "[endif]", ""))
+			}
+			if cEnd < len(s) && cEnd-body <= maxLabelComment && !isProse(words) {
+				// A label ("<!-- Header -->", "<!-- /hero -->") or an
+				// Outlook conditional comment around layout markup: part of
+				// the document, no words hidden in it. Shown as written,
+				// still judged.
+				if t != "" {
+					shown = append(shown, hiddenPart{text: t, code: cond})
+				}
+				i = stop
+				continue
+			}
 			b.WriteString(s[last:i])
-			if t := tagText(content); t != "" {
+			if t != "" {
 				parts = append(parts, hiddenPart{text: t, code: cond})
 			}
 			last, i = stop, stop
@@ -493,7 +560,10 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 			i++
 			continue
 		}
-		hidden, code := hiddenElement(name, attrs)
+		if !coloredBG && setsBackground(attrs) {
+			coloredBG = true
+		}
+		hidden, code := hiddenElement(name, attrs, coloredBG)
 		if !hidden {
 			i = tagEnd
 			continue
@@ -590,7 +660,7 @@ func isHTML(s string, code [][2]int) bool {
 			if n >= 2 {
 				return true
 			}
-			if hidden, _ := hiddenElement(name, attrs); hidden {
+			if hidden, _ := hiddenElement(name, attrs, false); hidden {
 				return true // one hidden element is markup enough
 			}
 		}
@@ -686,6 +756,10 @@ func (c *indentedCode) at(s string, i int) bool {
 	}
 	return c.code
 }
+
+// maxLabelComment bounds the comments of an HTML text that are kept as
+// written when they hold no prose (labels, conditional comments).
+const maxLabelComment = 200
 
 // rawElements are elements whose content is text up to their end tag
 // (script, style) or hidden as a whole (template, noscript): unclosed, one

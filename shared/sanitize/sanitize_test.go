@@ -272,8 +272,16 @@ func TestHiddenHTML(t *testing.T) {
 		{`a<div style="visibility:hidden"><div>nested</div> hidden words here</div>b`, "ab", false},
 		{"<style>body{color:red}</style>Hello", "Hello", false},
 		{"<script>var x = 1;</script>Hello", "Hello", false},
-		{"<!--[if mso]><table><tr><td><![endif]-->Hi", "Hi", false},
-		{"<!-- End Header --><p>Hi</p>", "<p>Hi</p>", false},
+		// Labels and conditional comments hide no words: kept as written.
+		{"<!--[if mso]><table><tr><td><![endif]-->Hi", "<!--[if mso]><table><tr><td><![endif]-->Hi", false},
+		{"<!-- End Header --><p>Hi</p>", "<!-- End Header --><p>Hi</p>", false},
+		{"<!--[if mso]><p>Outlook readers get another text here</p><![endif]--><p>Hi</p>", "<p>Hi</p>", false},
+		{"<!-- a note the designer left for the team --><p>Hi</p>", "<p>Hi</p>", false},
+		// White text is hidden on white, not on a coloured button or band.
+		{`<p>Hi <a style="color:#ffffff;background-color:#0066cc" href="/x">Shop now</a></p>`, `<p>Hi <a style="color:#ffffff;background-color:#0066cc" href="/x">Shop now</a></p>`, false},
+		{`<table><tr><td bgcolor="#003366"><font color="#ffffff">Free shipping</font></td></tr></table>`, `<table><tr><td bgcolor="#003366"><font color="#ffffff">Free shipping</font></td></tr></table>`, false},
+		{`<p>Hi</p><span style="color:#fff;background:#fff">some hidden words here</span>`, "<p>Hi</p>", false},
+		{`<div style="background:#222"><p>x</p></div><span style="color:rgba(0,0,0,0)">some hidden words here</span>`, `<div style="background:#222"><p>x</p></div>`, false},
 		{"<!-- End Header -->Hi", "<!-- End Header -->Hi", false},
 		{"order < 5 items and a<b and c > d", "order < 5 items and a<b and c > d", false},
 		{"<b>bold</b> <i>it</i>", "<b>bold</b> <i>it</i>", false},
