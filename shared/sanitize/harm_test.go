@@ -38,6 +38,8 @@ var harmCases = []harmCase{
 	{"sinhala conjuncts", "ශ්\u200dරී ලංකා, ක්\u200dෂ", []string{"ශ්\u200dරී", "ක්\u200dෂ"}},
 	{"tamil zwnj", "க்\u200cஷ ஸ்ரீ", []string{"க்\u200cஷ"}},
 	{"hebrew rlm around order number", "הזמנה \u200f#12345\u200f נשלחה", []string{"\u200f#12345\u200f"}},
+	{"hebrew rlm then lrm", "הזמנה \u200f\u200eAB-12\u200e נשלחה", []string{"\u200f\u200eAB-12\u200e"}},
+	{"lrm after a removed character", "Ref\u200b\u200eAB12\u200e", []string{"\u200eAB12\u200e"}},
 	{"hebrew lrm line start", "\u200eABC-778\u200e :מספר הזמנה", []string{"\u200eABC-778\u200e"}},
 	{"thai zwsp", "ภาษาไทย\u200bง่าย", []string{"ภาษาไทย\u200bง่าย"}},
 	{"khmer zwsp", "ខ្ញុំ\u200bស្រឡាញ់", []string{"ខ្ញុំ\u200bស្រឡាញ់"}},

@@ -212,6 +212,51 @@ func colorInvisible(c string) bool {
 	return false
 }
 
+// fontSizeReset reports whether an element hidden only by a tiny
+// font-size (attrs) has a descendant that sets a readable font-size again
+// within the next 2 KiB (lower is the text in lower case, from the end of
+// its start tag). Amortized linear: f finds the next "font-size" once per
+// occurrence.
+func fontSizeReset(name string, attrs []attr, lower string, from int, f *nextFinder) bool {
+	if name == "script" || name == "style" || name == "template" || name == "noscript" {
+		return false
+	}
+	// Hidden for another reason too?
+	other := make([]attr, 0, len(attrs))
+	found := false
+	for _, a := range attrs {
+		if a.name == "style" {
+			if low := strings.ToLower(a.val); strings.Contains(low, "font-size") {
+				found = true
+				a.val = strings.ReplaceAll(low, "font-size", "x-font")
+			}
+		}
+		other = append(other, a)
+	}
+	if !found {
+		return false
+	}
+	if h, _ := hiddenElement(name, other, true); h {
+		return false
+	}
+	for at := f.from(lower, from); at >= 0 && at < from+2048; at = f.from(lower, at+1) {
+		v := lower[at+len("font-size"):]
+		v = strings.TrimLeft(v, " \t")
+		if !strings.HasPrefix(v, ":") {
+			continue
+		}
+		v = strings.TrimLeft(v[1:], " \t")
+		e := strings.IndexAny(v, ";\"'>")
+		if e < 0 || e > 32 {
+			continue
+		}
+		if px, ok := cssLength(v[:e]); ok && px > 1 {
+			return true
+		}
+	}
+	return false
+}
+
 // transparentColor reports whether c draws nothing on any background.
 func transparentColor(c string) bool {
 	switch c {
@@ -302,9 +347,7 @@ func styleHidden(style string, coloredBG bool) bool {
 	case "hidden", "collapse":
 		return true
 	}
-	if decl["mso-hide"] == "all" {
-		return true
-	}
+	// mso-hide:all hides from Outlook only: other clients show it.
 	if v, ok := decl["font-size"]; ok {
 		if px, ok := cssLength(v); ok && px <= 1 {
 			return true
@@ -475,6 +518,7 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 		ci     int // next code span to consider
 		// coloredBG: an element set a coloured background (hiddenElement).
 		coloredBG bool
+		fontSz    = nextFinder{sub: "font-size", pos: -2}
 	)
 	for i := 0; i < len(s); {
 		k := strings.IndexByte(s[i:], '<')
@@ -564,6 +608,11 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 			coloredBG = true
 		}
 		hidden, code := hiddenElement(name, attrs, coloredBG)
+		if hidden && fontSizeReset(name, attrs, lower, tagEnd, &fontSz) {
+			// "font-size:0" on a wrapper removes the gaps between
+			// inline-block columns; the columns set their own size.
+			hidden = false
+		}
 		if !hidden {
 			i = tagEnd
 			continue
@@ -583,6 +632,13 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 			var cStart int
 			cStart, stop = findClose(s, lower, name, tagEnd)
 			inner = tagText(s[tagEnd:cStart])
+		}
+		if !code && strings.TrimSpace(strings.ReplaceAll(inner, "\u00a0", " ")) == "" && stop < len(s) && stop-tagEnd <= 256 && !strings.Contains(lower[i:stop], "<img") {
+			// A spacer ("<td style=font-size:0>&nbsp;</td>") hides no
+			// words: left as written, and scanned on for what it holds
+			// (at most 256 bytes, so nesting stays linear).
+			i = tagEnd
+			continue
 		}
 		b.WriteString(s[last:i])
 		if inner != "" {

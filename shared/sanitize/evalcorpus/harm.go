@@ -1,8 +1,9 @@
 package evalcorpus
 
 import (
-	"os"
+	"fmt"
 	"html"
+	"os"
 	"regexp"
 	"sort"
 	"strconv"
@@ -263,6 +264,45 @@ func contextKinds(in, k, out string) []string {
 	if strings.Contains(out, "data removed") {
 		kinds = append(kinds, "ctx: output says data removed")
 	}
+	if strings.Contains(k, "<!--") {
+		if c := commentRE.FindString(k); c == "" {
+			kinds = append(kinds, "ctx: comment unclosed in must_keep")
+		} else {
+			if len(c) > 200 {
+				kinds = append(kinds, "ctx: comment over 200 bytes")
+			}
+			if len(strings.Fields(c)) >= 5 {
+				kinds = append(kinds, "ctx: comment holds 5+ words")
+			}
+		}
+	}
+	if t := tagRE.FindAllString(k, -1); len(t) > 0 {
+		for _, tag := range t {
+			if len(urlRE.FindAllString(tag, -1)) > 0 {
+				kinds = append(kinds, "ctx: a tag in must_keep holds a URL")
+				break
+			}
+		}
+	}
+	// How much of k survives, and what comes where it breaks.
+	n := 0
+	for n < len(k) && strings.Contains(out, k[:n+1]) {
+		n++
+	}
+	kinds = append(kinds, fmt.Sprintf("ctx: kept prefix %d%% of must_keep", 100*n/max(1, len(k))/10*10))
+	if n < len(k) {
+		r, _ := utf8.DecodeRuneInString(k[n:])
+		kinds = append(kinds, "ctx: breaks at "+runeKind(r)+fmt.Sprintf(" U+%04X", r))
+		if n > 0 {
+			p, _ := utf8.DecodeLastRuneInString(k[:n])
+			kinds = append(kinds, "ctx: after "+runeKind(p)+fmt.Sprintf(" U+%04X", p))
+		}
+	}
+	if host := urlRE.FindString(k); host != "" {
+		if h := hostOf(host); h != "" && !strings.Contains(strings.ToLower(out), strings.ToLower(h)) {
+			kinds = append(kinds, "ctx: URL host not in output")
+		}
+	}
 	if strings.ContainsAny(k, "@") {
 		kinds = append(kinds, "ctx: must_keep has @")
 	}
@@ -283,6 +323,16 @@ func contextKinds(in, k, out string) []string {
 		}
 	}
 	return kinds
+}
+
+func hostOf(u string) string {
+	if i := strings.Index(u, "//"); i >= 0 {
+		u = u[i+2:]
+	}
+	if i := strings.IndexAny(u, "/?#"); i >= 0 {
+		u = u[:i]
+	}
+	return u
 }
 
 func lastRune(s string) (rune, int) { return utf8.DecodeLastRuneInString(s) }
