@@ -187,7 +187,7 @@ var (
 	rules []*rule
 	// vocab numbers every word that a rule triggers on, starts with or
 	// needs; trigLatinID and trigNativeID list the rules each word triggers.
-	vocab        = map[string]int32{}
+	vocab        map[string]int32
 	trigLatinID  [][]int
 	trigNativeID [][]int
 	trigLines    []subTrig
@@ -699,6 +699,7 @@ var rulesOnce sync.Once
 func ensureRules() { rulesOnce.Do(initRules) }
 
 func initRules() {
+	ensureTables()
 	registerEnglish()
 	registerIntl()
 	for _, r := range rules {
@@ -729,15 +730,8 @@ func initRules() {
 
 // speakerHuman and speakerBot are the speaker labels of a chat log.
 var (
-	speakerHuman = map[string]bool{"customer": true, "user": true, "client": true, "guest": true, "visitor": true, "caller": true,
-		"buyer": true, "me": true, "you": true, "kunde": true, "kundin": true, "cliente": true, "utilisateur": true, "utilisatrice": true,
-		"usuario": true, "usuaria": true, "utente": true, "nutzer": true, "benutzer": true, "nutzerin": true, "klant": true,
-		"gebruiker": true, "klient": true, "uzytkownik": true, "musteri": true, "kullanici": true, "khach": true, "pelanggan": true,
-		"pengguna": true, "mteja": true, "mtumiaji": true, "kunde/in": true, "q": true}
-	speakerBot = map[string]bool{"assistant": true, "bot": true, "agent": true, "ai": true, "chatbot": true, "support": true,
-		"assistent": true, "asistente": true, "assistente": true, "asystent": true, "asistan": true, "asisten": true, "msaidizi": true,
-		"virtual assistant": true, "ai assistant": true, "ki-assistent": true, "ai-assistant": true, "ki": true, "ia": true,
-		"agente": true, "a": true, "acme bot": true}
+	speakerHuman map[string]bool
+	speakerBot   map[string]bool
 )
 
 // isTranscript reports whether the text is a chat log: at least two
@@ -825,4 +819,18 @@ func groupHits(hits []hitPos) []hitPos {
 		}
 	}
 	return out
+}
+
+// initDetectTables builds this file's tables (called once, from ensureTables).
+func initDetectTables() {
+	vocab = map[string]int32{}
+	speakerHuman = map[string]bool{"customer": true, "user": true, "client": true, "guest": true, "visitor": true, "caller": true,
+		"buyer": true, "me": true, "you": true, "kunde": true, "kundin": true, "cliente": true, "utilisateur": true, "utilisatrice": true,
+		"usuario": true, "usuaria": true, "utente": true, "nutzer": true, "benutzer": true, "nutzerin": true, "klant": true,
+		"gebruiker": true, "klient": true, "uzytkownik": true, "musteri": true, "kullanici": true, "khach": true, "pelanggan": true,
+		"pengguna": true, "mteja": true, "mtumiaji": true, "kunde/in": true, "q": true}
+	speakerBot = map[string]bool{"assistant": true, "bot": true, "agent": true, "ai": true, "chatbot": true, "support": true,
+		"assistent": true, "asistente": true, "assistente": true, "asystent": true, "asistan": true, "asisten": true, "msaidizi": true,
+		"virtual assistant": true, "ai assistant": true, "ki-assistent": true, "ai-assistant": true, "ki": true, "ia": true,
+		"agente": true, "a": true, "acme bot": true}
 }

@@ -120,15 +120,9 @@ func parseTag(s string, i int) (name string, attrs []attr, end int, ok bool) {
 	return "", nil, 0, false
 }
 
-var voidElements = map[string]bool{
-	"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
-	"input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true,
-}
+var voidElements map[string]bool
 
-var hiddenClasses = map[string]bool{
-	"hidden": true, "hide": true, "d-none": true, "invisible": true, "sr-only": true,
-	"visually-hidden": true, "display-none": true, "hidden-text": true, "screen-reader-text": true,
-}
+var hiddenClasses map[string]bool
 
 // hiddenElement reports whether an element with this start tag is not shown
 // to a reader, and whether its content is code (script, style).
@@ -654,21 +648,7 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 }
 
 // htmlNames are elements whose tags make a text HTML (isHTML).
-var htmlNames = map[string]bool{
-	"html": true, "head": true, "body": true, "meta": true, "title": true, "style": true, "script": true,
-	"div": true, "span": true, "p": true, "br": true, "a": true, "img": true, "table": true, "tr": true,
-	"td": true, "th": true, "tbody": true, "thead": true, "b": true, "i": true, "u": true, "em": true,
-	"strong": true, "font": true, "ul": true, "ol": true, "li": true, "h1": true, "h2": true, "h3": true,
-	"h4": true, "h5": true, "h6": true, "center": true, "hr": true, "noscript": true, "svg": true,
-	"section": true, "article": true, "footer": true, "header": true, "blockquote": true, "small": true,
-	"label": true, "input": true, "form": true, "button": true, "link": true, "template": true,
-	"iframe": true, "pre": true, "code": true, "sup": true, "sub": true, "tt": true, "big": true,
-	"picture": true, "source": true, "video": true, "audio": true, "textarea": true, "select": true,
-	"option": true, "nav": true, "main": true, "aside": true, "figure": true, "figcaption": true,
-	"details": true, "summary": true, "mark": true, "abbr": true, "cite": true, "q": true, "s": true,
-	"del": true, "ins": true, "object": true, "embed": true, "noembed": true, "noframes": true,
-	"caption": true, "col": true, "colgroup": true, "dl": true, "dt": true, "dd": true, "text": true,
-}
+var htmlNames map[string]bool
 
 // isHTML reports whether s is HTML (or holds an HTML fragment) rather
 // than prose that mentions markup: a doctype, or at least two tags of
@@ -933,4 +913,31 @@ func skipCode(code [][2]int, ci *int, i int) (int, bool) {
 		return code[*ci][1], true
 	}
 	return 0, false
+}
+
+// initHTMLTables builds this file's tables (called once, from ensureTables).
+func initHTMLTables() {
+	voidElements = map[string]bool{
+		"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
+		"input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true,
+	}
+	hiddenClasses = map[string]bool{
+		"hidden": true, "hide": true, "d-none": true, "invisible": true, "sr-only": true,
+		"visually-hidden": true, "display-none": true, "hidden-text": true, "screen-reader-text": true,
+	}
+	htmlNames = map[string]bool{
+		"html": true, "head": true, "body": true, "meta": true, "title": true, "style": true, "script": true,
+		"div": true, "span": true, "p": true, "br": true, "a": true, "img": true, "table": true, "tr": true,
+		"td": true, "th": true, "tbody": true, "thead": true, "b": true, "i": true, "u": true, "em": true,
+		"strong": true, "font": true, "ul": true, "ol": true, "li": true, "h1": true, "h2": true, "h3": true,
+		"h4": true, "h5": true, "h6": true, "center": true, "hr": true, "noscript": true, "svg": true,
+		"section": true, "article": true, "footer": true, "header": true, "blockquote": true, "small": true,
+		"label": true, "input": true, "form": true, "button": true, "link": true, "template": true,
+		"iframe": true, "pre": true, "code": true, "sup": true, "sub": true, "tt": true, "big": true,
+		"picture": true, "source": true, "video": true, "audio": true, "textarea": true, "select": true,
+		"option": true, "nav": true, "main": true, "aside": true, "figure": true, "figcaption": true,
+		"details": true, "summary": true, "mark": true, "abbr": true, "cite": true, "q": true, "s": true,
+		"del": true, "ins": true, "object": true, "embed": true, "noembed": true, "noframes": true,
+		"caption": true, "col": true, "colgroup": true, "dl": true, "dt": true, "dd": true, "text": true,
+	}
 }

@@ -93,7 +93,7 @@ type linkURL struct {
 	mail   bool // a mailto: link; rest is the address and its query
 }
 
-var schemeRE = regexp.MustCompile(`^[a-z][a-z0-9+.\-]*:`)
+var schemeRE *regexp.Regexp
 
 // checkURL decides whether raw survives. Relative URLs and harmless opaque
 // schemes (tel:, sms:) survive; http(s) and other hierarchical URLs survive
@@ -209,21 +209,10 @@ func stripPort(h string) string {
 }
 
 var (
-	placeholderRE = regexp.MustCompile(`[A-Z][A-Z0-9]*_[A-Z][A-Z]+(?:_[A-Z0-9]+)*|\[[A-Za-z_ ]{3,}\]|%5[bB][A-Za-z_]{3,}%5[dD]`)
+	placeholderRE *regexp.Regexp
 	urlTokenSep   = func(r rune) bool { return strings.ContainsRune("/?&=#;,.:+!*()~", r) }
-	sensitiveKeys = map[string]bool{
-		"secret": true, "secrets": true, "token": true, "apikey": true, "api_key": true, "key": true,
-		"password": true, "pass": true, "pwd": true, "passwd": true, "ssn": true, "card": true, "cc": true,
-		"cvv": true, "conv": true, "conversation": true, "chat": true, "history": true, "prompt": true,
-		"context": true, "ctx": true, "leak": true, "exfil": true, "payload": true, "dump": true,
-		"stolen": true, "creds": true, "credentials": true, "session": true, "cookie": true,
-		"memory": true, "sysprompt": true, "system_prompt": true, "transcript": true,
-	}
-	imageDataKeys = map[string]bool{
-		"d": true, "data": true, "q": true, "u": true, "user": true, "email": true, "m": true,
-		"msg": true, "text": true, "info": true, "content": true, "n": true, "name": true, "x": true,
-		"c": true, "p": true, "s": true, "body": true, "summary": true, "details": true,
-	}
+	sensitiveKeys map[string]bool
+	imageDataKeys map[string]bool
 )
 
 // base64ish reports whether t looks like base64 data rather than a word or
@@ -331,28 +320,19 @@ func looksLikeData(rest string, image bool) int {
 const mdURL = `(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*`
 
 var (
-	mdImageRE = regexp.MustCompile(`!\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + mdURL + `\)`)
-	mdLinkRE  = regexp.MustCompile(`\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + mdURL + `\)`)
-	mdDefRE   = regexp.MustCompile(`(?m)^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^<>\n]*>|\S+)([ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$`)
-	autoRE    = regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^\s<>]+)>`)
-	imgDefRef = regexp.MustCompile(`!\[[^\]\n]*\]\[([^\]\n]*)\]`)
+	mdImageRE *regexp.Regexp
+	mdLinkRE  *regexp.Regexp
+	mdDefRE   *regexp.Regexp
+	autoRE    *regexp.Regexp
+	imgDefRef *regexp.Regexp
 )
 
 // urlAttrs are the HTML attributes whose value is fetched or followed.
-var urlAttrs = map[string]bool{
-	"src": true, "href": true, "srcset": true, "lowsrc": true, "dynsrc": true, "background": true,
-	"poster": true, "action": true, "formaction": true, "data": true, "cite": true, "longdesc": true,
-	"xlink:href": true, "ping": true, "imagesrcset": true, "manifest": true, "codebase": true,
-}
+var urlAttrs map[string]bool
 
-var imageTags = map[string]bool{
-	"img": true, "image": true, "picture": true, "source": true, "video": true, "audio": true,
-	"embed": true, "object": true, "iframe": true, "frame": true, "svg": true, "use": true,
-	"input": true, "track": true, "body": true, "table": true, "td": true, "th": true, "tr": true,
-	"div": true, "span": true, "p": true, "link": true,
-}
+var imageTags map[string]bool
 
-var cssURLRE = regexp.MustCompile(`(?i)url\(\s*['"]?([^'")\s]+)`)
+var cssURLRE *regexp.Regexp
 
 // linkState collects the markers of one neutralization pass. Markers are
 // inserted as NUL-delimited placeholders (NUL never survives step 1) so
@@ -792,8 +772,8 @@ func defang(kind string, u *linkURL) string {
 // syntax; brackets stay ("filter[status]=open"), except inside an image
 // marker (imageBrackets), which a ']' would end.
 var (
-	pathDefang    = strings.NewReplacer("://", "[:]//", "www.", "www[.]", "WWW.", "WWW[.]", "](", "] (", "\\", "/")
-	imageBrackets = strings.NewReplacer("[", "(", "]", ")")
+	pathDefang    *strings.Replacer
+	imageBrackets *strings.Replacer
 )
 
 // maxShownPath bounds the path and query shown of a neutralized URL:
@@ -821,4 +801,42 @@ func displayPath(p string) string {
 		out += "…"
 	}
 	return pathDefang.Replace(out)
+}
+
+// initLinkTables builds this file's tables (called once, from ensureTables).
+func initLinkTables() {
+	schemeRE = regexp.MustCompile(`^[a-z][a-z0-9+.\-]*:`)
+	placeholderRE = regexp.MustCompile(`[A-Z][A-Z0-9]*_[A-Z][A-Z]+(?:_[A-Z0-9]+)*|\[[A-Za-z_ ]{3,}\]|%5[bB][A-Za-z_]{3,}%5[dD]`)
+	sensitiveKeys = map[string]bool{
+		"secret": true, "secrets": true, "token": true, "apikey": true, "api_key": true, "key": true,
+		"password": true, "pass": true, "pwd": true, "passwd": true, "ssn": true, "card": true, "cc": true,
+		"cvv": true, "conv": true, "conversation": true, "chat": true, "history": true, "prompt": true,
+		"context": true, "ctx": true, "leak": true, "exfil": true, "payload": true, "dump": true,
+		"stolen": true, "creds": true, "credentials": true, "session": true, "cookie": true,
+		"memory": true, "sysprompt": true, "system_prompt": true, "transcript": true,
+	}
+	imageDataKeys = map[string]bool{
+		"d": true, "data": true, "q": true, "u": true, "user": true, "email": true, "m": true,
+		"msg": true, "text": true, "info": true, "content": true, "n": true, "name": true, "x": true,
+		"c": true, "p": true, "s": true, "body": true, "summary": true, "details": true,
+	}
+	mdImageRE = regexp.MustCompile(`!\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + mdURL + `\)`)
+	mdLinkRE = regexp.MustCompile(`\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + mdURL + `\)`)
+	mdDefRE = regexp.MustCompile(`(?m)^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^<>\n]*>|\S+)([ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$`)
+	autoRE = regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^\s<>]+)>`)
+	imgDefRef = regexp.MustCompile(`!\[[^\]\n]*\]\[([^\]\n]*)\]`)
+	urlAttrs = map[string]bool{
+		"src": true, "href": true, "srcset": true, "lowsrc": true, "dynsrc": true, "background": true,
+		"poster": true, "action": true, "formaction": true, "data": true, "cite": true, "longdesc": true,
+		"xlink:href": true, "ping": true, "imagesrcset": true, "manifest": true, "codebase": true,
+	}
+	imageTags = map[string]bool{
+		"img": true, "image": true, "picture": true, "source": true, "video": true, "audio": true,
+		"embed": true, "object": true, "iframe": true, "frame": true, "svg": true, "use": true,
+		"input": true, "track": true, "body": true, "table": true, "td": true, "th": true, "tr": true,
+		"div": true, "span": true, "p": true, "link": true,
+	}
+	cssURLRE = regexp.MustCompile(`(?i)url\(\s*['"]?([^'")\s]+)`)
+	pathDefang = strings.NewReplacer("://", "[:]//", "www.", "www[.]", "WWW.", "WWW[.]", "](", "] (", "\\", "/")
+	imageBrackets = strings.NewReplacer("[", "(", "]", ")")
 }
