@@ -73,10 +73,11 @@ type rule struct {
 	trig  []string
 	// pattern is compiled on first use (re, anch): most rules never run for
 	// most texts, and compiling all of them at start cost 30 ms and 16 MB.
-	pattern string
-	once    sync.Once
-	re      *regexp.Regexp
-	adjust  func(m *match) float64 // optional: weight of one match (0 = ignore)
+	pattern  string
+	once     sync.Once
+	anchOnce sync.Once
+	re       *regexp.Regexp
+	adjust   func(m *match) float64 // optional: weight of one match (0 = ignore)
 	// need, when set, is a second word list (words copies only): one of
 	// its words must also occur in the window, or the regexp is not run.
 	need map[string]bool
@@ -237,13 +238,14 @@ func addRule(name string, class int, w float64, copy int, trig string, pattern s
 }
 
 // compile builds the rule's regexps once, on first use.
+// Each of the two is compiled on its first use: most rules with start
+// words only ever run anchored.
 func (r *rule) compile() {
-	r.once.Do(func() {
-		r.re = regexp.MustCompile(r.pattern)
-		if r.starts != nil {
-			r.anch = regexp.MustCompile(`^(?:` + r.pattern + `)`)
-		}
-	})
+	r.once.Do(func() { r.re = regexp.MustCompile(r.pattern) })
+}
+
+func (r *rule) compileAnchored() {
+	r.anchOnce.Do(func() { r.anch = regexp.MustCompile(`^(?:` + r.pattern + `)`) })
 }
 
 func buildTriggers() {
@@ -633,7 +635,7 @@ func evalAnchored(r *rule, s string, p int) float64 {
 	for e < len(s) && !utf8.RuneStart(s[e]) {
 		e++
 	}
-	r.compile()
+	r.compileAnchored()
 	loc := r.anch.FindStringIndex(s[p:e])
 	if loc == nil {
 		return 0
