@@ -230,7 +230,7 @@ func addRule(name string, class int, w float64, copy int, trig string, pattern s
 		pattern: p, adjust: adjust,
 	}
 	if copy == cLatin || copy == cNative {
-		if starts, ok := firstWords(p); ok {
+		if starts, ok := ruleStarts(name, p); ok {
 			r.starts = starts
 		}
 	}

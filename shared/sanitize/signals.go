@@ -171,8 +171,18 @@ func buildSigLex() *sigLex {
 }
 
 // foldEntry folds a lexicon entry like the detector's native copy.
+// Entries of the lexicon are looked up in genFolds (tables_gen.go)
+// first, which go generate precomputes.
 func foldEntry(e string) string {
+	if foldRecord == nil {
+		if f, ok := genFold(e); ok {
+			return f
+		}
+	}
 	c := makeCopies(e)
+	if foldRecord != nil {
+		foldRecord[e] = c.native
+	}
 	return c.native
 }
 
