@@ -10,7 +10,6 @@ import (
 	"testing"
 )
 
-
 // generateTables computes tables_gen.go from the rules and the lexicon,
 // without consulting the generated tables.
 func generateTables(t *testing.T) []byte {

@@ -578,11 +578,8 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 			if cEnd < len(s) && cEnd-body <= maxLabelComment && !isProse(words) {
 				// A label ("<!-- Header -->", "<!-- /hero -->") or an
 				// Outlook conditional comment around layout markup: part of
-				// the document, no words hidden in it. Shown as written,
-				// still judged.
-				if t != "" {
-					shown = append(shown, hiddenPart{text: t, code: cond})
-				}
+				// the document, no words hidden in it. Shown as written (and
+				// judged with the visible text).
 				i = stop
 				continue
 			}

@@ -315,13 +315,9 @@ func looksLikeData(rest string, image bool) int {
 	return 0
 }
 
-// Markdown and HTML link syntax. URLs may hold one level of balanced
-// parentheses, as in CommonMark.
-const mdURL = `(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*`
-
+// Markdown and HTML link syntax (inline links and images: mdInline).
+// URLs may hold one level of balanced parentheses, as in CommonMark.
 var (
-	mdImageRE *regexp.Regexp
-	mdLinkRE  *regexp.Regexp
 	mdDefRE   *regexp.Regexp
 	autoRE    *regexp.Regexp
 	imgDefRef *regexp.Regexp
@@ -341,11 +337,48 @@ type linkState struct {
 	markers     []string
 	neutralized int
 	exfil       int // strongest looksLikeData of a removed URL
+	// data memoizes looksLikeData per path (and image or not) and urls
+	// checkURL per raw URL: a text repeats its links (tracking links,
+	// an image per product), each is judged once.
+	data map[dataKey]int
+	urls map[string]linkURL
+}
+
+type dataKey struct {
+	rest  string
+	image bool
+}
+
+// dataOf is looksLikeData, memoized per text.
+func (st *linkState) dataOf(rest string, image bool) int {
+	k := dataKey{rest, image}
+	if d, ok := st.data[k]; ok {
+		return d
+	}
+	if st.data == nil {
+		st.data = map[dataKey]int{}
+	}
+	d := looksLikeData(rest, image)
+	st.data[k] = d
+	return d
+}
+
+// check is s.checkURL, memoized per text.
+func (st *linkState) check(s *Sanitizer, raw string) linkURL {
+	if u, ok := st.urls[raw]; ok {
+		return u
+	}
+	if st.urls == nil {
+		st.urls = map[string]linkURL{}
+	}
+	u := s.checkURL(raw)
+	st.urls[raw] = u
+	return u
 }
 
 func (st *linkState) marker(kind string, u *linkURL) string {
 	st.neutralized++
-	st.markers = append(st.markers, defang(kind, u))
+	st.markers = append(st.markers, defang(kind, u, st.dataOf(u.rest, kind == "image")))
 	return "\x00" + strconv.Itoa(len(st.markers)-1) + "\x00"
 }
 
@@ -428,12 +461,12 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, int) {
 		text = s.htmlLinks(text, st)
 	}
 	// Markdown images first, so that the link pass does not see them.
-	text = replaceSubmatch(mdImageRE, text, func(m []string) string {
-		u := s.checkURL(m[2])
+	text = replaceLocs(text, mdInline(text, true), func(m []string) string {
+		u := st.check(s, m[2])
 		if u.keep {
 			return m[0]
 		}
-		if d := looksLikeData(u.rest, true); d > st.exfil {
+		if d := st.dataOf(u.rest, true); d > st.exfil {
 			st.exfil = d
 		}
 		// The alt text is what a reader sees without the image.
@@ -442,12 +475,12 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, int) {
 		}
 		return st.marker("image", &u)
 	})
-	text = replaceSubmatch(mdLinkRE, text, func(m []string) string {
-		u := s.checkURL(m[2])
+	text = replaceLocs(text, mdInline(text, false), func(m []string) string {
+		u := st.check(s, m[2])
 		if u.keep {
 			return m[0]
 		}
-		if d := looksLikeData(u.rest, false); d > st.exfil {
+		if d := st.dataOf(u.rest, false); d > st.exfil {
 			st.exfil = d
 		}
 		label := strings.TrimSpace(m[1])
@@ -466,14 +499,14 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, int) {
 	}
 	if strings.Contains(text, "]:") {
 		text = replaceSubmatch(mdDefRE, text, func(m []string) string {
-			u := s.checkURL(m[2])
+			u := st.check(s, m[2])
 			if u.keep {
 				return m[0]
 			}
 			label := strings.ToLower(strings.Trim(strings.TrimSpace(m[1]), "[]:"))
 			label = strings.TrimSuffix(label, "]")
 			image := imgRefs[label]
-			if d := looksLikeData(u.rest, image); d > st.exfil {
+			if d := st.dataOf(u.rest, image); d > st.exfil {
 				st.exfil = d
 			}
 			kind := "link"
@@ -484,11 +517,11 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, int) {
 		})
 	}
 	text = replaceSubmatch(autoRE, text, func(m []string) string {
-		u := s.checkURL(m[1])
+		u := st.check(s, m[1])
 		if u.keep {
 			return m[0]
 		}
-		if d := looksLikeData(u.rest, false); d > st.exfil {
+		if d := st.dataOf(u.rest, false); d > st.exfil {
 			st.exfil = d
 		}
 		return st.marker("link", &u)
@@ -498,11 +531,11 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, int) {
 		last := 0
 		for _, sp := range spans {
 			u, tail := trimURLTail(text[sp[0]:sp[1]])
-			c := s.checkURL(u)
+			c := st.check(s, u)
 			if c.keep {
 				continue
 			}
-			if d := looksLikeData(c.rest, false); d > st.exfil {
+			if d := st.dataOf(c.rest, false); d > st.exfil {
 				st.exfil = d
 			}
 			b.WriteString(text[last:sp[0]])
@@ -592,7 +625,20 @@ func trimURLTail(u string) (string, string) {
 
 // replaceSubmatch is ReplaceAllStringFunc with access to submatches.
 func replaceSubmatch(re *regexp.Regexp, s string, f func([]string) string) string {
-	idx := re.FindAllStringSubmatchIndex(s, -1)
+	return replaceLocs(s, re.FindAllStringSubmatchIndex(s, -1), f)
+}
+
+// dropAngles drops '<' and '>' (strings.Map).
+func dropAngles(r rune) rune {
+	if r == '<' || r == '>' {
+		return -1
+	}
+	return r
+}
+
+// replaceLocs replaces the matches idx (submatch offsets) in s with f of
+// their submatches.
+func replaceLocs(s string, idx [][]int, f func([]string) string) string {
 	if idx == nil {
 		return s
 	}
@@ -644,11 +690,11 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 		exfil := 0
 		image := imageTags[name] && name != "a"
 		check := func(raw string) {
-			u := s.checkURL(raw)
+			u := st.check(s, raw)
 			if u.keep {
 				return
 			}
-			if d := looksLikeData(u.rest, image); d > exfil {
+			if d := st.dataOf(u.rest, image); d > exfil {
 				exfil = d
 			}
 			if bad == nil {
@@ -696,7 +742,7 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 			// The alt text is what a reader sees without the image.
 			for _, a := range attrs {
 				if a.name == "alt" {
-					if alt := strings.Join(strings.Fields(strings.NewReplacer("<", "", ">", "").Replace(html.UnescapeString(a.val))), " "); alt != "" {
+					if alt := strings.Join(strings.Fields(strings.Map(dropAngles, html.UnescapeString(a.val))), " "); alt != "" {
 						b.WriteString(alt + " ")
 					}
 					break
@@ -731,7 +777,7 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 //	        evil.example (link disabled, data removed)
 //	mailto: billing@evil.example (mail link disabled)
 //	javascript:, data:, unknown schemes: [link removed: javascript]
-func defang(kind string, u *linkURL) string {
+func defang(kind string, u *linkURL, data int) string {
 	host := displayHost(u.display)
 	if u.opaque || host == "invalid-host" {
 		return "[" + kind + " removed: " + host + "]"
@@ -754,7 +800,7 @@ func defang(kind string, u *linkURL) string {
 		}
 		return host + " (mail link disabled)"
 	}
-	if looksLikeData(u.rest, kind == "image") > 0 {
+	if data > 0 {
 		// The path carries data for an exfiltration, not an identifier.
 		if kind == "image" {
 			return "[image removed: " + shown + ", data removed]"
@@ -820,8 +866,6 @@ func initLinkTables() {
 		"msg": true, "text": true, "info": true, "content": true, "n": true, "name": true, "x": true,
 		"c": true, "p": true, "s": true, "body": true, "summary": true, "details": true,
 	}
-	mdImageRE = regexp.MustCompile(`!\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + mdURL + `\)`)
-	mdLinkRE = regexp.MustCompile(`\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + mdURL + `\)`)
 	mdDefRE = regexp.MustCompile(`(?m)^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^<>\n]*>|\S+)([ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$`)
 	autoRE = regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^\s<>]+)>`)
 	imgDefRef = regexp.MustCompile(`!\[[^\]\n]*\]\[([^\]\n]*)\]`)

@@ -1,0 +1,49 @@
+package sanitize
+
+import (
+	"math/rand"
+	"regexp"
+	"slices"
+	"testing"
+)
+
+// TestMDInlineMatchesRegexp holds mdInline to the regexps it replaces,
+// on hand-picked and random inputs.
+func TestMDInlineMatchesRegexp(t *testing.T) {
+	const url = `(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*`
+	img := regexp.MustCompile(`!\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + url + `\)`)
+	link := regexp.MustCompile(`\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + url + `\)`)
+	check := func(s string) {
+		for _, c := range []struct {
+			re    *regexp.Regexp
+			image bool
+		}{{img, true}, {link, false}} {
+			want := c.re.FindAllStringSubmatchIndex(s, -1)
+			got := mdInline(s, c.image)
+			same := len(want) == len(got)
+			for i := 0; same && i < len(got); i++ {
+				w, g := want[i], got[i]
+				same = slices.Equal(w[:4], g[:4]) && s[w[4]:w[5]] == s[g[4]:g[5]]
+			}
+			if !same {
+				t.Fatalf("%q (image %v): mdInline %v, regexp %v", s, c.image, got, want)
+			}
+		}
+	}
+	for _, s := range []string{
+		"[a](https://x.example/p)", "![i](u.png \"t\")", "[a]( \"t\")", "[a](  'x' )", "[a](<u v>)", "[a](<u)",
+		"[a [b](u)", "[a [b] c](u)", "[[a](u)", "[a](u(v)w)", "[a](u(v w))", "[a](u (t))", "[a](u\n)", "[a\n](u)",
+		"x ![a](b) [c](d) e", "[a](u \"t\" )", "[a](u\"t\")", "[a]()", "[]()", "[a](<>)", "![a](b", "[a](b'c')", "[a]( (t u))", "[a](\t(t u) )",
+	} {
+		check(s)
+	}
+	rng := rand.New(rand.NewSource(1))
+	alpha := []byte("[]()<>!\"' \n\tab:/.")
+	for n := 0; n < 20000; n++ {
+		b := make([]byte, rng.Intn(24))
+		for i := range b {
+			b[i] = alpha[rng.Intn(len(alpha))]
+		}
+		check(string(b))
+	}
+}
