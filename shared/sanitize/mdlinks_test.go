@@ -7,13 +7,13 @@ import (
 	"testing"
 )
 
-// TestMDInlineMatchesRegexp holds mdInline to the regexps it replaces,
-// on hand-picked and random inputs.
-func TestMDInlineMatchesRegexp(t *testing.T) {
+// mdInlineChecker returns a check that mdInline finds what the regexps it
+// replaced find: the same matches, labels and URLs.
+func mdInlineChecker() func(*testing.T, string) {
 	const url = `(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*`
 	img := regexp.MustCompile(`!\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + url + `\)`)
 	link := regexp.MustCompile(`\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + url + `\)`)
-	check := func(s string) {
+	return func(t *testing.T, s string) {
 		for _, c := range []struct {
 			re    *regexp.Regexp
 			image bool
@@ -30,12 +30,19 @@ func TestMDInlineMatchesRegexp(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestMDInlineMatchesRegexp holds mdInline to the regexps it replaces,
+// on hand-picked and random inputs.
+func TestMDInlineMatchesRegexp(t *testing.T) {
+	check := mdInlineChecker()
 	for _, s := range []string{
 		"[a](https://x.example/p)", "![i](u.png \"t\")", "[a]( \"t\")", "[a](  'x' )", "[a](<u v>)", "[a](<u)",
 		"[a [b](u)", "[a [b] c](u)", "[[a](u)", "[a](u(v)w)", "[a](u(v w))", "[a](u (t))", "[a](u\n)", "[a\n](u)",
-		"x ![a](b) [c](d) e", "[a](u \"t\" )", "[a](u\"t\")", "[a]()", "[]()", "[a](<>)", "![a](b", "[a](b'c')", "[a]( (t u))", "[a](\t(t u) )",
+		"x ![a](b) [c](d) e", "[a](u \"t\" )", "[a](u\"t\")", "[a]()", "[]()", "[a](<>)", "![a](b", "[a](b'c')",
+		"[a]( (t u))", "[a](\t(t u) )",
 	} {
-		check(s)
+		check(t, s)
 	}
 	rng := rand.New(rand.NewSource(1))
 	alpha := []byte("[]()<>!\"' \n\tab:/.")
@@ -44,6 +51,14 @@ func TestMDInlineMatchesRegexp(t *testing.T) {
 		for i := range b {
 			b[i] = alpha[rng.Intn(len(alpha))]
 		}
-		check(string(b))
+		check(t, string(b))
 	}
+}
+
+// FuzzMDInline compares mdInline with the regexps on arbitrary input.
+func FuzzMDInline(f *testing.F) {
+	for _, s := range []string{"[a](u)", "![a](<u> 't')", "[a [b] c](u(v) (t u))"} {
+		f.Add(s)
+	}
+	f.Fuzz(mdInlineChecker())
 }
