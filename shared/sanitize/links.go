@@ -539,7 +539,13 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, int) {
 				st.exfil = d
 			}
 			b.WriteString(text[last:sp[0]])
-			b.WriteString(st.marker("link", &c) + tail)
+			kind := "link"
+			if q := sp[0] - 1; q >= 0 && (text[q] == '"' || text[q] == '\'') && sp[1] < len(text) && text[sp[1]] == text[q] && tail == "" {
+				// A URL in a JSON or log string: defanged, the string
+				// left whole (no marker inside the quotes).
+				kind = "quoted"
+			}
+			b.WriteString(st.marker(kind, &c) + tail)
 			last = sp[1]
 		}
 		b.WriteString(text[last:])
@@ -808,8 +814,11 @@ func defang(kind string, u *linkURL, data int) string {
 		return shown + " (link disabled, data removed)"
 	}
 	p := displayPath(u.rest)
-	if kind == "image" {
+	switch kind {
+	case "image":
 		return "[image removed: " + shown + imageBrackets.Replace(p) + "]"
+	case "quoted":
+		return shown + p
 	}
 	return shown + p + " (link disabled)"
 }
