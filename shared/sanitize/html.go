@@ -624,10 +624,12 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 			cStart, stop = findClose(s, lower, name, tagEnd)
 			inner = tagText(s[tagEnd:cStart])
 		}
-		if !code && strings.TrimSpace(strings.ReplaceAll(inner, "\u00a0", " ")) == "" && stop < len(s) && stop-tagEnd <= 256 && !strings.Contains(lower[i:stop], "<img") {
-			// A spacer ("<td style=font-size:0>&nbsp;</td>") hides no
-			// words: left as written, and scanned on for what it holds
-			// (at most 256 bytes, so nesting stays linear).
+		if !code && strings.TrimSpace(strings.ReplaceAll(inner, "\u00a0", " ")) == "" && (stop == tagEnd || stop < len(s) && stop-tagEnd <= 256 && !strings.Contains(lower[i:stop], "<img")) {
+			// A spacer ("<td style=font-size:0>&nbsp;</td>") or a hidden
+			// image without text (a tracking pixel) hides no words: left
+			// as written, and scanned on for what it holds (at most 256
+			// bytes, so nesting stays linear); the link pass defangs an
+			// off-list image like any other.
 			i = tagEnd
 			continue
 		}
