@@ -74,6 +74,7 @@ var harmCases = []harmCase{
 	{"url in single quotes", `url='https://cdn.vendor.example/a.js?v=3' loaded`, []string{`'https://cdn.vendor.example/a.js?v=3'`}},
 	{"url in parentheses", "(see https://docs.vendor.example/api/orders)", []string{"https://docs.vendor.example/api/orders"}},
 	{"hidden tracking pixel", `<p>Hi</p><img src="https://px.mailer.example/o.gif?id=123" width="1" height="1" style="display:none"><p>Bye</p>`, []string{"https://px.mailer.example/o.gif?id=123", "<p>Bye</p>"}},
+	{"pixel in noscript", `<p>Hi</p><noscript><img src="https://px.mailer.example/ns.gif?c=9" alt=""></noscript><p>Bye</p>`, []string{"https://px.mailer.example/ns.gif?c=9"}},
 	{"white text on a button", `<p>Hi</p><a href="https://acme.example/sale" style="background-color:#e63946;color:#ffffff;padding:8px">Shop now</a>`, []string{`style="background-color:#e63946;color:#ffffff;padding:8px">Shop now</a>`}},
 	{"font-size zero wrapper", `<div style="font-size:0"><div style="display:inline-block;font-size:16px">Left column</div></div><p>x</p>`, []string{"Left column"}},
 	{"outlook conditional comment", "<p>Hi</p><!--[if mso]><table><tr><td><![endif]--><p>Body</p><!--[if mso]></td></tr></table><![endif]-->", []string{"<!--[if mso]><table><tr><td><![endif]-->"}},

@@ -494,6 +494,53 @@ func isProse(s string) bool {
 // unchanged. In text that is not HTML, comments inside a line stay; their
 // content is returned too (shown), to be judged like hidden text.
 func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
+	return stripHiddenRec(s, nil)
+}
+
+// HiddenSpan is a part of a text that Text removes as hidden HTML: its
+// byte offsets in the normalized text and why (for evaluation tools,
+// which report what was removed from benign texts without showing them).
+type HiddenSpan struct {
+	Start, End int
+	Why        string
+}
+
+// HiddenSpans returns the normalized text (step 1 of Text) and the parts
+// of it Text removes as hidden HTML.
+func HiddenSpans(text string) (string, []HiddenSpan) {
+	ensureTables()
+	n := normalize(text).text
+	var spans []HiddenSpan
+	stripHiddenRec(n, &spans)
+	return n, spans
+}
+
+// hiddenWhy names the rule that hides an element (HiddenSpans).
+func hiddenWhy(name string, attrs []attr, coloredBG bool) string {
+	switch name {
+	case "script", "style", "template", "noembed", "noframes", "noscript", "svg":
+		return "element " + name
+	}
+	for _, a := range attrs {
+		switch a.name {
+		case "hidden", "type", "class", "color":
+			if h, _ := hiddenElement(name, []attr{a}, coloredBG); h {
+				return "attribute " + a.name
+			}
+		case "style":
+			for _, d := range strings.Split(a.val, ";") {
+				if styleHidden(d, coloredBG) {
+					k, _, _ := strings.Cut(d, ":")
+					return "style " + strings.ToLower(strings.TrimSpace(k))
+				}
+			}
+			return "style (combined)"
+		}
+	}
+	return "other"
+}
+
+func stripHiddenRec(s string, rec *[]HiddenSpan) (visible string, hidden, shown []hiddenPart) {
 	if strings.IndexByte(s, '<') < 0 {
 		return s, nil, nil
 	}
@@ -587,6 +634,9 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 			if t != "" {
 				parts = append(parts, hiddenPart{text: t, code: cond})
 			}
+			if rec != nil {
+				*rec = append(*rec, HiddenSpan{i, stop, "comment"})
+			}
 			last, i = stop, stop
 			continue
 		}
@@ -624,9 +674,10 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 			cStart, stop = findClose(s, lower, name, tagEnd)
 			inner = tagText(s[tagEnd:cStart])
 		}
-		if !code && strings.TrimSpace(strings.ReplaceAll(inner, "\u00a0", " ")) == "" && (stop == tagEnd || stop < len(s) && stop-tagEnd <= 256 && !strings.Contains(lower[i:stop], "<img")) {
+		if !code && strings.TrimSpace(strings.ReplaceAll(inner, "\u00a0", " ")) == "" && (stop == tagEnd || stop < len(s) && stop-tagEnd <= 256) {
 			// A spacer ("<td style=font-size:0>&nbsp;</td>") or a hidden
-			// image without text (a tracking pixel) hides no words: left
+			// image without text (a tracking pixel, also in <noscript>)
+			// hides no words: left
 			// as written, and scanned on for what it holds (at most 256
 			// bytes, so nesting stays linear); the link pass defangs an
 			// off-list image like any other.
@@ -636,6 +687,9 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 		b.WriteString(s[last:i])
 		if inner != "" {
 			parts = append(parts, hiddenPart{text: inner, code: code})
+		}
+		if rec != nil {
+			*rec = append(*rec, HiddenSpan{i, stop, hiddenWhy(name, attrs, coloredBG)})
 		}
 		last, i = stop, stop
 	}

@@ -284,6 +284,18 @@ func contextKinds(in, k, out string) []string {
 			}
 		}
 	}
+	// Which hidden-HTML rule removed the part of the input where k sits.
+	if norm, spans := sanitize.HiddenSpans(in); len(spans) > 0 {
+		if at := strings.Index(norm, k); at >= 0 {
+			for _, sp := range spans {
+				if at < sp.End && at+len(k) > sp.Start {
+					kinds = append(kinds, fmt.Sprintf("ctx: removed as hidden (%s, %d bytes)", sp.Why, (sp.End-sp.Start)/100*100))
+				}
+			}
+		} else {
+			kinds = append(kinds, "ctx: not located in normalized input")
+		}
+	}
 	// How much of k survives, and what comes where it breaks.
 	n := 0
 	for n < len(k) && strings.Contains(out, k[:n+1]) {
