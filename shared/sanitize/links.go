@@ -29,7 +29,11 @@ func normHost(h string) (string, bool) {
 		}
 		ok = false // percent-encoded host names are a parser-confusion trick
 	}
-	a, err := idna.Lookup.ToASCII(h)
+	a, plain := plainHost(h)
+	var err error
+	if !plain {
+		a, err = idna.Lookup.ToASCII(h)
+	}
 	if err != nil {
 		return strings.TrimSuffix(strings.ToLower(h), "."), false
 	}
@@ -41,6 +45,46 @@ func normHost(h string) (string, bool) {
 		}
 	}
 	return a, ok && a != ""
+}
+
+// plainHost lower-cases a host of plain LDH labels, which is all the
+// UTS #46 lookup mapping does to one (TestPlainHostMatchesIDNA); plain is
+// false for anything else (non-ASCII, punycode, empty labels, hyphen rules),
+// which idna handles.
+func plainHost(h string) (string, bool) {
+	var b []byte
+	start := 0
+	for i := 0; i <= len(h); i++ {
+		if i < len(h) && h[i] != '.' {
+			c := h[i]
+			switch {
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-':
+			case c >= 'A' && c <= 'Z':
+				if b == nil {
+					b = []byte(h)
+				}
+				b[i] = c + 'a' - 'A'
+			default:
+				return "", false
+			}
+			continue
+		}
+		l := h[start:i]
+		if l == "" {
+			if i == len(h) && i > 0 {
+				break // one trailing dot
+			}
+			return "", false
+		}
+		if l[0] == '-' || l[len(l)-1] == '-' || len(l) >= 4 && l[2] == '-' && l[3] == '-' {
+			return "", false
+		}
+		start = i + 1
+	}
+	if b == nil {
+		return h, true
+	}
+	return string(b), true
 }
 
 // normAllowHost normalizes one allow-list entry ("https://Shop.Example/",
@@ -271,13 +315,18 @@ func looksLikeData(rest string, image bool) int {
 		strings.Contains(low, "%3c") || strings.Contains(low, "$(") {
 		return 2
 	}
-	for _, m := range placeholderRE.FindAllStringIndex(rest, 8) {
+	var ph [][]int
+	if strings.ContainsAny(rest, "_[%") { // what a placeholder needs
+		ph = placeholderRE.FindAllStringIndex(rest, 8)
+	}
+	for _, m := range ph {
 		if rest[m[0]] == '[' && m[1] < len(rest) && (rest[m[1]] == '=' || rest[m[1]] == '[') {
 			continue // a bracketed key: "filter[status]=open"
 		}
 		return 2
 	}
-	for _, t := range strings.FieldsFunc(rest, urlTokenSep) {
+	toks := strings.FieldsFunc(rest, urlTokenSep)
+	for _, t := range toks {
 		if base64ish(t) && decodesToText(t) {
 			return 2
 		}
@@ -285,7 +334,7 @@ func looksLikeData(rest string, image bool) int {
 	if strings.HasSuffix(rest, "=") && strings.IndexByte(rest, '?') >= 0 {
 		return 2 // "?addr=": a template for the model to append data to
 	}
-	for _, t := range strings.FieldsFunc(rest, urlTokenSep) {
+	for _, t := range toks {
 		if base64ish(t) && (image || len(t) >= 64) {
 			return 1
 		}

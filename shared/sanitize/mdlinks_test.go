@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+
+	"golang.org/x/net/idna"
 )
 
 // mdInlineChecker returns a check that mdInline finds what the regexps it
@@ -61,4 +63,29 @@ func FuzzMDInline(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(mdInlineChecker())
+}
+
+// TestPlainHostMatchesIDNA: the ASCII fast path of normHost gives what the
+// UTS #46 lookup mapping gives.
+func TestPlainHostMatchesIDNA(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	alpha := []byte("abcXYZ09-.")
+	hosts := []string{"Shop.Example.COM", "a.b.", "a..b", ".a", "-a.b", "a-.b", "ab--c.d", "xn--cme-5cd.example", "a", "A-B.C", "."}
+	for n := 0; n < 20000; n++ {
+		b := make([]byte, 1+rng.Intn(12))
+		for i := range b {
+			b[i] = alpha[rng.Intn(len(alpha))]
+		}
+		hosts = append(hosts, string(b))
+	}
+	for _, h := range hosts {
+		got, plain := plainHost(h)
+		if !plain {
+			continue
+		}
+		want, err := idna.Lookup.ToASCII(h)
+		if err != nil || got != want {
+			t.Fatalf("plainHost(%q) = %q, idna: %q %v", h, got, want, err)
+		}
+	}
 }
