@@ -165,7 +165,25 @@ func DefangedKept(s *sanitize.Sanitizer, k, out string) bool {
 	if len(OffListURLs(s, k)) == 0 {
 		return false
 	}
-	return strings.Contains(refang.Replace(out), schemeRE.ReplaceAllString(k, ""))
+	return strings.Contains(refang.Replace(out), stripSchemes(k))
+}
+
+// stripSchemes removes the scheme of every URL in k that starts one (at
+// the start or after white space, a quote or a bracket); a URL inside
+// another URL's path keeps its scheme, as the sanitizer writes it
+// "https[:]//".
+func stripSchemes(k string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range schemeRE.FindAllStringIndex(k, -1) {
+		if m[0] > 0 && !strings.ContainsRune(" \t\n<>\"'`([{", rune(k[m[0]-1])) {
+			continue
+		}
+		b.WriteString(k[last:m[0]])
+		last = m[1]
+	}
+	b.WriteString(k[last:])
+	return b.String()
 }
 
 func looksLikeHost(k string) bool {
