@@ -88,6 +88,7 @@ eval: ## injection-detection and sanitization evaluation on the labelled corpus
 FUZZTIME ?= 20s
 fuzz: ## short fuzz runs: sanitizer, cursors, JSON guard, every server's tool arguments, every adapter's parsers (FUZZTIME=20s each)
 	test/fuzz.sh ./shared/sanitize FuzzText $(FUZZTIME)
+	test/fuzz.sh ./shared/sanitize FuzzMDInline $(FUZZTIME)
 	test/fuzz.sh ./shared/compress FuzzCursor $(FUZZTIME)
 	test/fuzz.sh ./shared/jsonguard FuzzCheckDepth $(FUZZTIME)
 	@for s in $(SERVERS); do \

@@ -20,8 +20,8 @@ const (
 )
 
 var (
-	percentRE = regexp.MustCompile(`(?:%[0-9a-fA-F]{2}){4,}`)
-	uEscapeRE = regexp.MustCompile(`(?:\\u[0-9a-fA-F]{4}){4,}`)
+	percentRE *regexp.Regexp
+	uEscapeRE *regexp.Regexp
 )
 
 func isHexByte(c byte) bool {
@@ -242,10 +242,7 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 
 // commonWords are frequent English words: a line without any that turns
 // into several under a Caesar shift was shifted.
-var commonWords = map[string]bool{"the": true, "and": true, "to": true, "of": true, "all": true, "you": true, "your": true,
-	"a": true, "is": true, "for": true, "this": true, "in": true, "send": true, "ignore": true, "previous": true,
-	"instructions": true, "customer": true, "customers": true, "data": true, "list": true, "rules": true, "now": true,
-	"reveal": true, "export": true, "forward": true, "password": true, "system": true, "prompt": true, "it": true}
+var commonWords map[string]bool
 
 // rotN returns the lines of text (at most 16 KiB of them) that read as
 // English under a Caesar shift other than 13 (ROT13 is decoded when the
@@ -351,14 +348,9 @@ func shiftWord(s string, n int) string {
 	}, s)
 }
 
-var morseTable = map[string]byte{
-	".-": 'a', "-...": 'b', "-.-.": 'c', "-..": 'd', ".": 'e', "..-.": 'f', "--.": 'g', "....": 'h', "..": 'i', ".---": 'j',
-	"-.-": 'k', ".-..": 'l', "--": 'm', "-.": 'n', "---": 'o', ".--.": 'p', "--.-": 'q', ".-.": 'r', "...": 's', "-": 't',
-	"..-": 'u', "...-": 'v', ".--": 'w', "-..-": 'x', "-.--": 'y', "--..": 'z', "-----": '0', ".----": '1', "..---": '2',
-	"...--": '3', "....-": '4', ".....": '5', "-....": '6', "--...": '7', "---..": '8', "----.": '9',
-}
+var morseTable map[string]byte
 
-var morseDots = strings.NewReplacer("·", ".", "•", ".", "−", "-", "–", "-", "—", "-", "_", "-")
+var morseDots *strings.Replacer
 
 // morseLike reports whether text holds eight Morse letters in a row (ASCII
 // dots and dashes separated by spaces or slashes), without allocating.
@@ -448,4 +440,21 @@ func decodeBinary(text string) string {
 		return ""
 	}
 	return string(best)
+}
+
+// initDecodeTables builds this file's tables (called once, from ensureTables).
+func initDecodeTables() {
+	percentRE = regexp.MustCompile(`(?:%[0-9a-fA-F]{2}){4,}`)
+	uEscapeRE = regexp.MustCompile(`(?:\\u[0-9a-fA-F]{4}){4,}`)
+	commonWords = map[string]bool{"the": true, "and": true, "to": true, "of": true, "all": true, "you": true, "your": true,
+		"a": true, "is": true, "for": true, "this": true, "in": true, "send": true, "ignore": true, "previous": true,
+		"instructions": true, "customer": true, "customers": true, "data": true, "list": true, "rules": true, "now": true,
+		"reveal": true, "export": true, "forward": true, "password": true, "system": true, "prompt": true, "it": true}
+	morseTable = map[string]byte{
+		".-": 'a', "-...": 'b', "-.-.": 'c', "-..": 'd', ".": 'e', "..-.": 'f', "--.": 'g', "....": 'h', "..": 'i', ".---": 'j',
+		"-.-": 'k', ".-..": 'l', "--": 'm', "-.": 'n', "---": 'o', ".--.": 'p', "--.-": 'q', ".-.": 'r', "...": 's', "-": 't',
+		"..-": 'u', "...-": 'v', ".--": 'w', "-..-": 'x', "-.--": 'y', "--..": 'z', "-----": '0', ".----": '1', "..---": '2',
+		"...--": '3', "....-": '4', ".....": '5', "-....": '6', "--...": '7', "---..": '8', "----.": '9',
+	}
+	morseDots = strings.NewReplacer("·", ".", "•", ".", "−", "-", "–", "-", "—", "-", "_", "-")
 }

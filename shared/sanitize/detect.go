@@ -73,10 +73,11 @@ type rule struct {
 	trig  []string
 	// pattern is compiled on first use (re, anch): most rules never run for
 	// most texts, and compiling all of them at start cost 30 ms and 16 MB.
-	pattern string
-	once    sync.Once
-	re      *regexp.Regexp
-	adjust  func(m *match) float64 // optional: weight of one match (0 = ignore)
+	pattern  string
+	once     sync.Once
+	anchOnce sync.Once
+	re       *regexp.Regexp
+	adjust   func(m *match) float64 // optional: weight of one match (0 = ignore)
 	// need, when set, is a second word list (words copies only): one of
 	// its words must also occur in the window, or the regexp is not run.
 	need map[string]bool
@@ -187,7 +188,7 @@ var (
 	rules []*rule
 	// vocab numbers every word that a rule triggers on, starts with or
 	// needs; trigLatinID and trigNativeID list the rules each word triggers.
-	vocab        = map[string]int32{}
+	vocab        map[string]int32
 	trigLatinID  [][]int
 	trigNativeID [][]int
 	trigLines    []subTrig
@@ -229,7 +230,7 @@ func addRule(name string, class int, w float64, copy int, trig string, pattern s
 		pattern: p, adjust: adjust,
 	}
 	if copy == cLatin || copy == cNative {
-		if starts, ok := firstWords(p); ok {
+		if starts, ok := ruleStarts(name, p); ok {
 			r.starts = starts
 		}
 	}
@@ -237,13 +238,14 @@ func addRule(name string, class int, w float64, copy int, trig string, pattern s
 }
 
 // compile builds the rule's regexps once, on first use.
+// Each of the two is compiled on its first use: most rules with start
+// words only ever run anchored.
 func (r *rule) compile() {
-	r.once.Do(func() {
-		r.re = regexp.MustCompile(r.pattern)
-		if r.starts != nil {
-			r.anch = regexp.MustCompile(`^(?:` + r.pattern + `)`)
-		}
-	})
+	r.once.Do(func() { r.re = regexp.MustCompile(r.pattern) })
+}
+
+func (r *rule) compileAnchored() {
+	r.anchOnce.Do(func() { r.anch = regexp.MustCompile(`^(?:` + r.pattern + `)`) })
 }
 
 func buildTriggers() {
@@ -633,7 +635,7 @@ func evalAnchored(r *rule, s string, p int) float64 {
 	for e < len(s) && !utf8.RuneStart(s[e]) {
 		e++
 	}
-	r.compile()
+	r.compileAnchored()
 	loc := r.anch.FindStringIndex(s[p:e])
 	if loc == nil {
 		return 0
@@ -699,6 +701,7 @@ var rulesOnce sync.Once
 func ensureRules() { rulesOnce.Do(initRules) }
 
 func initRules() {
+	ensureTables()
 	registerEnglish()
 	registerIntl()
 	for _, r := range rules {
@@ -729,15 +732,8 @@ func initRules() {
 
 // speakerHuman and speakerBot are the speaker labels of a chat log.
 var (
-	speakerHuman = map[string]bool{"customer": true, "user": true, "client": true, "guest": true, "visitor": true, "caller": true,
-		"buyer": true, "me": true, "you": true, "kunde": true, "kundin": true, "cliente": true, "utilisateur": true, "utilisatrice": true,
-		"usuario": true, "usuaria": true, "utente": true, "nutzer": true, "benutzer": true, "nutzerin": true, "klant": true,
-		"gebruiker": true, "klient": true, "uzytkownik": true, "musteri": true, "kullanici": true, "khach": true, "pelanggan": true,
-		"pengguna": true, "mteja": true, "mtumiaji": true, "kunde/in": true, "q": true}
-	speakerBot = map[string]bool{"assistant": true, "bot": true, "agent": true, "ai": true, "chatbot": true, "support": true,
-		"assistent": true, "asistente": true, "assistente": true, "asystent": true, "asistan": true, "asisten": true, "msaidizi": true,
-		"virtual assistant": true, "ai assistant": true, "ki-assistent": true, "ai-assistant": true, "ki": true, "ia": true,
-		"agente": true, "a": true, "acme bot": true}
+	speakerHuman map[string]bool
+	speakerBot   map[string]bool
 )
 
 // isTranscript reports whether the text is a chat log: at least two
@@ -825,4 +821,18 @@ func groupHits(hits []hitPos) []hitPos {
 		}
 	}
 	return out
+}
+
+// initDetectTables builds this file's tables (called once, from ensureTables).
+func initDetectTables() {
+	vocab = map[string]int32{}
+	speakerHuman = map[string]bool{"customer": true, "user": true, "client": true, "guest": true, "visitor": true, "caller": true,
+		"buyer": true, "me": true, "you": true, "kunde": true, "kundin": true, "cliente": true, "utilisateur": true, "utilisatrice": true,
+		"usuario": true, "usuaria": true, "utente": true, "nutzer": true, "benutzer": true, "nutzerin": true, "klant": true,
+		"gebruiker": true, "klient": true, "uzytkownik": true, "musteri": true, "kullanici": true, "khach": true, "pelanggan": true,
+		"pengguna": true, "mteja": true, "mtumiaji": true, "kunde/in": true, "q": true}
+	speakerBot = map[string]bool{"assistant": true, "bot": true, "agent": true, "ai": true, "chatbot": true, "support": true,
+		"assistent": true, "asistente": true, "assistente": true, "asystent": true, "asistan": true, "asisten": true, "msaidizi": true,
+		"virtual assistant": true, "ai assistant": true, "ki-assistent": true, "ai-assistant": true, "ki": true, "ia": true,
+		"agente": true, "a": true, "acme bot": true}
 }

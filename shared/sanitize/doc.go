@@ -16,3 +16,4 @@
 package sanitize
 
 //go:generate go run ./internal/gencorpus
+//go:generate env SANITIZE_WRITE_TABLES=1 go test -count=1 -run ^TestGeneratedTables$ .

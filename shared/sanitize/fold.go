@@ -24,52 +24,10 @@ import (
 
 // homoglyphs maps lower-case look-alikes to Latin letters. NFKC already
 // folds fullwidth and mathematical alphanumerics.
-var homoglyphs = map[rune]rune{
-	// Cyrillic
-	'а': 'a', 'в': 'b', 'е': 'e', 'ё': 'e', 'і': 'i', 'ї': 'i', 'ј': 'j', 'к': 'k', 'м': 'm',
-	'н': 'h', 'о': 'o', 'р': 'p', 'с': 'c', 'т': 't', 'у': 'y', 'х': 'x', 'ѕ': 's', 'ԁ': 'd',
-	'һ': 'h', 'ӏ': 'l', 'ԛ': 'q', 'ԝ': 'w', 'ь': 'b', 'г': 'r', 'п': 'n', 'и': 'u', 'ш': 'w',
-	'ɡ': 'g', 'ӓ': 'a', 'ӧ': 'o', 'ӱ': 'y', 'ԍ': 'g', 'ԑ': 'e', 'ү': 'y', 'ҝ': 'k',
-	// Greek
-	'α': 'a', 'β': 'b', 'γ': 'y', 'δ': 'd', 'ε': 'e', 'ζ': 'z', 'η': 'n', 'ι': 'i', 'κ': 'k',
-	'μ': 'u', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'σ': 'o', 'ς': 'c', 'τ': 't', 'υ': 'u', 'χ': 'x',
-	'ω': 'w', 'ϲ': 'c', 'ϳ': 'j', 'ί': 'i', 'ό': 'o', 'ά': 'a', 'έ': 'e', 'ύ': 'u', 'ή': 'n',
-	// Armenian
-	'օ': 'o', 'ս': 'u', 'ց': 'g', 'հ': 'h', 'ո': 'n', 'զ': 'q', 'ք': 'p',
-	// Latin small capitals and other look-alikes
-	'ı': 'i', 'ȷ': 'j', 'ɑ': 'a', 'ɩ': 'i', 'ɪ': 'i', 'ʟ': 'l', 'ɴ': 'n', 'ʀ': 'r', 'ᴏ': 'o',
-	'ᴀ': 'a', 'ʙ': 'b', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴇ': 'e', 'ɢ': 'g', 'ʜ': 'h', 'ᴊ': 'j', 'ᴋ': 'k',
-	'ᴍ': 'm', 'ᴘ': 'p', 'ꜱ': 's', 'ᴛ': 't', 'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z',
-	'ƒ': 'f', 'ɾ': 'r', 'ʋ': 'u', 'ɛ': 'e', 'ɔ': 'c', 'ꮃ': 'w', 'ꭰ': 'a',
-}
+var homoglyphs map[rune]rune
 
 // accents maps precomposed lower-case Latin letters to their base letters.
-var accents = func() map[rune]string {
-	m := map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'đ': "d", 'ł': "l", 'þ': "th", 'ð': "d", 'ħ': "h"}
-	add := func(lo, hi rune) {
-		for r := lo; r <= hi; r++ {
-			if !unicode.IsLower(r) {
-				continue
-			}
-			d := norm.NFD.String(string(r))
-			if len(d) < 2 || d[0] >= utf8.RuneSelf || !isLetterByte(d[0]) {
-				continue
-			}
-			ok := true
-			for _, c := range d[1:] {
-				if !unicode.Is(unicode.Mn, c) {
-					ok = false
-				}
-			}
-			if ok {
-				m[r] = strings.ToLower(d[:1])
-			}
-		}
-	}
-	add(0xc0, 0x24f)
-	add(0x1e00, 0x1eff)
-	return m
-}()
+var accents map[rune]string
 
 // leet maps digits and symbols used as letters inside words.
 func leet(c byte) byte {
@@ -94,7 +52,7 @@ func leet(c byte) byte {
 	return c
 }
 
-var dropLeetSyms = strings.NewReplacer("@", "", "$", "")
+var dropLeetSyms *strings.Replacer
 
 // token is one word of a words copy, with its byte span.
 type token struct{ start, end int }
@@ -465,22 +423,7 @@ func joinLetters(letters []string, gaps []string) []string {
 }
 
 // segVocab is the vocabulary for segmenting joined letter runs.
-var segVocab = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`ignore disregard forget override bypass skip previous prior above earlier
-		all any the your you are now new instructions instruction rules rule prompt prompts system
-		guidelines directives reveal print show send email forward tell me give list delete cancel
-		refund transfer export password passwords key keys api secret secrets token tokens data customer
-		customers client clients record records order orders every assistant ai model and to of with
-		from this that is be do not follow obey act as developer mode admin jailbreak unrestricted
-		stop being role task goal new message note reply respond output repeat include contact contacts
-		emails address addresses phone numbers card details conversation history chat user users call
-		tool function use run execute immediately before after everything above below in on for it them
-		without telling asking tell human operator only me my our we us an a i`) {
-		m[w] = true
-	}
-	return m
-}()
+var segVocab map[string]bool
 
 // segment splits s into vocabulary words by dynamic programming,
 // maximising the letters covered; unknown letters stay as one-letter
@@ -515,11 +458,77 @@ func segment(s string) []string {
 
 // greekBase folds accented Greek letters and the final sigma, so that
 // words match with or without their tonos.
-var greekBase = map[rune]rune{'ά': 'α', 'έ': 'ε', 'ή': 'η', 'ί': 'ι', 'ό': 'ο', 'ύ': 'υ', 'ώ': 'ω', 'ϊ': 'ι', 'ϋ': 'υ', 'ΐ': 'ι', 'ΰ': 'υ', 'ς': 'σ'}
+var greekBase map[rune]rune
 
 // wordRune reports whether r belongs to a word for splitWords: letters,
 // digits, combining marks and the leet symbols '@' and '$'.
 func wordRune(r rune) bool {
 	return r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '@' || r == '$') ||
 		r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r))
+}
+
+// initFoldTables builds this file's tables (called once, from ensureTables).
+func initFoldTables() {
+	homoglyphs = map[rune]rune{
+		// Cyrillic
+		'а': 'a', 'в': 'b', 'е': 'e', 'ё': 'e', 'і': 'i', 'ї': 'i', 'ј': 'j', 'к': 'k', 'м': 'm',
+		'н': 'h', 'о': 'o', 'р': 'p', 'с': 'c', 'т': 't', 'у': 'y', 'х': 'x', 'ѕ': 's', 'ԁ': 'd',
+		'һ': 'h', 'ӏ': 'l', 'ԛ': 'q', 'ԝ': 'w', 'ь': 'b', 'г': 'r', 'п': 'n', 'и': 'u', 'ш': 'w',
+		'ɡ': 'g', 'ӓ': 'a', 'ӧ': 'o', 'ӱ': 'y', 'ԍ': 'g', 'ԑ': 'e', 'ү': 'y', 'ҝ': 'k',
+		// Greek
+		'α': 'a', 'β': 'b', 'γ': 'y', 'δ': 'd', 'ε': 'e', 'ζ': 'z', 'η': 'n', 'ι': 'i', 'κ': 'k',
+		'μ': 'u', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'σ': 'o', 'ς': 'c', 'τ': 't', 'υ': 'u', 'χ': 'x',
+		'ω': 'w', 'ϲ': 'c', 'ϳ': 'j', 'ί': 'i', 'ό': 'o', 'ά': 'a', 'έ': 'e', 'ύ': 'u', 'ή': 'n',
+		// Armenian
+		'օ': 'o', 'ս': 'u', 'ց': 'g', 'հ': 'h', 'ո': 'n', 'զ': 'q', 'ք': 'p',
+		// Latin small capitals and other look-alikes
+		'ı': 'i', 'ȷ': 'j', 'ɑ': 'a', 'ɩ': 'i', 'ɪ': 'i', 'ʟ': 'l', 'ɴ': 'n', 'ʀ': 'r', 'ᴏ': 'o',
+		'ᴀ': 'a', 'ʙ': 'b', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴇ': 'e', 'ɢ': 'g', 'ʜ': 'h', 'ᴊ': 'j', 'ᴋ': 'k',
+		'ᴍ': 'm', 'ᴘ': 'p', 'ꜱ': 's', 'ᴛ': 't', 'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z',
+		'ƒ': 'f', 'ɾ': 'r', 'ʋ': 'u', 'ɛ': 'e', 'ɔ': 'c', 'ꮃ': 'w', 'ꭰ': 'a',
+	}
+	accents = func() map[rune]string {
+		m := map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'đ': "d", 'ł': "l", 'þ': "th", 'ð': "d", 'ħ': "h"}
+		add := func(lo, hi rune) {
+			for r := lo; r <= hi; r++ {
+				if !unicode.IsLower(r) {
+					continue
+				}
+				d := norm.NFD.String(string(r))
+				if len(d) < 2 || d[0] >= utf8.RuneSelf || !isLetterByte(d[0]) {
+					continue
+				}
+				ok := true
+				for _, c := range d[1:] {
+					if !unicode.Is(unicode.Mn, c) {
+						ok = false
+					}
+				}
+				if ok {
+					m[r] = strings.ToLower(d[:1])
+				}
+			}
+		}
+		add(0xc0, 0x24f)
+		add(0x1e00, 0x1eff)
+		return m
+	}()
+	dropLeetSyms = strings.NewReplacer("@", "", "$", "")
+	segVocab = func() map[string]bool {
+		m := map[string]bool{}
+		for _, w := range strings.Fields(`ignore disregard forget override bypass skip previous prior above earlier
+		all any the your you are now new instructions instruction rules rule prompt prompts system
+		guidelines directives reveal print show send email forward tell me give list delete cancel
+		refund transfer export password passwords key keys api secret secrets token tokens data customer
+		customers client clients record records order orders every assistant ai model and to of with
+		from this that is be do not follow obey act as developer mode admin jailbreak unrestricted
+		stop being role task goal new message note reply respond output repeat include contact contacts
+		emails address addresses phone numbers card details conversation history chat user users call
+		tool function use run execute immediately before after everything above below in on for it them
+		without telling asking tell human operator only me my our we us an a i`) {
+			m[w] = true
+		}
+		return m
+	}()
+	greekBase = map[rune]rune{'ά': 'α', 'έ': 'ε', 'ή': 'η', 'ί': 'ι', 'ό': 'ο', 'ύ': 'υ', 'ώ': 'ω', 'ϊ': 'ι', 'ϋ': 'υ', 'ΐ': 'ι', 'ΰ': 'υ', 'ς': 'σ'}
 }

@@ -120,19 +120,17 @@ func parseTag(s string, i int) (name string, attrs []attr, end int, ok bool) {
 	return "", nil, 0, false
 }
 
-var voidElements = map[string]bool{
-	"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
-	"input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true,
-}
+var voidElements map[string]bool
 
-var hiddenClasses = map[string]bool{
-	"hidden": true, "hide": true, "d-none": true, "invisible": true, "sr-only": true,
-	"visually-hidden": true, "display-none": true, "hidden-text": true, "screen-reader-text": true,
-}
+var hiddenClasses map[string]bool
 
 // hiddenElement reports whether an element with this start tag is not shown
 // to a reader, and whether its content is code (script, style).
-func hiddenElement(name string, attrs []attr) (hidden, code bool) {
+//
+// coloredBG says a background colour other than white was set on an
+// element before this one: white text is then a button label or text on a
+// coloured band, not hidden text.
+func hiddenElement(name string, attrs []attr, coloredBG bool) (hidden, code bool) {
 	switch name {
 	case "script", "style":
 		return true, true
@@ -165,11 +163,11 @@ func hiddenElement(name string, attrs []attr) (hidden, code bool) {
 				return true, false
 			}
 		case "style":
-			if styleHidden(a.val) {
+			if styleHidden(a.val, coloredBG) {
 				return true, false
 			}
 		case "color":
-			if name == "font" && colorInvisible(normColor(a.val)) {
+			if c := normColor(a.val); name == "font" && colorInvisible(c) && (c == "transparent" || !coloredBG) {
 				return true, false
 			}
 		case "class":
@@ -208,6 +206,94 @@ func colorInvisible(c string) bool {
 	return false
 }
 
+// fontSizeReset reports whether an element hidden only by a tiny
+// font-size (attrs) has a descendant that sets a readable font-size again
+// within the next 2 KiB (lower is the text in lower case, from the end of
+// its start tag). Amortized linear: f finds the next "font-size" once per
+// occurrence.
+func fontSizeReset(name string, attrs []attr, lower string, from int, f *nextFinder) bool {
+	if name == "script" || name == "style" || name == "template" || name == "noscript" {
+		return false
+	}
+	// Hidden for another reason too?
+	other := make([]attr, 0, len(attrs))
+	found := false
+	for _, a := range attrs {
+		if a.name == "style" {
+			if low := strings.ToLower(a.val); strings.Contains(low, "font-size") {
+				found = true
+				a.val = strings.ReplaceAll(low, "font-size", "x-font")
+			}
+		}
+		other = append(other, a)
+	}
+	if !found {
+		return false
+	}
+	if h, _ := hiddenElement(name, other, true); h {
+		return false
+	}
+	for at := f.from(lower, from); at >= 0 && at < from+2048; at = f.from(lower, at+1) {
+		v := lower[at+len("font-size"):]
+		v = strings.TrimLeft(v, " \t")
+		if !strings.HasPrefix(v, ":") {
+			continue
+		}
+		v = strings.TrimLeft(v[1:], " \t")
+		e := strings.IndexAny(v, ";\"'>")
+		if e < 0 || e > 32 {
+			continue
+		}
+		if px, ok := cssLength(v[:e]); ok && px > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// transparentColor reports whether c draws nothing on any background.
+func transparentColor(c string) bool {
+	switch c {
+	case "transparent", "#0000", "#00000000", "#ffffff00", "#fff0":
+		return true
+	}
+	return (strings.HasPrefix(c, "rgba(") || strings.HasPrefix(c, "hsla(")) && colorInvisible(c) && !strings.HasSuffix(c, ",1)") && !strings.HasSuffix(c, ",1.0)")
+}
+
+// setsBackground reports whether a tag's attributes set a background
+// colour other than white or transparent (bgcolor, or background /
+// background-color in its style).
+func setsBackground(attrs []attr) bool {
+	for _, a := range attrs {
+		switch a.name {
+		case "bgcolor":
+			if c := normColor(a.val); c != "" && !colorInvisible(c) {
+				return true
+			}
+		case "style":
+			low := strings.ToLower(a.val)
+			for _, d := range strings.Split(low, ";") {
+				k, v, ok := strings.Cut(d, ":")
+				if !ok {
+					continue
+				}
+				if k = strings.TrimSpace(k); k != "background" && k != "background-color" {
+					continue
+				}
+				if f := strings.Fields(strings.ReplaceAll(v, "url(", " url(")); len(f) > 0 {
+					v = normColor(f[0])
+				} else {
+					v = ""
+				}
+				if v != "" && v != "none" && v != "inherit" && v != "initial" && !colorInvisible(v) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // cssLength parses a CSS length into pixels-ish; ok is false if unparsable.
 func cssLength(v string) (px float64, ok bool) {
 	v = strings.TrimSpace(strings.TrimSuffix(v, "!important"))
@@ -235,7 +321,7 @@ func cssLength(v string) (px float64, ok bool) {
 }
 
 // styleHidden reports whether an inline style hides its element's text.
-func styleHidden(style string) bool {
+func styleHidden(style string, coloredBG bool) bool {
 	decl := map[string]string{}
 	for _, d := range strings.Split(strings.ToLower(style), ";") {
 		k, v, ok := strings.Cut(d, ":")
@@ -255,9 +341,7 @@ func styleHidden(style string) bool {
 	case "hidden", "collapse":
 		return true
 	}
-	if decl["mso-hide"] == "all" {
-		return true
-	}
+	// mso-hide:all hides from Outlook only: other clients show it.
 	if v, ok := decl["font-size"]; ok {
 		if px, ok := cssLength(v); ok && px <= 1 {
 			return true
@@ -270,14 +354,15 @@ func styleHidden(style string) bool {
 	}
 	if c, ok := decl["color"]; ok {
 		c = normColor(c)
-		if colorInvisible(c) {
-			return true
-		}
 		bg := decl["background-color"]
 		if bg == "" {
 			bg = decl["background"]
 		}
-		if bg != "" && normColor(bg) == c {
+		bg = normColor(bg)
+		if bg != "" && bg == c {
+			return true
+		}
+		if colorInvisible(c) && (!coloredBG && (bg == "" || colorInvisible(bg)) || transparentColor(c)) {
 			return true
 		}
 	}
@@ -409,13 +494,58 @@ func isProse(s string) bool {
 // unchanged. In text that is not HTML, comments inside a line stay; their
 // content is returned too (shown), to be judged like hidden text.
 func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
+	return stripHiddenRec(s, nil)
+}
+
+// HiddenSpan is a part of a text that Text removes as hidden HTML: its
+// byte offsets in the normalized text and why (for evaluation tools,
+// which report what was removed from benign texts without showing them).
+type HiddenSpan struct {
+	Start, End int
+	Why        string
+}
+
+// HiddenSpans returns the normalized text (step 1 of Text) and the parts
+// of it Text removes as hidden HTML.
+func HiddenSpans(text string) (string, []HiddenSpan) {
+	ensureTables()
+	n := normalize(text).text
+	var spans []HiddenSpan
+	stripHiddenRec(n, &spans)
+	return n, spans
+}
+
+// hiddenWhy names the rule that hides an element (HiddenSpans).
+func hiddenWhy(name string, attrs []attr, coloredBG bool) string {
+	switch name {
+	case "script", "style", "template", "noembed", "noframes", "noscript", "svg":
+		return "element " + name
+	}
+	for _, a := range attrs {
+		switch a.name {
+		case "hidden", "type", "class", "color":
+			if h, _ := hiddenElement(name, []attr{a}, coloredBG); h {
+				return "attribute " + a.name
+			}
+		case "style":
+			for _, d := range strings.Split(a.val, ";") {
+				if styleHidden(d, coloredBG) {
+					k, _, _ := strings.Cut(d, ":")
+					return "style " + strings.ToLower(strings.TrimSpace(k))
+				}
+			}
+			return "style (combined)"
+		}
+	}
+	return "other"
+}
+
+func stripHiddenRec(s string, rec *[]HiddenSpan) (visible string, hidden, shown []hiddenPart) {
 	if strings.IndexByte(s, '<') < 0 {
 		return s, nil, nil
 	}
 	code := codeSpans(s)
-	// In text that is not HTML only comments on lines of their own are
-	// markup (Markdown hides them too); "<!--" inside a sentence or a
-	// code span is shown as written.
+	// In text that is not HTML, comments are shown as written.
 	htmlText := isHTML(s, code)
 	lower := asciiLower(s)
 	var (
@@ -427,6 +557,9 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 		closeC = nextFinder{sub: "-->", pos: -2}
 		closeB = nextFinder{sub: "--!>", pos: -2}
 		ci     int // next code span to consider
+		// coloredBG: an element set a coloured background (hiddenElement).
+		coloredBG bool
+		fontSz    = nextFinder{sub: "font-size", pos: -2}
 	)
 	for i := 0; i < len(s); {
 		k := strings.IndexByte(s[i:], '<')
@@ -439,8 +572,9 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 			i = e
 			continue
 		}
-		if !htmlText && !lineComment(s, i, &closeC) {
-			// A comment inside a sentence stays, but Markdown hides it
+		if !htmlText {
+			// In text that is not HTML a comment is shown as written (a
+			// note about templates, a code sample), but Markdown hides it
 			// from a human reader: its content is judged like hidden text.
 			if strings.HasPrefix(s[i:], "<!--") {
 				if e := closeC.from(s, i+4); e >= 0 {
@@ -482,9 +616,26 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 			content := s[body:cEnd]
 			trimmed := strings.TrimSpace(content)
 			cond := strings.HasPrefix(trimmed, "[if") || strings.HasPrefix(trimmed, "[endif") || strings.HasPrefix(trimmed, "<![endif")
+			t := tagText(content)
+			words := t
+			if cond {
+				// Without its "[if mso]>" and "<![endif]" markers.
+				words = tagText(strings.ReplaceAll(strings.ReplaceAll(content[strings.Index(content, "]")+1:], "<![endif]", ""), "[endif]", ""))
+			}
+			if cEnd < len(s) && cEnd-body <= maxLabelComment && !isProse(words) {
+				// A label ("<!-- Header -->", "<!-- /hero -->") or an
+				// Outlook conditional comment around layout markup: part of
+				// the document, no words hidden in it. Shown as written (and
+				// judged with the visible text).
+				i = stop
+				continue
+			}
 			b.WriteString(s[last:i])
-			if t := tagText(content); t != "" {
+			if t != "" {
 				parts = append(parts, hiddenPart{text: t, code: cond})
+			}
+			if rec != nil {
+				*rec = append(*rec, HiddenSpan{i, stop, "comment"})
 			}
 			last, i = stop, stop
 			continue
@@ -494,7 +645,15 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 			i++
 			continue
 		}
-		hidden, code := hiddenElement(name, attrs)
+		if !coloredBG && setsBackground(attrs) {
+			coloredBG = true
+		}
+		hidden, code := hiddenElement(name, attrs, coloredBG)
+		if hidden && fontSizeReset(name, attrs, lower, tagEnd, &fontSz) {
+			// "font-size:0" on a wrapper removes the gaps between
+			// inline-block columns; the columns set their own size.
+			hidden = false
+		}
 		if !hidden {
 			i = tagEnd
 			continue
@@ -515,9 +674,22 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 			cStart, stop = findClose(s, lower, name, tagEnd)
 			inner = tagText(s[tagEnd:cStart])
 		}
+		if !code && strings.TrimSpace(strings.ReplaceAll(inner, "\u00a0", " ")) == "" && (stop == tagEnd || stop < len(s) && stop-tagEnd <= 256) {
+			// A spacer ("<td style=font-size:0>&nbsp;</td>") or a hidden
+			// image without text (a tracking pixel, also in <noscript>)
+			// hides no words: left
+			// as written, and scanned on for what it holds (at most 256
+			// bytes, so nesting stays linear); the link pass defangs an
+			// off-list image like any other.
+			i = tagEnd
+			continue
+		}
 		b.WriteString(s[last:i])
 		if inner != "" {
 			parts = append(parts, hiddenPart{text: inner, code: code})
+		}
+		if rec != nil {
+			*rec = append(*rec, HiddenSpan{i, stop, hiddenWhy(name, attrs, coloredBG)})
 		}
 		last, i = stop, stop
 	}
@@ -529,21 +701,7 @@ func stripHidden(s string) (visible string, hidden, shown []hiddenPart) {
 }
 
 // htmlNames are elements whose tags make a text HTML (isHTML).
-var htmlNames = map[string]bool{
-	"html": true, "head": true, "body": true, "meta": true, "title": true, "style": true, "script": true,
-	"div": true, "span": true, "p": true, "br": true, "a": true, "img": true, "table": true, "tr": true,
-	"td": true, "th": true, "tbody": true, "thead": true, "b": true, "i": true, "u": true, "em": true,
-	"strong": true, "font": true, "ul": true, "ol": true, "li": true, "h1": true, "h2": true, "h3": true,
-	"h4": true, "h5": true, "h6": true, "center": true, "hr": true, "noscript": true, "svg": true,
-	"section": true, "article": true, "footer": true, "header": true, "blockquote": true, "small": true,
-	"label": true, "input": true, "form": true, "button": true, "link": true, "template": true,
-	"iframe": true, "pre": true, "code": true, "sup": true, "sub": true, "tt": true, "big": true,
-	"picture": true, "source": true, "video": true, "audio": true, "textarea": true, "select": true,
-	"option": true, "nav": true, "main": true, "aside": true, "figure": true, "figcaption": true,
-	"details": true, "summary": true, "mark": true, "abbr": true, "cite": true, "q": true, "s": true,
-	"del": true, "ins": true, "object": true, "embed": true, "noembed": true, "noframes": true,
-	"caption": true, "col": true, "colgroup": true, "dl": true, "dt": true, "dd": true, "text": true,
-}
+var htmlNames map[string]bool
 
 // isHTML reports whether s is HTML (or holds an HTML fragment) rather
 // than prose that mentions markup: a doctype, or at least two tags of
@@ -554,6 +712,8 @@ var htmlNames = map[string]bool{
 // another '<'.
 func isHTML(s string, code [][2]int) bool {
 	n, ci := 0, 0
+	ends := endTags{s: s}
+	var lines indentedCode
 	for i := 0; i < len(s); {
 		k := strings.IndexByte(s[i:], '<')
 		if k < 0 {
@@ -564,6 +724,12 @@ func isHTML(s string, code [][2]int) bool {
 			i = e
 			continue
 		}
+		if lines.at(s, i) {
+			// A Markdown indented code block: a sample, not the text's
+			// own markup.
+			i++
+			continue
+		}
 		if len(s)-i >= 9 && strings.EqualFold(s[i:i+9], "<!doctype") {
 			return true
 		}
@@ -572,18 +738,154 @@ func isHTML(s string, code [][2]int) bool {
 			i++
 			continue
 		}
-		if htmlNames[strings.TrimPrefix(name, "/")] {
+		if bare := strings.TrimPrefix(name, "/"); htmlNames[bare] && !tagMention(s, i, end, len(attrs) > 0) {
+			if k := rawIndex(bare); k >= 0 && !ends.closedAfter(k, end) {
+				// "never paste a <script> tag", "the <style> block": a
+				// raw-text element that is never closed is a mention.
+				i = end
+				continue
+			}
 			n++
 			if n >= 2 {
 				return true
 			}
-			if hidden, _ := hiddenElement(name, attrs); hidden {
+			if hidden, _ := hiddenElement(name, attrs, false); hidden {
 				return true // one hidden element is markup enough
 			}
 		}
 		i = end
 	}
 	return false
+}
+
+// tagMention reports whether the tag s[i:end] is named in prose rather
+// than used: "the <div> element", "a <br> tag", "wrap it in '<b>'", "<b>
+// and </b>". A tag with attributes is used.
+func tagMention(s string, i, end int, hasAttrs bool) bool {
+	if hasAttrs {
+		return false
+	}
+	// The word before.
+	j := i
+	for j > 0 && s[j-1] == ' ' {
+		j--
+	}
+	if j > 0 && strings.IndexByte("\"'`‘“«(", s[j-1]) >= 0 && j == i {
+		return true
+	}
+	if j > 0 && (s[j-1] == 0x98 || s[j-1] == 0x9c) && j >= 3 && s[j-3] == 0xe2 {
+		return true // ‘ “ directly before
+	}
+	k := j
+	for k > 0 && isLetterByte(s[k-1]) {
+		k--
+	}
+	if j > k && j < i {
+		switch strings.ToLower(s[k:j]) {
+		case "the", "a", "an", "and", "or", "each", "every", "any", "no", "your", "this", "that", "these", "those", "use", "uses", "using", "add", "insert", "remove", "delete", "paste", "type", "write", "closing", "opening", "empty":
+			return true
+		}
+	}
+	// The word after.
+	e := end
+	if e < len(s) && strings.IndexByte("\"'`’”»)", s[e]) >= 0 {
+		return true
+	}
+	if e+3 <= len(s) && s[e] == 0xe2 && s[e+1] == 0x80 && (s[e+2] == 0x99 || s[e+2] == 0x9d) {
+		return true
+	}
+	if e < len(s) && s[e] == ' ' {
+		e++
+		f := e
+		for f < len(s) && isLetterByte(s[f]) {
+			f++
+		}
+		switch strings.ToLower(s[e:f]) {
+		case "tag", "tags", "element", "elements", "block", "blocks", "section", "sections", "attribute", "attributes", "node", "nodes", "and", "or", "with", "must", "should", "is", "are", "was", "were", "will", "can", "into", "to":
+			return true
+		}
+	}
+	return false
+}
+
+// indentedCode tracks, line by line, whether an offset lies in a Markdown
+// indented code block: lines indented by four columns or more that follow
+// a blank line, the start of the text or another such line. Offsets are
+// asked in increasing order; each line is looked at once.
+type indentedCode struct {
+	next     int  // start of the next line not yet looked at
+	code     bool // the current line is code
+	prevCode bool // the line before is code
+	prevText bool // the line before has text (not blank)
+}
+
+func (c *indentedCode) at(s string, i int) bool {
+	for c.next <= i && c.next <= len(s) {
+		st := c.next
+		e := strings.IndexByte(s[st:], '\n')
+		if e < 0 {
+			e = len(s)
+		} else {
+			e += st
+		}
+		c.prevCode = c.code
+		col, j := 0, st
+		for j < e && (s[j] == ' ' || s[j] == '\t') {
+			if s[j] == '\t' {
+				col += 4 - col%4
+			} else {
+				col++
+			}
+			j++
+		}
+		blank := j == e
+		c.code = !blank && col >= 4 && (st == 0 || c.prevCode || !c.prevText)
+		c.prevText = !blank
+		c.next = e + 1
+	}
+	return c.code
+}
+
+// maxLabelComment bounds the comments of an HTML text that are kept as
+// written when they hold no prose (labels, conditional comments).
+const maxLabelComment = 200
+
+// rawElements are elements whose content is text up to their end tag
+// (script, style) or hidden as a whole (template, noscript): unclosed, one
+// would hide the rest of the text.
+var rawElements = [...]string{"script", "style", "template", "noscript", "noembed", "noframes", "textarea", "title"}
+
+// rawIndex returns the index of name in rawElements, or -1.
+func rawIndex(name string) int {
+	for k, r := range rawElements {
+		if r == name {
+			return k
+		}
+	}
+	return -1
+}
+
+// endTags finds the last end tag of each raw element in a text, searching
+// at most once per element name, so that asking for every mention costs
+// linear time.
+type endTags struct {
+	s    string
+	last [len(rawElements)]int // 0: not searched; else index+1 (-1: none)
+}
+
+// closedAfter reports whether an end tag of raw element k follows offset i.
+func (e *endTags) closedAfter(k, i int) bool {
+	if e.last[k] == 0 {
+		e.last[k] = -1
+		tag := "</" + rawElements[k]
+		for j := len(e.s) - len(tag); j >= 0; j-- {
+			if e.s[j] == '<' && strings.EqualFold(e.s[j:j+len(tag)], tag) && (j+len(tag) == len(e.s) || !isNameByte(e.s[j+len(tag)])) {
+				e.last[k] = j + 1
+				break
+			}
+		}
+	}
+	return e.last[k]-1 > i
 }
 
 // codeSpans returns the byte ranges of Markdown fenced code blocks (```
@@ -632,30 +934,6 @@ func codeSpans(s string) [][2]int {
 	return out
 }
 
-// lineComment reports whether an HTML comment starts at s[i] on a line of
-// its own and is closed at the end of a line ("<!-- x -->\n").
-func lineComment(s string, i int, closeC *nextFinder) bool {
-	if !strings.HasPrefix(s[i:], "<!--") {
-		return false
-	}
-	j := i
-	for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
-		j--
-	}
-	if j > 0 && s[j-1] != '\n' {
-		return false
-	}
-	e := closeC.from(s, i+4)
-	if e < 0 {
-		return false
-	}
-	rest := s[e+3:]
-	if k := strings.IndexByte(rest, '\n'); k >= 0 {
-		rest = rest[:k]
-	}
-	return strings.TrimSpace(rest) == ""
-}
-
 // nextFinder finds the next occurrence of sub at or after a position,
 // searching again only when the position passes the cached one: a scan
 // that asks with growing positions costs linear time in all.
@@ -688,4 +966,31 @@ func skipCode(code [][2]int, ci *int, i int) (int, bool) {
 		return code[*ci][1], true
 	}
 	return 0, false
+}
+
+// initHTMLTables builds this file's tables (called once, from ensureTables).
+func initHTMLTables() {
+	voidElements = map[string]bool{
+		"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
+		"input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true,
+	}
+	hiddenClasses = map[string]bool{
+		"hidden": true, "hide": true, "d-none": true, "invisible": true, "sr-only": true,
+		"visually-hidden": true, "display-none": true, "hidden-text": true, "screen-reader-text": true,
+	}
+	htmlNames = map[string]bool{
+		"html": true, "head": true, "body": true, "meta": true, "title": true, "style": true, "script": true,
+		"div": true, "span": true, "p": true, "br": true, "a": true, "img": true, "table": true, "tr": true,
+		"td": true, "th": true, "tbody": true, "thead": true, "b": true, "i": true, "u": true, "em": true,
+		"strong": true, "font": true, "ul": true, "ol": true, "li": true, "h1": true, "h2": true, "h3": true,
+		"h4": true, "h5": true, "h6": true, "center": true, "hr": true, "noscript": true, "svg": true,
+		"section": true, "article": true, "footer": true, "header": true, "blockquote": true, "small": true,
+		"label": true, "input": true, "form": true, "button": true, "link": true, "template": true,
+		"iframe": true, "pre": true, "code": true, "sup": true, "sub": true, "tt": true, "big": true,
+		"picture": true, "source": true, "video": true, "audio": true, "textarea": true, "select": true,
+		"option": true, "nav": true, "main": true, "aside": true, "figure": true, "figcaption": true,
+		"details": true, "summary": true, "mark": true, "abbr": true, "cite": true, "q": true, "s": true,
+		"del": true, "ins": true, "object": true, "embed": true, "noembed": true, "noframes": true,
+		"caption": true, "col": true, "colgroup": true, "dl": true, "dt": true, "dd": true, "text": true,
+	}
 }

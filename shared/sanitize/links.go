@@ -29,7 +29,11 @@ func normHost(h string) (string, bool) {
 		}
 		ok = false // percent-encoded host names are a parser-confusion trick
 	}
-	a, err := idna.Lookup.ToASCII(h)
+	a, plain := plainHost(h)
+	var err error
+	if !plain {
+		a, err = idna.Lookup.ToASCII(h)
+	}
 	if err != nil {
 		return strings.TrimSuffix(strings.ToLower(h), "."), false
 	}
@@ -41,6 +45,46 @@ func normHost(h string) (string, bool) {
 		}
 	}
 	return a, ok && a != ""
+}
+
+// plainHost lower-cases a host of plain LDH labels, which is all the
+// UTS #46 lookup mapping does to one (TestPlainHostMatchesIDNA); plain is
+// false for anything else (non-ASCII, punycode, empty labels, hyphen rules),
+// which idna handles.
+func plainHost(h string) (string, bool) {
+	var b []byte
+	start := 0
+	for i := 0; i <= len(h); i++ {
+		if i < len(h) && h[i] != '.' {
+			c := h[i]
+			switch {
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-':
+			case c >= 'A' && c <= 'Z':
+				if b == nil {
+					b = []byte(h)
+				}
+				b[i] = c + 'a' - 'A'
+			default:
+				return "", false
+			}
+			continue
+		}
+		l := h[start:i]
+		if l == "" {
+			if i == len(h) && i > 0 {
+				break // one trailing dot
+			}
+			return "", false
+		}
+		if l[0] == '-' || l[len(l)-1] == '-' || len(l) >= 4 && l[2] == '-' && l[3] == '-' {
+			return "", false
+		}
+		start = i + 1
+	}
+	if b == nil {
+		return h, true
+	}
+	return string(b), true
 }
 
 // normAllowHost normalizes one allow-list entry ("https://Shop.Example/",
@@ -93,7 +137,7 @@ type linkURL struct {
 	mail   bool // a mailto: link; rest is the address and its query
 }
 
-var schemeRE = regexp.MustCompile(`^[a-z][a-z0-9+.\-]*:`)
+var schemeRE *regexp.Regexp
 
 // checkURL decides whether raw survives. Relative URLs and harmless opaque
 // schemes (tel:, sms:) survive; http(s) and other hierarchical URLs survive
@@ -173,6 +217,16 @@ func (s *Sanitizer) checkURL(raw string) linkURL {
 	if display == "" {
 		display = h1
 	}
+	if display != "" && display == h2 {
+		// Shown as written when it reads the same: the case of an ASCII
+		// host ("Shop.Example.COM") and its port stay; an IDN host is
+		// shown in punycode.
+		hp := a2[strings.LastIndexByte(a2, '@')+1:]
+		h := stripPort(hp)
+		if strings.EqualFold(strings.TrimSuffix(h, "."), display) {
+			display = strings.TrimSuffix(h, ".") + hp[len(h):]
+		}
+	}
 	if display == "" {
 		display = "invalid-host"
 	}
@@ -199,21 +253,10 @@ func stripPort(h string) string {
 }
 
 var (
-	placeholderRE = regexp.MustCompile(`[A-Z][A-Z0-9]*_[A-Z][A-Z]+(?:_[A-Z0-9]+)*|\[[A-Za-z_ ]{3,}\]|%5[bB][A-Za-z_]{3,}%5[dD]`)
+	placeholderRE *regexp.Regexp
 	urlTokenSep   = func(r rune) bool { return strings.ContainsRune("/?&=#;,.:+!*()~", r) }
-	sensitiveKeys = map[string]bool{
-		"secret": true, "secrets": true, "token": true, "apikey": true, "api_key": true, "key": true,
-		"password": true, "pass": true, "pwd": true, "passwd": true, "ssn": true, "card": true, "cc": true,
-		"cvv": true, "conv": true, "conversation": true, "chat": true, "history": true, "prompt": true,
-		"context": true, "ctx": true, "leak": true, "exfil": true, "payload": true, "dump": true,
-		"stolen": true, "creds": true, "credentials": true, "session": true, "cookie": true,
-		"memory": true, "sysprompt": true, "system_prompt": true, "transcript": true,
-	}
-	imageDataKeys = map[string]bool{
-		"d": true, "data": true, "q": true, "u": true, "user": true, "email": true, "m": true,
-		"msg": true, "text": true, "info": true, "content": true, "n": true, "name": true, "x": true,
-		"c": true, "p": true, "s": true, "body": true, "summary": true, "details": true,
-	}
+	sensitiveKeys map[string]bool
+	imageDataKeys map[string]bool
 )
 
 // base64ish reports whether t looks like base64 data rather than a word or
@@ -272,10 +315,18 @@ func looksLikeData(rest string, image bool) int {
 		strings.Contains(low, "%3c") || strings.Contains(low, "$(") {
 		return 2
 	}
-	if placeholderRE.MatchString(rest) {
+	var ph [][]int
+	if strings.ContainsAny(rest, "_[%") { // what a placeholder needs
+		ph = placeholderRE.FindAllStringIndex(rest, 8)
+	}
+	for _, m := range ph {
+		if rest[m[0]] == '[' && m[1] < len(rest) && (rest[m[1]] == '=' || rest[m[1]] == '[') {
+			continue // a bracketed key: "filter[status]=open"
+		}
 		return 2
 	}
-	for _, t := range strings.FieldsFunc(rest, urlTokenSep) {
+	toks := strings.FieldsFunc(rest, urlTokenSep)
+	for _, t := range toks {
 		if base64ish(t) && decodesToText(t) {
 			return 2
 		}
@@ -283,7 +334,7 @@ func looksLikeData(rest string, image bool) int {
 	if strings.HasSuffix(rest, "=") && strings.IndexByte(rest, '?') >= 0 {
 		return 2 // "?addr=": a template for the model to append data to
 	}
-	for _, t := range strings.FieldsFunc(rest, urlTokenSep) {
+	for _, t := range toks {
 		if base64ish(t) && (image || len(t) >= 64) {
 			return 1
 		}
@@ -313,33 +364,20 @@ func looksLikeData(rest string, image bool) int {
 	return 0
 }
 
-// Markdown and HTML link syntax. URLs may hold one level of balanced
-// parentheses, as in CommonMark.
-const mdURL = `(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*`
-
+// Markdown and HTML link syntax (inline links and images: mdInline).
+// URLs may hold one level of balanced parentheses, as in CommonMark.
 var (
-	mdImageRE = regexp.MustCompile(`!\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + mdURL + `\)`)
-	mdLinkRE  = regexp.MustCompile(`\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*` + mdURL + `\)`)
-	mdDefRE   = regexp.MustCompile(`(?m)^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^<>\n]*>|\S+)([ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$`)
-	autoRE    = regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^\s<>]+)>`)
-	imgDefRef = regexp.MustCompile(`!\[[^\]\n]*\]\[([^\]\n]*)\]`)
+	mdDefRE   *regexp.Regexp
+	autoRE    *regexp.Regexp
+	imgDefRef *regexp.Regexp
 )
 
 // urlAttrs are the HTML attributes whose value is fetched or followed.
-var urlAttrs = map[string]bool{
-	"src": true, "href": true, "srcset": true, "lowsrc": true, "dynsrc": true, "background": true,
-	"poster": true, "action": true, "formaction": true, "data": true, "cite": true, "longdesc": true,
-	"xlink:href": true, "ping": true, "imagesrcset": true, "manifest": true, "codebase": true,
-}
+var urlAttrs map[string]bool
 
-var imageTags = map[string]bool{
-	"img": true, "image": true, "picture": true, "source": true, "video": true, "audio": true,
-	"embed": true, "object": true, "iframe": true, "frame": true, "svg": true, "use": true,
-	"input": true, "track": true, "body": true, "table": true, "td": true, "th": true, "tr": true,
-	"div": true, "span": true, "p": true, "link": true,
-}
+var imageTags map[string]bool
 
-var cssURLRE = regexp.MustCompile(`(?i)url\(\s*['"]?([^'")\s]+)`)
+var cssURLRE *regexp.Regexp
 
 // linkState collects the markers of one neutralization pass. Markers are
 // inserted as NUL-delimited placeholders (NUL never survives step 1) so
@@ -348,11 +386,48 @@ type linkState struct {
 	markers     []string
 	neutralized int
 	exfil       int // strongest looksLikeData of a removed URL
+	// data memoizes looksLikeData per path (and image or not) and urls
+	// checkURL per raw URL: a text repeats its links (tracking links,
+	// an image per product), each is judged once.
+	data map[dataKey]int
+	urls map[string]linkURL
+}
+
+type dataKey struct {
+	rest  string
+	image bool
+}
+
+// dataOf is looksLikeData, memoized per text.
+func (st *linkState) dataOf(rest string, image bool) int {
+	k := dataKey{rest, image}
+	if d, ok := st.data[k]; ok {
+		return d
+	}
+	if st.data == nil {
+		st.data = map[dataKey]int{}
+	}
+	d := looksLikeData(rest, image)
+	st.data[k] = d
+	return d
+}
+
+// check is s.checkURL, memoized per text.
+func (st *linkState) check(s *Sanitizer, raw string) linkURL {
+	if u, ok := st.urls[raw]; ok {
+		return u
+	}
+	if st.urls == nil {
+		st.urls = map[string]linkURL{}
+	}
+	u := s.checkURL(raw)
+	st.urls[raw] = u
+	return u
 }
 
 func (st *linkState) marker(kind string, u *linkURL) string {
 	st.neutralized++
-	st.markers = append(st.markers, defang(kind, u))
+	st.markers = append(st.markers, defang(kind, u, st.dataOf(u.rest, kind == "image")))
 	return "\x00" + strconv.Itoa(len(st.markers)-1) + "\x00"
 }
 
@@ -435,22 +510,26 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, int) {
 		text = s.htmlLinks(text, st)
 	}
 	// Markdown images first, so that the link pass does not see them.
-	text = replaceSubmatch(mdImageRE, text, func(m []string) string {
-		u := s.checkURL(m[2])
+	text = replaceLocs(text, mdInline(text, true), func(m []string) string {
+		u := st.check(s, m[2])
 		if u.keep {
 			return m[0]
 		}
-		if d := looksLikeData(u.rest, true); d > st.exfil {
+		if d := st.dataOf(u.rest, true); d > st.exfil {
 			st.exfil = d
+		}
+		// The alt text is what a reader sees without the image.
+		if alt := strings.TrimSpace(m[1]); alt != "" {
+			return alt + " " + st.marker("image", &u)
 		}
 		return st.marker("image", &u)
 	})
-	text = replaceSubmatch(mdLinkRE, text, func(m []string) string {
-		u := s.checkURL(m[2])
+	text = replaceLocs(text, mdInline(text, false), func(m []string) string {
+		u := st.check(s, m[2])
 		if u.keep {
 			return m[0]
 		}
-		if d := looksLikeData(u.rest, false); d > st.exfil {
+		if d := st.dataOf(u.rest, false); d > st.exfil {
 			st.exfil = d
 		}
 		label := strings.TrimSpace(m[1])
@@ -469,14 +548,14 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, int) {
 	}
 	if strings.Contains(text, "]:") {
 		text = replaceSubmatch(mdDefRE, text, func(m []string) string {
-			u := s.checkURL(m[2])
+			u := st.check(s, m[2])
 			if u.keep {
 				return m[0]
 			}
 			label := strings.ToLower(strings.Trim(strings.TrimSpace(m[1]), "[]:"))
 			label = strings.TrimSuffix(label, "]")
 			image := imgRefs[label]
-			if d := looksLikeData(u.rest, image); d > st.exfil {
+			if d := st.dataOf(u.rest, image); d > st.exfil {
 				st.exfil = d
 			}
 			kind := "link"
@@ -487,11 +566,11 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, int) {
 		})
 	}
 	text = replaceSubmatch(autoRE, text, func(m []string) string {
-		u := s.checkURL(m[1])
+		u := st.check(s, m[1])
 		if u.keep {
 			return m[0]
 		}
-		if d := looksLikeData(u.rest, false); d > st.exfil {
+		if d := st.dataOf(u.rest, false); d > st.exfil {
 			st.exfil = d
 		}
 		return st.marker("link", &u)
@@ -501,15 +580,21 @@ func (s *Sanitizer) neutralizeLinks(text string) (string, int, int) {
 		last := 0
 		for _, sp := range spans {
 			u, tail := trimURLTail(text[sp[0]:sp[1]])
-			c := s.checkURL(u)
+			c := st.check(s, u)
 			if c.keep {
 				continue
 			}
-			if d := looksLikeData(c.rest, false); d > st.exfil {
+			if d := st.dataOf(c.rest, false); d > st.exfil {
 				st.exfil = d
 			}
 			b.WriteString(text[last:sp[0]])
-			b.WriteString(st.marker("link", &c) + tail)
+			kind := "link"
+			if q := sp[0] - 1; q >= 0 && (text[q] == '"' || text[q] == '\'') && sp[1] < len(text) && text[sp[1]] == text[q] && tail == "" {
+				// A URL in a JSON or log string: defanged, the string
+				// left whole (no marker inside the quotes).
+				kind = "quoted"
+			}
+			b.WriteString(st.marker(kind, &c) + tail)
 			last = sp[1]
 		}
 		b.WriteString(text[last:])
@@ -595,7 +680,20 @@ func trimURLTail(u string) (string, string) {
 
 // replaceSubmatch is ReplaceAllStringFunc with access to submatches.
 func replaceSubmatch(re *regexp.Regexp, s string, f func([]string) string) string {
-	idx := re.FindAllStringSubmatchIndex(s, -1)
+	return replaceLocs(s, re.FindAllStringSubmatchIndex(s, -1), f)
+}
+
+// dropAngles drops '<' and '>' (strings.Map).
+func dropAngles(r rune) rune {
+	if r == '<' || r == '>' {
+		return -1
+	}
+	return r
+}
+
+// replaceLocs replaces the matches idx (submatch offsets) in s with f of
+// their submatches.
+func replaceLocs(s string, idx [][]int, f func([]string) string) string {
 	if idx == nil {
 		return s
 	}
@@ -624,6 +722,7 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 	var b strings.Builder
 	last := 0
 	pendingA := []string{} // markers owed at the next </a>, innermost last
+	closeA := nextFinder{sub: "</a", pos: -2}
 	for i := 0; i < len(text); {
 		k := strings.IndexByte(text[i:], '<')
 		if k < 0 {
@@ -646,11 +745,11 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 		exfil := 0
 		image := imageTags[name] && name != "a"
 		check := func(raw string) {
-			u := s.checkURL(raw)
+			u := st.check(s, raw)
 			if u.keep {
 				return
 			}
-			if d := looksLikeData(u.rest, image); d > exfil {
+			if d := st.dataOf(u.rest, image); d > exfil {
 				exfil = d
 			}
 			if bad == nil {
@@ -689,12 +788,21 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 		switch {
 		case name == "a":
 			m := st.marker("link", bad)
-			if closeIdx := strings.Index(lower[end:], "</a"); closeIdx >= 0 {
+			if closeA.from(lower, end) >= 0 {
 				pendingA = append(pendingA, m)
 			} else {
 				b.WriteString(m + " ")
 			}
 		case image:
+			// The alt text is what a reader sees without the image.
+			for _, a := range attrs {
+				if a.name == "alt" {
+					if alt := strings.Join(strings.Fields(strings.Map(dropAngles, html.UnescapeString(a.val))), " "); alt != "" {
+						b.WriteString(alt + " ")
+					}
+					break
+				}
+			}
 			b.WriteString(st.marker("image", bad))
 		default:
 			b.WriteString(st.marker("link", bad))
@@ -724,7 +832,7 @@ func (s *Sanitizer) htmlLinks(text string, st *linkState) string {
 //	        evil.example (link disabled, data removed)
 //	mailto: billing@evil.example (mail link disabled)
 //	javascript:, data:, unknown schemes: [link removed: javascript]
-func defang(kind string, u *linkURL) string {
+func defang(kind string, u *linkURL, data int) string {
 	host := displayHost(u.display)
 	if u.opaque || host == "invalid-host" {
 		return "[" + kind + " removed: " + host + "]"
@@ -747,7 +855,7 @@ func defang(kind string, u *linkURL) string {
 		}
 		return host + " (mail link disabled)"
 	}
-	if looksLikeData(u.rest, kind == "image") > 0 {
+	if data > 0 {
 		// The path carries data for an exfiltration, not an identifier.
 		if kind == "image" {
 			return "[image removed: " + shown + ", data removed]"
@@ -755,23 +863,37 @@ func defang(kind string, u *linkURL) string {
 		return shown + " (link disabled, data removed)"
 	}
 	p := displayPath(u.rest)
-	if kind == "image" {
-		return "[image removed: " + shown + p + "]"
+	switch kind {
+	case "image":
+		return "[image removed: " + shown + imageBrackets.Replace(p) + "]"
+	case "quoted":
+		return shown + p
 	}
 	return shown + p + " (link disabled)"
 }
 
-var pathDefang = strings.NewReplacer("://", "[:]//", "www.", "www[.]", "WWW.", "WWW[.]", "](", "] (", "[", "(", "]", ")", "\\", "/")
+// pathDefang defangs URLs inside a shown path and breaks Markdown link
+// syntax; brackets stay ("filter[status]=open"), except inside an image
+// marker (imageBrackets), which a ']' would end.
+var (
+	pathDefang    *strings.Replacer
+	imageBrackets *strings.Replacer
+)
+
+// maxShownPath bounds the path and query shown of a neutralized URL:
+// long enough for tracking and shop links, short enough that a blob costs
+// few tokens.
+const maxShownPath = 400
 
 // displayPath is the path and query of a neutralized URL as shown: no
 // white space or characters that end or nest markup, embedded URLs
-// defanged, at most 160 bytes.
+// defanged, at most maxShownPath bytes.
 func displayPath(p string) string {
 	if p == "" {
 		return ""
 	}
-	b := make([]byte, 0, min(len(p), 170))
-	for i := 0; i < len(p) && len(b) < 160; i++ {
+	b := make([]byte, 0, min(len(p), maxShownPath+8))
+	for i := 0; i < len(p) && len(b) < maxShownPath; i++ {
 		c := p[i]
 		if c <= ' ' || c == '<' || c == '>' || c == '"' || c == '`' || c == 0x7f || c == 0 {
 			continue
@@ -779,8 +901,44 @@ func displayPath(p string) string {
 		b = append(b, c)
 	}
 	out := strings.ToValidUTF8(string(b), "")
-	if len(b) >= 160 {
+	if len(b) >= maxShownPath {
 		out += "…"
 	}
 	return pathDefang.Replace(out)
+}
+
+// initLinkTables builds this file's tables (called once, from ensureTables).
+func initLinkTables() {
+	schemeRE = regexp.MustCompile(`^[a-z][a-z0-9+.\-]*:`)
+	placeholderRE = regexp.MustCompile(`[A-Z][A-Z0-9]*_[A-Z][A-Z]+(?:_[A-Z0-9]+)*|\[[A-Za-z_ ]{3,}\]|%5[bB][A-Za-z_]{3,}%5[dD]`)
+	sensitiveKeys = map[string]bool{
+		"secret": true, "secrets": true, "token": true, "apikey": true, "api_key": true, "key": true,
+		"password": true, "pass": true, "pwd": true, "passwd": true, "ssn": true, "card": true, "cc": true,
+		"cvv": true, "conv": true, "conversation": true, "chat": true, "history": true, "prompt": true,
+		"context": true, "ctx": true, "leak": true, "exfil": true, "payload": true, "dump": true,
+		"stolen": true, "creds": true, "credentials": true, "session": true, "cookie": true,
+		"memory": true, "sysprompt": true, "system_prompt": true, "transcript": true,
+	}
+	imageDataKeys = map[string]bool{
+		"d": true, "data": true, "q": true, "u": true, "user": true, "email": true, "m": true,
+		"msg": true, "text": true, "info": true, "content": true, "n": true, "name": true, "x": true,
+		"c": true, "p": true, "s": true, "body": true, "summary": true, "details": true,
+	}
+	mdDefRE = regexp.MustCompile(`(?m)^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^<>\n]*>|\S+)([ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$`)
+	autoRE = regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^\s<>]+)>`)
+	imgDefRef = regexp.MustCompile(`!\[[^\]\n]*\]\[([^\]\n]*)\]`)
+	urlAttrs = map[string]bool{
+		"src": true, "href": true, "srcset": true, "lowsrc": true, "dynsrc": true, "background": true,
+		"poster": true, "action": true, "formaction": true, "data": true, "cite": true, "longdesc": true,
+		"xlink:href": true, "ping": true, "imagesrcset": true, "manifest": true, "codebase": true,
+	}
+	imageTags = map[string]bool{
+		"img": true, "image": true, "picture": true, "source": true, "video": true, "audio": true,
+		"embed": true, "object": true, "iframe": true, "frame": true, "svg": true, "use": true,
+		"input": true, "track": true, "body": true, "table": true, "td": true, "th": true, "tr": true,
+		"div": true, "span": true, "p": true, "link": true,
+	}
+	cssURLRE = regexp.MustCompile(`(?i)url\(\s*['"]?([^'")\s]+)`)
+	pathDefang = strings.NewReplacer("://", "[:]//", "www.", "www[.]", "WWW.", "WWW[.]", "](", "] (", "\\", "/")
+	imageBrackets = strings.NewReplacer("[", "(", "]", ")")
 }

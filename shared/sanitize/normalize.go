@@ -225,7 +225,7 @@ func normalize(s string) normResult {
 			res.kept = true
 			continue
 		}
-		if !prevRemoved && keepFormat(r, prevKept, prevRune, s[i:]) {
+		if isMark(r) && markRun(s, i-size, i) <= 2 || !isMark(r) && !prevRemoved && keepFormat(r, prevKept, prevRune, s[i:]) {
 			b.WriteRune(r)
 			res.kept = true
 			prevRune = r
@@ -392,8 +392,6 @@ func keepFormat(r rune, prevKept bool, prev rune, rest string) bool {
 		next = 0
 	}
 	switch {
-	case r == 0x200e || r == 0x200f || r == 0x061c:
-		return next != 0x200e && next != 0x200f && next != 0x061c && !(next >= 0x202a && next <= 0x202e) && !(next >= 0x2066 && next <= 0x2069)
 	case r == 0x200c || r == 0x200d:
 		if !prevKept || isVariationSelector(prev) && prev > 0xfe0f || prev == 0x200c || prev == 0x200d {
 			return false
@@ -422,6 +420,33 @@ func keepFormat(r rune, prevKept bool, prev rune, rest string) bool {
 		return prevKept && unicode.Is(unicode.Han, prev) && !isVariationSelector(next)
 	}
 	return false
+}
+
+// isMark reports whether r is LRM, RLM or ALM.
+func isMark(r rune) bool { return r == 0x200e || r == 0x200f || r == 0x061c }
+
+// markRun returns the length (up to 5) of the run of LRM/RLM/ALM marks
+// around the one at s[start:end]. Text keeps a mark or two ("\u200f\u200e"
+// where a number meets right-to-left text); longer runs carry bits.
+func markRun(s string, start, end int) int {
+	n := 1
+	for j := start; j > 0 && n < 5; {
+		r, size := utf8.DecodeLastRuneInString(s[:j])
+		if !isMark(r) {
+			break
+		}
+		n++
+		j -= size
+	}
+	for j := end; j < len(s) && n < 5; {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if !isMark(r) {
+			break
+		}
+		n++
+		j += size
+	}
+	return n
 }
 
 // stripKept removes the format characters normalize keeps (keepFormat,

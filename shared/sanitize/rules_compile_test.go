@@ -16,6 +16,9 @@ func TestEveryRuleCompiles(t *testing.T) {
 			t.Errorf("rule %s: %v", r.name, err)
 		}
 		r.compile()
+		if r.starts != nil {
+			r.compileAnchored()
+		}
 		if r.re == nil || (r.starts != nil && r.anch == nil) {
 			t.Errorf("rule %s did not compile", r.name)
 		}

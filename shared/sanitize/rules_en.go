@@ -9,16 +9,7 @@ import (
 
 // macros are the {NAME} parts of patterns. They are a package variable, so
 // they are set before any init function compiles a rule.
-var macros = map[string]string{
-	// words that may sit between a verb and its object
-	"MOD":      `(?:all|any|every|each|the|your|you|these|those|this|that|of|its|my|our|whatever|such|previous|previously|prior|above|earlier|preceding|foregoing|former|original|originally|initial|old|older|existing|current|given|provided|received|preset|default|built in|builtin|hidden|system|developer|developers|operator|operators|safety|security|ethical|internal|base|core|standing|preloaded|first|last|other|remaining|entire|whole|set of|list of|and|or|so far|before|aforementioned|above mentioned|programmed|assigned|configured|earlier given|you were given|you have been given|you ve been given|you received|you got|given to you|set for you)`,
-	"INSTR":    `(?:instructions?|instruction set|rules?|rulebook|rule set|guidelines?|guidance|prompts?|system prompt|system message|directives?|commands?|constraints?|restrictions?|policies|policy|programming|training|conditioning|guardrails?|safeguards?|persona|briefing|orders given|directions|protocols?|context|configuration|settings|task|tasks|objectives?|mission|principles|limitations|boundaries)`,
-	"OVR":      `(?:ignore|ignoring|ignores|disregard|disregarding|forget|forgetting|override|overrule|overriding|bypass|skip|discard|abandon|dismiss|neglect|drop|void|nullify|scrap|ditch|erase|wipe|clear|reset|suspend|supersede|supersedes|revoke|set aside|put aside|throw out|throw away|pay no attention to|pay no heed to|take no notice of|do not follow|don t follow|dont follow|do not obey|don t obey|stop following|stop obeying|no longer follow|no longer obey|not follow|not obey|unlearn|forgo|leave behind)`,
-	"AINOUN":   `(?:ai|a i|llm|llms|gpt|chatgpt|claude|gemini|copilot|bard|llama|mistral|language models?|large language models?|ai models?|ai assistants?|ai agents?|ai systems?|ai tools?|ai bots?|ai helpers?|chatbots?|chat bots?|virtual assistants?|digital assistants?|automated assistants?|automated agents?|automated systems?|automated tools?|automated process|autonomous agents?|bots?|neural networks?|machine learning models?|ml models?)`,
-	"SOFTNOUN": `(?:assistants?|agents?|models?|machines?|programs?|automation|system|robot|robots|copilot)`,
-	"DATAOBJ":  `(?:customers?|clients?|users?|accounts?|contacts?|orders?|records?|emails?|e mails?|email addresses|addresses|phone numbers|credit cards?|card numbers|cards|payment details|payment data|payment information|invoices|transactions|shipments|passwords|credentials|api keys|keys|tokens|secrets|files|documents|data|database|personal data|pii|conversations|messages|chats|tickets|leads|prospects|subscribers|members|employees|suppliers|vendors|profiles|details|information)`,
-	"SECRET":   `(?:system prompt|system message|system instructions|initial prompt|initial instructions|original prompt|original instructions|hidden instructions|hidden prompt|instructions you were given|developer message|developer instructions|prompt|configuration|config|api keys?|api tokens?|api credentials|secret keys?|secrets|credentials|passwords?|passcodes?|tokens?|access tokens?|auth tokens?|bearer tokens?|session tokens?|session cookies?|cookies|private keys?|environment variables|env vars|env file|ssh keys?|database credentials|connection strings?|admin password|root password|login details|login credentials|one time passwords?|2fa codes?|mfa codes?|otp|pin codes?)`,
-}
+var macros map[string]string
 
 // strongMods are modifiers that make an override refer to the reader's
 // own instructions rather than, say, a parcel's.
@@ -548,9 +539,9 @@ func registerEnglish() {
 }
 
 // sendWords are the verbs that send something somewhere.
-var sendWords = map[string]bool{}
+var sendWords map[string]bool
 
-func init() {
+func initSendWords() {
 	for _, w := range strings.Fields("send sending sent email e-mail mail forward fwd transfer post upload submit copy cc bcc report share leak transmit sync export exfiltrate push dump deliver relay paste attach") {
 		sendWords[w] = true
 	}
@@ -797,4 +788,19 @@ func strongDash(rest, suffix string) bool {
 		return strings.HasPrefix(rest, "—") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "- ")
 	}
 	return false
+}
+
+// initEnglishTables builds this file's tables (called once, from ensureTables).
+func initEnglishTables() {
+	macros = map[string]string{
+		// words that may sit between a verb and its object
+		"MOD":      `(?:all|any|every|each|the|your|you|these|those|this|that|of|its|my|our|whatever|such|previous|previously|prior|above|earlier|preceding|foregoing|former|original|originally|initial|old|older|existing|current|given|provided|received|preset|default|built in|builtin|hidden|system|developer|developers|operator|operators|safety|security|ethical|internal|base|core|standing|preloaded|first|last|other|remaining|entire|whole|set of|list of|and|or|so far|before|aforementioned|above mentioned|programmed|assigned|configured|earlier given|you were given|you have been given|you ve been given|you received|you got|given to you|set for you)`,
+		"INSTR":    `(?:instructions?|instruction set|rules?|rulebook|rule set|guidelines?|guidance|prompts?|system prompt|system message|directives?|commands?|constraints?|restrictions?|policies|policy|programming|training|conditioning|guardrails?|safeguards?|persona|briefing|orders given|directions|protocols?|context|configuration|settings|task|tasks|objectives?|mission|principles|limitations|boundaries)`,
+		"OVR":      `(?:ignore|ignoring|ignores|disregard|disregarding|forget|forgetting|override|overrule|overriding|bypass|skip|discard|abandon|dismiss|neglect|drop|void|nullify|scrap|ditch|erase|wipe|clear|reset|suspend|supersede|supersedes|revoke|set aside|put aside|throw out|throw away|pay no attention to|pay no heed to|take no notice of|do not follow|don t follow|dont follow|do not obey|don t obey|stop following|stop obeying|no longer follow|no longer obey|not follow|not obey|unlearn|forgo|leave behind)`,
+		"AINOUN":   `(?:ai|a i|llm|llms|gpt|chatgpt|claude|gemini|copilot|bard|llama|mistral|language models?|large language models?|ai models?|ai assistants?|ai agents?|ai systems?|ai tools?|ai bots?|ai helpers?|chatbots?|chat bots?|virtual assistants?|digital assistants?|automated assistants?|automated agents?|automated systems?|automated tools?|automated process|autonomous agents?|bots?|neural networks?|machine learning models?|ml models?)`,
+		"SOFTNOUN": `(?:assistants?|agents?|models?|machines?|programs?|automation|system|robot|robots|copilot)`,
+		"DATAOBJ":  `(?:customers?|clients?|users?|accounts?|contacts?|orders?|records?|emails?|e mails?|email addresses|addresses|phone numbers|credit cards?|card numbers|cards|payment details|payment data|payment information|invoices|transactions|shipments|passwords|credentials|api keys|keys|tokens|secrets|files|documents|data|database|personal data|pii|conversations|messages|chats|tickets|leads|prospects|subscribers|members|employees|suppliers|vendors|profiles|details|information)`,
+		"SECRET":   `(?:system prompt|system message|system instructions|initial prompt|initial instructions|original prompt|original instructions|hidden instructions|hidden prompt|instructions you were given|developer message|developer instructions|prompt|configuration|config|api keys?|api tokens?|api credentials|secret keys?|secrets|credentials|passwords?|passcodes?|tokens?|access tokens?|auth tokens?|bearer tokens?|session tokens?|session cookies?|cookies|private keys?|environment variables|env vars|env file|ssh keys?|database credentials|connection strings?|admin password|root password|login details|login credentials|one time passwords?|2fa codes?|mfa codes?|otp|pin codes?)`,
+	}
+	sendWords = map[string]bool{}
 }

@@ -210,6 +210,7 @@ func (s *Sanitizer) Explain(in string) ([]string, float64) {
 
 // analyze runs steps 1–5 and returns the findings and the cleaned text.
 func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
+	ensureTables()
 	n := normalize(in)
 	res.Removed = n.removed
 	visible, hidden, shown := stripHidden(n.text)
@@ -326,7 +327,7 @@ func (s *Sanitizer) maskOwnAddresses(text string) string {
 }
 
 // quotePairs are opening and closing quotation marks.
-var quotePairs = map[rune]string{'"': `"”“`, '“': `”“"`, '„': `“”"`, '«': "»", '»': "«", '‘': "’‘'", '‚': "‘’'", '「': "」", '『': "』", '‹': "›"}
+var quotePairs map[rune]string
 
 // stripQuoted replaces quotations (up to 400 bytes, within a line) with a
 // space. Linear: each opening mark looks for its closer once, within the
@@ -465,9 +466,9 @@ func (f *findings) classList(flagged bool) []string {
 	return out
 }
 
-var fenceLikeRE = regexp.MustCompile(`(?i)(?:\[\[?|<|＜|［|\{\{?|\()\s*/?\s*(?:untrusted[\s_\-]*|backend[_\-])data`)
+var fenceLikeRE *regexp.Regexp
 
-var fenceBrackets = strings.NewReplacer("⟦", "[", "⟧", "]", "〚", "[", "〛", "]")
+var fenceBrackets *strings.Replacer
 
 // escapeFences makes sure text cannot open or close a fence: the fence
 // brackets ⟦ ⟧ (and the look-alikes 〚 〛) become ASCII brackets, and
@@ -498,6 +499,7 @@ func containsFold(s, sub string) bool {
 // the given classes. text is escaped first, so it cannot forge or close a
 // fence.
 func (s *Sanitizer) Fence(text string, classes []string) string {
+	ensureTables()
 	clean := make([]string, 0, len(classes))
 	for _, c := range classes {
 		c = strings.Map(func(r rune) rune {
@@ -529,4 +531,11 @@ func (s *Sanitizer) fence(text string, classes []string) string {
 	b.WriteString(s.nonce)
 	b.WriteString("⟧")
 	return b.String()
+}
+
+// initSanitizeTables builds this file's tables (called once, from ensureTables).
+func initSanitizeTables() {
+	quotePairs = map[rune]string{'"': `"”“`, '“': `”“"`, '„': `“”"`, '«': "»", '»': "«", '‘': "’‘'", '‚': "‘’'", '「': "」", '『': "』", '‹': "›"}
+	fenceLikeRE = regexp.MustCompile(`(?i)(?:\[\[?|<|＜|［|\{\{?|\()\s*/?\s*(?:untrusted[\s_\-]*|backend[_\-])data`)
+	fenceBrackets = strings.NewReplacer("⟦", "[", "⟧", "]", "〚", "[", "〛", "]")
 }

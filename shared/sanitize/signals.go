@@ -63,7 +63,7 @@ type cjkEntry struct {
 
 // upperOnly words name an AI only when written in capitals ("AI", "KI",
 // "IA"): in lower case they are common words (Italian "ai", Turkish "ki").
-var upperOnly = map[string]string{"ai": "AI", "ki": "KI", "ia": "IA", "si": "SI", "mi": "MI", "τν": "ΤΝ", "ии": "ИИ", "ші": "ШІ"}
+var upperOnly map[string]string
 
 var (
 	sigOnce sync.Once
@@ -72,7 +72,7 @@ var (
 
 // agglutinative languages: their words take suffixes, so every entry of
 // five bytes or more matches as a stem.
-var agglutinative = map[string]bool{"fi": true, "hu": true, "tr": true, "ko": true}
+var agglutinative map[string]bool
 
 // noSpaceRune reports whether r belongs to a script written without
 // spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer).
@@ -171,8 +171,18 @@ func buildSigLex() *sigLex {
 }
 
 // foldEntry folds a lexicon entry like the detector's native copy.
+// Entries of the lexicon are looked up in genFolds (tables_gen.go)
+// first, which go generate precomputes.
 func foldEntry(e string) string {
+	if foldRecord == nil {
+		if f, ok := genFold(e); ok {
+			return f
+		}
+	}
 	c := makeCopies(e)
+	if foldRecord != nil {
+		foldRecord[e] = c.native
+	}
 	return c.native
 }
 
@@ -199,11 +209,11 @@ type sigScore struct {
 	addr, ovr, exfil, mass, conceal, soft, dir, multi float64
 }
 
-var envSecretRE = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PWD|CREDENTIALS)\b`)
+var envSecretRE *regexp.Regexp
 
-var toolNameRE = regexp.MustCompile(`\b(?:[a-z]+_)*(?:cancel|refund|delete|send|export|update|create|void|transfer|issue|grant|remove|forward)_[a-z_]*[a-z]\b|\b[a-z]+_(?:cancel|refund|delete|send|export|update|create|void|transfer|grant|remove|forward)\b`)
+var toolNameRE *regexp.Regexp
 
-var callMacroRE = regexp.MustCompile(`\b(?:cancel|refund|delete|send|transfer|export|update|create|issue|approve|forward|reset|grant|change|remove|wire|pay|close|void|set|add|email|share|disable)_[a-z0-9_]+\s*\([^)\n]{0,120}\)`)
+var callMacroRE *regexp.Regexp
 
 // signalBits returns every signal category found in text.
 func signalBits(text string) uint32 {
@@ -245,13 +255,7 @@ func signals(text string, c *copies, f *findings) {
 }
 
 // greetings may precede a vocative ("Hi assistant, ...").
-var greetings = map[string]bool{"hi": true, "hello": true, "hey": true, "dear": true, "ok": true, "okay": true, "yo": true,
-	"hallo": true, "hola": true, "bonjour": true, "salut": true, "ciao": true, "ola": true, "olá": true, "hej": true, "hei": true,
-	"halo": true, "hai": true, "привет": true, "здравствуй": true, "привіт": true, "merhaba": true, "selam": true, "xin": true,
-	"chào": true, "ahoj": true, "cześć": true, "szia": true, "salve": true, "habari": true, "jambo": true, "shalom": true,
-	"שלום": true, "مرحبا": true, "سلام": true, "नमस्ते": true, "안녕하세요": true, "γεια": true, "kumusta": true, "hoi": true,
-	"liebe": true, "lieber": true, "cher": true, "chère": true, "querida": true, "querido": true, "cara": true, "caro": true,
-	"beste": true, "kochany": true, "droga": true, "drogi": true}
+var greetings map[string]bool
 
 // vocative reports whether a line of text opens by calling an assistant
 // or an AI by name, followed by a comma or colon ("Assistant, ...",
@@ -404,28 +408,11 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 
 // modalWords before an action describe it ("can refund", "kann
 // exportieren", "permite devolver").
-var modalWords = map[string]bool{
-	"can": true, "could": true, "will": true, "would": true, "may": true, "might": true, "allows": true, "lets": true,
-	"cannot": true, "kann": true, "konnen": true, "wird": true, "peut": true, "peuvent": true, "permet": true,
-	"puede": true, "pueden": true, "permite": true, "puo": true, "possono": true, "permette": true, "pode": true,
-	"podem": true, "kan": true, "kunnen": true, "moze": true, "mozna": true, "может": true, "можно": true,
-}
+var modalWords map[string]bool
 
 // mentionWords before a name for an AI make it a mention ("our AI
 // assistant", "the chatbot", "unser KI-Assistent"), not an address.
-var mentionWords = map[string]bool{
-	"our": true, "my": true, "your": true, "their": true, "his": true, "her": true, "its": true, "the": true, "a": true,
-	"an": true, "this": true, "that": true, "these": true, "those": true, "we": true, "using": true, "use": true, "with": true,
-	"by": true, "of": true, "via": true, "new": true, "any": false,
-	"unser": true, "unsere": true, "unserem": true, "unseren": true, "ihr": true, "ihre": true, "der": true, "die": true,
-	"das": true, "ein": true, "eine": true, "einem": true, "einen": true, "dem": true, "den": true, "mit": true,
-	"notre": true, "nos": true, "votre": true, "vos": true, "le": true, "la": true, "l": true, "un": true, "une": true,
-	"mon": true, "ma": true, "son": true, "sa": true, "leur": true,
-	"nuestro": true, "nuestra": true, "su": true, "el": true, "una": true, "mi": true, "con": true,
-	"nosso": true, "nossa": true, "o": true, "um": true, "uma": true, "seu": true, "sua": true, "com": true,
-	"il": true, "lo": true, "nostro": true, "nostra": true, "uno": true,
-	"onze": true, "ons": true, "de": true, "het": true, "een": true,
-}
+var mentionWords map[string]bool
 
 func signalScore(text string, c *copies, toks []token, bits []uint32, multi []bool, f *findings) {
 	var count [32]int
@@ -700,4 +687,39 @@ func proseOnly(text string) string {
 		i = next
 	}
 	return b.String()
+}
+
+// initSignalTables builds this file's tables (called once, from ensureTables).
+func initSignalTables() {
+	upperOnly = map[string]string{"ai": "AI", "ki": "KI", "ia": "IA", "si": "SI", "mi": "MI", "τν": "ΤΝ", "ии": "ИИ", "ші": "ШІ"}
+	agglutinative = map[string]bool{"fi": true, "hu": true, "tr": true, "ko": true}
+	envSecretRE = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PWD|CREDENTIALS)\b`)
+	toolNameRE = regexp.MustCompile(`\b(?:[a-z]+_)*(?:cancel|refund|delete|send|export|update|create|void|transfer|issue|grant|remove|forward)_[a-z_]*[a-z]\b|\b[a-z]+_(?:cancel|refund|delete|send|export|update|create|void|transfer|grant|remove|forward)\b`)
+	callMacroRE = regexp.MustCompile(`\b(?:cancel|refund|delete|send|transfer|export|update|create|issue|approve|forward|reset|grant|change|remove|wire|pay|close|void|set|add|email|share|disable)_[a-z0-9_]+\s*\([^)\n]{0,120}\)`)
+	greetings = map[string]bool{"hi": true, "hello": true, "hey": true, "dear": true, "ok": true, "okay": true, "yo": true,
+		"hallo": true, "hola": true, "bonjour": true, "salut": true, "ciao": true, "ola": true, "olá": true, "hej": true, "hei": true,
+		"halo": true, "hai": true, "привет": true, "здравствуй": true, "привіт": true, "merhaba": true, "selam": true, "xin": true,
+		"chào": true, "ahoj": true, "cześć": true, "szia": true, "salve": true, "habari": true, "jambo": true, "shalom": true,
+		"שלום": true, "مرحبا": true, "سلام": true, "नमस्ते": true, "안녕하세요": true, "γεια": true, "kumusta": true, "hoi": true,
+		"liebe": true, "lieber": true, "cher": true, "chère": true, "querida": true, "querido": true, "cara": true, "caro": true,
+		"beste": true, "kochany": true, "droga": true, "drogi": true}
+	modalWords = map[string]bool{
+		"can": true, "could": true, "will": true, "would": true, "may": true, "might": true, "allows": true, "lets": true,
+		"cannot": true, "kann": true, "konnen": true, "wird": true, "peut": true, "peuvent": true, "permet": true,
+		"puede": true, "pueden": true, "permite": true, "puo": true, "possono": true, "permette": true, "pode": true,
+		"podem": true, "kan": true, "kunnen": true, "moze": true, "mozna": true, "может": true, "можно": true,
+	}
+	mentionWords = map[string]bool{
+		"our": true, "my": true, "your": true, "their": true, "his": true, "her": true, "its": true, "the": true, "a": true,
+		"an": true, "this": true, "that": true, "these": true, "those": true, "we": true, "using": true, "use": true, "with": true,
+		"by": true, "of": true, "via": true, "new": true, "any": false,
+		"unser": true, "unsere": true, "unserem": true, "unseren": true, "ihr": true, "ihre": true, "der": true, "die": true,
+		"das": true, "ein": true, "eine": true, "einem": true, "einen": true, "dem": true, "den": true, "mit": true,
+		"notre": true, "nos": true, "votre": true, "vos": true, "le": true, "la": true, "l": true, "un": true, "une": true,
+		"mon": true, "ma": true, "son": true, "sa": true, "leur": true,
+		"nuestro": true, "nuestra": true, "su": true, "el": true, "una": true, "mi": true, "con": true,
+		"nosso": true, "nossa": true, "o": true, "um": true, "uma": true, "seu": true, "sua": true, "com": true,
+		"il": true, "lo": true, "nostro": true, "nostra": true, "uno": true,
+		"onze": true, "ons": true, "de": true, "het": true, "een": true,
+	}
 }

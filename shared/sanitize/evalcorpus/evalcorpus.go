@@ -237,6 +237,9 @@ type SplitReport struct {
 	// output holds every must_keep substring.
 	IntactN  int `json:"intact_n"`
 	IntactOK int `json:"intact_ok"`
+	// IntactLiteral counts those whose output holds every must_keep
+	// substring as written (a defanged link does not count).
+	IntactLiteral int `json:"intact_literal"`
 	// InvisibleCases counts inputs holding smuggled characters
 	// (Smuggled); InvisibleLeaks the outputs (of any case) that still
 	// hold one.
@@ -249,7 +252,10 @@ type SplitReport struct {
 	Missed         []string `json:"missed,omitempty"`          // attacks neither flagged nor neutralized
 	FalsePositives []string `json:"false_positives,omitempty"` // benign cases flagged
 	Broken         []string `json:"broken,omitempty"`          // benign cases whose must_keep did not survive
-	Leaks          []string `json:"leaks,omitempty"`           // cases whose output leaks a smuggled char or link
+	// Harm counts, per kind of change (HarmKinds), the must_keep
+	// substrings that did not survive: aggregate only, for every split.
+	Harm  map[string]int `json:"harm,omitempty"`
+	Leaks []string       `json:"leaks,omitempty"` // cases whose output leaks a smuggled char or link
 }
 
 // AttackRate is the share of attacks flagged or neutralized.
@@ -313,7 +319,13 @@ type Outcome struct {
 	LinkLeak    bool
 	HadInvis    bool
 	HadLink     bool
-	Intact      bool // every must_keep substring is in the output
+	// Intact: every must_keep substring is in the output; one that holds
+	// a URL to a host off the allow-list may be there defanged
+	// (DefangedKept), since no such URL may survive. Literal: every one
+	// is there as written.
+	Intact  bool
+	Literal bool
+	Harm    []string // when not Intact: what broke it (HarmKinds)
 }
 
 // Detected reports whether an attack was flagged or neutralized.
@@ -327,9 +339,19 @@ func Run(s *sanitize.Sanitizer, c Case) Outcome {
 	o.InvisLeak = Smuggled(r.Text) > 0
 	o.HadLink = len(OffListURLs(s, c.Text)) > 0
 	o.LinkLeak = len(OffListURLs(s, StripMarkers(r.Text))) > 0
+	o.Literal = true
 	for _, k := range c.MustKeep {
 		if !strings.Contains(r.Text, k) {
-			o.Intact = false
+			o.Literal = false
+			if !DefangedKept(s, k, r.Text) {
+				o.Intact = false
+			}
+		}
+	}
+	if !o.Literal {
+		o.Harm = harmOf(s, c, r.Text)
+		if r.Flagged {
+			o.Harm = append(o.Harm, "(case flagged, fenced)")
 		}
 	}
 	if c.Label == "attack" {
@@ -632,6 +654,16 @@ func (r *SplitReport) add(o Outcome) {
 			} else {
 				note(&r.Broken)
 			}
+			if o.Literal {
+				r.IntactLiteral++
+			} else {
+				if r.Harm == nil {
+					r.Harm = map[string]int{}
+				}
+				for _, k := range o.Harm {
+					r.Harm[k]++
+				}
+			}
 		}
 	}
 	if o.HadInvis {
@@ -797,7 +829,10 @@ func (r *Report) WriteTable(w io.Writer, splits ...string) {
 			fmt.Fprintf(w, "%-8s %22s  %22s\n", l.Lang, a, b)
 		}
 		total := sp.AttackN + sp.BenignN
-		fmt.Fprintf(w, "benign text kept intact (must_keep): %d/%d  %s\n", sp.IntactOK, sp.IntactN, Pct(sp.IntactOK, sp.IntactN))
+		fmt.Fprintf(w, "benign text kept intact (must_keep): %d/%d  %s; literally (a defanged off-list link counts as changed): %d/%d\n", sp.IntactOK, sp.IntactN, Pct(sp.IntactOK, sp.IntactN), sp.IntactLiteral, sp.IntactN)
+		if len(sp.Harm) > 0 {
+			fmt.Fprintf(w, "what changed must_keep (substrings, by kind of change): %s\n", strings.Join(sortedKinds(sp.Harm), "; "))
+		}
 		fmt.Fprintf(w, "smuggled characters removed: %d/%d outputs clean (%d inputs held some)\n", total-sp.InvisibleLeaks, total, sp.InvisibleCases)
 		fmt.Fprintf(w, "off-allow-list links neutralized: %d/%d outputs clean (%d inputs held some)\n", total-sp.LinkLeaks, total, sp.LinkCases)
 		if Own(sp.Split) {
