@@ -197,8 +197,10 @@ func harmOf(s *sanitize.Sanitizer, c Case, out string) []string {
 	for _, k := range c.MustKeep {
 		if !strings.Contains(out, k) {
 			kinds = append(kinds, HarmKinds(s, k, out)...)
-			if !DefangedKept(s, k, out) && os.Getenv("INJEVAL_HARM_DETAIL") != "" {
-				// One signature per substring: what changed and where.
+			if !DefangedKept(s, k, out) && os.Getenv("INJEVAL_HARM_DETAIL") != "" && !blindSplit(c.Split) {
+				// One signature per substring: what changed and where
+				// (never for a blind split: those stay unseen beyond
+				// their per-kind counts).
 				sig := append(HarmKinds(s, k, out), contextKinds(c.Text, k, out)...)
 				sig = append(sig, "class "+c.Class)
 				kinds = append(kinds, "{"+strings.Join(sig, " | ")+"}")
@@ -206,6 +208,12 @@ func harmOf(s *sanitize.Sanitizer, c Case, out string) []string {
 		}
 	}
 	return kinds
+}
+
+// blindSplit reports whether split is an evaluation set that must stay
+// unseen (the blind part and fresh sets written by others).
+func blindSplit(split string) bool {
+	return split != "tune" && split != "holdout"
 }
 
 // sortedKinds returns "kind N" pairs, most frequent first.
