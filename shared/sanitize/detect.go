@@ -89,6 +89,8 @@ type rule struct {
 	anch   *regexp.Regexp
 	// startIDs and needIDs are starts and need as vocabulary bitsets.
 	startIDs, needIDs bitset
+	// required holds the literals a match needs (required.go).
+	required required
 }
 
 // match is one regexp match inside a folded copy.
@@ -604,6 +606,9 @@ func window(s string, pos int, lines bool) (int, int) {
 // evalWindow runs r over s[a:b] and returns the best match weight.
 func evalWindow(r *rule, s string, a, b int) float64 {
 	best := 0.0
+	if !r.mayMatch(s[a:b]) {
+		return 0
+	}
 	r.compile()
 	for _, loc := range r.re.FindAllStringIndex(s[a:b], 8) {
 		for k := range loc {
@@ -634,6 +639,9 @@ func evalAnchored(r *rule, s string, p int) float64 {
 	e := min(len(s), p+maxAnchored)
 	for e < len(s) && !utf8.RuneStart(s[e]) {
 		e++
+	}
+	if !r.mayMatch(s[p:e]) {
+		return 0
 	}
 	r.compileAnchored()
 	loc := r.anch.FindStringIndex(s[p:e])
