@@ -405,12 +405,14 @@ func runRules(c *copies, f *findings) {
 		gateMemo[r] = v
 		return v
 	}
+	var pairs bigrams
 	subHits := func(s string, list []subTrig) {
 		for i := 0; i < len(s); i++ {
 			present[s[i]] = true
 		}
+		pairs.add(s)
 		for _, st := range list {
-			if !present[st.sub[0]] {
+			if !present[st.sub[0]] || !pairs.mayHold(st.sub) {
 				continue
 			}
 			if len(st.rules) == 1 && !gateOK(rules[st.rules[0]]) {
@@ -806,6 +808,16 @@ func (c *copies) isTranscript() bool {
 // were found, which is by position for the word copies; the substring
 // hits of one rule (at most 32 per trigger) are sorted when out of order.
 func groupHits(hits []hitPos) []hitPos {
+	if len(hits) <= 64 {
+		// Few hits: sorting costs less than the counting arrays.
+		slices.SortFunc(hits, func(x, y hitPos) int {
+			if x.rule != y.rule {
+				return x.rule - y.rule
+			}
+			return x.pos - y.pos
+		})
+		return hits
+	}
 	cnt := make([]int, len(rules)+1)
 	for _, h := range hits {
 		cnt[h.rule+1]++

@@ -140,3 +140,28 @@ func (r *rule) mayMatch(s string) bool {
 	}
 	return true
 }
+
+// bigrams is a hashed set of the byte pairs of a text: a trigger
+// substring with a pair not in the set does not occur in the text, and
+// is not searched for.
+type bigrams [64]uint64
+
+func bigramHash(a, b byte) uint { return (uint(a)*131 + uint(b)) & 4095 }
+
+func (g *bigrams) add(s string) {
+	for i := 0; i+1 < len(s); i++ {
+		h := bigramHash(s[i], s[i+1])
+		g[h>>6] |= 1 << (h & 63)
+	}
+}
+
+// mayHold reports whether every byte pair of sub may be in the set.
+func (g *bigrams) mayHold(sub string) bool {
+	for i := 0; i+1 < len(sub); i++ {
+		h := bigramHash(sub[i], sub[i+1])
+		if g[h>>6]&(1<<(h&63)) == 0 {
+			return false
+		}
+	}
+	return true
+}
