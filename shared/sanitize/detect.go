@@ -463,9 +463,13 @@ func runRules(c *copies, f *findings) {
 			s = c.lines
 		}
 		best := 0.0
+		top := r.maxWeight()
 		if r.starts != nil {
 			next := 0 // first token not tried yet
 			for _, h := range hits[i:j] {
+				if best >= top {
+					break // no later match can weigh more
+				}
 				// A match holds its trigger word, so it starts at or before it.
 				a, _ := window(s, h.pos, false)
 				b := h.pos + 1
@@ -483,6 +487,9 @@ func runRules(c *copies, f *findings) {
 					}
 					if w := evalAnchored(r, s, toks[k].start); w > best {
 						best = w
+						if best >= top {
+							break
+						}
 					}
 				}
 				next = k
@@ -495,7 +502,7 @@ func runRules(c *copies, f *findings) {
 		}
 		ws, we := -1, -1
 		flush := func() {
-			if ws < 0 {
+			if ws < 0 || best >= top {
 				return
 			}
 			if w := evalWindow(r, s, ws, we); w > best {
@@ -622,6 +629,9 @@ func evalWindow(r *rule, s string, a, b int) float64 {
 		w := r.w
 		if r.adjust != nil {
 			w = r.adjust(m)
+			if adjustSeen != nil {
+				adjustSeen(r, w)
+			}
 		}
 		if w > best {
 			best = w
@@ -657,7 +667,11 @@ func evalAnchored(r *rule, s string, p int) float64 {
 	}
 	m := &match{s: s, start: loc[0], end: loc[1], sub: loc, w: r.w}
 	if r.adjust != nil {
-		return r.adjust(m)
+		w := r.adjust(m)
+		if adjustSeen != nil {
+			adjustSeen(r, w)
+		}
+		return w
 	}
 	return r.w
 }

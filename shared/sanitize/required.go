@@ -165,3 +165,21 @@ func (g *bigrams) mayHold(sub string) bool {
 	}
 	return true
 }
+
+// maxAdjust is the most an adjust function returns: strong rules weigh 1
+// (TestAdjustAtMostOne checks it over the corpus).
+const maxAdjust = 1.0
+
+// maxWeight is the most one match of r can weigh. Once a rule's best
+// match weighs that much, its later windows and start words are not
+// tried: the rule adds its best weight once.
+func (r *rule) maxWeight() float64 {
+	if r.adjust == nil {
+		return r.w
+	}
+	return maxAdjust
+}
+
+// adjustSeen, when set (tests), sees every weight an adjust function
+// returns.
+var adjustSeen func(r *rule, w float64)
