@@ -84,9 +84,10 @@ type rule struct {
 	// gate, when set, must accept the copies before the rule runs at all.
 	gate func(c *copies) bool
 	// starts, when set, are the words a match can start with (see
-	// anchor.go); anch is the pattern anchored at the start of its input.
+	// anchor.go); anch is the pattern anchored at the start of its input,
+	// run by backtrack.go's search.
 	starts map[string]bool
-	anch   *regexp.Regexp
+	anch   *anchoredProg
 	// startIDs and needIDs are starts and need as vocabulary bitsets.
 	startIDs, needIDs bitset
 	// required holds the literals a match needs (required.go).
@@ -247,7 +248,13 @@ func (r *rule) compile() {
 }
 
 func (r *rule) compileAnchored() {
-	r.anchOnce.Do(func() { r.anch = regexp.MustCompile(`^(?:` + r.pattern + `)`) })
+	r.anchOnce.Do(func() {
+		a, err := compileAnchoredProg(r.pattern)
+		if err != nil {
+			panic("sanitize: rule " + r.name + ": " + err.Error())
+		}
+		r.anch = a
+	})
 }
 
 func buildTriggers() {
@@ -656,15 +663,11 @@ func evalAnchored(r *rule, s string, p int) float64 {
 		return 0
 	}
 	r.compileAnchored()
-	loc := r.anch.FindStringIndex(s[p:e])
-	if loc == nil {
+	end := r.anch.matchEnd(s[p:e])
+	if end < 0 {
 		return 0
 	}
-	for k := range loc {
-		if loc[k] >= 0 {
-			loc[k] += p
-		}
-	}
+	loc := []int{p, p + end}
 	m := &match{s: s, start: loc[0], end: loc[1], sub: loc, w: r.w}
 	if r.adjust != nil {
 		w := r.adjust(m)
