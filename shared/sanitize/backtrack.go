@@ -6,23 +6,28 @@ import (
 	"unicode/utf8"
 )
 
-// anchoredProg finds the end of the leftmost-first match of a pattern
-// anchored at the start of its input, like regexp's FindStringIndex on
-// `^(?:pattern)`, by a depth-first search over the compiled program
-// that visits each (instruction, position) pair at most once. Go's
+// ruleProg runs a rule's pattern as regexp does (leftmost-first, the
+// same matches), by a depth-first search over the compiled program that
+// visits each (instruction, position) pair at most once per search. Go's
 // regexp runs programs of more than 500 instructions (the large rule
 // alternations) on its NFA simulation, which costs some hundred
-// nanoseconds per byte with many threads alive; the search here costs
-// O(program × input) at worst too, but touches only the states a match
-// attempt reaches, and its visited set is cleared by what was set.
-// TestAnchoredProg compares it with regexp on every anchored attempt of
-// the corpus and on random inputs.
-type anchoredProg struct {
+// nanoseconds per byte with many threads alive, and clears a visited
+// bitmap of program × input bits before each backtracking run. This
+// search is O(program × input) at worst too, but touches only the states
+// an attempt reaches and clears only what it set. TestRuleProg compares
+// it with regexp on every attempt runRules makes over the corpus and on
+// random inputs.
+type ruleProg struct {
 	prog *syntax.Prog
 }
 
-func compileAnchoredProg(pattern string) (*anchoredProg, error) {
-	re, err := syntax.Parse(`^(?:`+pattern+`)`, syntax.Perl)
+func compileAnchoredProg(pattern string) (*ruleProg, error) {
+	return compileProg(`^(?:` + pattern + `)`)
+}
+
+// compileProg compiles pattern as regexp.Compile does.
+func compileProg(pattern string) (*ruleProg, error) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +35,7 @@ func compileAnchoredProg(pattern string) (*anchoredProg, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &anchoredProg{prog: prog}, nil
+	return &ruleProg{prog: prog}, nil
 }
 
 type btJob struct{ pc, pos int32 }
@@ -43,27 +48,93 @@ type btState struct {
 
 var btPool = sync.Pool{New: func() any { return &btState{} }}
 
-// matchEnd returns the end of the match at the start of s, or -1.
-func (a *anchoredProg) matchEnd(s string) int {
+func (a *ruleProg) state(s string) *btState {
 	n := len(a.prog.Inst) * (len(s) + 1)
 	st := btPool.Get().(*btState)
 	if words := (n + 63) / 64; len(st.visited) < words {
 		st.visited = make([]uint64, words)
 	}
-	end := a.search(st, s)
+	return st
+}
+
+func (st *btState) reset() {
 	for _, w := range st.touched {
 		st.visited[w] = 0
 	}
 	st.touched = st.touched[:0]
 	st.stack = st.stack[:0]
+}
+
+// matchEnd returns the end of the match at the start of s, or -1.
+func (a *ruleProg) matchEnd(s string) int {
+	st := a.state(s)
+	end := a.search(st, s, 0)
+	st.reset()
 	btPool.Put(st)
 	return end
 }
 
-func (a *anchoredProg) search(st *btState, s string) int {
+// findAll returns up to n successive non-overlapping matches in s, as
+// regexp's FindAllStringIndex does: each the leftmost-first match from
+// where the previous one ended, an empty match right after a match left
+// out.
+func (a *ruleProg) findAll(s string, n int) [][2]int {
+	var out [][2]int
+	st := a.state(s)
+	for pos, prevEnd := 0, -1; len(out) < n && pos <= len(s); {
+		start, end := a.leftmost(st, s, pos)
+		st.reset()
+		if start < 0 {
+			break
+		}
+		accept := true
+		if end == pos {
+			// An empty match: not right after the previous match;
+			// the next search starts a character further.
+			if start == prevEnd {
+				accept = false
+			}
+			if pos < len(s) {
+				_, w := utf8.DecodeRuneInString(s[pos:])
+				pos += w
+			} else {
+				pos++
+			}
+		} else {
+			pos = end
+		}
+		prevEnd = end
+		if accept {
+			out = append(out, [2]int{start, end})
+		}
+	}
+	btPool.Put(st)
+	return out
+}
+
+// leftmost returns the leftmost-first match starting at or after from.
+// The visited set is shared between start positions: a state that found
+// no match from one start finds none from another.
+func (a *ruleProg) leftmost(st *btState, s string, from int) (int, int) {
+	for p := from; p <= len(s); {
+		if e := a.search(st, s, p); e >= 0 {
+			return p, e
+		}
+		if p == len(s) {
+			break
+		}
+		_, w := utf8.DecodeRuneInString(s[p:])
+		p += w
+	}
+	return -1, -1
+}
+
+// search returns the end of the highest-priority match starting at
+// start, or -1.
+func (a *ruleProg) search(st *btState, s string, start int) int {
 	insts := a.prog.Inst
 	width := len(s) + 1
-	st.stack = append(st.stack, btJob{int32(a.prog.Start), 0})
+	st.stack = append(st.stack, btJob{int32(a.prog.Start), int32(start)})
 	for len(st.stack) > 0 {
 		j := st.stack[len(st.stack)-1]
 		st.stack = st.stack[:len(st.stack)-1]

@@ -41,17 +41,17 @@ func corpusTexts(t testing.TB) []string {
 	return out
 }
 
-// TestAnchoredProg checks that the anchored search (backtrack.go) finds
+// TestRuleProg checks that the anchored search (backtrack.go) finds
 // the match regexp finds, for every anchored pattern: at every start word
 // of the folded copies of the corpus texts (what runRules tries), at
 // every word of some of them, and on random inputs built from the
 // pattern's own words, other words, non-ASCII letters and invalid UTF-8.
-func TestAnchoredProg(t *testing.T) {
+func TestRuleProg(t *testing.T) {
 	ensureRules()
 	type anch struct {
 		r  *rule
 		re *regexp.Regexp
-		bt *anchoredProg
+		bt *ruleProg
 	}
 	var list []anch
 	byRule := map[*rule]*anch{}
@@ -141,5 +141,113 @@ func TestAnchoredProg(t *testing.T) {
 	t.Logf("%d anchored attempts compared, %d matched", calls, matched)
 	if matched < 1000 {
 		t.Errorf("only %d attempts matched: the comparison proves little", matched)
+	}
+}
+
+// TestRuleProgWindows checks that findAll finds the matches regexp's
+// FindAllStringIndex finds, for every rule's plain pattern: on windows
+// of the corpus texts' copies around each trigger (as runRules makes
+// them), and on random inputs.
+func TestRuleProgWindows(t *testing.T) {
+	ensureRules()
+	type plain struct {
+		r  *rule
+		re *regexp.Regexp
+		p  *ruleProg
+	}
+	var list []plain
+	for _, r := range rules {
+		p, err := compileProg(r.pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, plain{r, regexp.MustCompile(r.pattern), p})
+	}
+	calls, matched, bad := 0, 0, 0
+	check := func(a *plain, in string) {
+		calls++
+		want := a.re.FindAllStringIndex(in, 8)
+		got := a.p.findAll(in, 8)
+		ok := len(want) == len(got)
+		for i := 0; ok && i < len(want); i++ {
+			ok = want[i][0] == got[i][0] && want[i][1] == got[i][1]
+		}
+		if len(want) > 0 {
+			matched++
+		}
+		if !ok {
+			bad++
+			if bad <= 10 {
+				t.Errorf("rule %s on %q: regexp %v, search %v", a.r.name, in, want, got)
+			}
+		}
+	}
+	for n, text := range corpusTexts(t) {
+		c := makeCopies(text)
+		for i := range list {
+			a := &list[i]
+			var s string
+			switch a.r.copy {
+			case cLatin:
+				s = c.latin
+			case cNative:
+				s = c.native
+			case cCJK:
+				if !c.cjk {
+					continue
+				}
+				s = c.native
+			default:
+				s = c.lines
+			}
+			// Windows at every trigger, as runRules cuts them; on some
+			// texts at every word.
+			for _, tr := range a.r.trig {
+				if tr == "" {
+					continue
+				}
+				from := 0
+				for k := 0; k < 4; k++ {
+					x := strings.Index(s[from:], tr)
+					if x < 0 {
+						break
+					}
+					wa, wb := window(s, from+x, a.r.copy == cLines)
+					check(a, s[wa:wb])
+					from += x + len(tr)
+				}
+			}
+			if n%250 == 0 {
+				for p := 0; p < len(s); p += 97 {
+					for p < len(s) && !utf8.RuneStart(s[p]) {
+						p++
+					}
+					wa, wb := window(s, p, a.r.copy == cLines)
+					check(a, s[wa:wb])
+				}
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	wordRE := regexp.MustCompile(`[a-z]+|[^\x00-\x7f]+|[@:,.!?"\-]`)
+	extra := []string{"the", "all", "a", "x", "é", "ünd", "日本", "\xff", "1", "42", "-", ".", ",", ":", "\n", "\n\n", "_", "'", "@", "x@y.example", "  "}
+	for i := range list {
+		a := &list[i]
+		words := append(wordRE.FindAllString(a.r.pattern, -1), extra...)
+		words = append(words, a.r.trig...)
+		for n := 0; n < 200; n++ {
+			var b strings.Builder
+			for m := rng.IntN(16); m >= 0; m-- {
+				if rng.IntN(5) > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(words[rng.IntN(len(words))])
+			}
+			check(a, b.String())
+		}
+	}
+	t.Logf("%d windows compared, %d with matches", calls, matched)
+	if matched < 1000 {
+		t.Errorf("only %d windows matched: the comparison proves little", matched)
 	}
 }

@@ -1,7 +1,6 @@
 package sanitize
 
 import (
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -76,7 +75,7 @@ type rule struct {
 	pattern  string
 	once     sync.Once
 	anchOnce sync.Once
-	re       *regexp.Regexp
+	re       *ruleProg
 	adjust   func(m *match) float64 // optional: weight of one match (0 = ignore)
 	// need, when set, is a second word list (words copies only): one of
 	// its words must also occur in the window, or the regexp is not run.
@@ -87,7 +86,7 @@ type rule struct {
 	// anchor.go); anch is the pattern anchored at the start of its input,
 	// run by backtrack.go's search.
 	starts map[string]bool
-	anch   *anchoredProg
+	anch   *ruleProg
 	// startIDs and needIDs are starts and need as vocabulary bitsets.
 	startIDs, needIDs bitset
 	// required holds the literals a match needs (required.go).
@@ -244,7 +243,13 @@ func addRule(name string, class int, w float64, copy int, trig string, pattern s
 // Each of the two is compiled on its first use: most rules with start
 // words only ever run anchored.
 func (r *rule) compile() {
-	r.once.Do(func() { r.re = regexp.MustCompile(r.pattern) })
+	r.once.Do(func() {
+		p, err := compileProg(r.pattern)
+		if err != nil {
+			panic("sanitize: rule " + r.name + ": " + err.Error())
+		}
+		r.re = p
+	})
 }
 
 func (r *rule) compileAnchored() {
@@ -626,12 +631,8 @@ func evalWindow(r *rule, s string, a, b int) float64 {
 		return 0
 	}
 	r.compile()
-	for _, loc := range r.re.FindAllStringIndex(s[a:b], 8) {
-		for k := range loc {
-			if loc[k] >= 0 {
-				loc[k] += a
-			}
-		}
+	for _, m := range r.re.findAll(s[a:b], 8) {
+		loc := []int{m[0] + a, m[1] + a}
 		m := &match{s: s, start: loc[0], end: loc[1], sub: loc, w: r.w}
 		w := r.w
 		if r.adjust != nil {
