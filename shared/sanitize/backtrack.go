@@ -19,6 +19,97 @@ import (
 // random inputs.
 type ruleProg struct {
 	prog *syntax.Prog
+	// next holds, per instruction, what the next input byte can be on
+	// a path to a match from it: a search state whose next byte cannot
+	// be there (and that cannot match without reading one) is dropped.
+	next []nextBytes
+}
+
+// nextBytes is a set of bytes: the ASCII ones, and whether any byte of
+// 0x80 or above can come (the lead bytes of other runes and invalid
+// UTF-8); null when a match can be reached without reading a byte.
+type nextBytes struct {
+	lo   [2]uint64
+	hi   bool
+	null bool
+}
+
+func (n *nextBytes) union(o *nextBytes) bool {
+	c := *n
+	n.lo[0] |= o.lo[0]
+	n.lo[1] |= o.lo[1]
+	n.hi = n.hi || o.hi
+	n.null = n.null || o.null
+	return c != *n
+}
+
+// may reports whether a path to a match can go on at position pos of s.
+func (n *nextBytes) may(s string, pos int) bool {
+	if n.null {
+		return true
+	}
+	if pos >= len(s) {
+		return false
+	}
+	c := s[pos]
+	if c >= 0x80 {
+		return n.hi
+	}
+	return n.lo[c>>6]&(1<<(c&63)) != 0
+}
+
+// nextSets computes the next-byte sets of prog's instructions (a fixed
+// point over the empty transitions).
+func nextSets(prog *syntax.Prog) []nextBytes {
+	next := make([]nextBytes, len(prog.Inst))
+	// What each rune instruction reads.
+	for pc := range prog.Inst {
+		in := &prog.Inst[pc]
+		n := &next[pc]
+		switch in.Op {
+		case syntax.InstRune1:
+			if r := in.Rune[0]; syntax.Flags(in.Arg)&syntax.FoldCase == 0 && r < 0x80 {
+				n.lo[r>>6] |= 1 << (r & 63)
+				continue
+			}
+			fallthrough
+		case syntax.InstRune:
+			for c := rune(0); c < 0x80; c++ {
+				if in.MatchRune(c) {
+					n.lo[c>>6] |= 1 << (c & 63)
+				}
+			}
+			n.hi = true
+		case syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+			n.lo = [2]uint64{^uint64(0), ^uint64(0)}
+			if in.Op == syntax.InstRuneAnyNotNL {
+				n.lo[0] &^= 1 << '\n'
+			}
+			n.hi = true
+		case syntax.InstMatch:
+			n.null = true
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for pc := len(prog.Inst) - 1; pc >= 0; pc-- {
+			in := &prog.Inst[pc]
+			switch in.Op {
+			case syntax.InstAlt, syntax.InstAltMatch:
+				if next[pc].union(&next[in.Out]) {
+					changed = true
+				}
+				if next[pc].union(&next[in.Arg]) {
+					changed = true
+				}
+			case syntax.InstCapture, syntax.InstNop, syntax.InstEmptyWidth:
+				if next[pc].union(&next[in.Out]) {
+					changed = true
+				}
+			}
+		}
+	}
+	return next
 }
 
 func compileAnchoredProg(pattern string) (*ruleProg, error) {
@@ -35,7 +126,7 @@ func compileProg(pattern string) (*ruleProg, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ruleProg{prog: prog}, nil
+	return &ruleProg{prog: prog, next: nextSets(prog)}, nil
 }
 
 type btJob struct{ pc, pos int32 }
@@ -141,6 +232,9 @@ func (a *ruleProg) search(st *btState, s string, start int) int {
 		pc, pos := int(j.pc), int(j.pos)
 	run:
 		for {
+			if !a.next[pc].may(s, pos) {
+				break
+			}
 			k := pc*width + pos
 			w, bit := k>>6, uint64(1)<<(uint(k)&63)
 			if st.visited[w]&bit != 0 {
@@ -153,7 +247,9 @@ func (a *ruleProg) search(st *btState, s string, start int) int {
 			in := &insts[pc]
 			switch in.Op {
 			case syntax.InstAlt, syntax.InstAltMatch:
-				st.stack = append(st.stack, btJob{int32(in.Arg), int32(pos)})
+				if a.next[in.Arg].may(s, pos) {
+					st.stack = append(st.stack, btJob{int32(in.Arg), int32(pos)})
+				}
 				pc = int(in.Out)
 			case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
 				if pos >= len(s) {
