@@ -54,6 +54,45 @@ type sigLex struct {
 	stem4   map[string]bool   // first four bytes of the stems
 	cjk     map[string][]cjkEntry
 	langBit map[string]bool // words from non-English lists (for the multilingual class)
+	// info merges words, first, prefix, stems, stem4 and langBit, so that
+	// tokenBits looks a string up once (lexInfo).
+	info map[string]lexInfo
+}
+
+// lexInfo is what the lexicon's maps say about one string.
+type lexInfo struct {
+	bits, stemBits                       uint32
+	word, first, prefix, stem, stem4, ml bool
+}
+
+// buildInfo fills l.info from the other maps.
+func (l *sigLex) buildInfo() {
+	l.info = make(map[string]lexInfo, len(l.words)+len(l.stems))
+	set := func(k string, f func(*lexInfo)) {
+		e := l.info[k]
+		f(&e)
+		l.info[k] = e
+	}
+	for k, v := range l.words {
+		set(k, func(e *lexInfo) { e.word, e.bits = true, v })
+	}
+	for k := range l.first {
+		set(k, func(e *lexInfo) { e.first = true })
+	}
+	for k := range l.prefix {
+		set(k, func(e *lexInfo) { e.prefix = true })
+	}
+	for k, v := range l.stems {
+		set(k, func(e *lexInfo) { e.stem, e.stemBits = true, v })
+	}
+	for k := range l.stem4 {
+		set(k, func(e *lexInfo) { e.stem4 = true })
+	}
+	for k, v := range l.langBit {
+		if v {
+			set(k, func(e *lexInfo) { e.ml = true })
+		}
+	}
 }
 
 type cjkEntry struct {
@@ -167,6 +206,7 @@ func buildSigLex() *sigLex {
 			}
 		}
 	}
+	l.buildInfo()
 	return l
 }
 
@@ -312,10 +352,12 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 	for k, t := range toks {
 		w := s[t.start:t.end]
 		var b uint32
-		if len(w) < 2 && !l.first[w] {
+		iw := l.info[w]
+		if len(w) < 2 && !iw.first {
 			continue
 		}
-		if v, ok := l.words[w]; ok {
+		if iw.word {
+			v := iw.bits
 			if u, ok := upperOnly[w]; ok {
 				has, seen := upper[w]
 				if !seen {
@@ -327,32 +369,37 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 				}
 			}
 			b |= v
-			if l.langBit[w] {
+			if iw.ml {
 				multi[k] = true
 			}
 		}
-		if l.first[w] {
+		if iw.first {
 			for n := 2; n <= l.maxLen && k+n-1 < len(toks); n++ {
 				p := s[t.start:toks[k+n-1].end]
-				if v, ok := l.words[p]; ok {
-					b |= v
-					if l.langBit[p] {
+				ip := l.info[p]
+				if ip.word {
+					b |= ip.bits
+					if ip.ml {
 						multi[k] = true
 					}
 				}
-				if !l.prefix[p] {
+				if !ip.prefix {
 					break
 				}
 			}
 		}
-		if len(w) >= 4 && l.stem4[w[:4]] {
+		if len(w) >= 4 && (len(w) == 4 && iw.stem4 || len(w) > 4 && l.info[w[:4]].stem4) {
 			for e := 4; e <= len(w) && e <= 32; e++ {
 				if e < len(w) && !utf8.RuneStart(w[e]) {
 					continue
 				}
-				if v, ok := l.stems[w[:e]]; ok {
-					b |= v
-					if l.langBit[w[:e]] {
+				ie := iw
+				if e < len(w) {
+					ie = l.info[w[:e]]
+				}
+				if ie.stem {
+					b |= ie.stemBits
+					if ie.ml {
 						multi[k] = true
 					}
 				}
