@@ -259,7 +259,11 @@ func (a *ruleProg) search(st *btState, s string, start int) int {
 				if r >= utf8.RuneSelf {
 					r, size = utf8.DecodeRuneInString(s[pos:])
 				}
-				if !in.MatchRune(r) {
+				if in.Op == syntax.InstRune1 && syntax.Flags(in.Arg)&syntax.FoldCase == 0 {
+					if r != in.Rune[0] {
+						break run
+					}
+				} else if !in.MatchRune(r) {
 					break run
 				}
 				pos += size

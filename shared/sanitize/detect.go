@@ -660,9 +660,6 @@ func evalAnchored(r *rule, s string, p int) float64 {
 	for e < len(s) && !utf8.RuneStart(s[e]) {
 		e++
 	}
-	if !r.mayMatch(s[p:e]) {
-		return 0
-	}
 	r.compileAnchored()
 	end := r.anch.matchEnd(s[p:e])
 	if end < 0 {
