@@ -89,7 +89,7 @@ type rule struct {
 	anch   *ruleProg
 	// startIDs and needIDs are starts and need as vocabulary bitsets.
 	startIDs, needIDs bitset
-	// required holds the literals a match needs (required.go).
+	// required holds the literals a match needs (rulefast.go).
 	required required
 }
 
