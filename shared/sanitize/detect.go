@@ -386,7 +386,19 @@ func runRules(c *copies, f *findings) {
 		nid = wordIDs(c.native, c.nativeToks)
 	}
 	c.lid, c.nid = lid, nid
-	hits := make([]hitPos, 0, 16)
+	// Size hits for the word triggers (a text of trigger words has many).
+	n := 16
+	for _, id := range lid {
+		if id >= 0 {
+			n += len(trigLatinID[id])
+		}
+	}
+	for _, id := range nid {
+		if id >= 0 {
+			n += len(trigNativeID[id])
+		}
+	}
+	hits := make([]hitPos, 0, n)
 	for k, id := range lid {
 		if id >= 0 {
 			for _, ri := range trigLatinID[id] {

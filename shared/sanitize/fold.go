@@ -239,6 +239,11 @@ func splitWords(lower string) []rawTok {
 
 func buildNative(toks []rawTok) (string, []token) {
 	var b strings.Builder
+	size := 0
+	for _, t := range toks {
+		size += len(t.word) + 1
+	}
+	b.Grow(size)
 	out := make([]token, 0, len(toks))
 	for _, t := range toks {
 		w := t.word
@@ -357,6 +362,11 @@ func buildLatin(toks []rawTok) (string, []token, bool) {
 		gaps = append(gaps, t.gap)
 	}
 	var b strings.Builder
+	size := 0
+	for _, w := range words {
+		size += len(w) + 1
+	}
+	b.Grow(size)
 	out := make([]token, 0, len(words))
 	emit := func(w string) {
 		if b.Len() > 0 {
