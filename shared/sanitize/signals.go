@@ -62,6 +62,7 @@ type sigLex struct {
 // lexInfo is what the lexicon's maps say about one string.
 type lexInfo struct {
 	bits, stemBits                       uint32
+	stemLens                             uint32 // for a stem's first four bytes: bit n-4 set when a stem has n bytes
 	word, first, prefix, stem, stem4, ml bool
 }
 
@@ -87,6 +88,11 @@ func (l *sigLex) buildInfo() {
 	}
 	for k := range l.stem4 {
 		set(k, func(e *lexInfo) { e.stem4 = true })
+	}
+	for k := range l.stems {
+		if n := len(k) - 4; n >= 0 && n < 32 {
+			set(k[:4], func(e *lexInfo) { e.stemLens |= 1 << n })
+		}
 	}
 	for k, v := range l.langBit {
 		if v {
@@ -388,10 +394,16 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 				}
 			}
 		}
-		if len(w) >= 4 && (len(w) == 4 && iw.stem4 || len(w) > 4 && l.info[w[:4]].stem4) {
+		var i4 lexInfo
+		if len(w) == 4 {
+			i4 = iw
+		} else if len(w) > 4 {
+			i4 = l.info[w[:4]]
+		}
+		if i4.stem4 {
 			for e := 4; e <= len(w) && e <= 32; e++ {
-				if e < len(w) && !utf8.RuneStart(w[e]) {
-					continue
+				if i4.stemLens&(1<<(e-4)) == 0 || e < len(w) && !utf8.RuneStart(w[e]) {
+					continue // no stem of e bytes starts so
 				}
 				ie := iw
 				if e < len(w) {
