@@ -33,12 +33,13 @@ func isHexByte(c byte) bool {
 // (space, colon, comma, hyphen). Separators and prefixes are dropped.
 func hexRuns(s string) []string {
 	var out []string
+	var buf [64]byte // most runs are a word's few hex letters: no allocation
 	for i := 0; i+16 <= len(s) && len(out) < maxDecoded; {
 		if !isHexByte(s[i]) && s[i] != '\\' {
 			i++
 			continue
 		}
-		var b []byte
+		b := buf[:0]
 		j := i
 		for j < len(s) {
 			k := j
