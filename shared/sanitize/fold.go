@@ -29,6 +29,15 @@ var homoglyphs map[rune]rune
 // accents maps precomposed lower-case Latin letters to their base letters.
 var accents map[rune]string
 
+// foldBMP marks the runes below U+10000 that homoglyphs or accents map:
+// the others need no map lookup (most letters of most scripts).
+var foldBMP *[1024]uint64
+
+// mayFold reports whether r may be a key of homoglyphs or accents.
+func mayFold(r rune) bool {
+	return r >= 0x10000 || foldBMP[r>>6]&(1<<(uint(r)&63)) != 0
+}
+
 // leet maps digits and symbols used as letters inside words.
 func leet(c byte) byte {
 	switch c {
@@ -126,7 +135,11 @@ func makeCopies(s string) *copies {
 			if r >= 0x370 && unicode.IsLetter(r) {
 				c.nonLatin = true
 			}
-			if h, ok := homoglyphs[r]; ok {
+			if !mayFold(r) {
+				if !unicode.Is(unicode.Mn, r) {
+					b.WriteRune(r)
+				}
+			} else if h, ok := homoglyphs[r]; ok {
 				b.WriteRune(h)
 			} else if a, ok := accents[r]; ok {
 				b.WriteString(a)
@@ -269,7 +282,7 @@ func buildNative(toks []rawTok) (string, []token) {
 					b.WriteByte('i')
 				case r >= 0x3ac && r <= 0x3ce && greekBase[r] != 0:
 					b.WriteRune(greekBase[r])
-				case accents[r] != "":
+				case mayFold(r) && accents[r] != "":
 					b.WriteString(accents[r])
 					prevLatin = true
 					continue
@@ -303,6 +316,10 @@ func latinWord(w string) string {
 		for _, r := range w {
 			if r < utf8.RuneSelf {
 				b.WriteRune(r)
+			} else if !mayFold(r) {
+				if !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r) {
+					b.WriteRune(r)
+				}
 			} else if h, ok := homoglyphs[r]; ok {
 				b.WriteRune(h)
 			} else if a, ok := accents[r]; ok {
@@ -540,5 +557,16 @@ func initFoldTables() {
 		}
 		return m
 	}()
+	foldBMP = new([1024]uint64)
+	for r := range homoglyphs {
+		if r < 0x10000 {
+			foldBMP[r>>6] |= 1 << (uint(r) & 63)
+		}
+	}
+	for r := range accents {
+		if r < 0x10000 {
+			foldBMP[r>>6] |= 1 << (uint(r) & 63)
+		}
+	}
 	greekBase = map[rune]rune{'ά': 'α', 'έ': 'ε', 'ή': 'η', 'ί': 'ι', 'ό': 'ο', 'ύ': 'υ', 'ώ': 'ω', 'ϊ': 'ι', 'ϋ': 'υ', 'ΐ': 'ι', 'ΰ': 'υ', 'ς': 'σ'}
 }
