@@ -23,6 +23,44 @@ type ruleProg struct {
 	// a path to a match from it: a search state whose next byte cannot
 	// be there (and that cannot match without reading one) is dropped.
 	next []nextBytes
+	// leaves, for the instructions of a chain of alternations
+	// (a|b|c|… compiles to Alt(a, Alt(b, Alt(c, …)))), lists the chain's
+	// branches from that instruction on, in priority order: the search
+	// pushes the branches that can go on at once instead of walking the
+	// chain one instruction at a time.
+	leaves [][]int32
+}
+
+// altChains computes ruleProg.leaves.
+func altChains(prog *syntax.Prog) [][]int32 {
+	leaves := make([][]int32, len(prog.Inst))
+	for pc := range prog.Inst {
+		if prog.Inst[pc].Op != syntax.InstAlt || leaves[pc] != nil {
+			continue
+		}
+		var list []int32
+		var nodes []int
+		in := map[int]bool{}
+		cur := pc
+		for prog.Inst[cur].Op == syntax.InstAlt && prog.Inst[prog.Inst[cur].Out].Op != syntax.InstAlt && !in[cur] && leaves[cur] == nil {
+			in[cur] = true
+			nodes = append(nodes, cur)
+			list = append(list, int32(prog.Inst[cur].Out))
+			cur = int(prog.Inst[cur].Arg)
+		}
+		if in[cur] || len(nodes) < 2 {
+			continue // an empty loop, or nothing to gain
+		}
+		if leaves[cur] != nil {
+			list = append(list, leaves[cur]...) // the rest of the chain was done
+		} else {
+			list = append(list, int32(cur))
+		}
+		for i, n := range nodes {
+			leaves[n] = list[i:]
+		}
+	}
+	return leaves
 }
 
 // nextBytes is a set of bytes: the ASCII ones, and whether any byte of
@@ -126,7 +164,7 @@ func compileProg(pattern string) (*ruleProg, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ruleProg{prog: prog, next: nextSets(prog)}, nil
+	return &ruleProg{prog: prog, next: nextSets(prog), leaves: altChains(prog)}, nil
 }
 
 type btJob struct{ pc, pos int32 }
@@ -247,6 +285,15 @@ func (a *ruleProg) search(st *btState, s string, start int) int {
 			in := &insts[pc]
 			switch in.Op {
 			case syntax.InstAlt, syntax.InstAltMatch:
+				if lv := a.leaves[pc]; lv != nil {
+					for i := len(lv) - 1; i >= 1; i-- {
+						if a.next[lv[i]].may(s, pos) {
+							st.stack = append(st.stack, btJob{lv[i], int32(pos)})
+						}
+					}
+					pc = int(lv[0])
+					continue
+				}
 				if a.next[in.Arg].may(s, pos) {
 					st.stack = append(st.stack, btJob{int32(in.Arg), int32(pos)})
 				}
