@@ -2,6 +2,7 @@ package sanitize
 
 import (
 	"regexp/syntax"
+	"strings"
 	"sync"
 	"unicode/utf8"
 )
@@ -29,6 +30,39 @@ type ruleProg struct {
 	// pushes the branches that can go on at once instead of walking the
 	// chain one instruction at a time.
 	leaves [][]int32
+	// lit, for an instruction that starts a run of single-rune
+	// instructions (a literal), holds the run's text and litEnd the
+	// instruction after it: the run is compared at once.
+	lit    []string
+	litEnd []int32
+}
+
+// isPlainRune1 reports whether in matches exactly one rune, byte for
+// byte (not U+FFFD, which also stands for an invalid byte).
+func isPlainRune1(in *syntax.Inst) bool {
+	return in.Op == syntax.InstRune1 && syntax.Flags(in.Arg)&syntax.FoldCase == 0 && in.Rune[0] != utf8.RuneError
+}
+
+// literalRuns computes ruleProg.lit and litEnd.
+func literalRuns(prog *syntax.Prog) ([]string, []int32) {
+	lit := make([]string, len(prog.Inst))
+	end := make([]int32, len(prog.Inst))
+	for pc := range prog.Inst {
+		if !isPlainRune1(&prog.Inst[pc]) {
+			continue
+		}
+		var b []byte
+		cur, n := pc, 0
+		for isPlainRune1(&prog.Inst[cur]) && n < 64 {
+			b = utf8.AppendRune(b, prog.Inst[cur].Rune[0])
+			cur = int(prog.Inst[cur].Out)
+			n++
+		}
+		if n >= 2 {
+			lit[pc], end[pc] = string(b), int32(cur)
+		}
+	}
+	return lit, end
 }
 
 // altChains computes ruleProg.leaves.
@@ -164,7 +198,8 @@ func compileProg(pattern string) (*ruleProg, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ruleProg{prog: prog, next: nextSets(prog), leaves: altChains(prog)}, nil
+	lit, litEnd := literalRuns(prog)
+	return &ruleProg{prog: prog, next: nextSets(prog), leaves: altChains(prog), lit: lit, litEnd: litEnd}, nil
 }
 
 type btJob struct{ pc, pos int32 }
@@ -299,6 +334,14 @@ func (a *ruleProg) search(st *btState, s string, start int) int {
 				}
 				pc = int(in.Out)
 			case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+				if l := a.lit[pc]; l != "" {
+					if !strings.HasPrefix(s[pos:], l) {
+						break run
+					}
+					pos += len(l)
+					pc = int(a.litEnd[pc])
+					continue
+				}
 				if pos >= len(s) {
 					break run
 				}
