@@ -245,6 +245,29 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 // into several under a Caesar shift was shifted.
 var commonWords map[string]bool
 
+// commonStart marks the first two letters (a-z, as 26*a+b) of the common
+// words of two letters or more, and commonOne the one-letter ones: a
+// word whose start is not marked is not looked up.
+var (
+	commonStart *[26 * 26]bool
+	commonOne   [26]bool
+)
+
+// isCommon reports whether the lower-case ASCII letters w are a common
+// word.
+func isCommon(w []byte) bool {
+	switch len(w) {
+	case 0:
+		return false
+	case 1:
+		return commonOne[w[0]-'a']
+	}
+	if !commonStart[int(w[0]-'a')*26+int(w[1]-'a')] {
+		return false
+	}
+	return commonWords[string(w)]
+}
+
 // rotN returns the lines of text (at most 16 KiB of them) that read as
 // English under a Caesar shift other than 13 (ROT13 is decoded when the
 // text names it), shifted back. Only ASCII lines of four words or more
@@ -291,7 +314,11 @@ func rotN(text string) []string {
 		}
 		plain := false
 		for _, w := range words[:n] {
-			if commonWords[strings.ToLower(w)] {
+			b := buf[:len(w)]
+			for k := 0; k < len(w); k++ {
+				b[k] = w[k] | 0x20
+			}
+			if isCommon(b) {
 				plain = true
 				break
 			}
@@ -324,7 +351,7 @@ func rotN(text string) []string {
 					c := w[k] | 0x20
 					b[k] = 'a' + (c-'a'+byte(shift))%26
 				}
-				if commonWords[string(b)] {
+				if isCommon(b) {
 					hits++
 				}
 			}
@@ -451,6 +478,17 @@ func initDecodeTables() {
 		"a": true, "is": true, "for": true, "this": true, "in": true, "send": true, "ignore": true, "previous": true,
 		"instructions": true, "customer": true, "customers": true, "data": true, "list": true, "rules": true, "now": true,
 		"reveal": true, "export": true, "forward": true, "password": true, "system": true, "prompt": true, "it": true}
+	commonStart = new([26 * 26]bool)
+	for w := range commonWords {
+		if strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") != "" {
+			continue // never looked up: rotN's words are letters
+		}
+		if len(w) == 1 {
+			commonOne[w[0]-'a'] = true
+		} else {
+			commonStart[int(w[0]-'a')*26+int(w[1]-'a')] = true
+		}
+	}
 	morseTable = map[string]byte{
 		".-": 'a', "-...": 'b', "-.-.": 'c', "-..": 'd', ".": 'e', "..-.": 'f', "--.": 'g', "....": 'h', "..": 'i', ".---": 'j',
 		"-.-": 'k', ".-..": 'l', "--": 'm', "-.": 'n', "---": 'o', ".--.": 'p', "--.-": 'q', ".-.": 'r', "...": 's', "-": 't',
