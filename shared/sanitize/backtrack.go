@@ -276,6 +276,15 @@ func (a *ruleProg) findAll(s string, n int) [][2]int {
 	return out
 }
 
+// matches reports whether s holds a match.
+func (a *ruleProg) matches(s string) bool {
+	st := a.state(s)
+	start, _ := a.leftmost(st, s, 0)
+	st.reset()
+	btPool.Put(st)
+	return start >= 0
+}
+
 // leftmost returns the leftmost-first match starting at or after from.
 // The visited set is shared between start positions: a state that found
 // no match from one start finds none from another.

@@ -175,6 +175,9 @@ func TestRuleProgWindows(t *testing.T) {
 		if len(want) > 0 {
 			matched++
 		}
+		if a.p.matches(in) != (len(want) > 0) {
+			ok = false
+		}
 		if !ok {
 			bad++
 			if bad <= 10 {

@@ -643,6 +643,13 @@ func evalWindow(r *rule, s string, a, b int) float64 {
 		return 0
 	}
 	r.compile()
+	if r.adjust == nil {
+		// Every match weighs r.w: one is enough.
+		if r.re.matches(s[a:b]) {
+			return r.w
+		}
+		return 0
+	}
 	for _, m := range r.re.findAll(s[a:b], 8) {
 		loc := []int{m[0] + a, m[1] + a}
 		m := &match{s: s, start: loc[0], end: loc[1], sub: loc, w: r.w}
@@ -676,6 +683,9 @@ func evalAnchored(r *rule, s string, p int) float64 {
 	end := r.anch.matchEnd(s[p:e])
 	if end < 0 {
 		return 0
+	}
+	if r.adjust == nil {
+		return r.w
 	}
 	loc := []int{p, p + end}
 	m := &match{s: s, start: loc[0], end: loc[1], sub: loc, w: r.w}
