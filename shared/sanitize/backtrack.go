@@ -23,7 +23,7 @@ type ruleProg struct {
 	// next holds, per instruction, what the next input byte can be on
 	// a path to a match from it: a search state whose next byte cannot
 	// be there (and that cannot match without reading one) is dropped.
-	next []nextBytes
+	next []nextSet
 	// leaves, for the instructions of a chain of alternations
 	// (a|b|c|… compiles to Alt(a, Alt(b, Alt(c, …)))), lists the chain's
 	// branches from that instruction on, in priority order: the search
@@ -116,18 +116,31 @@ func (n *nextBytes) union(o *nextBytes) bool {
 }
 
 // may reports whether a path to a match can go on at position pos of s.
-func (n *nextBytes) may(s string, pos int) bool {
-	if n.null {
-		return true
-	}
+func (n *nextSet) may(s string, pos int) bool {
 	if pos >= len(s) {
-		return false
+		return n.end
 	}
 	c := s[pos]
-	if c >= 0x80 {
-		return n.hi
+	return n.b[c>>6]&(1<<(c&63)) != 0
+}
+
+// nextSet is nextBytes as looked up: the bytes that can come next (all of
+// them when a match can be reached without one), and whether the input
+// can end here.
+type nextSet struct {
+	b   [4]uint64
+	end bool
+}
+
+func (n *nextBytes) set() nextSet {
+	if n.null {
+		return nextSet{b: [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}, end: true}
 	}
-	return n.lo[c>>6]&(1<<(c&63)) != 0
+	ns := nextSet{b: [4]uint64{n.lo[0], n.lo[1]}}
+	if n.hi {
+		ns.b[2], ns.b[3] = ^uint64(0), ^uint64(0)
+	}
+	return ns
 }
 
 // nextSets computes the next-byte sets of prog's instructions (a fixed
@@ -184,6 +197,15 @@ func nextSets(prog *syntax.Prog) []nextBytes {
 	return next
 }
 
+// nextLookup turns nextSets' result into the sets the search reads.
+func nextLookup(next []nextBytes) []nextSet {
+	out := make([]nextSet, len(next))
+	for i := range next {
+		out[i] = next[i].set()
+	}
+	return out
+}
+
 func compileAnchoredProg(pattern string) (*ruleProg, error) {
 	return compileProg(`^(?:` + pattern + `)`)
 }
@@ -199,7 +221,7 @@ func compileProg(pattern string) (*ruleProg, error) {
 		return nil, err
 	}
 	lit, litEnd := literalRuns(prog)
-	return &ruleProg{prog: prog, next: nextSets(prog), leaves: altChains(prog), lit: lit, litEnd: litEnd}, nil
+	return &ruleProg{prog: prog, next: nextLookup(nextSets(prog)), leaves: altChains(prog), lit: lit, litEnd: litEnd}, nil
 }
 
 type btJob struct{ pc, pos int32 }
@@ -306,7 +328,7 @@ func (a *ruleProg) leftmost(st *btState, s string, from int) (int, int) {
 // start, or -1.
 func (a *ruleProg) search(st *btState, s string, start int) int {
 	insts := a.prog.Inst
-	width := len(s) + 1
+	ninst := len(insts)
 	st.stack = append(st.stack, btJob{int32(a.prog.Start), int32(start)})
 	for len(st.stack) > 0 {
 		j := st.stack[len(st.stack)-1]
@@ -317,7 +339,7 @@ func (a *ruleProg) search(st *btState, s string, start int) int {
 			if !a.next[pc].may(s, pos) {
 				break
 			}
-			k := pc*width + pos
+			k := pos*ninst + pc // the states of one position side by side
 			w, bit := k>>6, uint64(1)<<(uint(k)&63)
 			if st.visited[w]&bit != 0 {
 				break
