@@ -586,11 +586,19 @@ func sendToAddress(lines string, f *findings) {
 			return
 		}
 		verb := false
-		for _, w := range strings.FieldsFunc(p, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r == '-') }) {
-			if sendWords[w] {
-				verb = true
-				break
+		for i := 0; i < len(p) && !verb; {
+			// The words of p: runs of a-z and '-' (other bytes, and
+			// every byte of a non-ASCII rune, separate them).
+			if c := p[i]; !(c >= 'a' && c <= 'z' || c == '-') {
+				i++
+				continue
 			}
+			j := i
+			for j < len(p) && (p[j] >= 'a' && p[j] <= 'z' || p[j] == '-') {
+				j++
+			}
+			verb = sendWords[p[i:j]]
+			i = j
 		}
 		if !verb {
 			return
