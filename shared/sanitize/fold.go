@@ -222,7 +222,7 @@ func splitWords(lower string) []rawTok {
 	// Count the words first: growing the slice costs more than a pass.
 	n, in := 0, false
 	for _, r := range lower {
-		w := wordRune(r)
+		w := isWordRune(r)
 		if w && !in {
 			n++
 		}
@@ -231,7 +231,7 @@ func splitWords(lower string) []rawTok {
 	toks := make([]rawTok, 0, n)
 	start, gapStart := -1, 0
 	for i, r := range lower {
-		word := wordRune(r)
+		word := isWordRune(r)
 		if word {
 			if start < 0 {
 				start = i
@@ -248,6 +248,15 @@ func splitWords(lower string) []rawTok {
 		toks = append(toks, rawTok{word: lower[start:], gap: lower[gapStart:start]})
 	}
 	return toks
+}
+
+// isWordRune is wordRune with its ASCII case inlined.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		c := byte(r)
+		return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '@' || c == '$'
+	}
+	return wordRune(r)
 }
 
 func buildNative(toks []rawTok) (string, []token) {
