@@ -43,23 +43,37 @@ func isPlainRune1(in *syntax.Inst) bool {
 	return in.Op == syntax.InstRune1 && syntax.Flags(in.Arg)&syntax.FoldCase == 0 && in.Rune[0] != utf8.RuneError
 }
 
-// literalRuns computes ruleProg.lit and litEnd.
+// literalRuns computes ruleProg.lit and litEnd. Each maximal run is
+// built once; the instructions inside it get the rest of its text.
 func literalRuns(prog *syntax.Prog) ([]string, []int32) {
 	lit := make([]string, len(prog.Inst))
 	end := make([]int32, len(prog.Inst))
+	inner := make([]bool, len(prog.Inst))
 	for pc := range prog.Inst {
-		if !isPlainRune1(&prog.Inst[pc]) {
+		if in := &prog.Inst[pc]; isPlainRune1(in) {
+			inner[in.Out] = true
+		}
+	}
+	var b []byte
+	var members []int
+	for pc := range prog.Inst {
+		if inner[pc] || !isPlainRune1(&prog.Inst[pc]) {
 			continue
 		}
-		var b []byte
-		cur, n := pc, 0
-		for isPlainRune1(&prog.Inst[cur]) && n < 64 {
+		b, members = b[:0], members[:0]
+		cur := pc
+		for isPlainRune1(&prog.Inst[cur]) && len(members) < 256 {
+			members = append(members, cur)
 			b = utf8.AppendRune(b, prog.Inst[cur].Rune[0])
 			cur = int(prog.Inst[cur].Out)
-			n++
 		}
-		if n >= 2 {
-			lit[pc], end[pc] = string(b), int32(cur)
+		text := string(b)
+		off := 0
+		for i, m := range members {
+			if len(members)-i >= 2 {
+				lit[m], end[m] = text[off:], int32(cur)
+			}
+			off += utf8.RuneLen(prog.Inst[m].Rune[0])
 		}
 	}
 	return lit, end
@@ -159,9 +173,17 @@ func nextSets(prog *syntax.Prog) []nextBytes {
 			}
 			fallthrough
 		case syntax.InstRune:
-			for c := rune(0); c < 0x80; c++ {
-				if in.MatchRune(c) {
-					n.lo[c>>6] |= 1 << (c & 63)
+			if syntax.Flags(in.Arg)&syntax.FoldCase == 0 && len(in.Rune)%2 == 0 {
+				for i := 0; i < len(in.Rune); i += 2 {
+					for c := in.Rune[i]; c <= min(in.Rune[i+1], 0x7f); c++ {
+						n.lo[c>>6] |= 1 << (c & 63)
+					}
+				}
+			} else {
+				for c := rune(0); c < 0x80; c++ {
+					if in.MatchRune(c) {
+						n.lo[c>>6] |= 1 << (c & 63)
+					}
 				}
 			}
 			n.hi = true
