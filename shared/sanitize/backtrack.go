@@ -29,7 +29,8 @@ type ruleProg struct {
 	// branches from that instruction on, in priority order: the search
 	// pushes the branches that can go on at once instead of walking the
 	// chain one instruction at a time.
-	leaves [][]int32
+	leaves   [][]int32
+	dispatch []*[128][]int32 // leaves by the next byte, for long lists
 	// lit, for an instruction that starts a run of single-rune
 	// instructions (a literal), holds the run's text and litEnd the
 	// instruction after it: the run is compared at once.
@@ -79,36 +80,72 @@ func literalRuns(prog *syntax.Prog) ([]string, []int32) {
 	return lit, end
 }
 
-// altChains computes ruleProg.leaves.
-func altChains(prog *syntax.Prog) [][]int32 {
+// altChains computes ruleProg.leaves and ruleProg.dispatch: for each
+// alternation instruction that no other alternation instruction leads to
+// (the head of a tree of them: a|b|c compiles to Alt(Alt(a, b), c)), the
+// instructions its tree leads to, in the order the search tries them
+// (Out before Arg).
+func altChains(prog *syntax.Prog, next []nextSet) ([][]int32, []*[128][]int32) {
 	leaves := make([][]int32, len(prog.Inst))
+	dispatch := make([]*[128][]int32, len(prog.Inst))
+	inner := make([]bool, len(prog.Inst))
 	for pc := range prog.Inst {
-		if prog.Inst[pc].Op != syntax.InstAlt || leaves[pc] != nil {
+		if in := &prog.Inst[pc]; in.Op == syntax.InstAlt {
+			if prog.Inst[in.Out].Op == syntax.InstAlt {
+				inner[in.Out] = true
+			}
+			if prog.Inst[in.Arg].Op == syntax.InstAlt {
+				inner[in.Arg] = true
+			}
+		}
+	}
+	for pc := range prog.Inst {
+		if prog.Inst[pc].Op != syntax.InstAlt || inner[pc] {
 			continue
 		}
 		var list []int32
-		var nodes []int
-		in := map[int]bool{}
-		cur := pc
-		for prog.Inst[cur].Op == syntax.InstAlt && prog.Inst[prog.Inst[cur].Out].Op != syntax.InstAlt && !in[cur] && leaves[cur] == nil {
-			in[cur] = true
-			nodes = append(nodes, cur)
-			list = append(list, int32(prog.Inst[cur].Out))
-			cur = int(prog.Inst[cur].Arg)
+		onPath := map[int]bool{}
+		ok := true
+		var walk func(x int)
+		walk = func(x int) {
+			if !ok {
+				return
+			}
+			in := &prog.Inst[x]
+			if in.Op != syntax.InstAlt {
+				list = append(list, int32(x))
+				ok = len(list) <= 4096
+				return
+			}
+			if onPath[x] {
+				ok = false // an empty loop: leave it to the plain walk
+				return
+			}
+			onPath[x] = true
+			walk(int(in.Out))
+			walk(int(in.Arg))
+			onPath[x] = false
 		}
-		if in[cur] || len(nodes) < 2 {
-			continue // an empty loop, or nothing to gain
+		walk(pc)
+		if !ok || len(list) < 3 {
+			continue
 		}
-		if leaves[cur] != nil {
-			list = append(list, leaves[cur]...) // the rest of the chain was done
-		} else {
-			list = append(list, int32(cur))
+		leaves[pc] = list
+		if len(list) < 8 {
+			continue
 		}
-		for i, n := range nodes {
-			leaves[n] = list[i:]
+		// Per ASCII byte, the branches that can go on with it.
+		d := new([128][]int32)
+		for c := 0; c < 128; c++ {
+			for _, l := range list {
+				if next[l].b[c>>6]&(1<<(c&63)) != 0 {
+					d[c] = append(d[c], l)
+				}
+			}
 		}
+		dispatch[pc] = d
 	}
-	return leaves
+	return leaves, dispatch
 }
 
 // nextBytes is a set of bytes: the ASCII ones, and whether any byte of
@@ -243,7 +280,9 @@ func compileProg(pattern string) (*ruleProg, error) {
 		return nil, err
 	}
 	lit, litEnd := literalRuns(prog)
-	return &ruleProg{prog: prog, next: nextLookup(nextSets(prog)), leaves: altChains(prog), lit: lit, litEnd: litEnd}, nil
+	next := nextLookup(nextSets(prog))
+	leaves, dispatch := altChains(prog, next)
+	return &ruleProg{prog: prog, next: next, leaves: leaves, dispatch: dispatch, lit: lit, litEnd: litEnd}, nil
 }
 
 type btJob struct{ pc, pos int32 }
@@ -374,6 +413,12 @@ func (a *ruleProg) search(st *btState, s string, start int) int {
 			switch in.Op {
 			case syntax.InstAlt, syntax.InstAltMatch:
 				if lv := a.leaves[pc]; lv != nil {
+					if d := a.dispatch[pc]; d != nil && pos < len(s) && s[pos] < 0x80 {
+						lv = d[s[pos]] // exactly those that pass may
+						if len(lv) == 0 {
+							break run
+						}
+					}
 					for i := len(lv) - 1; i >= 1; i-- {
 						if a.next[lv[i]].may(s, pos) {
 							st.stack = append(st.stack, btJob{lv[i], int32(pos)})
