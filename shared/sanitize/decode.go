@@ -193,13 +193,15 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 		}
 	}
 	lat := c.latin
-	if strings.Contains(c.native, "rot13") || strings.Contains(c.native, "rot 13") || hasWord(lat, "caesar", "rot") {
+	if strings.Contains(c.native, "rot13") || strings.Contains(c.native, "rot 13") || c.latinHas("caesar", "rot") {
 		addCand(rot13(text))
 	}
-	rev := hasWord(lat, "reverse", "reversed", "backwards", "backward", "mirrored")
+	rev := c.latinHas("reverse", "reversed", "backwards", "backward", "mirrored")
 	if !rev {
+		var pairs bigrams
+		pairs.add(lat)
 		for _, k := range reversedKeywords {
-			if strings.Contains(lat, k) {
+			if pairs.mayHold(k) && strings.Contains(lat, k) {
 				rev = true
 				break
 			}
