@@ -1,6 +1,7 @@
 package sanitize
 
 import (
+	"regexp"
 	"regexp/syntax"
 	"strings"
 	"sync"
@@ -20,6 +21,12 @@ import (
 // random inputs.
 type ruleProg struct {
 	prog *syntax.Prog
+	// pattern, and std compiled from it on first use, serve inputs too
+	// long for the visited set (maxVisited): merged windows of a text
+	// full of trigger words.
+	pattern string
+	stdOnce sync.Once
+	std     *regexp.Regexp
 	// next holds, per instruction, what the next input byte can be on
 	// a path to a match from it: a search state whose next byte cannot
 	// be there (and that cannot match without reading one) is dropped.
@@ -282,7 +289,7 @@ func compileProg(pattern string) (*ruleProg, error) {
 	lit, litEnd := literalRuns(prog)
 	next := nextLookup(nextSets(prog))
 	leaves, dispatch := altChains(prog, next)
-	return &ruleProg{prog: prog, next: next, leaves: leaves, dispatch: dispatch, lit: lit, litEnd: litEnd}, nil
+	return &ruleProg{pattern: pattern, prog: prog, next: next, leaves: leaves, dispatch: dispatch, lit: lit, litEnd: litEnd}, nil
 }
 
 type btJob struct{ pc, pos int32 }
@@ -314,11 +321,31 @@ func (st *btState) reset() {
 
 // matchEnd returns the end of the match at the start of s, or -1.
 func (a *ruleProg) matchEnd(s string) int {
+	if a.tooLong(s) {
+		if loc := a.stdRE().FindStringIndex(s); loc != nil {
+			return loc[1]
+		}
+		return -1
+	}
 	st := a.state(s)
 	end := a.search(st, s, 0)
 	st.reset()
 	btPool.Put(st)
 	return end
+}
+
+// maxVisited bounds the visited set of one search, in bits (512 KiB):
+// longer inputs go to the regexp package, whose NFA needs memory in
+// proportion to the program only.
+const maxVisited = 4 << 20
+
+func (a *ruleProg) tooLong(s string) bool {
+	return len(a.prog.Inst)*(len(s)+1) > maxVisited
+}
+
+func (a *ruleProg) stdRE() *regexp.Regexp {
+	a.stdOnce.Do(func() { a.std = regexp.MustCompile(a.pattern) })
+	return a.std
 }
 
 // findAll returns up to n successive non-overlapping matches in s, as
@@ -327,6 +354,12 @@ func (a *ruleProg) matchEnd(s string) int {
 // out.
 func (a *ruleProg) findAll(s string, n int) [][2]int {
 	var out [][2]int
+	if a.tooLong(s) {
+		for _, m := range a.stdRE().FindAllStringIndex(s, n) {
+			out = append(out, [2]int{m[0], m[1]})
+		}
+		return out
+	}
 	st := a.state(s)
 	for pos, prevEnd := 0, -1; len(out) < n && pos <= len(s); {
 		start, end := a.leftmost(st, s, pos)
@@ -361,6 +394,9 @@ func (a *ruleProg) findAll(s string, n int) [][2]int {
 
 // matches reports whether s holds a match.
 func (a *ruleProg) matches(s string) bool {
+	if a.tooLong(s) {
+		return a.stdRE().MatchString(s)
+	}
 	st := a.state(s)
 	start, _ := a.leftmost(st, s, 0)
 	st.reset()
