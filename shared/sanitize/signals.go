@@ -57,6 +57,19 @@ type sigLex struct {
 	// info merges words, first, prefix, stems, stem4 and langBit, so that
 	// tokenBits looks a string up once (lexInfo).
 	info map[string]lexInfo
+	// stem4Bits marks hashes of the stems' first four bytes: a word whose
+	// first four bytes are not marked starts no stem.
+	stem4Bits *[1024]uint64
+}
+
+func stem4Hash(w string) uint32 {
+	v := uint32(w[0]) | uint32(w[1])<<8 | uint32(w[2])<<16 | uint32(w[3])<<24
+	return (v * 2654435761) >> 16
+}
+
+func (l *sigLex) mayStem4(w string) bool {
+	h := stem4Hash(w)
+	return l.stem4Bits[h>>6]&(1<<(h&63)) != 0
 }
 
 // lexInfo is what the lexicon's maps say about one string.
@@ -86,8 +99,11 @@ func (l *sigLex) buildInfo() {
 	for k, v := range l.stems {
 		set(k, func(e *lexInfo) { e.stem, e.stemBits = true, v })
 	}
+	l.stem4Bits = new([1024]uint64)
 	for k := range l.stem4 {
 		set(k, func(e *lexInfo) { e.stem4 = true })
+		h := stem4Hash(k)
+		l.stem4Bits[h>>6] |= 1 << (h & 63)
 	}
 	for k := range l.stems {
 		if n := len(k) - 4; n >= 0 && n < 32 {
@@ -397,7 +413,7 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 		var i4 lexInfo
 		if len(w) == 4 {
 			i4 = iw
-		} else if len(w) > 4 {
+		} else if len(w) > 4 && l.mayStem4(w) {
 			i4 = l.info[w[:4]]
 		}
 		if i4.stem4 {
