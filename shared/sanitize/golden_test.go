@@ -1,7 +1,6 @@
 package sanitize_test
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -40,32 +39,24 @@ func goldenSources(t testing.TB) []string {
 	return files
 }
 
-// goldenTexts returns every text of goldenSources, keyed "file:id".
+// goldenTexts returns every text of goldenSources, keyed
+// "file:n:id" (n counts the file's cases from 1).
 func goldenTexts(t testing.TB) (keys, texts []string) {
 	for _, f := range goldenSources(t) {
 		fh, err := os.Open(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
-		n := 0
-		for sc.Scan() {
-			n++
-			if strings.TrimSpace(sc.Text()) == "" {
-				continue
-			}
+		dec := json.NewDecoder(fh)
+		for n := 1; dec.More(); n++ {
 			var c evalcorpus.Case
-			if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-				t.Fatalf("%s:%d: %v", f, n, err)
+			if err := dec.Decode(&c); err != nil {
+				t.Fatalf("%s: case %d: %v", f, n, err)
 			}
 			keys = append(keys, fmt.Sprintf("%s:%d:%s", filepath.Base(f), n, c.ID))
 			texts = append(texts, c.Text)
 		}
 		fh.Close()
-		if err := sc.Err(); err != nil {
-			t.Fatal(err)
-		}
 	}
 	return keys, texts
 }
