@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -141,5 +142,51 @@ func TestGoldenResults(t *testing.T) {
 	}
 	if len(want) != len(keys) {
 		t.Errorf("%s holds %d texts, the corpus %d", goldenFile, len(want), len(keys))
+	}
+}
+
+// TestConcurrentCold runs corpus texts through new sanitizers (empty
+// result caches) from several goroutines at once, from a fresh start of
+// the lazily built rule programs where it is the first test to run, and
+// checks each result against a sequential run: the rule searches share
+// compiled programs and pooled search state.
+func TestConcurrentCold(t *testing.T) {
+	keys, texts := goldenTexts(t)
+	var sample []string
+	for i, k := range keys {
+		if i%7 == 0 || strings.HasPrefix(k, "tune-attacks") {
+			sample = append(sample, texts[i])
+		}
+	}
+	if testing.Short() {
+		sample = sample[:min(len(sample), 200)]
+	}
+	var wg sync.WaitGroup
+	got := make([][]sanitize.Result, 4)
+	for g := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := evalcorpus.NewSanitizer()
+			for i := range sample {
+				// Each goroutine starts at a different text.
+				k := (i + g*len(sample)/len(got)) % len(sample)
+				if got[g] == nil {
+					got[g] = make([]sanitize.Result, len(sample))
+				}
+				got[g][k] = s.Text(sample[k])
+			}
+		}()
+	}
+	wg.Wait()
+	s := evalcorpus.NewSanitizer()
+	for k, text := range sample {
+		want := s.Text(text)
+		for g := range got {
+			r := got[g][k]
+			if r.Text != want.Text || r.Flagged != want.Flagged || strings.Join(r.Classes, ",") != strings.Join(want.Classes, ",") {
+				t.Fatalf("goroutine %d, text %d: concurrent result differs", g, k)
+			}
+		}
 	}
 }
