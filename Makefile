@@ -89,6 +89,7 @@ FUZZTIME ?= 20s
 fuzz: ## short fuzz runs: sanitizer, cursors, JSON guard, every server's tool arguments, every adapter's parsers (FUZZTIME=20s each)
 	test/fuzz.sh ./shared/sanitize FuzzText $(FUZZTIME)
 	test/fuzz.sh ./shared/sanitize FuzzMDInline $(FUZZTIME)
+	test/fuzz.sh ./shared/sanitize FuzzRuleProg $(FUZZTIME)
 	test/fuzz.sh ./shared/compress FuzzCursor $(FUZZTIME)
 	test/fuzz.sh ./shared/jsonguard FuzzCheckDepth $(FUZZTIME)
 	@for s in $(SERVERS); do \
