@@ -1,6 +1,7 @@
 package sanitize
 
 import (
+	mbits "math/bits"
 	"regexp"
 	"regexp/syntax"
 	"strings"
@@ -106,12 +107,12 @@ func altChains(prog *syntax.Prog, next []nextSet) ([][]int32, []*[128][]int32) {
 			}
 		}
 	}
+	onPath := make([]bool, len(prog.Inst)) // every walk leaves it all false
 	for pc := range prog.Inst {
 		if prog.Inst[pc].Op != syntax.InstAlt || inner[pc] {
 			continue
 		}
 		var list []int32
-		onPath := map[int]bool{}
 		ok := true
 		var walk func(x int)
 		walk = func(x int) {
@@ -143,9 +144,10 @@ func altChains(prog *syntax.Prog, next []nextSet) ([][]int32, []*[128][]int32) {
 		}
 		// Per ASCII byte, the branches that can go on with it.
 		d := new([128][]int32)
-		for c := 0; c < 128; c++ {
-			for _, l := range list {
-				if next[l].b[c>>6]&(1<<(c&63)) != 0 {
+		for _, l := range list {
+			for w := 0; w < 2; w++ {
+				for bits := next[l].b[w]; bits != 0; bits &= bits - 1 {
+					c := w*64 + mbits.TrailingZeros64(bits)
 					d[c] = append(d[c], l)
 				}
 			}
@@ -243,7 +245,7 @@ func nextSets(prog *syntax.Prog) []nextBytes {
 	}
 	for changed := true; changed; {
 		changed = false
-		for pc := len(prog.Inst) - 1; pc >= 0; pc-- {
+		for pc := range prog.Inst { // compiled parts come before what uses them
 			in := &prog.Inst[pc]
 			switch in.Op {
 			case syntax.InstAlt, syntax.InstAltMatch:
