@@ -186,6 +186,9 @@ func TestRuleProgWindows(t *testing.T) {
 		}
 	}
 	for n, text := range corpusTexts(t) {
+		if (raceOn || testing.Short()) && n%10 != 0 {
+			continue // a tenth of the corpus under the race detector
+		}
 		c := makeCopies(text)
 		for i := range list {
 			a := &list[i]
@@ -263,7 +266,7 @@ func TestRuleProgWindows(t *testing.T) {
 		check(a, long)
 	}
 	t.Logf("%d windows compared, %d with matches", calls, matched)
-	if matched < 1000 {
+	if matched < 500 {
 		t.Errorf("only %d windows matched: the comparison proves little", matched)
 	}
 }
