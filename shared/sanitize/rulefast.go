@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Required literals. Every match of a pattern holds, for each of its
@@ -23,7 +24,9 @@ type litSet []string
 func requiredSets(re *syntax.Regexp) []litSet {
 	switch re.Op {
 	case syntax.OpLiteral:
-		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
+		// U+FFFD also matches an invalid byte, which a literal
+		// search would not find.
+		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 || slices.Contains(re.Rune, utf8.RuneError) {
 			return nil
 		}
 		return []litSet{{string(re.Rune)}}
