@@ -178,6 +178,9 @@ func TestRuleProgWindows(t *testing.T) {
 		if a.p.matches(in) != (len(want) > 0) {
 			ok = false
 		}
+		if len(want) > 0 && !a.r.mayMatch(in) {
+			ok = false // the required-literal prefilter must let it through
+		}
 		if !ok {
 			bad++
 			if bad <= 10 {
@@ -315,6 +318,9 @@ func FuzzRuleProg(f *testing.F) {
 		}
 		if x.p.matches(s) != (len(want) > 0) {
 			t.Fatalf("rule %s on %q: matches disagrees", r.name, s)
+		}
+		if len(want) > 0 && !r.mayMatch(s) {
+			t.Fatalf("rule %s on %q: matches, but the literal prefilter says it cannot", r.name, s)
 		}
 		end := -1
 		if loc := x.anch.FindStringIndex(s); loc != nil {
