@@ -318,6 +318,11 @@ type findings struct {
 	class [numClasses]float64
 	fired map[int]bool
 	names []string // fired rule names, for Explain
+	// det is the detector's text the learned model reads (set by
+	// analyze); prob is the model's probability (set by verdict).
+	det     string
+	prob    float64
+	sigBits []uint32 // signal categories of each token (signals)
 }
 
 func (f *findings) add(id, class int, w float64, name string) {

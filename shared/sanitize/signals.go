@@ -241,6 +241,7 @@ func signals(text string, c *copies, f *findings) {
 			}
 		}
 	}
+	f.sigBits = bits // the learned model's signal features (model.go)
 	signalScore(text, c, toks, bits, multi, f)
 }
 

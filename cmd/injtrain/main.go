@@ -1,0 +1,489 @@
+// Command injtrain trains the learned model of the prompt-injection
+// detector (shared/sanitize/learned) and writes its weights to
+// shared/sanitize/model_weights.bin, which the sanitizer embeds.
+//
+//	go run ./cmd/injtrain [-check] [-cv] [-out FILE] [-extra DIR]...
+//
+// Training data: shared/sanitize/testdata/corpus/tune-*.jsonl and every
+// shared/sanitize/testdata/train/*.jsonl. Validation: stratified k-fold
+// cross-validation over the training data (out-of-fold scores choose the
+// threshold) and shared/sanitize/testdata/corpus/holdout-*.jsonl. The
+// blind set (testdata/corpus/blind) and the fresh set (testdata/fresh)
+// are never read.
+//
+// Everything is deterministic: the files and cases are read in sorted
+// order, the folds and the order of the training steps come from fixed
+// seeds, so the same data give the same bytes. -check trains and compares
+// with the checked-in file instead of writing it (exit status 1 when they
+// differ).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/bizmcp/bizmcp/shared/sanitize"
+	"github.com/bizmcp/bizmcp/shared/sanitize/evalcorpus"
+	"github.com/bizmcp/bizmcp/shared/sanitize/learned"
+)
+
+const (
+	pkgRel     = "shared/sanitize"
+	weightsRel = pkgRel + "/model_weights.bin"
+)
+
+func main() { os.Exit(run(os.Stdout, os.Stderr, os.Args[1:])) }
+
+// options are the trainer's settings; the defaults are what the checked-in
+// weights were trained with.
+type options struct {
+	bits     uint
+	epochs   int
+	l2       float64
+	rate     float64
+	folds    int
+	mode     int     // sanitize.ModeModel, ModeOr, ModeHard
+	rules    bool    // rule scores as dense features
+	sig      int     // signal-category features: 0 none, 1 categories, 2 + pairs, 3 + triples
+	fpTarget float64 // out-of-fold benign flag rate the threshold aims at
+}
+
+var defaults = options{bits: 18, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: true, sig: 3, fpTarget: 0.01}
+
+func run(stdout, stderr io.Writer, args []string) int {
+	fs := flag.NewFlagSet("injtrain", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := defaults
+	check := fs.Bool("check", false, "train and compare with the checked-in weights instead of writing them")
+	out := fs.String("out", "", "write the weights here (default: "+weightsRel+" under the module root)")
+	root := fs.String("root", "", "module root (default: found from the current directory)")
+	var extra multi
+	fs.Var(&extra, "extra", "also train on the *.jsonl files of this directory (experiments; repeatable)")
+	var test multi
+	fs.Var(&test, "test", "also report the *.jsonl files of this directory as a validation set (experiments; repeatable)")
+	fs.UintVar(&o.bits, "bits", o.bits, "log2 of the hashed feature buckets")
+	fs.IntVar(&o.epochs, "epochs", o.epochs, "training epochs")
+	fs.Float64Var(&o.l2, "l2", o.l2, "L2 penalty")
+	fs.Float64Var(&o.rate, "rate", o.rate, "AdaGrad rate")
+	fs.IntVar(&o.folds, "folds", o.folds, "cross-validation folds")
+	fs.IntVar(&o.mode, "mode", o.mode, "combination: 0 model (rules as features), 1 rules OR model, 2 model OR hard rule classes")
+	fs.BoolVar(&o.rules, "rules", o.rules, "give the model the rule scores as features")
+	fs.IntVar(&o.sig, "sig", o.sig, "signal-category features: 0 none, 1 categories, 2 and pairs, 3 and triples")
+	fs.Float64Var(&o.fpTarget, "fp", o.fpTarget, "out-of-fold benign flag rate the threshold is chosen for")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *root == "" {
+		r, err := findRoot()
+		if err != nil {
+			fmt.Fprintf(stderr, "injtrain: %v\n", err)
+			return 2
+		}
+		*root = r
+	}
+	if *check && (o != defaults || len(extra) > 0 || len(test) > 0) {
+		fmt.Fprintln(stderr, "injtrain: -check trains with the default settings and data only")
+		return 2
+	}
+	res, err := trainAll(*root, extra, test, o, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "injtrain: %v\n", err)
+		return 2
+	}
+	path := *out
+	if path == "" {
+		path = filepath.Join(*root, weightsRel)
+	}
+	if *check {
+		have, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "injtrain: %v\n", err)
+			return 2
+		}
+		if !bytes.Equal(have, res) {
+			fmt.Fprintf(stderr, "injtrain: %s is not what the trainer produces from the data: run go run ./cmd/injtrain (make train-detector)\n", path)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%s matches the trainer's output (%d bytes)\n", path, len(res))
+		return 0
+	}
+	if err := os.WriteFile(path, res, 0o644); err != nil {
+		fmt.Fprintf(stderr, "injtrain: %v\n", err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", path, len(res))
+	return 0
+}
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+func findRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if st, err := os.Stat(filepath.Join(dir, pkgRel)); err == nil && st.IsDir() {
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+				return dir, nil
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("module root with " + pkgRel + " not found")
+		}
+		dir = parent
+	}
+}
+
+// item is one case with what the model reads of it.
+type item struct {
+	c           evalcorpus.Case
+	source      string // tune, train, holdout, extra
+	ex          learned.Example
+	rulesFlag   bool // the rules alone flag it
+	hard        bool // a rule class the model cannot see flags it
+	neutralized bool // an attack whose payload the sanitizer removes
+}
+
+// readCases reads the files matching the patterns, in sorted order.
+func readCases(patterns ...string) ([]evalcorpus.Case, error) {
+	var files []string
+	for _, p := range patterns {
+		m, err := filepath.Glob(p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, m...)
+	}
+	sort.Strings(files)
+	var out []evalcorpus.Case
+	for _, f := range files {
+		if strings.Contains(filepath.ToSlash(f), "/blind/") || strings.Contains(filepath.ToSlash(f), "/fresh/") {
+			return nil, fmt.Errorf("%s: the blind and fresh sets are never read", f)
+		}
+		fh, err := os.Open(f)
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(make([]byte, 1<<20), 16<<20)
+		n := 0
+		for sc.Scan() {
+			n++
+			if strings.TrimSpace(sc.Text()) == "" {
+				continue
+			}
+			var c evalcorpus.Case
+			if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
+				fh.Close()
+				return nil, fmt.Errorf("%s:%d: %v", f, n, err)
+			}
+			if c.Label != "attack" && c.Label != "benign" {
+				fh.Close()
+				return nil, fmt.Errorf("%s:%d: label %q", f, n, c.Label)
+			}
+			c.ID = filepath.Base(f) + "/" + c.ID
+			out = append(out, c)
+		}
+		fh.Close()
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("%s: %v", f, err)
+		}
+	}
+	return out, nil
+}
+
+func prepare(s *sanitize.Sanitizer, cases []evalcorpus.Case, source string, o options) []item {
+	var e learned.Extractor
+	items := make([]item, 0, len(cases))
+	for _, c := range cases {
+		text, rf, sf := s.ModelInput(c.Text)
+		it := item{c: c, source: source, rulesFlag: rf[0] >= sanitize.Threshold}
+		it.hard = hardScore(rf) >= sanitize.Threshold
+		it.ex.Idx, it.ex.Val = learned.Vectorize(&e, text, o.bits)
+		if o.rules {
+			it.ex.Dense = rf
+		}
+		for _, j := range sf {
+			if o.sig >= 3 || o.sig == 2 && j < sanitize.SigTripleBase || o.sig == 1 && j < sanitize.SigPairBase {
+				it.ex.On = append(it.ex.On, j)
+			}
+		}
+		if c.Label == "attack" {
+			it.ex.Y = 1
+			it.neutralized = evalcorpus.Neutralized(s, c, s.Text(c.Text).Text)
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+// hardScore mirrors the sanitizer's: the scores of the classes the model
+// cannot see (rule features 1+class).
+func hardScore(rf []float64) float64 {
+	names := sanitize.RuleFeatureNames()
+	var s float64
+	for i, n := range names {
+		switch n {
+		case sanitize.ClassUnicodeSmuggling, sanitize.ClassHiddenHTML, sanitize.ClassEncodedPayload, sanitize.ClassExfilLink:
+			s += rf[i]
+		}
+	}
+	return s
+}
+
+// flagged is the combined verdict for one item at threshold t.
+func flagged(it *item, p, t float64, mode int) bool {
+	m := p >= t
+	switch mode {
+	case sanitize.ModeOr:
+		return m || it.rulesFlag
+	case sanitize.ModeHard:
+		return m || it.hard
+	}
+	return m
+}
+
+func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte, error) {
+	corpus := filepath.Join(root, pkgRel, "testdata", "corpus")
+	tune, err := readCases(filepath.Join(corpus, "tune-*.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	train, err := readCases(filepath.Join(root, pkgRel, "testdata", "train", "*.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	hold, err := readCases(filepath.Join(corpus, "holdout-*.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	var more []evalcorpus.Case
+	for _, d := range extra {
+		m, err := readCases(filepath.Join(d, "*.jsonl"))
+		if err != nil {
+			return nil, err
+		}
+		more = append(more, m...)
+	}
+	var tc []evalcorpus.Case
+	for _, d := range test {
+		m, err := readCases(filepath.Join(d, "*.jsonl"))
+		if err != nil {
+			return nil, err
+		}
+		tc = append(tc, m...)
+	}
+	s := evalcorpus.NewSanitizer()
+	items := prepare(s, tune, "tune", o)
+	items = append(items, prepare(s, train, "train", o)...)
+	items = append(items, prepare(s, more, "extra", o)...)
+	holdout := prepare(s, hold, "holdout", o)
+	if len(items) < 2*o.folds {
+		return nil, errors.New("too little training data")
+	}
+	nd := sanitize.NumDenseFeatures
+	cfg := learned.Config{Bits: o.bits, L2: o.l2, Epochs: o.epochs, Rate: o.rate, Seed: 17}
+	fmt.Fprintf(w, "training data: %s; holdout: %s\n", counts(items), counts(holdout))
+	fmt.Fprintf(w, "settings: bits=%d epochs=%d l2=%g rate=%g folds=%d mode=%d rule-features=%v signal-features=%d fp-target=%.3f\n",
+		o.bits, o.epochs, o.l2, o.rate, o.folds, o.mode, o.rules, o.sig, o.fpTarget)
+
+	// Stratified folds: each label's cases in a seeded shuffled order,
+	// dealt round robin.
+	fold := make([]int, len(items))
+	rng := rand.New(rand.NewPCG(7, 11))
+	for _, y := range []float64{0, 1} {
+		var idx []int
+		for i := range items {
+			if items[i].ex.Y == y {
+				idx = append(idx, i)
+			}
+		}
+		rng.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
+		for k, i := range idx {
+			fold[i] = k % o.folds
+		}
+	}
+	oof := make([]float64, len(items))
+	for k := 0; k < o.folds; k++ {
+		var tr []learned.Example
+		for i := range items {
+			if fold[i] != k {
+				tr = append(tr, items[i].ex)
+			}
+		}
+		wt := learned.Train(tr, nd, cfg)
+		m := wt.Quantize(o.bits, 0.5)
+		for i := range items {
+			if fold[i] == k {
+				oof[i] = learned.Prob(m.QLogit(&items[i].ex))
+			}
+		}
+	}
+	t := chooseThreshold(items, oof, o)
+	fmt.Fprintf(w, "threshold (out-of-fold benign flagged <= %.1f%%): %.3f\n", 100*o.fpTarget, t)
+	fmt.Fprintf(w, "cross-validation, out of fold (%d folds):\n", o.folds)
+	report(w, items, oof, t, o.mode, true)
+
+	all := make([]learned.Example, len(items))
+	for i := range items {
+		all[i] = items[i].ex
+	}
+	wt := learned.Train(all, nd, cfg)
+	m := wt.Quantize(o.bits, t)
+	m.Mode = uint8(o.mode)
+	hp := make([]float64, len(holdout))
+	for i := range holdout {
+		hp[i] = learned.Prob(m.QLogit(&holdout[i].ex))
+	}
+	fmt.Fprintln(w, "holdout (trained on all training data):")
+	report(w, holdout, hp, t, o.mode, false)
+	if len(tc) > 0 {
+		ti := prepare(s, tc, "test", o)
+		tp := make([]float64, len(ti))
+		for i := range ti {
+			tp[i] = learned.Prob(m.QLogit(&ti[i].ex))
+		}
+		fmt.Fprintf(w, "test set (%s):\n", counts(ti))
+		report(w, ti, tp, t, o.mode, false)
+	}
+	ip := make([]float64, len(items))
+	for i := range items {
+		ip[i] = learned.Prob(m.QLogit(&items[i].ex))
+	}
+	fmt.Fprintln(w, "training data, in sample:")
+	report(w, items, ip, t, o.mode, false)
+	nz := 0
+	for _, q := range m.Q {
+		if q != 0 {
+			nz++
+		}
+	}
+	fmt.Fprintf(w, "model: %d buckets, %d non-zero after quantization, scale %.4g, bias %.3f\n", len(m.Q), nz, m.Scale, m.Bias)
+	if o.rules {
+		var parts []string
+		for j, n := range sanitize.RuleFeatureNames() {
+			parts = append(parts, fmt.Sprintf("%s=%.2f", n, m.Dense[j]))
+		}
+		fmt.Fprintf(w, "rule feature weights: %s\n", strings.Join(parts, " "))
+	}
+	return m.MarshalBinary()
+}
+
+func counts(items []item) string {
+	a := 0
+	for _, it := range items {
+		if it.ex.Y == 1 {
+			a++
+		}
+	}
+	return fmt.Sprintf("%d attacks, %d benign", a, len(items)-a)
+}
+
+// chooseThreshold returns the lowest threshold at which the out-of-fold
+// benign flag rate of the combined verdict is at most o.fpTarget.
+func chooseThreshold(items []item, p []float64, o options) float64 {
+	cands := []float64{}
+	for i := range items {
+		if items[i].ex.Y == 0 {
+			cands = append(cands, p[i])
+		}
+	}
+	slices.Sort(cands)
+	best := 0.99
+	for k := len(cands) - 1; k >= 0; k-- {
+		t := math.Nextafter(cands[k], 2)
+		if t < 0.5 {
+			break // never below 0.5: the model must lean to attack
+		}
+		fp, n := 0, 0
+		for i := range items {
+			if items[i].ex.Y == 0 {
+				n++
+				if flagged(&items[i], p[i], t, o.mode) {
+					fp++
+				}
+			}
+		}
+		if float64(fp) > o.fpTarget*float64(n) {
+			break
+		}
+		best = t
+	}
+	return math.Round(best*1000) / 1000
+}
+
+// report prints detection and false positives of the combined verdict,
+// of the rules alone and of the model alone, per source.
+func report(w io.Writer, items []item, p []float64, t float64, mode int, perSource bool) {
+	groups := map[string][]int{"all": nil}
+	for i := range items {
+		groups["all"] = append(groups["all"], i)
+		if perSource {
+			groups[items[i].source] = append(groups[items[i].source], i)
+		}
+	}
+	var names []string
+	for n := range groups {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		var a, b, det, fp, rdet, rfp, mdet, mfp int
+		for _, i := range groups[n] {
+			it := &items[i]
+			f := flagged(it, p[i], t, mode)
+			if it.ex.Y == 1 {
+				a++
+				if f || it.neutralized {
+					det++
+				}
+				if it.rulesFlag || it.neutralized {
+					rdet++
+				}
+				if p[i] >= t {
+					mdet++
+				}
+			} else {
+				b++
+				if f {
+					fp++
+				}
+				if it.rulesFlag {
+					rfp++
+				}
+				if p[i] >= t {
+					mfp++
+				}
+			}
+		}
+		fmt.Fprintf(w, "  %-8s combined: detected %s flagged %s | rules alone: %s, %s | model alone: %s, %s\n", n,
+			pct(det, a), pct(fp, b), pct(rdet, a), pct(rfp, b), pct(mdet, a), pct(mfp, b))
+	}
+}
+
+func pct(k, n int) string {
+	if n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d/%d=%.1f%%", k, n, 100*float64(k)/float64(n))
+}
