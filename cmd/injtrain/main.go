@@ -55,12 +55,17 @@ type options struct {
 	rate     float64
 	folds    int
 	mode     int     // sanitize.ModeModel, ModeOr, ModeHard
-	rules    bool    // rule scores as dense features
-	sig      int     // signal-category features: 0 none, 1 categories, 2 + pairs, 3 + triples
+	rules    bool    // rule scores as dense features of the first stage
+	calibAll bool    // calibrate the threshold on every training text, not only the train files'
+	stack    bool    // a second stage combines the first's logit with the rule scores
+	l2Stack  float64 // L2 penalty of the second stage
+	sig      bool    // signal categories as binary features of the first stage
 	fpTarget float64 // out-of-fold benign flag rate the threshold aims at
+	lo, hi   int     // character n-gram range (experiments; 0: the package's)
+	noWords  bool    // no word features (experiments)
 }
 
-var defaults = options{bits: 18, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: true, sig: 3, fpTarget: 0.01}
+var defaults = options{bits: 18, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-3, sig: true, calibAll: true, fpTarget: 0.015}
 
 func run(stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("injtrain", flag.ContinueOnError)
@@ -80,7 +85,13 @@ func run(stdout, stderr io.Writer, args []string) int {
 	fs.IntVar(&o.folds, "folds", o.folds, "cross-validation folds")
 	fs.IntVar(&o.mode, "mode", o.mode, "combination: 0 model (rules as features), 1 rules OR model, 2 model OR hard rule classes")
 	fs.BoolVar(&o.rules, "rules", o.rules, "give the model the rule scores as features")
-	fs.IntVar(&o.sig, "sig", o.sig, "signal-category features: 0 none, 1 categories, 2 and pairs, 3 and triples")
+	fs.BoolVar(&o.stack, "stack", o.stack, "stack a second logistic regression over the first stage's logit and the rule scores")
+	fs.BoolVar(&o.calibAll, "calib-all", o.calibAll, "choose the threshold on the out-of-fold scores of every training text (with -stack the tune texts are out of fold for both stages)")
+	fs.Float64Var(&o.l2Stack, "l2stack", o.l2Stack, "L2 penalty of the second stage")
+	fs.BoolVar(&o.sig, "sig", o.sig, "give the first stage the signal categories as features")
+	fs.IntVar(&o.lo, "lo", 0, "shortest character n-gram (experiments)")
+	fs.IntVar(&o.hi, "hi", 0, "longest character n-gram (experiments)")
+	fs.BoolVar(&o.noWords, "nowords", false, "no word unigrams and bigrams (experiments)")
 	fs.Float64Var(&o.fpTarget, "fp", o.fpTarget, "out-of-fold benign flag rate the threshold is chosen for")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -159,9 +170,10 @@ type item struct {
 	c           evalcorpus.Case
 	source      string // tune, train, holdout, extra
 	ex          learned.Example
-	rulesFlag   bool // the rules alone flag it
-	hard        bool // a rule class the model cannot see flags it
-	neutralized bool // an attack whose payload the sanitizer removes
+	rulesFlag   bool      // the rules alone flag it
+	hard        bool      // a rule class the model cannot see flags it
+	neutralized bool      // an attack whose payload the sanitizer removes
+	rf          []float64 // rule features
 }
 
 // readCases reads the files matching the patterns, in sorted order.
@@ -213,20 +225,18 @@ func readCases(patterns ...string) ([]evalcorpus.Case, error) {
 }
 
 func prepare(s *sanitize.Sanitizer, cases []evalcorpus.Case, source string, o options) []item {
-	var e learned.Extractor
+	e := learned.Extractor{Lo: o.lo, Hi: o.hi, NoWords: o.noWords}
 	items := make([]item, 0, len(cases))
 	for _, c := range cases {
 		text, rf, sf := s.ModelInput(c.Text)
-		it := item{c: c, source: source, rulesFlag: rf[0] >= sanitize.Threshold}
+		it := item{c: c, source: source, rulesFlag: rf[0] >= sanitize.Threshold, rf: rf}
 		it.hard = hardScore(rf) >= sanitize.Threshold
 		it.ex.Idx, it.ex.Val = learned.Vectorize(&e, text, o.bits)
 		if o.rules {
 			it.ex.Dense = rf
 		}
-		for _, j := range sf {
-			if o.sig >= 3 || o.sig == 2 && j < sanitize.SigTripleBase || o.sig == 1 && j < sanitize.SigPairBase {
-				it.ex.On = append(it.ex.On, j)
-			}
+		if o.sig {
+			it.ex.On = sf
 		}
 		if c.Label == "attack" {
 			it.ex.Y = 1
@@ -304,8 +314,8 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 	nd := sanitize.NumDenseFeatures
 	cfg := learned.Config{Bits: o.bits, L2: o.l2, Epochs: o.epochs, Rate: o.rate, Seed: 17}
 	fmt.Fprintf(w, "training data: %s; holdout: %s\n", counts(items), counts(holdout))
-	fmt.Fprintf(w, "settings: bits=%d epochs=%d l2=%g rate=%g folds=%d mode=%d rule-features=%v signal-features=%d fp-target=%.3f\n",
-		o.bits, o.epochs, o.l2, o.rate, o.folds, o.mode, o.rules, o.sig, o.fpTarget)
+	fmt.Fprintf(w, "settings: bits=%d epochs=%d l2=%g rate=%g folds=%d mode=%d rule-features=%v signal-features=%v calibrate-on-all=%v fp-target=%.3f\n",
+		o.bits, o.epochs, o.l2, o.rate, o.folds, o.mode, o.rules, o.sig, o.calibAll, o.fpTarget)
 
 	// Stratified folds: each label's cases in a seeded shuffled order,
 	// dealt round robin.
@@ -323,7 +333,8 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 			fold[i] = k % o.folds
 		}
 	}
-	oof := make([]float64, len(items))
+	// First stage, out of fold.
+	oof1 := make([]float64, len(items))
 	for k := 0; k < o.folds; k++ {
 		var tr []learned.Example
 		for i := range items {
@@ -331,29 +342,93 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 				tr = append(tr, items[i].ex)
 			}
 		}
-		wt := learned.Train(tr, nd, cfg)
-		m := wt.Quantize(o.bits, 0.5)
+		m := learned.Train(tr, nd, cfg).Quantize(o.bits, 0.5)
 		for i := range items {
 			if fold[i] == k {
-				oof[i] = learned.Prob(m.QLogit(&items[i].ex))
+				oof1[i] = m.QLogit(&items[i].ex, nil)
 			}
 		}
 	}
-	t := chooseThreshold(items, oof, o)
-	fmt.Fprintf(w, "threshold (out-of-fold benign flagged <= %.1f%%): %.3f\n", 100*o.fpTarget, t)
+	// Second stage: fitted on the first stage's out-of-fold logits and
+	// the rule scores of the calibration texts (other authors than the
+	// rules'), itself cross-validated on them; the tune texts get the
+	// second stage fitted on all calibration texts (never on them).
+	use := calib(items)
+	cfg2 := learned.Config{Bits: 0, L2: o.l2Stack, Epochs: 30, Rate: 0.1, Seed: 23}
+	stackEx := func(i int) learned.Example {
+		return learned.Example{Dense: append([]float64{oof1[i]}, items[i].rf...), Y: items[i].ex.Y}
+	}
+	fitStack := func(pick func(i int) bool) []float32 {
+		var ex []learned.Example
+		for i := range items {
+			if pick(i) {
+				ex = append(ex, stackEx(i))
+			}
+		}
+		wt := learned.Train(ex, 1+len(sanitize.RuleFeatureNames()), cfg2)
+		st := []float32{float32(wt.Bias)}
+		for _, d := range wt.Dense {
+			st = append(st, float32(d))
+		}
+		return st
+	}
+	applyStack := func(st []float32, z1 float64, rf []float64) float64 {
+		m := learned.Model{Stack: st}
+		return m.QLogitDense(z1, rf)
+	}
+	oof := make([]float64, len(items))
+	var stack []float32
+	if o.stack {
+		stack = fitStack(func(i int) bool { return use(&items[i]) })
+		for k := 0; k < o.folds; k++ {
+			st := fitStack(func(i int) bool { return use(&items[i]) && fold[i] != k })
+			for i := range items {
+				if use(&items[i]) && fold[i] == k {
+					oof[i] = learned.Prob(applyStack(st, oof1[i], items[i].rf))
+				}
+			}
+		}
+		for i := range items {
+			if !use(&items[i]) {
+				oof[i] = learned.Prob(applyStack(stack, oof1[i], items[i].rf))
+			}
+		}
+	} else {
+		for i := range items {
+			oof[i] = learned.Prob(oof1[i])
+		}
+	}
+	thrItems := items
+	if o.calibAll {
+		// chooseThreshold uses the train files' texts when there are any:
+		// relabel every source for it.
+		thrItems = make([]item, len(items))
+		copy(thrItems, items)
+		for i := range thrItems {
+			thrItems[i].source = "all"
+		}
+	}
+	t := chooseThreshold(thrItems, oof, o.mode, o.fpTarget)
+	which := "all training texts"
+	if !o.calibAll {
+		which = "the train files' texts (all when there are none)"
+	}
+	fmt.Fprintf(w, "threshold (out-of-fold benign flagged <= %.1f%% of %s): %.3f\n", 100*o.fpTarget, which, t)
 	fmt.Fprintf(w, "cross-validation, out of fold (%d folds):\n", o.folds)
 	report(w, items, oof, t, o.mode, true)
+	curve(w, thrItems, oof, o.mode)
 
 	all := make([]learned.Example, len(items))
 	for i := range items {
 		all[i] = items[i].ex
 	}
-	wt := learned.Train(all, nd, cfg)
-	m := wt.Quantize(o.bits, t)
+	m := learned.Train(all, nd, cfg).Quantize(o.bits, t)
 	m.Mode = uint8(o.mode)
+	m.Stack = stack
+	score := func(it *item) float64 { return learned.Prob(m.QLogit(&it.ex, it.rf)) }
 	hp := make([]float64, len(holdout))
 	for i := range holdout {
-		hp[i] = learned.Prob(m.QLogit(&holdout[i].ex))
+		hp[i] = score(&holdout[i])
 	}
 	fmt.Fprintln(w, "holdout (trained on all training data):")
 	report(w, holdout, hp, t, o.mode, false)
@@ -361,14 +436,14 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 		ti := prepare(s, tc, "test", o)
 		tp := make([]float64, len(ti))
 		for i := range ti {
-			tp[i] = learned.Prob(m.QLogit(&ti[i].ex))
+			tp[i] = score(&ti[i])
 		}
 		fmt.Fprintf(w, "test set (%s):\n", counts(ti))
 		report(w, ti, tp, t, o.mode, false)
 	}
 	ip := make([]float64, len(items))
 	for i := range items {
-		ip[i] = learned.Prob(m.QLogit(&items[i].ex))
+		ip[i] = score(&items[i])
 	}
 	fmt.Fprintln(w, "training data, in sample:")
 	report(w, items, ip, t, o.mode, false)
@@ -384,7 +459,14 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 		for j, n := range sanitize.RuleFeatureNames() {
 			parts = append(parts, fmt.Sprintf("%s=%.2f", n, m.Dense[j]))
 		}
-		fmt.Fprintf(w, "rule feature weights: %s\n", strings.Join(parts, " "))
+		fmt.Fprintf(w, "rule feature weights (first stage): %s\n", strings.Join(parts, " "))
+	}
+	if len(stack) > 0 {
+		parts := []string{fmt.Sprintf("bias=%.2f", stack[0]), fmt.Sprintf("first-stage=%.2f", stack[1])}
+		for j, n := range sanitize.RuleFeatureNames() {
+			parts = append(parts, fmt.Sprintf("%s=%.2f", n, stack[2+j]))
+		}
+		fmt.Fprintf(w, "second stage: %s\n", strings.Join(parts, " "))
 	}
 	return m.MarshalBinary()
 }
@@ -399,12 +481,27 @@ func counts(items []item) string {
 	return fmt.Sprintf("%d attacks, %d benign", a, len(items)-a)
 }
 
-// chooseThreshold returns the lowest threshold at which the out-of-fold
-// benign flag rate of the combined verdict is at most o.fpTarget.
-func chooseThreshold(items []item, p []float64, o options) float64 {
-	cands := []float64{}
+// calib reports whether an item's out-of-fold score calibrates the
+// threshold: texts by other authors than the rules' (the train files)
+// when there are any, since the rules and the lexicon were tuned on the
+// tune split and look better there than on new text.
+func calib(items []item) func(*item) bool {
 	for i := range items {
-		if items[i].ex.Y == 0 {
+		if items[i].source != "tune" {
+			return func(it *item) bool { return it.source != "tune" }
+		}
+	}
+	return func(*item) bool { return true }
+}
+
+// chooseThreshold returns the lowest threshold (at least 0.5) at which
+// the out-of-fold benign flag rate of the combined verdict on the
+// calibration items is at most fp.
+func chooseThreshold(items []item, p []float64, mode int, fp float64) float64 {
+	use := calib(items)
+	var cands []float64
+	for i := range items {
+		if items[i].ex.Y == 0 && use(&items[i]) {
 			cands = append(cands, p[i])
 		}
 	}
@@ -413,23 +510,54 @@ func chooseThreshold(items []item, p []float64, o options) float64 {
 	for k := len(cands) - 1; k >= 0; k-- {
 		t := math.Nextafter(cands[k], 2)
 		if t < 0.5 {
-			break // never below 0.5: the model must lean to attack
+			break
 		}
-		fp, n := 0, 0
+		nfp, n := 0, 0
 		for i := range items {
-			if items[i].ex.Y == 0 {
+			if items[i].ex.Y == 0 && use(&items[i]) {
 				n++
-				if flagged(&items[i], p[i], t, o.mode) {
-					fp++
+				if flagged(&items[i], p[i], t, mode) {
+					nfp++
 				}
 			}
 		}
-		if float64(fp) > o.fpTarget*float64(n) {
+		if float64(nfp) > fp*float64(n) {
 			break
 		}
 		best = t
 	}
 	return math.Round(best*1000) / 1000
+}
+
+// curve prints the out-of-fold detection of the calibration items at
+// several benign flag rates.
+func curve(w io.Writer, items []item, p []float64, mode int) {
+	use := calib(items)
+	var parts []string
+	for _, fp := range []float64{0.005, 0.01, 0.02, 0.03, 0.05, 0.1} {
+		t := chooseThreshold(items, p, mode, fp)
+		var a, d, b, f int
+		for i := range items {
+			it := &items[i]
+			if !use(it) {
+				continue
+			}
+			fl := flagged(it, p[i], t, mode)
+			if it.ex.Y == 1 {
+				a++
+				if fl || it.neutralized {
+					d++
+				}
+			} else {
+				b++
+				if fl {
+					f++
+				}
+			}
+		}
+		parts = append(parts, fmt.Sprintf("t=%.3f: %.1f%%/%.1f%%", t, 100*float64(d)/float64(max(a, 1)), 100*float64(f)/float64(max(b, 1))))
+	}
+	fmt.Fprintf(w, "  out-of-fold trade-off on the calibration texts (detected/flagged): %s\n", strings.Join(parts, ", "))
 }
 
 // report prints detection and false positives of the combined verdict,

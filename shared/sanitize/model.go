@@ -102,109 +102,34 @@ func (s *Sanitizer) ModelInput(in string) (text string, rules []float64, signals
 	return f.det, ruleFeatures(f), sigFeatures(f.sigBits)
 }
 
-// Binary features of the signal categories (signals.go): which categories
-// occur in the text, and which pairs and triples of them occur within
-// sigWindow tokens of each other. They are dense weights after the rule
-// features: NumDenseFeatures in all.
+// Binary features of the signal categories (signals.go): which
+// categories occur in the text (pairs and triples of categories within a
+// window were tried and did worse in cross-validation). They are dense
+// weights after the rule features: NumDenseFeatures in all.
 const (
 	numSigCats = 22 // sigAI … sigClaim
 	sigBase    = numRuleFeatures
-	pairBase   = sigBase + numSigCats
-	tripleBase = pairBase + numSigCats*numSigCats
-	// SigPairBase and SigTripleBase are where the pair and triple
-	// features start (for the trainer's experiments).
-	SigPairBase   = pairBase
-	SigTripleBase = tripleBase
 	// NumDenseFeatures is the number of dense weights of the model.
-	NumDenseFeatures = tripleBase + numSigCats*numSigCats*numSigCats
-	// maxSigCombos bounds the windows whose combinations are enumerated
-	// (each costs up to numSigCats³/6 steps), keeping the pass linear.
-	maxSigCombos = 512
+	NumDenseFeatures = sigBase + numSigCats
 )
 
 // sigFeatures returns the indices of the signal features that are on, in
 // ascending order.
 func sigFeatures(bits []uint32) []int32 {
-	var count [32]int
 	var present uint32
-	var pairs [(numSigCats*numSigCats + 63) / 64]uint64
-	var triples [(numSigCats*numSigCats*numSigCats + 63) / 64]uint64
-	var done [64]uint64 // (new bits, window) combinations already enumerated
-	combos := 0
-	for k, b := range bits {
-		for x := b; x != 0; x &= x - 1 {
-			count[bitIndex(x)]++
-		}
-		if k >= sigWindow {
-			for x := bits[k-sigWindow]; x != 0; x &= x - 1 {
-				count[bitIndex(x)]--
-			}
-		}
-		b &= 1<<numSigCats - 1
-		if b == 0 {
-			continue
-		}
+	for _, b := range bits {
 		present |= b
-		var have uint32
-		for i := 0; i < numSigCats; i++ {
-			if count[i] > 0 {
-				have |= 1 << i
-			}
-		}
-		key := uint64(b)<<32 | uint64(have)
-		slot := (key * 0x9e3779b97f4a7c15) >> 58
-		if done[slot] == key+1 || combos >= maxSigCombos {
-			continue
-		}
-		done[slot] = key + 1
-		combos++
-		for x := b; x != 0; x &= x - 1 {
-			a := bitIndex(x)
-			rest := have &^ (1 << a)
-			for y := rest; y != 0; y &= y - 1 {
-				c := bitIndex(y)
-				i, j := min(a, c), max(a, c)
-				p := i*numSigCats + j
-				pairs[p/64] |= 1 << (p % 64)
-				for z := rest & (y - 1); z != 0; z &= z - 1 {
-					d := bitIndex(z) // d < c
-					t := [3]int{a, c, d}
-					if t[0] > t[1] {
-						t[0], t[1] = t[1], t[0]
-					}
-					if t[1] > t[2] {
-						t[1], t[2] = t[2], t[1]
-					}
-					if t[0] > t[1] {
-						t[0], t[1] = t[1], t[0]
-					}
-					q := (t[0]*numSigCats+t[1])*numSigCats + t[2]
-					triples[q/64] |= 1 << (q % 64)
-				}
-			}
-		}
 	}
+	present &= 1<<numSigCats - 1
 	if present == 0 {
 		return nil
 	}
-	var out []int32
+	out := make([]int32, 0, mathbits.OnesCount32(present))
 	for x := present; x != 0; x &= x - 1 {
 		out = append(out, int32(sigBase+bitIndex(x)))
 	}
-	for w, v := range pairs {
-		for ; v != 0; v &= v - 1 {
-			out = append(out, int32(pairBase+w*64+bits64Index(v)))
-		}
-	}
-	for w, v := range triples {
-		for ; v != 0; v &= v - 1 {
-			out = append(out, int32(tripleBase+w*64+bits64Index(v)))
-		}
-	}
 	return out
 }
-
-func bits64Index(v uint64) int { return mathbits.TrailingZeros64(v) }
 
 // hardScore is the rules' score from the classes the model cannot see.
 func hardScore(f *findings) float64 {
@@ -247,4 +172,18 @@ func addClass(cls []string, c string) []string {
 	}
 	out = append(out, c)
 	return append(out, cls[i:]...)
+}
+
+// ModelInfo describes the embedded model in one line (cmd/injeval).
+func ModelInfo() string {
+	m := loadModel()
+	if m == nil {
+		return "learned model: none (the embedded weights do not decode; rules only)"
+	}
+	mode := map[uint8]string{ModeModel: "the model decides", ModeOr: "rules or model", ModeHard: "the model decides; smuggled, hidden, encoded and exfiltration-link findings flag on their own"}[m.Mode]
+	stage := "one stage"
+	if len(m.Stack) > 0 {
+		stage = "two stages (n-grams and signal categories, then with the rule scores)"
+	}
+	return fmt.Sprintf("learned model: %d bytes, %d hashed weights, %s, threshold %.3f; %s", len(modelWeights), len(m.Q), stage, m.Threshold, mode)
 }

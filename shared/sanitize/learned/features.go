@@ -78,6 +78,11 @@ func normRune(r rune) rune {
 // concurrent use. The zero value is ready.
 type Extractor struct {
 	runes []rune
+	// Lo, Hi and NoWords change the features for the trainer's
+	// experiments (0 means MinGram, MaxGram); models are trained and
+	// used with the zero values.
+	Lo, Hi  int
+	NoWords bool
 }
 
 // Features calls fn once per feature occurrence of text with the feature's
@@ -98,18 +103,29 @@ func (e *Extractor) Features(text string, fn func(h uint32)) int {
 	if cap(rs) <= 1<<16 {
 		e.runes = rs
 	}
+	lo, hi := MinGram, MaxGram
+	if e.Lo > 0 {
+		lo, hi = e.Lo, e.Hi
+	}
 	n := 0
 	// Character n-grams ending at i, hashed backwards from i.
 	for i := 1; i < len(rs); i++ {
 		h := uint32(fnvOff)
 		h = (h ^ uint32(rs[i])) * fnvPrime
-		for k := 1; k < MaxGram && i-k >= 0; k++ {
+		if lo <= 1 {
+			fn(mix(h))
+			n++
+		}
+		for k := 1; k < hi && i-k >= 0; k++ {
 			h = (h ^ uint32(rs[i-k])) * fnvPrime
-			if k+1 >= MinGram {
+			if k+1 >= lo {
 				fn(mix(h + uint32(k)))
 				n++
 			}
 		}
+	}
+	if e.NoWords {
+		return n
 	}
 	// Words and bigrams.
 	var prev uint32

@@ -9,40 +9,49 @@ import (
 )
 
 // Model is a logistic regression over the hashed features of a text plus
-// dense features (the rule scores of the detector, binary features of
-// its signal categories): the logit is
+// dense features, optionally stacked with a second logistic regression
+// that combines the first one's logit with the rule scores of the
+// detector. The first stage's logit is
 //
-//	Bias + Scale·Σ sign·Q[bucket] / √count + Σ Dense[j]·x[j]
+//	z1 = Bias + Scale·Σ sign·Q[bucket] / √count + Σ Dense[j]·x[j] + Σ Dense[on]
 //
-// and the probability of an injection is 1/(1+e^-logit). Hashed weights
-// are quantized to int8 (Scale is the step); dense weights stay float32.
+// (x: dense feature values, on: indices of binary features that are set);
+// with a second stage (Stack not empty) the logit is
+//
+//	z = Stack[0] + Stack[1]·z1 + Σ Stack[2+j]·x[j]
+//
+// and the probability of an injection is 1/(1+e^-z). Hashed weights are
+// quantized to int8 (Scale is the step); the others stay float32.
 type Model struct {
 	Bits      uint      // log2 of the number of hashed buckets
 	Scale     float32   // weight of one quantization step
 	Bias      float32   // intercept
 	Threshold float32   // probability at which the detector flags
 	Mode      uint8     // how the detector combines model and rules (the detector defines the values)
-	Dense     []float32 // weights of the dense features
+	Dense     []float32 // first-stage weights of the dense and binary features
+	Stack     []float32 // second stage: intercept, weight of z1, weights of x
 	Q         []int8    // hashed weights, len 1<<Bits
 }
 
 const magic = "BZLM"
 
-// header: magic, version, bits, mode, reserved, number of dense features
-// (uint32), then
-// scale, bias, threshold as float32, the dense weights, the hashed ones.
-const headerLen = 4 + 4 + 4 + 3*4
+// header: magic, version, bits, mode, reserved, the number of dense and
+// of stack weights (uint32 each), then scale, bias, threshold as float32,
+// the dense weights, the stack weights, the hashed ones (int8).
+const headerLen = 4 + 4 + 8 + 3*4
 
 // MarshalBinary encodes the model (little endian).
 func (m *Model) MarshalBinary() ([]byte, error) {
-	if len(m.Q) != 1<<m.Bits || len(m.Dense) > 1<<16 {
+	if len(m.Q) != 1<<m.Bits || len(m.Dense) > 1<<16 || len(m.Stack) > 1<<10 {
 		return nil, errors.New("learned: inconsistent model")
 	}
 	var b bytes.Buffer
 	b.WriteString(magic)
 	b.Write([]byte{Version, byte(m.Bits), m.Mode, 0})
 	binary.Write(&b, binary.LittleEndian, uint32(len(m.Dense)))
-	for _, f := range append([]float32{m.Scale, m.Bias, m.Threshold}, m.Dense...) {
+	binary.Write(&b, binary.LittleEndian, uint32(len(m.Stack)))
+	fs := append([]float32{m.Scale, m.Bias, m.Threshold}, m.Dense...)
+	for _, f := range append(fs, m.Stack...) {
 		binary.Write(&b, binary.LittleEndian, math.Float32bits(f))
 	}
 	for _, q := range m.Q {
@@ -51,8 +60,7 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// UnmarshalBinary decodes a model written by MarshalBinary. Q aliases
-// nothing: it is a copy.
+// UnmarshalBinary decodes a model written by MarshalBinary.
 func (m *Model) UnmarshalBinary(data []byte) error {
 	if len(data) < headerLen || string(data[:4]) != magic {
 		return errors.New("learned: not a model file")
@@ -60,25 +68,31 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	if data[4] != Version {
 		return fmt.Errorf("learned: model version %d, want %d (retrain with go run ./cmd/injtrain)", data[4], Version)
 	}
-	bits, nd := uint(data[5]), int(binary.LittleEndian.Uint32(data[8:]))
-	if bits < 8 || bits > 24 || nd > 1<<16 || len(data) != headerLen+4*nd+1<<bits {
+	bits := uint(data[5])
+	nd, ns := int(binary.LittleEndian.Uint32(data[8:])), int(binary.LittleEndian.Uint32(data[12:]))
+	if bits < 1 || bits > 24 || nd > 1<<16 || ns > 1<<10 || len(data) != headerLen+4*(nd+ns)+1<<bits {
 		return errors.New("learned: model file has the wrong size")
 	}
-	f := func(i int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(data[12+4*i:])) }
+	f := func(i int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(data[16+4*i:])) }
 	*m = Model{Bits: bits, Mode: data[6], Scale: f(0), Bias: f(1), Threshold: f(2), Dense: make([]float32, nd), Q: make([]int8, 1<<bits)}
 	for j := range m.Dense {
 		m.Dense[j] = f(3 + j)
 	}
-	off := headerLen + 4*nd
+	if ns > 0 {
+		m.Stack = make([]float32, ns)
+		for j := range m.Stack {
+			m.Stack[j] = f(3 + nd + j)
+		}
+	}
+	off := headerLen + 4*(nd+ns)
 	for i := range m.Q {
 		m.Q[i] = int8(data[off+i])
 	}
 	return nil
 }
 
-// Logit scores text (the detector's text), the dense features x (the
-// first len(x) dense weights) and the binary features on (indices of
-// further dense weights whose feature is 1).
+// Logit scores text (the detector's text), the dense features x and the
+// binary features on (indices of dense weights whose feature is 1).
 func (m *Model) Logit(e *Extractor, text string, x []float64, on []int32) float64 {
 	var sum int64
 	mask := uint32(1)<<m.Bits - 1
@@ -93,17 +107,33 @@ func (m *Model) Logit(e *Extractor, text string, x []float64, on []int32) float6
 	if n > 0 {
 		z += float64(m.Scale) * float64(sum) / math.Sqrt(float64(n))
 	}
+	return m.finish(z, x, on)
+}
+
+// finish adds the dense and binary features to the hashed part z of the
+// first stage and applies the second.
+func (m *Model) finish(z float64, x []float64, on []int32) float64 {
 	for j, w := range m.Dense {
-		if j < len(x) {
-			z += float64(w) * x[j]
+		if j >= len(x) {
+			break
 		}
+		z += float64(w) * x[j]
 	}
 	for _, j := range on {
 		if int(j) < len(m.Dense) {
 			z += float64(m.Dense[j])
 		}
 	}
-	return z
+	if len(m.Stack) < 2 {
+		return z
+	}
+	s := float64(m.Stack[0]) + float64(m.Stack[1])*z
+	for j, w := range m.Stack[2:] {
+		if j < len(x) {
+			s += float64(w) * x[j]
+		}
+	}
+	return s
 }
 
 // Prob is the logistic function.

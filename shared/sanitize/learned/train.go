@@ -159,21 +159,20 @@ func (w *Weights) Quantize(bits uint, threshold float64) *Model {
 	return m
 }
 
-// QLogit scores an example with the quantized model (equal to what
-// Model.Logit computes on the text).
-func (m *Model) QLogit(e *Example) float64 {
+// QLogit scores an example with the quantized model (what Model.Logit
+// computes on the text); x are the dense feature values the second stage
+// reads (the example's own Dense when nil).
+func (m *Model) QLogit(e *Example, x []float64) float64 {
 	var sum float64
 	for i, b := range e.Idx {
 		sum += float64(m.Q[b]) * float64(e.Val[i])
 	}
-	z := float64(m.Bias) + float64(m.Scale)*sum
-	for j, w := range m.Dense {
-		if j < len(e.Dense) {
-			z += float64(w) * e.Dense[j]
-		}
+	if x == nil {
+		x = e.Dense
 	}
-	for _, j := range e.On {
-		z += float64(m.Dense[j])
-	}
-	return z
+	return m.finish(float64(m.Bias)+float64(m.Scale)*sum, x, e.On)
 }
+
+// QLogitDense applies the dense part and the second stage of the model to
+// a first-stage hashed logit z (for the trainer's stacking).
+func (m *Model) QLogitDense(z float64, x []float64) float64 { return m.finish(z, x, nil) }
