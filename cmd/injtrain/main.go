@@ -65,7 +65,7 @@ type options struct {
 	noWords  bool    // no word features (experiments)
 }
 
-var defaults = options{bits: 18, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-3, sig: true, calibAll: true, fpTarget: 0.015}
+var defaults = options{bits: 17, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-3, sig: true, calibAll: true, fpTarget: 0.015}
 
 func run(stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("injtrain", flag.ContinueOnError)

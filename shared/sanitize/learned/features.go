@@ -41,14 +41,10 @@ const (
 	saltBigram = 0x85ebca6b
 )
 
-// mix is the finalizer of murmur3: it spreads the FNV hash over all bits.
+// mix spreads the FNV hash over all bits (a multiply and an xorshift).
 func mix(h uint32) uint32 {
-	h ^= h >> 16
-	h *= 0x85ebca6b
-	h ^= h >> 13
-	h *= 0xc2b2ae35
-	h ^= h >> 16
-	return h
+	h *= 0x9e3779b1
+	return h ^ h>>15
 }
 
 // normRune maps one rune of the text to the rune the features see, or ' '.
@@ -77,7 +73,8 @@ func normRune(r rune) rune {
 // Extractor computes features; it reuses its buffer and is not safe for
 // concurrent use. The zero value is ready.
 type Extractor struct {
-	runes []rune
+	runes  []rune
+	hashes []uint32
 	// Lo, Hi and NoWords change the features for the trainer's
 	// experiments (0 means MinGram, MaxGram); models are trained and
 	// used with the zero values.
@@ -88,6 +85,16 @@ type Extractor struct {
 // Features calls fn once per feature occurrence of text with the feature's
 // 32-bit hash (see Bucket) and returns how many there were.
 func (e *Extractor) Features(text string, fn func(h uint32)) int {
+	hs := e.Hashes(text)
+	for _, h := range hs {
+		fn(h)
+	}
+	return len(hs)
+}
+
+// Hashes returns the hashes of every feature occurrence of text, in a
+// buffer reused by the next call.
+func (e *Extractor) Hashes(text string) []uint32 {
 	rs := e.runes[:0]
 	rs = append(rs, ' ')
 	for _, r := range text {
@@ -107,25 +114,23 @@ func (e *Extractor) Features(text string, fn func(h uint32)) int {
 	if e.Lo > 0 {
 		lo, hi = e.Lo, e.Hi
 	}
-	n := 0
+	out := e.hashes[:0]
 	// Character n-grams ending at i, hashed backwards from i.
 	for i := 1; i < len(rs); i++ {
 		h := uint32(fnvOff)
 		h = (h ^ uint32(rs[i])) * fnvPrime
 		if lo <= 1 {
-			fn(mix(h))
-			n++
+			out = append(out, mix(h))
 		}
 		for k := 1; k < hi && i-k >= 0; k++ {
 			h = (h ^ uint32(rs[i-k])) * fnvPrime
 			if k+1 >= lo {
-				fn(mix(h + uint32(k)))
-				n++
+				out = append(out, mix(h+uint32(k)))
 			}
 		}
 	}
 	if e.NoWords {
-		return n
+		return e.keep(out)
 	}
 	// Words and bigrams.
 	var prev uint32
@@ -141,16 +146,22 @@ func (e *Extractor) Features(text string, fn func(h uint32)) int {
 		if !inWord {
 			continue
 		}
-		fn(mix(h ^ saltWord))
-		n++
+		out = append(out, mix(h^saltWord))
 		if havePrev {
-			fn(mix((prev*31 + h) ^ saltBigram))
-			n++
+			out = append(out, mix((prev*31+h)^saltBigram))
 		}
 		prev, havePrev = h, true
 		h, inWord = fnvOff, false
 	}
-	return n
+	return e.keep(out)
+}
+
+// keep stores the buffer for reuse unless it grew large.
+func (e *Extractor) keep(out []uint32) []uint32 {
+	if cap(out) <= 1<<18 {
+		e.hashes = out
+	}
+	return out
 }
 
 // Bucket returns the bucket of hash h among 1<<bits and its sign (+1 or -1).

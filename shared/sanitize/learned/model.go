@@ -96,13 +96,13 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 func (m *Model) Logit(e *Extractor, text string, x []float64, on []int32) float64 {
 	var sum int64
 	mask := uint32(1)<<m.Bits - 1
-	n := e.Features(text, func(h uint32) {
-		q := int64(m.Q[h&mask])
-		if h>>31 != 0 {
-			q = -q
-		}
-		sum += q
-	})
+	hs := e.Hashes(text)
+	n := len(hs)
+	q := m.Q
+	for _, h := range hs {
+		neg := int64(int32(h) >> 31) // -1 when the sign bit is set
+		sum += (int64(q[h&mask]) ^ neg) - neg
+	}
 	z := float64(m.Bias)
 	if n > 0 {
 		z += float64(m.Scale) * float64(sum) / math.Sqrt(float64(n))
