@@ -61,6 +61,8 @@ type options struct {
 	l2Stack  float64 // L2 penalty of the second stage
 	sig      bool    // signal categories as binary features of the first stage
 	fpTarget float64 // out-of-fold benign flag rate the threshold aims at
+	nb       float64 // NB-LR: scale features by their naive-Bayes log-count ratio with this smoothing (0: off)
+	tuneW    float64 // weight of the tune texts in the first stage (experiments; 0 means 1)
 	lo, hi   int     // character n-gram range (experiments; 0: the package's)
 	noWords  bool    // no word features (experiments)
 }
@@ -89,6 +91,8 @@ func run(stdout, stderr io.Writer, args []string) int {
 	fs.BoolVar(&o.calibAll, "calib-all", o.calibAll, "choose the threshold on the out-of-fold scores of every training text (with -stack the tune texts are out of fold for both stages)")
 	fs.Float64Var(&o.l2Stack, "l2stack", o.l2Stack, "L2 penalty of the second stage")
 	fs.BoolVar(&o.sig, "sig", o.sig, "give the first stage the signal categories as features")
+	fs.Float64Var(&o.nb, "nb", o.nb, "scale the hashed features by their naive-Bayes log-count ratio, smoothing alpha (0: plain logistic regression)")
+	fs.Float64Var(&o.tuneW, "tunew", 0, "weight of the tune texts in the first stage (experiments)")
 	fs.IntVar(&o.lo, "lo", 0, "shortest character n-gram (experiments)")
 	fs.IntVar(&o.hi, "hi", 0, "longest character n-gram (experiments)")
 	fs.BoolVar(&o.noWords, "nowords", false, "no word unigrams and bigrams (experiments)")
@@ -238,6 +242,9 @@ func prepare(s *sanitize.Sanitizer, cases []evalcorpus.Case, source string, o op
 		if o.sig {
 			it.ex.On = sf
 		}
+		if source == "tune" {
+			it.ex.W = o.tuneW
+		}
 		if c.Label == "attack" {
 			it.ex.Y = 1
 			it.neutralized = evalcorpus.Neutralized(s, c, s.Text(c.Text).Text)
@@ -342,7 +349,7 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 				tr = append(tr, items[i].ex)
 			}
 		}
-		m := learned.Train(tr, nd, cfg).Quantize(o.bits, 0.5)
+		m := trainStage1(tr, nd, cfg, o).Quantize(o.bits, 0.5)
 		for i := range items {
 			if fold[i] == k {
 				oof1[i] = m.QLogit(&items[i].ex, nil)
@@ -422,7 +429,7 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 	for i := range items {
 		all[i] = items[i].ex
 	}
-	m := learned.Train(all, nd, cfg).Quantize(o.bits, t)
+	m := trainStage1(all, nd, cfg, o).Quantize(o.bits, t)
 	m.Mode = uint8(o.mode)
 	m.Stack = stack
 	score := func(it *item) float64 { return learned.Prob(m.QLogit(&it.ex, it.rf)) }
@@ -614,4 +621,47 @@ func pct(k, n int) string {
 		return "-"
 	}
 	return fmt.Sprintf("%d/%d=%.1f%%", k, n, 100*float64(k)/float64(n))
+}
+
+// trainStage1 trains the first stage. With o.nb > 0 the hashed features
+// are first scaled by their naive-Bayes log-count ratio r (Wang and
+// Manning's NB-SVM, with logistic regression): the model is trained on
+// r·x and its weights are stored as w·r, so the detector scores the same.
+func trainStage1(ex []learned.Example, nd int, cfg learned.Config, o options) *learned.Weights {
+	if o.nb <= 0 {
+		return learned.Train(ex, nd, cfg)
+	}
+	n := 1 << cfg.Bits
+	p, q := make([]float64, n), make([]float64, n)
+	var sp, sq float64
+	for i := range ex {
+		for k, b := range ex[i].Idx {
+			v := math.Abs(float64(ex[i].Val[k]))
+			if ex[i].Y == 1 {
+				p[b] += v
+				sp += v
+			} else {
+				q[b] += v
+				sq += v
+			}
+		}
+	}
+	r := make([]float64, n)
+	for b := range r {
+		r[b] = math.Log(((p[b] + o.nb) / (sp + o.nb*float64(n))) / ((q[b] + o.nb) / (sq + o.nb*float64(n))))
+	}
+	scaled := make([]learned.Example, len(ex))
+	for i := range ex {
+		e := ex[i]
+		e.Val = make([]float32, len(ex[i].Val))
+		for k, b := range e.Idx {
+			e.Val[k] = float32(float64(ex[i].Val[k]) * math.Abs(r[b]))
+		}
+		scaled[i] = e
+	}
+	w := learned.Train(scaled, nd, cfg)
+	for b := range w.W {
+		w.W[b] *= math.Abs(r[b])
+	}
+	return w
 }

@@ -22,11 +22,10 @@ func TestWeightsMatchTrainer(t *testing.T) {
 	}
 }
 
-// TestCheckDetectsDifference: -check fails on weights that differ, and
-// writing puts the trainer's bytes in place.
+// TestCheckDetectsDifference: -check fails on weights that differ.
 func TestCheckDetectsDifference(t *testing.T) {
 	if testing.Short() {
-		t.Skip("trains twice")
+		t.Skip("trains the model")
 	}
 	p := filepath.Join(t.TempDir(), "w.bin")
 	if err := os.WriteFile(p, []byte("not a model"), 0o644); err != nil {
@@ -35,12 +34,6 @@ func TestCheckDetectsDifference(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := run(&out, &errb, []string{"-check", "-out", p}); code != 1 {
 		t.Fatalf("-check on a wrong file: exit %d, want 1", code)
-	}
-	if code := run(&out, &errb, []string{"-out", p}); code != 0 {
-		t.Fatalf("write: exit %d: %s", code, errb.String())
-	}
-	if code := run(&out, &errb, []string{"-check", "-out", p}); code != 0 {
-		t.Fatalf("-check after writing: exit %d", code)
 	}
 }
 

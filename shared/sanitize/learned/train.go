@@ -13,6 +13,7 @@ type Example struct {
 	Dense []float64 // dense features
 	On    []int32   // further dense features that are 1
 	Y     float64   // 1 attack, 0 benign
+	W     float64   // weight of the example (0 means 1)
 }
 
 // Vectorize returns the sparse feature vector of text among 1<<bits
@@ -100,6 +101,9 @@ func Train(ex []Example, nd int, cfg Config) *Weights {
 			c := cw[0]
 			if e.Y > 0.5 {
 				c = cw[1]
+			}
+			if e.W > 0 {
+				c = float64(c * e.W)
 			}
 			g := float64(c * (Prob(z) - e.Y))
 			for i, b := range e.Idx {
