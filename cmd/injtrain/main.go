@@ -49,25 +49,29 @@ func main() { os.Exit(run(os.Stdout, os.Stderr, os.Args[1:])) }
 // options are the trainer's settings; the defaults are what the checked-in
 // weights were trained with.
 type options struct {
-	bits     uint
-	epochs   int
-	l2       float64
-	rate     float64
-	folds    int
-	mode     int     // sanitize.ModeModel, ModeOr, ModeHard
-	rules    bool    // rule scores as dense features of the first stage
-	calibAll bool    // calibrate the threshold on every training text, not only the train files'
-	stack    bool    // a second stage combines the first's logit with the rule scores
-	l2Stack  float64 // L2 penalty of the second stage
-	sig      bool    // signal categories as binary features of the first stage
-	fpTarget float64 // out-of-fold benign flag rate the threshold aims at
-	nb       float64 // NB-LR: scale features by their naive-Bayes log-count ratio with this smoothing (0: off)
-	tuneW    float64 // weight of the tune texts in the first stage (experiments; 0 means 1)
-	lo, hi   int     // character n-gram range (experiments; 0: the package's)
-	noWords  bool    // no word features (experiments)
+	bits       uint
+	epochs     int
+	l2         float64
+	rate       float64
+	folds      int
+	mode       int     // sanitize.ModeModel, ModeOr, ModeHard
+	rules      bool    // rule scores as dense features of the first stage
+	calibAll   bool    // calibrate the threshold on every training text, not only the train files'
+	stack      bool    // a second stage combines the first's logit with the rule scores
+	l2Stack    float64 // L2 penalty of the second stage
+	sig        bool    // signal categories as binary features of the first stage
+	fpTarget   float64 // out-of-fold benign flag rate the threshold aims at
+	nb         float64 // NB-LR: scale features by their naive-Bayes log-count ratio with this smoothing (0: off)
+	trust      int     // trusted rules: full-weight rules with at least this many attack hits and no benign hit (0: none)
+	trustRatio int     // a trusted rule may fire on one benign text per this many attacks (0: never)
+	ruleStat   bool    // print per-rule statistics
+	dumpFP     int     // print this many benign training texts with the highest out-of-fold scores
+	tuneW      float64 // weight of the tune texts in the first stage (experiments; 0 means 1)
+	lo, hi     int     // character n-gram range (experiments; 0: the package's)
+	noWords    bool    // no word features (experiments)
 }
 
-var defaults = options{bits: 17, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-3, sig: true, calibAll: true, fpTarget: 0.015}
+var defaults = options{bits: 17, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-3, trust: 3, trustRatio: 20, sig: true, calibAll: true, fpTarget: 0.015}
 
 func run(stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("injtrain", flag.ContinueOnError)
@@ -92,6 +96,10 @@ func run(stdout, stderr io.Writer, args []string) int {
 	fs.Float64Var(&o.l2Stack, "l2stack", o.l2Stack, "L2 penalty of the second stage")
 	fs.BoolVar(&o.sig, "sig", o.sig, "give the first stage the signal categories as features")
 	fs.Float64Var(&o.nb, "nb", o.nb, "scale the hashed features by their naive-Bayes log-count ratio, smoothing alpha (0: plain logistic regression)")
+	fs.IntVar(&o.trustRatio, "trust-ratio", o.trustRatio, "a trusted rule may fire on one benign training text per this many attack texts (0: on none)")
+	fs.IntVar(&o.dumpFP, "dump-fp", 0, "print this many benign training texts with the highest out-of-fold scores")
+	fs.BoolVar(&o.ruleStat, "rulestats", false, "print how often each rule fired at full weight on attack and benign training texts")
+	fs.IntVar(&o.trust, "trust", o.trust, "trust rules that fired at full weight on at least this many attacks and no benign training text (0: none)")
 	fs.Float64Var(&o.tuneW, "tunew", 0, "weight of the tune texts in the first stage (experiments)")
 	fs.IntVar(&o.lo, "lo", 0, "shortest character n-gram (experiments)")
 	fs.IntVar(&o.hi, "hi", 0, "longest character n-gram (experiments)")
@@ -178,6 +186,8 @@ type item struct {
 	hard        bool      // a rule class the model cannot see flags it
 	neutralized bool      // an attack whose payload the sanitizer removes
 	rf          []float64 // rule features
+	strong      []string  // rules that fired at full weight
+	trusted     bool      // one of them is trusted (set per fold)
 }
 
 // readCases reads the files matching the patterns, in sorted order.
@@ -232,10 +242,10 @@ func prepare(s *sanitize.Sanitizer, cases []evalcorpus.Case, source string, o op
 	e := learned.Extractor{Lo: o.lo, Hi: o.hi, NoWords: o.noWords}
 	items := make([]item, 0, len(cases))
 	for _, c := range cases {
-		text, rf, sf := s.ModelInput(c.Text)
-		it := item{c: c, source: source, rulesFlag: rf[0] >= sanitize.Threshold, rf: rf}
-		it.hard = hardScore(rf) >= sanitize.Threshold
-		it.ex.Idx, it.ex.Val = learned.Vectorize(&e, text, o.bits)
+		parts, rf, sf, strong := s.ModelInput(c.Text)
+		it := item{c: c, source: source, rulesFlag: rf[0] >= sanitize.Threshold, rf: rf, strong: strong}
+		it.hard = sanitize.HardFlag(rf)
+		it.ex.Idx, it.ex.Val = learned.Vectorize(&e, parts, o.bits)
 		if o.rules {
 			it.ex.Dense = rf
 		}
@@ -254,20 +264,6 @@ func prepare(s *sanitize.Sanitizer, cases []evalcorpus.Case, source string, o op
 	return items
 }
 
-// hardScore mirrors the sanitizer's: the scores of the classes the model
-// cannot see (rule features 1+class).
-func hardScore(rf []float64) float64 {
-	names := sanitize.RuleFeatureNames()
-	var s float64
-	for i, n := range names {
-		switch n {
-		case sanitize.ClassUnicodeSmuggling, sanitize.ClassHiddenHTML, sanitize.ClassEncodedPayload, sanitize.ClassExfilLink:
-			s += rf[i]
-		}
-	}
-	return s
-}
-
 // flagged is the combined verdict for one item at threshold t.
 func flagged(it *item, p, t float64, mode int) bool {
 	m := p >= t
@@ -275,7 +271,7 @@ func flagged(it *item, p, t float64, mode int) bool {
 	case sanitize.ModeOr:
 		return m || it.rulesFlag
 	case sanitize.ModeHard:
-		return m || it.hard
+		return m || it.hard || it.trusted
 	}
 	return m
 }
@@ -340,9 +336,18 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 			fold[i] = k % o.folds
 		}
 	}
+	ruleReport(w, items)
+	if o.ruleStat {
+		ruleStats(w, items)
+	}
 	// First stage, out of fold.
 	oof1 := make([]float64, len(items))
 	for k := 0; k < o.folds; k++ {
+		if o.trust > 0 {
+			// Trusted rules chosen without the held-out fold.
+			tr := trustedRules(items, func(i int) bool { return fold[i] != k }, o.trust, o.trustRatio)
+			markTrusted(items, func(i int) bool { return fold[i] == k }, tr)
+		}
 		var tr []learned.Example
 		for i := range items {
 			if fold[i] != k {
@@ -405,6 +410,23 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 			oof[i] = learned.Prob(oof1[i])
 		}
 	}
+	if o.dumpFP > 0 {
+		var ben []int
+		for i := range items {
+			if items[i].ex.Y == 0 {
+				ben = append(ben, i)
+			}
+		}
+		sort.SliceStable(ben, func(a, b int) bool { return oof[ben[a]] > oof[ben[b]] })
+		fmt.Fprintln(w, "highest out-of-fold scores of benign training texts:")
+		for _, i := range ben[:min(o.dumpFP, len(ben))] {
+			txt := items[i].c.Text
+			if len(txt) > 160 {
+				txt = txt[:160]
+			}
+			fmt.Fprintf(w, "  %.3f %s [%s] %q\n", oof[i], items[i].c.ID, items[i].c.Class, txt)
+		}
+	}
 	thrItems := items
 	if o.calibAll {
 		// chooseThreshold uses the train files' texts when there are any:
@@ -432,6 +454,13 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 	m := trainStage1(all, nd, cfg, o).Quantize(o.bits, t)
 	m.Mode = uint8(o.mode)
 	m.Stack = stack
+	if o.trust > 0 {
+		m.Rules = trustedRules(items, func(int) bool { return true }, o.trust, o.trustRatio)
+		all := func(int) bool { return true }
+		markTrusted(items, all, m.Rules)
+		markTrusted(holdout, all, m.Rules)
+		fmt.Fprintf(w, "trusted rules (fired at full weight on >= %d attack texts and on at most one benign text per %d of them): %s\n", o.trust, o.trustRatio, strings.Join(m.Rules, " "))
+	}
 	score := func(it *item) float64 { return learned.Prob(m.QLogit(&it.ex, it.rf)) }
 	hp := make([]float64, len(holdout))
 	for i := range holdout {
@@ -441,6 +470,7 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 	report(w, holdout, hp, t, o.mode, false)
 	if len(tc) > 0 {
 		ti := prepare(s, tc, "test", o)
+		markTrusted(ti, func(int) bool { return true }, m.Rules)
 		tp := make([]float64, len(ti))
 		for i := range ti {
 			tp[i] = score(&ti[i])
@@ -664,4 +694,129 @@ func trainStage1(ex []learned.Example, nd int, cfg learned.Config, o options) *l
 		w.W[b] *= math.Abs(r[b])
 	}
 	return w
+}
+
+// ruleReport prints, for the train files' texts (other authors than the
+// rules'), how many attacks and benign texts each rule class flags on its
+// own (score >= Threshold): which rule findings can be trusted without
+// the model.
+func ruleReport(w io.Writer, items []item) {
+	names := sanitize.RuleFeatureNames()
+	var parts []string
+	for j, n := range names {
+		var a, b, na, nb int
+		for i := range items {
+			it := &items[i]
+			if it.source == "tune" {
+				continue
+			}
+			if it.ex.Y == 1 {
+				na++
+			} else {
+				nb++
+			}
+			if it.rf[j] >= sanitize.Threshold {
+				if it.ex.Y == 1 {
+					a++
+				} else {
+					b++
+				}
+			}
+		}
+		if na+nb > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d/%d attacks, %d/%d benign", n, a, na, b, nb))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "rule classes alone on the train files (score >= 1): %s\n", strings.Join(parts, "; "))
+	}
+}
+
+// trustedRules returns the rules that fired at full weight on at least
+// minHits attack texts among the picked items and on benign ones at most
+// once per ratio attack hits (never, with ratio 0), in sorted order.
+func trustedRules(items []item, pick func(i int) bool, minHits, ratio int) []string {
+	att, ben := map[string]int{}, map[string]int{}
+	for i := range items {
+		if !pick(i) {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, n := range items[i].strong {
+			if seen[n] {
+				continue
+			}
+			seen[n] = true
+			if items[i].ex.Y == 1 {
+				att[n]++
+			} else {
+				ben[n]++
+			}
+		}
+	}
+	var out []string
+	for n, a := range att {
+		if a >= minHits && (ben[n] == 0 || ratio > 0 && ben[n]*ratio <= a) {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// markTrusted sets it.trusted for the items that pick selects.
+func markTrusted(items []item, pick func(i int) bool, rules []string) {
+	for i := range items {
+		if !pick(i) {
+			continue
+		}
+		items[i].trusted = false
+		for _, n := range items[i].strong {
+			if slices.Contains(rules, n) {
+				items[i].trusted = true
+				break
+			}
+		}
+	}
+}
+
+// ruleStats prints, per rule that fired at full weight, on how many
+// attack and benign training texts it did (-rulestats).
+func ruleStats(w io.Writer, items []item) {
+	type st struct{ a, b, ta, tb int }
+	m := map[string]*st{}
+	for i := range items {
+		seen := map[string]bool{}
+		for _, n := range items[i].strong {
+			if seen[n] {
+				continue
+			}
+			seen[n] = true
+			if m[n] == nil {
+				m[n] = &st{}
+			}
+			x := m[n]
+			tune := items[i].source == "tune"
+			switch {
+			case items[i].ex.Y == 1 && tune:
+				x.ta++
+			case items[i].ex.Y == 1:
+				x.a++
+			case tune:
+				x.tb++
+			default:
+				x.b++
+			}
+		}
+	}
+	var names []string
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "rules at full weight: attacks/benign in tune, attacks/benign in the train files")
+	for _, n := range names {
+		x := m[n]
+		fmt.Fprintf(w, "  %-32s %4d/%-3d %4d/%-3d\n", n, x.ta, x.tb, x.a, x.b)
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	mathbits "math/bits"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/bizmcp/bizmcp/shared/sanitize/learned"
@@ -27,9 +29,12 @@ const (
 	ModeModel = 0
 	// ModeOr: flagged when the rules flag or the model does.
 	ModeOr = 1
-	// ModeHard: flagged when the model does, or a rule class the model
-	// cannot see (smuggled characters, hidden HTML, encoded payloads,
-	// exfiltration links) reaches Threshold on its own.
+	// ModeHard: flagged when the model does, when HardFlag says so (a
+	// rule class the model cannot see — smuggled characters, hidden HTML,
+	// encoded payloads, exfiltration links — reaches Threshold on its own,
+	// or a chat-template token or forged fence occurs), or when one of the
+	// model's trusted rules (learned.Model.Rules: rules that never fired
+	// at full weight on a benign training text) fires at full weight.
 	ModeHard = 2
 )
 
@@ -63,9 +68,15 @@ func ModelLoadError() error {
 }
 
 // Dense features the model gets from the rules: the total score, the
-// score of each class that can flag (clipped), and whether the text talks
-// about attacks or warns about secrets.
-const numRuleFeatures = 1 + clsMultilingual + 1 + 2
+// score of each class that can flag (clipped), whether the text talks
+// about attacks or warns about secrets, and whether a chat-template token
+// or a forged fence occurs (certainRules).
+const numRuleFeatures = 1 + clsMultilingual + 1 + 3
+
+// certainRules are rules whose match never occurs in business text:
+// chat-template tokens, role tags, forged fences. Outside text that talks
+// about attacks they flag whatever the model says.
+var certainRules = map[string]bool{"chat_tokens": true, "inst_tags": true, "xml_role_tags": true, "fence_forge": true}
 
 // RuleFeatureNames names the rule features of ModelInput, in order.
 func RuleFeatureNames() []string {
@@ -73,7 +84,7 @@ func RuleFeatureNames() []string {
 	for c := 0; c <= clsMultilingual; c++ {
 		out = append(out, classNames[c])
 	}
-	return append(out, "talks_about_attacks", "protective_advice")
+	return append(out, "talks_about_attacks", "protective_advice", "template_or_fence")
 }
 
 func ruleFeatures(f *findings) []float64 {
@@ -88,18 +99,51 @@ func ruleFeatures(f *findings) []float64 {
 		}
 		return 0
 	}
-	return append(x, b(f.meta), b(f.protective))
+	certain := false
+	if !f.meta {
+		for _, n := range f.names {
+			if certainRules[n] {
+				certain = true
+				break
+			}
+		}
+	}
+	return append(x, b(f.meta), b(f.protective), b(certain))
+}
+
+// HardFlag reports whether the rule features (ModelInput) flag a text
+// whatever the model says (ModeHard): the classes the model cannot see —
+// smuggled characters, hidden HTML, encoded payloads, exfiltration links
+// — reach Threshold, or a chat-template token or forged fence occurs.
+func HardFlag(rules []float64) bool {
+	if len(rules) != numRuleFeatures {
+		return false
+	}
+	hard := rules[1+clsSmuggling] + rules[1+clsHidden] + rules[1+clsEncoded] + rules[1+clsExfilLink]
+	return hard >= Threshold || rules[numRuleFeatures-1] == 1
 }
 
 // ModelInput returns what the learned model reads of in: the detector's
-// text (normalized, invisible characters, hidden HTML and kept joiners
-// removed) and the rule features (RuleFeatureNames; the first is the
-// rules' total score, which flags at Threshold). It is the trainer's
-// view of a text (cmd/injtrain).
-func (s *Sanitizer) ModelInput(in string) (text string, rules []float64, signals []int32) {
+// text as the signal layer reads it (normalized; invisible characters,
+// hidden HTML, tags and URLs removed), the rule features
+// (RuleFeatureNames; the first is the rules' total score, which flags at
+// Threshold), the signal features, and the rules that fired at full
+// weight (the candidates for the model's trusted rules). It is the
+// trainer's view of a text (cmd/injtrain).
+func (s *Sanitizer) ModelInput(in string) (parts []string, rules []float64, signals []int32, strong []string) {
 	var res Result
 	f, _ := s.analyze(in, &res)
-	return f.det, ruleFeatures(f), sigFeatures(f.sigBits)
+	return []string{f.prose}, ruleFeatures(f), sigFeatures(f.sigBits), strongRules(f)
+}
+
+// strongRules returns the rules that fired at full weight, unless the
+// text talks about attacks or warns about secrets (then they are quoted
+// or negated, and the rules' own reductions apply).
+func strongRules(f *findings) []string {
+	if f.meta || f.protective {
+		return nil
+	}
+	return f.strong
 }
 
 // Binary features of the signal categories (signals.go): which
@@ -131,11 +175,6 @@ func sigFeatures(bits []uint32) []int32 {
 	return out
 }
 
-// hardScore is the rules' score from the classes the model cannot see.
-func hardScore(f *findings) float64 {
-	return f.class[clsSmuggling] + f.class[clsHidden] + f.class[clsEncoded] + f.class[clsExfilLink]
-}
-
 // verdict decides whether the findings flag, combining rules and model
 // as the model's Mode says. learnedOnly is set when the model flags a
 // text that the rules would not.
@@ -145,16 +184,27 @@ func verdict(f *findings) (flagged, learnedOnly bool) {
 	if m == nil {
 		return rules, false
 	}
-	e := extPool.Get().(*learned.Extractor)
-	p := learned.Prob(m.Logit(e, f.det, ruleFeatures(f), sigFeatures(f.sigBits)))
-	extPool.Put(e)
+	rf := ruleFeatures(f)
+	trusted := false
+	for _, n := range strongRules(f) {
+		if slices.Contains(m.Rules, n) {
+			trusted = true
+			break
+		}
+	}
+	var p float64
+	if strings.TrimSpace(f.prose) != "" {
+		e := extPool.Get().(*learned.Extractor)
+		p = learned.Prob(m.Logit(e, []string{f.prose}, rf, sigFeatures(f.sigBits)))
+		extPool.Put(e)
+	}
 	f.prob = p
 	byModel := p >= float64(m.Threshold)
 	switch m.Mode {
 	case ModeOr:
 		flagged = rules || byModel
 	case ModeHard:
-		flagged = byModel || hardScore(f) >= Threshold
+		flagged = byModel || HardFlag(rf) || trusted
 	default:
 		flagged = byModel
 	}
@@ -180,7 +230,7 @@ func ModelInfo() string {
 	if m == nil {
 		return "learned model: none (the embedded weights do not decode; rules only)"
 	}
-	mode := map[uint8]string{ModeModel: "the model decides", ModeOr: "rules or model", ModeHard: "the model decides; smuggled, hidden, encoded and exfiltration-link findings flag on their own"}[m.Mode]
+	mode := map[uint8]string{ModeModel: "the model decides", ModeOr: "rules or model", ModeHard: "the model decides; smuggled, hidden, encoded and exfiltration-link findings, chat-template tokens and forged fences flag on their own"}[m.Mode]
 	stage := "one stage"
 	if len(m.Stack) > 0 {
 		stage = "two stages (n-grams and signal categories, then with the rule scores)"

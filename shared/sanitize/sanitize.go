@@ -289,7 +289,6 @@ func (s *Sanitizer) analyze(in string, res *Result) (*findings, string) {
 	if res.Removed > 0 {
 		f.class[clsInvisible] = 1
 	}
-	f.det = det
 	return f, escapeFences(text)
 }
 

@@ -241,7 +241,7 @@ func signals(text string, c *copies, f *findings) {
 			}
 		}
 	}
-	f.sigBits = bits // the learned model's signal features (model.go)
+	f.sigBits, f.prose = bits, text // what the learned model reads (model.go)
 	signalScore(text, c, toks, bits, multi, f)
 }
 

@@ -5,14 +5,13 @@
 // scores, cmd/injtrain trains it (see shared/sanitize/README.md, "Learned
 // model").
 //
-// Features of a text, in one pass over it (linear, no allocation beyond a
-// reused rune buffer):
+// Features of a text, in one pass over it (linear, fixed memory):
 //
 //   - the text is lower-cased; letters and combining marks stay, every
 //     digit becomes 0 (order numbers and dates do not matter), everything
 //     else is a word boundary (one space); the same for every script, so
 //     the features work for any language;
-//   - character n-grams of 2 to 5 runes over that text with a space at
+//   - character n-grams of 3 to 5 runes over that text with a space at
 //     both ends (word starts and ends are part of the n-grams; Chinese,
 //     Japanese and Thai, written without spaces, are covered by them);
 //   - word unigrams and bigrams.
@@ -32,13 +31,14 @@ import (
 // file records Version and refuses another.
 const (
 	Version  = 1
-	MinGram  = 2
+	MinGram  = 3
 	MaxGram  = 5
 	fnvOff   = 2166136261
 	fnvPrime = 16777619
 	// salts separate the kinds of features in the hash space.
 	saltWord   = 0x9e3779b9
 	saltBigram = 0x85ebca6b
+	saltPart   = 0x27d4eb2f
 )
 
 // mix spreads the FNV hash over all bits (a multiply and an xorshift).
@@ -70,11 +70,10 @@ func normRune(r rune) rune {
 	return ' '
 }
 
-// Extractor computes features; it reuses its buffer and is not safe for
-// concurrent use. The zero value is ready.
+// Extractor computes features with a fixed amount of memory; it is not
+// safe for concurrent use. The zero value is ready.
 type Extractor struct {
-	runes  []rune
-	hashes []uint32
+	block [1024]uint32
 	// Lo, Hi and NoWords change the features for the trainer's
 	// experiments (0 means MinGram, MaxGram); models are trained and
 	// used with the zero values.
@@ -85,83 +84,118 @@ type Extractor struct {
 // Features calls fn once per feature occurrence of text with the feature's
 // 32-bit hash (see Bucket) and returns how many there were.
 func (e *Extractor) Features(text string, fn func(h uint32)) int {
-	hs := e.Hashes(text)
-	for _, h := range hs {
-		fn(h)
-	}
-	return len(hs)
+	return e.PartFeatures([]string{text}, fn)
 }
 
-// Hashes returns the hashes of every feature occurrence of text, in a
-// buffer reused by the next call.
-func (e *Extractor) Hashes(text string) []uint32 {
-	rs := e.runes[:0]
-	rs = append(rs, ' ')
-	for _, r := range text {
-		r = normRune(r)
-		if r == ' ' && rs[len(rs)-1] == ' ' {
-			continue
-		}
-		rs = append(rs, r)
+// PartFeatures is Features over the parts of one text: the features of
+// part k live in their own hash space (part 0 in that of Features), so
+// that the same words weigh differently there (the detector passes the
+// text outside quotations and the quoted text).
+func (e *Extractor) PartFeatures(parts []string, fn func(h uint32)) int {
+	n := 0
+	for k, p := range parts {
+		n += e.Blocks(p, uint32(k)*saltPart, func(hs []uint32) {
+			for _, h := range hs {
+				fn(h)
+			}
+		})
 	}
-	if rs[len(rs)-1] != ' ' {
-		rs = append(rs, ' ')
-	}
-	if cap(rs) <= 1<<16 {
-		e.runes = rs
-	}
+	return n
+}
+
+// Blocks streams the hashes of every feature occurrence of text, XORed
+// with salt, to fn in blocks of up to 1024 (the slice is reused after fn
+// returns) and returns how many there were. One pass over text, no
+// allocation.
+func (e *Extractor) Blocks(text string, salt uint32, fn func(hs []uint32)) int {
 	lo, hi := MinGram, MaxGram
 	if e.Lo > 0 {
 		lo, hi = e.Lo, e.Hi
 	}
-	out := e.hashes[:0]
-	// Character n-grams ending at i, hashed backwards from i.
-	for i := 1; i < len(rs); i++ {
-		h := uint32(fnvOff)
-		h = (h ^ uint32(rs[i])) * fnvPrime
-		if lo <= 1 {
-			out = append(out, mix(h))
+	words := !e.NoWords
+	out, n := e.block[:0], 0
+	var prevs [MaxGram - 1]rune // the runes before r, newest first
+	prevs[0] = ' '
+	seen := 1 // runes in prevs
+	hi = min(hi, MaxGram)
+	var word, prev uint32 = fnvOff, 0
+	inWord, havePrev := false, false
+	last := ' '
+	for i := 0; ; {
+		var r rune
+		if i < len(text) {
+			c := text[i]
+			if c < utf8.RuneSelf {
+				switch {
+				case c >= 'a' && c <= 'z':
+					r = rune(c)
+				case c >= 'A' && c <= 'Z':
+					r = rune(c) + ('a' - 'A')
+				case c >= '0' && c <= '9':
+					r = '0'
+				default:
+					r = ' '
+				}
+				i++
+			} else {
+				var size int
+				r, size = utf8.DecodeRuneInString(text[i:])
+				r = normRune(r)
+				i += size
+			}
+			if r == ' ' && last == ' ' {
+				continue
+			}
+		} else if last != ' ' {
+			r, i = ' ', i+1 // close the last word
+		} else {
+			break
 		}
-		for k := 1; k < hi && i-k >= 0; k++ {
-			h = (h ^ uint32(rs[i-k])) * fnvPrime
-			if k+1 >= lo {
-				out = append(out, mix(h+uint32(k)))
+		last = r
+		if len(out) > len(e.block)-MaxGram-2 {
+			// At most MaxGram+1 hashes per rune: flush before the block fills.
+			fn(out)
+			n += len(out)
+			out = out[:0]
+		}
+		// Character n-grams ending at r, hashed backwards from r.
+		h := (uint32(fnvOff) ^ uint32(r)) * fnvPrime
+		if lo <= 1 {
+			out = append(out, mix(h)^salt)
+		}
+		for j := 1; j < hi && j <= seen; j++ {
+			h = (h ^ uint32(prevs[j-1])) * fnvPrime
+			if j+1 >= lo {
+				out = append(out, mix(h+uint32(j))^salt)
 			}
 		}
-	}
-	if e.NoWords {
-		return e.keep(out)
-	}
-	// Words and bigrams.
-	var prev uint32
-	havePrev := false
-	h := uint32(fnvOff)
-	inWord := false
-	for i := 1; i < len(rs); i++ {
-		if rs[i] != ' ' {
-			h = (h ^ uint32(rs[i])) * fnvPrime
+		copy(prevs[1:], prevs[:len(prevs)-1])
+		prevs[0] = r
+		if seen < len(prevs) {
+			seen++
+		}
+		if !words {
+			continue
+		}
+		if r != ' ' {
+			word = (word ^ uint32(r)) * fnvPrime
 			inWord = true
 			continue
 		}
-		if !inWord {
-			continue
+		if inWord {
+			out = append(out, mix(word^saltWord)^salt)
+			if havePrev {
+				out = append(out, mix((prev*31+word)^saltBigram)^salt)
+			}
+			prev, havePrev = word, true
+			word, inWord = fnvOff, false
 		}
-		out = append(out, mix(h^saltWord))
-		if havePrev {
-			out = append(out, mix((prev*31+h)^saltBigram))
-		}
-		prev, havePrev = h, true
-		h, inWord = fnvOff, false
 	}
-	return e.keep(out)
-}
-
-// keep stores the buffer for reuse unless it grew large.
-func (e *Extractor) keep(out []uint32) []uint32 {
-	if cap(out) <= 1<<18 {
-		e.hashes = out
+	if len(out) > 0 {
+		fn(out)
+		n += len(out)
 	}
-	return out
+	return n
 }
 
 // Bucket returns the bucket of hash h among 1<<bits and its sign (+1 or -1).

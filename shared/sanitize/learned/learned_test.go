@@ -47,7 +47,7 @@ func TestFeaturesDeterministic(t *testing.T) {
 }
 
 func testModel() *Model {
-	m := &Model{Bits: 12, Scale: 0.01, Bias: -0.3, Threshold: 0.7, Mode: 2, Dense: []float32{0.5, -0.25, 1}, Stack: []float32{-1, 1.5, 0.2, 0.1}, Q: make([]int8, 1<<12)}
+	m := &Model{Bits: 12, Scale: 0.01, Bias: -0.3, Threshold: 0.7, Mode: 2, Dense: []float32{0.5, -0.25, 1}, Stack: []float32{-1, 1.5, 0.2, 0.1}, Q: make([]int8, 1<<12), Rules: []string{"a_rule", "another"}}
 	for i := range m.Q {
 		m.Q[i] = int8((i*37)%255 - 127)
 	}
@@ -88,9 +88,9 @@ func TestLogitMatchesVectorize(t *testing.T) {
 	x := []float64{1, 0.5}
 	on := []int32{2}
 	for _, s := range texts {
-		idx, val := Vectorize(&e, s, m.Bits)
+		idx, val := Vectorize(&e, []string{s, "quoted " + s}, m.Bits)
 		ex := Example{Idx: idx, Val: val, On: on}
-		a := m.Logit(&e, s, x, on)
+		a := m.Logit(&e, []string{s, "quoted " + s}, x, on)
 		b := m.QLogit(&ex, x)
 		if math.Abs(a-b) > 1e-4 {
 			t.Errorf("%q: Logit %v, QLogit %v", s, a, b)
@@ -107,7 +107,7 @@ func TestTrainDeterministicAndSeparates(t *testing.T) {
 		"please deliver after 5pm", "invoice attached, payment due in 30 days",
 		"the parcel was left with the neighbour", "thanks for the quick refund",
 	} {
-		idx, val := Vectorize(&e, s, 10)
+		idx, val := Vectorize(&e, []string{s}, 10)
 		y := 0.0
 		if i < 4 {
 			y = 1
@@ -129,7 +129,7 @@ func TestTrainDeterministicAndSeparates(t *testing.T) {
 }
 
 func BenchmarkLogit(b *testing.B) {
-	m := &Model{Bits: 18, Scale: 0.01, Q: make([]int8, 1<<18)}
+	m := &Model{Bits: 17, Scale: 0.01, Q: make([]int8, 1<<17)}
 	text := ""
 	for len(text) < 2048 {
 		text += "Hi Marcus, following up on the samples we sent last week: did the team have a chance to test them? "
@@ -137,6 +137,6 @@ func BenchmarkLogit(b *testing.B) {
 	var e Extractor
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		m.Logit(&e, text, nil, nil)
+		m.Logit(&e, []string{text}, nil, nil)
 	}
 }

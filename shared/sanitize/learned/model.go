@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Model is a logistic regression over the hashed features of a text plus
@@ -31,13 +32,15 @@ type Model struct {
 	Dense     []float32 // first-stage weights of the dense and binary features
 	Stack     []float32 // second stage: intercept, weight of z1, weights of x
 	Q         []int8    // hashed weights, len 1<<Bits
+	Rules     []string  // trusted rules: they flag on their own (the detector decides how)
 }
 
 const magic = "BZLM"
 
 // header: magic, version, bits, mode, reserved, the number of dense and
 // of stack weights (uint32 each), then scale, bias, threshold as float32,
-// the dense weights, the stack weights, the hashed ones (int8).
+// the dense weights, the stack weights, the hashed ones (int8), and the
+// trusted rules: their length in bytes (uint32), names separated by '\n'.
 const headerLen = 4 + 4 + 8 + 3*4
 
 // MarshalBinary encodes the model (little endian).
@@ -57,6 +60,9 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	for _, q := range m.Q {
 		b.WriteByte(byte(q))
 	}
+	names := strings.Join(m.Rules, "\n")
+	binary.Write(&b, binary.LittleEndian, uint32(len(names)))
+	b.WriteString(names)
 	return b.Bytes(), nil
 }
 
@@ -70,7 +76,12 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	}
 	bits := uint(data[5])
 	nd, ns := int(binary.LittleEndian.Uint32(data[8:])), int(binary.LittleEndian.Uint32(data[12:]))
-	if bits < 1 || bits > 24 || nd > 1<<16 || ns > 1<<10 || len(data) != headerLen+4*(nd+ns)+1<<bits {
+	off := headerLen + 4*(nd+ns)
+	if bits < 1 || bits > 24 || nd > 1<<16 || ns > 1<<10 || len(data) < off+1<<bits+4 {
+		return errors.New("learned: model file has the wrong size")
+	}
+	tail := data[off+1<<bits:]
+	if nr := binary.LittleEndian.Uint32(tail); uint64(len(tail)) != 4+uint64(nr) {
 		return errors.New("learned: model file has the wrong size")
 	}
 	f := func(i int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(data[16+4*i:])) }
@@ -84,24 +95,30 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 			m.Stack[j] = f(3 + nd + j)
 		}
 	}
-	off := headerLen + 4*(nd+ns)
 	for i := range m.Q {
 		m.Q[i] = int8(data[off+i])
+	}
+	if len(tail) > 4 {
+		m.Rules = strings.Split(string(tail[4:]), "\n")
 	}
 	return nil
 }
 
-// Logit scores text (the detector's text), the dense features x and the
-// binary features on (indices of dense weights whose feature is 1).
-func (m *Model) Logit(e *Extractor, text string, x []float64, on []int32) float64 {
+// Logit scores the parts of a text (PartFeatures), the dense features x
+// and the binary features on (indices of dense weights whose feature is
+// 1).
+func (m *Model) Logit(e *Extractor, parts []string, x []float64, on []int32) float64 {
 	var sum int64
 	mask := uint32(1)<<m.Bits - 1
-	hs := e.Hashes(text)
-	n := len(hs)
 	q := m.Q
-	for _, h := range hs {
-		neg := int64(int32(h) >> 31) // -1 when the sign bit is set
-		sum += (int64(q[h&mask]) ^ neg) - neg
+	n := 0
+	for k, text := range parts {
+		n += e.Blocks(text, uint32(k)*saltPart, func(hs []uint32) {
+			for _, h := range hs {
+				neg := int64(int32(h) >> 31) // -1 when the sign bit is set
+				sum += (int64(q[h&mask]) ^ neg) - neg
+			}
+		})
 	}
 	z := float64(m.Bias)
 	if n > 0 {

@@ -16,11 +16,12 @@ type Example struct {
 	W     float64   // weight of the example (0 means 1)
 }
 
-// Vectorize returns the sparse feature vector of text among 1<<bits
-// buckets, as Model.Logit sees it: signed counts divided by √count.
-func Vectorize(e *Extractor, text string, bits uint) (idx []int32, val []float32) {
+// Vectorize returns the sparse feature vector of the parts of a text
+// among 1<<bits buckets, as Model.Logit sees it: signed counts divided by
+// √count.
+func Vectorize(e *Extractor, parts []string, bits uint) (idx []int32, val []float32) {
 	acc := map[int32]float64{}
-	n := e.Features(text, func(h uint32) {
+	n := e.PartFeatures(parts, func(h uint32) {
 		b, s := Bucket(h, bits)
 		acc[int32(b)] += s
 	})
