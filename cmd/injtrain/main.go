@@ -63,6 +63,7 @@ type options struct {
 	fpTarget   float64 // out-of-fold benign flag rate the threshold aims at
 	nb         float64 // NB-LR: scale features by their naive-Bayes log-count ratio with this smoothing (0: off)
 	trust      int     // trusted rules: full-weight rules with at least this many attack hits and no benign hit (0: none)
+	veto       float64 // probability under which the model overrules the rules (-1: chosen by cross-validation)
 	trustRatio int     // a trusted rule may fire on one benign text per this many attacks (0: never)
 	ruleStat   bool    // print per-rule statistics
 	dumpFP     int     // print this many benign training texts with the highest out-of-fold scores
@@ -71,7 +72,7 @@ type options struct {
 	noWords    bool    // no word features (experiments)
 }
 
-var defaults = options{bits: 17, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-3, trust: 3, trustRatio: 20, sig: true, calibAll: true, fpTarget: 0.015}
+var defaults = options{bits: 17, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-3, trust: 3, trustRatio: 20, veto: -1, sig: true, calibAll: true, fpTarget: 0.02}
 
 func run(stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("injtrain", flag.ContinueOnError)
@@ -96,6 +97,7 @@ func run(stdout, stderr io.Writer, args []string) int {
 	fs.Float64Var(&o.l2Stack, "l2stack", o.l2Stack, "L2 penalty of the second stage")
 	fs.BoolVar(&o.sig, "sig", o.sig, "give the first stage the signal categories as features")
 	fs.Float64Var(&o.nb, "nb", o.nb, "scale the hashed features by their naive-Bayes log-count ratio, smoothing alpha (0: plain logistic regression)")
+	fs.Float64Var(&o.veto, "veto", o.veto, "probability under which the model overrules the rules' flag (-1: chosen by cross-validation, 1: the rules never flag alone)")
 	fs.IntVar(&o.trustRatio, "trust-ratio", o.trustRatio, "a trusted rule may fire on one benign training text per this many attack texts (0: on none)")
 	fs.IntVar(&o.dumpFP, "dump-fp", 0, "print this many benign training texts with the highest out-of-fold scores")
 	fs.BoolVar(&o.ruleStat, "rulestats", false, "print how often each rule fired at full weight on attack and benign training texts")
@@ -264,6 +266,11 @@ func prepare(s *sanitize.Sanitizer, cases []evalcorpus.Case, source string, o op
 	return items
 }
 
+// veto is the probability under which the model overrules the rules'
+// flag (ModeHard; 1: the rules alone never flag), chosen by
+// cross-validation in trainAll.
+var veto = 1.0
+
 // flagged is the combined verdict for one item at threshold t.
 func flagged(it *item, p, t float64, mode int) bool {
 	m := p >= t
@@ -271,7 +278,7 @@ func flagged(it *item, p, t float64, mode int) bool {
 	case sanitize.ModeOr:
 		return m || it.rulesFlag
 	case sanitize.ModeHard:
-		return m || it.hard || it.trusted
+		return m || it.hard || it.trusted || it.rulesFlag && p >= veto
 	}
 	return m
 }
@@ -437,7 +444,51 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 			thrItems[i].source = "all"
 		}
 	}
-	t := chooseThreshold(thrItems, oof, o.mode, o.fpTarget)
+	// The veto: among those whose threshold meets the target, the lowest
+	// (the one that keeps most of the rules' verdicts) whose out-of-fold
+	// detection is within one standard error of the best (the
+	// one-standard-error rule of model selection).
+	type cand struct {
+		v   float64
+		det int
+	}
+	var cands []cand
+	bestDet, nAtt := -1, len(items)-countBenign(items)
+	for _, v := range []float64{1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0} {
+		if o.mode != sanitize.ModeHard && v < 1 {
+			continue
+		}
+		veto = v
+		t, ok := chooseThreshold(thrItems, oof, o.mode, o.fpTarget)
+		if !ok {
+			fmt.Fprintf(w, "veto %.1f: the rules alone flag more benign texts than the target\n", v)
+			continue
+		}
+		det := 0
+		for i := range items {
+			if items[i].ex.Y == 1 && (flagged(&items[i], oof[i], t, o.mode) || items[i].neutralized) {
+				det++
+			}
+		}
+		fmt.Fprintf(w, "veto %.1f: threshold %.3f, out-of-fold attacks detected %d/%d\n", v, t, det, nAtt)
+		cands = append(cands, cand{v, det})
+		bestDet = max(bestDet, det)
+	}
+	best := 1.0
+	if bestDet >= 0 {
+		pr := float64(bestDet) / float64(nAtt)
+		se := math.Sqrt(pr*(1-pr)/float64(nAtt)) * float64(nAtt)
+		for _, c := range cands {
+			if float64(c.det) >= float64(bestDet)-se {
+				best = c.v // candidates run from high to low veto
+			}
+		}
+	}
+	if o.veto >= 0 {
+		best = o.veto
+	}
+	veto = best
+	t, _ := chooseThreshold(thrItems, oof, o.mode, o.fpTarget)
 	which := "all training texts"
 	if !o.calibAll {
 		which = "the train files' texts (all when there are none)"
@@ -454,6 +505,7 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 	m := trainStage1(all, nd, cfg, o).Quantize(o.bits, t)
 	m.Mode = uint8(o.mode)
 	m.Stack = stack
+	m.Veto = float32(veto)
 	if o.trust > 0 {
 		m.Rules = trustedRules(items, func(int) bool { return true }, o.trust, o.trustRatio)
 		all := func(int) bool { return true }
@@ -531,24 +583,21 @@ func calib(items []item) func(*item) bool {
 	return func(*item) bool { return true }
 }
 
-// chooseThreshold returns the lowest threshold (at least 0.5) at which
-// the out-of-fold benign flag rate of the combined verdict on the
-// calibration items is at most fp.
-func chooseThreshold(items []item, p []float64, mode int, fp float64) float64 {
+// chooseThreshold returns the lowest threshold (at least 0.5, rounded up
+// to 0.001) at which the out-of-fold benign flag rate of the combined
+// verdict on the calibration items is at most fp, and whether there is
+// one (when the rules alone flag too many, there is none: 1, false).
+func chooseThreshold(items []item, p []float64, mode int, fp float64) (float64, bool) {
 	use := calib(items)
 	var cands []float64
 	for i := range items {
 		if items[i].ex.Y == 0 && use(&items[i]) {
-			cands = append(cands, p[i])
+			cands = append(cands, math.Ceil(math.Nextafter(p[i], 2)*1000)/1000)
 		}
 	}
 	slices.Sort(cands)
-	best := 0.99
-	for k := len(cands) - 1; k >= 0; k-- {
-		t := math.Nextafter(cands[k], 2)
-		if t < 0.5 {
-			break
-		}
+	cands = slices.Compact(cands)
+	fpAt := func(t float64) bool {
 		nfp, n := 0, 0
 		for i := range items {
 			if items[i].ex.Y == 0 && use(&items[i]) {
@@ -558,12 +607,20 @@ func chooseThreshold(items []item, p []float64, mode int, fp float64) float64 {
 				}
 			}
 		}
-		if float64(nfp) > fp*float64(n) {
+		return float64(nfp) <= fp*float64(n)
+	}
+	if !fpAt(1.001) {
+		return 1, false
+	}
+	best := 1.0
+	for k := len(cands) - 1; k >= 0; k-- {
+		t := cands[k]
+		if t < 0.5 || !fpAt(t) {
 			break
 		}
 		best = t
 	}
-	return math.Round(best*1000) / 1000
+	return best, true
 }
 
 // curve prints the out-of-fold detection of the calibration items at
@@ -572,7 +629,7 @@ func curve(w io.Writer, items []item, p []float64, mode int) {
 	use := calib(items)
 	var parts []string
 	for _, fp := range []float64{0.005, 0.01, 0.02, 0.03, 0.05, 0.1} {
-		t := chooseThreshold(items, p, mode, fp)
+		t, _ := chooseThreshold(items, p, mode, fp)
 		var a, d, b, f int
 		for i := range items {
 			it := &items[i]
@@ -819,4 +876,14 @@ func ruleStats(w io.Writer, items []item) {
 		x := m[n]
 		fmt.Fprintf(w, "  %-32s %4d/%-3d %4d/%-3d\n", n, x.ta, x.tb, x.a, x.b)
 	}
+}
+
+func countBenign(items []item) int {
+	n := 0
+	for i := range items {
+		if items[i].ex.Y == 0 {
+			n++
+		}
+	}
+	return n
 }

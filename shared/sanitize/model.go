@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/bizmcp/bizmcp/shared/sanitize/learned"
 )
@@ -32,9 +34,12 @@ const (
 	// ModeHard: flagged when the model does, when HardFlag says so (a
 	// rule class the model cannot see — smuggled characters, hidden HTML,
 	// encoded payloads, exfiltration links — reaches Threshold on its own,
-	// or a chat-template token or forged fence occurs), or when one of the
-	// model's trusted rules (learned.Model.Rules: rules that never fired
-	// at full weight on a benign training text) fires at full weight.
+	// or a chat-template token or forged fence occurs), when one of the
+	// model's trusted rules (learned.Model.Rules: rules that fired at full
+	// weight on benign training texts rarely or never) fires at full
+	// weight, or when the rules flag (score at Threshold) and the model's
+	// probability is not under its Veto: the model overrules the rules
+	// only when it is confident, and flags alone only when it is.
 	ModeHard = 2
 )
 
@@ -133,7 +138,56 @@ func HardFlag(rules []float64) bool {
 func (s *Sanitizer) ModelInput(in string) (parts []string, rules []float64, signals []int32, strong []string) {
 	var res Result
 	f, _ := s.analyze(in, &res)
-	return []string{f.prose}, ruleFeatures(f), sigFeatures(f.sigBits), strongRules(f)
+	return []string{modelText(f.prose)}, ruleFeatures(f), sigFeatures(f.sigBits), strongRules(f)
+}
+
+// modelText is what the model reads of the signal layer's prose: every
+// e-mail address becomes "email" and every host name or file name
+// (letters, a dot, letters) "host", so that the model learns what a text
+// asks for, not the domains of its training texts. Linear.
+func modelText(s string) string {
+	if strings.IndexByte(s, '.') < 0 && strings.IndexByte(s, '@') < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && !isSpaceByte(s[j]) {
+			j++
+		}
+		tok := s[i:j]
+		switch {
+		case strings.IndexByte(tok, '@') > 0:
+			b.WriteString("email")
+		case looksLikeHost(tok):
+			b.WriteString("host")
+		default:
+			b.WriteString(tok)
+		}
+		k := j
+		for k < len(s) && isSpaceByte(s[k]) {
+			k++
+		}
+		b.WriteString(s[j:k])
+		i = k
+	}
+	return b.String()
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+// looksLikeHost reports whether tok holds a dot between two letters with
+// a letter right after the last dot ("evil.example", "invoice.pdf,").
+func looksLikeHost(tok string) bool {
+	tok = strings.TrimRight(tok, ".,;:!?)]}'\"")
+	d := strings.LastIndexByte(tok, '.')
+	if d <= 0 || d == len(tok)-1 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(tok[:d])
+	r2, _ := utf8.DecodeRuneInString(tok[d+1:])
+	return (unicode.IsLetter(r) || unicode.IsDigit(r)) && unicode.IsLetter(r2)
 }
 
 // strongRules returns the rules that fired at full weight, unless the
@@ -195,7 +249,7 @@ func verdict(f *findings) (flagged, learnedOnly bool) {
 	var p float64
 	if strings.TrimSpace(f.prose) != "" {
 		e := extPool.Get().(*learned.Extractor)
-		p = learned.Prob(m.Logit(e, []string{f.prose}, rf, sigFeatures(f.sigBits)))
+		p = learned.Prob(m.Logit(e, []string{modelText(f.prose)}, rf, sigFeatures(f.sigBits)))
 		extPool.Put(e)
 	}
 	f.prob = p
@@ -204,7 +258,7 @@ func verdict(f *findings) (flagged, learnedOnly bool) {
 	case ModeOr:
 		flagged = rules || byModel
 	case ModeHard:
-		flagged = byModel || HardFlag(rf) || trusted
+		flagged = byModel || HardFlag(rf) || trusted || rules && p >= float64(m.Veto)
 	default:
 		flagged = byModel
 	}

@@ -49,8 +49,11 @@ func withModel(t *testing.T, m *learned.Model, fn func()) {
 }
 
 func flatModel(bias float32, mode uint8) *learned.Model {
-	return &learned.Model{Bits: 8, Bias: bias, Threshold: 0.5, Mode: mode, Dense: make([]float32, NumDenseFeatures), Q: make([]int8, 256)}
+	return &learned.Model{Bits: 8, Bias: bias, Threshold: 0.5, Veto: 1, Mode: mode, Dense: make([]float32, NumDenseFeatures), Q: make([]int8, 256)}
 }
+
+// vetoZero in a test case's mode: the model's Veto is 0.
+const vetoZero = 0x80
 
 // TestVerdictModes checks how model and rules combine in each mode, with
 // models that always or never flag.
@@ -73,9 +76,14 @@ func TestVerdictModes(t *testing.T) {
 		{"hard: plain attack is the model's call", -10, ModeHard, attack, false, ""},
 		{"hard: smuggled characters flag", -10, ModeHard, smuggled, true, ClassUnicodeSmuggling},
 		{"hard: model flags", 10, ModeHard, benign, true, ClassLearned},
+		{"hard: rules flag unless vetoed", -10, ModeHard | vetoZero, attack, true, ClassInstructionOverride},
 	}
 	for _, c := range cases {
-		withModel(t, flatModel(c.bias, c.mode), func() {
+		m := flatModel(c.bias, c.mode&^vetoZero)
+		if c.mode&vetoZero != 0 {
+			m.Veto = 0 // the model never overrules the rules
+		}
+		withModel(t, m, func() {
 			s := New(Options{Nonce: "deadbeef"})
 			r := s.Text(c.text)
 			if r.Flagged != c.flag {
@@ -154,6 +162,20 @@ func TestModelInput(t *testing.T) {
 	}
 	if len(sf) == 0 || !slices.IsSorted(sf) || sf[0] < sigBase || sf[len(sf)-1] >= NumDenseFeatures {
 		t.Errorf("signal features %v", sf)
+	}
+}
+
+func TestModelText(t *testing.T) {
+	for in, want := range map[string]string{
+		"send it to bob@evil.example now":        "send it to email now",
+		"see evil.example/x and invoice.pdf, ok": "see host and host ok",
+		"no hosts here. Really.":                 "no hosts here. Really.",
+		"version 2.5 of the tool":                "version 2.5 of the tool",
+		"":                                       "",
+	} {
+		if got := modelText(in); got != want {
+			t.Errorf("modelText(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -28,6 +28,7 @@ type Model struct {
 	Scale     float32   // weight of one quantization step
 	Bias      float32   // intercept
 	Threshold float32   // probability at which the detector flags
+	Veto      float32   // probability under which the model overrules the rules' flag (the detector decides how)
 	Mode      uint8     // how the detector combines model and rules (the detector defines the values)
 	Dense     []float32 // first-stage weights of the dense and binary features
 	Stack     []float32 // second stage: intercept, weight of z1, weights of x
@@ -38,10 +39,11 @@ type Model struct {
 const magic = "BZLM"
 
 // header: magic, version, bits, mode, reserved, the number of dense and
-// of stack weights (uint32 each), then scale, bias, threshold as float32,
+// of stack weights (uint32 each), then scale, bias, threshold, veto as
+// float32,
 // the dense weights, the stack weights, the hashed ones (int8), and the
 // trusted rules: their length in bytes (uint32), names separated by '\n'.
-const headerLen = 4 + 4 + 8 + 3*4
+const headerLen = 4 + 4 + 8 + 4*4
 
 // MarshalBinary encodes the model (little endian).
 func (m *Model) MarshalBinary() ([]byte, error) {
@@ -53,7 +55,7 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	b.Write([]byte{Version, byte(m.Bits), m.Mode, 0})
 	binary.Write(&b, binary.LittleEndian, uint32(len(m.Dense)))
 	binary.Write(&b, binary.LittleEndian, uint32(len(m.Stack)))
-	fs := append([]float32{m.Scale, m.Bias, m.Threshold}, m.Dense...)
+	fs := append([]float32{m.Scale, m.Bias, m.Threshold, m.Veto}, m.Dense...)
 	for _, f := range append(fs, m.Stack...) {
 		binary.Write(&b, binary.LittleEndian, math.Float32bits(f))
 	}
@@ -85,14 +87,14 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		return errors.New("learned: model file has the wrong size")
 	}
 	f := func(i int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(data[16+4*i:])) }
-	*m = Model{Bits: bits, Mode: data[6], Scale: f(0), Bias: f(1), Threshold: f(2), Dense: make([]float32, nd), Q: make([]int8, 1<<bits)}
+	*m = Model{Bits: bits, Mode: data[6], Scale: f(0), Bias: f(1), Threshold: f(2), Veto: f(3), Dense: make([]float32, nd), Q: make([]int8, 1<<bits)}
 	for j := range m.Dense {
-		m.Dense[j] = f(3 + j)
+		m.Dense[j] = f(4 + j)
 	}
 	if ns > 0 {
 		m.Stack = make([]float32, ns)
 		for j := range m.Stack {
-			m.Stack[j] = f(3 + nd + j)
+			m.Stack[j] = f(4 + nd + j)
 		}
 	}
 	for i := range m.Q {
