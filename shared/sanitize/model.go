@@ -78,10 +78,16 @@ func ModelLoadError() error {
 // or a forged fence occurs (certainRules).
 const numRuleFeatures = 1 + clsMultilingual + 1 + 3
 
-// certainRules are rules whose match never occurs in business text:
-// chat-template tokens, role tags, forged fences. Outside text that talks
-// about attacks they flag whatever the model says.
-var certainRules = map[string]bool{"chat_tokens": true, "inst_tags": true, "xml_role_tags": true, "fence_forge": true}
+// certainRule reports whether a rule's match never occurs in business
+// text: chat-template tokens, role tags, forged fences. Outside text that
+// talks about attacks they flag whatever the model says.
+func certainRule(name string) bool {
+	switch name {
+	case "chat_tokens", "inst_tags", "xml_role_tags", "fence_forge":
+		return true
+	}
+	return false
+}
 
 // RuleFeatureNames names the rule features of ModelInput, in order.
 func RuleFeatureNames() []string {
@@ -107,7 +113,7 @@ func ruleFeatures(f *findings) []float64 {
 	certain := false
 	if !f.meta {
 		for _, n := range f.names {
-			if certainRules[n] {
+			if certainRule(n) {
 				certain = true
 				break
 			}
