@@ -19,9 +19,7 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -192,7 +190,8 @@ type item struct {
 	trusted     bool      // one of them is trusted (set per fold)
 }
 
-// readCases reads the files matching the patterns, in sorted order.
+// readCases reads the files matching the patterns, in sorted order; it
+// refuses the blind and fresh sets.
 func readCases(patterns ...string) ([]evalcorpus.Case, error) {
 	var files []string
 	for _, p := range patterns {
@@ -202,42 +201,15 @@ func readCases(patterns ...string) ([]evalcorpus.Case, error) {
 		}
 		files = append(files, m...)
 	}
-	sort.Strings(files)
-	var out []evalcorpus.Case
 	for _, f := range files {
 		if strings.Contains(filepath.ToSlash(f), "/blind/") || strings.Contains(filepath.ToSlash(f), "/fresh/") {
 			return nil, fmt.Errorf("%s: the blind and fresh sets are never read", f)
 		}
-		fh, err := os.Open(f)
-		if err != nil {
-			return nil, err
-		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
-		n := 0
-		for sc.Scan() {
-			n++
-			if strings.TrimSpace(sc.Text()) == "" {
-				continue
-			}
-			var c evalcorpus.Case
-			if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-				fh.Close()
-				return nil, fmt.Errorf("%s:%d: %v", f, n, err)
-			}
-			if c.Label != "attack" && c.Label != "benign" {
-				fh.Close()
-				return nil, fmt.Errorf("%s:%d: label %q", f, n, c.Label)
-			}
-			c.ID = filepath.Base(f) + "/" + c.ID
-			out = append(out, c)
-		}
-		fh.Close()
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("%s: %v", f, err)
-		}
 	}
-	return out, nil
+	if len(files) == 0 {
+		return nil, nil
+	}
+	return evalcorpus.LoadFiles(files, "")
 }
 
 func prepare(s *sanitize.Sanitizer, cases []evalcorpus.Case, source string, o options) []item {
