@@ -147,11 +147,13 @@ func (s *Sanitizer) ModelInput(in string) (parts []string, rules []float64, sign
 	return []string{modelText(f.prose)}, ruleFeatures(f), sigFeatures(f.sigBits), strongRules(f)
 }
 
-// modelText is what the model reads of the signal layer's prose: every
-// e-mail address becomes "email" and every host name or file name
-// (letters, a dot, letters) "host", so that the model learns what a text
-// asks for, not the domains of its training texts. Linear.
+// modelText is what the model reads of the signal layer's prose: markup
+// tags are blanked (also in text too short to count as HTML), every e-mail
+// address becomes "email" and every host name or file name (letters, a
+// dot, letters) "host", so that the model learns what a text asks for,
+// not the markup or the domains of its training texts. Linear.
 func modelText(s string) string {
+	s = blankTags(s)
 	if strings.IndexByte(s, '.') < 0 && strings.IndexByte(s, '@') < 0 {
 		return s
 	}
@@ -178,6 +180,48 @@ func modelText(s string) string {
 		b.WriteString(s[j:k])
 		i = k
 	}
+	return b.String()
+}
+
+// blankTags replaces markup tags — '<', a letter, '/' or '!', then up to
+// 300 bytes without '<' or '>', then '>' — with a space. Linear: each '<'
+// looks at most 300 bytes ahead and the scan resumes after what it saw.
+func blankTags(s string) string {
+	if strings.IndexByte(s, '<') < 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			break
+		}
+		i += k
+		if c := s[min(i+1, len(s)-1)]; i+1 >= len(s) || !(c|0x20 >= 'a' && c|0x20 <= 'z' || c == '/' || c == '!') {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && j < i+300 && s[j] != '<' && s[j] != '>' {
+			j++
+		}
+		if j >= len(s) || s[j] != '>' {
+			i = j // no tag: resume where the look-ahead stopped
+			continue
+		}
+		if last == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[last:i])
+		b.WriteByte(' ')
+		i = j + 1
+		last = i
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
 	return b.String()
 }
 

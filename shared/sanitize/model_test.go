@@ -167,11 +167,12 @@ func TestModelInput(t *testing.T) {
 
 func TestModelText(t *testing.T) {
 	for in, want := range map[string]string{
-		"send it to bob@evil.example now":        "send it to email now",
-		"see evil.example/x and invoice.pdf, ok": "see host and host ok",
-		"no hosts here. Really.":                 "no hosts here. Really.",
-		"version 2.5 of the tool":                "version 2.5 of the tool",
-		"":                                       "",
+		"send it to bob@evil.example now":         "send it to email now",
+		"see evil.example/x and invoice.pdf, ok":  "see host and host ok",
+		"no hosts here. Really.":                  "no hosts here. Really.",
+		"version 2.5 of the tool":                 "version 2.5 of the tool",
+		`<img src=" " alt="x"> a < b <b>bold</b>`: "  a < b  bold ",
+		"": "",
 	} {
 		if got := modelText(in); got != want {
 			t.Errorf("modelText(%q) = %q, want %q", in, got, want)
