@@ -296,24 +296,71 @@ func verdict(f *findings) (flagged, learnedOnly bool) {
 			break
 		}
 	}
-	var p float64
-	if strings.TrimSpace(f.prose) != "" {
-		e := extPool.Get().(*learned.Extractor)
-		p = learned.Prob(m.Logit(e, []string{modelText(f.prose)}, rf, sigFeatures(f.sigBits)))
-		extPool.Put(e)
-	}
+	p, whole := modelProb(m, f, rf)
 	f.prob = p
 	byModel := p >= float64(m.Threshold)
 	switch m.Mode {
 	case ModeOr:
 		flagged = rules || byModel
 	case ModeHard:
-		flagged = byModel || HardFlag(rf) || trusted || rules && p >= float64(m.Veto)
+		// The model overrules the rules only on text of the length it
+		// was trained on: in a long text an instruction is a small part
+		// of what the model reads.
+		flagged = byModel || HardFlag(rf) || trusted || rules && (!whole || p >= float64(m.Veto))
 	default:
 		flagged = byModel
 	}
 	f.names = append(f.names, fmt.Sprintf("learned(p=%.2f,t=%.2f)", p, m.Threshold))
 	return flagged, flagged && !rules
+}
+
+// The model was trained on texts of up to 1.5 KB. Longer texts are read
+// in windows of about modelWindow bytes (cut at white space), the
+// highest probability counts, and only the first modelMaxRead bytes are
+// read (the rules read everything).
+const (
+	modelWhole   = 2048
+	modelWindow  = 1024
+	modelMaxRead = 64 << 10
+)
+
+// modelProb returns the model's probability for the findings' text and
+// whether it read the text whole (not in windows).
+func modelProb(m *learned.Model, f *findings, rf []float64) (float64, bool) {
+	text := f.prose
+	if len(text) > modelMaxRead {
+		text = strings.ToValidUTF8(text[:modelMaxRead], "")
+	}
+	text = modelText(text)
+	if strings.TrimSpace(text) == "" {
+		return 0, true
+	}
+	on := sigFeatures(f.sigBits)
+	e := extPool.Get().(*learned.Extractor)
+	defer extPool.Put(e)
+	if len(text) <= modelWhole {
+		return learned.Prob(m.Logit(e, []string{text}, rf, on)), true
+	}
+	best := 0.0
+	for len(text) > 0 {
+		w := text
+		if len(w) > modelWindow {
+			cut := modelWindow
+			if k := strings.LastIndexAny(w[modelWindow/2:modelWindow], " \n\t"); k >= 0 {
+				cut = modelWindow/2 + k + 1
+			} else {
+				for cut > 0 && !utf8.RuneStart(w[cut]) {
+					cut--
+				}
+			}
+			w = w[:cut]
+		}
+		text = text[len(w):]
+		if strings.TrimSpace(w) != "" {
+			best = max(best, learned.Prob(m.Logit(e, []string{w}, rf, on)))
+		}
+	}
+	return best, false
 }
 
 // addClass inserts c into the sorted list cls (a new slice).
