@@ -217,6 +217,11 @@ func prepare(s *sanitize.Sanitizer, cases []evalcorpus.Case, source string, o op
 	items := make([]item, 0, len(cases))
 	for _, c := range cases {
 		parts, rf, sf, strong := s.ModelInput(c.Text)
+		if n := len(strings.Join(parts, " ")); n > sanitize.ModelWholeBytes && source != "holdout" && source != "test" {
+			// The detector reads such a text in windows; the trainer
+			// learns from it whole.
+			fmt.Fprintf(os.Stderr, "injtrain: warning: %s: %d bytes of model text, the detector reads more than %d in windows\n", c.ID, n, sanitize.ModelWholeBytes)
+		}
 		it := item{c: c, source: source, rulesFlag: rf[0] >= sanitize.Threshold, rf: rf, strong: strong}
 		it.hard = sanitize.HardFlag(rf)
 		it.ex.Idx, it.ex.Val = learned.Vectorize(&e, parts, o.bits)

@@ -319,10 +319,15 @@ func verdict(f *findings) (flagged, learnedOnly bool) {
 // highest probability counts, and only the first modelMaxRead bytes are
 // read (the rules read everything).
 const (
-	modelWhole   = 2048
+	modelWhole   = ModelWholeBytes
 	modelWindow  = 1024
 	modelMaxRead = 64 << 10
 )
+
+// ModelWholeBytes is the longest model text the detector scores whole
+// (and lets the model overrule the rules on); the trainer scores every
+// training text whole and warns about longer ones.
+const ModelWholeBytes = 2048
 
 // modelProb returns the model's probability for the findings' text and
 // whether it read the text whole (not in windows).
