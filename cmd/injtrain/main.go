@@ -188,6 +188,7 @@ type item struct {
 	rf          []float64 // rule features
 	strong      []string  // rules that fired at full weight
 	trusted     bool      // one of them is trusted (set per fold)
+	repetitive  bool      // more repetitive than learned.MaxRepetition: the detector lets the rules decide
 }
 
 // readCases reads the files matching the patterns, in sorted order; it
@@ -225,6 +226,7 @@ func prepare(s *sanitize.Sanitizer, cases []evalcorpus.Case, source string, o op
 		it := item{c: c, source: source, rulesFlag: rf[0] >= sanitize.Threshold, rf: rf, strong: strong}
 		it.hard = sanitize.HardFlag(rf)
 		it.ex.Idx, it.ex.Val = learned.Vectorize(&e, parts, o.bits)
+		it.repetitive = e.Repetition(parts) > learned.MaxRepetition
 		if o.rules {
 			it.ex.Dense = rf
 		}
@@ -250,6 +252,10 @@ var veto = 1.0
 
 // flagged is the combined verdict for one item at threshold t.
 func flagged(it *item, p, t float64, mode int) bool {
+	if it.repetitive {
+		// As the detector: the model does not judge it, the rules do.
+		return it.hard || it.trusted || it.rulesFlag
+	}
 	m := p >= t
 	switch mode {
 	case sanitize.ModeOr:

@@ -330,7 +330,10 @@ const (
 const ModelWholeBytes = 2048
 
 // modelProb returns the model's probability for the findings' text and
-// whether it read the text whole (not in windows).
+// whether it read the text whole (not in windows), the condition for
+// overruling the rules. Text (or a window) more repetitive than
+// learned.MaxRepetition is not judged by the model (probability 0, and
+// the rules' verdict stands).
 func modelProb(m *learned.Model, f *findings, rf []float64) (float64, bool) {
 	text := f.prose
 	if len(text) > modelMaxRead {
@@ -344,7 +347,11 @@ func modelProb(m *learned.Model, f *findings, rf []float64) (float64, bool) {
 	e := extPool.Get().(*learned.Extractor)
 	defer extPool.Put(e)
 	if len(text) <= modelWhole {
-		return learned.Prob(m.Logit(e, []string{text}, rf, on)), true
+		z, rep := m.LogitRep(e, []string{text}, rf, on)
+		if rep > learned.MaxRepetition {
+			return 0, false // repetitive text: the rules decide
+		}
+		return learned.Prob(z), true
 	}
 	best := 0.0
 	for len(text) > 0 {
@@ -362,7 +369,9 @@ func modelProb(m *learned.Model, f *findings, rf []float64) (float64, bool) {
 		}
 		text = text[len(w):]
 		if strings.TrimSpace(w) != "" {
-			best = max(best, learned.Prob(m.Logit(e, []string{w}, rf, on)))
+			if z, rep := m.LogitRep(e, []string{w}, rf, on); rep <= learned.MaxRepetition {
+				best = max(best, learned.Prob(z))
+			}
 		}
 	}
 	return best, false

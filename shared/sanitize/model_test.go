@@ -77,6 +77,8 @@ func TestVerdictModes(t *testing.T) {
 		{"hard: plain attack is the model's call", -10, ModeHard, attack, false, ""},
 		{"hard: the model does not overrule the rules on long text", -10, ModeHard, long, true, ClassInstructionOverride},
 		{"hard: the model reads long text in windows", 10, ModeHard, strings.Repeat(benign+" ", 100), true, ClassLearned},
+		{"hard: repetitive text is the rules' call", 10, ModeHard, strings.Repeat("12 34 56 ", 100), false, ""},
+		{"hard: repetitive long text is the rules' call", 10, ModeHard, strings.Repeat("b", 5000), false, ""},
 		{"hard: smuggled characters flag", -10, ModeHard, smuggled, true, ClassUnicodeSmuggling},
 		{"hard: model flags", 10, ModeHard, benign, true, ClassLearned},
 		{"hard: rules flag unless vetoed", -10, ModeHard | vetoZero, attack, true, ClassInstructionOverride},

@@ -74,6 +74,7 @@ func normRune(r rune) rune {
 // safe for concurrent use. The zero value is ready.
 type Extractor struct {
 	block [1024]uint32
+	rep   counter
 	// Lo, Hi and NoWords change the features for the trainer's
 	// experiments (0 means MinGram, MaxGram); models are trained and
 	// used with the zero values.
@@ -196,6 +197,85 @@ func (e *Extractor) Blocks(text string, salt uint32, fn func(hs []uint32)) int {
 		n += len(out)
 	}
 	return n
+}
+
+// MaxRepetition bounds Repetition for text the model can judge: the
+// training texts are natural prose (99% under 2.6, encoded payloads up to
+// 55), and on text more repetitive than this (a run of one letter, a table
+// of numbers, whose digits all read 0) a linear score over counts says
+// nothing: the detector lets the rules decide.
+const MaxRepetition = 16
+
+// Repetition returns Σc²/Σc over the counts c of the distinct features of
+// the parts: 1 when no feature repeats, large for repetitive text. Linear
+// (a hash table of the distinct features, cleared after use).
+func (e *Extractor) Repetition(parts []string) float64 {
+	e.rep.reset()
+	for k, p := range parts {
+		e.Blocks(p, uint32(k)*saltPart, func(hs []uint32) {
+			for _, h := range hs {
+				e.rep.add(h)
+			}
+		})
+	}
+	if e.rep.n == 0 {
+		return 1
+	}
+	return float64(e.rep.ss) / float64(e.rep.n)
+}
+
+// counter counts distinct hashes with open addressing.
+type counter struct {
+	keys, cnt []uint32
+	used      []int32
+	ss, n     int // Σ count², Σ count
+}
+
+func (c *counter) reset() {
+	for _, i := range c.used {
+		c.cnt[i] = 0
+	}
+	c.used, c.ss, c.n = c.used[:0], 0, 0
+	if len(c.keys) > 1<<16 {
+		c.keys, c.cnt = nil, nil // do not keep a table grown by a long text
+	}
+}
+
+func (c *counter) add(h uint32) {
+	if 2*(len(c.used)+1) > len(c.keys) {
+		c.grow()
+	}
+	mask := uint32(len(c.keys) - 1)
+	for i := mix(h) & mask; ; i = (i + 1) & mask {
+		if c.cnt[i] == 0 {
+			c.keys[i], c.cnt[i] = h, 1
+			c.used = append(c.used, int32(i))
+			c.ss++
+			c.n++
+			return
+		}
+		if c.keys[i] == h {
+			c.ss += 2*int(c.cnt[i]) + 1
+			c.cnt[i]++
+			c.n++
+			return
+		}
+	}
+}
+
+func (c *counter) grow() {
+	size := max(1<<12, 2*len(c.keys))
+	keys, cnt, used := c.keys, c.cnt, c.used
+	c.keys, c.cnt, c.used = make([]uint32, size), make([]uint32, size), make([]int32, 0, size/2)
+	mask := uint32(size - 1)
+	for _, j := range used {
+		i := mix(keys[j]) & mask
+		for c.cnt[i] != 0 {
+			i = (i + 1) & mask
+		}
+		c.keys[i], c.cnt[i] = keys[j], cnt[j]
+		c.used = append(c.used, int32(i))
+	}
 }
 
 // Bucket returns the bucket of hash h among 1<<bits and its sign (+1 or -1).

@@ -3,6 +3,7 @@ package learned
 import (
 	"bytes"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -138,5 +139,41 @@ func BenchmarkLogit(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		m.Logit(&e, []string{text}, nil, nil)
+	}
+}
+
+func TestRepetition(t *testing.T) {
+	var e Extractor
+	if r := e.Repetition([]string{"quick brown fox jumps"}); r < 1 || r > 1.2 {
+		t.Errorf("prose: repetition %v", r)
+	}
+	if r := e.Repetition([]string{strings.Repeat("b", 3000)}); r <= MaxRepetition {
+		t.Errorf("run of one letter: repetition %v", r)
+	}
+	if r := e.Repetition([]string{strings.Repeat("12 34 56 78 ", 200)}); r <= MaxRepetition {
+		t.Errorf("table of numbers: repetition %v", r)
+	}
+	// A long text grows the table; the next call starts afresh.
+	var b strings.Builder
+	for i := 0; b.Len() < 200000; i++ {
+		for v := i*7919 + 1000; v > 0; v /= 26 {
+			b.WriteByte(byte('a' + v%26))
+		}
+		b.WriteByte(' ')
+	}
+	long := b.String()
+	if r := e.Repetition([]string{long}); r > 20 {
+		t.Errorf("long text of distinct words: repetition %v", r)
+	}
+	if r := e.Repetition([]string{"quick brown fox jumps"}); r < 1 || r > 1.2 {
+		t.Errorf("after a long text: repetition %v", r)
+	}
+	// LogitRep counts the same.
+	m := testModel()
+	for _, s := range texts {
+		_, r := m.LogitRep(&e, []string{s}, nil, nil)
+		if want := e.Repetition([]string{s}); r != want {
+			t.Errorf("%q: LogitRep repetition %v, Repetition %v", s, r, want)
+		}
 	}
 }

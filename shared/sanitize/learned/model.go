@@ -110,15 +110,32 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 // and the binary features on (indices of dense weights whose feature is
 // 1).
 func (m *Model) Logit(e *Extractor, parts []string, x []float64, on []int32) float64 {
+	z, _ := m.logit(e, parts, x, on, false)
+	return z
+}
+
+// LogitRep is Logit that also returns the parts' Repetition, in the same
+// pass.
+func (m *Model) LogitRep(e *Extractor, parts []string, x []float64, on []int32) (z, rep float64) {
+	return m.logit(e, parts, x, on, true)
+}
+
+func (m *Model) logit(e *Extractor, parts []string, x []float64, on []int32, count bool) (float64, float64) {
 	var sum int64
 	mask := uint32(1)<<m.Bits - 1
 	q := m.Q
 	n := 0
+	if count {
+		e.rep.reset()
+	}
 	for k, text := range parts {
 		n += e.Blocks(text, uint32(k)*saltPart, func(hs []uint32) {
 			for _, h := range hs {
 				neg := int64(int32(h) >> 31) // -1 when the sign bit is set
 				sum += (int64(q[h&mask]) ^ neg) - neg
+				if count {
+					e.rep.add(h)
+				}
 			}
 		})
 	}
@@ -126,7 +143,11 @@ func (m *Model) Logit(e *Extractor, parts []string, x []float64, on []int32) flo
 	if n > 0 {
 		z += float64(m.Scale) * float64(sum) / math.Sqrt(float64(n))
 	}
-	return m.finish(z, x, on)
+	rep := 1.0
+	if count && e.rep.n > 0 {
+		rep = float64(e.rep.ss) / float64(e.rep.n)
+	}
+	return m.finish(z, x, on), rep
 }
 
 // finish adds the dense and binary features to the hashed part z of the
