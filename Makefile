@@ -15,7 +15,7 @@ GO       ?= go
 BIN      := bin
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-short demo lint openapi snapshots bench loadtest eval fuzz clean up down status servers version
+.PHONY: help build test test-short demo lint openapi snapshots bench loadtest eval train-detector fuzz clean up down status servers version
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_%-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -84,6 +84,9 @@ loadtest: build ## 64 concurrent sessions per server over streamable HTTP agains
 
 eval: ## injection-detection and sanitization evaluation on the labelled corpus
 	$(GO) run ./cmd/injeval
+
+train-detector: ## retrain the sanitizer's learned model (shared/sanitize/model_weights.bin) from the tune and train corpora
+	$(GO) run ./cmd/injtrain
 
 FUZZTIME ?= 20s
 fuzz: ## short fuzz runs: sanitizer, cursors, JSON guard, every server's tool arguments, every adapter's parsers (FUZZTIME=20s each)

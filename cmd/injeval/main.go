@@ -31,6 +31,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bizmcp/bizmcp/shared/sanitize"
 	"github.com/bizmcp/bizmcp/shared/sanitize/evalcorpus"
 )
 
@@ -123,7 +124,7 @@ func run(stdout, stderr io.Writer, args []string) int {
 			return 2
 		}
 	} else {
-		fmt.Fprintf(stdout, "corpus: %s (%d cases), allow-list: %s\n\n", dir, len(cases), strings.Join(evalcorpus.AllowedHosts, ","))
+		fmt.Fprintf(stdout, "corpus: %s (%d cases), allow-list: %s\n%s\n\n", dir, len(cases), strings.Join(evalcorpus.AllowedHosts, ","), sanitize.ModelInfo())
 		rep.WriteTable(stdout, show...)
 		if *verbose {
 			explain(stdout, s, cases, show)

@@ -334,6 +334,11 @@ type findings struct {
 	class [numClasses]float64
 	fired map[int]bool
 	names []string // fired rule names, for Explain
+	// prob is the learned model's probability (set by verdict).
+	prob    float64
+	sigBits []uint32 // signal categories of each token (signals)
+	prose   string   // the text the signal layer read: URLs and tags blanked (signals)
+	strong  []string // rules that added a weight of 1 or more (for the learned model)
 }
 
 func (f *findings) add(id, class int, w float64, name string) {
@@ -347,6 +352,9 @@ func (f *findings) add(id, class int, w float64, name string) {
 		return
 	}
 	f.fired[id] = true
+	if w >= 1 {
+		f.strong = append(f.strong, name)
+	}
 	f.total += w
 	f.class[class] += w
 	f.names = append(f.names, name)

@@ -191,8 +191,12 @@ func (s *Sanitizer) text(in string) Result {
 // finish sets the verdict of res from the findings and fences text when
 // flagged.
 func (s *Sanitizer) finish(res *Result, f *findings, text string) {
-	res.Flagged = f.total >= Threshold
+	var learnedOnly bool
+	res.Flagged, learnedOnly = verdict(f)
 	res.Classes = f.classList(res.Flagged)
+	if learnedOnly {
+		res.Classes = addClass(res.Classes, ClassLearned)
+	}
 	if res.Flagged {
 		res.Text = s.fence(text, res.Classes)
 	} else {
@@ -201,10 +205,13 @@ func (s *Sanitizer) finish(res *Result, f *findings, text string) {
 }
 
 // Explain returns the names of the detection rules that fired on in and
-// the total score. It is meant for tuning and debugging.
+// the rules' total score; the last name is the learned model's verdict,
+// "learned(p=P,t=T)": its probability and threshold. It is meant for
+// tuning and debugging.
 func (s *Sanitizer) Explain(in string) ([]string, float64) {
 	var res Result
 	f, _ := s.analyze(in, &res)
+	verdict(f)
 	return f.names, f.total
 }
 

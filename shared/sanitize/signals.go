@@ -313,6 +313,7 @@ func signals(text string, c *copies, f *findings) {
 			}
 		}
 	}
+	f.sigBits, f.prose = bits, text // what the learned model reads (model.go)
 	signalScore(text, c, toks, bits, multi, f)
 }
 

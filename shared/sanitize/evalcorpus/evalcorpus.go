@@ -145,6 +145,13 @@ func LoadAs(dir, name string) ([]Case, error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("no *.jsonl files in %s", dir)
 	}
+	return LoadFiles(files, name)
+}
+
+// LoadFiles reads the given JSON-lines files in sorted order; the split
+// of a case is named by its file (SplitOf), or is name if not empty.
+func LoadFiles(files []string, name string) ([]Case, error) {
+	files = append([]string(nil), files...)
 	sort.Strings(files)
 	var out []Case
 	seen := map[string]bool{}

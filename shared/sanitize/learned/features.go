@@ -1,0 +1,288 @@
+// Package learned is the small learned model of the prompt-injection
+// detector (shared/sanitize): hashed text features, a logistic regression
+// over them, its compact binary form and its trainer. It knows nothing of
+// the sanitizer: shared/sanitize feeds it the detector's text and the rule
+// scores, cmd/injtrain trains it (see shared/sanitize/README.md, "Learned
+// model").
+//
+// Features of a text, in one pass over it (linear, fixed memory):
+//
+//   - the text is lower-cased; letters and combining marks stay, every
+//     digit becomes 0 (order numbers and dates do not matter), everything
+//     else is a word boundary (one space); the same for every script, so
+//     the features work for any language;
+//   - character n-grams of 3 to 5 runes over that text with a space at
+//     both ends (word starts and ends are part of the n-grams; Chinese,
+//     Japanese and Thai, written without spaces, are covered by them);
+//   - word unigrams and bigrams.
+//
+// Every feature is hashed (FNV-1a over runes, then a 32-bit mix) into
+// 1<<Bits buckets with a sign taken from the hash (signed hashing, so
+// collisions cancel rather than add up). A text's feature vector is the
+// sum of its signed features divided by the square root of their count.
+package learned
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Feature layout. Changing any of these changes every weight: the model
+// file records Version and refuses another.
+const (
+	Version  = 1
+	MinGram  = 3
+	MaxGram  = 5
+	fnvOff   = 2166136261
+	fnvPrime = 16777619
+	// salts separate the kinds of features in the hash space.
+	saltWord   = 0x9e3779b9
+	saltBigram = 0x85ebca6b
+	saltPart   = 0x27d4eb2f
+)
+
+// mix spreads the FNV hash over all bits (a multiply and an xorshift).
+func mix(h uint32) uint32 {
+	h *= 0x9e3779b1
+	return h ^ h>>15
+}
+
+// normRune maps one rune of the text to the rune the features see, or ' '.
+func normRune(r rune) rune {
+	switch {
+	case r < utf8.RuneSelf:
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + ('a' - 'A')
+		case r >= '0' && r <= '9':
+			return '0'
+		}
+		return ' '
+	case unicode.IsLetter(r):
+		return unicode.ToLower(r)
+	case unicode.IsMark(r):
+		return r
+	case unicode.IsDigit(r):
+		return '0'
+	}
+	return ' '
+}
+
+// Extractor computes features with a fixed amount of memory; it is not
+// safe for concurrent use. The zero value is ready.
+type Extractor struct {
+	block [1024]uint32
+	rep   counter
+	// Lo, Hi and NoWords change the features for the trainer's
+	// experiments (0 means MinGram, MaxGram); models are trained and
+	// used with the zero values.
+	Lo, Hi  int
+	NoWords bool
+}
+
+// Features calls fn once per feature occurrence of text with the feature's
+// 32-bit hash (see Bucket) and returns how many there were.
+func (e *Extractor) Features(text string, fn func(h uint32)) int {
+	return e.PartFeatures([]string{text}, fn)
+}
+
+// PartFeatures is Features over the parts of one text: the features of
+// part k live in their own hash space (part 0 in that of Features), so
+// that the same words weigh differently there (the detector passes the
+// text outside quotations and the quoted text).
+func (e *Extractor) PartFeatures(parts []string, fn func(h uint32)) int {
+	n := 0
+	for k, p := range parts {
+		n += e.Blocks(p, uint32(k)*saltPart, func(hs []uint32) {
+			for _, h := range hs {
+				fn(h)
+			}
+		})
+	}
+	return n
+}
+
+// Blocks streams the hashes of every feature occurrence of text, XORed
+// with salt, to fn in blocks of up to 1024 (the slice is reused after fn
+// returns) and returns how many there were. One pass over text, no
+// allocation.
+func (e *Extractor) Blocks(text string, salt uint32, fn func(hs []uint32)) int {
+	lo, hi := MinGram, MaxGram
+	if e.Lo > 0 {
+		lo, hi = e.Lo, e.Hi
+	}
+	words := !e.NoWords
+	out, n := e.block[:0], 0
+	var prevs [MaxGram - 1]rune // the runes before r, newest first
+	prevs[0] = ' '
+	seen := 1 // runes in prevs
+	hi = min(hi, MaxGram)
+	var word, prev uint32 = fnvOff, 0
+	inWord, havePrev := false, false
+	last := ' '
+	for i := 0; ; {
+		var r rune
+		if i < len(text) {
+			c := text[i]
+			if c < utf8.RuneSelf {
+				switch {
+				case c >= 'a' && c <= 'z':
+					r = rune(c)
+				case c >= 'A' && c <= 'Z':
+					r = rune(c) + ('a' - 'A')
+				case c >= '0' && c <= '9':
+					r = '0'
+				default:
+					r = ' '
+				}
+				i++
+			} else {
+				var size int
+				r, size = utf8.DecodeRuneInString(text[i:])
+				r = normRune(r)
+				i += size
+			}
+			if r == ' ' && last == ' ' {
+				continue
+			}
+		} else if last != ' ' {
+			r, i = ' ', i+1 // close the last word
+		} else {
+			break
+		}
+		last = r
+		if len(out) > len(e.block)-MaxGram-2 {
+			// At most MaxGram+1 hashes per rune: flush before the block fills.
+			fn(out)
+			n += len(out)
+			out = out[:0]
+		}
+		// Character n-grams ending at r, hashed backwards from r.
+		h := (uint32(fnvOff) ^ uint32(r)) * fnvPrime
+		if lo <= 1 {
+			out = append(out, mix(h)^salt)
+		}
+		for j := 1; j < hi && j <= seen; j++ {
+			h = (h ^ uint32(prevs[j-1])) * fnvPrime
+			if j+1 >= lo {
+				out = append(out, mix(h+uint32(j))^salt)
+			}
+		}
+		copy(prevs[1:], prevs[:len(prevs)-1])
+		prevs[0] = r
+		if seen < len(prevs) {
+			seen++
+		}
+		if !words {
+			continue
+		}
+		if r != ' ' {
+			word = (word ^ uint32(r)) * fnvPrime
+			inWord = true
+			continue
+		}
+		if inWord {
+			out = append(out, mix(word^saltWord)^salt)
+			if havePrev {
+				out = append(out, mix((prev*31+word)^saltBigram)^salt)
+			}
+			prev, havePrev = word, true
+			word, inWord = fnvOff, false
+		}
+	}
+	if len(out) > 0 {
+		fn(out)
+		n += len(out)
+	}
+	return n
+}
+
+// MaxRepetition bounds Repetition for text the model can judge: the
+// training texts are natural prose (99% under 2.6, encoded payloads up to
+// 55), and on text more repetitive than this (a run of one letter, a table
+// of numbers, whose digits all read 0) a linear score over counts says
+// nothing: the detector lets the rules decide.
+const MaxRepetition = 16
+
+// Repetition returns Σc²/Σc over the counts c of the distinct features of
+// the parts: 1 when no feature repeats, large for repetitive text. Linear
+// (a hash table of the distinct features, cleared after use).
+func (e *Extractor) Repetition(parts []string) float64 {
+	e.rep.reset()
+	for k, p := range parts {
+		e.Blocks(p, uint32(k)*saltPart, func(hs []uint32) {
+			for _, h := range hs {
+				e.rep.add(h)
+			}
+		})
+	}
+	if e.rep.n == 0 {
+		return 1
+	}
+	return float64(e.rep.ss) / float64(e.rep.n)
+}
+
+// counter counts distinct hashes with open addressing.
+type counter struct {
+	keys, cnt []uint32
+	used      []int32
+	ss, n     int // Σ count², Σ count
+}
+
+func (c *counter) reset() {
+	for _, i := range c.used {
+		c.cnt[i] = 0
+	}
+	c.used, c.ss, c.n = c.used[:0], 0, 0
+	if len(c.keys) > 1<<16 {
+		c.keys, c.cnt = nil, nil // do not keep a table grown by a long text
+	}
+}
+
+func (c *counter) add(h uint32) {
+	if 2*(len(c.used)+1) > len(c.keys) {
+		c.grow()
+	}
+	mask := uint32(len(c.keys) - 1)
+	for i := mix(h) & mask; ; i = (i + 1) & mask {
+		if c.cnt[i] == 0 {
+			c.keys[i], c.cnt[i] = h, 1
+			c.used = append(c.used, int32(i))
+			c.ss++
+			c.n++
+			return
+		}
+		if c.keys[i] == h {
+			c.ss += 2*int(c.cnt[i]) + 1
+			c.cnt[i]++
+			c.n++
+			return
+		}
+	}
+}
+
+func (c *counter) grow() {
+	size := max(1<<12, 2*len(c.keys))
+	keys, cnt, used := c.keys, c.cnt, c.used
+	c.keys, c.cnt, c.used = make([]uint32, size), make([]uint32, size), make([]int32, 0, size/2)
+	mask := uint32(size - 1)
+	for _, j := range used {
+		i := mix(keys[j]) & mask
+		for c.cnt[i] != 0 {
+			i = (i + 1) & mask
+		}
+		c.keys[i], c.cnt[i] = keys[j], cnt[j]
+		c.used = append(c.used, int32(i))
+	}
+}
+
+// Bucket returns the bucket of hash h among 1<<bits and its sign (+1 or -1).
+func Bucket(h uint32, bits uint) (int, float64) {
+	b := int(h & (1<<bits - 1))
+	if h>>31 != 0 {
+		return b, -1
+	}
+	return b, 1
+}
