@@ -70,7 +70,7 @@ type options struct {
 	noWords    bool    // no word features (experiments)
 }
 
-var defaults = options{bits: 17, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-3, trust: 3, trustRatio: 20, veto: -1, sig: true, calibAll: true, fpTarget: 0.02}
+var defaults = options{bits: 17, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-3, trust: 3, trustRatio: 10, veto: -1, sig: true, calibAll: true, fpTarget: 0.02}
 
 func run(stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("injtrain", flag.ContinueOnError)
