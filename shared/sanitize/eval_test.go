@@ -18,14 +18,17 @@ type splitTarget struct {
 // the test fails when a change makes one worse. The blind split
 // (testdata/corpus/blind, written by someone who never saw the rules or
 // the tuning cases, never tuned or trained on) holds what was reached
-// there with the learned model — 56.7% of attacks detected, 1.3% of
-// benign texts flagged, 67 of 80 kept intact — not the 90% / 2% / 100%
-// aimed at: the detection and intactness targets were missed (see
-// README.md). Never tune on it.
+// there with the learned model trained on 19,026 texts by eight other
+// writers — 66.7% of attacks detected, 1.8% of benign texts flagged, 80
+// of 80 kept intact (13 with a defanged off-list link) — not the 90%
+// detected aimed at: that target was missed (see README.md). The tune
+// split is the rules' author's own; the model, trained mostly on other
+// writers' text, overrules the rules on a few of its attacks (96.7%).
+// Never tune on the blind split.
 var corpusTargets = map[string]splitTarget{
-	"tune":    {attack: 0.97, fp: 0.01, intact: 1},
-	"holdout": {attack: 0.95, fp: 0.02, intact: 1},
-	"blind":   {attack: 0.56, fp: 0.015, intact: 0.83},
+	"tune":    {attack: 0.96, fp: 0.01, intact: 1},
+	"holdout": {attack: 0.98, fp: 0.02, intact: 1},
+	"blind":   {attack: 0.66, fp: 0.02, intact: 1},
 }
 
 // TestCorpusTargets runs the labelled corpus (testdata/corpus) through the
