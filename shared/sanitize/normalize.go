@@ -185,6 +185,10 @@ func normalize(s string) normResult {
 		if r == utf8.RuneError && size == 1 {
 			b.WriteRune(utf8.RuneError)
 			inFlag = false
+			// What follows follows U+FFFD, not the character before the
+			// invalid byte (an ideographic variation selector after it is
+			// not kept).
+			prevKept, prevRune, prevRemoved = true, utf8.RuneError, false
 			continue
 		}
 		isVS := (r >= 0xfe00 && r <= 0xfe0f) || (r >= 0xe0100 && r <= 0xe01ef)
