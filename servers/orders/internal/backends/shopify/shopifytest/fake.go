@@ -92,7 +92,7 @@ func (s *Store) Responder(r *http.Request) (*http.Response, error) {
 	if drop {
 		return nil, ErrDropped
 	}
-	return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"req-" + strconv.Itoa(len(s.Bodies))}},
+	return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {s.requestID()}},
 		Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
 }
 
@@ -110,9 +110,17 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler)
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Request-Id", "req-"+strconv.Itoa(len(s.Bodies)))
+	w.Header().Set("X-Request-Id", s.requestID())
 	w.WriteHeader(status)
 	io.WriteString(w, body)
+}
+
+// requestID names the latest request the store has seen (concurrent
+// requests read it under the store's lock).
+func (s *Store) requestID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return "req-" + strconv.Itoa(len(s.Bodies))
 }
 
 var opName = regexp.MustCompile(`^\s*(query|mutation)\s+([A-Za-z]+)`)
