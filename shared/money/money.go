@@ -3,7 +3,9 @@
 package money
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -51,4 +53,49 @@ func Format(amountMinor int64, currency string) string {
 		fmt.Fprintf(&b, ".%02d", frac)
 	}
 	return b.String()
+}
+
+// The ways ParseMinor fails; callers word them for their backend.
+var (
+	ErrNotDecimal = errors.New("not a decimal number")
+	ErrTooPrecise = errors.New("more decimals than the currency has")
+	ErrRange      = errors.New("out of range")
+)
+
+// ParseMinor converts a decimal amount ("12.5", "-3.00", "120") in
+// currency to minor units exactly, without floating point. Digits past the
+// currency's minor unit are accepted only when they are zeros.
+func ParseMinor(amount, currency string) (int64, error) {
+	s := amount
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" || !allDigits(whole) || !allDigits(frac) {
+		return 0, ErrNotDecimal
+	}
+	digits := Digits(currency)
+	if len(frac) > digits {
+		if strings.Trim(frac[digits:], "0") != "" {
+			return 0, ErrTooPrecise
+		}
+		frac = frac[:digits]
+	}
+	frac += strings.Repeat("0", digits-len(frac))
+	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil {
+		return 0, ErrRange
+	}
+	if neg {
+		n = -n
+	}
+	return n, nil
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

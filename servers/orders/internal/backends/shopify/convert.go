@@ -1,6 +1,7 @@
 package shopify
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -17,38 +18,16 @@ import (
 // minor units of its currency exactly; more decimals than the currency has
 // are accepted only when they are zeros.
 func minor(amount, currency string) (int64, error) {
-	s := strings.TrimSpace(amount)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, _ := strings.Cut(s, ".")
-	digits := money.Digits(currency)
-	if whole == "" || !allDigits(whole) || !allDigits(frac) {
+	n, err := money.ParseMinor(strings.TrimSpace(amount), currency)
+	switch {
+	case errors.Is(err, money.ErrNotDecimal):
 		return 0, fmt.Errorf("amount %q is not a decimal number", amount)
-	}
-	if len(frac) > digits {
-		if strings.Trim(frac[digits:], "0") != "" {
-			return 0, fmt.Errorf("amount %q has more decimals than %s has", amount, currency)
-		}
-		frac = frac[:digits]
-	}
-	frac += strings.Repeat("0", digits-len(frac))
-	n, err := strconv.ParseInt(whole+frac, 10, 64)
-	if err != nil {
+	case errors.Is(err, money.ErrTooPrecise):
+		return 0, fmt.Errorf("amount %q has more decimals than %s has", amount, currency)
+	case err != nil:
 		return 0, fmt.Errorf("amount %q is out of range", amount)
 	}
-	if neg {
-		n = -n
-	}
 	return n, nil
-}
-
-func allDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // decimal renders minor units as the decimal string Shopify's Money scalar

@@ -39,7 +39,7 @@ func parseRef(id string) (ref, error) {
 	return ref{}, port.Invalid("order", "order_id", fmt.Sprintf("%q is not a Shopify order name like #1001, a numeric order id or a gid://shopify/Order/... id", id))
 }
 
-func isNumber(s string) bool { return s != "" && len(s) <= 20 && allDigits(s) }
+func isNumber(s string) bool { return s != "" && len(s) <= 20 && strings.Trim(s, "0123456789") == "" }
 
 // fetch reads one full order with its first items lines.
 func (a *Adapter) fetch(ctx context.Context, id string, items int) (*wireOrder, error) {

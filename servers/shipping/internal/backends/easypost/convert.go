@@ -1,9 +1,9 @@
 package easypost
 
 import (
+	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -15,44 +15,17 @@ import (
 // in currency to minor units exactly, without floating point. Digits past
 // the currency's minor unit must be zeros.
 func MinorUnits(amount, currency string) (int64, error) {
-	s := amount
-	bad := fmt.Errorf("amount %q %s is not a decimal amount", amount, currency)
-	if s == "" || len(s) > 32 {
-		return 0, bad
+	if amount == "" || len(amount) > 32 {
+		return 0, fmt.Errorf("amount %q %s is not a decimal amount", amount, currency)
 	}
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" || !allDigits(whole) || !allDigits(frac) {
-		return 0, bad
-	}
-	digits := money.Digits(currency)
-	if len(frac) > digits {
-		if strings.Trim(frac[digits:], "0") != "" {
-			return 0, fmt.Errorf("amount %q %s has more decimals than %s has minor units", amount, currency, currency)
-		}
-		frac = frac[:digits]
-	}
-	frac += strings.Repeat("0", digits-len(frac))
-	n, err := strconv.ParseInt(whole+frac, 10, 64)
-	if err != nil {
-		return 0, bad
-	}
-	if neg {
-		n = -n
+	n, err := money.ParseMinor(amount, currency)
+	switch {
+	case errors.Is(err, money.ErrTooPrecise):
+		return 0, fmt.Errorf("amount %q %s has more decimals than %s has minor units", amount, currency, currency)
+	case err != nil:
+		return 0, fmt.Errorf("amount %q %s is not a decimal amount", amount, currency)
 	}
 	return n, nil
-}
-
-func allDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // carrierCode maps EasyPost's carrier names ("USPS", "UPSDAP", "FedExDefault",
