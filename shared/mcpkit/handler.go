@@ -33,8 +33,7 @@ import (
 // JSON: segmentio/encoding (the decoder the SDK itself uses), measured
 // faster than encoding/json here; encoding/json/v2 is still an experiment
 // (GOEXPERIMENT=jsonv2) in Go 1.26.
-func typedHandler[In, Out any](t *mcp.Tool, h mcp.ToolHandlerFor[In, Out]) mcp.ToolHandler {
-	schema, _ := t.InputSchema.(*jsonschema.Schema)
+func typedHandler[In, Out any](t *mcp.Tool, schema *jsonschema.Schema, h mcp.ToolHandlerFor[In, Out]) mcp.ToolHandler {
 	resolve := sync.OnceValues(func() (*jsonschema.Resolved, error) {
 		if schema == nil {
 			return nil, nil
