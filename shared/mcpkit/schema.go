@@ -54,7 +54,7 @@ func AddTool[In, Out any](s *mcp.Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, O
 	}
 	in, _ := tt.InputSchema.(*jsonschema.Schema)
 	h2 := typedHandler(&tt, in, h)
-	tt.InputSchema, tt.OutputSchema = encoded(tt.Name, "input", tt.InputSchema), encoded(tt.Name, "output", tt.OutputSchema)
+	tt.InputSchema = encoded(tt.Name, tt.InputSchema)
 	s.AddTool(&tt, h2)
 	record(s, &tt)
 	if in != nil {
@@ -62,15 +62,17 @@ func AddTool[In, Out any](s *mcp.Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, O
 	}
 }
 
-// encoded returns a schema as the JSON the SDK would send for it, encoded
-// once here. The SDK re-encodes a tool's input schema on every tools/call
-// over HTTP (looking for x-mcp-header annotations) and both schemas on
-// every tools/list; handed a json.RawMessage it copies bytes instead (the
-// *jsonschema.Schema's own encoder was 6-7% of the server's CPU per call
-// over HTTP in a profile of crm_get_customer). The bytes are what
-// encoding/json makes of the schema, so the tool list is unchanged (the
-// golden snapshots check it); validation keeps the parsed schema.
-func encoded(tool, kind string, schema any) any {
+// encoded returns an input schema as the JSON the SDK would send for it,
+// encoded once here. The SDK re-encodes a tool's input schema on every
+// tools/call over HTTP (looking for x-mcp-header annotations); handed a
+// json.RawMessage it copies bytes instead (the *jsonschema.Schema's own
+// encoder was 6-7% of the server's CPU per call over HTTP in a profile of
+// crm_get_customer). At start the SDK encodes the input schema once either
+// way. The output schema stays parsed: the SDK encodes it only for
+// tools/list, and would decode it at start if it were bytes. The bytes are
+// what encoding/json makes of the schema, so the tool list is unchanged
+// (the golden snapshots check it); validation keeps the parsed schema.
+func encoded(tool string, schema any) any {
 	if schema == nil {
 		return nil
 	}
@@ -79,7 +81,7 @@ func encoded(tool, kind string, schema any) any {
 	}
 	b, err := json.Marshal(schema)
 	if err != nil {
-		panic(fmt.Sprintf("tool %s: %s schema: %v", tool, kind, err))
+		panic(fmt.Sprintf("tool %s: input schema: %v", tool, err))
 	}
 	return json.RawMessage(b)
 }
