@@ -89,10 +89,11 @@ train-detector: ## retrain the sanitizer's learned model (shared/sanitize/model_
 	$(GO) run ./cmd/injtrain
 
 FUZZTIME ?= 20s
-fuzz: ## short fuzz runs: sanitizer, cursors, JSON guard, every server's tool arguments, every adapter's parsers (FUZZTIME=20s each)
+fuzz: ## short fuzz runs: sanitizer, HTML to text, cursors, JSON guard, every server's tool arguments, every adapter's parsers (FUZZTIME=20s each)
 	test/fuzz.sh ./shared/sanitize FuzzText $(FUZZTIME)
 	test/fuzz.sh ./shared/sanitize FuzzMDInline $(FUZZTIME)
 	test/fuzz.sh ./shared/sanitize FuzzRuleProg $(FUZZTIME)
+	test/fuzz.sh ./shared/htmltext FuzzText $(FUZZTIME)
 	test/fuzz.sh ./shared/compress FuzzCursor $(FUZZTIME)
 	test/fuzz.sh ./shared/jsonguard FuzzCheckDepth $(FUZZTIME)
 	@for s in $(SERVERS); do \

@@ -1,7 +1,6 @@
 // Package mailtext turns a message body into the plain text a model reads:
-// HTML converted with github.com/inbucket/html2text after hidden content is
-// cut out, then quoted history and signatures trimmed. It is pure: no I/O,
-// no MCP.
+// HTML converted with shared/htmltext after hidden content is cut out,
+// then quoted history and signatures trimmed. It is pure: no I/O, no MCP.
 package mailtext
 
 import (
@@ -9,8 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/inbucket/html2text"
-	"github.com/olekukonko/tablewriter/tw"
+	"github.com/bizmcp/bizmcp/shared/htmltext"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -61,22 +59,8 @@ func FromHTML(body string) (HTML, error) {
 		}
 	}
 	walk(doc)
-	text, err := html2text.FromHTMLNode(doc, html2text.Options{PrettyTables: true, PrettyTablesOptions: tableOptions()})
-	if err != nil {
-		return HTML{}, err
-	}
-	out.Text = strings.ReplaceAll(text, "\u00a0", " ")
+	out.Text = strings.ReplaceAll(htmltext.Node(doc), "\u00a0", " ")
 	return out, nil
-}
-
-// tableOptions draws tables as plain ASCII grids, cells as written (no
-// header case changes).
-func tableOptions() *html2text.PrettyTablesOptions {
-	o := html2text.NewPrettyTablesOptions()
-	o.AutoFormatHeader = false
-	o.HeaderAlignment = tw.AlignLeft
-	o.FooterAlignment = tw.AlignLeft
-	return o
 }
 
 func conditionalComment(s string) bool {

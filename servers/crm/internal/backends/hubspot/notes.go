@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
+	"github.com/bizmcp/bizmcp/shared/htmltext"
 	"github.com/bizmcp/bizmcp/shared/port"
-	"github.com/inbucket/html2text"
 )
 
 const (
@@ -161,7 +161,7 @@ func noteTime(o *object) time.Time {
 // for the author and removed, else the owner as the author.
 func (c *Client) note(ctx context.Context, o *object) crm.Note {
 	body := o.prop("hs_note_body")
-	if t, err := html2text.FromString(body, html2text.Options{OmitLinks: false}); err == nil {
+	if t, err := htmltext.String(body); err == nil {
 		body = t
 	}
 	author := ""
