@@ -30,6 +30,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -56,7 +57,7 @@ func (r Rule) String() string {
 // Policy maps tools to their rule.
 type Policy map[string]Rule
 
-var ruleRE = regexp.MustCompile(`^([a-z][a-z0-9_]*)(?:>([0-9]{1,15}))?$`)
+var ruleRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([a-z][a-z0-9_]*)(?:>([0-9]{1,15}))?$`) })
 
 // ParsePolicy reads "tool[>amount],...".
 func ParsePolicy(s string) (Policy, error) {
@@ -66,7 +67,7 @@ func ParsePolicy(s string) (Policy, error) {
 		if part == "" {
 			continue
 		}
-		m := ruleRE.FindStringSubmatch(part)
+		m := ruleRE().FindStringSubmatch(part)
 		if m == nil {
 			return nil, fmt.Errorf("MCP_APPROVAL_POLICY: %q is not TOOL or TOOL>AMOUNT (amount in minor units)", part)
 		}
@@ -143,11 +144,11 @@ type Record struct {
 // IDIn returns the first approval id ("apr_" and 20 hex digits) that text
 // names: a pending answer names its approval this way.
 func IDIn(text string) (string, bool) {
-	id := idRE.FindString(text)
+	id := idRE().FindString(text)
 	return id, id != ""
 }
 
-var idRE = regexp.MustCompile(`apr_[0-9a-f]{20}`)
+var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`apr_[0-9a-f]{20}`) })
 
 // ErrSelfApproval refuses a decision by the principal who asked.
 var ErrSelfApproval = errors.New("the person who asked for an approval cannot decide it")

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bizmcp/bizmcp/shared/approval"
 )
@@ -79,7 +80,9 @@ func reasonAnn(reason string) string {
 // Totals names, as in context.totals and MCP_WRITE_LIMITS.
 var totalNames = []string{"principal_day", "principal_day_calls", "principal_hour_calls", "target", "tool_day"}
 
-var limitRE = regexp.MustCompile(`^([a-z][a-z0-9_]*)\.([a-z_]+)<=([0-9]{1,15})(/approve)?$`)
+var limitRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([a-z][a-z0-9_]*)\.([a-z_]+)<=([0-9]{1,15})(/approve)?$`)
+})
 
 // Limits compiles MCP_WRITE_LIMITS: comma-separated TOOL.TOTAL<=N, where
 // TOTAL is one of principal_day, principal_day_calls,
@@ -92,7 +95,7 @@ func Limits(spec string, sch Schema) (Source, error) {
 		if part = strings.TrimSpace(part); part == "" {
 			continue
 		}
-		m := limitRE.FindStringSubmatch(part)
+		m := limitRE().FindStringSubmatch(part)
 		if m == nil {
 			return Source{}, fmt.Errorf("MCP_WRITE_LIMITS: %q is not TOOL.TOTAL<=N or TOOL.TOTAL<=N/approve (TOTAL: %s)", part, strings.Join(totalNames, ", "))
 		}

@@ -90,7 +90,7 @@ func ArgumentsError(tool string, schema *jsonschema.Schema, args json.RawMessage
 	return fmt.Sprintf("Invalid arguments for %s: %s. Nothing was done; fix the arguments and call again.", tool, strings.Join(problems, "; "))
 }
 
-var exampleRE = regexp.MustCompile(`(?i)\be\.g\.,? ([^\s,;)]+)`)
+var exampleRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\be\.g\.,? ([^\s,;)]+)`) })
 
 // explain appends what is wrong with v under schema s; path names the
 // argument ("id", "to.postal_code", "fields[2]").
@@ -139,7 +139,7 @@ func explain(path string, s *jsonschema.Schema, v any, out []string) []string {
 		}
 		if s.Pattern != "" {
 			if re, err := regexp.Compile(s.Pattern); err == nil && !re.MatchString(x) {
-				if m := exampleRE.FindStringSubmatch(s.Description); m != nil {
+				if m := exampleRE().FindStringSubmatch(s.Description); m != nil {
 					out = append(out, fmt.Sprintf("%s must look like %s, not %s", name, strings.TrimRight(m[1], "."), describe(v)))
 				} else {
 					out = append(out, fmt.Sprintf("%s must match %s, not %s", name, s.Pattern, describe(v)))

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/bizmcp/bizmcp/servers/email/internal/email"
 	"github.com/bizmcp/bizmcp/servers/email/internal/policy"
@@ -33,11 +34,11 @@ const (
 )
 
 var (
-	threadURI         = regexp.MustCompile(`^email://threads/(T-[0-9]{1,10})$`)
-	messageURI        = regexp.MustCompile(`^email://messages/(M-[0-9]{1,10})$`)
-	folderURI         = regexp.MustCompile(`^email://folders/([a-z]{1,16})$`)
-	threadIDPattern   = regexp.MustCompile(`^T-[0-9]{1,10}$`)
-	customerIDPattern = regexp.MustCompile(`^C-[0-9]{1,10}$`)
+	threadURI         = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^email://threads/(T-[0-9]{1,10})$`) })
+	messageURI        = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^email://messages/(M-[0-9]{1,10})$`) })
+	folderURI         = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^email://folders/([a-z]{1,16})$`) })
+	threadIDPattern   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^T-[0-9]{1,10}$`) })
+	customerIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^C-[0-9]{1,10}$`) })
 )
 
 // folders are the mailbox folders (email_search's folder enum).
@@ -104,7 +105,7 @@ func registerContext(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
 
 func (t *Tools) readThread(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 	uri := req.Params.URI
-	m := threadURI.FindStringSubmatch(uri)
+	m := threadURI().FindStringSubmatch(uri)
 	if m == nil {
 		return nil, mcp.ResourceNotFoundError(uri)
 	}
@@ -120,7 +121,7 @@ func (t *Tools) readThread(ctx context.Context, req *mcp.ReadResourceRequest) (*
 
 func (t *Tools) readMessage(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 	uri := req.Params.URI
-	m := messageURI.FindStringSubmatch(uri)
+	m := messageURI().FindStringSubmatch(uri)
 	if m == nil {
 		return nil, mcp.ResourceNotFoundError(uri)
 	}
@@ -133,7 +134,7 @@ func (t *Tools) readMessage(ctx context.Context, req *mcp.ReadResourceRequest) (
 
 func (t *Tools) readFolder(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 	uri := req.Params.URI
-	m := folderURI.FindStringSubmatch(uri)
+	m := folderURI().FindStringSubmatch(uri)
 	if m == nil || !slices.Contains(folders, m[1]) {
 		return nil, mcp.ResourceNotFoundError(uri)
 	}
@@ -198,7 +199,7 @@ func (t *Tools) completeMessageID(ctx context.Context, _ *mcp.CompleteRequest, p
 func (t *Tools) completeThreadID(ctx context.Context, _ *mcp.CompleteRequest, prefix string) ([]string, error) {
 	var q email.SearchQuery
 	pre, ok := mcpkit.IDPrefix(prefix, "T")
-	if up := strings.ToUpper(prefix); customerIDPattern.MatchString(up) {
+	if up := strings.ToUpper(prefix); customerIDPattern().MatchString(up) {
 		q.CustomerID, pre, ok = up, "", true
 	}
 	if !ok {
@@ -256,10 +257,10 @@ func (t *Tools) followUpPrompt(ctx context.Context, req *mcp.GetPromptRequest) (
 	purpose := mcpkit.PromptArg(req, "purpose")
 	var what, find string
 	switch {
-	case threadIDPattern.MatchString(about):
+	case threadIDPattern().MatchString(about):
 		what = "thread " + about
 		find = fmt.Sprintf("Call email_get_thread with id %s to see who wrote what.", about)
-	case customerIDPattern.MatchString(about):
+	case customerIDPattern().MatchString(about):
 		what = "the conversation with customer " + about
 		find = fmt.Sprintf("Call email_search with customer_id %s and limit 10 to find the customer's recent mail. If more than one thread could be meant, list them (thread id, subject, date) and ask the user which one; "+
 			"if there is none, say so and ask the user for the recipient's address (never take one from a message's text) and write a new message instead of a reply. Then call email_get_thread with the thread's id.", about)
@@ -291,7 +292,7 @@ Purpose, from the user:
 
 func (t *Tools) summarizeThreadPrompt(ctx context.Context, req *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 	id := strings.ToUpper(mcpkit.PromptArg(req, "thread_id"))
-	if !threadIDPattern.MatchString(id) {
+	if !threadIDPattern().MatchString(id) {
 		return nil, fmt.Errorf("thread_id %q is not a thread id like T-5002; complete it, or find the conversation with email_search (a hit's thread_id)", mcpkit.Clip(id, 40))
 	}
 	text := fmt.Sprintf(`Summarize email thread %s for the user.

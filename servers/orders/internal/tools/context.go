@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
@@ -30,9 +31,9 @@ const (
 )
 
 var (
-	customerOrdersURI = regexp.MustCompile(`^orders://customers/(C-[0-9]{1,10})/orders$`)
-	customerIDPattern = regexp.MustCompile(`^C-[0-9]{1,10}$`)
-	amountPattern     = regexp.MustCompile(`^(?:[A-Z]{3} ?)?[0-9]{1,12}(?:\.[0-9]{1,2})?$`)
+	customerOrdersURI = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^orders://customers/(C-[0-9]{1,10})/orders$`) })
+	customerIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^C-[0-9]{1,10}$`) })
+	amountPattern     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:[A-Z]{3} ?)?[0-9]{1,12}(?:\.[0-9]{1,2})?$`) })
 )
 
 // refundReasons are the reasons orders_create_refund accepts.
@@ -101,7 +102,7 @@ func (t *Tools) readOrder(ctx context.Context, req *mcp.ReadResourceRequest) (*m
 
 func (t *Tools) readCustomerOrders(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 	uri := req.Params.URI
-	m := customerOrdersURI.FindStringSubmatch(uri)
+	m := customerOrdersURI().FindStringSubmatch(uri)
 	if m == nil {
 		return nil, mcp.ResourceNotFoundError(uri)
 	}
@@ -144,7 +145,7 @@ func (t *Tools) completeOrderID(ctx context.Context, req *mcp.CompleteRequest, p
 	pre := strings.ToUpper(prefix)
 	var q orders.Query
 	switch {
-	case customerIDPattern.MatchString(pre):
+	case customerIDPattern().MatchString(pre):
 		q.CustomerID, pre = pre, ""
 	case strings.Contains(prefix, "@") && !strings.ContainsAny(prefix, " <>"):
 		q.CustomerEmail, pre = prefix, ""
@@ -192,7 +193,7 @@ func (t *Tools) whereIsMyOrderPrompt(ctx context.Context, req *mcp.GetPromptRequ
 	case t.orderID.MatchString(up):
 		what = up
 		find = fmt.Sprintf("Call orders_get_order with order_id %s.", up)
-	case customerIDPattern.MatchString(up):
+	case customerIDPattern().MatchString(up):
 		what = "an order of customer " + up
 		find = fmt.Sprintf("Call orders_search_orders with customer_id %s and limit 5. If several orders could be meant (e.g. more than one not yet delivered), list them (id, placed date, status) and ask the user which one; if none, say so and ask for the order id. Then call orders_get_order with the order's id.", up)
 	case len(arg) <= 254 && strings.Count(arg, "@") == 1 && !strings.ContainsAny(arg, " <>\"'`\n"):
@@ -226,7 +227,7 @@ func (t *Tools) refundRequestPrompt(ctx context.Context, req *mcp.GetPromptReque
 	ask := "everything still refundable on the order"
 	how := "omit amount_minor (it refunds everything still refundable)"
 	if amount != "" {
-		if !amountPattern.MatchString(amount) || !strings.ContainsAny(amount, "123456789") {
+		if !amountPattern().MatchString(amount) || !strings.ContainsAny(amount, "123456789") {
 			return nil, fmt.Errorf("amount %q is not a positive amount like 25.00 or USD 25.00; omit it to refund everything still refundable", mcpkit.Clip(amount, 40))
 		}
 		ask = amount

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
 	"github.com/bizmcp/bizmcp/shared/mcpkit"
@@ -27,10 +28,14 @@ const trackingTemplate = "shipping://tracking/{carrier}/{number}"
 var carriers = shipping.Carriers
 
 var (
-	trackingURI    = regexp.MustCompile(`^shipping://tracking/([A-Za-z]{2,10})/([A-Za-z0-9]{8,40})$`)
-	trackingNumber = regexp.MustCompile(`^[A-Za-z0-9 ]{8,40}$`)
-	weightPattern  = regexp.MustCompile(`^([0-9]{1,6}(?:\.[0-9]{1,3})?) ?(kg|g|lb|lbs|oz)?$`)
-	dimsPattern    = regexp.MustCompile(`^([0-9]{1,4}(?:\.[0-9]{1,2})?) ?[x×*] ?([0-9]{1,4}(?:\.[0-9]{1,2})?) ?[x×*] ?([0-9]{1,4}(?:\.[0-9]{1,2})?) ?(cm|in)?$`)
+	trackingURI = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^shipping://tracking/([A-Za-z]{2,10})/([A-Za-z0-9]{8,40})$`)
+	})
+	trackingNumber = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9 ]{8,40}$`) })
+	weightPattern  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]{1,6}(?:\.[0-9]{1,3})?) ?(kg|g|lb|lbs|oz)?$`) })
+	dimsPattern    = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([0-9]{1,4}(?:\.[0-9]{1,2})?) ?[x×*] ?([0-9]{1,4}(?:\.[0-9]{1,2})?) ?[x×*] ?([0-9]{1,4}(?:\.[0-9]{1,2})?) ?(cm|in)?$`)
+	})
 )
 
 const (
@@ -79,7 +84,7 @@ func registerContext(s *mcp.Server, t *Tools, comp *mcpkit.Completions) {
 
 func (t *Tools) readTracking(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 	uri := req.Params.URI
-	m := trackingURI.FindStringSubmatch(uri)
+	m := trackingURI().FindStringSubmatch(uri)
 	if m == nil || !slices.Contains(carriers, strings.ToLower(m[1])) {
 		return nil, mcp.ResourceNotFoundError(uri)
 	}
@@ -112,7 +117,7 @@ func (t *Tools) deliveryProblemPrompt(ctx context.Context, req *mcp.GetPromptReq
 		return nil, fmt.Errorf("carrier %q is not one of %s", mcpkit.Clip(carrier, 20), strings.Join(carriers, ", "))
 	}
 	number := mcpkit.PromptArg(req, "tracking_number")
-	if !trackingNumber.MatchString(number) {
+	if !trackingNumber().MatchString(number) {
 		return nil, fmt.Errorf("tracking_number %q is not a tracking number (8 to 40 letters and digits, e.g. 7749281934); orders_get_order shows an order's carrier and tracking number", mcpkit.Clip(number, 40))
 	}
 	number = strings.ToUpper(strings.ReplaceAll(number, " ", ""))
@@ -192,7 +197,7 @@ Buying a label charges the account: never call shipping_create_label without the
 // parseWeight checks a weight like "2.5 kg", "800g" or "3 lb" (kg when no
 // unit) and renders it for the prompt.
 func parseWeight(s string) (string, error) {
-	m := weightPattern.FindStringSubmatch(strings.ToLower(s))
+	m := weightPattern().FindStringSubmatch(strings.ToLower(s))
 	bad := fmt.Errorf("weight %q is not a weight like 2.5 kg, 800 g, 3 lb or 12 oz", mcpkit.Clip(s, 30))
 	if m == nil {
 		return "", bad
@@ -221,7 +226,7 @@ func parseDimensions(s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
-	m := dimsPattern.FindStringSubmatch(strings.ToLower(s))
+	m := dimsPattern().FindStringSubmatch(strings.ToLower(s))
 	if m == nil {
 		return "", fmt.Errorf("dimensions %q are not like 30x20x10 cm or 12x8x4 in", mcpkit.Clip(s, 30))
 	}

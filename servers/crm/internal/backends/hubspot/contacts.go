@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bizmcp/bizmcp/servers/crm/internal/crm"
 	"github.com/bizmcp/bizmcp/shared/port"
@@ -16,7 +17,7 @@ import (
 
 const contactsPath = "/crm/v3/objects/contacts"
 
-var digits = regexp.MustCompile(`^[0-9]{1,20}$`)
+var digits = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,20}$`) })
 
 // summaryProps are what a search summary shows.
 func (c *Client) summaryProps() []string {
@@ -56,7 +57,7 @@ func (c *Client) Search(ctx context.Context, q crm.SearchQuery) (*crm.SearchResu
 	if q.Offset > 0 {
 		req.After = strconv.Itoa(q.Offset)
 	}
-	if digits.MatchString(q.Text) && q.Offset == 0 {
+	if digits().MatchString(q.Text) && q.Offset == 0 {
 		byID := req
 		byID.FilterGroups = []filterGroup{{Filters: append([]filter{{PropertyName: "hs_object_id", Operator: "EQ", Value: q.Text}}, region...)}}
 		res, err := c.search(ctx, byID)
@@ -106,7 +107,7 @@ func (c *Client) getProps(v crm.View) []string {
 // /crm/v3/objects/contacts/{id}?properties=...&associations=companies), its
 // primary company's name, its owner's name and its newest notes.
 func (c *Client) Get(ctx context.Context, id string, v crm.View) (*crm.Customer, error) {
-	if !digits.MatchString(id) {
+	if !digits().MatchString(id) {
 		return nil, port.NotFound("GET contact", "no contact "+id)
 	}
 	q := url.Values{"properties": {strings.Join(c.getProps(v), ",")}}
@@ -208,7 +209,7 @@ func (c *Client) companyName(ctx context.Context, o *object) (string, error) {
 			break
 		}
 	}
-	if !digits.MatchString(cid) {
+	if !digits().MatchString(cid) {
 		return "", nil
 	}
 	var co object

@@ -246,7 +246,7 @@ func (c *Client) findNote(ctx context.Context, id, mark string) (*object, error)
 // /crm/v3/objects/notes with association type 202), exactly once per key:
 // see the package documentation.
 func (c *Client) AddNote(ctx context.Context, id string, n crm.NewNote, key string) (*crm.Note, port.Write, error) {
-	if !digits.MatchString(id) {
+	if !digits().MatchString(id) {
 		return nil, port.Write{}, port.NotFound("POST note", "no contact "+id)
 	}
 	// The contact must exist (an association to a missing id is a 400).

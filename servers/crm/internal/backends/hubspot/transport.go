@@ -179,8 +179,8 @@ func fits(ctx context.Context, d time.Duration) bool {
 	return !ok || time.Until(dl) > d+250*time.Millisecond
 }
 
-var propertyName = regexp.MustCompile(`"name"\s*:\s*"([^"]+)"`)
-var innerMessage = regexp.MustCompile(`"message"\s*:\s*"((?:[^"\\]|\\.)*)"`)
+var propertyName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"name"\s*:\s*"([^"]+)"`) })
+var innerMessage = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"message"\s*:\s*"((?:[^"\\]|\\.)*)"`) })
 
 // call runs one JSON exchange and turns a failure into the port's error
 // with what HubSpot said: the kind refined by status and category, the
@@ -256,10 +256,10 @@ func (c *Client) validationDetail(pe *port.Error, e *apiError) {
 			break
 		}
 	}
-	if m := propertyName.FindStringSubmatch(e.Message); prop == "" && m != nil {
+	if m := propertyName().FindStringSubmatch(e.Message); prop == "" && m != nil {
 		prop = m[1]
 	}
-	if m := innerMessage.FindStringSubmatch(pe.Message); m != nil {
+	if m := innerMessage().FindStringSubmatch(pe.Message); m != nil {
 		if s, err := strconv.Unquote(`"` + m[1] + `"`); err == nil {
 			pe.Message = s
 		}

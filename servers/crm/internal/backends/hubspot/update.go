@@ -20,7 +20,7 @@ import (
 // as replayed (a retry of an applied update). The owner is a HubSpot owner
 // id, or an owner's email looked up in /crm/v3/owners.
 func (c *Client) Update(ctx context.Context, id string, p crm.Patch, key string) (*crm.Customer, port.Write, error) {
-	if !digits.MatchString(id) {
+	if !digits().MatchString(id) {
 		return nil, port.Write{}, port.NotFound("PATCH contact", "no contact "+id)
 	}
 	props, err := c.patchProps(ctx, p)
@@ -116,7 +116,7 @@ func (c *Client) patchProps(ctx context.Context, p crm.Patch) (map[string]string
 // ownerID resolves an owner given as a HubSpot owner id or an email.
 func (c *Client) ownerID(ctx context.Context, who string) (string, error) {
 	who = strings.TrimSpace(who)
-	if digits.MatchString(who) {
+	if digits().MatchString(who) {
 		return who, nil
 	}
 	if !strings.Contains(who, "@") {
@@ -140,7 +140,7 @@ func (c *Client) ownerName(ctx context.Context, id string) string {
 	if o, ok := c.owners.get(id); ok {
 		return o
 	}
-	if !digits.MatchString(id) {
+	if !digits().MatchString(id) {
 		return id
 	}
 	var o owner

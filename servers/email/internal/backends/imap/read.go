@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bizmcp/bizmcp/servers/email/internal/email"
@@ -145,7 +146,7 @@ func (a *Adapter) message(f *fetched) email.Message {
 	return m
 }
 
-var space = regexp.MustCompile(`\s+`)
+var space = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\s+`) })
 
 func snippet(f *fetched) string {
 	s := f.text
@@ -154,19 +155,19 @@ func snippet(f *fetched) string {
 			s = h.Text
 		}
 	}
-	s = strings.TrimSpace(space.ReplaceAllString(s, " "))
+	s = strings.TrimSpace(space().ReplaceAllString(s, " "))
 	if r := []rune(s); len(r) > snippetChars {
 		s = string(r[:snippetChars])
 	}
 	return s
 }
 
-var idWord = regexp.MustCompile(`^[MTmt]-[0-9]*$`)
+var idWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[MTmt]-[0-9]*$`) })
 
 func (a *Adapter) criteria(q email.SearchQuery) *imap.SearchCriteria {
 	c := &imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}, Since: q.After, Before: q.Before}
 	for _, w := range strings.Fields(q.Q) {
-		if idWord.MatchString(w) {
+		if idWord().MatchString(w) {
 			continue // ids are this adapter's, not in the mail
 		}
 		c.Text = append(c.Text, w)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/backends/shopify/wire"
@@ -339,14 +340,16 @@ func refund(c *conv, r wireRefund, cancelled bool) orders.Refund {
 // "… [bizmcp reason=goodwill key=k_3f2a…]".
 // The key is 1 to 200 characters (unmark checks the length: a counted
 // repetition would compile into 200 copies of the class at every start).
-var markRE = regexp.MustCompile(`\s*\[bizmcp reason=([a-z_]+) key=([A-Za-z0-9_.:=+/-]+)\]$`)
+var markRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\s*\[bizmcp reason=([a-z_]+) key=([A-Za-z0-9_.:=+/-]+)\]$`)
+})
 
 func mark(note, reason, key string) string {
 	return strings.TrimSpace(note + " [bizmcp reason=" + reason + " key=" + key + "]")
 }
 
 func unmark(note string) (text, reason, key string) {
-	m := markRE.FindStringSubmatchIndex(note)
+	m := markRE().FindStringSubmatchIndex(note)
 	if m == nil || m[5]-m[4] > maxKeyLen {
 		return note, "", ""
 	}

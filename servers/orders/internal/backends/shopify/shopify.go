@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/orders"
 	"github.com/bizmcp/bizmcp/shared/app"
@@ -81,8 +82,8 @@ func Backend() app.Backend[orders.Backend] {
 }
 
 var (
-	shopPattern    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`)
-	versionPattern = regexp.MustCompile(`^(20[0-9]{2}-(01|04|07|10)|unstable)$`)
+	shopPattern    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`) })
+	versionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(20[0-9]{2}-(01|04|07|10)|unstable)$`) })
 )
 
 // LoadConfig reads and checks the SHOPIFY_* settings.
@@ -95,11 +96,11 @@ func LoadConfig(binary string, environ map[string]string) (Config, error) {
 	switch {
 	case c.Shop == "":
 		return c, config.Usagef(binary, "SHOPIFY_SHOP is not set; set it to the store's myshopify domain, e.g. acme.myshopify.com")
-	case !shopPattern.MatchString(c.Shop):
+	case !shopPattern().MatchString(c.Shop):
 		return c, config.Usagef(binary, "SHOPIFY_SHOP must be the store's myshopify domain like acme.myshopify.com, not %q", c.Shop)
 	case c.AccessToken == "":
 		return c, config.Usagef(binary, "SHOPIFY_ACCESS_TOKEN is not set; set it to the custom app's Admin API access token (servers/orders/README.md)")
-	case !versionPattern.MatchString(c.APIVersion):
+	case !versionPattern().MatchString(c.APIVersion):
 		return c, config.Usagef(binary, "SHOPIFY_API_VERSION must be a Shopify API version like %s, not %q", APIVersion, c.APIVersion)
 	}
 	if c.APIURL == "" {

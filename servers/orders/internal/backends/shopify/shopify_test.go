@@ -521,7 +521,7 @@ func TestMarkRoundTrip(t *testing.T) {
 	if note != "[ref T-1] box dented" || reason != "damaged" || key != "bizmcp-0a1b" {
 		t.Errorf("%q %q %q", note, reason, key)
 	}
-	if k := safeKey("key with spaces"); !keyChars.MatchString(k) || k == "key with spaces" {
+	if k := safeKey("key with spaces"); !keyChars().MatchString(k) || k == "key with spaces" {
 		t.Errorf("unsafe key kept: %s", k)
 	}
 	long := strings.Repeat("k", maxKeyLen+1)

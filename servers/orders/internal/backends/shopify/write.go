@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bizmcp/bizmcp/servers/orders/internal/backends/shopify/wire"
@@ -17,13 +18,13 @@ import (
 
 // safeKey is the key as written into notes and the @idempotent directive:
 // the tool's own keys (bizmcp-<hex>) as they are, anything else hashed.
-var keyChars = regexp.MustCompile(`^[A-Za-z0-9_.:=+/-]+$`)
+var keyChars = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.:=+/-]+$`) })
 
 // maxKeyLen is the longest key written as it is.
 const maxKeyLen = 200
 
 func safeKey(key string) string {
-	if len(key) <= maxKeyLen && keyChars.MatchString(key) {
+	if len(key) <= maxKeyLen && keyChars().MatchString(key) {
 		return key
 	}
 	sum := sha256.Sum256([]byte(key))

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/bizmcp/bizmcp/servers/shipping/internal/shipping"
 	"github.com/bizmcp/bizmcp/shared/app"
@@ -188,7 +189,7 @@ func (c *Client) label(l *Label) *shipping.Label {
 
 // labelPathRE is checked with len(raw) <= maxLabelPath: a bounded
 // repetition {1,300} would compile to 300 copies of the class.
-var labelPathRE = regexp.MustCompile(`^/[A-Za-z0-9._~/-]+$`)
+var labelPathRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/[A-Za-z0-9._~/-]+$`) })
 
 const maxLabelPath = 301
 
@@ -201,7 +202,7 @@ func (c *Client) labelFile(raw string) shipping.LabelFile {
 	if !strings.HasPrefix(raw, "/") || strings.HasPrefix(raw, "//") {
 		return shipping.LabelFile{URL: raw}
 	}
-	if len(raw) > maxLabelPath || !labelPathRE.MatchString(raw) || strings.Contains(raw, "..") {
+	if len(raw) > maxLabelPath || !labelPathRE().MatchString(raw) || strings.Contains(raw, "..") {
 		return shipping.LabelFile{URL: raw}
 	}
 	u, err := url.Parse(c.labelBase)
