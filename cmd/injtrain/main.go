@@ -267,7 +267,7 @@ func prepare(s *sanitize.Sanitizer, cases []evalcorpus.Case, source string, o op
 		} else {
 			it.ex.Idx, it.ex.Val = learned.Vectorize(&e, parts, o.bits)
 		}
-		it.repetitive = e.Repetition(parts) > learned.MaxRepetition
+		it.repetitive = e.RepetitionSegments(parts, o.sent) > learned.MaxRepetition
 		if o.rules {
 			it.ex.Dense = rf
 		}

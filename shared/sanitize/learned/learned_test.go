@@ -223,8 +223,11 @@ func TestHiddenLogitMatchesVectorize(t *testing.T) {
 			t.Error("accepted a truncated file")
 		}
 		moved := false
-		for _, s := range append(texts, long) {
+		for _, s := range append(texts, long, strings.Repeat("ab. ", 300)) {
 			parts := []string{s, "quoted " + s}
+			if _, r := got.LogitRep(&e, parts, x, on); r != e.RepetitionSegments(parts, sentences) {
+				t.Errorf("sentences=%v %q: LogitRep repetition %v, RepetitionSegments %v", sentences, s, r, e.RepetitionSegments(parts, sentences))
+			}
 			idx, val, segs, sents := VectorizeHidden(&e, parts, m.Bits, m.HBits, sentences)
 			ex := Example{Idx: idx, Val: val, On: on, Segs: segs, Sents: sents}
 			a := got.Logit(&e, parts, x, on)
