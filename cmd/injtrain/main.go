@@ -68,9 +68,23 @@ type options struct {
 	tuneW      float64 // weight of the tune texts in the first stage (experiments; 0 means 1)
 	lo, hi     int     // character n-gram range (experiments; 0: the package's)
 	noWords    bool    // no word features (experiments)
+	hidden     int     // hidden units of the first stage (0: none)
+	hbits      uint    // log2 of the hidden layer's buckets
+	sent       bool    // max-pool the hidden layer over sentences (and cut n-grams at them)
+	hinit      float64 // scale of the hidden layer's initial weights (0: the package's)
+	sentMax    bool    // the second stage also reads the first stage's best sentence score
+	hepochs    int     // > 0: train the hidden layer after the linear part, this many epochs, the linear part fixed
+	hrate      float64 // AdaGrad rate of the hidden layer (0: -rate)
+	bag        int     // > 1: average the weights of this many first stages trained in different orders
+	bagFrac    float64 // each of them on this fraction of the examples (0 or 1: all)
+	s2hidden   int     // hidden units of the second stage over its inputs and the signal categories
+	s2noSig    bool    // the second stage's hidden layer does not read the signal categories
+	s2in       string  // which other inputs the second stage's hidden layer reads: "all", "z" (the first stage's logit), "none"
+	s2pos      bool    // the second stage's hidden units can only raise the logit
+	s2hepochs  int     // > 0: train the second stage's hidden layer after its linear part, this many epochs
 }
 
-var defaults = options{bits: 17, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-3, trust: 3, trustRatio: 10, veto: -1, sig: true, calibAll: true, fpTarget: 0.02}
+var defaults = options{bits: 17, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-2, trust: 3, trustRatio: 10, veto: -1, sig: true, calibAll: true, fpTarget: 0.02, hbits: 13, s2hidden: 16, s2pos: true, s2in: "all"}
 
 func run(stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("injtrain", flag.ContinueOnError)
@@ -104,12 +118,29 @@ func run(stdout, stderr io.Writer, args []string) int {
 	fs.IntVar(&o.lo, "lo", 0, "shortest character n-gram (experiments)")
 	fs.IntVar(&o.hi, "hi", 0, "longest character n-gram (experiments)")
 	fs.BoolVar(&o.noWords, "nowords", false, "no word unigrams and bigrams (experiments)")
+	fs.IntVar(&o.hidden, "hidden", o.hidden, "hidden units of the first stage (0: none)")
+	fs.UintVar(&o.hbits, "hbits", o.hbits, "log2 of the hidden layer's hashed buckets")
+	fs.BoolVar(&o.sent, "sent", o.sent, "max-pool the hidden layer over sentences (and cut n-grams at sentence ends)")
+	fs.BoolVar(&o.sentMax, "sentmax", o.sentMax, "the second stage also reads the first stage's highest sentence score (implies -sent)")
+	fs.IntVar(&o.hepochs, "hepochs", o.hepochs, "train the hidden layer after the linear part for this many epochs (0: together)")
+	fs.Float64Var(&o.hrate, "hrate", o.hrate, "AdaGrad rate of the hidden layer (0: -rate)")
+	fs.IntVar(&o.bag, "bag", o.bag, "average the weights of this many first stages trained in different seeded orders (experiments)")
+	fs.Float64Var(&o.bagFrac, "bagfrac", o.bagFrac, "with -bag, train each on this seeded fraction of the examples")
+	fs.IntVar(&o.s2hidden, "s2hidden", o.s2hidden, "hidden units of the second stage over its inputs and the signal categories (0: a logistic regression)")
+	fs.BoolVar(&o.s2noSig, "s2nosig", o.s2noSig, "the second stage's hidden layer does not read the signal categories")
+	fs.StringVar(&o.s2in, "s2in", o.s2in, "besides the signal categories, the second stage's hidden layer reads: all (the first stage's logit and the rule features), z (the logit), none")
+	fs.BoolVar(&o.s2pos, "s2pos", o.s2pos, "the second stage's hidden units can only raise the logit (output weights >= 0)")
+	fs.IntVar(&o.s2hepochs, "s2hepochs", o.s2hepochs, "train the second stage's hidden layer after its linear part (fixed then) for this many epochs (0: together)")
+	fs.Float64Var(&o.hinit, "hinit", o.hinit, "scale of the hidden layer's random initial weights (experiments)")
 	fs.Float64Var(&o.fpTarget, "fp", o.fpTarget, "out-of-fold benign flag rate the threshold is chosen for")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
+	}
+	if o.sentMax {
+		o.sent = true
 	}
 	if *root == "" {
 		r, err := findRoot()
@@ -225,8 +256,18 @@ func prepare(s *sanitize.Sanitizer, cases []evalcorpus.Case, source string, o op
 		}
 		it := item{c: c, source: source, rulesFlag: rf[0] >= sanitize.Threshold, rf: rf, strong: strong}
 		it.hard = sanitize.HardFlag(rf)
-		it.ex.Idx, it.ex.Val = learned.Vectorize(&e, parts, o.bits)
-		it.repetitive = e.Repetition(parts) > learned.MaxRepetition
+		if o.hidden > 0 || o.sent {
+			it.ex.Idx, it.ex.Val, it.ex.Segs, it.ex.Sents = learned.VectorizeHidden(&e, parts, o.bits, o.hbits, o.sent)
+			if o.hidden == 0 {
+				it.ex.Segs = nil
+			}
+			if !o.sentMax {
+				it.ex.Sents = nil
+			}
+		} else {
+			it.ex.Idx, it.ex.Val = learned.Vectorize(&e, parts, o.bits)
+		}
+		it.repetitive = e.RepetitionSegments(parts, o.sent) > learned.MaxRepetition
 		if o.rules {
 			it.ex.Dense = rf
 		}
@@ -305,10 +346,10 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 		return nil, errors.New("too little training data")
 	}
 	nd := sanitize.NumDenseFeatures
-	cfg := learned.Config{Bits: o.bits, L2: o.l2, Epochs: o.epochs, Rate: o.rate, Seed: 17}
+	cfg := learned.Config{Bits: o.bits, L2: o.l2, Epochs: o.epochs, Rate: o.rate, Seed: 17, Hidden: o.hidden, HBits: o.hbits, HInit: o.hinit, HEpochs: o.hepochs, HRate: o.hrate}
 	fmt.Fprintf(w, "training data: %s; holdout: %s\n", counts(items), counts(holdout))
-	fmt.Fprintf(w, "settings: bits=%d epochs=%d l2=%g rate=%g folds=%d mode=%d rule-features=%v signal-features=%v calibrate-on-all=%v fp-target=%.3f\n",
-		o.bits, o.epochs, o.l2, o.rate, o.folds, o.mode, o.rules, o.sig, o.calibAll, o.fpTarget)
+	fmt.Fprintf(w, "settings: bits=%d epochs=%d l2=%g rate=%g folds=%d mode=%d rule-features=%v signal-features=%v calibrate-on-all=%v fp-target=%.3f hidden=%d hbits=%d sentences=%v stage2: l2=%g hidden=%d inputs=%s signals=%v only-raise=%v\n",
+		o.bits, o.epochs, o.l2, o.rate, o.folds, o.mode, o.rules, o.sig, o.calibAll, o.fpTarget, o.hidden, o.hbits, o.sent, o.l2Stack, o.s2hidden, o.s2in, !o.s2noSig, o.s2pos)
 
 	// Stratified folds: each label's cases in a seeded shuffled order,
 	// dealt round robin.
@@ -332,6 +373,7 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 	}
 	// First stage, out of fold.
 	oof1 := make([]float64, len(items))
+	oofS := make([]float64, len(items)) // the best sentence's score (-sentmax)
 	for k := 0; k < o.folds; k++ {
 		if o.trust > 0 {
 			// Trusted rules chosen without the held-out fold.
@@ -344,10 +386,15 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 				tr = append(tr, items[i].ex)
 			}
 		}
-		m := trainStage1(tr, nd, cfg, o).Quantize(o.bits, 0.5)
+		wk := trainStage1(tr, nd, cfg, o)
+		m := wk.Quantize(o.bits, 0.5)
 		for i := range items {
 			if fold[i] == k {
 				oof1[i] = m.QLogit(&items[i].ex, nil)
+				oofS[i] = m.QSentMax(&items[i].ex)
+				if os.Getenv("INJTRAIN_FLOAT") != "" {
+					oof1[i] = wk.Logit(&items[i].ex)
+				}
 			}
 		}
 	}
@@ -357,42 +404,105 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 	// second stage fitted on all calibration texts (never on them).
 	use := calib(items)
 	cfg2 := learned.Config{Bits: 0, L2: o.l2Stack, Epochs: 30, Rate: 0.1, Seed: 23}
-	stackEx := func(i int) learned.Example {
-		return learned.Example{Dense: append([]float64{oof1[i]}, items[i].rf...), Y: items[i].ex.Y}
+	nStack := 1 + len(sanitize.RuleFeatureNames())
+	if o.sentMax {
+		nStack++
 	}
-	fitStack := func(pick func(i int) bool) []float32 {
+	stackEx := func(i int) learned.Example {
+		d := append([]float64{oof1[i]}, items[i].rf...)
+		if o.sentMax {
+			d = append(d, oofS[i])
+		}
+		ex := learned.Example{Dense: d, Y: items[i].ex.Y}
+		if o.s2hidden > 0 {
+			var u [learned.MaxStackInputs]float64
+			on := items[i].ex.On
+			if o.s2noSig {
+				on = nil
+			}
+			z1, rf := oof1[i], items[i].rf
+			if o.s2in != "all" {
+				rf = make([]float64, len(rf))
+				if o.s2in != "z" {
+					z1 = 0
+				}
+			}
+			learned.StackInputs(u[:], z1, rf, oofS[i], o.sentMax, on)
+			var sg learned.Seg
+			for j, v := range u {
+				if v != 0 {
+					sg.Idx = append(sg.Idx, int32(j))
+					sg.Val = append(sg.Val, float32(v))
+				}
+			}
+			ex.Segs = []learned.Seg{sg}
+		}
+		return ex
+	}
+	// fitStack returns a model holding only the second stage.
+	fitStack := func(pick func(i int) bool) *learned.Model {
 		var ex []learned.Example
 		for i := range items {
 			if pick(i) {
 				ex = append(ex, stackEx(i))
 			}
 		}
-		wt := learned.Train(ex, 1+len(sanitize.RuleFeatureNames()), cfg2)
-		st := []float32{float32(wt.Bias)}
-		for _, d := range wt.Dense {
-			st = append(st, float32(d))
+		c2 := cfg2
+		if o.s2hidden > 0 {
+			c2.Hidden, c2.HBits, c2.HInit, c2.HEpochs, c2.HPos = o.s2hidden, 6, 0.3, o.s2hepochs, o.s2pos
 		}
-		return st
+		wt := learned.Train(ex, nStack, c2)
+		m := &learned.Model{Stack: []float32{float32(wt.Bias)}}
+		for _, d := range wt.Dense {
+			m.Stack = append(m.Stack, float32(d))
+		}
+		if wt.H > 0 {
+			m.S2H, m.S2N = wt.H, learned.MaxStackInputs
+			for i := range wt.E {
+				m.S2W = append(m.S2W, float32(wt.E[i]))
+			}
+			// Inputs the hidden layer did not read in training get no
+			// weight (theirs stayed at the random start).
+			skip := 0
+			switch o.s2in {
+			case "z":
+				skip = 1 + len(sanitize.RuleFeatureNames())
+			case "none":
+				skip = 1 + len(sanitize.RuleFeatureNames())
+			}
+			for in := 0; in < skip; in++ {
+				if o.s2in == "z" && in == 0 {
+					continue
+				}
+				for j := 0; j < wt.H; j++ {
+					m.S2W[in*wt.H+j] = 0
+				}
+			}
+			for j := range wt.HB {
+				m.S2B = append(m.S2B, float32(wt.HB[j]))
+				m.S2V = append(m.S2V, float32(wt.HV[j]))
+			}
+		}
+		return m
 	}
-	applyStack := func(st []float32, z1 float64, rf []float64) float64 {
-		m := learned.Model{Stack: st}
-		return m.QLogitDense(z1, rf)
+	applyStack := func(st *learned.Model, i int) float64 {
+		return st.QLogitDense(oof1[i], items[i].rf, oofS[i], items[i].ex.On)
 	}
 	oof := make([]float64, len(items))
-	var stack []float32
+	stack := &learned.Model{}
 	if o.stack {
 		stack = fitStack(func(i int) bool { return use(&items[i]) })
 		for k := 0; k < o.folds; k++ {
 			st := fitStack(func(i int) bool { return use(&items[i]) && fold[i] != k })
 			for i := range items {
 				if use(&items[i]) && fold[i] == k {
-					oof[i] = learned.Prob(applyStack(st, oof1[i], items[i].rf))
+					oof[i] = learned.Prob(applyStack(st, i))
 				}
 			}
 		}
 		for i := range items {
 			if !use(&items[i]) {
-				oof[i] = learned.Prob(applyStack(stack, oof1[i], items[i].rf))
+				oof[i] = learned.Prob(applyStack(stack, i))
 			}
 		}
 	} else {
@@ -487,7 +597,9 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 	}
 	m := trainStage1(all, nd, cfg, o).Quantize(o.bits, t)
 	m.Mode = uint8(o.mode)
-	m.Stack = stack
+	m.Sentences = o.sent
+	m.Stack = stack.Stack
+	m.S2H, m.S2N, m.S2W, m.S2B, m.S2V = stack.S2H, stack.S2N, stack.S2W, stack.S2B, stack.S2V
 	m.Veto = float32(veto)
 	if o.trust > 0 {
 		m.Rules = trustedRules(items, func(int) bool { return true }, o.trust, o.trustRatio)
@@ -533,10 +645,16 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 		}
 		fmt.Fprintf(w, "rule feature weights (first stage): %s\n", strings.Join(parts, " "))
 	}
-	if len(stack) > 0 {
-		parts := []string{fmt.Sprintf("bias=%.2f", stack[0]), fmt.Sprintf("first-stage=%.2f", stack[1])}
+	if st := stack.Stack; len(st) > 0 {
+		parts := []string{fmt.Sprintf("bias=%.2f", st[0]), fmt.Sprintf("first-stage=%.2f", st[1])}
 		for j, n := range sanitize.RuleFeatureNames() {
-			parts = append(parts, fmt.Sprintf("%s=%.2f", n, stack[2+j]))
+			parts = append(parts, fmt.Sprintf("%s=%.2f", n, st[2+j]))
+		}
+		if o.sentMax {
+			parts = append(parts, fmt.Sprintf("best-sentence=%.2f", st[len(st)-1]))
+		}
+		if stack.S2H > 0 {
+			parts = append(parts, fmt.Sprintf("and %d hidden units over the first stage's logit, the rule features and the signal categories", stack.S2H))
 		}
 		fmt.Fprintf(w, "second stage: %s\n", strings.Join(parts, " "))
 	}
@@ -698,6 +816,46 @@ func pct(k, n int) string {
 // Manning's NB-SVM, with logistic regression): the model is trained on
 // r·x and its weights are stored as w·r, so the detector scores the same.
 func trainStage1(ex []learned.Example, nd int, cfg learned.Config, o options) *learned.Weights {
+	if o.bag > 1 {
+		var avg *learned.Weights
+		for b := 0; b < o.bag; b++ {
+			c := cfg
+			c.Seed = cfg.Seed + uint64(b)*1000003
+			sub := ex
+			if o.bagFrac > 0 && o.bagFrac < 1 {
+				rng := rand.New(rand.NewPCG(c.Seed, 99))
+				sub = nil
+				for i := range ex {
+					if rng.Float64() < o.bagFrac {
+						sub = append(sub, ex[i])
+					}
+				}
+			}
+			o1 := o
+			o1.bag = 0
+			w := trainStage1(sub, nd, c, o1)
+			if avg == nil {
+				avg = w
+				continue
+			}
+			avg.Bias += w.Bias
+			for i := range w.W {
+				avg.W[i] += w.W[i]
+			}
+			for i := range w.Dense {
+				avg.Dense[i] += w.Dense[i]
+			}
+		}
+		k := float64(o.bag)
+		avg.Bias /= k
+		for i := range avg.W {
+			avg.W[i] /= k
+		}
+		for i := range avg.Dense {
+			avg.Dense[i] /= k
+		}
+		return avg
+	}
 	if o.nb <= 0 {
 		return learned.Train(ex, nd, cfg)
 	}

@@ -399,6 +399,9 @@ func ModelInfo() string {
 	stage := "one stage"
 	if len(m.Stack) > 0 {
 		stage = "two stages (n-grams and signal categories, then with the rule scores)"
+		if m.S2H > 0 {
+			stage = fmt.Sprintf("two stages (n-grams and signal categories, then with the rule scores and %d hidden units)", m.S2H)
+		}
 	}
 	return fmt.Sprintf("learned model: %d bytes, %d hashed weights, %s, threshold %.3f; %s", len(modelWeights), len(m.Q), stage, m.Threshold, mode)
 }

@@ -15,8 +15,8 @@ func TestModelWeights(t *testing.T) {
 	if err := ModelLoadError(); err != nil {
 		t.Fatal(err)
 	}
-	if len(modelWeights) > 300<<10 {
-		t.Errorf("model weights are %d bytes, budget 300 KiB", len(modelWeights))
+	if len(modelWeights) > 256<<10 {
+		t.Errorf("model weights are %d bytes, budget 256 KiB (every server binary embeds them)", len(modelWeights))
 	}
 	m := loadModel()
 	if m == nil {
@@ -27,6 +27,11 @@ func TestModelWeights(t *testing.T) {
 	}
 	if len(m.Stack) != 0 && len(m.Stack) != 2+numRuleFeatures {
 		t.Errorf("second stage has %d weights, want %d", len(m.Stack), 2+numRuleFeatures)
+	}
+	// The second stage's hidden layer reads the first stage's logit, the
+	// rule features and a slot per dense weight (the signal categories).
+	if m.S2H > 0 && m.S2N < 1+numRuleFeatures+NumDenseFeatures {
+		t.Errorf("second stage's hidden layer reads %d inputs, the detector feeds %d", m.S2N, 1+numRuleFeatures+NumDenseFeatures)
 	}
 	if m.Threshold < 0.5 || m.Threshold >= 1 {
 		t.Errorf("threshold %v", m.Threshold)

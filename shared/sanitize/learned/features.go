@@ -1,6 +1,7 @@
 // Package learned is the small learned model of the prompt-injection
 // detector (shared/sanitize): hashed text features, a logistic regression
-// over them, its compact binary form and its trainer. It knows nothing of
+// over them, a second stage with a small hidden layer, its compact binary
+// form and its trainer. It knows nothing of
 // the sanitizer: shared/sanitize feeds it the detector's text and the rule
 // scores, cmd/injtrain trains it (see shared/sanitize/README.md, "Learned
 // model").
@@ -30,7 +31,7 @@ import (
 // Feature layout. Changing any of these changes every weight: the model
 // file records Version and refuses another.
 const (
-	Version  = 1
+	Version  = 2
 	MinGram  = 3
 	MaxGram  = 5
 	fnvOff   = 2166136261
@@ -75,6 +76,8 @@ func normRune(r rune) rune {
 type Extractor struct {
 	block [1024]uint32
 	rep   counter
+	hacc  []int32   // the hidden layer's sums over a segment
+	hval  []float64 // its pooled unit values
 	// Lo, Hi and NoWords change the features for the trainer's
 	// experiments (0 means MinGram, MaxGram); models are trained and
 	// used with the zero values.
