@@ -179,20 +179,21 @@ type Deps[X any] struct {
 
 // Main runs the server and exits.
 //
-// Unless GOGC is set, the garbage collector runs at GOGC=200: the SDK
+// Unless GOGC is set, the garbage collector runs at GOGC=150: the SDK
 // allocates a few hundred KB per call while the live heap stays small.
-// Measured with benchreport --stack-env GOGC=N (README, Performance):
-// against GOGC=100 it cuts CPU per call on HTTP by about a fifth and keeps
-// peak RSS at 512 sessions below the bare go-sdk tool's (about 150 against
-// 73 MB at GOGC=100); GOGC=400 saves a little more CPU but peaks as high
-// as the bare tool.
+// Measured with benchreport --stack-env GOGC=N, crm, interleaved runs of 3
+// rounds each on one machine (README, Performance): GOGC=150 kept every
+// CPU-per-call ratio under the bare go-sdk tool's (worst row 0.86-0.91)
+// and peak RSS at 512 sessions at 0.65-0.67 of the bare tool's; GOGC=200
+// saved a little CPU (worst row 0.77-0.89) but peaked at 0.95-1.36 of it;
+// GOGC=100 put the worst CPU row at 1.02.
 // Unless GOMEMLIMIT is set, it is 90% of the container's memory limit (the
 // cgroup's memory.max, read by automemlimit), so a pod limited to 128 Mi
 // collects harder near the limit instead of being killed; without a limit
 // there is none.
 func Main[X any, P port.Pinger](spec Spec[X, P], version string) {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
+		debug.SetGCPercent(150)
 	}
 	setMemoryLimit(memlimit.FromCgroup)
 	// A closed stderr (or stdout) must not kill the process with SIGPIPE on
