@@ -181,12 +181,13 @@ type Deps[X any] struct {
 //
 // Unless GOGC is set, the garbage collector runs at GOGC=150: the SDK
 // allocates a few hundred KB per call while the live heap stays small.
-// Measured with benchreport --stack-env GOGC=N, crm, interleaved runs of 3
-// rounds each on one machine (README, Performance): GOGC=150 kept every
-// CPU-per-call ratio under the bare go-sdk tool's (worst row 0.86-0.91)
-// and peak RSS at 512 sessions at 0.65-0.67 of the bare tool's; GOGC=200
-// saved a little CPU (worst row 0.77-0.89) but peaked at 0.95-1.36 of it;
-// GOGC=100 put the worst CPU row at 1.02.
+// Measured with benchreport --stack-env GOGC=N, crm, runs of 3 rounds on
+// one machine (README, Performance): GOGC=100 put the worst CPU-per-call
+// ratio against the bare go-sdk tool at 1.02; GOGC=150 at 0.86-0.95 and
+// GOGC=200 at 0.77-0.89. Peak RSS at 512 sessions against the bare tool's
+// scatters from run to run (GOGC=150: 0.65, 0.67, 1.06; GOGC=200: 0.95,
+// 1.09, 1.36): the peak is the heap goal, live heap x (1 + GOGC/100), at
+// whichever moment of the burst a collection ends.
 // Unless GOMEMLIMIT is set, it is 90% of the container's memory limit (the
 // cgroup's memory.max, read by automemlimit), so a pod limited to 128 Mi
 // collects harder near the limit instead of being killed; without a limit

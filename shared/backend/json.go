@@ -100,7 +100,7 @@ func (c *JSON) Do(ctx context.Context, method, path string, q url.Values, idemKe
 	}
 	defer resp.Body.Close()
 	meta := Meta{Status: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Replayed: resp.Header.Get("Idempotent-Replayed") == "true"}
-	data, err := io.ReadAll(resp.Body)
+	data, err := readBody(resp)
 	if err != nil {
 		e := transportError(ctx, op, err)
 		e.Status, e.RequestID = resp.StatusCode, meta.RequestID
@@ -197,3 +197,24 @@ func (c *JSON) Ping(ctx context.Context) error {
 
 // BaseURL is the API's base URL.
 func (c *JSON) BaseURL() string { return c.base.String() }
+
+// maxPresized bounds the buffer readBody allocates from a declared length
+// (the size cap refuses a larger declared length before this).
+const maxPresized = 16 << 20
+
+// readBody reads a response body in one allocation of its declared length
+// (io.ReadAll grows its buffer step by step: about twice the body in
+// garbage per call, which at hundreds of concurrent calls on large records
+// is most of the heap), else with io.ReadAll. A body shorter than declared
+// is an error (io.ErrUnexpectedEOF), as a truncated read is.
+func readBody(resp *http.Response) ([]byte, error) {
+	n := resp.ContentLength
+	if n <= 0 || n > maxPresized {
+		return io.ReadAll(resp.Body)
+	}
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(resp.Body, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
