@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/bizmcp/bizmcp/shared/policy"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 func TestRedact(t *testing.T) {
@@ -51,5 +52,29 @@ func TestFileSink(t *testing.T) {
 	}
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
 		t.Errorf("audit file mode %v", st.Mode())
+	}
+}
+
+// TestCallerInfo: the client's name and version come from the request's
+// _meta as it arrives over the wire (a JSON object), or from the SDK when
+// the request carries none; a malformed entry yields nothing, not a panic.
+func TestCallerInfo(t *testing.T) {
+	for _, tc := range []struct {
+		meta          mcp.Meta
+		name, version string
+	}{
+		{mcp.Meta{mcp.MetaKeyClientInfo: map[string]any{"name": "claude-code", "version": "2.1.0"}}, "claude-code", "2.1.0"},
+		{mcp.Meta{mcp.MetaKeyClientInfo: map[string]any{"name": "only-name"}}, "only-name", ""},
+		{mcp.Meta{mcp.MetaKeyClientInfo: map[string]any{"name": 7, "version": []any{}}}, "", ""},
+		{mcp.Meta{mcp.MetaKeyClientInfo: "not an object"}, "", ""},
+		{nil, "", ""},
+	} {
+		r := &mcp.CallToolRequest{Params: &mcp.CallToolParamsRaw{Meta: tc.meta, Name: "t"}}
+		if n, v := callerInfo(r); n != tc.name || v != tc.version {
+			t.Errorf("%v: %q %q, want %q %q", tc.meta, n, v, tc.name, tc.version)
+		}
+	}
+	if n, v := callerInfo(&mcp.CallToolRequest{}); n != "" || v != "" {
+		t.Errorf("no params: %q %q", n, v)
 	}
 }
