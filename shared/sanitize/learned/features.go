@@ -213,18 +213,7 @@ const MaxRepetition = 16
 // the parts: 1 when no feature repeats, large for repetitive text. Linear
 // (a hash table of the distinct features, cleared after use).
 func (e *Extractor) Repetition(parts []string) float64 {
-	e.rep.reset()
-	for k, p := range parts {
-		e.Blocks(p, uint32(k)*saltPart, func(hs []uint32) {
-			for _, h := range hs {
-				e.rep.add(h)
-			}
-		})
-	}
-	if e.rep.n == 0 {
-		return 1
-	}
-	return float64(e.rep.ss) / float64(e.rep.n)
+	return e.RepetitionSegments(parts, false)
 }
 
 // counter counts distinct hashes with open addressing.

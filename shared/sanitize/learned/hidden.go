@@ -163,11 +163,8 @@ func hiddenFloat(segs []Seg, E, hb []float64, H int, val []float64, arg []int) {
 // Sentences reads (n-grams cut at sentence ends) when sentences is set:
 // what Model.LogitRep returns for such a model.
 func (e *Extractor) RepetitionSegments(parts []string, sentences bool) float64 {
-	if !sentences {
-		return e.Repetition(parts)
-	}
 	e.rep.reset()
-	segmentsOf(parts, true, func(k int, s string) {
+	segmentsOf(parts, sentences, func(k int, s string) {
 		e.Blocks(s, uint32(k)*saltPart, func(hs []uint32) {
 			for _, h := range hs {
 				e.rep.add(h)

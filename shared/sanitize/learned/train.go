@@ -3,7 +3,6 @@ package learned
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
 )
 
 // Example is one training text as a sparse vector.
@@ -30,18 +29,7 @@ func Vectorize(e *Extractor, parts []string, bits uint) (idx []int32, val []floa
 	if n == 0 {
 		return nil, nil
 	}
-	norm := 1 / math.Sqrt(float64(n))
-	for b, v := range acc {
-		if v != 0 {
-			idx = append(idx, b)
-		}
-	}
-	slices.Sort(idx)
-	val = make([]float32, len(idx))
-	for i, b := range idx {
-		val[i] = float32(acc[b] * norm)
-	}
-	return idx, val
+	return sparse(acc, 1/math.Sqrt(float64(n)))
 }
 
 // Config sets the trainer.
