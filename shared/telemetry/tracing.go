@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
@@ -232,28 +233,34 @@ func (l logHandler) WithGroup(n string) slog.Handler { return logHandler{l.Handl
 // BackendTransport wraps base (one backend attempt) with otelhttp: a
 // client span per attempt, child of the MCP request's span, and the trace
 // context sent to the backend in traceparent/tracestate. Only requests
-// made within a traced call get a span (readiness probes do not). The
-// span's URL has no query and no id-like path segments: no argument values
-// reach the trace backend.
+// made within a traced call get a span (readiness probes do not); the
+// others go straight to base, and the otelhttp transport is built on the
+// first traced request, not at start. The span's URL has no query and no
+// id-like path segments: no argument values reach the trace backend.
 func BackendTransport(name string, base http.RoundTripper) http.RoundTripper {
-	inner := otelhttp.NewTransport(restoreURL{base},
-		otelhttp.WithPropagators(Propagator),
-		otelhttp.WithFilter(func(r *http.Request) bool { return trace.SpanContextFromContext(r.Context()).IsValid() }),
-		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return name + " " + r.Method + " " + r.URL.Path }),
-		otelhttp.WithSpanOptions(trace.WithAttributes(attribute.String("bizmcp.backend", name))),
-	)
-	return redactURL{inner}
+	traced := sync.OnceValue(func() http.RoundTripper {
+		return otelhttp.NewTransport(restoreURL{base},
+			otelhttp.WithPropagators(Propagator),
+			otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return name + " " + r.Method + " " + r.URL.Path }),
+			otelhttp.WithSpanOptions(trace.WithAttributes(attribute.String("bizmcp.backend", name))),
+		)
+	})
+	return redactURL{base: base, traced: traced}
 }
 
 type origURLKey struct{}
 
-// redactURL hands otelhttp a copy of the request whose URL is redacted,
-// keeping the real one in the context for restoreURL.
-type redactURL struct{ next http.RoundTripper }
+// redactURL hands otelhttp a copy of a traced request whose URL is
+// redacted, keeping the real one in the context for restoreURL; an
+// untraced request goes to base as it is.
+type redactURL struct {
+	base   http.RoundTripper
+	traced func() http.RoundTripper
+}
 
 func (t redactURL) RoundTrip(r *http.Request) (*http.Response, error) {
 	if !trace.SpanContextFromContext(r.Context()).IsValid() {
-		return t.next.RoundTrip(r)
+		return t.base.RoundTrip(r)
 	}
 	orig := r.URL
 	r2 := r.WithContext(context.WithValue(r.Context(), origURLKey{}, orig))
@@ -261,7 +268,7 @@ func (t redactURL) RoundTrip(r *http.Request) (*http.Response, error) {
 	u.RawQuery, u.ForceQuery, u.Fragment, u.User = "", false, "", nil
 	u.Path, u.RawPath = RedactPath(orig.Path), ""
 	r2.URL = &u
-	return t.next.RoundTrip(r2)
+	return t.traced().RoundTrip(r2)
 }
 
 // restoreURL puts the real URL back for the attempt itself.
