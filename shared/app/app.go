@@ -183,11 +183,11 @@ type Deps[X any] struct {
 // allocates a few hundred KB per call while the live heap stays small.
 // Measured with benchreport --stack-env GOGC=N, crm, runs of 3 rounds on
 // one machine (README, Performance): GOGC=100 put the worst CPU-per-call
-// ratio against the bare go-sdk tool at 1.02; GOGC=150 at 0.86-0.95 and
+// ratio against the bare go-sdk tool at 1.02; GOGC=150 at 0.82-0.95 and
 // GOGC=200 at 0.77-0.89. Peak RSS at 512 sessions against the bare tool's
-// scatters from run to run (GOGC=150: 0.65, 0.67, 1.06; GOGC=200: 0.95,
-// 1.09, 1.36): the peak is the heap goal, live heap x (1 + GOGC/100), at
-// whichever moment of the burst a collection ends.
+// scatters from run to run (GOGC=150: 0.65, 0.67, 0.82, 0.98, 1.06;
+// GOGC=200: 0.95, 1.09, 1.36): the peak is the heap goal, live heap x
+// (1 + GOGC/100), at whichever moment of the burst a collection ends.
 // Unless GOMEMLIMIT is set, it is 90% of the container's memory limit (the
 // cgroup's memory.max, read by automemlimit), so a pod limited to 128 Mi
 // collects harder near the limit instead of being killed; without a limit
