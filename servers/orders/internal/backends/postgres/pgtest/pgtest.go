@@ -169,6 +169,14 @@ func template(t testing.TB, admin string) string {
 	if n, err := postgres.SeedDemo(ctx, u, false); err != nil || n == 0 {
 		t.Fatalf("seed: %d %v", n, err)
 	}
+	// The server ends a backend after its client has gone, not before
+	// Close returns: the connections Migrate and SeedDemo used may still be
+	// open, and a database with sessions cannot be renamed (SQLSTATE
+	// 55006, seen under .ci/run). End them and wait until they are gone
+	// (pg_terminate_backend with a timeout waits for the exit).
+	if _, err := conn.Exec(ctx, "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", build); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := conn.Exec(ctx, "ALTER DATABASE "+build+" RENAME TO "+name); err != nil {
 		t.Fatal(err)
 	}
