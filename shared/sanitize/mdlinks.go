@@ -113,33 +113,52 @@ func matchMDInline(s string, st, lb int) []int {
 	// A title needs white space before it; with an empty URL, the space
 	// before the URL serves.
 	if w < len(s) && (w > j || ue == us && us > open) {
-		t := -1
-		switch c := s[w]; c {
-		case '"', '\'':
-			k := w + 1
-			for k < len(s) && s[k] != c && s[k] != '\n' {
-				k++
+		if t := titleEnd(s, w); t >= 0 {
+			if ue == us && w == us {
+				us, ue = w-1, w-1 // the regexp gives the space back
 			}
-			if k < len(s) && s[k] == c {
-				t = k + 1
-			}
-		case '(':
-			k := w + 1
-			for k < len(s) && s[k] != ')' && s[k] != '\n' {
-				k++
-			}
-			if k < len(s) && s[k] == ')' {
-				t = k + 1
-			}
+			return []int{st, t, lb, e, us, ue}
 		}
-		if t >= 0 {
-			if t = skipMDSpace(s, t); t < len(s) && s[t] == ')' {
-				if ue == us && w == us {
-					us, ue = w-1, w-1 // the regexp gives the space back
-				}
-				return []int{st, t + 1, lb, e, us, ue}
-			}
+	}
+	// Failing that, the regexp backtracks to an empty URL just before
+	// what the URL took, the space before it serving as the title's:
+	// "[]( 'x')" is a link to "" titled 'x'.
+	if ue > us && us > open {
+		if t := titleEnd(s, us); t >= 0 {
+			return []int{st, t, lb, e, us - 1, us - 1}
 		}
 	}
 	return nil
+}
+
+// titleEnd matches a link title ("t", 't' or (t)) at s[w], then white
+// space and the closing parenthesis; it returns the index after that
+// parenthesis, or -1.
+func titleEnd(s string, w int) int {
+	t := -1
+	switch c := s[w]; c {
+	case '"', '\'':
+		k := w + 1
+		for k < len(s) && s[k] != c && s[k] != '\n' {
+			k++
+		}
+		if k < len(s) && s[k] == c {
+			t = k + 1
+		}
+	case '(':
+		k := w + 1
+		for k < len(s) && s[k] != ')' && s[k] != '\n' {
+			k++
+		}
+		if k < len(s) && s[k] == ')' {
+			t = k + 1
+		}
+	}
+	if t < 0 {
+		return -1
+	}
+	if t = skipMDSpace(s, t); t < len(s) && s[t] == ')' {
+		return t + 1
+	}
+	return -1
 }

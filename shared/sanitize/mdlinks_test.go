@@ -42,7 +42,7 @@ func TestMDInlineMatchesRegexp(t *testing.T) {
 		"[a](https://x.example/p)", "![i](u.png \"t\")", "[a]( \"t\")", "[a](  'x' )", "[a](<u v>)", "[a](<u)",
 		"[a [b](u)", "[a [b] c](u)", "[[a](u)", "[a](u(v)w)", "[a](u(v w))", "[a](u (t))", "[a](u\n)", "[a\n](u)",
 		"x ![a](b) [c](d) e", "[a](u \"t\" )", "[a](u\"t\")", "[a]()", "[]()", "[a](<>)", "![a](b", "[a](b'c')",
-		"[a]( (t u))", "[a](\t(t u) )",
+		"[a]( (t u))", "[a](\t(t u) )", "[]( ' ')", "[a](  'x' 'y')", "[a]( \"t\"u)", "[a]( (t)x)", "[a]( 'x y')",
 	} {
 		check(t, s)
 	}
