@@ -71,7 +71,8 @@ lint: ## gofmt, go vet, the stdout guard for server code, no merge conflict mark
 openapi: ## rewrite docs/openapi/*.yaml from the mock backends' types (a test checks they are current and match mock-backends)
 	UPDATE_OPENAPI=1 $(GO) test ./internal/openapigen -run DocumentsAreCurrent -count=1
 
-snapshots: ## rewrite the golden tool-schema snapshots
+snapshots: ## rewrite the golden tool-schema snapshots and the precomputed schemas (schemas_gen.go)
+	UPDATE_TOOLSNAPS=true $(GO) test ./servers/... -run 'PrecomputedSchemaSnapshot' -count=1
 	UPDATE_TOOLSNAPS=true $(GO) test ./servers/... -run 'Snapshot' -count=1
 
 bench: build ## benchmarks: Go micro-benchmarks, then the stack vs a bare go-sdk tool (CPU per call over stdio and HTTP, cold start, RSS), sizes

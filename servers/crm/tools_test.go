@@ -250,3 +250,8 @@ func TestUpdateCustomer(t *testing.T) {
 		t.Errorf("retry applied again: %+v", out2)
 	}
 }
+
+// The precomputed tool schemas are what inference says (mcpkit.Precomputed).
+func TestPrecomputedSchemaSnapshot(t *testing.T) {
+	apptest.PrecomputedSchemas(t, Spec, "internal/tools/schemas_gen.go", "tools")
+}

@@ -582,3 +582,8 @@ func searchAll(t *testing.T, cs *mcp.ClientSession, args map[string]any, visit f
 	}
 	return cursors
 }
+
+// The precomputed tool schemas are what inference says (mcpkit.Precomputed).
+func TestPrecomputedSchemaSnapshot(t *testing.T) {
+	apptest.PrecomputedSchemas(t, Spec, "internal/tools/schemas_gen.go", "tools")
+}

@@ -563,3 +563,8 @@ func TestConfigValidation(t *testing.T) {
 		}
 	}
 }
+
+// The precomputed tool schemas are what inference says (mcpkit.Precomputed).
+func TestPrecomputedSchemaSnapshot(t *testing.T) {
+	apptest.PrecomputedSchemas(t, Spec, "internal/tools/schemas_gen.go", "tools")
+}

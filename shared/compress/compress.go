@@ -14,6 +14,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 )
@@ -50,13 +51,15 @@ const (
 
 var cursorKey atomic.Pointer[[]byte]
 
-func init() {
+// randomKey is the key when none was set, made on first use (crypto/rand
+// at init was 1% of a server's start).
+var randomKey = sync.OnceValue(func() *[]byte {
 	k := make([]byte, 32)
 	if _, err := rand.Read(k); err != nil {
 		panic(err)
 	}
-	cursorKey.Store(&k)
-}
+	return &k
+})
 
 // SetCursorKey sets the key cursors are signed with (by default a random
 // key made at start, so cursors do not survive a restart or cross
@@ -68,7 +71,11 @@ func SetCursorKey(key []byte) {
 }
 
 func cursorTag(offset uint64, scope string) []byte {
-	m := hmac.New(sha256.New, *cursorKey.Load())
+	k := cursorKey.Load()
+	if k == nil {
+		k = randomKey()
+	}
+	m := hmac.New(sha256.New, *k)
 	var pre [1 + binary.MaxVarintLen64]byte
 	pre[0] = cursorVersion
 	n := binary.PutUvarint(pre[1:], offset)

@@ -38,12 +38,18 @@ func AddTool[In, Out any](s *mcp.Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, O
 	if len(tt.Icons) == 0 {
 		tt.Icons = defaultIcons(s)
 	}
+	var inJSON json.RawMessage
 	if tt.InputSchema == nil {
 		in, err := SchemaFor[In]()
 		if err != nil {
 			panic(fmt.Sprintf("tool %s: input schema: %v", t.Name, err))
 		}
 		tt.InputSchema = in
+		if p, ok := precomputedFor(SchemaKey(reflect.TypeFor[In]())); ok {
+			inJSON = json.RawMessage(p.JSON)
+		}
+	} else if s, ok := tt.InputSchema.(*jsonschema.Schema); ok {
+		inJSON, _ = inputJSON(SchemaKey(reflect.TypeFor[In]()), s)
 	}
 	if tt.OutputSchema == nil {
 		out, err := SchemaFor[Out]()
@@ -54,7 +60,11 @@ func AddTool[In, Out any](s *mcp.Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, O
 	}
 	in, _ := tt.InputSchema.(*jsonschema.Schema)
 	h2 := typedHandler(&tt, in, h)
-	tt.InputSchema = encoded(tt.Name, tt.InputSchema)
+	if inJSON != nil {
+		tt.InputSchema = inJSON
+	} else {
+		tt.InputSchema = encoded(tt.Name, tt.InputSchema)
+	}
 	s.AddTool(&tt, h2)
 	record(s, &tt)
 	if in != nil {
@@ -86,8 +96,19 @@ func encoded(tool string, schema any) any {
 	return json.RawMessage(b)
 }
 
-// SchemaFor infers T's JSON schema and applies the constraint tags.
+// SchemaFor infers T's JSON schema and applies the constraint tags. A
+// type with a precomputed schema (schemas_gen.go) gets a fresh copy of it
+// instead: the same schema, without the work.
 func SchemaFor[T any]() (*jsonschema.Schema, error) {
+	key := SchemaKey(reflect.TypeFor[T]())
+	if p, ok := precomputedFor(key); ok {
+		return p.Schema(), nil
+	}
+	recordInferred(key, inferSchema[T]) // a copy: callers may change theirs
+	return inferSchema[T]()
+}
+
+func inferSchema[T any]() (*jsonschema.Schema, error) {
 	s, err := jsonschema.For[T](nil)
 	if err != nil {
 		return nil, err

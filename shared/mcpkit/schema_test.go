@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/google/jsonschema-go/jsonschema"
 )
 
 type sample struct {
@@ -46,5 +48,34 @@ func TestIdempotencyKeyStable(t *testing.T) {
 	k1 := IdempotencyKey("t", a{"1", "2"})
 	if k1 != IdempotencyKey("t", a{"1", "2"}) || k1 == IdempotencyKey("t", a{"1", "3"}) || k1 == IdempotencyKey("u", a{"1", "2"}) {
 		t.Error("key not a function of tool and arguments")
+	}
+}
+
+func TestGoLiteral(t *testing.T) {
+	one := 1.5
+	n := 3
+	s := &jsonschema.Schema{
+		Type:       "object",
+		Properties: map[string]*jsonschema.Schema{"b": {Type: "string", Enum: []any{"x", 2.0, true, nil}}, "a": {Type: "number", Minimum: &one}},
+		Items:      &jsonschema.Schema{MaxLength: &n},
+		Default:    []byte(`{"a":1}`),
+	}
+	got, err := GoLiteral(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`&jsonschema.Schema{`, `Type: "object"`, `"a": {`, `Minimum: new(float64(1.5))`,
+		`Enum: []any{"x", float64(2), true, nil}`, `MaxLength: new(int(3))`, "Default: []byte(\"{\\\"a\\\":1}\")",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("literal lacks %s:\n%s", want, got)
+		}
+	}
+	if strings.Index(got, `"a": {`) > strings.Index(got, `"b": {`) {
+		t.Errorf("map keys not sorted:\n%s", got)
+	}
+	if _, err := GoLiteral(&jsonschema.Schema{Enum: []any{map[string]any{"k": 1}}}); err == nil {
+		t.Error("an enum member that is an object: no error")
 	}
 }

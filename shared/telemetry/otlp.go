@@ -22,7 +22,7 @@ import (
 // Why not otlptracehttp: its request type lives in the OTLP collector
 // package, which links gRPC and grpc-gateway into every server: 13.8 MB
 // more per binary (crm-mcp 14.0 MB -> 27.9 MB, past the 20 MB image
-// budget). The messages are written with protowire (otlpwire.go).
+// budget). The messages are written with encoding/binary (otlpwire.go).
 type otlpExporter struct {
 	otlpPoster
 

@@ -1,65 +1,88 @@
 package telemetry
 
 import (
+	"encoding/binary"
 	"math"
 
 	"go.opentelemetry.io/otel/attribute"
-	"google.golang.org/protobuf/encoding/protowire"
 )
 
-// OTLP protobuf encoding with protowire alone. The field numbers are
+// OTLP protobuf encoding with encoding/binary alone (a protobuf varint is
+// binary.AppendUvarint's encoding). The field numbers are
 // those of opentelemetry-proto (go.opentelemetry.io/proto/otlp: trace/v1,
 // logs/v1, common/v1, resource/v1); the tests decode what is written here
 // with those official generated types. Encoding by hand keeps the
 // protobuf runtime (reflection, descriptors: about 2 MB of binary and of
-// idle memory per server) out of the servers.
+// idle memory per server) out of the servers; even protowire pulls in a
+// package that reads the executable file at every start.
 
-func pbMsg(b []byte, num protowire.Number, inner []byte) []byte {
-	b = protowire.AppendTag(b, num, protowire.BytesType)
-	return protowire.AppendBytes(b, inner)
+// pbNum is a protobuf field number; pbTag is a field's key.
+type pbNum uint64
+
+const (
+	wireVarint  = 0
+	wireFixed64 = 1
+	wireBytes   = 2
+	wireFixed32 = 5
+)
+
+func pbTag(b []byte, num pbNum, wire uint64) []byte {
+	return binary.AppendUvarint(b, uint64(num)<<3|wire)
 }
 
-func pbString(b []byte, num protowire.Number, s string) []byte {
+func pbMsg(b []byte, num pbNum, inner []byte) []byte {
+	b = pbTag(b, num, wireBytes)
+	b = binary.AppendUvarint(b, uint64(len(inner)))
+	return append(b, inner...)
+}
+
+func pbString(b []byte, num pbNum, s string) []byte {
 	if s == "" {
 		return b
 	}
-	b = protowire.AppendTag(b, num, protowire.BytesType)
-	return protowire.AppendString(b, s)
+	return pbStringAlways(b, num, s)
 }
 
-func pbBytes(b []byte, num protowire.Number, v []byte) []byte {
+// pbStringAlways writes s even when it is empty (a oneof member).
+func pbStringAlways(b []byte, num pbNum, s string) []byte {
+	b = pbTag(b, num, wireBytes)
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func pbBytes(b []byte, num pbNum, v []byte) []byte {
 	if len(v) == 0 {
 		return b
 	}
 	return pbMsg(b, num, v)
 }
 
-func pbVarint(b []byte, num protowire.Number, v uint64) []byte {
+func pbVarint(b []byte, num pbNum, v uint64) []byte {
 	if v == 0 {
 		return b
 	}
-	b = protowire.AppendTag(b, num, protowire.VarintType)
-	return protowire.AppendVarint(b, v)
+	b = pbTag(b, num, wireVarint)
+	return binary.AppendUvarint(b, v)
 }
 
-func pbFixed64(b []byte, num protowire.Number, v uint64) []byte {
+func pbFixed64(b []byte, num pbNum, v uint64) []byte {
 	if v == 0 {
 		return b
 	}
-	b = protowire.AppendTag(b, num, protowire.Fixed64Type)
-	return protowire.AppendFixed64(b, v)
+	b = pbTag(b, num, wireFixed64)
+	return binary.LittleEndian.AppendUint64(b, v)
 }
 
-func pbFixed32(b []byte, num protowire.Number, v uint32) []byte {
+func pbFixed32(b []byte, num pbNum, v uint32) []byte {
 	if v == 0 {
 		return b
 	}
-	b = protowire.AppendTag(b, num, protowire.Fixed32Type)
-	return protowire.AppendFixed32(b, v)
+	b = pbTag(b, num, wireFixed32)
+	return binary.LittleEndian.AppendUint32(b, v)
 }
 
 // pbKeyValues appends repeated KeyValue{key=1, value=2} as field num.
-func pbKeyValues(b []byte, num protowire.Number, kvs []attribute.KeyValue) []byte {
+func pbKeyValues(b []byte, num pbNum, kvs []attribute.KeyValue) []byte {
 	for _, kv := range kvs {
 		inner := pbString(nil, 1, string(kv.Key))
 		inner = pbMsg(inner, 2, pbAnyValue(nil, kv.Value))
@@ -72,14 +95,15 @@ func pbKeyValues(b []byte, num protowire.Number, kvs []attribute.KeyValue) []byt
 func pbAnyValue(b []byte, v attribute.Value) []byte {
 	switch v.Type() {
 	case attribute.BOOL:
-		b = protowire.AppendTag(b, 2, protowire.VarintType)
-		return protowire.AppendVarint(b, protowire.EncodeBool(v.AsBool()))
+		var x uint64
+		if v.AsBool() {
+			x = 1
+		}
+		return binary.AppendUvarint(pbTag(b, 2, wireVarint), x)
 	case attribute.INT64:
-		b = protowire.AppendTag(b, 3, protowire.VarintType)
-		return protowire.AppendVarint(b, uint64(v.AsInt64()))
+		return binary.AppendUvarint(pbTag(b, 3, wireVarint), uint64(v.AsInt64()))
 	case attribute.FLOAT64:
-		b = protowire.AppendTag(b, 4, protowire.Fixed64Type)
-		return protowire.AppendFixed64(b, math.Float64bits(v.AsFloat64()))
+		return binary.LittleEndian.AppendUint64(pbTag(b, 4, wireFixed64), math.Float64bits(v.AsFloat64()))
 	case attribute.BOOLSLICE:
 		return pbArray(b, v.AsBoolSlice(), attribute.BoolValue)
 	case attribute.INT64SLICE:
@@ -89,8 +113,7 @@ func pbAnyValue(b []byte, v attribute.Value) []byte {
 	case attribute.STRINGSLICE:
 		return pbArray(b, v.AsStringSlice(), attribute.StringValue)
 	}
-	b = protowire.AppendTag(b, 1, protowire.BytesType)
-	return protowire.AppendString(b, v.Emit())
+	return pbStringAlways(b, 1, v.Emit())
 }
 
 // pbArray encodes AnyValue{array_value=5: ArrayValue{values=1}}.
@@ -104,8 +127,7 @@ func pbArray[T any](b []byte, xs []T, f func(T) attribute.Value) []byte {
 
 // pbStringValue is AnyValue{string_value=1}.
 func pbStringValue(s string) []byte {
-	b := protowire.AppendTag(nil, 1, protowire.BytesType)
-	return protowire.AppendString(b, s)
+	return pbStringAlways(nil, 1, s)
 }
 
 // pbResource is Resource{attributes=1}.
