@@ -20,7 +20,6 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -225,7 +224,7 @@ func Run[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], version str
 			}
 		}
 	}
-	cfg, err := config.Load[X](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix, Usage: spec.Usage, Backends: spec.backendHelp(), Commands: spec.commandHelp()}, args, environ, stdout)
+	cfg, err := config.Load[X](config.Spec{Binary: spec.Binary, Prefix: spec.Prefix, Usage: spec.Usage, Backends: spec.backendHelp, Commands: spec.commandHelp}, args, environ, stdout)
 	if errors.Is(err, config.ErrHelp) {
 		return 0
 	}
@@ -442,14 +441,9 @@ func BuildWithBackend[X any, P port.Pinger](spec Spec[X, P], version string, cfg
 	deps.Version = version
 	impl := implementation(spec, version, reg)
 	deps.Control = execctl.New(execctl.Options{Domain: spec.Name, Store: store, Gate: deps.Approvals, Mode: cfg.WriteMode, Logger: log})
-	// The SDK logs the in-memory session listTools opens at start: keep
-	// those lines out of the log, so a start refused for its configuration
-	// says so in one line.
-	var quiet atomic.Bool
-	sdkLog := quietHandler{h: log.Handler(), quiet: &quiet}
 	srv := mcp.NewServer(impl, &mcp.ServerOptions{
 		Instructions:      spec.Instructions,
-		Logger:            slog.New(sdkLog),
+		Logger:            log,
 		CompletionHandler: deps.Completions.Handler(),
 		Capabilities:      &mcp.ServerCapabilities{},
 		SetCacheable:      cacheHints,
@@ -569,24 +563,6 @@ func approvalWait(p approval.Policy, ctl *execctl.Controller, wait time.Duration
 		}
 		return 0
 	}
-}
-
-// quietHandler drops records while quiet is set (its derived handlers
-// share the flag).
-type quietHandler struct {
-	h     slog.Handler
-	quiet *atomic.Bool
-}
-
-func (q quietHandler) Enabled(ctx context.Context, l slog.Level) bool {
-	return !q.quiet.Load() && q.h.Enabled(ctx, l)
-}
-func (q quietHandler) Handle(ctx context.Context, r slog.Record) error { return q.h.Handle(ctx, r) }
-func (q quietHandler) WithAttrs(a []slog.Attr) slog.Handler {
-	return quietHandler{h: q.h.WithAttrs(a), quiet: q.quiet}
-}
-func (q quietHandler) WithGroup(n string) slog.Handler {
-	return quietHandler{h: q.h.WithGroup(n), quiet: q.quiet}
 }
 
 // HTTPOptions returns the transport options for deps' server: readiness,

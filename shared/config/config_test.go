@@ -237,7 +237,7 @@ type helped struct {
 // --help lists every setting of every struct once, flags with their
 // variables, and nothing goes anywhere but out; a bad flag is one error.
 func TestHelpListsEverySettingOnce(t *testing.T) {
-	spec := Spec{Binary: "crm-mcp", Prefix: "CRM_", Usage: "crm-mcp: test.", Backends: "  reference (default): x\n"}
+	spec := Spec{Binary: "crm-mcp", Prefix: "CRM_", Usage: "crm-mcp: test.", Backends: func() string { return "  reference (default): x\n" }}
 	var out bytes.Buffer
 	if _, err := Load[helped](spec, []string{"--help"}, nil, &out); !errors.Is(err, ErrHelp) {
 		t.Fatalf("--help: %v", err)

@@ -124,8 +124,8 @@ func words(name string) string {
 // writeHelp prints --help: usage, commands, flags, every setting, backends.
 func writeHelp(out io.Writer, spec Spec, settings []setting) {
 	fmt.Fprintf(out, "%s\n\nUsage: %s [flags]\n", spec.Usage, spec.Binary)
-	if spec.Commands != "" {
-		fmt.Fprintf(out, "       %s COMMAND [flags]\n\nCommands:\n%s", spec.Binary, spec.Commands)
+	if c := text(spec.Commands); c != "" {
+		fmt.Fprintf(out, "       %s COMMAND [flags]\n\nCommands:\n%s", spec.Binary, c)
 	}
 	fmt.Fprintf(out, "\nFlags (each also an environment variable; the flag wins):\n")
 	for _, st := range settings {
@@ -144,8 +144,8 @@ func writeHelp(out io.Writer, spec Spec, settings []setting) {
 			fmt.Fprintf(out, "  %s%s\n      %s\n", st.env, def, st.help)
 		}
 	}
-	if spec.Backends != "" {
-		fmt.Fprintf(out, "\nBackends (--backend NAME or %sBACKEND):\n%s", spec.Prefix, spec.Backends)
+	if b := text(spec.Backends); b != "" {
+		fmt.Fprintf(out, "\nBackends (--backend NAME or %sBACKEND):\n%s", spec.Prefix, b)
 	}
 }
 
@@ -154,4 +154,11 @@ func defaultText(d string) string {
 		return ""
 	}
 	return ", default " + d
+}
+
+func text(f func() string) string {
+	if f == nil {
+		return ""
+	}
+	return f()
 }
