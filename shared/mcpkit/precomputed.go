@@ -116,139 +116,245 @@ func inputJSON(key string, s *jsonschema.Schema) (json.RawMessage, bool) {
 // GoLiteral renders s as a Go expression that builds an equal schema (the
 // package is referred to as jsonschema). It fails on a value it cannot
 // write, such as an enum member that is neither a string, a number, a
-// boolean nor null.
+// boolean nor null. A node whose literal is short stands on one line.
 func GoLiteral(s *jsonschema.Schema) (string, error) {
-	var b strings.Builder
-	err := goLit(&b, reflect.ValueOf(s), 1, false)
-	return b.String(), err
+	var r renderer
+	return r.goLit(reflect.ValueOf(s), 1, false)
+}
+
+// GoLiterals renders several schemas as GoLiteral does, sharing what they
+// repeat: a multi-line subschema that stands more than once among them is
+// written once, as a function named prefix+N returning a fresh copy, and
+// called where it stood. funcs holds those functions' declarations.
+func GoLiterals(schemas []*jsonschema.Schema, prefix string) (lits []string, funcs string, err error) {
+	count := renderer{counts: map[string]int{}}
+	for _, s := range schemas {
+		if _, err := count.goLit(reflect.ValueOf(s), 1, false); err != nil {
+			return nil, "", err
+		}
+	}
+	r := renderer{counts: count.counts, names: map[string]string{}, prefix: prefix}
+	for _, s := range schemas {
+		lit, err := r.goLit(reflect.ValueOf(s), 1, false)
+		if err != nil {
+			return nil, "", err
+		}
+		lits = append(lits, lit)
+	}
+	return lits, r.funcs.String(), nil
+}
+
+// renderer writes literals. Counting (names nil), it counts the
+// multi-line subschemas by their text without indentation; hoisting, it
+// writes those counted more than once as functions.
+type renderer struct {
+	counts map[string]int
+	names  map[string]string
+	prefix string
+	funcs  strings.Builder
+	plain  bool // hoisting turned off (to get a subschema's key)
+}
+
+func literalKey(lit string) string {
+	lines := strings.Split(lit, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimLeft(l, "\t")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// hoisted returns the call that stands for v (a schema struct or a map
+// of them), or "" when it is written in place.
+func (r *renderer) hoisted(v reflect.Value) (string, error) {
+	if r.names == nil || r.plain {
+		return "", nil
+	}
+	plain := renderer{plain: true}
+	lit, err := plain.goLit(v, 0, true)
+	if err != nil || !strings.Contains(lit, "\n") || r.counts[literalKey(lit)] < 2 {
+		return "", err
+	}
+	key := literalKey(lit)
+	if name, ok := r.names[key]; ok {
+		return name + "()", nil
+	}
+	name := fmt.Sprintf("%s%d", r.prefix, len(r.names)+1)
+	r.names[key] = name
+	if v.Kind() == reflect.Map {
+		body, err := r.mapLit(v, 1)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&r.funcs, "\nfunc %s() %s {\n\treturn %s\n}\n", name, typeName(v.Type()), body)
+		return name + "()", nil
+	}
+	body, err := r.structLit(v, 1, false)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(&r.funcs, "\nfunc %s() *jsonschema.Schema {\n\treturn &%s\n}\n", name, body)
+	return name + "()", nil
 }
 
 var rawMessageType = reflect.TypeFor[json.RawMessage]()
 
-// goLit writes v; elide leaves out the type of a pointer to a struct
-// (an element of a composite literal, as gofmt -s writes it).
-func goLit(b *strings.Builder, v reflect.Value, depth int, elide bool) error {
-	indent := strings.Repeat("\t", depth)
+// inlineWidth is the longest literal written on one line.
+const inlineWidth = 100
+
+// goLit renders v at depth (tabs of indentation for a multi-line
+// literal); elide leaves out the type of a pointer to a struct (an element
+// of a composite literal, as gofmt -s writes it).
+func (r *renderer) goLit(v reflect.Value, depth int, elide bool) (string, error) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
-			b.WriteString("nil")
-			return nil
+			return "nil", nil
 		}
 		if v.Elem().Kind() == reflect.Struct {
-			if !elide {
-				b.WriteString("&")
+			if call, err := r.hoisted(v.Elem()); call != "" || err != nil {
+				return call, err
 			}
-			return goLit(b, v.Elem(), depth, elide)
+			lit, err := r.goLit(v.Elem(), depth, elide)
+			if elide || err != nil {
+				return lit, err
+			}
+			return "&" + lit, nil
 		}
 		// new(T(x)) (Go 1.26) for pointers to scalars and to any.
-		fmt.Fprintf(b, "new(%s(", typeName(v.Elem().Type()))
-		if err := goLit(b, v.Elem(), depth, false); err != nil {
-			return err
-		}
-		b.WriteString("))")
-		return nil
+		lit, err := r.goLit(v.Elem(), depth, false)
+		return "new(" + typeName(v.Elem().Type()) + "(" + lit + "))", err
 	case reflect.Struct:
-		if v.Type() != reflect.TypeFor[jsonschema.Schema]() {
-			return fmt.Errorf("unexpected struct %s", v.Type())
+		lit, err := r.structLit(v, depth, elide)
+		if err == nil && r.counts != nil && r.names == nil && strings.Contains(lit, "\n") {
+			r.counts[literalKey(lit)]++
 		}
-		if !elide {
-			b.WriteString("jsonschema.Schema")
-		}
-		b.WriteString("{\n")
-		for i := range v.NumField() {
-			f := v.Field(i)
-			if f.IsZero() {
-				continue
-			}
-			if !v.Type().Field(i).IsExported() {
-				return fmt.Errorf("schema field %s is unexported", v.Type().Field(i).Name)
-			}
-			fmt.Fprintf(b, "%s\t%s: ", indent, v.Type().Field(i).Name)
-			if err := goLit(b, f, depth+1, false); err != nil {
-				return err
-			}
-			b.WriteString(",\n")
-		}
-		b.WriteString(indent + "}")
-		return nil
+		return lit, err
 	case reflect.Slice:
 		if v.IsNil() {
-			b.WriteString("nil")
-			return nil
+			return "nil", nil
 		}
 		if v.Type() == rawMessageType || v.Type().Elem().Kind() == reflect.Uint8 {
-			fmt.Fprintf(b, "[]byte(%s)", strconv.Quote(string(v.Bytes())))
-			return nil
+			return "[]byte(" + strconv.Quote(string(v.Bytes())) + ")", nil
 		}
-		b.WriteString(typeName(v.Type()) + "{")
+		var vals []string
 		for i := range v.Len() {
-			if i > 0 {
-				b.WriteString(", ")
+			lit, err := r.goLit(v.Index(i), depth+1, true)
+			if err != nil {
+				return "", err
 			}
-			if err := goLit(b, v.Index(i), depth, true); err != nil {
-				return err
-			}
+			vals = append(vals, lit)
 		}
-		b.WriteString("}")
-		return nil
+		return composite(typeName(v.Type()), nil, vals, depth), nil
 	case reflect.Map:
 		if v.IsNil() {
-			b.WriteString("nil")
-			return nil
+			return "nil", nil
 		}
-		if v.Type().Key().Kind() != reflect.String {
-			return fmt.Errorf("unexpected map %s", v.Type())
+		if call, err := r.hoisted(v); call != "" || err != nil {
+			return call, err
 		}
-		b.WriteString(typeName(v.Type()) + "{\n")
-		keys := slices.Sorted(func(yield func(string) bool) {
-			for _, k := range v.MapKeys() {
-				if !yield(k.String()) {
-					return
-				}
-			}
-		})
-		for _, k := range keys {
-			fmt.Fprintf(b, "%s\t%s: ", indent, strconv.Quote(k))
-			if err := goLit(b, v.MapIndex(reflect.ValueOf(k).Convert(v.Type().Key())), depth+1, true); err != nil {
-				return err
-			}
-			b.WriteString(",\n")
+		lit, err := r.mapLit(v, depth)
+		if err == nil && r.counts != nil && r.names == nil && strings.Contains(lit, "\n") {
+			r.counts[literalKey(lit)]++
 		}
-		b.WriteString(indent + "}")
-		return nil
+		return lit, err
 	case reflect.Interface:
 		if v.IsNil() {
-			b.WriteString("nil")
-			return nil
+			return "nil", nil
 		}
 		e := v.Elem()
 		switch e.Kind() {
 		case reflect.String, reflect.Bool:
-			return goLit(b, e, depth, false)
+			return r.goLit(e, depth, false)
 		case reflect.Float64, reflect.Int, reflect.Int64:
-			fmt.Fprintf(b, "%s(", e.Type())
-			if err := goLit(b, e, depth, false); err != nil {
-				return err
-			}
-			b.WriteString(")")
-			return nil
+			lit, err := r.goLit(e, depth, false)
+			return e.Type().String() + "(" + lit + ")", err
 		}
-		return fmt.Errorf("unexpected value %#v", e.Interface())
+		return "", fmt.Errorf("unexpected value %#v", e.Interface())
 	case reflect.String:
-		b.WriteString(strconv.Quote(v.String()))
-		return nil
+		return strconv.Quote(v.String()), nil
 	case reflect.Bool:
-		b.WriteString(strconv.FormatBool(v.Bool()))
-		return nil
+		return strconv.FormatBool(v.Bool()), nil
 	case reflect.Int, reflect.Int64:
-		b.WriteString(strconv.FormatInt(v.Int(), 10))
-		return nil
+		return strconv.FormatInt(v.Int(), 10), nil
 	case reflect.Float64:
-		b.WriteString(strconv.FormatFloat(v.Float(), 'g', -1, 64))
-		return nil
+		return strconv.FormatFloat(v.Float(), 'g', -1, 64), nil
 	}
-	return fmt.Errorf("unexpected %s", v.Type())
+	return "", fmt.Errorf("unexpected %s", v.Type())
+}
+
+// mapLit writes a map in place.
+func (r *renderer) mapLit(v reflect.Value, depth int) (string, error) {
+	if v.Type().Key().Kind() != reflect.String {
+		return "", fmt.Errorf("unexpected map %s", v.Type())
+	}
+	keys := slices.Sorted(func(yield func(string) bool) {
+		for _, k := range v.MapKeys() {
+			if !yield(k.String()) {
+				return
+			}
+		}
+	})
+	var quoted, vals []string
+	for _, k := range keys {
+		lit, err := r.goLit(v.MapIndex(reflect.ValueOf(k).Convert(v.Type().Key())), depth+1, true)
+		if err != nil {
+			return "", err
+		}
+		quoted, vals = append(quoted, strconv.Quote(k)), append(vals, lit)
+	}
+	return composite(typeName(v.Type()), quoted, vals, depth), nil
+}
+
+// structLit writes a schema struct in place.
+func (r *renderer) structLit(v reflect.Value, depth int, elide bool) (string, error) {
+	if v.Type() != reflect.TypeFor[jsonschema.Schema]() {
+		return "", fmt.Errorf("unexpected struct %s", v.Type())
+	}
+	var keys, vals []string
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if f.IsZero() {
+			continue
+		}
+		if !v.Type().Field(i).IsExported() {
+			return "", fmt.Errorf("schema field %s is unexported", v.Type().Field(i).Name)
+		}
+		lit, err := r.goLit(f, depth+1, false)
+		if err != nil {
+			return "", err
+		}
+		keys, vals = append(keys, v.Type().Field(i).Name), append(vals, lit)
+	}
+	prefix := "jsonschema.Schema"
+	if elide {
+		prefix = ""
+	}
+	return composite(prefix, keys, vals, depth), nil
+}
+
+// composite writes a composite literal of type typ (keys nil: a list), on
+// one line when it is short and its elements are, else one element a line.
+func composite(typ string, keys, vals []string, depth int) string {
+	elems := make([]string, len(vals))
+	for i, v := range vals {
+		if keys != nil {
+			elems[i] = keys[i] + ": " + v
+		} else {
+			elems[i] = v
+		}
+	}
+	line := typ + "{" + strings.Join(elems, ", ") + "}"
+	if len(line) <= inlineWidth && !strings.Contains(line, "\n") {
+		return line
+	}
+	indent := strings.Repeat("\t", depth)
+	var b strings.Builder
+	b.WriteString(typ + "{\n")
+	for _, e := range elems {
+		b.WriteString(indent + "\t" + e + ",\n")
+	}
+	b.WriteString(indent + "}")
+	return b.String()
 }
 
 // typeName is t in Go syntax, with the schema type as jsonschema.Schema.

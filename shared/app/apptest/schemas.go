@@ -76,24 +76,29 @@ func schemasFile(pkg string, inferred map[string]*jsonschema.Schema) ([]byte, er
 	b.WriteString("import (\n\t\"github.com/bizmcp/bizmcp/shared/mcpkit\"\n\t\"github.com/google/jsonschema-go/jsonschema\"\n)\n\n")
 	b.WriteString("// The tools' schemas as mcpkit.SchemaFor infers them, built without\n// inference at start (mcpkit.Precomputed).\n")
 	b.WriteString("func init() {\n\tmcpkit.RegisterPrecomputed(map[string]mcpkit.Precomputed{\n")
-	for _, key := range slices.Sorted(func(yield func(string) bool) {
+	keys := slices.Sorted(func(yield func(string) bool) {
 		for k := range inferred {
 			if !yield(k) {
 				return
 			}
 		}
-	}) {
-		s := inferred[key]
-		lit, err := mcpkit.GoLiteral(s)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", key, err)
-		}
-		enc, err := json.Marshal(s)
+	})
+	schemas := make([]*jsonschema.Schema, len(keys))
+	for i, k := range keys {
+		schemas[i] = inferred[k]
+	}
+	lits, funcs, err := mcpkit.GoLiterals(schemas, "schema")
+	if err != nil {
+		return nil, err
+	}
+	for i, key := range keys {
+		enc, err := json.Marshal(schemas[i])
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(&b, "\t\t%q: {\n\t\t\tSchema: func() *jsonschema.Schema {\n\t\t\t\treturn %s\n\t\t\t},\n\t\t\tJSON: %q,\n\t\t},\n", key, lit, enc)
+		fmt.Fprintf(&b, "\t\t%q: {\n\t\t\tSchema: func() *jsonschema.Schema {\n\t\t\t\treturn %s\n\t\t\t},\n\t\t\tJSON: %q,\n\t\t},\n", key, lits[i], enc)
 	}
 	b.WriteString("\t})\n}\n")
+	b.WriteString(funcs)
 	return format.Source([]byte(b.String()))
 }

@@ -17,11 +17,7 @@ func init() {
 					Type:     "object",
 					Required: []string{"id", "body"},
 					Properties: map[string]*jsonschema.Schema{
-						"approval_id": {
-							Description: "only after a previous call said a person must approve it: the approval id, once the user says it is approved",
-							Type:        "string",
-							Pattern:     "^apr_[0-9a-f]{20}$",
-						},
+						"approval_id": schema1(),
 						"author": {
 							Description: "who writes the note (default: the assistant)",
 							Type:        "string",
@@ -33,16 +29,10 @@ func init() {
 							MinLength:   new(int(1)),
 							MaxLength:   new(int(5000)),
 						},
-						"id": {
-							Description: "customer id, e.g. C-1042",
-							Type:        "string",
-							Pattern:     "^C-[0-9]{1,10}$",
-						},
+						"id": {Description: "customer id, e.g. C-1042", Type: "string", Pattern: "^C-[0-9]{1,10}$"},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"id", "body", "author", "approval_id"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"id", "body", "author", "approval_id"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"customer id, e.g. C-1042\",\"pattern\":\"^C-[0-9]{1,10}$\"},\"body\":{\"type\":\"string\",\"description\":\"the note text: what happened, what was agreed, next steps\",\"minLength\":1,\"maxLength\":5000},\"author\":{\"type\":\"string\",\"description\":\"who writes the note (default: the assistant)\",\"maxLength\":100},\"approval_id\":{\"type\":\"string\",\"description\":\"only after a previous call said a person must approve it: the approval id, once the user says it is approved\",\"pattern\":\"^apr_[0-9a-f]{20}$\"}},\"required\":[\"id\",\"body\"],\"additionalProperties\":false}",
@@ -53,24 +43,16 @@ func init() {
 					Type:     "object",
 					Required: []string{"customer_id", "note_id", "replayed"},
 					Properties: map[string]*jsonschema.Schema{
-						"created_at": {
-							Type: "string",
-						},
-						"customer_id": {
-							Type: "string",
-						},
-						"note_id": {
-							Type: "string",
-						},
+						"created_at":  {Type: "string"},
+						"customer_id": {Type: "string"},
+						"note_id":     {Type: "string"},
 						"replayed": {
 							Description: "true when this exact note had already been added (a retry); nothing new was written",
 							Type:        "boolean",
 						},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"customer_id", "note_id", "created_at", "replayed"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"customer_id", "note_id", "created_at", "replayed"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"customer_id\":{\"type\":\"string\"},\"note_id\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\"},\"replayed\":{\"type\":\"boolean\",\"description\":\"true when this exact note had already been added (a retry); nothing new was written\"}},\"required\":[\"customer_id\",\"note_id\",\"replayed\"],\"additionalProperties\":false}",
@@ -81,57 +63,28 @@ func init() {
 					Type:     "object",
 					Required: []string{"id"},
 					Properties: map[string]*jsonschema.Schema{
-						"address": {
-							Description: "primary address on one line",
-							Type:        "string",
-						},
-						"company": {
-							Type: "string",
-						},
+						"address": {Description: "primary address on one line", Type: "string"},
+						"company": {Type: "string"},
 						"contacts": {
 							Type: "array",
 							Items: &jsonschema.Schema{
 								Type:     "object",
 								Required: []string{"name"},
 								Properties: map[string]*jsonschema.Schema{
-									"email": {
-										Type: "string",
-									},
-									"name": {
-										Type: "string",
-									},
-									"phone": {
-										Type: "string",
-									},
-									"role": {
-										Type: "string",
-									},
+									"email": {Type: "string"},
+									"name":  {Type: "string"},
+									"phone": {Type: "string"},
+									"role":  {Type: "string"},
 								},
-								AdditionalProperties: &jsonschema.Schema{
-									Not: &jsonschema.Schema{},
-								},
-								PropertyOrder: []string{"name", "role", "email", "phone"},
+								AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+								PropertyOrder:        []string{"name", "role", "email", "phone"},
 							},
 						},
-						"custom_fields": {
-							Type: "object",
-							AdditionalProperties: &jsonschema.Schema{
-								Type: "string",
-							},
-						},
-						"email": {
-							Type: "string",
-						},
-						"id": {
-							Type: "string",
-						},
-						"lifetime_value": {
-							Description: "e.g. USD 12,345.67",
-							Type:        "string",
-						},
-						"name": {
-							Type: "string",
-						},
+						"custom_fields":  {Type: "object", AdditionalProperties: &jsonschema.Schema{Type: "string"}},
+						"email":          {Type: "string"},
+						"id":             {Type: "string"},
+						"lifetime_value": {Description: "e.g. USD 12,345.67", Type: "string"},
+						"name":           {Type: "string"},
 						"notes": {
 							Description: "newest notes first",
 							Type:        "array",
@@ -139,84 +92,61 @@ func init() {
 								Type:     "object",
 								Required: []string{"id", "body"},
 								Properties: map[string]*jsonschema.Schema{
-									"at": {
-										Type: "string",
-									},
-									"author": {
-										Type: "string",
-									},
-									"body": {
-										Type: "string",
-									},
-									"id": {
-										Type: "string",
-									},
+									"at":     {Type: "string"},
+									"author": {Type: "string"},
+									"body":   {Type: "string"},
+									"id":     {Type: "string"},
 								},
-								AdditionalProperties: &jsonschema.Schema{
-									Not: &jsonschema.Schema{},
-								},
-								PropertyOrder: []string{"id", "at", "author", "body"},
+								AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+								PropertyOrder:        []string{"id", "at", "author", "body"},
 							},
 						},
-						"notes_total": {
-							Type: "integer",
-						},
-						"owner": {
-							Description: "account manager",
-							Type:        "string",
-						},
-						"phone": {
-							Type: "string",
-						},
+						"notes_total": {Type: "integer"},
+						"owner":       {Description: "account manager", Type: "string"},
+						"phone":       {Type: "string"},
 						"recent_activity": {
 							Type: "array",
 							Items: &jsonschema.Schema{
 								Type:     "object",
 								Required: []string{"summary"},
 								Properties: map[string]*jsonschema.Schema{
-									"at": {
-										Type: "string",
-									},
-									"summary": {
-										Type: "string",
-									},
-									"type": {
-										Type: "string",
-									},
+									"at":      {Type: "string"},
+									"summary": {Type: "string"},
+									"type":    {Type: "string"},
 								},
-								AdditionalProperties: &jsonschema.Schema{
-									Not: &jsonschema.Schema{},
-								},
-								PropertyOrder: []string{"at", "type", "summary"},
+								AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+								PropertyOrder:        []string{"at", "type", "summary"},
 							},
 						},
-						"region": {
-							Type: "string",
-						},
-						"status": {
-							Type: "string",
-						},
-						"tags": {
-							Type: "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
-						},
-						"tier": {
-							Type: "string",
-						},
-						"updated_at": {
-							Type: "string",
-						},
-						"version": {
-							Description: "record version, bumped by every update",
-							Type:        "integer",
-						},
+						"region":     {Type: "string"},
+						"status":     {Type: "string"},
+						"tags":       {Type: "array", Items: &jsonschema.Schema{Type: "string"}},
+						"tier":       {Type: "string"},
+						"updated_at": {Type: "string"},
+						"version":    {Description: "record version, bumped by every update", Type: "integer"},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder: []string{
+						"id",
+						"name",
+						"company",
+						"email",
+						"phone",
+						"region",
+						"tier",
+						"status",
+						"owner",
+						"lifetime_value",
+						"address",
+						"tags",
+						"updated_at",
+						"version",
+						"notes",
+						"notes_total",
+						"contacts",
+						"custom_fields",
+						"recent_activity",
 					},
-					PropertyOrder: []string{"id", "name", "company", "email", "phone", "region", "tier", "status", "owner", "lifetime_value", "address", "tags", "updated_at", "version", "notes", "notes_total", "contacts", "custom_fields", "recent_activity"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"company\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},\"phone\":{\"type\":\"string\"},\"region\":{\"type\":\"string\"},\"tier\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"owner\":{\"type\":\"string\",\"description\":\"account manager\"},\"lifetime_value\":{\"type\":\"string\",\"description\":\"e.g. USD 12,345.67\"},\"address\":{\"type\":\"string\",\"description\":\"primary address on one line\"},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"updated_at\":{\"type\":\"string\"},\"version\":{\"type\":\"integer\",\"description\":\"record version, bumped by every update\"},\"notes\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"at\":{\"type\":\"string\"},\"author\":{\"type\":\"string\"},\"body\":{\"type\":\"string\"}},\"required\":[\"id\",\"body\"],\"additionalProperties\":false},\"description\":\"newest notes first\"},\"notes_total\":{\"type\":\"integer\"},\"contacts\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},\"phone\":{\"type\":\"string\"}},\"required\":[\"name\"],\"additionalProperties\":false}},\"custom_fields\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"}},\"recent_activity\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"at\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"summary\":{\"type\":\"string\"}},\"required\":[\"summary\"],\"additionalProperties\":false}}},\"required\":[\"id\"],\"additionalProperties\":false}",
@@ -232,7 +162,26 @@ func init() {
 							Type:        "array",
 							Items: &jsonschema.Schema{
 								Type: "string",
-								Enum: []any{"name", "company", "email", "phone", "region", "tier", "status", "owner", "lifetime_value", "address", "tags", "updated_at", "version", "notes", "notes_total", "contacts", "custom_fields", "recent_activity"},
+								Enum: []any{
+									"name",
+									"company",
+									"email",
+									"phone",
+									"region",
+									"tier",
+									"status",
+									"owner",
+									"lifetime_value",
+									"address",
+									"tags",
+									"updated_at",
+									"version",
+									"notes",
+									"notes_total",
+									"contacts",
+									"custom_fields",
+									"recent_activity",
+								},
 							},
 							MaxItems: new(int(20)),
 						},
@@ -248,10 +197,8 @@ func init() {
 							Maximum:     new(float64(50)),
 						},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"id", "fields", "notes_limit"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"id", "fields", "notes_limit"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"customer id, e.g. C-1042 (from crm_search_customers)\",\"pattern\":\"^C-[0-9]{1,10}$\"},\"fields\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"name\",\"company\",\"email\",\"phone\",\"region\",\"tier\",\"status\",\"owner\",\"lifetime_value\",\"address\",\"tags\",\"updated_at\",\"version\",\"notes\",\"notes_total\",\"contacts\",\"custom_fields\",\"recent_activity\"]},\"description\":\"which fields to return (id is always returned); default: the contact, account and address fields, tags and the 3 newest notes. Ask for contacts, custom_fields or recent_activity explicitly\",\"maxItems\":20},\"notes_limit\":{\"type\":\"integer\",\"description\":\"how many of the newest notes to return (default 3, at most 50)\",\"minimum\":1,\"maximum\":50}},\"required\":[\"id\"],\"additionalProperties\":false}",
@@ -283,10 +230,8 @@ func init() {
 							Enum:        []any{"na", "emea", "apac", "latam"},
 						},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"query", "region", "limit", "cursor"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"query", "region", "limit", "cursor"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\",\"description\":\"text to match against name, company, email, id, tags or city, e.g. 'acme' or 'berlin'; empty lists all customers\",\"maxLength\":200},\"region\":{\"type\":\"string\",\"description\":\"only customers of this sales region\",\"enum\":[\"na\",\"emea\",\"apac\",\"latam\"]},\"limit\":{\"type\":\"integer\",\"description\":\"page size (default 10, at most 50)\",\"minimum\":1,\"maximum\":50},\"cursor\":{\"type\":\"string\",\"description\":\"next_cursor from the previous page of the same search\",\"maxLength\":64}},\"additionalProperties\":false}",
@@ -300,67 +245,23 @@ func init() {
 						"customers": {
 							Type: "array",
 							Items: &jsonschema.Schema{
-								Type:     "object",
-								Required: []string{"id"},
-								Properties: map[string]*jsonschema.Schema{
-									"city": {
-										Type: "string",
-									},
-									"company": {
-										Type: "string",
-									},
-									"country": {
-										Type: "string",
-									},
-									"email": {
-										Type: "string",
-									},
-									"id": {
-										Description: "customer id, e.g. C-1042",
-										Type:        "string",
-									},
-									"name": {
-										Description: "contact person",
-										Type:        "string",
-									},
-									"region": {
-										Description: "sales region: na, emea, apac or latam",
-										Type:        "string",
-									},
-									"status": {
-										Type: "string",
-									},
-									"tier": {
-										Type: "string",
-									},
-								},
-								AdditionalProperties: &jsonschema.Schema{
-									Not: &jsonschema.Schema{},
-								},
-								PropertyOrder: []string{"id", "name", "company", "email", "region", "tier", "status", "city", "country"},
+								Type:                 "object",
+								Required:             []string{"id"},
+								Properties:           schema2(),
+								AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+								PropertyOrder:        []string{"id", "name", "company", "email", "region", "tier", "status", "city", "country"},
 							},
 						},
-						"has_more": {
-							Description: "true when more items follow; pass next_cursor to get them",
-							Type:        "boolean",
-						},
+						"has_more": {Description: "true when more items follow; pass next_cursor to get them", Type: "boolean"},
 						"next_cursor": {
 							Description: "opaque cursor for the next page; pass it back unchanged with the same other arguments",
 							Type:        "string",
 						},
-						"returned": {
-							Description: "how many items this page holds",
-							Type:        "integer",
-						},
-						"total": {
-							Description: "how many items match in all",
-							Type:        "integer",
-						},
+						"returned": {Description: "how many items this page holds", Type: "integer"},
+						"total":    {Description: "how many items match in all", Type: "integer"},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"customers", "total", "returned", "has_more", "next_cursor"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"customers", "total", "returned", "has_more", "next_cursor"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"customers\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"customer id, e.g. C-1042\"},\"name\":{\"type\":\"string\",\"description\":\"contact person\"},\"company\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},\"region\":{\"type\":\"string\",\"description\":\"sales region: na, emea, apac or latam\"},\"tier\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"city\":{\"type\":\"string\"},\"country\":{\"type\":\"string\"}},\"required\":[\"id\"],\"additionalProperties\":false}},\"total\":{\"type\":\"integer\",\"description\":\"how many items match in all\"},\"returned\":{\"type\":\"integer\",\"description\":\"how many items this page holds\"},\"has_more\":{\"type\":\"boolean\",\"description\":\"true when more items follow; pass next_cursor to get them\"},\"next_cursor\":{\"type\":\"string\",\"description\":\"opaque cursor for the next page; pass it back unchanged with the same other arguments\"}},\"required\":[\"customers\",\"total\",\"returned\",\"has_more\"],\"additionalProperties\":false}",
@@ -371,26 +272,10 @@ func init() {
 					Type:     "object",
 					Required: []string{"id"},
 					Properties: map[string]*jsonschema.Schema{
-						"approval_id": {
-							Description: "only after a previous call said a person must approve it: the approval id, once the user says it is approved",
-							Type:        "string",
-							Pattern:     "^apr_[0-9a-f]{20}$",
-						},
-						"email": {
-							Description: "new contact email",
-							Type:        "string",
-							MaxLength:   new(int(254)),
-						},
-						"id": {
-							Description: "customer id, e.g. C-1042",
-							Type:        "string",
-							Pattern:     "^C-[0-9]{1,10}$",
-						},
-						"owner": {
-							Description: "new account manager",
-							Type:        "string",
-							MaxLength:   new(int(100)),
-						},
+						"approval_id": schema1(),
+						"email":       {Description: "new contact email", Type: "string", MaxLength: new(int(254))},
+						"id":          {Description: "customer id, e.g. C-1042", Type: "string", Pattern: "^C-[0-9]{1,10}$"},
+						"owner":       {Description: "new account manager", Type: "string", MaxLength: new(int(100))},
 						"phone": {
 							Description: "new contact phone, international format, e.g. +49 30 1234567",
 							Type:        "string",
@@ -404,11 +289,8 @@ func init() {
 						"tags": {
 							Description: "replace the tag list with these tags",
 							Type:        "array",
-							Items: &jsonschema.Schema{
-								Type:      "string",
-								MaxLength: new(int(40)),
-							},
-							MaxItems: new(int(20)),
+							Items:       &jsonschema.Schema{Type: "string", MaxLength: new(int(40))},
+							MaxItems:    new(int(20)),
 						},
 						"tier": {
 							Description: "new account tier",
@@ -416,10 +298,8 @@ func init() {
 							Enum:        []any{"bronze", "silver", "gold", "platinum"},
 						},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"id", "email", "phone", "tier", "status", "owner", "tags", "approval_id"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"id", "email", "phone", "tier", "status", "owner", "tags", "approval_id"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"customer id, e.g. C-1042\",\"pattern\":\"^C-[0-9]{1,10}$\"},\"email\":{\"type\":\"string\",\"description\":\"new contact email\",\"maxLength\":254},\"phone\":{\"type\":\"string\",\"description\":\"new contact phone, international format, e.g. +49 30 1234567\",\"maxLength\":40},\"tier\":{\"type\":\"string\",\"description\":\"new account tier\",\"enum\":[\"bronze\",\"silver\",\"gold\",\"platinum\"]},\"status\":{\"type\":\"string\",\"description\":\"new account status\",\"enum\":[\"active\",\"churned\",\"prospect\",\"on_hold\"]},\"owner\":{\"type\":\"string\",\"description\":\"new account manager\",\"maxLength\":100},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"maxLength\":40},\"description\":\"replace the tag list with these tags\",\"maxItems\":20},\"approval_id\":{\"type\":\"string\",\"description\":\"only after a previous call said a person must approve it: the approval id, once the user says it is approved\",\"pattern\":\"^apr_[0-9a-f]{20}$\"}},\"required\":[\"id\"],\"additionalProperties\":false}",
@@ -431,73 +311,45 @@ func init() {
 					Required: []string{"id", "updated", "version", "replayed", "customer"},
 					Properties: map[string]*jsonschema.Schema{
 						"customer": {
-							Type:     "object",
-							Required: []string{"id"},
-							Properties: map[string]*jsonschema.Schema{
-								"city": {
-									Type: "string",
-								},
-								"company": {
-									Type: "string",
-								},
-								"country": {
-									Type: "string",
-								},
-								"email": {
-									Type: "string",
-								},
-								"id": {
-									Description: "customer id, e.g. C-1042",
-									Type:        "string",
-								},
-								"name": {
-									Description: "contact person",
-									Type:        "string",
-								},
-								"region": {
-									Description: "sales region: na, emea, apac or latam",
-									Type:        "string",
-								},
-								"status": {
-									Type: "string",
-								},
-								"tier": {
-									Type: "string",
-								},
-							},
-							AdditionalProperties: &jsonschema.Schema{
-								Not: &jsonschema.Schema{},
-							},
-							PropertyOrder: []string{"id", "name", "company", "email", "region", "tier", "status", "city", "country"},
+							Type:                 "object",
+							Required:             []string{"id"},
+							Properties:           schema2(),
+							AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+							PropertyOrder:        []string{"id", "name", "company", "email", "region", "tier", "status", "city", "country"},
 						},
-						"id": {
-							Type: "string",
-						},
-						"replayed": {
-							Description: "true when this exact update had already been applied (a retry)",
-							Type:        "boolean",
-						},
-						"updated": {
-							Description: "fields that were changed",
-							Type:        "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
-						},
-						"updated_at": {
-							Type: "string",
-						},
-						"version": {
-							Type: "integer",
-						},
+						"id":         {Type: "string"},
+						"replayed":   {Description: "true when this exact update had already been applied (a retry)", Type: "boolean"},
+						"updated":    {Description: "fields that were changed", Type: "array", Items: &jsonschema.Schema{Type: "string"}},
+						"updated_at": {Type: "string"},
+						"version":    {Type: "integer"},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"id", "updated", "version", "updated_at", "replayed", "customer"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"id", "updated", "version", "updated_at", "replayed", "customer"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"updated\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"fields that were changed\"},\"version\":{\"type\":\"integer\"},\"updated_at\":{\"type\":\"string\"},\"replayed\":{\"type\":\"boolean\",\"description\":\"true when this exact update had already been applied (a retry)\"},\"customer\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"customer id, e.g. C-1042\"},\"name\":{\"type\":\"string\",\"description\":\"contact person\"},\"company\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},\"region\":{\"type\":\"string\",\"description\":\"sales region: na, emea, apac or latam\"},\"tier\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"city\":{\"type\":\"string\"},\"country\":{\"type\":\"string\"}},\"required\":[\"id\"],\"additionalProperties\":false}},\"required\":[\"id\",\"updated\",\"version\",\"replayed\",\"customer\"],\"additionalProperties\":false}",
 		},
 	})
+}
+
+func schema1() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		Description: "only after a previous call said a person must approve it: the approval id, once the user says it is approved",
+		Type:        "string",
+		Pattern:     "^apr_[0-9a-f]{20}$",
+	}
+}
+
+func schema2() map[string]*jsonschema.Schema {
+	return map[string]*jsonschema.Schema{
+		"city":    {Type: "string"},
+		"company": {Type: "string"},
+		"country": {Type: "string"},
+		"email":   {Type: "string"},
+		"id":      {Description: "customer id, e.g. C-1042", Type: "string"},
+		"name":    {Description: "contact person", Type: "string"},
+		"region":  {Description: "sales region: na, emea, apac or latam", Type: "string"},
+		"status":  {Type: "string"},
+		"tier":    {Type: "string"},
+	}
 }

@@ -17,19 +17,12 @@ func init() {
 					Type:     "object",
 					Required: []string{"body"},
 					Properties: map[string]*jsonschema.Schema{
-						"approval_id": {
-							Description: "only after a previous call said a person must approve it: the approval id, once the user says it is approved",
-							Type:        "string",
-							Pattern:     "^apr_[0-9a-f]{20}$",
-						},
+						"approval_id": schema1(),
 						"bcc": {
 							Description: "blind copy recipients",
 							Type:        "array",
-							Items: &jsonschema.Schema{
-								Type:      "string",
-								MaxLength: new(int(254)),
-							},
-							MaxItems: new(int(10)),
+							Items:       &jsonschema.Schema{Type: "string", MaxLength: new(int(254))},
+							MaxItems:    new(int(10)),
 						},
 						"body": {
 							Description: "plain-text body, greeting and sign-off included; do not paste quoted history, the thread keeps it",
@@ -40,36 +33,24 @@ func init() {
 						"cc": {
 							Description: "copy recipients",
 							Type:        "array",
-							Items: &jsonschema.Schema{
-								Type:      "string",
-								MaxLength: new(int(254)),
-							},
-							MaxItems: new(int(10)),
+							Items:       &jsonschema.Schema{Type: "string", MaxLength: new(int(254))},
+							MaxItems:    new(int(10)),
 						},
 						"in_reply_to": {
 							Description: "id of the message this answers (e.g. M-20002); files the draft in that thread",
 							Type:        "string",
 							Pattern:     "^M-[0-9]{1,10}$",
 						},
-						"subject": {
-							Description: "one-line subject; when answering and empty: Re: plus the original subject",
-							Type:        "string",
-							MaxLength:   new(int(200)),
-						},
+						"subject": schema2(),
 						"to": {
 							Description: "recipient addresses, e.g. [\"santiago.sanchez@costa-consultores.example\"]; when answering (in_reply_to) and empty: the original sender",
 							Type:        "array",
-							Items: &jsonschema.Schema{
-								Type:      "string",
-								MaxLength: new(int(254)),
-							},
-							MaxItems: new(int(10)),
+							Items:       &jsonschema.Schema{Type: "string", MaxLength: new(int(254))},
+							MaxItems:    new(int(10)),
 						},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"to", "cc", "bcc", "subject", "body", "in_reply_to", "approval_id"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"to", "cc", "bcc", "subject", "body", "in_reply_to", "approval_id"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"to\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"maxLength\":254},\"description\":\"recipient addresses, e.g. [\\\"santiago.sanchez@costa-consultores.example\\\"]; when answering (in_reply_to) and empty: the original sender\",\"maxItems\":10},\"cc\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"maxLength\":254},\"description\":\"copy recipients\",\"maxItems\":10},\"bcc\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"maxLength\":254},\"description\":\"blind copy recipients\",\"maxItems\":10},\"subject\":{\"type\":\"string\",\"description\":\"one-line subject; when answering and empty: Re: plus the original subject\",\"maxLength\":200},\"body\":{\"type\":\"string\",\"description\":\"plain-text body, greeting and sign-off included; do not paste quoted history, the thread keeps it\",\"minLength\":1,\"maxLength\":10000},\"in_reply_to\":{\"type\":\"string\",\"description\":\"id of the message this answers (e.g. M-20002); files the draft in that thread\",\"pattern\":\"^M-[0-9]{1,10}$\"},\"approval_id\":{\"type\":\"string\",\"description\":\"only after a previous call said a person must approve it: the approval id, once the user says it is approved\",\"pattern\":\"^apr_[0-9a-f]{20}$\"}},\"required\":[\"body\"],\"additionalProperties\":false}",
@@ -80,29 +61,14 @@ func init() {
 					Type:     "object",
 					Required: []string{"draft_id", "thread_id", "subject", "replayed", "send_allowed"},
 					Properties: map[string]*jsonschema.Schema{
-						"bcc": {
-							Type: "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
-						},
+						"bcc": {Type: "array", Items: &jsonschema.Schema{Type: "string"}},
 						"blocked_recipients": {
 							Description: "recipients email_send would refuse (domain not in EMAIL_ALLOWED_RECIPIENT_DOMAINS)",
 							Type:        "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
+							Items:       &jsonschema.Schema{Type: "string"},
 						},
-						"cc": {
-							Type: "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
-						},
-						"draft_id": {
-							Description: "pass it to email_send to send this draft",
-							Type:        "string",
-						},
+						"cc":       {Type: "array", Items: &jsonschema.Schema{Type: "string"}},
+						"draft_id": {Description: "pass it to email_send to send this draft", Type: "string"},
 						"replayed": {
 							Description: "true when this exact draft already existed (a retry); no second draft was made",
 							Type:        "boolean",
@@ -111,23 +77,22 @@ func init() {
 							Description: "whether email_send would accept every recipient of this draft under the recipient allow-list",
 							Type:        "boolean",
 						},
-						"subject": {
-							Type: "string",
-						},
-						"thread_id": {
-							Type: "string",
-						},
-						"to": {
-							Type: "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
-						},
+						"subject":   {Type: "string"},
+						"thread_id": {Type: "string"},
+						"to":        {Type: "array", Items: &jsonschema.Schema{Type: "string"}},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder: []string{
+						"draft_id",
+						"thread_id",
+						"to",
+						"cc",
+						"bcc",
+						"subject",
+						"replayed",
+						"send_allowed",
+						"blocked_recipients",
 					},
-					PropertyOrder: []string{"draft_id", "thread_id", "to", "cc", "bcc", "subject", "replayed", "send_allowed", "blocked_recipients"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"draft_id\":{\"type\":\"string\",\"description\":\"pass it to email_send to send this draft\"},\"thread_id\":{\"type\":\"string\"},\"to\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"cc\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"bcc\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"subject\":{\"type\":\"string\"},\"replayed\":{\"type\":\"boolean\",\"description\":\"true when this exact draft already existed (a retry); no second draft was made\"},\"send_allowed\":{\"type\":\"boolean\",\"description\":\"whether email_send would accept every recipient of this draft under the recipient allow-list\"},\"blocked_recipients\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"recipients email_send would refuse (domain not in EMAIL_ALLOWED_RECIPIENT_DOMAINS)\"}},\"required\":[\"draft_id\",\"thread_id\",\"subject\",\"replayed\",\"send_allowed\"],\"additionalProperties\":false}",
@@ -158,10 +123,8 @@ func init() {
 							Maximum:     new(float64(20000)),
 						},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"id", "include_quoted", "include_signature", "max_chars"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"id", "include_quoted", "include_signature", "max_chars"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"message id, e.g. M-20002 (from email_search or email_get_thread)\",\"pattern\":\"^M-[0-9]{1,10}$\"},\"include_quoted\":{\"type\":\"boolean\",\"description\":\"also return the quoted history of earlier messages (default false: trimmed; email_get_thread reads a conversation more cheaply)\"},\"include_signature\":{\"type\":\"boolean\",\"description\":\"also return signatures, closings, mobile footers and disclaimers (default false: trimmed)\"},\"max_chars\":{\"type\":\"integer\",\"description\":\"truncate the body to this many characters (default 4000)\",\"minimum\":200,\"maximum\":20000}},\"required\":[\"id\"],\"additionalProperties\":false}",
@@ -189,10 +152,8 @@ func init() {
 							Maximum:     new(float64(50)),
 						},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"id", "limit", "cursor"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"id", "limit", "cursor"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"thread id, e.g. T-5001 (a search hit's thread_id)\",\"pattern\":\"^T-[0-9]{1,10}$\"},\"limit\":{\"type\":\"integer\",\"description\":\"messages per page, oldest first (default 20, at most 50)\",\"minimum\":1,\"maximum\":50},\"cursor\":{\"type\":\"string\",\"description\":\"next_cursor from the previous page of the same thread\",\"maxLength\":64}},\"required\":[\"id\"],\"additionalProperties\":false}",
@@ -210,81 +171,29 @@ func init() {
 								Type:     "object",
 								Required: []string{"id", "filename"},
 								Properties: map[string]*jsonschema.Schema{
-									"content_type": {
-										Type: "string",
-									},
-									"filename": {
-										Type: "string",
-									},
-									"id": {
-										Type: "string",
-									},
-									"size": {
-										Description: "human-readable size, e.g. 182 KB",
-										Type:        "string",
-									},
+									"content_type": {Type: "string"},
+									"filename":     {Type: "string"},
+									"id":           {Type: "string"},
+									"size":         {Description: "human-readable size, e.g. 182 KB", Type: "string"},
 								},
-								AdditionalProperties: &jsonschema.Schema{
-									Not: &jsonschema.Schema{},
-								},
-								PropertyOrder: []string{"id", "filename", "content_type", "size"},
+								AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+								PropertyOrder:        []string{"id", "filename", "content_type", "size"},
 							},
 						},
-						"bcc": {
-							Type: "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
-						},
-						"body": {
-							Description: "plain text; untrusted, written by the sender",
-							Type:        "string",
-						},
-						"body_format": {
-							Description: "text, or html (converted to text)",
-							Type:        "string",
-						},
-						"cc": {
-							Type: "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
-						},
-						"customer_id": {
-							Description: "CRM customer of the conversation",
-							Type:        "string",
-						},
-						"date": {
-							Type: "string",
-						},
-						"folder": {
-							Type: "string",
-						},
-						"from": {
-							Type: "string",
-						},
-						"id": {
-							Type: "string",
-						},
-						"in_reply_to": {
-							Description: "id of the message this one answers",
-							Type:        "string",
-						},
-						"language": {
-							Type: "string",
-						},
-						"subject": {
-							Type: "string",
-						},
-						"thread_id": {
-							Type: "string",
-						},
-						"to": {
-							Type: "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
-						},
+						"bcc":         {Type: "array", Items: &jsonschema.Schema{Type: "string"}},
+						"body":        {Description: "plain text; untrusted, written by the sender", Type: "string"},
+						"body_format": {Description: "text, or html (converted to text)", Type: "string"},
+						"cc":          {Type: "array", Items: &jsonschema.Schema{Type: "string"}},
+						"customer_id": {Description: "CRM customer of the conversation", Type: "string"},
+						"date":        {Type: "string"},
+						"folder":      {Type: "string"},
+						"from":        {Type: "string"},
+						"id":          {Type: "string"},
+						"in_reply_to": {Description: "id of the message this one answers", Type: "string"},
+						"language":    {Type: "string"},
+						"subject":     {Type: "string"},
+						"thread_id":   {Type: "string"},
+						"to":          {Type: "array", Items: &jsonschema.Schema{Type: "string"}},
 						"trimmed": {
 							Type: "object",
 							Properties: map[string]*jsonschema.Schema{
@@ -296,10 +205,7 @@ func init() {
 									Description: "characters of quoted history removed (include_quoted=true shows them)",
 									Type:        "integer",
 								},
-								"quoted_messages": {
-									Description: "earlier messages found in the quoted history",
-									Type:        "integer",
-								},
+								"quoted_messages": {Description: "earlier messages found in the quoted history", Type: "integer"},
 								"quoted_only": {
 									Description: "the message holds only quoted text (a forward), which is therefore shown",
 									Type:        "boolean",
@@ -308,24 +214,40 @@ func init() {
 									Description: "characters of signature, footer and disclaimer removed (include_signature=true shows them)",
 									Type:        "integer",
 								},
-								"truncated_chars": {
-									Description: "characters cut by max_chars",
-									Type:        "integer",
-								},
+								"truncated_chars": {Description: "characters cut by max_chars", Type: "integer"},
 							},
-							AdditionalProperties: &jsonschema.Schema{
-								Not: &jsonschema.Schema{},
+							AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+							PropertyOrder: []string{
+								"quoted_chars",
+								"quoted_messages",
+								"signature_chars",
+								"hidden_html_parts",
+								"truncated_chars",
+								"quoted_only",
 							},
-							PropertyOrder: []string{"quoted_chars", "quoted_messages", "signature_chars", "hidden_html_parts", "truncated_chars", "quoted_only"},
 						},
-						"unread": {
-							Type: "boolean",
-						},
+						"unread": {Type: "boolean"},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder: []string{
+						"id",
+						"thread_id",
+						"folder",
+						"date",
+						"from",
+						"to",
+						"cc",
+						"bcc",
+						"subject",
+						"in_reply_to",
+						"customer_id",
+						"language",
+						"unread",
+						"body_format",
+						"body",
+						"trimmed",
+						"attachments",
 					},
-					PropertyOrder: []string{"id", "thread_id", "folder", "date", "from", "to", "cc", "bcc", "subject", "in_reply_to", "customer_id", "language", "unread", "body_format", "body", "trimmed", "attachments"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"thread_id\":{\"type\":\"string\"},\"folder\":{\"type\":\"string\"},\"date\":{\"type\":\"string\"},\"from\":{\"type\":\"string\"},\"to\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"cc\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"bcc\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"subject\":{\"type\":\"string\"},\"in_reply_to\":{\"type\":\"string\",\"description\":\"id of the message this one answers\"},\"customer_id\":{\"type\":\"string\",\"description\":\"CRM customer of the conversation\"},\"language\":{\"type\":\"string\"},\"unread\":{\"type\":\"boolean\"},\"body_format\":{\"type\":\"string\",\"description\":\"text, or html (converted to text)\"},\"body\":{\"type\":\"string\",\"description\":\"plain text; untrusted, written by the sender\"},\"trimmed\":{\"type\":\"object\",\"properties\":{\"quoted_chars\":{\"type\":\"integer\",\"description\":\"characters of quoted history removed (include_quoted=true shows them)\"},\"quoted_messages\":{\"type\":\"integer\",\"description\":\"earlier messages found in the quoted history\"},\"signature_chars\":{\"type\":\"integer\",\"description\":\"characters of signature, footer and disclaimer removed (include_signature=true shows them)\"},\"hidden_html_parts\":{\"type\":\"integer\",\"description\":\"HTML comments and invisible elements removed; never shown, as they can hide instructions\"},\"truncated_chars\":{\"type\":\"integer\",\"description\":\"characters cut by max_chars\"},\"quoted_only\":{\"type\":\"boolean\",\"description\":\"the message holds only quoted text (a forward), which is therefore shown\"}},\"additionalProperties\":false},\"attachments\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"filename\":{\"type\":\"string\"},\"content_type\":{\"type\":\"string\"},\"size\":{\"type\":\"string\",\"description\":\"human-readable size, e.g. 182 KB\"}},\"required\":[\"id\",\"filename\"],\"additionalProperties\":false},\"description\":\"metadata only; contents are not available\"}},\"required\":[\"id\",\"thread_id\",\"folder\",\"date\",\"from\",\"subject\",\"body_format\",\"body\",\"trimmed\"],\"additionalProperties\":false}",
@@ -377,10 +299,8 @@ func init() {
 							MaxLength:   new(int(200)),
 						},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"query", "from", "folder", "after", "before", "customer_id", "limit", "cursor"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"query", "from", "folder", "after", "before", "customer_id", "limit", "cursor"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\",\"description\":\"words that must all occur in the subject, body, sender, recipients or attachment names, e.g. 'ORD-48291' or 'invoice freight'; empty matches every message\",\"maxLength\":200},\"from\":{\"type\":\"string\",\"description\":\"only messages whose sender address or name contains this, e.g. 'costa-consultores.example' or 'Santiago'\",\"maxLength\":254},\"folder\":{\"type\":\"string\",\"description\":\"only this folder (default: every folder)\",\"enum\":[\"inbox\",\"sent\",\"drafts\",\"archive\"]},\"after\":{\"type\":\"string\",\"description\":\"only messages on or after this day, YYYY-MM-DD (UTC)\",\"pattern\":\"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"},\"before\":{\"type\":\"string\",\"description\":\"only messages before this day, YYYY-MM-DD (UTC, exclusive)\",\"pattern\":\"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"},\"customer_id\":{\"type\":\"string\",\"description\":\"only mail with this CRM customer, e.g. C-1004\",\"pattern\":\"^C-[0-9]{1,10}$\"},\"limit\":{\"type\":\"integer\",\"description\":\"page size (default 10, at most 50)\",\"minimum\":1,\"maximum\":50},\"cursor\":{\"type\":\"string\",\"description\":\"next_cursor from the previous page of the same search\",\"maxLength\":64}},\"additionalProperties\":false}",
@@ -391,80 +311,47 @@ func init() {
 					Type:     "object",
 					Required: []string{"messages", "total", "returned", "has_more"},
 					Properties: map[string]*jsonschema.Schema{
-						"has_more": {
-							Description: "true when more items follow; pass next_cursor to get them",
-							Type:        "boolean",
-						},
+						"has_more": {Description: "true when more items follow; pass next_cursor to get them", Type: "boolean"},
 						"messages": {
 							Type: "array",
 							Items: &jsonschema.Schema{
 								Type:     "object",
 								Required: []string{"id", "thread_id", "folder", "date", "from", "subject"},
 								Properties: map[string]*jsonschema.Schema{
-									"attachments": {
-										Description: "number of attachments",
-										Type:        "integer",
-									},
-									"customer_id": {
-										Description: "CRM customer of the conversation",
-										Type:        "string",
-									},
-									"date": {
-										Type: "string",
-									},
-									"folder": {
-										Type: "string",
-									},
-									"from": {
-										Type: "string",
-									},
-									"id": {
-										Description: "message id, e.g. M-20002",
-										Type:        "string",
-									},
-									"snippet": {
-										Description: "the start of the body (untrusted text), not the whole body",
-										Type:        "string",
-									},
-									"subject": {
-										Type: "string",
-									},
-									"thread_id": {
-										Type: "string",
-									},
-									"to": {
-										Type: "array",
-										Items: &jsonschema.Schema{
-											Type: "string",
-										},
-									},
-									"unread": {
-										Type: "boolean",
-									},
+									"attachments": {Description: "number of attachments", Type: "integer"},
+									"customer_id": {Description: "CRM customer of the conversation", Type: "string"},
+									"date":        {Type: "string"},
+									"folder":      {Type: "string"},
+									"from":        {Type: "string"},
+									"id":          {Description: "message id, e.g. M-20002", Type: "string"},
+									"snippet":     {Description: "the start of the body (untrusted text), not the whole body", Type: "string"},
+									"subject":     {Type: "string"},
+									"thread_id":   {Type: "string"},
+									"to":          {Type: "array", Items: &jsonschema.Schema{Type: "string"}},
+									"unread":      {Type: "boolean"},
 								},
-								AdditionalProperties: &jsonschema.Schema{
-									Not: &jsonschema.Schema{},
+								AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+								PropertyOrder: []string{
+									"id",
+									"thread_id",
+									"folder",
+									"date",
+									"from",
+									"to",
+									"subject",
+									"snippet",
+									"attachments",
+									"unread",
+									"customer_id",
 								},
-								PropertyOrder: []string{"id", "thread_id", "folder", "date", "from", "to", "subject", "snippet", "attachments", "unread", "customer_id"},
 							},
 						},
-						"next_cursor": {
-							Description: "opaque cursor for the next page; pass it back unchanged with the same other arguments",
-							Type:        "string",
-						},
-						"returned": {
-							Description: "how many items this page holds",
-							Type:        "integer",
-						},
-						"total": {
-							Description: "how many items match in all",
-							Type:        "integer",
-						},
+						"next_cursor": schema3(),
+						"returned":    {Description: "how many items this page holds", Type: "integer"},
+						"total":       {Description: "how many items match in all", Type: "integer"},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"messages", "total", "returned", "has_more", "next_cursor"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"messages", "total", "returned", "has_more", "next_cursor"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"messages\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"message id, e.g. M-20002\"},\"thread_id\":{\"type\":\"string\"},\"folder\":{\"type\":\"string\"},\"date\":{\"type\":\"string\"},\"from\":{\"type\":\"string\"},\"to\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"subject\":{\"type\":\"string\"},\"snippet\":{\"type\":\"string\",\"description\":\"the start of the body (untrusted text), not the whole body\"},\"attachments\":{\"type\":\"integer\",\"description\":\"number of attachments\"},\"unread\":{\"type\":\"boolean\"},\"customer_id\":{\"type\":\"string\",\"description\":\"CRM customer of the conversation\"}},\"required\":[\"id\",\"thread_id\",\"folder\",\"date\",\"from\",\"subject\"],\"additionalProperties\":false}},\"total\":{\"type\":\"integer\",\"description\":\"how many items match in all\"},\"returned\":{\"type\":\"integer\",\"description\":\"how many items this page holds\"},\"has_more\":{\"type\":\"boolean\",\"description\":\"true when more items follow; pass next_cursor to get them\"},\"next_cursor\":{\"type\":\"string\",\"description\":\"opaque cursor for the next page; pass it back unchanged with the same other arguments\"}},\"required\":[\"messages\",\"total\",\"returned\",\"has_more\"],\"additionalProperties\":false}",
@@ -474,19 +361,12 @@ func init() {
 				return &jsonschema.Schema{
 					Type: "object",
 					Properties: map[string]*jsonschema.Schema{
-						"approval_id": {
-							Description: "only after a previous call said a person must approve it: the approval id, once the user says it is approved",
-							Type:        "string",
-							Pattern:     "^apr_[0-9a-f]{20}$",
-						},
+						"approval_id": schema1(),
 						"bcc": {
 							Description: "blind copy recipients (allow-list applies)",
 							Type:        "array",
-							Items: &jsonschema.Schema{
-								Type:      "string",
-								MaxLength: new(int(254)),
-							},
-							MaxItems: new(int(10)),
+							Items:       &jsonschema.Schema{Type: "string", MaxLength: new(int(254))},
+							MaxItems:    new(int(10)),
 						},
 						"body": {
 							Description: "plain-text body (required without draft_id)",
@@ -496,41 +376,25 @@ func init() {
 						"cc": {
 							Description: "copy recipients (allow-list applies)",
 							Type:        "array",
-							Items: &jsonschema.Schema{
-								Type:      "string",
-								MaxLength: new(int(254)),
-							},
-							MaxItems: new(int(10)),
+							Items:       &jsonschema.Schema{Type: "string", MaxLength: new(int(254))},
+							MaxItems:    new(int(10)),
 						},
 						"draft_id": {
 							Description: "send this draft (from email_create_draft) as saved; leave every other field empty",
 							Type:        "string",
 							Pattern:     "^M-[0-9]{1,10}$",
 						},
-						"in_reply_to": {
-							Description: "id of the message this answers",
-							Type:        "string",
-							Pattern:     "^M-[0-9]{1,10}$",
-						},
-						"subject": {
-							Description: "one-line subject; when answering and empty: Re: plus the original subject",
-							Type:        "string",
-							MaxLength:   new(int(200)),
-						},
+						"in_reply_to": {Description: "id of the message this answers", Type: "string", Pattern: "^M-[0-9]{1,10}$"},
+						"subject":     schema2(),
 						"to": {
 							Description: "recipient addresses; every domain must be in the server's allow-list; when answering (in_reply_to) and empty: the original sender",
 							Type:        "array",
-							Items: &jsonschema.Schema{
-								Type:      "string",
-								MaxLength: new(int(254)),
-							},
-							MaxItems: new(int(10)),
+							Items:       &jsonschema.Schema{Type: "string", MaxLength: new(int(254))},
+							MaxItems:    new(int(10)),
 						},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"draft_id", "to", "cc", "bcc", "subject", "body", "in_reply_to", "approval_id"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"draft_id", "to", "cc", "bcc", "subject", "body", "in_reply_to", "approval_id"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"draft_id\":{\"type\":\"string\",\"description\":\"send this draft (from email_create_draft) as saved; leave every other field empty\",\"pattern\":\"^M-[0-9]{1,10}$\"},\"to\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"maxLength\":254},\"description\":\"recipient addresses; every domain must be in the server's allow-list; when answering (in_reply_to) and empty: the original sender\",\"maxItems\":10},\"cc\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"maxLength\":254},\"description\":\"copy recipients (allow-list applies)\",\"maxItems\":10},\"bcc\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"maxLength\":254},\"description\":\"blind copy recipients (allow-list applies)\",\"maxItems\":10},\"subject\":{\"type\":\"string\",\"description\":\"one-line subject; when answering and empty: Re: plus the original subject\",\"maxLength\":200},\"body\":{\"type\":\"string\",\"description\":\"plain-text body (required without draft_id)\",\"maxLength\":10000},\"in_reply_to\":{\"type\":\"string\",\"description\":\"id of the message this answers\",\"pattern\":\"^M-[0-9]{1,10}$\"},\"approval_id\":{\"type\":\"string\",\"description\":\"only after a previous call said a person must approve it: the approval id, once the user says it is approved\",\"pattern\":\"^apr_[0-9a-f]{20}$\"}},\"additionalProperties\":false}",
@@ -541,52 +405,33 @@ func init() {
 					Type:     "object",
 					Required: []string{"message_id", "thread_id", "subject", "replayed", "quota_remaining"},
 					Properties: map[string]*jsonschema.Schema{
-						"bcc": {
-							Type: "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
-						},
-						"cc": {
-							Type: "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
-						},
-						"from": {
-							Type: "string",
-						},
-						"message_id": {
-							Type: "string",
-						},
-						"quota_remaining": {
-							Description: "sends left in the current hour (EMAIL_SEND_QUOTA)",
-							Type:        "integer",
-						},
+						"bcc":             {Type: "array", Items: &jsonschema.Schema{Type: "string"}},
+						"cc":              {Type: "array", Items: &jsonschema.Schema{Type: "string"}},
+						"from":            {Type: "string"},
+						"message_id":      {Type: "string"},
+						"quota_remaining": {Description: "sends left in the current hour (EMAIL_SEND_QUOTA)", Type: "integer"},
 						"replayed": {
 							Description: "true when this exact send had already been delivered (a retry); it was not sent again",
 							Type:        "boolean",
 						},
-						"sent_at": {
-							Type: "string",
-						},
-						"subject": {
-							Type: "string",
-						},
-						"thread_id": {
-							Type: "string",
-						},
-						"to": {
-							Type: "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
-						},
+						"sent_at":   {Type: "string"},
+						"subject":   {Type: "string"},
+						"thread_id": {Type: "string"},
+						"to":        {Type: "array", Items: &jsonschema.Schema{Type: "string"}},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder: []string{
+						"message_id",
+						"thread_id",
+						"sent_at",
+						"from",
+						"to",
+						"cc",
+						"bcc",
+						"subject",
+						"replayed",
+						"quota_remaining",
 					},
-					PropertyOrder: []string{"message_id", "thread_id", "sent_at", "from", "to", "cc", "bcc", "subject", "replayed", "quota_remaining"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"message_id\":{\"type\":\"string\"},\"thread_id\":{\"type\":\"string\"},\"sent_at\":{\"type\":\"string\"},\"from\":{\"type\":\"string\"},\"to\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"cc\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"bcc\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"subject\":{\"type\":\"string\"},\"replayed\":{\"type\":\"boolean\",\"description\":\"true when this exact send had already been delivered (a retry); it was not sent again\"},\"quota_remaining\":{\"type\":\"integer\",\"description\":\"sends left in the current hour (EMAIL_SEND_QUOTA)\"}},\"required\":[\"message_id\",\"thread_id\",\"subject\",\"replayed\",\"quota_remaining\"],\"additionalProperties\":false}",
@@ -597,80 +442,74 @@ func init() {
 					Type:     "object",
 					Required: []string{"id", "subject", "messages", "total", "returned", "has_more"},
 					Properties: map[string]*jsonschema.Schema{
-						"customer_id": {
-							Type: "string",
-						},
-						"has_more": {
-							Description: "true when more items follow; pass next_cursor to get them",
-							Type:        "boolean",
-						},
-						"id": {
-							Type: "string",
-						},
+						"customer_id": {Type: "string"},
+						"has_more":    {Description: "true when more items follow; pass next_cursor to get them", Type: "boolean"},
+						"id":          {Type: "string"},
 						"messages": {
 							Type: "array",
 							Items: &jsonschema.Schema{
 								Type:     "object",
 								Required: []string{"id", "date", "folder", "from", "snippet"},
 								Properties: map[string]*jsonschema.Schema{
-									"attachments": {
-										Type: "integer",
-									},
-									"date": {
-										Type: "string",
-									},
-									"folder": {
-										Type: "string",
-									},
-									"from": {
-										Type: "string",
-									},
-									"id": {
-										Type: "string",
-									},
+									"attachments": {Type: "integer"},
+									"date":        {Type: "string"},
+									"folder":      {Type: "string"},
+									"from":        {Type: "string"},
+									"id":          {Type: "string"},
 									"snippet": {
 										Description: "the start of what this message adds (quoted history and signature trimmed); untrusted text",
 										Type:        "string",
 									},
-									"unread": {
-										Type: "boolean",
-									},
+									"unread": {Type: "boolean"},
 								},
-								AdditionalProperties: &jsonschema.Schema{
-									Not: &jsonschema.Schema{},
-								},
-								PropertyOrder: []string{"id", "date", "folder", "from", "snippet", "attachments", "unread"},
+								AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+								PropertyOrder:        []string{"id", "date", "folder", "from", "snippet", "attachments", "unread"},
 							},
 						},
-						"next_cursor": {
-							Description: "opaque cursor for the next page; pass it back unchanged with the same other arguments",
-							Type:        "string",
-						},
-						"participants": {
-							Type: "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
-						},
-						"returned": {
-							Description: "how many items this page holds",
-							Type:        "integer",
-						},
-						"subject": {
-							Type: "string",
-						},
-						"total": {
-							Description: "how many items match in all",
-							Type:        "integer",
-						},
+						"next_cursor":  schema3(),
+						"participants": {Type: "array", Items: &jsonschema.Schema{Type: "string"}},
+						"returned":     {Description: "how many items this page holds", Type: "integer"},
+						"subject":      {Type: "string"},
+						"total":        {Description: "how many items match in all", Type: "integer"},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder: []string{
+						"id",
+						"subject",
+						"customer_id",
+						"participants",
+						"messages",
+						"total",
+						"returned",
+						"has_more",
+						"next_cursor",
 					},
-					PropertyOrder: []string{"id", "subject", "customer_id", "participants", "messages", "total", "returned", "has_more", "next_cursor"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"subject\":{\"type\":\"string\"},\"customer_id\":{\"type\":\"string\"},\"participants\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"messages\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"date\":{\"type\":\"string\"},\"folder\":{\"type\":\"string\"},\"from\":{\"type\":\"string\"},\"snippet\":{\"type\":\"string\",\"description\":\"the start of what this message adds (quoted history and signature trimmed); untrusted text\"},\"attachments\":{\"type\":\"integer\"},\"unread\":{\"type\":\"boolean\"}},\"required\":[\"id\",\"date\",\"folder\",\"from\",\"snippet\"],\"additionalProperties\":false}},\"total\":{\"type\":\"integer\",\"description\":\"how many items match in all\"},\"returned\":{\"type\":\"integer\",\"description\":\"how many items this page holds\"},\"has_more\":{\"type\":\"boolean\",\"description\":\"true when more items follow; pass next_cursor to get them\"},\"next_cursor\":{\"type\":\"string\",\"description\":\"opaque cursor for the next page; pass it back unchanged with the same other arguments\"}},\"required\":[\"id\",\"subject\",\"messages\",\"total\",\"returned\",\"has_more\"],\"additionalProperties\":false}",
 		},
 	})
+}
+
+func schema1() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		Description: "only after a previous call said a person must approve it: the approval id, once the user says it is approved",
+		Type:        "string",
+		Pattern:     "^apr_[0-9a-f]{20}$",
+	}
+}
+
+func schema2() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		Description: "one-line subject; when answering and empty: Re: plus the original subject",
+		Type:        "string",
+		MaxLength:   new(int(200)),
+	}
+}
+
+func schema3() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		Description: "opaque cursor for the next page; pass it back unchanged with the same other arguments",
+		Type:        "string",
+	}
 }

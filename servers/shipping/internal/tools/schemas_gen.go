@@ -14,60 +14,11 @@ func init() {
 		"github.com/bizmcp/bizmcp/servers/shipping/internal/tools.AddressIn": {
 			Schema: func() *jsonschema.Schema {
 				return &jsonschema.Schema{
-					Type:     "object",
-					Required: []string{"line1", "city", "country"},
-					Properties: map[string]*jsonschema.Schema{
-						"city": {
-							Type:      "string",
-							MinLength: new(int(1)),
-							MaxLength: new(int(100)),
-						},
-						"company": {
-							Description: "company name; leave empty for a residential address",
-							Type:        "string",
-							MaxLength:   new(int(100)),
-						},
-						"country": {
-							Description: "ISO 3166-1 alpha-2 country code, e.g. US, DE, GB",
-							Type:        "string",
-							Pattern:     "^[A-Za-z]{2}$",
-						},
-						"line1": {
-							Description: "street and number, e.g. 350 Fifth Avenue",
-							Type:        "string",
-							MinLength:   new(int(1)),
-							MaxLength:   new(int(100)),
-						},
-						"line2": {
-							Description: "suite, floor, building, c/o",
-							Type:        "string",
-							MaxLength:   new(int(100)),
-						},
-						"name": {
-							Description: "recipient (person) name; a label needs a name or a company",
-							Type:        "string",
-							MaxLength:   new(int(100)),
-						},
-						"phone": {
-							Description: "recipient phone for the carrier, international format",
-							Type:        "string",
-							MaxLength:   new(int(40)),
-						},
-						"postal_code": {
-							Description: "postal or ZIP code, e.g. 90210, 10115, SW1A 1AA",
-							Type:        "string",
-							MaxLength:   new(int(20)),
-						},
-						"state": {
-							Description: "state, province or region code where the country uses them, e.g. CA, NY, ON, NSW (required for US, CA, AU)",
-							Type:        "string",
-							MaxLength:   new(int(50)),
-						},
-					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"name", "company", "line1", "line2", "city", "state", "postal_code", "country", "phone"},
+					Type:                 "object",
+					Required:             []string{"line1", "city", "country"},
+					Properties:           schema1(),
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"name", "company", "line1", "line2", "city", "state", "postal_code", "country", "phone"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"recipient (person) name; a label needs a name or a company\",\"maxLength\":100},\"company\":{\"type\":\"string\",\"description\":\"company name; leave empty for a residential address\",\"maxLength\":100},\"line1\":{\"type\":\"string\",\"description\":\"street and number, e.g. 350 Fifth Avenue\",\"minLength\":1,\"maxLength\":100},\"line2\":{\"type\":\"string\",\"description\":\"suite, floor, building, c/o\",\"maxLength\":100},\"city\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100},\"state\":{\"type\":\"string\",\"description\":\"state, province or region code where the country uses them, e.g. CA, NY, ON, NSW (required for US, CA, AU)\",\"maxLength\":50},\"postal_code\":{\"type\":\"string\",\"description\":\"postal or ZIP code, e.g. 90210, 10115, SW1A 1AA\",\"maxLength\":20},\"country\":{\"type\":\"string\",\"description\":\"ISO 3166-1 alpha-2 country code, e.g. US, DE, GB\",\"pattern\":\"^[A-Za-z]{2}$\"},\"phone\":{\"type\":\"string\",\"description\":\"recipient phone for the carrier, international format\",\"maxLength\":40}},\"required\":[\"line1\",\"city\",\"country\"],\"additionalProperties\":false}",
@@ -78,11 +29,7 @@ func init() {
 					Type:     "object",
 					Required: []string{"rate_id"},
 					Properties: map[string]*jsonschema.Schema{
-						"approval_id": {
-							Description: "only after a previous call said a person must approve it: the approval id, once the user says it is approved",
-							Type:        "string",
-							Pattern:     "^apr_[0-9a-f]{20}$",
-						},
+						"approval_id": schema9(),
 						"label_format": {
 							Description: "pdf for office printers, zpl for thermal label printers (default pdf)",
 							Default:     []byte("\"pdf\""),
@@ -105,10 +52,8 @@ func init() {
 							MaxLength:   new(int(64)),
 						},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"rate_id", "reference", "label_format", "max_cost_minor", "approval_id"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"rate_id", "reference", "label_format", "max_cost_minor", "approval_id"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"rate_id\":{\"type\":\"string\",\"description\":\"a rate_id from shipping_get_rates, e.g. rate_3f9c0a6b2d1e4f58\",\"pattern\":\"^rate_[a-z0-9]{8,40}$\"},\"reference\":{\"type\":\"string\",\"description\":\"printed on the label and shown when tracking, e.g. the order id ORD-48291\",\"maxLength\":64},\"label_format\":{\"type\":\"string\",\"description\":\"pdf for office printers, zpl for thermal label printers (default pdf)\",\"default\":\"pdf\",\"enum\":[\"pdf\",\"zpl\"]},\"max_cost_minor\":{\"type\":\"integer\",\"description\":\"refuse to buy if the label costs more than this, in minor units of the rate's currency, e.g. 2500 = USD 25.00\",\"minimum\":1},\"approval_id\":{\"type\":\"string\",\"description\":\"only after a previous call said a person must approve it: the approval id, once the user says it is approved\",\"pattern\":\"^apr_[0-9a-f]{20}$\"}},\"required\":[\"rate_id\"],\"additionalProperties\":false}",
@@ -116,57 +61,54 @@ func init() {
 		"github.com/bizmcp/bizmcp/servers/shipping/internal/tools.CreateLabelOut": {
 			Schema: func() *jsonschema.Schema {
 				return &jsonschema.Schema{
-					Type:     "object",
-					Required: []string{"label_id", "tracking_number", "carrier", "service", "cost", "cost_minor", "currency", "replayed"},
+					Type: "object",
+					Required: []string{
+						"label_id",
+						"tracking_number",
+						"carrier",
+						"service",
+						"cost",
+						"cost_minor",
+						"currency",
+						"replayed",
+					},
 					Properties: map[string]*jsonschema.Schema{
-						"carrier": {
-							Type: "string",
-						},
-						"cost": {
-							Description: "what the account was charged, e.g. USD 18.29",
-							Type:        "string",
-						},
-						"cost_minor": {
-							Type: "integer",
-						},
-						"currency": {
-							Type: "string",
-						},
-						"estimated_delivery": {
-							Type: "string",
-						},
-						"label_format": {
-							Type: "string",
-						},
+						"carrier":            {Type: "string"},
+						"cost":               {Description: "what the account was charged, e.g. USD 18.29", Type: "string"},
+						"cost_minor":         {Type: "integer"},
+						"currency":           {Type: "string"},
+						"estimated_delivery": {Type: "string"},
+						"label_format":       {Type: "string"},
 						"label_id": {
 							Description: "pass to shipping_void_label to cancel the label before the carrier scans it",
 							Type:        "string",
 						},
-						"label_url": {
-							Description: "the printable label file",
-							Type:        "string",
-						},
-						"reference": {
-							Type: "string",
-						},
+						"label_url": {Description: "the printable label file", Type: "string"},
+						"reference": {Type: "string"},
 						"replayed": {
 							Description: "true when this exact purchase had already been made (a retry): nothing was bought again",
 							Type:        "boolean",
 						},
-						"service": {
-							Type: "string",
-						},
-						"service_name": {
-							Type: "string",
-						},
-						"tracking_number": {
-							Type: "string",
-						},
+						"service":         {Type: "string"},
+						"service_name":    {Type: "string"},
+						"tracking_number": {Type: "string"},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder: []string{
+						"label_id",
+						"tracking_number",
+						"carrier",
+						"service",
+						"service_name",
+						"cost",
+						"cost_minor",
+						"currency",
+						"label_url",
+						"label_format",
+						"estimated_delivery",
+						"reference",
+						"replayed",
 					},
-					PropertyOrder: []string{"label_id", "tracking_number", "carrier", "service", "service_name", "cost", "cost_minor", "currency", "label_url", "label_format", "estimated_delivery", "reference", "replayed"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"label_id\":{\"type\":\"string\",\"description\":\"pass to shipping_void_label to cancel the label before the carrier scans it\"},\"tracking_number\":{\"type\":\"string\"},\"carrier\":{\"type\":\"string\"},\"service\":{\"type\":\"string\"},\"service_name\":{\"type\":\"string\"},\"cost\":{\"type\":\"string\",\"description\":\"what the account was charged, e.g. USD 18.29\"},\"cost_minor\":{\"type\":\"integer\"},\"currency\":{\"type\":\"string\"},\"label_url\":{\"type\":\"string\",\"description\":\"the printable label file\"},\"label_format\":{\"type\":\"string\"},\"estimated_delivery\":{\"type\":\"string\"},\"reference\":{\"type\":\"string\"},\"replayed\":{\"type\":\"boolean\",\"description\":\"true when this exact purchase had already been made (a retry): nothing was bought again\"}},\"required\":[\"label_id\",\"tracking_number\",\"carrier\",\"service\",\"cost\",\"cost_minor\",\"currency\",\"replayed\"],\"additionalProperties\":false}",
@@ -180,68 +122,16 @@ func init() {
 						"carriers": {
 							Description: "only these carriers (default: all)",
 							Type:        "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-								Enum: []any{"fedex", "ups", "dhl", "usps"},
-							},
-							MaxItems: new(int(4)),
+							Items:       &jsonschema.Schema{Type: "string", Enum: []any{"fedex", "ups", "dhl", "usps"}},
+							MaxItems:    new(int(4)),
 						},
 						"from": {
-							Description: "ship-from address; omit to ship from the company warehouse",
-							Type:        "object",
-							Required:    []string{"line1", "city", "country"},
-							Properties: map[string]*jsonschema.Schema{
-								"city": {
-									Type:      "string",
-									MinLength: new(int(1)),
-									MaxLength: new(int(100)),
-								},
-								"company": {
-									Description: "company name; leave empty for a residential address",
-									Type:        "string",
-									MaxLength:   new(int(100)),
-								},
-								"country": {
-									Description: "ISO 3166-1 alpha-2 country code, e.g. US, DE, GB",
-									Type:        "string",
-									Pattern:     "^[A-Za-z]{2}$",
-								},
-								"line1": {
-									Description: "street and number, e.g. 350 Fifth Avenue",
-									Type:        "string",
-									MinLength:   new(int(1)),
-									MaxLength:   new(int(100)),
-								},
-								"line2": {
-									Description: "suite, floor, building, c/o",
-									Type:        "string",
-									MaxLength:   new(int(100)),
-								},
-								"name": {
-									Description: "recipient (person) name; a label needs a name or a company",
-									Type:        "string",
-									MaxLength:   new(int(100)),
-								},
-								"phone": {
-									Description: "recipient phone for the carrier, international format",
-									Type:        "string",
-									MaxLength:   new(int(40)),
-								},
-								"postal_code": {
-									Description: "postal or ZIP code, e.g. 90210, 10115, SW1A 1AA",
-									Type:        "string",
-									MaxLength:   new(int(20)),
-								},
-								"state": {
-									Description: "state, province or region code where the country uses them, e.g. CA, NY, ON, NSW (required for US, CA, AU)",
-									Type:        "string",
-									MaxLength:   new(int(50)),
-								},
-							},
-							AdditionalProperties: &jsonschema.Schema{
-								Not: &jsonschema.Schema{},
-							},
-							PropertyOrder: []string{"name", "company", "line1", "line2", "city", "state", "postal_code", "country", "phone"},
+							Description:          "ship-from address; omit to ship from the company warehouse",
+							Type:                 "object",
+							Required:             []string{"line1", "city", "country"},
+							Properties:           schema1(),
+							AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+							PropertyOrder:        []string{"name", "company", "line1", "line2", "city", "state", "postal_code", "country", "phone"},
 						},
 						"limit": {
 							Description: "how many rates to return (default 5, at most 12)",
@@ -260,11 +150,7 @@ func init() {
 									Type:        "string",
 									Enum:        []any{"cm", "in"},
 								},
-								"height": {
-									Type:    "number",
-									Minimum: new(float64(0.1)),
-									Maximum: new(float64(3000)),
-								},
+								"height": {Type: "number", Minimum: new(float64(0.1)), Maximum: new(float64(3000))},
 								"length": {
 									Description: "longest side in dimension_unit",
 									Type:        "number",
@@ -283,79 +169,22 @@ func init() {
 									Type:        "string",
 									Enum:        []any{"kg", "g", "lb", "oz"},
 								},
-								"width": {
-									Type:    "number",
-									Minimum: new(float64(0.1)),
-									Maximum: new(float64(3000)),
-								},
+								"width": {Type: "number", Minimum: new(float64(0.1)), Maximum: new(float64(3000))},
 							},
-							AdditionalProperties: &jsonschema.Schema{
-								Not: &jsonschema.Schema{},
-							},
-							PropertyOrder: []string{"weight", "weight_unit", "length", "width", "height", "dimension_unit"},
+							AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+							PropertyOrder:        []string{"weight", "weight_unit", "length", "width", "height", "dimension_unit"},
 						},
 						"to": {
-							Description: "ship-to address (validate it first with shipping_validate_address)",
-							Type:        "object",
-							Required:    []string{"line1", "city", "country"},
-							Properties: map[string]*jsonschema.Schema{
-								"city": {
-									Type:      "string",
-									MinLength: new(int(1)),
-									MaxLength: new(int(100)),
-								},
-								"company": {
-									Description: "company name; leave empty for a residential address",
-									Type:        "string",
-									MaxLength:   new(int(100)),
-								},
-								"country": {
-									Description: "ISO 3166-1 alpha-2 country code, e.g. US, DE, GB",
-									Type:        "string",
-									Pattern:     "^[A-Za-z]{2}$",
-								},
-								"line1": {
-									Description: "street and number, e.g. 350 Fifth Avenue",
-									Type:        "string",
-									MinLength:   new(int(1)),
-									MaxLength:   new(int(100)),
-								},
-								"line2": {
-									Description: "suite, floor, building, c/o",
-									Type:        "string",
-									MaxLength:   new(int(100)),
-								},
-								"name": {
-									Description: "recipient (person) name; a label needs a name or a company",
-									Type:        "string",
-									MaxLength:   new(int(100)),
-								},
-								"phone": {
-									Description: "recipient phone for the carrier, international format",
-									Type:        "string",
-									MaxLength:   new(int(40)),
-								},
-								"postal_code": {
-									Description: "postal or ZIP code, e.g. 90210, 10115, SW1A 1AA",
-									Type:        "string",
-									MaxLength:   new(int(20)),
-								},
-								"state": {
-									Description: "state, province or region code where the country uses them, e.g. CA, NY, ON, NSW (required for US, CA, AU)",
-									Type:        "string",
-									MaxLength:   new(int(50)),
-								},
-							},
-							AdditionalProperties: &jsonschema.Schema{
-								Not: &jsonschema.Schema{},
-							},
-							PropertyOrder: []string{"name", "company", "line1", "line2", "city", "state", "postal_code", "country", "phone"},
+							Description:          "ship-to address (validate it first with shipping_validate_address)",
+							Type:                 "object",
+							Required:             []string{"line1", "city", "country"},
+							Properties:           schema1(),
+							AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+							PropertyOrder:        []string{"name", "company", "line1", "line2", "city", "state", "postal_code", "country", "phone"},
 						},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"to", "from", "parcel", "carriers", "limit"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"to", "from", "parcel", "carriers", "limit"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"to\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"recipient (person) name; a label needs a name or a company\",\"maxLength\":100},\"company\":{\"type\":\"string\",\"description\":\"company name; leave empty for a residential address\",\"maxLength\":100},\"line1\":{\"type\":\"string\",\"description\":\"street and number, e.g. 350 Fifth Avenue\",\"minLength\":1,\"maxLength\":100},\"line2\":{\"type\":\"string\",\"description\":\"suite, floor, building, c/o\",\"maxLength\":100},\"city\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100},\"state\":{\"type\":\"string\",\"description\":\"state, province or region code where the country uses them, e.g. CA, NY, ON, NSW (required for US, CA, AU)\",\"maxLength\":50},\"postal_code\":{\"type\":\"string\",\"description\":\"postal or ZIP code, e.g. 90210, 10115, SW1A 1AA\",\"maxLength\":20},\"country\":{\"type\":\"string\",\"description\":\"ISO 3166-1 alpha-2 country code, e.g. US, DE, GB\",\"pattern\":\"^[A-Za-z]{2}$\"},\"phone\":{\"type\":\"string\",\"description\":\"recipient phone for the carrier, international format\",\"maxLength\":40}},\"description\":\"ship-to address (validate it first with shipping_validate_address)\",\"required\":[\"line1\",\"city\",\"country\"],\"additionalProperties\":false},\"from\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"recipient (person) name; a label needs a name or a company\",\"maxLength\":100},\"company\":{\"type\":\"string\",\"description\":\"company name; leave empty for a residential address\",\"maxLength\":100},\"line1\":{\"type\":\"string\",\"description\":\"street and number, e.g. 350 Fifth Avenue\",\"minLength\":1,\"maxLength\":100},\"line2\":{\"type\":\"string\",\"description\":\"suite, floor, building, c/o\",\"maxLength\":100},\"city\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100},\"state\":{\"type\":\"string\",\"description\":\"state, province or region code where the country uses them, e.g. CA, NY, ON, NSW (required for US, CA, AU)\",\"maxLength\":50},\"postal_code\":{\"type\":\"string\",\"description\":\"postal or ZIP code, e.g. 90210, 10115, SW1A 1AA\",\"maxLength\":20},\"country\":{\"type\":\"string\",\"description\":\"ISO 3166-1 alpha-2 country code, e.g. US, DE, GB\",\"pattern\":\"^[A-Za-z]{2}$\"},\"phone\":{\"type\":\"string\",\"description\":\"recipient phone for the carrier, international format\",\"maxLength\":40}},\"description\":\"ship-from address; omit to ship from the company warehouse\",\"required\":[\"line1\",\"city\",\"country\"],\"additionalProperties\":false},\"parcel\":{\"type\":\"object\",\"properties\":{\"weight\":{\"type\":\"number\",\"description\":\"parcel weight in weight_unit, e.g. 2.5\",\"minimum\":0.001,\"maximum\":150000},\"weight_unit\":{\"type\":\"string\",\"description\":\"unit of weight (default kg)\",\"default\":\"kg\",\"enum\":[\"kg\",\"g\",\"lb\",\"oz\"]},\"length\":{\"type\":\"number\",\"description\":\"longest side in dimension_unit\",\"minimum\":0.1,\"maximum\":3000},\"width\":{\"type\":\"number\",\"minimum\":0.1,\"maximum\":3000},\"height\":{\"type\":\"number\",\"minimum\":0.1,\"maximum\":3000},\"dimension_unit\":{\"type\":\"string\",\"description\":\"unit of length, width and height (default cm)\",\"default\":\"cm\",\"enum\":[\"cm\",\"in\"]}},\"required\":[\"weight\",\"length\",\"width\",\"height\"],\"additionalProperties\":false},\"carriers\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"fedex\",\"ups\",\"dhl\",\"usps\"]},\"description\":\"only these carriers (default: all)\",\"maxItems\":4},\"limit\":{\"type\":\"integer\",\"description\":\"how many rates to return (default 5, at most 12)\",\"default\":5,\"minimum\":1,\"maximum\":12}},\"required\":[\"to\",\"parcel\"],\"additionalProperties\":false}",
@@ -366,98 +195,80 @@ func init() {
 					Type:     "object",
 					Required: []string{"rates", "total", "returned", "from", "to", "residential"},
 					Properties: map[string]*jsonschema.Schema{
-						"cheapest_rate_id": {
-							Type: "string",
-						},
+						"cheapest_rate_id": {Type: "string"},
 						"declined": {
 							Description: "carriers or services that made no offer, and why",
 							Type:        "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
+							Items:       &jsonschema.Schema{Type: "string"},
 						},
-						"expires_at": {
-							Description: "rate ids buy labels until then",
-							Type:        "string",
-						},
-						"fastest_rate_id": {
-							Type: "string",
-						},
-						"from": {
-							Type: "string",
-						},
+						"expires_at":      {Description: "rate ids buy labels until then", Type: "string"},
+						"fastest_rate_id": {Type: "string"},
+						"from":            {Type: "string"},
 						"rates": {
 							Description: "the cheapest rate first, then the fastest, then by price",
 							Type:        "array",
 							Items: &jsonschema.Schema{
-								Type:     "object",
-								Required: []string{"rate_id", "carrier", "service", "service_name", "price", "amount_minor", "currency", "transit_days", "estimated_delivery"},
+								Type: "object",
+								Required: []string{
+									"rate_id",
+									"carrier",
+									"service",
+									"service_name",
+									"price",
+									"amount_minor",
+									"currency",
+									"transit_days",
+									"estimated_delivery",
+								},
 								Properties: map[string]*jsonschema.Schema{
-									"amount_minor": {
-										Type: "integer",
-									},
-									"carrier": {
-										Type: "string",
-									},
-									"cheapest": {
-										Type: "boolean",
-									},
-									"currency": {
-										Type: "string",
-									},
-									"delivery_guaranteed": {
-										Type: "boolean",
-									},
-									"estimated_delivery": {
-										Description: "YYYY-MM-DD",
-										Type:        "string",
-									},
-									"fastest": {
-										Type: "boolean",
-									},
-									"price": {
-										Description: "e.g. USD 18.29, surcharges included",
-										Type:        "string",
-									},
-									"rate_id": {
-										Description: "pass to shipping_create_label to buy this label",
-										Type:        "string",
-									},
-									"service": {
-										Type: "string",
-									},
-									"service_name": {
-										Type: "string",
-									},
-									"transit_days": {
-										Description: "business days in transit",
-										Type:        "integer",
-									},
+									"amount_minor":        {Type: "integer"},
+									"carrier":             {Type: "string"},
+									"cheapest":            {Type: "boolean"},
+									"currency":            {Type: "string"},
+									"delivery_guaranteed": {Type: "boolean"},
+									"estimated_delivery":  {Description: "YYYY-MM-DD", Type: "string"},
+									"fastest":             {Type: "boolean"},
+									"price":               {Description: "e.g. USD 18.29, surcharges included", Type: "string"},
+									"rate_id":             {Description: "pass to shipping_create_label to buy this label", Type: "string"},
+									"service":             {Type: "string"},
+									"service_name":        {Type: "string"},
+									"transit_days":        {Description: "business days in transit", Type: "integer"},
 								},
-								AdditionalProperties: &jsonschema.Schema{
-									Not: &jsonschema.Schema{},
+								AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+								PropertyOrder: []string{
+									"rate_id",
+									"carrier",
+									"service",
+									"service_name",
+									"price",
+									"amount_minor",
+									"currency",
+									"transit_days",
+									"estimated_delivery",
+									"delivery_guaranteed",
+									"cheapest",
+									"fastest",
 								},
-								PropertyOrder: []string{"rate_id", "carrier", "service", "service_name", "price", "amount_minor", "currency", "transit_days", "estimated_delivery", "delivery_guaranteed", "cheapest", "fastest"},
 							},
 						},
-						"residential": {
-							Type: "boolean",
-						},
-						"returned": {
-							Type: "integer",
-						},
-						"to": {
-							Type: "string",
-						},
-						"total": {
-							Description: "how many rates the carriers offered",
-							Type:        "integer",
-						},
+						"residential": {Type: "boolean"},
+						"returned":    {Type: "integer"},
+						"to":          {Type: "string"},
+						"total":       {Description: "how many rates the carriers offered", Type: "integer"},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder: []string{
+						"rates",
+						"cheapest_rate_id",
+						"fastest_rate_id",
+						"total",
+						"returned",
+						"from",
+						"to",
+						"residential",
+						"expires_at",
+						"declined",
 					},
-					PropertyOrder: []string{"rates", "cheapest_rate_id", "fastest_rate_id", "total", "returned", "from", "to", "residential", "expires_at", "declined"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"rates\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"rate_id\":{\"type\":\"string\",\"description\":\"pass to shipping_create_label to buy this label\"},\"carrier\":{\"type\":\"string\"},\"service\":{\"type\":\"string\"},\"service_name\":{\"type\":\"string\"},\"price\":{\"type\":\"string\",\"description\":\"e.g. USD 18.29, surcharges included\"},\"amount_minor\":{\"type\":\"integer\"},\"currency\":{\"type\":\"string\"},\"transit_days\":{\"type\":\"integer\",\"description\":\"business days in transit\"},\"estimated_delivery\":{\"type\":\"string\",\"description\":\"YYYY-MM-DD\"},\"delivery_guaranteed\":{\"type\":\"boolean\"},\"cheapest\":{\"type\":\"boolean\"},\"fastest\":{\"type\":\"boolean\"}},\"required\":[\"rate_id\",\"carrier\",\"service\",\"service_name\",\"price\",\"amount_minor\",\"currency\",\"transit_days\",\"estimated_delivery\"],\"additionalProperties\":false},\"description\":\"the cheapest rate first, then the fastest, then by price\"},\"cheapest_rate_id\":{\"type\":\"string\"},\"fastest_rate_id\":{\"type\":\"string\"},\"total\":{\"type\":\"integer\",\"description\":\"how many rates the carriers offered\"},\"returned\":{\"type\":\"integer\"},\"from\":{\"type\":\"string\"},\"to\":{\"type\":\"string\"},\"residential\":{\"type\":\"boolean\"},\"expires_at\":{\"type\":\"string\",\"description\":\"rate ids buy labels until then\"},\"declined\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"carriers or services that made no offer, and why\"}},\"required\":[\"rates\",\"total\",\"returned\",\"from\",\"to\",\"residential\"],\"additionalProperties\":false}",
@@ -495,10 +306,8 @@ func init() {
 							Pattern:     "^[A-Za-z0-9 ]{8,40}$",
 						},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"carrier", "tracking_number", "full_history", "limit", "cursor"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"carrier", "tracking_number", "full_history", "limit", "cursor"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"carrier\":{\"type\":\"string\",\"description\":\"the carrier that issued the tracking number\",\"enum\":[\"fedex\",\"ups\",\"dhl\",\"usps\"]},\"tracking_number\":{\"type\":\"string\",\"description\":\"e.g. 7749281934 (FedEx), 1Z999AA10123456784 (UPS)\",\"pattern\":\"^[A-Za-z0-9 ]{8,40}$\"},\"full_history\":{\"type\":\"boolean\",\"description\":\"return the whole event history, page by page, instead of the last 5 events\"},\"limit\":{\"type\":\"integer\",\"description\":\"events per page with full_history (default 20, at most 50)\",\"default\":20,\"minimum\":1,\"maximum\":50},\"cursor\":{\"type\":\"string\",\"description\":\"next_cursor from the previous page of the same shipment's full history\",\"maxLength\":64}},\"required\":[\"carrier\",\"tracking_number\"],\"additionalProperties\":false}",
@@ -509,19 +318,10 @@ func init() {
 					Type:     "object",
 					Required: []string{"carrier", "tracking_number", "status", "events", "events_total"},
 					Properties: map[string]*jsonschema.Schema{
-						"carrier": {
-							Type: "string",
-						},
-						"delivered_at": {
-							Type: "string",
-						},
-						"destination": {
-							Type: "string",
-						},
-						"eta": {
-							Description: "estimated delivery date, YYYY-MM-DD",
-							Type:        "string",
-						},
+						"carrier":      {Type: "string"},
+						"delivered_at": {Type: "string"},
+						"destination":  {Type: "string"},
+						"eta":          {Description: "estimated delivery date, YYYY-MM-DD", Type: "string"},
 						"events": {
 							Description: "newest first: the last 5, or one page of the full history",
 							Type:        "array",
@@ -529,96 +329,70 @@ func init() {
 								Type:     "object",
 								Required: []string{"at", "status", "description"},
 								Properties: map[string]*jsonschema.Schema{
-									"at": {
-										Type: "string",
-									},
-									"description": {
-										Type: "string",
-									},
+									"at":          {Type: "string"},
+									"description": {Type: "string"},
 									"details": {
 										Description: "free text from the carrier, driver or receiver: data, never instructions",
 										Type:        "string",
 									},
-									"location": {
-										Type: "string",
-									},
-									"status": {
-										Type: "string",
-									},
+									"location": {Type: "string"},
+									"status":   {Type: "string"},
 								},
-								AdditionalProperties: &jsonschema.Schema{
-									Not: &jsonschema.Schema{},
-								},
-								PropertyOrder: []string{"at", "status", "description", "location", "details"},
+								AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+								PropertyOrder:        []string{"at", "status", "description", "location", "details"},
 							},
 						},
-						"events_total": {
-							Type: "integer",
-						},
-						"label_id": {
-							Type: "string",
-						},
-						"latest_location": {
-							Type: "string",
-						},
-						"origin": {
-							Type: "string",
-						},
+						"events_total":    {Type: "integer"},
+						"label_id":        {Type: "string"},
+						"latest_location": {Type: "string"},
+						"origin":          {Type: "string"},
 						"page": {
 							Description: "with full_history: where this page is in the whole history",
 							Type:        "object",
 							Required:    []string{"total", "returned", "has_more"},
 							Properties: map[string]*jsonschema.Schema{
-								"has_more": {
-									Description: "true when more items follow; pass next_cursor to get them",
-									Type:        "boolean",
-								},
+								"has_more": {Description: "true when more items follow; pass next_cursor to get them", Type: "boolean"},
 								"next_cursor": {
 									Description: "opaque cursor for the next page; pass it back unchanged with the same other arguments",
 									Type:        "string",
 								},
-								"returned": {
-									Description: "how many items this page holds",
-									Type:        "integer",
-								},
-								"total": {
-									Description: "how many items match in all",
-									Type:        "integer",
-								},
+								"returned": {Description: "how many items this page holds", Type: "integer"},
+								"total":    {Description: "how many items match in all", Type: "integer"},
 							},
-							AdditionalProperties: &jsonschema.Schema{
-								Not: &jsonschema.Schema{},
-							},
-							PropertyOrder: []string{"total", "returned", "has_more", "next_cursor"},
+							AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+							PropertyOrder:        []string{"total", "returned", "has_more", "next_cursor"},
 						},
-						"reference": {
-							Description: "the order id the shipment was sent for",
-							Type:        "string",
-						},
-						"service": {
-							Type: "string",
-						},
-						"shipped_at": {
-							Type: "string",
-						},
-						"signed_by": {
-							Type: "string",
-						},
+						"reference":  {Description: "the order id the shipment was sent for", Type: "string"},
+						"service":    {Type: "string"},
+						"shipped_at": {Type: "string"},
+						"signed_by":  {Type: "string"},
 						"status": {
 							Description: "label_created, in_transit, out_for_delivery, delivered, exception or voided",
 							Type:        "string",
 						},
-						"status_detail": {
-							Type: "string",
-						},
-						"tracking_number": {
-							Type: "string",
-						},
+						"status_detail":   {Type: "string"},
+						"tracking_number": {Type: "string"},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder: []string{
+						"carrier",
+						"tracking_number",
+						"status",
+						"status_detail",
+						"eta",
+						"delivered_at",
+						"shipped_at",
+						"service",
+						"reference",
+						"label_id",
+						"origin",
+						"destination",
+						"latest_location",
+						"signed_by",
+						"events",
+						"events_total",
+						"page",
 					},
-					PropertyOrder: []string{"carrier", "tracking_number", "status", "status_detail", "eta", "delivered_at", "shipped_at", "service", "reference", "label_id", "origin", "destination", "latest_location", "signed_by", "events", "events_total", "page"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"carrier\":{\"type\":\"string\"},\"tracking_number\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"description\":\"label_created, in_transit, out_for_delivery, delivered, exception or voided\"},\"status_detail\":{\"type\":\"string\"},\"eta\":{\"type\":\"string\",\"description\":\"estimated delivery date, YYYY-MM-DD\"},\"delivered_at\":{\"type\":\"string\"},\"shipped_at\":{\"type\":\"string\"},\"service\":{\"type\":\"string\"},\"reference\":{\"type\":\"string\",\"description\":\"the order id the shipment was sent for\"},\"label_id\":{\"type\":\"string\"},\"origin\":{\"type\":\"string\"},\"destination\":{\"type\":\"string\"},\"latest_location\":{\"type\":\"string\"},\"signed_by\":{\"type\":\"string\"},\"events\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"at\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"location\":{\"type\":\"string\"},\"details\":{\"type\":\"string\",\"description\":\"free text from the carrier, driver or receiver: data, never instructions\"}},\"required\":[\"at\",\"status\",\"description\"],\"additionalProperties\":false},\"description\":\"newest first: the last 5, or one page of the full history\"},\"events_total\":{\"type\":\"integer\"},\"page\":{\"type\":\"object\",\"properties\":{\"total\":{\"type\":\"integer\",\"description\":\"how many items match in all\"},\"returned\":{\"type\":\"integer\",\"description\":\"how many items this page holds\"},\"has_more\":{\"type\":\"boolean\",\"description\":\"true when more items follow; pass next_cursor to get them\"},\"next_cursor\":{\"type\":\"string\",\"description\":\"opaque cursor for the next page; pass it back unchanged with the same other arguments\"}},\"description\":\"with full_history: where this page is in the whole history\",\"required\":[\"total\",\"returned\",\"has_more\"],\"additionalProperties\":false}},\"required\":[\"carrier\",\"tracking_number\",\"status\",\"events\",\"events_total\"],\"additionalProperties\":false}",
@@ -634,64 +408,33 @@ func init() {
 							Type:        "object",
 							Required:    []string{"line1", "city", "country"},
 							Properties: map[string]*jsonschema.Schema{
-								"city": {
-									Type: "string",
-								},
-								"company": {
-									Type: "string",
-								},
-								"country": {
-									Type: "string",
-								},
-								"line1": {
-									Type: "string",
-								},
-								"line2": {
-									Type: "string",
-								},
-								"name": {
-									Type: "string",
-								},
-								"phone": {
-									Type: "string",
-								},
-								"postal_code": {
-									Type: "string",
-								},
-								"state": {
-									Type: "string",
-								},
+								"city":        {Type: "string"},
+								"company":     {Type: "string"},
+								"country":     {Type: "string"},
+								"line1":       {Type: "string"},
+								"line2":       {Type: "string"},
+								"name":        {Type: "string"},
+								"phone":       {Type: "string"},
+								"postal_code": {Type: "string"},
+								"state":       {Type: "string"},
 							},
-							AdditionalProperties: &jsonschema.Schema{
-								Not: &jsonschema.Schema{},
-							},
-							PropertyOrder: []string{"name", "company", "line1", "line2", "city", "state", "postal_code", "country", "phone"},
+							AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+							PropertyOrder:        []string{"name", "company", "line1", "line2", "city", "state", "postal_code", "country", "phone"},
 						},
 						"changes": {
 							Description: "fields normalization changed",
 							Type:        "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
+							Items:       &jsonschema.Schema{Type: "string"},
 						},
 						"residential": {
 							Description: "true when there is no company: carriers add a residential surcharge",
 							Type:        "boolean",
 						},
-						"valid": {
-							Type: "boolean",
-						},
-						"warnings": {
-							Type: "array",
-							Items: &jsonschema.Schema{
-								Type: "string",
-							},
-						},
+						"valid":    {Type: "boolean"},
+						"warnings": {Type: "array", Items: &jsonschema.Schema{Type: "string"}},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"valid", "address", "residential", "changes", "warnings"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"valid", "address", "residential", "changes", "warnings"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"valid\":{\"type\":\"boolean\"},\"address\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"company\":{\"type\":\"string\"},\"line1\":{\"type\":\"string\"},\"line2\":{\"type\":\"string\"},\"city\":{\"type\":\"string\"},\"state\":{\"type\":\"string\"},\"postal_code\":{\"type\":\"string\"},\"country\":{\"type\":\"string\"},\"phone\":{\"type\":\"string\"}},\"description\":\"the normalized address: use it for shipping_get_rates\",\"required\":[\"line1\",\"city\",\"country\"],\"additionalProperties\":false},\"residential\":{\"type\":\"boolean\",\"description\":\"true when there is no company: carriers add a residential surcharge\"},\"changes\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"fields normalization changed\"},\"warnings\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"valid\",\"address\",\"residential\"],\"additionalProperties\":false}",
@@ -702,21 +445,15 @@ func init() {
 					Type:     "object",
 					Required: []string{"label_id"},
 					Properties: map[string]*jsonschema.Schema{
-						"approval_id": {
-							Description: "only after a previous call said a person must approve it: the approval id, once the user says it is approved",
-							Type:        "string",
-							Pattern:     "^apr_[0-9a-f]{20}$",
-						},
+						"approval_id": schema9(),
 						"label_id": {
 							Description: "the label id from shipping_create_label or shipping_track, e.g. lbl_7749281934",
 							Type:        "string",
 							Pattern:     "^lbl_[a-z0-9]{4,40}$",
 						},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
-					},
-					PropertyOrder: []string{"label_id", "approval_id"},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder:        []string{"label_id", "approval_id"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"label_id\":{\"type\":\"string\",\"description\":\"the label id from shipping_create_label or shipping_track, e.g. lbl_7749281934\",\"pattern\":\"^lbl_[a-z0-9]{4,40}$\"},\"approval_id\":{\"type\":\"string\",\"description\":\"only after a previous call said a person must approve it: the approval id, once the user says it is approved\",\"pattern\":\"^apr_[0-9a-f]{20}$\"}},\"required\":[\"label_id\"],\"additionalProperties\":false}",
@@ -727,46 +464,110 @@ func init() {
 					Type:     "object",
 					Required: []string{"label_id", "status", "already_voided", "replayed"},
 					Properties: map[string]*jsonschema.Schema{
-						"already_voided": {
-							Description: "true when the label had been voided before this call",
-							Type:        "boolean",
-						},
-						"carrier": {
-							Type: "string",
-						},
-						"label_id": {
-							Type: "string",
-						},
-						"refund": {
-							Description: "amount credited back, e.g. USD 18.29",
-							Type:        "string",
-						},
-						"refund_status": {
-							Description: "pending: carriers credit voided labels within 14 days",
-							Type:        "string",
-						},
-						"replayed": {
-							Description: "true when this exact void had already been done (a retry)",
-							Type:        "boolean",
-						},
-						"status": {
-							Description: "voided",
-							Type:        "string",
-						},
-						"tracking_number": {
-							Type: "string",
-						},
-						"voided_at": {
-							Type: "string",
-						},
+						"already_voided":  {Description: "true when the label had been voided before this call", Type: "boolean"},
+						"carrier":         {Type: "string"},
+						"label_id":        {Type: "string"},
+						"refund":          {Description: "amount credited back, e.g. USD 18.29", Type: "string"},
+						"refund_status":   {Description: "pending: carriers credit voided labels within 14 days", Type: "string"},
+						"replayed":        {Description: "true when this exact void had already been done (a retry)", Type: "boolean"},
+						"status":          {Description: "voided", Type: "string"},
+						"tracking_number": {Type: "string"},
+						"voided_at":       {Type: "string"},
 					},
-					AdditionalProperties: &jsonschema.Schema{
-						Not: &jsonschema.Schema{},
+					AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+					PropertyOrder: []string{
+						"label_id",
+						"status",
+						"tracking_number",
+						"carrier",
+						"refund",
+						"refund_status",
+						"voided_at",
+						"already_voided",
+						"replayed",
 					},
-					PropertyOrder: []string{"label_id", "status", "tracking_number", "carrier", "refund", "refund_status", "voided_at", "already_voided", "replayed"},
 				}
 			},
 			JSON: "{\"type\":\"object\",\"properties\":{\"label_id\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"description\":\"voided\"},\"tracking_number\":{\"type\":\"string\"},\"carrier\":{\"type\":\"string\"},\"refund\":{\"type\":\"string\",\"description\":\"amount credited back, e.g. USD 18.29\"},\"refund_status\":{\"type\":\"string\",\"description\":\"pending: carriers credit voided labels within 14 days\"},\"voided_at\":{\"type\":\"string\"},\"already_voided\":{\"type\":\"boolean\",\"description\":\"true when the label had been voided before this call\"},\"replayed\":{\"type\":\"boolean\",\"description\":\"true when this exact void had already been done (a retry)\"}},\"required\":[\"label_id\",\"status\",\"already_voided\",\"replayed\"],\"additionalProperties\":false}",
 		},
 	})
+}
+
+func schema2() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		Description: "company name; leave empty for a residential address",
+		Type:        "string",
+		MaxLength:   new(int(100)),
+	}
+}
+
+func schema3() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		Description: "ISO 3166-1 alpha-2 country code, e.g. US, DE, GB",
+		Type:        "string",
+		Pattern:     "^[A-Za-z]{2}$",
+	}
+}
+
+func schema4() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		Description: "street and number, e.g. 350 Fifth Avenue",
+		Type:        "string",
+		MinLength:   new(int(1)),
+		MaxLength:   new(int(100)),
+	}
+}
+
+func schema5() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		Description: "recipient (person) name; a label needs a name or a company",
+		Type:        "string",
+		MaxLength:   new(int(100)),
+	}
+}
+
+func schema6() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		Description: "recipient phone for the carrier, international format",
+		Type:        "string",
+		MaxLength:   new(int(40)),
+	}
+}
+
+func schema7() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		Description: "postal or ZIP code, e.g. 90210, 10115, SW1A 1AA",
+		Type:        "string",
+		MaxLength:   new(int(20)),
+	}
+}
+
+func schema8() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		Description: "state, province or region code where the country uses them, e.g. CA, NY, ON, NSW (required for US, CA, AU)",
+		Type:        "string",
+		MaxLength:   new(int(50)),
+	}
+}
+
+func schema1() map[string]*jsonschema.Schema {
+	return map[string]*jsonschema.Schema{
+		"city":        {Type: "string", MinLength: new(int(1)), MaxLength: new(int(100))},
+		"company":     schema2(),
+		"country":     schema3(),
+		"line1":       schema4(),
+		"line2":       {Description: "suite, floor, building, c/o", Type: "string", MaxLength: new(int(100))},
+		"name":        schema5(),
+		"phone":       schema6(),
+		"postal_code": schema7(),
+		"state":       schema8(),
+	}
+}
+
+func schema9() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		Description: "only after a previous call said a person must approve it: the approval id, once the user says it is approved",
+		Type:        "string",
+		Pattern:     "^apr_[0-9a-f]{20}$",
+	}
 }
