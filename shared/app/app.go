@@ -195,15 +195,7 @@ func Main[X any, P port.Pinger](spec Spec[X, P], version string) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(150)
 	}
-	// Reading the cgroup's limit (mount table, control files) was 3.5% of a
-	// server's CPU from exec to initialize: it runs beside the start and
-	// Run waits for it before the "starting" line, which shows the limit.
-	limitSet := make(chan struct{})
-	go func() {
-		defer close(limitSet)
-		setMemoryLimit(memlimit.FromCgroup)
-	}()
-	memoryLimitSet = func() { <-limitSet }
+	setMemoryLimit(memlimit.FromCgroup)
 	// A closed stderr (or stdout) must not kill the process with SIGPIPE on
 	// its first log line: writes then fail with EPIPE instead, which the
 	// logger ignores and the stdio transport ends the session on.
@@ -272,7 +264,6 @@ func Run[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], version str
 		return startFailed(err)
 	}
 	attrs := append([]any{"version", version}, cfg.LogAttrs()...)
-	memoryLimitSet()
 	if lim := debug.SetMemoryLimit(-1); lim != math.MaxInt64 {
 		attrs = append(attrs, "gomemlimit", lim)
 	}
@@ -629,10 +620,6 @@ func HTTPOptions[X any, P port.Pinger](ctx context.Context, spec Spec[X, P], d D
 	}
 	return o, nil
 }
-
-// memoryLimitSet waits until Main has set the memory limit (tests that
-// call Run set none).
-var memoryLimitSet = func() {}
 
 // setMemoryLimit sets GOMEMLIMIT to 90% of the memory limit (Main: the
 // cgroup's) when the environment does not set it (AUTOMEMLIMIT=off turns
