@@ -310,8 +310,18 @@ func verdict(f *findings) (flagged, learnedOnly bool) {
 	default:
 		flagged = byModel
 	}
-	f.names = append(f.names, fmt.Sprintf("learned(p=%.2f,t=%.2f)", p, m.Threshold))
 	return flagged, flagged && !rules
+}
+
+// verdictName is the name Explain lists for the model's verdict (after
+// verdict has set f.prob), or "" without a model. Only Explain shows it,
+// so Text does not format it.
+func verdictName(f *findings) string {
+	m := loadModel()
+	if m == nil {
+		return ""
+	}
+	return fmt.Sprintf("learned(p=%.2f,t=%.2f)", f.prob, m.Threshold)
 }
 
 // The model was trained on texts of up to 1.5 KB. Longer texts are read

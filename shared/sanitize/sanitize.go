@@ -212,6 +212,9 @@ func (s *Sanitizer) Explain(in string) ([]string, float64) {
 	var res Result
 	f, _ := s.analyze(in, &res)
 	verdict(f)
+	if n := verdictName(f); n != "" {
+		f.names = append(f.names, n)
+	}
 	return f.names, f.total
 }
 
