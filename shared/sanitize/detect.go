@@ -332,7 +332,7 @@ type findings struct {
 	meta  bool
 	total float64
 	class [numClasses]float64
-	fired map[int]bool
+	fired []uint64 // bitset of the fired ids: pseudo-rule p is bit p, table rule i bit numPseudo+i
 	names []string // fired rule names, for Explain
 	// prob is the learned model's probability (set by verdict).
 	prob    float64
@@ -345,13 +345,15 @@ func (f *findings) add(id, class int, w float64, name string) {
 	if w <= 0 {
 		return
 	}
+	// id is -1-p for pseudo-rule p, the rule's index for a table rule.
+	bit := uint(id + numPseudo)
 	if f.fired == nil {
-		f.fired = map[int]bool{}
+		f.fired = make([]uint64, (numPseudo+len(rules)+63)/64)
 	}
-	if f.fired[id] {
+	if f.fired[bit/64]&(1<<(bit%64)) != 0 {
 		return
 	}
-	f.fired[id] = true
+	f.fired[bit/64] |= 1 << (bit % 64)
 	if w >= 1 {
 		f.strong = append(f.strong, name)
 	}
