@@ -281,8 +281,11 @@ func sigFeatures(bits []uint32) []int32 {
 
 // verdict decides whether the findings flag, combining rules and model
 // as the model's Mode says. learnedOnly is set when the model flags a
-// text that the rules would not.
-func verdict(f *findings) (flagged, learnedOnly bool) {
+// text that the rules would not. Without prob (Text), a text that flags
+// whatever the model's probability is (the rules' own flag in ModeOr; a
+// hard flag or a trusted rule in ModeHard) is not read by the model, and
+// f.prob stays 0; Explain asks for the probability.
+func verdict(f *findings, prob bool) (flagged, learnedOnly bool) {
 	rules := f.total >= Threshold
 	m := loadModel()
 	if m == nil {
@@ -295,6 +298,9 @@ func verdict(f *findings) (flagged, learnedOnly bool) {
 			trusted = true
 			break
 		}
+	}
+	if !prob && (m.Mode == ModeOr && rules || m.Mode == ModeHard && (HardFlag(rf) || trusted)) {
+		return true, !rules
 	}
 	p, whole := modelProb(m, f, rf)
 	f.prob = p
