@@ -337,7 +337,7 @@ func vocative(text string) bool {
 			e := 0
 			for e < len(line) {
 				r, size := utf8.DecodeRuneInString(line[e:])
-				if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r) {
+				if !runeIs(r, rcLetter|rcMn|rcMc) {
 					break
 				}
 				e += size
