@@ -191,6 +191,7 @@ var (
 	// vocab numbers every word that a rule triggers on, starts with or
 	// needs; trigLatinID and trigNativeID list the rules each word triggers.
 	vocab        map[string]int32
+	vocabKeys    *keyFilter // the words of vocab, complete when ensureRules returns
 	trigLatinID  [][]int
 	trigNativeID [][]int
 	trigLines    []subTrig
@@ -584,10 +585,11 @@ func needAfter(need bitset, toks []token, ids []int32, k, end int) bool {
 func wordIDs(s string, toks []token) []int32 {
 	ids := make([]int32, len(toks))
 	for k, t := range toks {
-		if id, ok := vocab[s[t.start:t.end]]; ok {
-			ids[k] = id
-		} else {
-			ids[k] = -1
+		ids[k] = -1
+		if w := s[t.start:t.end]; vocabKeys.may(w) {
+			if id, ok := vocab[w]; ok {
+				ids[k] = id
+			}
 		}
 	}
 	return ids
@@ -784,6 +786,11 @@ func initRules() {
 				r.needIDs = r.needIDs.add(wordID(w))
 			}
 		}
+	}
+	// Every word is numbered by now.
+	vocabKeys = new(keyFilter)
+	for w := range vocab {
+		vocabKeys.add(w)
 	}
 }
 

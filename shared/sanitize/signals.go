@@ -60,6 +60,17 @@ type sigLex struct {
 	// stem4Bits marks hashes of the stems' first four bytes: a word whose
 	// first four bytes are not marked starts no stem.
 	stem4Bits *[1024]uint64
+	// infoKeys filters lookups in info (lookup).
+	infoKeys *keyFilter
+}
+
+// lookup returns info[k], ruling most strings that are no key out by
+// infoKeys.
+func (l *sigLex) lookup(k string) lexInfo {
+	if !l.infoKeys.may(k) {
+		return lexInfo{}
+	}
+	return l.info[k]
 }
 
 func stem4Hash(w string) uint32 {
@@ -114,6 +125,10 @@ func (l *sigLex) buildInfo() {
 		if v {
 			set(k, func(e *lexInfo) { e.ml = true })
 		}
+	}
+	l.infoKeys = new(keyFilter)
+	for k := range l.info {
+		l.infoKeys.add(k)
 	}
 }
 
@@ -375,7 +390,7 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 	for k, t := range toks {
 		w := s[t.start:t.end]
 		var b uint32
-		iw := l.info[w]
+		iw := l.lookup(w)
 		if len(w) < 2 && !iw.first {
 			continue
 		}
@@ -399,7 +414,7 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 		if iw.first {
 			for n := 2; n <= l.maxLen && k+n-1 < len(toks); n++ {
 				p := s[t.start:toks[k+n-1].end]
-				ip := l.info[p]
+				ip := l.lookup(p)
 				if ip.word {
 					b |= ip.bits
 					if ip.ml {
