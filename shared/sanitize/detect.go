@@ -194,8 +194,8 @@ var (
 	vocabKeys    *keyFilter // the words of vocab, complete when ensureRules returns
 	trigLatinID  [][]int
 	trigNativeID [][]int
-	trigLines    []subTrig
-	trigCJK      []subTrig
+	trigLines    subList
+	trigCJK      subList
 )
 
 func wordID(w string) int32 {
@@ -212,6 +212,31 @@ func wordID(w string) int32 {
 type subTrig struct {
 	sub   string
 	rules []int
+}
+
+// subList is a list of substring triggers sorted by substring, and the
+// span of each first byte in it: a text is searched only for the
+// triggers whose first byte it holds.
+type subList struct {
+	subs   []subTrig
+	firsts []firstSpan
+}
+
+type firstSpan struct {
+	b      byte
+	lo, hi int
+}
+
+func newSubList(subs []subTrig) subList {
+	l := subList{subs: subs}
+	for i, st := range subs {
+		if n := len(l.firsts); n > 0 && l.firsts[n-1].b == st.sub[0] {
+			l.firsts[n-1].hi = i + 1
+		} else {
+			l.firsts = append(l.firsts, firstSpan{st.sub[0], i, i + 1})
+		}
+	}
+	return l
 }
 
 // expand replaces {NAME} macros in a pattern.
@@ -289,9 +314,9 @@ func buildTriggers() {
 		}
 		sort.Slice(list, func(i, j int) bool { return list[i].sub < list[j].sub })
 		if c == cLines {
-			trigLines = list
+			trigLines = newSubList(list)
 		} else {
-			trigCJK = list
+			trigCJK = newSubList(list)
 		}
 	}
 }
@@ -441,28 +466,33 @@ func runRules(c *copies, f *findings) {
 		return v
 	}
 	var pairs bigrams
-	subHits := func(s string, list []subTrig) {
+	subHits := func(s string, list subList) {
 		for i := 0; i < len(s); i++ {
 			present[s[i]] = true
 		}
 		pairs.add(s)
-		for _, st := range list {
-			if !present[st.sub[0]] || !pairs.mayHold(st.sub) {
+		for _, fs := range list.firsts {
+			if !present[fs.b] {
 				continue
 			}
-			if len(st.rules) == 1 && !gateOK(rules[st.rules[0]]) {
-				continue
-			}
-			from := 0
-			for n := 0; n < 32; n++ {
-				k := strings.Index(s[from:], st.sub)
-				if k < 0 {
-					break
+			for _, st := range list.subs[fs.lo:fs.hi] {
+				if !pairs.mayHold(st.sub) {
+					continue
 				}
-				for _, ri := range st.rules {
-					hits = append(hits, hitPos{ri, from + k})
+				if len(st.rules) == 1 && !gateOK(rules[st.rules[0]]) {
+					continue
 				}
-				from += k + len(st.sub)
+				from := 0
+				for n := 0; n < 32; n++ {
+					k := strings.Index(s[from:], st.sub)
+					if k < 0 {
+						break
+					}
+					for _, ri := range st.rules {
+						hits = append(hits, hitPos{ri, from + k})
+					}
+					from += k + len(st.sub)
+				}
 			}
 		}
 	}
