@@ -237,27 +237,32 @@ func (c *counter) reset() {
 	}
 }
 
-func (c *counter) add(h uint32) {
-	if 2*(len(c.used)+1) > len(c.slots) {
+func (c *counter) add(h uint32) { c.addAll([]uint32{h}) }
+
+// addAll adds every hash of hs: add without a call and a size check
+// per hash.
+func (c *counter) addAll(hs []uint32) {
+	for 2*(len(c.used)+len(hs)) > len(c.slots) {
 		c.grow()
 	}
 	mask := uint32(len(c.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		s := &c.slots[i]
-		if s.cnt == 0 {
-			s.key, s.cnt = h, 1
-			c.used = append(c.used, int32(i))
-			c.ss++
-			c.n++
-			return
-		}
-		if s.key == h {
-			c.ss += 2*int(s.cnt) + 1
-			s.cnt++
-			c.n++
-			return
+	for _, h := range hs {
+		for i := h & mask; ; i = (i + 1) & mask {
+			s := &c.slots[i]
+			if s.cnt == 0 {
+				s.key, s.cnt = h, 1
+				c.used = append(c.used, int32(i))
+				c.ss++
+				break
+			}
+			if s.key == h {
+				c.ss += 2*int(s.cnt) + 1
+				s.cnt++
+				break
+			}
 		}
 	}
+	c.n += len(hs)
 }
 
 func (c *counter) grow() {

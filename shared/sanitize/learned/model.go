@@ -262,9 +262,9 @@ func (m *Model) logit(e *Extractor, parts []string, x []float64, on []int32, cou
 				for _, h := range hs {
 					neg := int64(int32(h) >> 31) // -1 when the sign bit is set
 					sum += (int64(q[h&mask]) ^ neg) - neg
-					if count {
-						e.rep.add(h)
-					}
+				}
+				if count {
+					e.rep.addAll(hs)
 				}
 			})
 		}
