@@ -157,29 +157,39 @@ func modelText(s string) string {
 	if strings.IndexByte(s, '.') < 0 && strings.IndexByte(s, '@') < 0 {
 		return s
 	}
+	// Most texts have no address or host: the copy starts at the first.
 	var b strings.Builder
-	b.Grow(len(s))
+	last, changed := 0, false
 	for i := 0; i < len(s); {
 		j := i
 		for j < len(s) && !isSpaceByte(s[j]) {
 			j++
 		}
-		tok := s[i:j]
+		tok, rep := s[i:j], ""
 		switch {
 		case strings.IndexByte(tok, '@') > 0:
-			b.WriteString("email")
+			rep = "email"
 		case looksLikeHost(tok):
-			b.WriteString("host")
-		default:
-			b.WriteString(tok)
+			rep = "host"
 		}
-		k := j
-		for k < len(s) && isSpaceByte(s[k]) {
-			k++
+		if rep != "" {
+			if !changed {
+				b.Grow(len(s))
+				changed = true
+			}
+			b.WriteString(s[last:i])
+			b.WriteString(rep)
+			last = j
 		}
-		b.WriteString(s[j:k])
-		i = k
+		for j < len(s) && isSpaceByte(s[j]) {
+			j++
+		}
+		i = j
 	}
+	if !changed {
+		return s
+	}
+	b.WriteString(s[last:])
 	return b.String()
 }
 
@@ -230,6 +240,9 @@ func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c =
 // looksLikeHost reports whether tok holds a dot between two letters with
 // a letter right after the last dot ("evil.example", "invoice.pdf,").
 func looksLikeHost(tok string) bool {
+	if strings.IndexByte(tok, '.') < 0 {
+		return false
+	}
 	tok = strings.TrimRight(tok, ".,;:!?)]}'\"")
 	d := strings.LastIndexByte(tok, '.')
 	if d <= 0 || d == len(tok)-1 {
