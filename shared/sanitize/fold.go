@@ -3,6 +3,7 @@ package sanitize
 import (
 	"html"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -69,6 +70,53 @@ func runeIs(r rune, classes uint8) bool {
 	}
 	return classes&rcLetter != 0 && unicode.IsLetter(r) || classes&rcDigit != 0 && unicode.IsDigit(r) ||
 		classes&rcMn != 0 && unicode.Is(unicode.Mn, r) || classes&rcMc != 0 && unicode.Is(unicode.Mc, r)
+}
+
+// nfkcBits marks, per BMP rune, whether the rune is in NFKC on its own
+// and starts a segment that no rune before it combines with (canonical
+// class 0, NFKC quick check Yes): a text of such runes is in NFKC, and
+// norm.NFKC would return it unchanged after a look-up of every rune in
+// its tries. Blocks of 64 runes are filled on first use (nfkcDone), as
+// asking norm costs about 100 ns a rune.
+var (
+	nfkcBits [1024]atomic.Uint64
+	nfkcDone [1024]atomic.Bool
+)
+
+func nfkcStableRune(r rune) bool {
+	if uint32(r) >= 0x10000 {
+		return false
+	}
+	blk := r >> 6
+	if !nfkcDone[blk].Load() {
+		var bits uint64
+		for i := rune(0); i < 64; i++ {
+			if x := string(blk<<6 | i); norm.NFKC.IsNormalString(x) && norm.NFKC.PropertiesString(x).BoundaryBefore() {
+				bits |= 1 << i
+			}
+		}
+		nfkcBits[blk].Store(bits)
+		nfkcDone[blk].Store(true)
+	}
+	return nfkcBits[blk].Load()&(1<<(r&63)) != 0
+}
+
+// isNFKC reports whether s is in NFKC as far as nfkcStableRune tells:
+// false means norm must decide (a rune outside the BMP, a combining mark,
+// a compatibility character, an invalid byte).
+func isNFKC(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if size == 1 || !nfkcStableRune(r) {
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 // mayFold reports whether r may be a key of homoglyphs or accents.
@@ -152,7 +200,7 @@ func makeCopies(s string) *copies {
 			break
 		}
 	}
-	if !ascii {
+	if !ascii && !isNFKC(s) {
 		s = norm.NFKC.String(s)
 	}
 	lower := asciiLowerFast(s)
