@@ -259,7 +259,8 @@ func makeCopies(s string) *copies {
 // mixes letters with digits or '@'/'$', or when three single letters
 // follow each other: those need the general path.
 func fastLatin(lower string) (string, []token, bool) {
-	b := make([]byte, 0, len(lower))
+	var b strings.Builder // its String does not copy
+	b.Grow(len(lower))
 	toks := make([]token, 0, len(lower)/5+1)
 	singles := 0
 	for i := 0; i < len(lower); {
@@ -291,15 +292,15 @@ func fastLatin(lower string) (string, []token, bool) {
 		} else {
 			singles = 0
 		}
-		if len(b) > 0 {
-			b = append(b, ' ')
+		if b.Len() > 0 {
+			b.WriteByte(' ')
 		}
-		st := len(b)
-		b = append(b, lower[i:j]...)
-		toks = append(toks, token{st, len(b)})
+		st := b.Len()
+		b.WriteString(lower[i:j])
+		toks = append(toks, token{st, b.Len()})
 		i = j
 	}
-	return string(b), toks, true
+	return b.String(), toks, true
 }
 
 // splitWords splits lower into words: runs of letters, digits, combining
