@@ -191,7 +191,7 @@ var (
 	// vocab numbers every word that a rule triggers on, starts with or
 	// needs; trigLatinID and trigNativeID list the rules each word triggers.
 	vocab        map[string]int32
-	vocabKeys    *keyFilter // the words of vocab, complete when ensureRules returns
+	vocabTab     *strTable[int32] // vocab for wordIDs, made when ensureRules has numbered every word
 	trigLatinID  [][]int
 	trigNativeID [][]int
 	trigLines    subList
@@ -615,11 +615,10 @@ func needAfter(need bitset, toks []token, ids []int32, k, end int) bool {
 func wordIDs(s string, toks []token) []int32 {
 	ids := make([]int32, len(toks))
 	for k, t := range toks {
-		ids[k] = -1
-		if w := s[t.start:t.end]; vocabKeys.may(w) {
-			if id, ok := vocab[w]; ok {
-				ids[k] = id
-			}
+		if id, ok := vocabTab.get(s[t.start:t.end]); ok {
+			ids[k] = id
+		} else {
+			ids[k] = -1
 		}
 	}
 	return ids
@@ -818,10 +817,7 @@ func initRules() {
 		}
 	}
 	// Every word is numbered by now.
-	vocabKeys = new(keyFilter)
-	for w := range vocab {
-		vocabKeys.add(w)
-	}
+	vocabTab = newStrTable(vocab)
 }
 
 // speakerHuman and speakerBot are the speaker labels of a chat log.

@@ -60,17 +60,8 @@ type sigLex struct {
 	// stem4Bits marks hashes of the stems' first four bytes: a word whose
 	// first four bytes are not marked starts no stem.
 	stem4Bits *[1024]uint64
-	// infoKeys filters lookups in info (lookup).
-	infoKeys *keyFilter
-}
-
-// lookup returns info[k], ruling most strings that are no key out by
-// infoKeys.
-func (l *sigLex) lookup(k string) lexInfo {
-	if !l.infoKeys.may(k) {
-		return lexInfo{}
-	}
-	return l.info[k]
+	// infoTab is info for the lookups of tokenBits.
+	infoTab *strTable[lexInfo]
 }
 
 func stem4Hash(w string) uint32 {
@@ -126,10 +117,7 @@ func (l *sigLex) buildInfo() {
 			set(k, func(e *lexInfo) { e.ml = true })
 		}
 	}
-	l.infoKeys = new(keyFilter)
-	for k := range l.info {
-		l.infoKeys.add(k)
-	}
+	l.infoTab = newStrTable(l.info)
 }
 
 type cjkEntry struct {
@@ -390,7 +378,7 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 	for k, t := range toks {
 		w := s[t.start:t.end]
 		var b uint32
-		iw := l.lookup(w)
+		iw, _ := l.infoTab.get(w)
 		if len(w) < 2 && !iw.first {
 			continue
 		}
@@ -414,7 +402,7 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 		if iw.first {
 			for n := 2; n <= l.maxLen && k+n-1 < len(toks); n++ {
 				p := s[t.start:toks[k+n-1].end]
-				ip := l.lookup(p)
+				ip, _ := l.infoTab.get(p)
 				if ip.word {
 					b |= ip.bits
 					if ip.ml {
@@ -430,7 +418,7 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 		if len(w) == 4 {
 			i4 = iw
 		} else if len(w) > 4 && l.mayStem4(w) {
-			i4 = l.info[w[:4]]
+			i4, _ = l.infoTab.get(w[:4])
 		}
 		if i4.stem4 {
 			for e := 4; e <= len(w) && e <= 32; e++ {
@@ -439,7 +427,7 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 				}
 				ie := iw
 				if e < len(w) {
-					ie = l.info[w[:e]]
+					ie, _ = l.infoTab.get(w[:e])
 				}
 				if ie.stem {
 					b |= ie.stemBits
