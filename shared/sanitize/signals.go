@@ -278,6 +278,38 @@ var envSecretRE *regexp.Regexp
 
 var toolNameRE *regexp.Regexp
 
+// matchUnderscoreRuns is re.MatchString(s) for a pattern (envSecretRE,
+// toolNameRE) whose every match is ASCII word characters between \b
+// boundaries and holds '_': such a match lies inside one maximal run of
+// word characters, and the boundaries at the ends of the run are
+// boundaries in s too. re runs on the runs that hold '_' only, not on
+// all of s.
+func matchUnderscoreRuns(re *regexp.Regexp, s string) bool {
+	for i := 0; i < len(s); {
+		k := strings.IndexByte(s[i:], '_')
+		if k < 0 {
+			return false
+		}
+		a, b := i+k, i+k+1
+		for a > 0 && isASCIIWordByte(s[a-1]) {
+			a--
+		}
+		for b < len(s) && isASCIIWordByte(s[b]) {
+			b++
+		}
+		if re.MatchString(s[a:b]) {
+			return true
+		}
+		i = b
+	}
+	return false
+}
+
+// isASCIIWordByte reports whether c is in \w: [0-9A-Za-z_].
+func isASCIIWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
 var callMacroRE *regexp.Regexp
 
 // signalBits returns every signal category found in text.
@@ -498,7 +530,7 @@ func signalScore(text string, c *copies, toks []token, bits []uint32, multi []bo
 	var sc sigScore
 	// A secret's variable name (OPENAI_API_KEY, CRM_API_TOKEN) asks for
 	// the reader's own set-up.
-	envSecret := strings.IndexByte(text, '_') >= 0 && envSecretRE.MatchString(text)
+	envSecret := matchUnderscoreRuns(envSecretRE, text)
 	nMulti := 0 // tokens in the window matched by a non-English list
 	for k := range toks {
 		if multi[k] {
@@ -541,7 +573,7 @@ func signalScore(text string, c *copies, toks []token, bits []uint32, multi []bo
 			sc.multi = 1
 		}
 	}
-	if strings.IndexByte(c.lines, '_') >= 0 && toolNameRE.MatchString(c.lines) {
+	if matchUnderscoreRuns(toolNameRE, c.lines) {
 		// A snake_case tool name with a risky verb ("orders_cancel_order")
 		// and force, concealment or other people's data.
 		var all uint32
