@@ -306,9 +306,16 @@ func fastLatin(lower string) (string, []token, bool) {
 // splitWords splits lower into words: runs of letters, digits, combining
 // marks and the leet symbols '@' and '$'.
 func splitWords(lower string) []rawTok {
-	// A word and the gap before it take two bytes at least, most words
-	// far more: a quarter of the length is room enough for most texts.
-	toks := make([]rawTok, 0, len(lower)/4+4)
+	// Count the words first: growing the slice costs more than a pass.
+	n, in := 0, false
+	for _, r := range lower {
+		w := isWordRune(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	toks := make([]rawTok, 0, n)
 	start, gapStart := -1, 0
 	for i, r := range lower {
 		word := isWordRune(r)
