@@ -127,6 +127,11 @@ func rot13(s string) string {
 // reversedKeywords are strong words written backwards.
 var reversedKeywords = []string{"snoitcurtsni", "erongi", "tpmorp metsys", "drager sid", "drowssap", "laever"}
 
+// rotWords and reverseWords, words of the latin copy, name a Caesar
+// shift and reversed writing (vocabulary sets: runRules has numbered the
+// copy's words when decodePass runs).
+var rotWords, reverseWords bitset
+
 // decodePass finds encoded runs in text, decodes them and scans the
 // results one level deeper. Each decoded text that is instruction-like adds
 // the encoded_payload signal.
@@ -193,10 +198,10 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 		}
 	}
 	lat := c.latin
-	if strings.Contains(c.native, "rot13") || strings.Contains(c.native, "rot 13") || c.latinHas("caesar", "rot") {
+	if strings.Contains(c.native, "rot13") || strings.Contains(c.native, "rot 13") || c.hasToken(rotWords) {
 		addCand(rot13(text))
 	}
-	rev := c.latinHas("reverse", "reversed", "backwards", "backward", "mirrored")
+	rev := c.hasToken(reverseWords)
 	if !rev {
 		var pairs bigrams
 		pairs.add(lat)
@@ -474,6 +479,8 @@ func decodeBinary(text string) string {
 
 // initDecodeTables builds this file's tables (called once, from ensureTables).
 func initDecodeTables() {
+	rotWords = wordSet("caesar rot")
+	reverseWords = wordSet("reverse reversed backwards backward mirrored")
 	percentRE = regexp.MustCompile(`(?:%[0-9a-fA-F]{2}){4,}`)
 	uEscapeRE = regexp.MustCompile(`(?:\\u[0-9a-fA-F]{4}){4,}`)
 	commonWords = map[string]bool{"the": true, "and": true, "to": true, "of": true, "all": true, "you": true, "your": true,

@@ -191,10 +191,11 @@ var (
 	// vocab numbers every word that a rule triggers on, starts with or
 	// needs; trigLatinID and trigNativeID list the rules each word triggers.
 	vocab        map[string]int32
+	vocabTab     *strTable[int32] // vocab for wordIDs, made when ensureRules has numbered every word
 	trigLatinID  [][]int
 	trigNativeID [][]int
-	trigLines    []subTrig
-	trigCJK      []subTrig
+	trigLines    subList
+	trigCJK      subList
 )
 
 func wordID(w string) int32 {
@@ -211,6 +212,31 @@ func wordID(w string) int32 {
 type subTrig struct {
 	sub   string
 	rules []int
+}
+
+// subList is a list of substring triggers sorted by substring, and the
+// span of each first byte in it: a text is searched only for the
+// triggers whose first byte it holds.
+type subList struct {
+	subs   []subTrig
+	firsts []firstSpan
+}
+
+type firstSpan struct {
+	b      byte
+	lo, hi int
+}
+
+func newSubList(subs []subTrig) subList {
+	l := subList{subs: subs}
+	for i, st := range subs {
+		if n := len(l.firsts); n > 0 && l.firsts[n-1].b == st.sub[0] {
+			l.firsts[n-1].hi = i + 1
+		} else {
+			l.firsts = append(l.firsts, firstSpan{st.sub[0], i, i + 1})
+		}
+	}
+	return l
 }
 
 // expand replaces {NAME} macros in a pattern.
@@ -288,9 +314,9 @@ func buildTriggers() {
 		}
 		sort.Slice(list, func(i, j int) bool { return list[i].sub < list[j].sub })
 		if c == cLines {
-			trigLines = list
+			trigLines = newSubList(list)
 		} else {
-			trigCJK = list
+			trigCJK = newSubList(list)
 		}
 	}
 }
@@ -332,7 +358,7 @@ type findings struct {
 	meta  bool
 	total float64
 	class [numClasses]float64
-	fired map[int]bool
+	fired []uint64 // bitset of the fired ids: pseudo-rule p is bit p, table rule i bit numPseudo+i
 	names []string // fired rule names, for Explain
 	// prob is the learned model's probability (set by verdict).
 	prob    float64
@@ -345,13 +371,15 @@ func (f *findings) add(id, class int, w float64, name string) {
 	if w <= 0 {
 		return
 	}
+	// id is -1-p for pseudo-rule p, the rule's index for a table rule.
+	bit := uint(id + numPseudo)
 	if f.fired == nil {
-		f.fired = map[int]bool{}
+		f.fired = make([]uint64, (numPseudo+len(rules)+63)/64)
 	}
-	if f.fired[id] {
+	if f.fired[bit/64]&(1<<(bit%64)) != 0 {
 		return
 	}
-	f.fired[id] = true
+	f.fired[bit/64] |= 1 << (bit % 64)
 	if w >= 1 {
 		f.strong = append(f.strong, name)
 	}
@@ -438,28 +466,33 @@ func runRules(c *copies, f *findings) {
 		return v
 	}
 	var pairs bigrams
-	subHits := func(s string, list []subTrig) {
+	subHits := func(s string, list subList) {
 		for i := 0; i < len(s); i++ {
 			present[s[i]] = true
 		}
 		pairs.add(s)
-		for _, st := range list {
-			if !present[st.sub[0]] || !pairs.mayHold(st.sub) {
+		for _, fs := range list.firsts {
+			if !present[fs.b] {
 				continue
 			}
-			if len(st.rules) == 1 && !gateOK(rules[st.rules[0]]) {
-				continue
-			}
-			from := 0
-			for n := 0; n < 32; n++ {
-				k := strings.Index(s[from:], st.sub)
-				if k < 0 {
-					break
+			for _, st := range list.subs[fs.lo:fs.hi] {
+				if !pairs.mayHold(st.sub) {
+					continue
 				}
-				for _, ri := range st.rules {
-					hits = append(hits, hitPos{ri, from + k})
+				if len(st.rules) == 1 && !gateOK(rules[st.rules[0]]) {
+					continue
 				}
-				from += k + len(st.sub)
+				from := 0
+				for n := 0; n < 32; n++ {
+					k := strings.Index(s[from:], st.sub)
+					if k < 0 {
+						break
+					}
+					for _, ri := range st.rules {
+						hits = append(hits, hitPos{ri, from + k})
+					}
+					from += k + len(st.sub)
+				}
 			}
 		}
 	}
@@ -582,7 +615,7 @@ func needAfter(need bitset, toks []token, ids []int32, k, end int) bool {
 func wordIDs(s string, toks []token) []int32 {
 	ids := make([]int32, len(toks))
 	for k, t := range toks {
-		if id, ok := vocab[s[t.start:t.end]]; ok {
+		if id, ok := vocabTab.get(s[t.start:t.end]); ok {
 			ids[k] = id
 		} else {
 			ids[k] = -1
@@ -783,6 +816,8 @@ func initRules() {
 			}
 		}
 	}
+	// Every word is numbered by now.
+	vocabTab = newStrTable(vocab)
 }
 
 // speakerHuman and speakerBot are the speaker labels of a chat log.

@@ -3,6 +3,7 @@ package sanitize
 import (
 	"html"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -32,6 +33,91 @@ var accents map[rune]string
 // foldBMP marks the runes below U+10000 that homoglyphs or accents map:
 // the others need no map lookup (most letters of most scripts).
 var foldBMP *[1024]uint64
+
+// Rune classes of the Basic Multilingual Plane, set by initFoldTables
+// from the unicode tables: folding asks about every rune of a text
+// whether it is a letter, a digit or a combining mark, and one table
+// read costs less than a binary search of unicode's ranges.
+const (
+	rcLetter = 1 << iota
+	rcDigit
+	rcMn
+	rcMc
+)
+
+var bmpClass *[0x10000]uint8
+
+func buildRuneClasses() *[0x10000]uint8 {
+	t := new([0x10000]uint8)
+	for _, c := range []struct {
+		tab *unicode.RangeTable
+		bit uint8
+	}{{unicode.Letter, rcLetter}, {unicode.Digit, rcDigit}, {unicode.Mn, rcMn}, {unicode.Mc, rcMc}} {
+		for _, r := range c.tab.R16 {
+			for x := int(r.Lo); x <= int(r.Hi); x += int(r.Stride) {
+				t[x] |= c.bit
+			}
+		}
+	}
+	return t
+}
+
+// runeIs reports whether r is in one of the classes (rc bits); unicode's
+// tables answer above the BMP.
+func runeIs(r rune, classes uint8) bool {
+	if uint32(r) < 0x10000 {
+		return bmpClass[r]&classes != 0
+	}
+	return classes&rcLetter != 0 && unicode.IsLetter(r) || classes&rcDigit != 0 && unicode.IsDigit(r) ||
+		classes&rcMn != 0 && unicode.Is(unicode.Mn, r) || classes&rcMc != 0 && unicode.Is(unicode.Mc, r)
+}
+
+// nfkcBits marks, per BMP rune, whether the rune is in NFKC on its own
+// and starts a segment that no rune before it combines with (canonical
+// class 0, NFKC quick check Yes): a text of such runes is in NFKC, and
+// norm.NFKC would return it unchanged after a look-up of every rune in
+// its tries. Blocks of 64 runes are filled on first use (nfkcDone), as
+// asking norm costs about 100 ns a rune.
+var (
+	nfkcBits [1024]atomic.Uint64
+	nfkcDone [1024]atomic.Bool
+)
+
+func nfkcStableRune(r rune) bool {
+	if uint32(r) >= 0x10000 {
+		return false
+	}
+	blk := r >> 6
+	if !nfkcDone[blk].Load() {
+		var bits uint64
+		for i := rune(0); i < 64; i++ {
+			if x := string(blk<<6 | i); norm.NFKC.IsNormalString(x) && norm.NFKC.PropertiesString(x).BoundaryBefore() {
+				bits |= 1 << i
+			}
+		}
+		nfkcBits[blk].Store(bits)
+		nfkcDone[blk].Store(true)
+	}
+	return nfkcBits[blk].Load()&(1<<(r&63)) != 0
+}
+
+// isNFKC reports whether s is in NFKC as far as nfkcStableRune tells:
+// false means norm must decide (a rune outside the BMP, a combining mark,
+// a compatibility character, an invalid byte).
+func isNFKC(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if size == 1 || !nfkcStableRune(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
 
 // mayFold reports whether r may be a key of homoglyphs or accents.
 func mayFold(r rune) bool {
@@ -114,7 +200,7 @@ func makeCopies(s string) *copies {
 			break
 		}
 	}
-	if !ascii {
+	if !ascii && !isNFKC(s) {
 		s = norm.NFKC.String(s)
 	}
 	lower := asciiLowerFast(s)
@@ -132,18 +218,18 @@ func makeCopies(s string) *copies {
 			if isCJK(r) {
 				c.cjk = true
 			}
-			if r >= 0x370 && unicode.IsLetter(r) {
+			if r >= 0x370 && runeIs(r, rcLetter) {
 				c.nonLatin = true
 			}
 			if !mayFold(r) {
-				if !unicode.Is(unicode.Mn, r) {
+				if !runeIs(r, rcMn) {
 					b.WriteRune(r)
 				}
 			} else if h, ok := homoglyphs[r]; ok {
 				b.WriteRune(h)
 			} else if a, ok := accents[r]; ok {
 				b.WriteString(a)
-			} else if !unicode.Is(unicode.Mn, r) {
+			} else if !runeIs(r, rcMn) {
 				b.WriteRune(r)
 			}
 		}
@@ -173,7 +259,8 @@ func makeCopies(s string) *copies {
 // mixes letters with digits or '@'/'$', or when three single letters
 // follow each other: those need the general path.
 func fastLatin(lower string) (string, []token, bool) {
-	b := make([]byte, 0, len(lower))
+	var b strings.Builder // its String does not copy
+	b.Grow(len(lower))
 	toks := make([]token, 0, len(lower)/5+1)
 	singles := 0
 	for i := 0; i < len(lower); {
@@ -205,15 +292,15 @@ func fastLatin(lower string) (string, []token, bool) {
 		} else {
 			singles = 0
 		}
-		if len(b) > 0 {
-			b = append(b, ' ')
+		if b.Len() > 0 {
+			b.WriteByte(' ')
 		}
-		st := len(b)
-		b = append(b, lower[i:j]...)
-		toks = append(toks, token{st, len(b)})
+		st := b.Len()
+		b.WriteString(lower[i:j])
+		toks = append(toks, token{st, b.Len()})
 		i = j
 	}
-	return string(b), toks, true
+	return b.String(), toks, true
 }
 
 // splitWords splits lower into words: runs of letters, digits, combining
@@ -295,7 +382,7 @@ func buildNative(toks []rawTok) (string, []token) {
 					b.WriteString(accents[r])
 					prevLatin = true
 					continue
-				case unicode.Is(unicode.Mn, r) && prevLatin:
+				case prevLatin && runeIs(r, rcMn):
 					continue
 				default:
 					b.WriteRune(r)
@@ -320,20 +407,20 @@ func isASCII(s string) bool {
 // latinWord folds one word: homoglyphs, accents, combining marks, and
 // leetspeak when the word mixes letters with digits or '@'/'$'.
 func latinWord(w string) string {
-	if !isASCII(w) {
+	if !isASCII(w) && latinFolds(w) {
 		var b strings.Builder
 		for _, r := range w {
 			if r < utf8.RuneSelf {
 				b.WriteRune(r)
 			} else if !mayFold(r) {
-				if !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r) {
+				if !runeIs(r, rcMn|rcMc) {
 					b.WriteRune(r)
 				}
 			} else if h, ok := homoglyphs[r]; ok {
 				b.WriteRune(h)
 			} else if a, ok := accents[r]; ok {
 				b.WriteString(a)
-			} else if !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r) {
+			} else if !runeIs(r, rcMn|rcMc) {
 				b.WriteRune(r)
 			}
 		}
@@ -369,6 +456,25 @@ func latinWord(w string) string {
 		b[i] = leet(c)
 	}
 	return string(b)
+}
+
+// latinFolds reports whether latinWord's rune folding may change w: a
+// rune that homoglyphs or accents may map, a combining mark, or an
+// invalid byte (which the folding writes as U+FFFD). Most words of most
+// scripts need none, and keep their string.
+func latinFolds(w string) bool {
+	for i := 0; i < len(w); {
+		if w[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(w[i:])
+		if size == 1 || mayFold(r) || runeIs(r, rcMn|rcMc) {
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 // buildLatin folds words and joins runs of separated single letters.
@@ -500,7 +606,7 @@ var greekBase map[rune]rune
 // digits, combining marks and the leet symbols '@' and '$'.
 func wordRune(r rune) bool {
 	return r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '@' || r == '$') ||
-		r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r))
+		r >= utf8.RuneSelf && runeIs(r, rcLetter|rcDigit|rcMn|rcMc)
 }
 
 // initFoldTables builds this file's tables (called once, from ensureTables).
@@ -566,6 +672,7 @@ func initFoldTables() {
 		}
 		return m
 	}()
+	bmpClass = buildRuneClasses()
 	foldBMP = new([1024]uint64)
 	for r := range homoglyphs {
 		if r < 0x10000 {

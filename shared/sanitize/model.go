@@ -157,29 +157,39 @@ func modelText(s string) string {
 	if strings.IndexByte(s, '.') < 0 && strings.IndexByte(s, '@') < 0 {
 		return s
 	}
+	// Most texts have no address or host: the copy starts at the first.
 	var b strings.Builder
-	b.Grow(len(s))
+	last, changed := 0, false
 	for i := 0; i < len(s); {
 		j := i
 		for j < len(s) && !isSpaceByte(s[j]) {
 			j++
 		}
-		tok := s[i:j]
+		tok, rep := s[i:j], ""
 		switch {
 		case strings.IndexByte(tok, '@') > 0:
-			b.WriteString("email")
+			rep = "email"
 		case looksLikeHost(tok):
-			b.WriteString("host")
-		default:
-			b.WriteString(tok)
+			rep = "host"
 		}
-		k := j
-		for k < len(s) && isSpaceByte(s[k]) {
-			k++
+		if rep != "" {
+			if !changed {
+				b.Grow(len(s))
+				changed = true
+			}
+			b.WriteString(s[last:i])
+			b.WriteString(rep)
+			last = j
 		}
-		b.WriteString(s[j:k])
-		i = k
+		for j < len(s) && isSpaceByte(s[j]) {
+			j++
+		}
+		i = j
 	}
+	if !changed {
+		return s
+	}
+	b.WriteString(s[last:])
 	return b.String()
 }
 
@@ -230,6 +240,9 @@ func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c =
 // looksLikeHost reports whether tok holds a dot between two letters with
 // a letter right after the last dot ("evil.example", "invoice.pdf,").
 func looksLikeHost(tok string) bool {
+	if strings.IndexByte(tok, '.') < 0 {
+		return false
+	}
 	tok = strings.TrimRight(tok, ".,;:!?)]}'\"")
 	d := strings.LastIndexByte(tok, '.')
 	if d <= 0 || d == len(tok)-1 {
@@ -281,8 +294,11 @@ func sigFeatures(bits []uint32) []int32 {
 
 // verdict decides whether the findings flag, combining rules and model
 // as the model's Mode says. learnedOnly is set when the model flags a
-// text that the rules would not.
-func verdict(f *findings) (flagged, learnedOnly bool) {
+// text that the rules would not. Without prob (Text), a text that flags
+// whatever the model's probability is (the rules' own flag in ModeOr; a
+// hard flag or a trusted rule in ModeHard) is not read by the model, and
+// f.prob stays 0; Explain asks for the probability.
+func verdict(f *findings, prob bool) (flagged, learnedOnly bool) {
 	rules := f.total >= Threshold
 	m := loadModel()
 	if m == nil {
@@ -295,6 +311,9 @@ func verdict(f *findings) (flagged, learnedOnly bool) {
 			trusted = true
 			break
 		}
+	}
+	if !prob && (m.Mode == ModeOr && rules || m.Mode == ModeHard && (HardFlag(rf) || trusted)) {
+		return true, !rules
 	}
 	p, whole := modelProb(m, f, rf)
 	f.prob = p
@@ -310,8 +329,18 @@ func verdict(f *findings) (flagged, learnedOnly bool) {
 	default:
 		flagged = byModel
 	}
-	f.names = append(f.names, fmt.Sprintf("learned(p=%.2f,t=%.2f)", p, m.Threshold))
 	return flagged, flagged && !rules
+}
+
+// verdictName is the name Explain lists for the model's verdict (after
+// verdict has set f.prob), or "" without a model. Only Explain shows it,
+// so Text does not format it.
+func verdictName(f *findings) string {
+	m := loadModel()
+	if m == nil {
+		return ""
+	}
+	return fmt.Sprintf("learned(p=%.2f,t=%.2f)", f.prob, m.Threshold)
 }
 
 // The model was trained on texts of up to 1.5 KB. Longer texts are read

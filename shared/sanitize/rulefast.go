@@ -187,31 +187,3 @@ func (r *rule) maxWeight() float64 {
 // adjustSeen, when set (tests), sees every weight an adjust function
 // returns.
 var adjustSeen func(r *rule, w float64)
-
-// latinHas reports whether a word of the latin copy is one of words
-// (hasWord on c.latin), by vocabulary id where runRules has numbered the
-// copy's words.
-func (c *copies) latinHas(words ...string) bool {
-	if c.lid == nil && len(c.latinToks) > 0 {
-		return hasWord(c.latin, words...)
-	}
-	var ids [8]int32
-	n := 0
-	for _, w := range words {
-		id, ok := vocab[w]
-		if !ok || n == len(ids) {
-			if hasWord(c.latin, w) {
-				return true
-			}
-			continue
-		}
-		ids[n] = id
-		n++
-	}
-	for _, id := range c.lid {
-		if id >= 0 && slices.Contains(ids[:n], id) {
-			return true
-		}
-	}
-	return false
-}

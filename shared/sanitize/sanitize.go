@@ -192,7 +192,7 @@ func (s *Sanitizer) text(in string) Result {
 // flagged.
 func (s *Sanitizer) finish(res *Result, f *findings, text string) {
 	var learnedOnly bool
-	res.Flagged, learnedOnly = verdict(f)
+	res.Flagged, learnedOnly = verdict(f, false)
 	res.Classes = f.classList(res.Flagged)
 	if learnedOnly {
 		res.Classes = addClass(res.Classes, ClassLearned)
@@ -211,7 +211,10 @@ func (s *Sanitizer) finish(res *Result, f *findings, text string) {
 func (s *Sanitizer) Explain(in string) ([]string, float64) {
 	var res Result
 	f, _ := s.analyze(in, &res)
-	verdict(f)
+	verdict(f, true)
+	if n := verdictName(f); n != "" {
+		f.names = append(f.names, n)
+	}
 	return f.names, f.total
 }
 

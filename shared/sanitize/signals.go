@@ -60,6 +60,8 @@ type sigLex struct {
 	// stem4Bits marks hashes of the stems' first four bytes: a word whose
 	// first four bytes are not marked starts no stem.
 	stem4Bits *[1024]uint64
+	// infoTab is info for the lookups of tokenBits.
+	infoTab *strTable[lexInfo]
 }
 
 func stem4Hash(w string) uint32 {
@@ -115,6 +117,7 @@ func (l *sigLex) buildInfo() {
 			set(k, func(e *lexInfo) { e.ml = true })
 		}
 	}
+	l.infoTab = newStrTable(l.info)
 }
 
 type cjkEntry struct {
@@ -275,6 +278,38 @@ var envSecretRE *regexp.Regexp
 
 var toolNameRE *regexp.Regexp
 
+// matchUnderscoreRuns is re.MatchString(s) for a pattern (envSecretRE,
+// toolNameRE) whose every match is ASCII word characters between \b
+// boundaries and holds '_': such a match lies inside one maximal run of
+// word characters, and the boundaries at the ends of the run are
+// boundaries in s too. re runs on the runs that hold '_' only, not on
+// all of s.
+func matchUnderscoreRuns(re *regexp.Regexp, s string) bool {
+	for i := 0; i < len(s); {
+		k := strings.IndexByte(s[i:], '_')
+		if k < 0 {
+			return false
+		}
+		a, b := i+k, i+k+1
+		for a > 0 && isASCIIWordByte(s[a-1]) {
+			a--
+		}
+		for b < len(s) && isASCIIWordByte(s[b]) {
+			b++
+		}
+		if re.MatchString(s[a:b]) {
+			return true
+		}
+		i = b
+	}
+	return false
+}
+
+// isASCIIWordByte reports whether c is in \w: [0-9A-Za-z_].
+func isASCIIWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
 var callMacroRE *regexp.Regexp
 
 // signalBits returns every signal category found in text.
@@ -337,7 +372,7 @@ func vocative(text string) bool {
 			e := 0
 			for e < len(line) {
 				r, size := utf8.DecodeRuneInString(line[e:])
-				if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r) {
+				if !runeIs(r, rcLetter|rcMn|rcMc) {
 					break
 				}
 				e += size
@@ -375,7 +410,7 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 	for k, t := range toks {
 		w := s[t.start:t.end]
 		var b uint32
-		iw := l.info[w]
+		iw, _ := l.infoTab.get(w)
 		if len(w) < 2 && !iw.first {
 			continue
 		}
@@ -399,7 +434,7 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 		if iw.first {
 			for n := 2; n <= l.maxLen && k+n-1 < len(toks); n++ {
 				p := s[t.start:toks[k+n-1].end]
-				ip := l.info[p]
+				ip, _ := l.infoTab.get(p)
 				if ip.word {
 					b |= ip.bits
 					if ip.ml {
@@ -415,7 +450,7 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 		if len(w) == 4 {
 			i4 = iw
 		} else if len(w) > 4 && l.mayStem4(w) {
-			i4 = l.info[w[:4]]
+			i4, _ = l.infoTab.get(w[:4])
 		}
 		if i4.stem4 {
 			for e := 4; e <= len(w) && e <= 32; e++ {
@@ -424,7 +459,7 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 				}
 				ie := iw
 				if e < len(w) {
-					ie = l.info[w[:e]]
+					ie, _ = l.infoTab.get(w[:e])
 				}
 				if ie.stem {
 					b |= ie.stemBits
@@ -495,7 +530,7 @@ func signalScore(text string, c *copies, toks []token, bits []uint32, multi []bo
 	var sc sigScore
 	// A secret's variable name (OPENAI_API_KEY, CRM_API_TOKEN) asks for
 	// the reader's own set-up.
-	envSecret := strings.IndexByte(text, '_') >= 0 && envSecretRE.MatchString(text)
+	envSecret := matchUnderscoreRuns(envSecretRE, text)
 	nMulti := 0 // tokens in the window matched by a non-English list
 	for k := range toks {
 		if multi[k] {
@@ -538,7 +573,7 @@ func signalScore(text string, c *copies, toks []token, bits []uint32, multi []bo
 			sc.multi = 1
 		}
 	}
-	if strings.IndexByte(c.lines, '_') >= 0 && toolNameRE.MatchString(c.lines) {
+	if matchUnderscoreRuns(toolNameRE, c.lines) {
 		// A snake_case tool name with a risky verb ("orders_cancel_order")
 		// and force, concealment or other people's data.
 		var all uint32

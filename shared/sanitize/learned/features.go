@@ -216,56 +216,66 @@ func (e *Extractor) Repetition(parts []string) float64 {
 	return e.RepetitionSegments(parts, false)
 }
 
-// counter counts distinct hashes with open addressing.
+// counter counts distinct hashes with open addressing. A hash and its
+// count share a slot (one cache line per probe), and the hashes, mixed
+// already, index the table as they are.
 type counter struct {
-	keys, cnt []uint32
-	used      []int32
-	ss, n     int // Σ count², Σ count
+	slots []slot
+	used  []int32
+	ss, n int // Σ count², Σ count
 }
+
+type slot struct{ key, cnt uint32 }
 
 func (c *counter) reset() {
 	for _, i := range c.used {
-		c.cnt[i] = 0
+		c.slots[i].cnt = 0
 	}
 	c.used, c.ss, c.n = c.used[:0], 0, 0
-	if len(c.keys) > 1<<16 {
-		c.keys, c.cnt = nil, nil // do not keep a table grown by a long text
+	if len(c.slots) > 1<<16 {
+		c.slots = nil // do not keep a table grown by a long text
 	}
 }
 
-func (c *counter) add(h uint32) {
-	if 2*(len(c.used)+1) > len(c.keys) {
+func (c *counter) add(h uint32) { c.addAll([]uint32{h}) }
+
+// addAll adds every hash of hs: add without a call and a size check
+// per hash.
+func (c *counter) addAll(hs []uint32) {
+	for 2*(len(c.used)+len(hs)) > len(c.slots) {
 		c.grow()
 	}
-	mask := uint32(len(c.keys) - 1)
-	for i := mix(h) & mask; ; i = (i + 1) & mask {
-		if c.cnt[i] == 0 {
-			c.keys[i], c.cnt[i] = h, 1
-			c.used = append(c.used, int32(i))
-			c.ss++
-			c.n++
-			return
-		}
-		if c.keys[i] == h {
-			c.ss += 2*int(c.cnt[i]) + 1
-			c.cnt[i]++
-			c.n++
-			return
+	mask := uint32(len(c.slots) - 1)
+	for _, h := range hs {
+		for i := h & mask; ; i = (i + 1) & mask {
+			s := &c.slots[i]
+			if s.cnt == 0 {
+				s.key, s.cnt = h, 1
+				c.used = append(c.used, int32(i))
+				c.ss++
+				break
+			}
+			if s.key == h {
+				c.ss += 2*int(s.cnt) + 1
+				s.cnt++
+				break
+			}
 		}
 	}
+	c.n += len(hs)
 }
 
 func (c *counter) grow() {
-	size := max(1<<12, 2*len(c.keys))
-	keys, cnt, used := c.keys, c.cnt, c.used
-	c.keys, c.cnt, c.used = make([]uint32, size), make([]uint32, size), make([]int32, 0, size/2)
+	size := max(1<<12, 2*len(c.slots))
+	slots, used := c.slots, c.used
+	c.slots, c.used = make([]slot, size), make([]int32, 0, size/2)
 	mask := uint32(size - 1)
 	for _, j := range used {
-		i := mix(keys[j]) & mask
-		for c.cnt[i] != 0 {
+		i := slots[j].key & mask
+		for c.slots[i].cnt != 0 {
 			i = (i + 1) & mask
 		}
-		c.keys[i], c.cnt[i] = keys[j], cnt[j]
+		c.slots[i] = slots[j]
 		c.used = append(c.used, int32(i))
 	}
 }

@@ -262,9 +262,9 @@ func (m *Model) logit(e *Extractor, parts []string, x []float64, on []int32, cou
 				for _, h := range hs {
 					neg := int64(int32(h) >> 31) // -1 when the sign bit is set
 					sum += (int64(q[h&mask]) ^ neg) - neg
-					if count {
-						e.rep.add(h)
-					}
+				}
+				if count {
+					e.rep.addAll(hs)
 				}
 			})
 		}
@@ -372,15 +372,30 @@ func (m *Model) finish(z float64, x []float64, on []int32, zs float64) float64 {
 		var buf [MaxStackInputs]float64
 		u := buf[:m.S2N]
 		StackInputs(u, z, x, zs, len(m.Stack) > 2+len(x), on)
-		for j := 0; j < m.S2H; j++ {
-			a := float64(m.S2B[j])
-			for i, v := range u {
-				if v != 0 {
-					a += float64(m.S2W[i*m.S2H+j]) * v
+		// Input-major, as S2W is laid out: each unit's sum adds the same
+		// products in the same order (i ascending) as unit by unit, so
+		// the result is the same to the bit, and only the inputs that are
+		// set are read (most binary features are 0).
+		var abuf [64]float64
+		a := abuf[:0]
+		if m.S2H <= len(abuf) {
+			a = abuf[:m.S2H]
+		} else {
+			a = make([]float64, m.S2H)
+		}
+		for j, b := range m.S2B {
+			a[j] = float64(b)
+		}
+		for i, v := range u {
+			if v != 0 {
+				for j, w := range m.S2W[i*m.S2H : (i+1)*m.S2H] {
+					a[j] += float64(w) * v
 				}
 			}
-			if a > 0 {
-				s += float64(m.S2V[j]) * a
+		}
+		for j, x := range a {
+			if x > 0 {
+				s += float64(m.S2V[j]) * x
 			}
 		}
 	}

@@ -1,0 +1,80 @@
+package sanitize
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// TestRuneClasses checks the BMP rune-class table against unicode's
+// functions for every rune it covers, and runeIs above it.
+func TestRuneClasses(t *testing.T) {
+	ensureTables()
+	for r := rune(0); r < 0x10400; r++ {
+		for _, c := range []struct {
+			bit  uint8
+			want bool
+		}{
+			{rcLetter, unicode.IsLetter(r)},
+			{rcDigit, unicode.IsDigit(r)},
+			{rcMn, unicode.Is(unicode.Mn, r)},
+			{rcMc, unicode.Is(unicode.Mc, r)},
+		} {
+			if got := runeIs(r, c.bit); got != c.want {
+				t.Fatalf("runeIs(%U, %d) = %v, unicode says %v", r, c.bit, got, c.want)
+			}
+		}
+	}
+}
+
+// TestNFKCStable checks that a rune nfkcStableRune accepts is in NFKC,
+// and that every corpus text isNFKC accepts (with its variants) is left
+// unchanged by NFKC.
+func TestNFKCStable(t *testing.T) {
+	for r := rune(0x80); r < 0x10000; r++ {
+		if s := string(r); nfkcStableRune(r) && norm.NFKC.String(s) != s {
+			t.Fatalf("%U: accepted, but NFKC changes it", r)
+		}
+	}
+	// Runs of accepted runes, drawn from one block (neighbours compose
+	// most often) and from anywhere.
+	var ok []rune
+	for r := rune(0x80); r < 0x10000; r++ {
+		if nfkcStableRune(r) {
+			ok = append(ok, r)
+		}
+	}
+	rng := rand.New(rand.NewSource(1))
+	for i := 0; i < 200000; i++ {
+		var b strings.Builder
+		k := rng.Intn(len(ok))
+		for j := 0; j < 4; j++ {
+			if i%2 == 0 {
+				k = rng.Intn(len(ok))
+			} else {
+				k = min(len(ok)-1, max(0, k+rng.Intn(9)-4))
+			}
+			b.WriteRune(ok[k])
+		}
+		if s := b.String(); norm.NFKC.String(s) != s {
+			t.Fatalf("%q: accepted, but NFKC changes it", s)
+		}
+	}
+	n := 0
+	for _, text := range corpusTexts(t) {
+		for _, v := range []string{text, strings.ToUpper(text), strings.ToLower(text)} {
+			if isNFKC(v) {
+				n++
+				if norm.NFKC.String(v) != v {
+					t.Fatalf("%q: accepted, but NFKC changes it", v)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no text accepted")
+	}
+}
