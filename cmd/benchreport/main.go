@@ -109,55 +109,9 @@ func main() {
 		}
 	}
 
-	// Start-up and memory of every server.
-	fmt.Printf("\nstart-up: exec to initialize answered, median [range] of %d alternating starts; RSS right after initialize\n", *starts)
-	fmt.Printf("%-9s %-6s %20s %20s %7s %10s %10s %22s %9s\n", "server", "trans", "stack ms", "bare ms", "ratio", "idle RSS", "bare RSS", "--demo ms / RSS", "binary")
-	bare := bareServer(*bin, backend, crm.Calls[0].BackendPath)
-	for _, w := range workload.Servers {
-		if *only != "" && !slices.Contains(strings.Split(*only, ","), w.Name) {
-			continue
-		}
-		path := filepath.Join(*bin, w.Binary)
-		st, err := os.Stat(path)
-		if err != nil {
-			fmt.Printf("%-9s skipped: %s not built\n", w.Name, path)
-			continue
-		}
-		stack := stackServer(*bin, w, backend, w.Calls[0].Tool, w.Calls[0].Args)
-		demo := &server{name: w.Binary + " --demo", bin: path, stdioArgs: []string{"--demo"}, env: []string{"MCP_LOG_LEVEL=warn"}}
-		dms, drss, err := coldStarts(ctx, demo, "stdio", *starts)
-		if err != nil {
-			fatal(err)
-		}
-		r.demoMS, r.demoRSS = max(r.demoMS, median(dms)), max(r.demoRSS, median(drss))
-		for _, tr := range []string{"stdio", "http"} {
-			var sms, bms, srss, brss []float64
-			for i := range *starts {
-				a, b := stack, bare
-				if i%2 == 1 {
-					a, b = bare, stack
-				}
-				for _, s := range []*server{a, b} {
-					ms, rss, err := coldStarts(ctx, s, tr, 1)
-					if err != nil {
-						fatal(err)
-					}
-					if s == stack {
-						sms, srss = append(sms, ms...), append(srss, rss...)
-					} else {
-						bms, brss = append(bms, ms...), append(brss, rss...)
-					}
-				}
-			}
-			ratio := median(sms) / median(bms)
-			r.coldRatio = max(r.coldRatio, ratio)
-			r.idleRSS = max(r.idleRSS, median(srss))
-			demoCol := ""
-			if tr == "stdio" {
-				demoCol = fmt.Sprintf("%s / %.1f MB", spread(dms, "%.1f"), median(drss)/1e6)
-			}
-			fmt.Printf("%-9s %-6s %20s %20s %7.2f %7.1f MB %7.1f MB %22s %6.1f MB\n", w.Name, tr, spread(sms, "%.1f"), spread(bms, "%.1f"), ratio, median(srss)/1e6, median(brss)/1e6, demoCol, float64(st.Size())/1e6)
-		}
+	// Start-up and memory of every server (--starts 0 skips them).
+	if *starts > 0 {
+		startups(ctx, r, *bin, backend, crm, *only, *starts)
 	}
 
 	if *sessions > 0 {
@@ -199,6 +153,61 @@ func (r *report) print() {
 		targetRatio, verdict(r.ratio <= targetRatio), r.ratio, targetColdRatio, verdict(r.coldRatio <= targetColdRatio), r.coldRatio,
 		targetDemoMS, targetDemoRSS/1e6, verdict(r.demoMS < targetDemoMS && r.demoRSS < targetDemoRSS), r.demoMS, r.demoRSS/1e6,
 		targetIdleRSS/1e6, verdict(r.idleRSS < targetIdleRSS), r.idleRSS/1e6, verdict(r.peakRatio <= 1), r.peakRatio)
+}
+
+// startups measures cold starts (stdio and HTTP, stack against bare
+// alternately), idle RSS and --demo of every built server.
+func startups(ctx context.Context, r *report, bin, backend string, crm workload.Server, only string, starts int) {
+	fmt.Printf("\nstart-up: exec to initialize answered, median [range] of %d alternating starts; RSS right after initialize\n", starts)
+	fmt.Printf("%-9s %-6s %20s %20s %7s %10s %10s %22s %9s\n", "server", "trans", "stack ms", "bare ms", "ratio", "idle RSS", "bare RSS", "--demo ms / RSS", "binary")
+	bare := bareServer(bin, backend, crm.Calls[0].BackendPath)
+	for _, w := range workload.Servers {
+		if only != "" && !slices.Contains(strings.Split(only, ","), w.Name) {
+			continue
+		}
+		path := filepath.Join(bin, w.Binary)
+		st, err := os.Stat(path)
+		if err != nil {
+			fmt.Printf("%-9s skipped: %s not built\n", w.Name, path)
+			continue
+		}
+		stack := stackServer(bin, w, backend, w.Calls[0].Tool, w.Calls[0].Args)
+		demo := &server{name: w.Binary + " --demo", bin: path, stdioArgs: []string{"--demo"}, env: []string{"MCP_LOG_LEVEL=warn"}}
+		dms, drss, err := coldStarts(ctx, demo, "stdio", starts)
+		if err != nil {
+			fatal(err)
+		}
+		r.demoMS, r.demoRSS = max(r.demoMS, median(dms)), max(r.demoRSS, median(drss))
+		for _, tr := range []string{"stdio", "http"} {
+			var sms, bms, srss, brss []float64
+			for i := range starts {
+				a, b := stack, bare
+				if i%2 == 1 {
+					a, b = bare, stack
+				}
+				for _, s := range []*server{a, b} {
+					ms, rss, err := coldStarts(ctx, s, tr, 1)
+					if err != nil {
+						fatal(err)
+					}
+					if s == stack {
+						sms, srss = append(sms, ms...), append(srss, rss...)
+					} else {
+						bms, brss = append(bms, ms...), append(brss, rss...)
+					}
+				}
+			}
+			ratio := median(sms) / median(bms)
+			r.coldRatio = max(r.coldRatio, ratio)
+			r.idleRSS = max(r.idleRSS, median(srss))
+			demoCol := ""
+			if tr == "stdio" {
+				demoCol = fmt.Sprintf("%s / %.1f MB", spread(dms, "%.1f"), median(drss)/1e6)
+			}
+			fmt.Printf("%-9s %-6s %20s %20s %7.2f %7.1f MB %7.1f MB %22s %6.1f MB\n", w.Name, tr, spread(sms, "%.1f"), spread(bms, "%.1f"), ratio, median(srss)/1e6, median(brss)/1e6, demoCol, float64(st.Size())/1e6)
+		}
+	}
+
 }
 
 // alternate measures stack and bare rounds times each, flipping which goes
