@@ -178,22 +178,21 @@ type Deps[X any] struct {
 
 // Main runs the server and exits.
 //
-// Unless GOGC is set, the garbage collector runs at GOGC=150: the SDK
-// allocates a few hundred KB per call while the live heap stays small.
-// Measured with benchreport --stack-env GOGC=N, crm, runs of 3 rounds on
-// one machine (README, Performance): GOGC=100 put the worst CPU-per-call
-// ratio against the bare go-sdk tool at 1.02; GOGC=150 at 0.82-0.95 and
-// GOGC=200 at 0.77-0.89. Peak RSS at 512 sessions against the bare tool's
-// scatters from run to run (GOGC=150: 0.65, 0.67, 0.82, 0.98, 1.06;
-// GOGC=200: 0.95, 1.09, 1.36): the peak is the heap goal, live heap x
-// (1 + GOGC/100), at whichever moment of the burst a collection ends.
+// Unless GOGC is set, the collector keeps at least 16 MB of headroom
+// (gc.go): GOGC = max(100, 100 x 16 MB / live heap) after every cycle,
+// 200-500 at rest and under light load, the Go default 100 under a burst.
+// Measured with benchreport (README, Performance) against the fixed
+// GOGC=150 it replaced, same binary (--stack-env GOGC=150), alternately:
+// CPU per call lower in every row (small record, HTTP, one client: 0.76
+// against 0.91 of the bare tool's), peak RSS at 512 sessions 0.97 and 0.74
+// of the bare tool's against 1.11 and 0.98.
 // Unless GOMEMLIMIT is set, it is 90% of the container's memory limit (the
 // cgroup's memory.max, read by automemlimit), so a pod limited to 128 Mi
 // collects harder near the limit instead of being killed; without a limit
 // there is none.
 func Main[X any, P port.Pinger](spec Spec[X, P], version string) {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(150)
+		startGCHeadroom(gcFloor)
 	}
 	setMemoryLimit(memlimit.FromCgroup)
 	// A closed stderr (or stdout) must not kill the process with SIGPIPE on
