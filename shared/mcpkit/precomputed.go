@@ -224,11 +224,7 @@ func (r *renderer) goLit(v reflect.Value, depth int, elide bool) (string, error)
 		lit, err := r.goLit(v.Elem(), depth, false)
 		return "new(" + typeName(v.Elem().Type()) + "(" + lit + "))", err
 	case reflect.Struct:
-		lit, err := r.structLit(v, depth, elide)
-		if err == nil && r.counts != nil && r.names == nil && strings.Contains(lit, "\n") {
-			r.counts[literalKey(lit)]++
-		}
-		return lit, err
+		return r.counted(r.structLit(v, depth, elide))
 	case reflect.Slice:
 		if v.IsNil() {
 			return "nil", nil
@@ -252,11 +248,7 @@ func (r *renderer) goLit(v reflect.Value, depth int, elide bool) (string, error)
 		if call, err := r.hoisted(v); call != "" || err != nil {
 			return call, err
 		}
-		lit, err := r.mapLit(v, depth)
-		if err == nil && r.counts != nil && r.names == nil && strings.Contains(lit, "\n") {
-			r.counts[literalKey(lit)]++
-		}
-		return lit, err
+		return r.counted(r.mapLit(v, depth))
 	case reflect.Interface:
 		if v.IsNil() {
 			return "nil", nil
@@ -283,6 +275,15 @@ func (r *renderer) goLit(v reflect.Value, depth int, elide bool) (string, error)
 }
 
 // mapLit writes a map in place.
+// counted counts a multi-line literal on the counting pass (the candidates
+// for hoisting into a function) and passes it on.
+func (r *renderer) counted(lit string, err error) (string, error) {
+	if err == nil && r.counts != nil && r.names == nil && strings.Contains(lit, "\n") {
+		r.counts[literalKey(lit)]++
+	}
+	return lit, err
+}
+
 func (r *renderer) mapLit(v reflect.Value, depth int) (string, error) {
 	if v.Type().Key().Kind() != reflect.String {
 		return "", fmt.Errorf("unexpected map %s", v.Type())

@@ -105,18 +105,24 @@ func nfkcStableRune(r rune) bool {
 // false means norm must decide (a rune outside the BMP, a combining mark,
 // a compatibility character, an invalid byte).
 func isNFKC(s string) bool {
+	return !anyNonASCII(s, func(r rune) bool { return !nfkcStableRune(r) })
+}
+
+// anyNonASCII reports whether s holds an invalid byte or a non-ASCII rune
+// for which f is true.
+func anyNonASCII(s string, f func(rune) bool) bool {
 	for i := 0; i < len(s); {
 		if s[i] < utf8.RuneSelf {
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if size == 1 || !nfkcStableRune(r) {
-			return false
+		if size == 1 || f(r) {
+			return true
 		}
 		i += size
 	}
-	return true
+	return false
 }
 
 // mayFold reports whether r may be a key of homoglyphs or accents.
@@ -463,18 +469,7 @@ func latinWord(w string) string {
 // invalid byte (which the folding writes as U+FFFD). Most words of most
 // scripts need none, and keep their string.
 func latinFolds(w string) bool {
-	for i := 0; i < len(w); {
-		if w[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(w[i:])
-		if size == 1 || mayFold(r) || runeIs(r, rcMn|rcMc) {
-			return true
-		}
-		i += size
-	}
-	return false
+	return anyNonASCII(w, func(r rune) bool { return mayFold(r) || runeIs(r, rcMn|rcMc) })
 }
 
 // buildLatin folds words and joins runs of separated single letters.
