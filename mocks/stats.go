@@ -104,64 +104,76 @@ func isWrite(method string) bool {
 }
 
 // countWrites wraps a domain handler (inside the fault injector) and counts
-// the writes it answers.
+// the writes it answers. A write is counted when its status is written,
+// before any byte of the response reaches the client: a client that has
+// read the whole response (a declared length needs no EOF) and asks for
+// the stats at once finds it counted.
 func (r *statsRecorder) countWrites(domain string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if !isWrite(req.Method) {
 			next.ServeHTTP(w, req)
 			return
 		}
-		sw := &statusWriter{ResponseWriter: w}
 		route := req.Method + " /" + domain + req.URL.Path
-		completed := false
-		defer func() {
-			// Runs even if the handler panics (e.g. http.ErrAbortHandler).
-			status := sw.status
-			if status == 0 {
-				if !completed {
-					return // aborted before answering: nothing to count
-				}
-				status = http.StatusOK
-			}
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			d := r.s.Domains[domain]
-			switch {
-			case status < 200 || status > 299:
-				d.RejectedWrites++
-			case w.Header().Get("Idempotent-Replayed") == "true":
-				d.Replays++
-			default:
-				d.Writes++
-				r.s.Writes[route]++
-			}
-			r.s.Domains[domain] = d
-		}()
+		sw := &statusWriter{ResponseWriter: w, onStatus: func(status int) { r.countWrite(domain, route, status, w.Header()) }}
 		next.ServeHTTP(sw, req)
-		completed = true
+		// A handler that returns without writing answers 200. One that
+		// panics (e.g. http.ErrAbortHandler) before answering is not
+		// counted: nothing was answered.
+		sw.decide(http.StatusOK)
 	})
 }
 
+func (r *statsRecorder) countWrite(domain, route string, status int, h http.Header) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	d := r.s.Domains[domain]
+	switch {
+	case status < 200 || status > 299:
+		d.RejectedWrites++
+	case h.Get("Idempotent-Replayed") == "true":
+		d.Replays++
+	default:
+		d.Writes++
+		r.s.Writes[route]++
+	}
+	r.s.Domains[domain] = d
+}
+
+// statusWriter tells onStatus, once, the final status of the response
+// before the header goes out.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status   int
+	onStatus func(int)
+}
+
+func (s *statusWriter) decide(code int) {
+	if s.status != 0 {
+		return
+	}
+	s.status = code
+	if s.onStatus != nil {
+		s.onStatus(code)
+	}
 }
 
 func (s *statusWriter) WriteHeader(code int) {
-	if s.status == 0 && code >= 200 {
-		s.status = code
+	if code >= 200 {
+		s.decide(code)
 	}
 	s.ResponseWriter.WriteHeader(code)
 }
 
 func (s *statusWriter) Write(p []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
+	s.decide(http.StatusOK)
 	return s.ResponseWriter.Write(p)
 }
 
-func (s *statusWriter) Flush() { _ = http.NewResponseController(s.ResponseWriter).Flush() }
+func (s *statusWriter) Flush() {
+	s.decide(http.StatusOK) // flushing sends the header: 200 unless one was written
+	_ = http.NewResponseController(s.ResponseWriter).Flush()
+}
 
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
