@@ -4,7 +4,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"sync"
 	"sync/atomic"
 )
 
@@ -20,7 +19,6 @@ type gcHeadroom struct {
 	floor  uint64
 	sample []metrics.Sample
 	last   int
-	mu     sync.Mutex
 	// stopped ends the re-arming (tests); tuned, when set, is told each
 	// setting after a cycle (tests).
 	stopped atomic.Bool
@@ -32,12 +30,12 @@ const gcFloor = 16 << 20
 
 // startGCHeadroom sets GOGC from the live heap after every collection,
 // from now on (a finalizer on an object made unreachable each cycle runs
-// after that cycle, the way Go's own tuning examples and gctuner do).
-func startGCHeadroom(floor uint64) *gcHeadroom {
+// after that cycle, as bytedance's gctuner does). tune runs here once and
+// then only on the finalizer goroutine, one call at a time.
+func startGCHeadroom(floor uint64) {
 	g := newGCHeadroom(floor)
 	g.tune()
 	g.arm()
-	return g
 }
 
 func newGCHeadroom(floor uint64) *gcHeadroom {
@@ -61,15 +59,13 @@ func (g *gcHeadroom) arm() {
 
 // percent is the GOGC for a live heap of live bytes.
 func (g *gcHeadroom) percent(live uint64) int {
-	if live == 0 || live*5 <= g.floor {
+	if live == 0 {
 		return 500
 	}
-	return max(100, int(100*g.floor/live))
+	return min(500, max(100, int(100*g.floor/live)))
 }
 
 func (g *gcHeadroom) tune() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
 	metrics.Read(g.sample)
 	var live uint64
 	if g.sample[0].Value.Kind() == metrics.KindUint64 {
