@@ -12,11 +12,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -110,8 +112,37 @@ func newHandler(urls []string, log *slog.Logger) (http.Handler, error) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(out)
 	})
-	mux.Handle("/", proxy)
+	mux.Handle("/", bufferBody(proxy))
 	return mux, nil
+}
+
+// maxBody bounds a buffered request body (the servers refuse more than
+// 1 MiB by default).
+const maxBody = 8 << 20
+
+// bufferBody reads the whole request body before the request is proxied.
+// Streaming it instead races in net/http: when the proxy writes the response
+// header, the server discards and closes the inbound body once its
+// Content-Length bytes are read, while the transport may still be about to
+// read it once more for EOF; that read fails, the transport closes the
+// backend connection, and a response still being copied is cut off (the
+// client sees the connection end mid-body). MCP request bodies are small.
+func bufferBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if err != nil {
+			http.Error(w, "replicaproxy: reading the request body: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		r.Body.Close()
+		r.ContentLength = int64(len(b))
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		next.ServeHTTP(w, r)
+	})
 }
 
 func run(addr string, urls []string, log *slog.Logger) error {

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -59,5 +64,78 @@ func TestRoundRobin(t *testing.T) {
 func TestNeedsTwoBackends(t *testing.T) {
 	if _, err := newHandler([]string{"http://127.0.0.1:1"}, slog.New(slog.DiscardHandler)); err == nil {
 		t.Fatal("one backend accepted")
+	}
+}
+
+// TestResponsesWholeAfterBody: a POST with a small body whose response is
+// large and streamed must arrive whole every time. With the request body
+// streamed through, net/http's post-header discard closed the inbound body
+// under the transport's final EOF read, and the transport cut the
+// connection to the backend mid-response (the replica check in .ci/run
+// failed on it with "terminated"). On 2 cores this test failed 5 of 6 runs
+// against that proxy; the race needs no special backend, only timing.
+func TestResponsesWholeAfterBody(t *testing.T) {
+	chunk := strings.Repeat("x", 1024)
+	const chunks = 24
+	var urls []string
+	for range 2 {
+		b := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			for i := range chunks {
+				io.WriteString(w, chunk)
+				if i == 0 {
+					w.(http.Flusher).Flush()
+				}
+			}
+		}))
+		defer b.Close()
+		urls = append(urls, b.URL)
+	}
+	h, err := newHandler(urls, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := httptest.NewServer(h)
+	defer p.Close()
+	// Each request's body goes in its own write after the header, as Node's
+	// fetch sends it, so the proxy reads it from the socket while proxying;
+	// many clients at once widen the race's window.
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}`
+	// More Ps than cores let the OS preempt the transport's write goroutine
+	// right after it sent the body, which is when the race bites.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4 * runtime.NumCPU()))
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for range 16 {
+		wg.Go(func() {
+			c, err := net.Dial("tcp", p.Listener.Addr().String())
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			br := bufio.NewReader(c)
+			for i := range 300 {
+				fmt.Fprintf(c, "POST /mcp HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n",
+					p.Listener.Addr(), len(body))
+				io.WriteString(c, body)
+				resp, err := http.ReadResponse(br, nil)
+				if err != nil {
+					errs <- fmt.Errorf("request %d: %v", i, err)
+					return
+				}
+				b, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if err != nil || len(b) != chunks*len(chunk) {
+					errs <- fmt.Errorf("request %d: read %d of %d bytes, error %v", i, len(b), chunks*len(chunk), err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
