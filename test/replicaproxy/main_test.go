@@ -15,13 +15,14 @@ import (
 	"testing"
 )
 
-func TestRoundRobin(t *testing.T) {
+// startProxy starts two backends (backend(0), backend(1)) and the proxy
+// over them; all are closed when the test ends.
+func startProxy(t *testing.T, backend func(i int) http.HandlerFunc) *httptest.Server {
+	t.Helper()
 	var urls []string
 	for i := range 2 {
-		b := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			fmt.Fprintf(w, "replica-%d", i)
-		}))
-		defer b.Close()
+		b := httptest.NewServer(backend(i))
+		t.Cleanup(b.Close)
 		urls = append(urls, b.URL)
 	}
 	h, err := newHandler(urls, slog.New(slog.DiscardHandler))
@@ -29,7 +30,14 @@ func TestRoundRobin(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := httptest.NewServer(h)
-	defer p.Close()
+	t.Cleanup(p.Close)
+	return p
+}
+
+func TestRoundRobin(t *testing.T) {
+	p := startProxy(t, func(i int) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, "replica-%d", i) }
+	})
 	var got []string
 	for range 4 {
 		resp, err := http.Post(p.URL+"/mcp", "application/json", nil)
@@ -77,9 +85,8 @@ func TestNeedsTwoBackends(t *testing.T) {
 func TestResponsesWholeAfterBody(t *testing.T) {
 	chunk := strings.Repeat("x", 1024)
 	const chunks = 24
-	var urls []string
-	for range 2 {
-		b := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	p := startProxy(t, func(int) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
 			io.Copy(io.Discard, r.Body)
 			for i := range chunks {
 				io.WriteString(w, chunk)
@@ -87,16 +94,8 @@ func TestResponsesWholeAfterBody(t *testing.T) {
 					w.(http.Flusher).Flush()
 				}
 			}
-		}))
-		defer b.Close()
-		urls = append(urls, b.URL)
-	}
-	h, err := newHandler(urls, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := httptest.NewServer(h)
-	defer p.Close()
+		}
+	})
 	// Each request's body goes in its own write after the header, as Node's
 	// fetch sends it, so the proxy reads it from the socket while proxying;
 	// many clients at once widen the race's window.
