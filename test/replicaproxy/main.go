@@ -126,7 +126,9 @@ const maxBody = 8 << 20
 // Content-Length bytes are read, while the transport may still be about to
 // read it once more for EOF; that read fails, the transport closes the
 // backend connection, and a response still being copied is cut off (the
-// client sees the connection end mid-body). MCP request bodies are small.
+// client sees the connection end mid-body; golang/go#40747: the HTTP/1
+// server does not support reading the request body after the response has
+// begun). MCP request bodies are small.
 func bufferBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Body == http.NoBody {
