@@ -460,15 +460,24 @@ func (f *findings) classList(flagged bool) []string {
 	if flagged {
 		min = 0.25
 	}
-	var out []string
-	for c, v := range f.class {
+	listed := func(c int, v float64) bool {
 		if c == clsInvisible || c == clsLinkRemoved {
-			if v > 0 {
-				out = append(out, classNames[c])
-			}
-			continue
+			return v > 0
 		}
-		if v >= min {
+		return v >= min
+	}
+	n := 0
+	for c, v := range f.class {
+		if listed(c, v) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, 0, n) // one allocation: appending regrew it
+	for c, v := range f.class {
+		if listed(c, v) {
 			out = append(out, classNames[c])
 		}
 	}
