@@ -249,13 +249,15 @@ func makeCopies(s string) *copies {
 		}
 	}
 	toks := splitWords(lower)
+	// buildLatin reuses toks: the native copy is built first. Unchanged
+	// plain ASCII words (identifiers such as rot13, runs of single letters
+	// that stay apart) would not need it.
+	c.native, c.nativeToks = buildNative(toks)
 	var changed bool
 	c.latin, c.latinToks, changed = buildLatin(toks)
 	if ascii && !changed {
 		// For plain ASCII words the two copies are the same.
 		c.native, c.nativeToks = c.latin, c.latinToks
-	} else {
-		c.native, c.nativeToks = buildNative(toks)
 	}
 	return c
 }
@@ -472,11 +474,11 @@ func latinFolds(w string) bool {
 	return anyNonASCII(w, func(r rune) bool { return mayFold(r) || runeIs(r, rcMn|rcMc) })
 }
 
-// buildLatin folds words and joins runs of separated single letters.
+// buildLatin folds words and joins runs of separated single letters. It
+// overwrites toks with the folded words (and their gaps).
 func buildLatin(toks []rawTok) (string, []token, bool) {
-	words := make([]string, 0, len(toks))
-	gaps := make([]string, 0, len(toks))
 	changed := false
+	n := 0
 	for _, t := range toks {
 		w := latinWord(t.word)
 		if w != t.word {
@@ -485,16 +487,17 @@ func buildLatin(toks []rawTok) (string, []token, bool) {
 		if w == "" {
 			continue
 		}
-		words = append(words, w)
-		gaps = append(gaps, t.gap)
+		toks[n] = rawTok{word: w, gap: t.gap}
+		n++
 	}
+	toks = toks[:n]
 	var b strings.Builder
 	size := 0
-	for _, w := range words {
-		size += len(w) + 1
+	for _, t := range toks {
+		size += len(t.word) + 1
 	}
 	b.Grow(size)
-	out := make([]token, 0, len(words))
+	out := make([]token, 0, len(toks))
 	emit := func(w string) {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
@@ -503,23 +506,23 @@ func buildLatin(toks []rawTok) (string, []token, bool) {
 		b.WriteString(w)
 		out = append(out, token{st, b.Len()})
 	}
-	for i := 0; i < len(words); {
-		if utf8.RuneCountInString(words[i]) != 1 {
-			emit(words[i])
+	for i := 0; i < len(toks); {
+		if utf8.RuneCountInString(toks[i].word) != 1 {
+			emit(toks[i].word)
 			i++
 			continue
 		}
 		j := i + 1
-		for j < len(words) && utf8.RuneCountInString(words[j]) == 1 && len(gaps[j]) <= 3 {
+		for j < len(toks) && utf8.RuneCountInString(toks[j].word) == 1 && len(toks[j].gap) <= 3 {
 			j++
 		}
 		if j-i < 3 {
 			for ; i < j; i++ {
-				emit(words[i])
+				emit(toks[i].word)
 			}
 			continue
 		}
-		for _, w := range joinLetters(words[i:j], gaps[i+1:j]) {
+		for _, w := range joinLetters(toks[i:j]) {
 			emit(w)
 		}
 		changed = true
@@ -529,12 +532,13 @@ func buildLatin(toks []rawTok) (string, []token, bool) {
 }
 
 // joinLetters rebuilds words from a run of single letters. The commonest
-// gap separates letters; any other gap separates words. When every gap is
-// the same, the joined run is segmented with the detector's vocabulary.
-func joinLetters(letters []string, gaps []string) []string {
+// gap between them separates letters; any other gap separates words. When
+// every gap is the same, the joined run is segmented with the detector's
+// vocabulary.
+func joinLetters(letters []rawTok) []string {
 	count := map[string]int{}
-	for _, g := range gaps {
-		count[g]++
+	for _, l := range letters[1:] {
+		count[l.gap]++
 	}
 	intra, best := "", -1
 	for g, n := range count {
@@ -544,13 +548,13 @@ func joinLetters(letters []string, gaps []string) []string {
 	}
 	var words []string
 	var cur strings.Builder
-	cur.WriteString(letters[0])
-	for k, g := range gaps {
-		if g != intra {
+	cur.WriteString(letters[0].word)
+	for _, l := range letters[1:] {
+		if l.gap != intra {
 			words = append(words, cur.String())
 			cur.Reset()
 		}
-		cur.WriteString(letters[k+1])
+		cur.WriteString(l.word)
 	}
 	words = append(words, cur.String())
 	if len(words) == 1 && len(words[0]) >= 8 {
