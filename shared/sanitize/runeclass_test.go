@@ -78,3 +78,14 @@ func TestNFKCStable(t *testing.T) {
 		t.Fatal("no text accepted")
 	}
 }
+
+// TestFoldEntryLetters checks foldEntry's shortcut: a word of ASCII
+// lower-case letters folds to itself, as makeCopies would fold it.
+func TestFoldEntryLetters(t *testing.T) {
+	ensureTables()
+	for _, w := range []string{"a", "hi", "assistant", "ai", "x", "bonjour", "ignore"} {
+		if got := makeCopies(w).native; got != w || foldEntry(w) != w {
+			t.Errorf("%q: makeCopies native %q, foldEntry %q", w, got, foldEntry(w))
+		}
+	}
+}

@@ -240,6 +240,11 @@ func buildSigLex() *sigLex {
 // first, which go generate precomputes.
 func foldEntry(e string) string {
 	if foldRecord == nil {
+		if lowerLetters(e) {
+			// The native copy of one word of ASCII lower-case letters is
+			// the word (vocative asks this of a line's first words).
+			return e
+		}
 		if f, ok := genFold(e); ok {
 			return f
 		}
@@ -249,6 +254,16 @@ func foldEntry(e string) string {
 		foldRecord[e] = c.native
 	}
 	return c.native
+}
+
+// lowerLetters reports whether s is a word of ASCII lower-case letters.
+func lowerLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func firstRunes(s string, n int) string {
