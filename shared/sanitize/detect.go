@@ -459,7 +459,11 @@ func runRules(c *copies, f *findings) {
 			n += len(trigNativeID[id])
 		}
 	}
-	hits := make([]hitPos, 0, n)
+	var hitBuf [64]hitPos // most texts have fewer hits: no allocation
+	hits := hitBuf[:0]
+	if n > len(hitBuf) {
+		hits = make([]hitPos, 0, n)
+	}
 	for k, id := range lid {
 		if id >= 0 {
 			for _, ri := range trigLatinID[id] {
