@@ -198,7 +198,7 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 		}
 	}
 	lat := c.latin
-	if strings.Contains(c.native, "rot13") || strings.Contains(c.native, "rot 13") || c.hasToken(rotWords) {
+	if namesROT13(c.native) || c.hasToken(rotWords) {
 		addCand(rot13(text))
 	}
 	rev := c.hasToken(reverseWords)
@@ -371,6 +371,21 @@ func rotN(text string) []string {
 	return out
 }
 
+// namesROT13 reports whether s holds "rot13" or "rot 13" (one search
+// for "rot" instead of one per spelling).
+func namesROT13(s string) bool {
+	for {
+		k := strings.Index(s, "rot")
+		if k < 0 {
+			return false
+		}
+		s = s[k+3:]
+		if strings.HasPrefix(s, "13") || strings.HasPrefix(s, " 13") {
+			return true
+		}
+	}
+}
+
 func shiftWord(s string, n int) string {
 	return strings.Map(func(r rune) rune {
 		switch {
@@ -390,6 +405,9 @@ var morseDots *strings.Replacer
 // morseLike reports whether text holds eight Morse letters in a row (ASCII
 // dots and dashes separated by spaces or slashes), without allocating.
 func morseLike(text string) bool {
+	if strings.Count(text, ".")+strings.Count(text, "-") < 8 {
+		return false // eight Morse letters take eight dots or dashes at least
+	}
 	run := 0
 	for i := 0; i < len(text); {
 		c := text[i]

@@ -117,3 +117,12 @@ func TestFoldWords(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesROT13 checks namesROT13 against the two searches it replaces.
+func TestNamesROT13(t *testing.T) {
+	for _, s := range []string{"", "rot", "rot13", "rot 13", "rorot13", "rot rot 13", "rot 1 3", "carrot 131", "rot_13", "the rot  13", "xrot13y"} {
+		if got, want := namesROT13(s), strings.Contains(s, "rot13") || strings.Contains(s, "rot 13"); got != want {
+			t.Errorf("%q: %v, want %v", s, got, want)
+		}
+	}
+}
