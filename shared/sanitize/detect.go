@@ -479,19 +479,28 @@ func runRules(c *copies, f *findings) {
 		}
 	}
 	var present [256]bool
-	var gateMemo map[*rule]bool
+	// The gates' answers for this text, on the stack (a handful of rules
+	// have gates; past the array a gate is asked again, which is only
+	// slower: a gate depends on the copies alone).
+	var gateMemo [8]struct {
+		r *rule
+		v bool
+	}
+	nGates := 0
 	gateOK := func(r *rule) bool {
 		if r.gate == nil {
 			return true
 		}
-		if v, ok := gateMemo[r]; ok {
-			return v
-		}
-		if gateMemo == nil {
-			gateMemo = map[*rule]bool{}
+		for _, g := range gateMemo[:nGates] {
+			if g.r == r {
+				return g.v
+			}
 		}
 		v := r.gate(c)
-		gateMemo[r] = v
+		if nGates < len(gateMemo) {
+			gateMemo[nGates].r, gateMemo[nGates].v = r, v
+			nGates++
+		}
 		return v
 	}
 	var pairs bigrams
