@@ -198,7 +198,7 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 		}
 	}
 	lat := c.latin
-	if strings.Contains(c.native, "rot13") || strings.Contains(c.native, "rot 13") || c.hasToken(rotWords) {
+	if namesROT13(c.native) || c.hasToken(rotWords) {
 		addCand(rot13(text))
 	}
 	rev := c.hasToken(reverseWords)
@@ -260,19 +260,28 @@ var (
 	commonOne   [26]bool
 )
 
-// isCommon reports whether the lower-case ASCII letters w are a common
-// word.
-func isCommon(w []byte) bool {
+// isCommonShifted reports whether the ASCII letters w, lower-cased and
+// shifted by shift letters, are a common word. The rest of the word is
+// shifted (into buf, of at least len(w) bytes) only when its first two
+// letters start a common word.
+func isCommonShifted(w string, shift byte, buf []byte) bool {
+	rot := func(c byte) byte { return 'a' + ((c|0x20)-'a'+shift)%26 }
 	switch len(w) {
 	case 0:
 		return false
 	case 1:
-		return commonOne[w[0]-'a']
+		return commonOne[rot(w[0])-'a']
 	}
-	if !commonStart[int(w[0]-'a')*26+int(w[1]-'a')] {
+	b0, b1 := rot(w[0]), rot(w[1])
+	if !commonStart[int(b0-'a')*26+int(b1-'a')] {
 		return false
 	}
-	return commonWords[string(w)]
+	b := buf[:len(w)]
+	b[0], b[1] = b0, b1
+	for k := 2; k < len(w); k++ {
+		b[k] = rot(w[k])
+	}
+	return commonWords[string(b)]
 }
 
 // rotN returns the lines of text (at most 16 KiB of them) that read as
@@ -321,11 +330,7 @@ func rotN(text string) []string {
 		}
 		plain := false
 		for _, w := range words[:n] {
-			b := buf[:len(w)]
-			for k := 0; k < len(w); k++ {
-				b[k] = w[k] | 0x20
-			}
-			if isCommon(b) {
+			if isCommonShifted(w, 0, buf[:]) {
 				plain = true
 				break
 			}
@@ -353,12 +358,7 @@ func rotN(text string) []string {
 			}
 			hits := 0
 			for _, w := range words[:n] {
-				b := buf[:len(w)]
-				for k := 0; k < len(w); k++ {
-					c := w[k] | 0x20
-					b[k] = 'a' + (c-'a'+byte(shift))%26
-				}
-				if isCommon(b) {
+				if isCommonShifted(w, byte(shift), buf[:]) {
 					hits++
 				}
 			}
@@ -369,6 +369,21 @@ func rotN(text string) []string {
 		}
 	}
 	return out
+}
+
+// namesROT13 reports whether s holds "rot13" or "rot 13" (one search
+// for "rot" instead of one per spelling).
+func namesROT13(s string) bool {
+	for {
+		k := strings.Index(s, "rot")
+		if k < 0 {
+			return false
+		}
+		s = s[k+3:]
+		if strings.HasPrefix(s, "13") || strings.HasPrefix(s, " 13") {
+			return true
+		}
+	}
 }
 
 func shiftWord(s string, n int) string {
@@ -390,6 +405,9 @@ var morseDots *strings.Replacer
 // morseLike reports whether text holds eight Morse letters in a row (ASCII
 // dots and dashes separated by spaces or slashes), without allocating.
 func morseLike(text string) bool {
+	if strings.Count(text, ".")+strings.Count(text, "-") < 8 {
+		return false // eight Morse letters take eight dots or dashes at least
+	}
 	run := 0
 	for i := 0; i < len(text); {
 		c := text[i]

@@ -99,6 +99,15 @@ type match struct {
 	start, end int
 	sub        []int // submatch offsets into s
 	w          float64
+	whole      [2]int // backing of sub for a whole match (newMatch)
+}
+
+// newMatch returns the match s[start:end] of a rule of weight w, its
+// offsets in sub; one allocation holds both.
+func newMatch(s string, start, end int, w float64) *match {
+	m := &match{s: s, start: start, end: end, w: w, whole: [2]int{start, end}}
+	m.sub = m.whole[:]
+	return m
 }
 
 func (m *match) text() string { return m.s[m.start:m.end] }
@@ -365,6 +374,12 @@ type findings struct {
 	sigBits []uint32 // signal categories of each token (signals)
 	prose   string   // the text the signal layer read: URLs and tags blanked (signals)
 	strong  []string // rules that added a weight of 1 or more (for the learned model)
+	// Inline backing arrays for fired, names and strong: most texts fire
+	// few rules, and a cold pass allocated each of them (and regrew names)
+	// per scanned text.
+	firedBuf  [2]uint64
+	namesBuf  [4]string
+	strongBuf [2]string
 }
 
 func (f *findings) add(id, class int, w float64, name string) {
@@ -374,17 +389,27 @@ func (f *findings) add(id, class int, w float64, name string) {
 	// id is -1-p for pseudo-rule p, the rule's index for a table rule.
 	bit := uint(id + numPseudo)
 	if f.fired == nil {
-		f.fired = make([]uint64, (numPseudo+len(rules)+63)/64)
+		if n := (numPseudo + len(rules) + 63) / 64; n <= len(f.firedBuf) {
+			f.fired = f.firedBuf[:n]
+		} else {
+			f.fired = make([]uint64, n)
+		}
 	}
 	if f.fired[bit/64]&(1<<(bit%64)) != 0 {
 		return
 	}
 	f.fired[bit/64] |= 1 << (bit % 64)
 	if w >= 1 {
+		if f.strong == nil {
+			f.strong = f.strongBuf[:0]
+		}
 		f.strong = append(f.strong, name)
 	}
 	f.total += w
 	f.class[class] += w
+	if f.names == nil {
+		f.names = f.namesBuf[:0]
+	}
 	f.names = append(f.names, name)
 }
 
@@ -434,7 +459,11 @@ func runRules(c *copies, f *findings) {
 			n += len(trigNativeID[id])
 		}
 	}
-	hits := make([]hitPos, 0, n)
+	var hitBuf [64]hitPos // most texts have fewer hits: no allocation
+	hits := hitBuf[:0]
+	if n > len(hitBuf) {
+		hits = make([]hitPos, 0, n)
+	}
 	for k, id := range lid {
 		if id >= 0 {
 			for _, ri := range trigLatinID[id] {
@@ -450,19 +479,28 @@ func runRules(c *copies, f *findings) {
 		}
 	}
 	var present [256]bool
-	var gateMemo map[*rule]bool
+	// The gates' answers for this text, on the stack (a handful of rules
+	// have gates; past the array a gate is asked again, which is only
+	// slower: a gate depends on the copies alone).
+	var gateMemo [8]struct {
+		r *rule
+		v bool
+	}
+	nGates := 0
 	gateOK := func(r *rule) bool {
 		if r.gate == nil {
 			return true
 		}
-		if v, ok := gateMemo[r]; ok {
-			return v
-		}
-		if gateMemo == nil {
-			gateMemo = map[*rule]bool{}
+		for _, g := range gateMemo[:nGates] {
+			if g.r == r {
+				return g.v
+			}
 		}
 		v := r.gate(c)
-		gateMemo[r] = v
+		if nGates < len(gateMemo) {
+			gateMemo[nGates].r, gateMemo[nGates].v = r, v
+			nGates++
+		}
 		return v
 	}
 	var pairs bigrams
@@ -692,8 +730,7 @@ func evalWindow(r *rule, s string, a, b int) float64 {
 		return 0
 	}
 	for _, m := range r.re.findAll(s[a:b], 8) {
-		loc := []int{m[0] + a, m[1] + a}
-		m := &match{s: s, start: loc[0], end: loc[1], sub: loc, w: r.w}
+		m := newMatch(s, m[0]+a, m[1]+a, r.w)
 		w := r.w
 		if r.adjust != nil {
 			w = r.adjust(m)
@@ -728,8 +765,7 @@ func evalAnchored(r *rule, s string, p int) float64 {
 	if r.adjust == nil {
 		return r.w
 	}
-	loc := []int{p, p + end}
-	m := &match{s: s, start: loc[0], end: loc[1], sub: loc, w: r.w}
+	m := newMatch(s, p, p+end, r.w)
 	if r.adjust != nil {
 		w := r.adjust(m)
 		if adjustSeen != nil {

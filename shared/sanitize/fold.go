@@ -211,14 +211,21 @@ func makeCopies(s string) *copies {
 	}
 	lower := asciiLowerFast(s)
 	c := &copies{}
+	words := 0 // the words of lower, for foldWords
 	if ascii {
 		c.lines = lower
 	} else {
 		var b strings.Builder
 		b.Grow(len(lower))
+		in := false
 		for _, r := range lower {
+			w := isWordRune(r)
+			if w && !in {
+				words++
+			}
+			in = w
 			if r < utf8.RuneSelf {
-				b.WriteRune(r)
+				b.WriteByte(byte(r))
 				continue
 			}
 			if isCJK(r) {
@@ -248,14 +255,19 @@ func makeCopies(s string) *copies {
 			return c
 		}
 	}
-	toks := splitWords(lower)
-	var changed bool
-	c.latin, c.latinToks, changed = buildLatin(toks)
+	if ascii {
+		words = countWords(lower)
+	}
+	changed, ok := c.foldWords(lower, words)
+	if !ok {
+		toks := splitWords(lower)
+		// buildLatin reuses toks: the native copy is built first.
+		c.native, c.nativeToks = buildNative(toks)
+		c.latin, c.latinToks, changed = buildLatin(toks)
+	}
 	if ascii && !changed {
 		// For plain ASCII words the two copies are the same.
 		c.native, c.nativeToks = c.latin, c.latinToks
-	} else {
-		c.native, c.nativeToks = buildNative(toks)
 	}
 	return c
 }
@@ -309,10 +321,8 @@ func fastLatin(lower string) (string, []token, bool) {
 	return b.String(), toks, true
 }
 
-// splitWords splits lower into words: runs of letters, digits, combining
-// marks and the leet symbols '@' and '$'.
-func splitWords(lower string) []rawTok {
-	// Count the words first: growing the slice costs more than a pass.
+// countWords returns how many words splitWords finds in lower.
+func countWords(lower string) int {
 	n, in := 0, false
 	for _, r := range lower {
 		w := isWordRune(r)
@@ -321,7 +331,14 @@ func splitWords(lower string) []rawTok {
 		}
 		in = w
 	}
-	toks := make([]rawTok, 0, n)
+	return n
+}
+
+// splitWords splits lower into words: runs of letters, digits, combining
+// marks and the leet symbols '@' and '$'.
+func splitWords(lower string) []rawTok {
+	// Count the words first: growing the slice costs more than a pass.
+	toks := make([]rawTok, 0, countWords(lower))
 	start, gapStart := -1, 0
 	for i, r := range lower {
 		word := isWordRune(r)
@@ -361,44 +378,120 @@ func buildNative(toks []rawTok) (string, []token) {
 	b.Grow(size)
 	out := make([]token, 0, len(toks))
 	for _, t := range toks {
-		w := t.word
-		if strings.IndexByte(w, '@') >= 0 || strings.IndexByte(w, '$') >= 0 {
-			w = dropLeetSyms.Replace(w)
-			if w == "" {
-				continue
-			}
-		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		st := b.Len()
-		if isASCII(w) {
-			b.WriteString(w)
-		} else {
-			prevLatin := false
-			for _, r := range w {
-				switch {
-				case r == 'ё':
-					b.WriteRune('е')
-				case r == 'ı':
-					b.WriteByte('i')
-				case r >= 0x3ac && r <= 0x3ce && greekBase[r] != 0:
-					b.WriteRune(greekBase[r])
-				case mayFold(r) && accents[r] != "":
-					b.WriteString(accents[r])
-					prevLatin = true
-					continue
-				case prevLatin && runeIs(r, rcMn):
-					continue
-				default:
-					b.WriteRune(r)
-				}
-				prevLatin = r < 0x250
-			}
-		}
-		out = append(out, token{st, b.Len()})
+		out = appendNative(&b, out, t.word)
 	}
 	return b.String(), out
+}
+
+// appendNative appends the native form of the word w to b, after a space
+// unless b is empty, and its token to toks; a word of only '@' and '$'
+// has none.
+func appendNative(b *strings.Builder, toks []token, w string) []token {
+	if strings.IndexByte(w, '@') >= 0 || strings.IndexByte(w, '$') >= 0 {
+		w = dropLeetSyms.Replace(w)
+		if w == "" {
+			return toks
+		}
+	}
+	if b.Len() > 0 {
+		b.WriteByte(' ')
+	}
+	st := b.Len()
+	if isASCII(w) {
+		b.WriteString(w)
+	} else {
+		prevLatin := false
+		for _, r := range w {
+			switch {
+			case r == 'ё':
+				b.WriteRune('е')
+			case r == 'ı':
+				b.WriteByte('i')
+			case r >= 0x3ac && r <= 0x3ce && greekBase[r] != 0:
+				b.WriteRune(greekBase[r])
+			case mayFold(r) && accents[r] != "":
+				b.WriteString(accents[r])
+				prevLatin = true
+				continue
+			case prevLatin && runeIs(r, rcMn):
+				continue
+			default:
+				b.WriteRune(r)
+			}
+			prevLatin = r < 0x250
+		}
+	}
+	return append(toks, token{st, b.Len()})
+}
+
+// foldWords builds the native and latin copies of lower (of the given
+// number of words) in one pass over its words, without splitWords' slice. Runs of separated single letters
+// need buildLatin's look-ahead: at the third single letter of a run
+// foldWords gives up (ok == false) and the copies are left to the
+// general path. changed is buildLatin's: a latin word differs from its
+// word.
+func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
+	var nb, lb strings.Builder
+	nb.Grow(len(lower) + 1)
+	lb.Grow(len(lower) + 1)
+	// Both copies' tokens in one allocation of the words counted: each
+	// half is capped, so that the other cannot be overwritten.
+	toks := make([]token, 2*words)
+	ntoks, ltoks := toks[:0:words], toks[words:words]
+	run := 0 // separated single letters so far (buildLatin joins three or more)
+	gapStart := 0
+	for i := 0; i < len(lower); {
+		r, size := rune(lower[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(lower[i:])
+		}
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		start := i
+		for i < len(lower) {
+			r, size := rune(lower[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(lower[i:])
+			}
+			if !isWordRune(r) {
+				break
+			}
+			i += size
+		}
+		w, gap := lower[start:i], start-gapStart // as splitWords splits
+		gapStart = i
+		ntoks = appendNative(&nb, ntoks, w)
+		lw := latinWord(w)
+		if lw != w {
+			changed = true
+		}
+		if lw == "" {
+			continue
+		}
+		if utf8.RuneCountInString(lw) == 1 {
+			if run > 0 && gap <= 3 {
+				run++
+			} else {
+				run = 1
+			}
+			if run >= 3 {
+				return false, false
+			}
+		} else {
+			run = 0
+		}
+		if lb.Len() > 0 {
+			lb.WriteByte(' ')
+		}
+		st := lb.Len()
+		lb.WriteString(lw)
+		ltoks = append(ltoks, token{st, lb.Len()})
+	}
+	c.native, c.nativeToks = nb.String(), ntoks
+	c.latin, c.latinToks = lb.String(), ltoks
+	return changed, true
 }
 
 func isASCII(s string) bool {
@@ -472,11 +565,11 @@ func latinFolds(w string) bool {
 	return anyNonASCII(w, func(r rune) bool { return mayFold(r) || runeIs(r, rcMn|rcMc) })
 }
 
-// buildLatin folds words and joins runs of separated single letters.
+// buildLatin folds words and joins runs of separated single letters. It
+// overwrites toks with the folded words (and their gaps).
 func buildLatin(toks []rawTok) (string, []token, bool) {
-	words := make([]string, 0, len(toks))
-	gaps := make([]string, 0, len(toks))
 	changed := false
+	n := 0
 	for _, t := range toks {
 		w := latinWord(t.word)
 		if w != t.word {
@@ -485,16 +578,17 @@ func buildLatin(toks []rawTok) (string, []token, bool) {
 		if w == "" {
 			continue
 		}
-		words = append(words, w)
-		gaps = append(gaps, t.gap)
+		toks[n] = rawTok{word: w, gap: t.gap}
+		n++
 	}
+	toks = toks[:n]
 	var b strings.Builder
 	size := 0
-	for _, w := range words {
-		size += len(w) + 1
+	for _, t := range toks {
+		size += len(t.word) + 1
 	}
 	b.Grow(size)
-	out := make([]token, 0, len(words))
+	out := make([]token, 0, len(toks))
 	emit := func(w string) {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
@@ -503,23 +597,23 @@ func buildLatin(toks []rawTok) (string, []token, bool) {
 		b.WriteString(w)
 		out = append(out, token{st, b.Len()})
 	}
-	for i := 0; i < len(words); {
-		if utf8.RuneCountInString(words[i]) != 1 {
-			emit(words[i])
+	for i := 0; i < len(toks); {
+		if utf8.RuneCountInString(toks[i].word) != 1 {
+			emit(toks[i].word)
 			i++
 			continue
 		}
 		j := i + 1
-		for j < len(words) && utf8.RuneCountInString(words[j]) == 1 && len(gaps[j]) <= 3 {
+		for j < len(toks) && utf8.RuneCountInString(toks[j].word) == 1 && len(toks[j].gap) <= 3 {
 			j++
 		}
 		if j-i < 3 {
 			for ; i < j; i++ {
-				emit(words[i])
+				emit(toks[i].word)
 			}
 			continue
 		}
-		for _, w := range joinLetters(words[i:j], gaps[i+1:j]) {
+		for _, w := range joinLetters(toks[i:j]) {
 			emit(w)
 		}
 		changed = true
@@ -529,12 +623,13 @@ func buildLatin(toks []rawTok) (string, []token, bool) {
 }
 
 // joinLetters rebuilds words from a run of single letters. The commonest
-// gap separates letters; any other gap separates words. When every gap is
-// the same, the joined run is segmented with the detector's vocabulary.
-func joinLetters(letters []string, gaps []string) []string {
+// gap between them separates letters; any other gap separates words. When
+// every gap is the same, the joined run is segmented with the detector's
+// vocabulary.
+func joinLetters(letters []rawTok) []string {
 	count := map[string]int{}
-	for _, g := range gaps {
-		count[g]++
+	for _, l := range letters[1:] {
+		count[l.gap]++
 	}
 	intra, best := "", -1
 	for g, n := range count {
@@ -544,13 +639,13 @@ func joinLetters(letters []string, gaps []string) []string {
 	}
 	var words []string
 	var cur strings.Builder
-	cur.WriteString(letters[0])
-	for k, g := range gaps {
-		if g != intra {
+	cur.WriteString(letters[0].word)
+	for _, l := range letters[1:] {
+		if l.gap != intra {
 			words = append(words, cur.String())
 			cur.Reset()
 		}
-		cur.WriteString(letters[k+1])
+		cur.WriteString(l.word)
 	}
 	words = append(words, cur.String())
 	if len(words) == 1 && len(words[0]) >= 8 {

@@ -99,7 +99,11 @@ func RuleFeatureNames() []string {
 }
 
 func ruleFeatures(f *findings) []float64 {
-	x := make([]float64, 0, numRuleFeatures)
+	return appendRuleFeatures(make([]float64, 0, numRuleFeatures), f)
+}
+
+// appendRuleFeatures appends the rule features of f to x.
+func appendRuleFeatures(x []float64, f *findings) []float64 {
 	x = append(x, math.Min(math.Max(f.total, 0), 3))
 	for c := 0; c <= clsMultilingual; c++ {
 		x = append(x, math.Min(math.Max(f.class[c], 0), 2))
@@ -304,7 +308,8 @@ func verdict(f *findings, prob bool) (flagged, learnedOnly bool) {
 	if m == nil {
 		return rules, false
 	}
-	rf := ruleFeatures(f)
+	var buf [numRuleFeatures]float64 // rf stays on the stack
+	rf := appendRuleFeatures(buf[:0], f)
 	trusted := false
 	for _, n := range strongRules(f) {
 		if slices.Contains(m.Rules, n) {

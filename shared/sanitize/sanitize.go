@@ -460,15 +460,24 @@ func (f *findings) classList(flagged bool) []string {
 	if flagged {
 		min = 0.25
 	}
-	var out []string
-	for c, v := range f.class {
+	listed := func(c int, v float64) bool {
 		if c == clsInvisible || c == clsLinkRemoved {
-			if v > 0 {
-				out = append(out, classNames[c])
-			}
-			continue
+			return v > 0
 		}
-		if v >= min {
+		return v >= min
+	}
+	n := 0
+	for c, v := range f.class {
+		if listed(c, v) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, 0, n) // one allocation: appending regrew it
+	for c, v := range f.class {
+		if listed(c, v) {
 			out = append(out, classNames[c])
 		}
 	}
@@ -526,13 +535,23 @@ func (s *Sanitizer) Fence(text string, classes []string) string {
 }
 
 func (s *Sanitizer) fence(text string, classes []string) string {
+	size := len(FenceOpen) + 1 + len(s.nonce) + len(" flagged=") + len(fenceNote) + len(text) + 1 +
+		len(FenceClose) + 1 + len(s.nonce) + len("⟧")
+	for _, c := range classes {
+		size += len(c) + 1
+	}
 	var b strings.Builder
-	b.Grow(len(text) + 160)
+	b.Grow(size) // the fenced text's length: one allocation
 	b.WriteString(FenceOpen)
 	b.WriteByte(' ')
 	b.WriteString(s.nonce)
 	b.WriteString(" flagged=")
-	b.WriteString(strings.Join(classes, ","))
+	for i, c := range classes {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(c)
+	}
 	b.WriteString(fenceNote)
 	b.WriteString(text)
 	b.WriteByte('\n')

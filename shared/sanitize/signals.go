@@ -240,6 +240,11 @@ func buildSigLex() *sigLex {
 // first, which go generate precomputes.
 func foldEntry(e string) string {
 	if foldRecord == nil {
+		if lowerLetters(e) {
+			// The native copy of one word of ASCII lower-case letters is
+			// the word (vocative asks this of a line's first words).
+			return e
+		}
 		if f, ok := genFold(e); ok {
 			return f
 		}
@@ -249,6 +254,16 @@ func foldEntry(e string) string {
 		foldRecord[e] = c.native
 	}
 	return c.native
+}
+
+// lowerLetters reports whether s is a word of ASCII lower-case letters.
+func lowerLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func firstRunes(s string, n int) string {
@@ -315,7 +330,7 @@ var callMacroRE *regexp.Regexp
 // signalBits returns every signal category found in text.
 func signalBits(text string) uint32 {
 	c := makeCopies(text)
-	bits, _ := tokenBits(text, c)
+	bits := tokenBits(text, c, make([]bool, len(c.nativeToks)))
 	var all uint32
 	for _, b := range bits {
 		all |= b
@@ -331,7 +346,14 @@ func signals(text string, c *copies, f *findings) {
 		text, c = p, makeCopies(p)
 	}
 	toks := c.nativeToks
-	bits, multi := tokenBits(text, c)
+	var multiBuf [256]bool // most texts have fewer tokens: no allocation
+	multi := multiBuf[:0]
+	if len(toks) <= len(multiBuf) {
+		multi = multiBuf[:len(toks)]
+	} else {
+		multi = make([]bool, len(toks))
+	}
+	bits := tokenBits(text, c, multi)
 	if c.isTranscript() {
 		// In a chat log an AI is a speaker, not someone the text talks to.
 		for k := range bits {
@@ -397,14 +419,14 @@ func vocative(text string) bool {
 }
 
 // tokenBits returns the signal categories of each token of c's native
-// copy, and whether a non-English list matched it.
-func tokenBits(text string, c *copies) ([]uint32, []bool) {
+// copy, and sets multi[k] when a non-English list matched token k (multi
+// holds a false for each token).
+func tokenBits(text string, c *copies, multi []bool) []uint32 {
 	sigOnce.Do(func() { sig = buildSigLex() })
 	l := sig
 	toks := c.nativeToks
 	s := c.native
 	bits := make([]uint32, len(toks))
-	multi := make([]bool, len(toks))
 	demoted := false // the previous token was a mentioned (not addressed) AI or assistant
 	upper := map[string]bool{}
 	for k, t := range toks {
@@ -514,7 +536,7 @@ func tokenBits(text string, c *copies) ([]uint32, []bool) {
 		}
 		bits[k] = b
 	}
-	return bits, multi
+	return bits
 }
 
 // modalWords before an action describe it ("can refund", "kann
