@@ -425,11 +425,11 @@ func appendNative(b *strings.Builder, toks []token, w string) []token {
 }
 
 // foldWords builds the native and latin copies of lower (of the given
-// number of words) in one pass over its words, without splitWords' slice. Runs of separated single letters
-// need buildLatin's look-ahead: at the third single letter of a run
-// foldWords gives up (ok == false) and the copies are left to the
-// general path. changed is buildLatin's: a latin word differs from its
-// word.
+// number of words) in one pass over its words, without splitWords'
+// slice. Runs of separated single letters need buildLatin's look-ahead:
+// at the third single letter of a run foldWords gives up (ok == false)
+// and the copies are left to the general path. changed is buildLatin's:
+// a latin word differs from its word.
 func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
 	var nb, lb strings.Builder
 	nb.Grow(len(lower) + 1)
