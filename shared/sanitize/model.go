@@ -381,8 +381,8 @@ func modelProb(m *learned.Model, f *findings, rf []float64) (float64, bool) {
 	e := extPool.Get().(*learned.Extractor)
 	defer extPool.Put(e)
 	if len(text) <= modelWhole {
-		z, rep := m.LogitRep(e, []string{text}, rf, on)
-		if rep > learned.MaxRepetition {
+		z, judged := m.LogitJudged(e, []string{text}, rf, on)
+		if !judged {
 			return 0, false // repetitive text: the rules decide
 		}
 		return learned.Prob(z), true
@@ -403,7 +403,7 @@ func modelProb(m *learned.Model, f *findings, rf []float64) (float64, bool) {
 		}
 		text = text[len(w):]
 		if strings.TrimSpace(w) != "" {
-			if z, rep := m.LogitRep(e, []string{w}, rf, on); rep <= learned.MaxRepetition {
+			if z, judged := m.LogitJudged(e, []string{w}, rf, on); judged {
 				best = max(best, learned.Prob(z))
 			}
 		}
