@@ -446,7 +446,7 @@ func runRules(c *copies, f *findings) {
 	if c.native != c.latin {
 		nn = len(c.nativeToks)
 	}
-	ids := make([]int32, nl+nn)
+	ids := c.idBuf(nl + nn)
 	lid := wordIDs(ids[:nl:nl], c.latin, c.latinToks)
 	nid := lid
 	if c.native != c.latin {
@@ -790,6 +790,7 @@ func scan(text string, depth int) *findings {
 		return f
 	}
 	c := makeCopies(text)
+	defer c.release()
 	runRules(c, f)
 	lineRoles(c.lines, c.isTranscript(), f)
 	sendToAddress(c.lines, f)
