@@ -183,6 +183,12 @@ func TestModelText(t *testing.T) {
 		"version 2.5 of the tool":                 "version 2.5 of the tool",
 		`<img src=" " alt="x"> a < b <b>bold</b>`: "  a < b  bold ",
 		"": "",
+		// Words at either end, after runs of white space, next to each
+		// other; '@' first in a word is no address.
+		"a.b":                    "host",
+		"  \tx@y.zz\n\nfoo.bar.": "  \temail\n\nhost",
+		"@home a@b c.d. e":       "@home email host e",
+		"end.":                   "end.",
 	} {
 		if got := modelText(in); got != want {
 			t.Errorf("modelText(%q) = %q, want %q", in, got, want)
