@@ -246,3 +246,23 @@ func TestCanonicalVerdicts(t *testing.T) {
 		}
 	}
 }
+
+// TestContainsFold: containsFold finds either word in any ASCII case,
+// at either end, and nothing shorter or split.
+func TestContainsFold(t *testing.T) {
+	for s, want := range map[string]bool{
+		"UnTrUsTeD data":     true,
+		"the BACKEND":        true,
+		"xbackendx":          true,
+		"untruste":           false,
+		"backen d untrust":   false,
+		"b":                  false,
+		"":                   false,
+		"un-trusted backend": true,
+		"ünträsted":          false,
+	} {
+		if got := containsFold(s, "untrusted", "backend"); got != want {
+			t.Errorf("containsFold(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

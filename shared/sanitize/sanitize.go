@@ -503,18 +503,22 @@ func escapeFences(text string) string {
 	if (strings.IndexByte(text, 0xe2) >= 0 || strings.IndexByte(text, 0xe3) >= 0) && strings.ContainsAny(text, "⟦⟧〚〛") {
 		text = fenceBrackets.Replace(text)
 	}
-	if containsFold(text, "untrusted") || containsFold(text, "backend") {
+	if containsFold(text, "untrusted", "backend") {
 		text = fenceLikeRE.ReplaceAllString(text, "(fence marker removed)")
 	}
 	return text
 }
 
-// containsFold reports whether s contains the lower-case ASCII word sub,
-// ignoring ASCII case.
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if c := s[i] | 0x20; c == sub[0] && strings.EqualFold(s[i:i+len(sub)], sub) {
-			return true
+// containsFold reports whether s contains one of the lower-case ASCII
+// words subs (of two letters or more), ignoring ASCII case: one pass over
+// s, comparing a word only where its first two letters are.
+func containsFold(s string, subs ...string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		c, d := s[i]|0x20, s[i+1]|0x20
+		for _, sub := range subs {
+			if c == sub[0] && d == sub[1] && i+len(sub) <= len(s) && strings.EqualFold(s[i:i+len(sub)], sub) {
+				return true
+			}
 		}
 	}
 	return false
