@@ -250,19 +250,11 @@ func TestCanonicalVerdicts(t *testing.T) {
 // TestContainsFold: containsFold finds either word in any ASCII case,
 // at either end, and nothing shorter or split.
 func TestContainsFold(t *testing.T) {
-	for s, want := range map[string]bool{
-		"UnTrUsTeD data":     true,
-		"the BACKEND":        true,
-		"xbackendx":          true,
-		"untruste":           false,
-		"backen d untrust":   false,
-		"b":                  false,
-		"":                   false,
-		"un-trusted backend": true,
-		"ünträsted":          false,
-	} {
-		if got := containsFold(s, "untrusted", "backend"); got != want {
-			t.Errorf("containsFold(%q) = %v, want %v", s, got, want)
+	found := []string{"UnTrUsTeD data", "the BACKEND", "xbackendx", "un-trusted backend"}
+	missed := []string{"untruste", "backen d untrust", "b", "", "ünträsted"}
+	for i, s := range append(found, missed...) {
+		if got := containsFold(s, "untrusted", "backend"); got != (i < len(found)) {
+			t.Errorf("containsFold(%q) = %v", s, got)
 		}
 	}
 }
