@@ -303,12 +303,14 @@ func rotN(text string) []string {
 			line = line[:2048]
 		}
 		budget -= len(line)
+		// The line's words; it is passed over at its first non-ASCII
+		// byte or common word (plain: not shifted), whichever comes first.
 		var words [16]string
-		n, ascii := 0, true
-		for i := 0; i < len(line) && n < len(words); {
+		n, skip := 0, false
+		for i := 0; i < len(line) && n < len(words) && !skip; {
 			c := line[i]
 			if c >= 0x80 {
-				ascii = false
+				skip = true
 				break
 			}
 			if !isLetterByte(c) {
@@ -322,20 +324,11 @@ func rotN(text string) []string {
 			if j-i <= len(buf) {
 				words[n] = line[i:j]
 				n++
+				skip = isCommonShifted(line[i:j], 0, buf[:])
 			}
 			i = j
 		}
-		if !ascii || n < 4 {
-			continue
-		}
-		plain := false
-		for _, w := range words[:n] {
-			if isCommonShifted(w, 0, buf[:]) {
-				plain = true
-				break
-			}
-		}
-		if plain {
+		if skip || n < 4 {
 			continue
 		}
 		// Only the shifts that turn the most frequent letter into one of

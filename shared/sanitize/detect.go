@@ -441,10 +441,16 @@ const (
 
 // runRules runs the pattern table over the copies of one text.
 func runRules(c *copies, f *findings) {
-	lid := wordIDs(c.latin, c.latinToks)
+	// Both copies' ids in one allocation (one copy's when they are the same).
+	nl, nn := len(c.latinToks), 0
+	if c.native != c.latin {
+		nn = len(c.nativeToks)
+	}
+	ids := c.idBuf(nl + nn)
+	lid := wordIDs(ids[:nl:nl], c.latin, c.latinToks)
 	nid := lid
 	if c.native != c.latin {
-		nid = wordIDs(c.native, c.nativeToks)
+		nid = wordIDs(ids[nl:], c.native, c.nativeToks)
 	}
 	c.lid, c.nid = lid, nid
 	// Size hits for the word triggers (a text of trigger words has many).
@@ -649,9 +655,8 @@ func needAfter(need bitset, toks []token, ids []int32, k, end int) bool {
 }
 
 // wordIDs maps each token of s to its vocabulary id (-1: not a word any
-// rule mentions).
-func wordIDs(s string, toks []token) []int32 {
-	ids := make([]int32, len(toks))
+// rule mentions), in ids (of len(toks)).
+func wordIDs(ids []int32, s string, toks []token) []int32 {
 	for k, t := range toks {
 		if id, ok := vocabTab.get(s[t.start:t.end]); ok {
 			ids[k] = id
@@ -785,6 +790,7 @@ func scan(text string, depth int) *findings {
 		return f
 	}
 	c := makeCopies(text)
+	defer c.release()
 	runRules(c, f)
 	lineRoles(c.lines, c.isTranscript(), f)
 	sendToAddress(c.lines, f)
@@ -889,7 +895,17 @@ func (c *copies) isTranscript() bool {
 		if k <= 0 || k > 32 {
 			continue
 		}
-		f := strings.Fields(line[:k])
+		// The label's words (strings.Fields without its slice): a fourth
+		// word is enough to tell that there are too many.
+		var fb [4]string
+		nf := 0
+		for w := range strings.FieldsSeq(line[:k]) {
+			fb[nf] = w
+			if nf++; nf == len(fb) {
+				break
+			}
+		}
+		f := fb[:nf]
 		if len(f) == 0 || len(f) > 3 {
 			continue
 		}

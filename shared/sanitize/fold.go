@@ -3,6 +3,7 @@ package sanitize
 import (
 	"html"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
@@ -169,6 +170,47 @@ type copies struct {
 	nonLatin   bool    // holds letters of a non-Latin script (Cyrillic, CJK, ...)
 	transcript int8    // isTranscript: 0 unknown, 1 yes, -1 no
 	lid, nid   []int32 // vocabulary ids of latinToks and nativeToks (set by runRules)
+
+	// Storage kept from one use to the next (copiesPool): the tokens of
+	// the word copies and the ids of runRules.
+	toks []token
+	ids  []int32
+}
+
+// copiesPool keeps released copies with their token and id storage, so
+// that most texts allocate neither: scan and signals release the copies
+// they made when done.
+var copiesPool = sync.Pool{New: func() any { return new(copies) }}
+
+// newCopies returns empty copies, with the storage of released ones.
+func newCopies() *copies {
+	c := copiesPool.Get().(*copies)
+	*c = copies{toks: c.toks, ids: c.ids}
+	return c
+}
+
+// release hands c back to copiesPool: neither c nor its token and id
+// slices may be used after. The strings are dropped, not kept alive.
+func (c *copies) release() {
+	*c = copies{toks: c.toks, ids: c.ids}
+	copiesPool.Put(c)
+}
+
+// tokBuf returns room for n tokens (the storage of c.toks, grown as
+// needed); its contents are undefined.
+func (c *copies) tokBuf(n int) []token {
+	if cap(c.toks) < n {
+		c.toks = make([]token, n)
+	}
+	return c.toks[:n]
+}
+
+// idBuf is tokBuf for vocabulary ids.
+func (c *copies) idBuf(n int) []int32 {
+	if cap(c.ids) < n {
+		c.ids = make([]int32, n)
+	}
+	return c.ids[:n]
 }
 
 func isCJK(r rune) bool {
@@ -210,7 +252,7 @@ func makeCopies(s string) *copies {
 		s = norm.NFKC.String(s)
 	}
 	lower := asciiLowerFast(s)
-	c := &copies{}
+	c := newCopies()
 	words := 0 // the words of lower, for foldWords
 	if ascii {
 		c.lines = lower
@@ -249,7 +291,7 @@ func makeCopies(s string) *copies {
 		c.lines = b.String()
 	}
 	if ascii {
-		if l, lt, ok := fastLatin(lower); ok {
+		if l, lt, ok := fastLatin(lower, c.tokBuf(len(lower)/5 + 1)[:0]); ok {
 			c.latin, c.latinToks = l, lt
 			c.native, c.nativeToks = l, lt
 			return c
@@ -275,11 +317,11 @@ func makeCopies(s string) *copies {
 // fastLatin builds the latin (and, for ASCII, identical native) copy of
 // lower-case ASCII text in one pass. It gives up (ok == false) when a word
 // mixes letters with digits or '@'/'$', or when three single letters
-// follow each other: those need the general path.
-func fastLatin(lower string) (string, []token, bool) {
+// follow each other: those need the general path. The tokens are appended
+// to toks.
+func fastLatin(lower string, toks []token) (string, []token, bool) {
 	var b strings.Builder // its String does not copy
 	b.Grow(len(lower))
-	toks := make([]token, 0, len(lower)/5+1)
 	singles := 0
 	for i := 0; i < len(lower); {
 		c := lower[i]
@@ -436,7 +478,7 @@ func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
 	lb.Grow(len(lower) + 1)
 	// Both copies' tokens in one allocation of the words counted: each
 	// half is capped, so that the other cannot be overwritten.
-	toks := make([]token, 2*words)
+	toks := c.tokBuf(2 * words)
 	ntoks, ltoks := toks[:0:words], toks[words:words]
 	run := 0 // separated single letters so far (buildLatin joins three or more)
 	gapStart := 0

@@ -162,14 +162,27 @@ func modelText(s string) string {
 		return s
 	}
 	// Most texts have no address or host: the copy starts at the first.
+	// Only the words (runs of bytes other than white space) that hold a
+	// '.' or an '@' can be either: the scan goes from one such byte to
+	// the next and looks at the word around it.
 	var b strings.Builder
 	last, changed := 0, false
 	for i := 0; i < len(s); {
-		j := i
+		k := i
+		for k < len(s) && s[k] != '.' && s[k] != '@' {
+			k++
+		}
+		if k == len(s) {
+			break
+		}
+		a, j := k, k+1 // the word around k; i is at most its start
+		for a > i && !isSpaceByte(s[a-1]) {
+			a--
+		}
 		for j < len(s) && !isSpaceByte(s[j]) {
 			j++
 		}
-		tok, rep := s[i:j], ""
+		tok, rep := s[a:j], ""
 		switch {
 		case strings.IndexByte(tok, '@') > 0:
 			rep = "email"
@@ -181,12 +194,9 @@ func modelText(s string) string {
 				b.Grow(len(s))
 				changed = true
 			}
-			b.WriteString(s[last:i])
+			b.WriteString(s[last:a])
 			b.WriteString(rep)
 			last = j
-		}
-		for j < len(s) && isSpaceByte(s[j]) {
-			j++
 		}
 		i = j
 	}
@@ -381,8 +391,8 @@ func modelProb(m *learned.Model, f *findings, rf []float64) (float64, bool) {
 	e := extPool.Get().(*learned.Extractor)
 	defer extPool.Put(e)
 	if len(text) <= modelWhole {
-		z, rep := m.LogitRep(e, []string{text}, rf, on)
-		if rep > learned.MaxRepetition {
+		z, judged := m.LogitJudged(e, []string{text}, rf, on)
+		if !judged {
 			return 0, false // repetitive text: the rules decide
 		}
 		return learned.Prob(z), true
@@ -403,7 +413,7 @@ func modelProb(m *learned.Model, f *findings, rf []float64) (float64, bool) {
 		}
 		text = text[len(w):]
 		if strings.TrimSpace(w) != "" {
-			if z, rep := m.LogitRep(e, []string{w}, rf, on); rep <= learned.MaxRepetition {
+			if z, judged := m.LogitJudged(e, []string{w}, rf, on); judged {
 				best = max(best, learned.Prob(z))
 			}
 		}

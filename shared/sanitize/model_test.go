@@ -183,6 +183,12 @@ func TestModelText(t *testing.T) {
 		"version 2.5 of the tool":                 "version 2.5 of the tool",
 		`<img src=" " alt="x"> a < b <b>bold</b>`: "  a < b  bold ",
 		"": "",
+		// Words at either end, after runs of white space, next to each
+		// other; '@' first in a word is no address.
+		"a.b":                    "host",
+		"  \tx@y.zz\n\nfoo.bar.": "  \temail\n\nhost",
+		"@home a@b c.d. e":       "@home email host e",
+		"end.":                   "end.",
 	} {
 		if got := modelText(in); got != want {
 			t.Errorf("modelText(%q) = %q, want %q", in, got, want)
@@ -237,6 +243,18 @@ func TestCanonicalVerdicts(t *testing.T) {
 		if got := s.Text(c.text).Flagged; got != c.flag {
 			names, score := s.Explain(c.text)
 			t.Errorf("%q: flagged %v, want %v (%v, %.2f)", c.text, got, c.flag, names, score)
+		}
+	}
+}
+
+// TestContainsFold: containsFold finds either word in any ASCII case,
+// at either end, and nothing shorter or split.
+func TestContainsFold(t *testing.T) {
+	found := []string{"UnTrUsTeD data", "the BACKEND", "xbackendx", "un-trusted backend"}
+	missed := []string{"untruste", "backen d untrust", "b", "", "ünträsted"}
+	for i, s := range append(found, missed...) {
+		if got := containsFold(s, "untrusted", "backend"); got != (i < len(found)) {
+			t.Errorf("containsFold(%q) = %v", s, got)
 		}
 	}
 }

@@ -578,7 +578,8 @@ func sendToAddress(lines string, f *findings) {
 		}
 		ok := false
 		for _, w := range []string{" to", " at", " into", " via"} {
-			if strings.HasSuffix(" "+p, w) {
+			// " "+p ends with w, without building " "+p.
+			if strings.HasSuffix(p, w[1:]) && (len(p) == len(w)-1 || p[len(p)-len(w)] == ' ') {
 				ok = true
 			}
 		}

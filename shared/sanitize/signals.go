@@ -344,6 +344,7 @@ func signals(text string, c *copies, f *findings) {
 		// Markup and URLs are not words anybody reads: "?token=" in an
 		// unsubscribe link is not a request for a token.
 		text, c = p, makeCopies(p)
+		defer c.release()
 	}
 	toks := c.nativeToks
 	var multiBuf [256]bool // most texts have fewer tokens: no allocation

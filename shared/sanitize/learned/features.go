@@ -76,6 +76,7 @@ func normRune(r rune) rune {
 type Extractor struct {
 	block [1024]uint32
 	rep   counter
+	bound bound     // LogitJudged's bound of rep
 	hacc  []int32   // the hidden layer's sums over a segment
 	hval  []float64 // its pooled unit values
 	// Lo, Hi and NoWords change the features for the trainer's
@@ -226,6 +227,44 @@ type counter struct {
 }
 
 type slot struct{ key, cnt uint32 }
+
+// bound counts hashes in a few buckets, each hash in one (a count-min
+// sketch of one row): a bucket counts at least each of its hashes, so
+// when no bucket exceeds MaxRepetition (over is false) no feature occurs
+// more often, and the Repetition Σc²/Σc, at most the largest count c, is
+// at most MaxRepetition too.
+type bound struct {
+	cnt  []uint8
+	over bool
+}
+
+// reset empties the sketch for a text of size bytes: about two buckets
+// per byte, a text of n bytes having at most about 5n features.
+func (b *bound) reset(size int) {
+	n := 256
+	for n < 2*size {
+		n *= 2
+	}
+	if cap(b.cnt) < n {
+		b.cnt = make([]uint8, n)
+	}
+	b.cnt = b.cnt[:n]
+	clear(b.cnt)
+	b.over = false
+}
+
+// addAll counts hs. A bucket that passes MaxRepetition sets over (and
+// may wrap around later, which over no longer depends on).
+func (b *bound) addAll(hs []uint32) {
+	mask := uint32(len(b.cnt) - 1)
+	for _, h := range hs {
+		c := b.cnt[h&mask] + 1
+		b.cnt[h&mask] = c
+		if c > MaxRepetition {
+			b.over = true
+		}
+	}
+}
 
 func (c *counter) reset() {
 	for _, i := range c.used {

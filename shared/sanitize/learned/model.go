@@ -237,22 +237,55 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 // and the binary features on (indices of dense weights whose feature is
 // 1).
 func (m *Model) Logit(e *Extractor, parts []string, x []float64, on []int32) float64 {
-	z, _ := m.logit(e, parts, x, on, false)
+	z, _ := m.logit(e, parts, x, on, countNone)
 	return z
 }
 
 // LogitRep is Logit that also returns the parts' Repetition, in the same
 // pass.
 func (m *Model) LogitRep(e *Extractor, parts []string, x []float64, on []int32) (z, rep float64) {
-	return m.logit(e, parts, x, on, true)
+	return m.logit(e, parts, x, on, countExact)
 }
 
-func (m *Model) logit(e *Extractor, parts []string, x []float64, on []int32, count bool) (float64, float64) {
+// boundMaxBytes is the longest text (all parts) LogitJudged bounds the
+// repetition of instead of counting it: longer prose repeats its common
+// n-grams ("the") more than MaxRepetition times, and would be counted
+// twice.
+const boundMaxBytes = 512
+
+// LogitJudged is Logit that also reports whether the parts are judged:
+// whether their Repetition is at most MaxRepetition, as LogitRep's
+// answer would say. A short text's features go to a small sketch
+// (bound) instead of the exact count; only when a bucket of it exceeds
+// MaxRepetition are they counted exactly, in a second pass.
+func (m *Model) LogitJudged(e *Extractor, parts []string, x []float64, on []int32) (z float64, judged bool) {
+	size := 0
+	for _, p := range parts {
+		size += len(p)
+	}
+	if m.H > 0 || m.Sentences || size > boundMaxBytes {
+		z, rep := m.logit(e, parts, x, on, countExact)
+		return z, rep <= MaxRepetition
+	}
+	e.bound.reset(size)
+	z, _ = m.logit(e, parts, x, on, countBound)
+	return z, !e.bound.over || e.RepetitionSegments(parts, false) <= MaxRepetition
+}
+
+// What logit counts besides the logit: nothing, the exact repetition
+// (LogitRep) or its bound (LogitJudged).
+const (
+	countNone = iota
+	countExact
+	countBound
+)
+
+func (m *Model) logit(e *Extractor, parts []string, x []float64, on []int32, count int) (float64, float64) {
 	var sum int64
 	mask := uint32(1)<<m.Bits - 1
 	q := m.Q
 	n := 0
-	if count {
+	if count == countExact {
 		e.rep.reset()
 	}
 	if m.H == 0 && !m.Sentences {
@@ -263,8 +296,11 @@ func (m *Model) logit(e *Extractor, parts []string, x []float64, on []int32, cou
 					neg := int64(int32(h) >> 31) // -1 when the sign bit is set
 					sum += (int64(q[h&mask]) ^ neg) - neg
 				}
-				if count {
+				switch count {
+				case countExact:
 					e.rep.addAll(hs)
+				case countBound:
+					e.bound.addAll(hs)
 				}
 			})
 		}
@@ -273,7 +309,7 @@ func (m *Model) logit(e *Extractor, parts []string, x []float64, on []int32, cou
 			z += float64(m.Scale) * float64(sum) / math.Sqrt(float64(n))
 		}
 		rep := 1.0
-		if count && e.rep.n > 0 {
+		if count == countExact && e.rep.n > 0 {
 			rep = float64(e.rep.ss) / float64(e.rep.n)
 		}
 		return m.finish(z, x, on, 0), rep
@@ -309,7 +345,7 @@ func (m *Model) logit(e *Extractor, parts []string, x []float64, on []int32, cou
 						}
 					}
 				}
-				if count {
+				if count == countExact {
 					e.rep.add(h)
 				}
 			}
@@ -337,7 +373,7 @@ func (m *Model) logit(e *Extractor, parts []string, x []float64, on []int32, cou
 		z += float64(m.HOut[j]) * v
 	}
 	rep := 1.0
-	if count && e.rep.n > 0 {
+	if count == countExact && e.rep.n > 0 {
 		rep = float64(e.rep.ss) / float64(e.rep.n)
 	}
 	return m.finish(z, x, on, zs), rep
