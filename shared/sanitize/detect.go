@@ -940,6 +940,18 @@ func (c *copies) isTranscript() bool {
 // were found, which is by position for the word copies; the substring
 // hits of one rule (at most 32 per trigger) are sorted when out of order.
 func groupHits(hits []hitPos) []hitPos {
+	if len(hits) <= 24 {
+		// A handful of hits (most texts): an insertion sort, without the
+		// calls of a comparison function, at most 276 comparisons.
+		for i := 1; i < len(hits); i++ {
+			h, j := hits[i], i
+			for ; j > 0 && (hits[j-1].rule > h.rule || hits[j-1].rule == h.rule && hits[j-1].pos > h.pos); j-- {
+				hits[j] = hits[j-1]
+			}
+			hits[j] = h
+		}
+		return hits
+	}
 	if len(hits) <= 64 {
 		// Few hits: sorting costs less than the counting arrays.
 		slices.SortFunc(hits, func(x, y hitPos) int {
