@@ -24,6 +24,35 @@ var (
 	uEscapeRE *regexp.Regexp
 )
 
+// Byte classes for longRuns: bytes a base64 run may hold, and bytes a hex
+// run may hold (hex digits, the separators and the \x and 0x prefixes).
+const (
+	classB64 = 1 << iota
+	classHex
+)
+
+var decodeClass [256]uint8
+
+// longRuns reports whether text holds 16 bytes in a row of base64 bytes
+// (b64) and 16 in a row that a hex run may be made of (hex). Without the
+// first no base64 run is long enough to decode; without the second
+// hexRuns finds nothing (a run's eight pairs, with their separators and
+// prefixes, are at least 16 bytes of that class in a row). One pass
+// without a branch per byte: most texts are prose, whose words the two
+// scans would otherwise each walk with unpredictable branches.
+func longRuns(text string) (b64, hex bool) {
+	var nb, nh, mb, mh uint // current run lengths, and all of them or-ed
+	for i := 0; i < len(text); i++ {
+		k := uint(decodeClass[text[i]])
+		nb = (nb + 1) & -(k & classB64)
+		nh = (nh + 1) & -(k & classHex >> 1)
+		mb |= nb
+		mh |= nh
+	}
+	// A run of 16 or more sets a bit of 16 or above; runs under 16 do not.
+	return mb >= 16, mh >= 16
+}
+
 func isHexByte(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
@@ -143,8 +172,9 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 		}
 	}
 	proseDecoded := false
+	longB64, longHex := longRuns(text)
 	// base64 runs of 16+ characters
-	for i := 0; i < len(text) && len(cands) < maxDecoded; {
+	for i := 0; longB64 && i < len(text) && len(cands) < maxDecoded; {
 		if !isB64Byte(text[i]) {
 			i++
 			continue
@@ -171,7 +201,7 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 		i = j
 	}
 	// hex, with or without separators
-	if len(text) >= 16 {
+	if longHex {
 		for _, h := range hexRuns(text) {
 			if b, err := hex.DecodeString(h); err == nil && texty(b) {
 				addCand(string(b))
@@ -514,6 +544,14 @@ func initDecodeTables() {
 		"-.-": 'k', ".-..": 'l', "--": 'm', "-.": 'n', "---": 'o', ".--.": 'p', "--.-": 'q', ".-.": 'r', "...": 's', "-": 't',
 		"..-": 'u', "...-": 'v', ".--": 'w', "-..-": 'x', "-.--": 'y', "--..": 'z', "-----": '0', ".----": '1', "..---": '2',
 		"...--": '3', "....-": '4', ".....": '5', "-....": '6', "--...": '7', "---..": '8', "----.": '9',
+	}
+	for c := 0; c < 256; c++ {
+		if isB64Byte(byte(c)) {
+			decodeClass[c] |= classB64
+		}
+		if isHexByte(byte(c)) || strings.IndexByte(` :,-\xX`, byte(c)) >= 0 {
+			decodeClass[c] |= classHex
+		}
 	}
 	morseDots = strings.NewReplacer("·", ".", "•", ".", "−", "-", "–", "-", "—", "-", "_", "-")
 }

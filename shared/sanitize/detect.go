@@ -224,25 +224,29 @@ type subTrig struct {
 }
 
 // subList is a list of substring triggers sorted by substring, and the
-// span of each first byte in it: a text is searched only for the
-// triggers whose first byte it holds.
+// span of each first byte pair in it (of the first byte, for a trigger
+// of one byte): a text is searched only for the triggers whose first
+// pair its byte-pair set may hold. Grouping by pair rather than by byte
+// turns most triggers away a group at a time (the CJK triggers' first
+// bytes are the few UTF-8 lead bytes of the script).
 type subList struct {
 	subs   []subTrig
 	firsts []firstSpan
 }
 
 type firstSpan struct {
-	b      byte
+	pre    string // the triggers' first two bytes (their one byte)
 	lo, hi int
 }
 
 func newSubList(subs []subTrig) subList {
 	l := subList{subs: subs}
 	for i, st := range subs {
-		if n := len(l.firsts); n > 0 && l.firsts[n-1].b == st.sub[0] {
+		pre := st.sub[:min(2, len(st.sub))]
+		if n := len(l.firsts); n > 0 && l.firsts[n-1].pre == pre {
 			l.firsts[n-1].hi = i + 1
 		} else {
-			l.firsts = append(l.firsts, firstSpan{st.sub[0], i, i + 1})
+			l.firsts = append(l.firsts, firstSpan{pre, i, i + 1})
 		}
 	}
 	return l
@@ -484,7 +488,6 @@ func runRules(c *copies, f *findings) {
 			}
 		}
 	}
-	var present [256]bool
 	// The gates' answers for this text, on the stack (a handful of rules
 	// have gates; past the array a gate is asked again, which is only
 	// slower: a gate depends on the copies alone).
@@ -511,12 +514,9 @@ func runRules(c *copies, f *findings) {
 	}
 	var pairs bigrams
 	subHits := func(s string, list subList) {
-		for i := 0; i < len(s); i++ {
-			present[s[i]] = true
-		}
 		pairs.add(s)
 		for _, fs := range list.firsts {
-			if !present[fs.b] {
+			if len(fs.pre) == 1 && strings.IndexByte(s, fs.pre[0]) < 0 || !pairs.mayHold(fs.pre) {
 				continue
 			}
 			for _, st := range list.subs[fs.lo:fs.hi] {
@@ -940,6 +940,18 @@ func (c *copies) isTranscript() bool {
 // were found, which is by position for the word copies; the substring
 // hits of one rule (at most 32 per trigger) are sorted when out of order.
 func groupHits(hits []hitPos) []hitPos {
+	if len(hits) <= 24 {
+		// A handful of hits (most texts): an insertion sort, without the
+		// calls of a comparison function, at most 276 comparisons.
+		for i := 1; i < len(hits); i++ {
+			h, j := hits[i], i
+			for ; j > 0 && (hits[j-1].rule > h.rule || hits[j-1].rule == h.rule && hits[j-1].pos > h.pos); j-- {
+				hits[j] = hits[j-1]
+			}
+			hits[j] = h
+		}
+		return hits
+	}
 	if len(hits) <= 64 {
 		// Few hits: sorting costs less than the counting arrays.
 		slices.SortFunc(hits, func(x, y hitPos) int {
