@@ -82,6 +82,7 @@ type options struct {
 	s2in       string  // which other inputs the second stage's hidden layer reads: "all", "z" (the first stage's logit), "none"
 	s2pos      bool    // the second stage's hidden units can only raise the logit
 	s2hepochs  int     // > 0: train the second stage's hidden layer after its linear part, this many epochs
+	byLang     int     // > 0: also print out-of-fold figures per language with at least this many attacks
 }
 
 var defaults = options{bits: 17, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-2, trust: 3, trustRatio: 10, veto: -1, sig: true, calibAll: true, fpTarget: 0.02, hbits: 13, s2hidden: 16, s2pos: true, s2in: "all"}
@@ -98,6 +99,7 @@ func run(stdout, stderr io.Writer, args []string) int {
 	var test multi
 	fs.Var(&test, "test", "also report the *.jsonl files of this directory as a validation set (experiments; repeatable)")
 	fs.UintVar(&o.bits, "bits", o.bits, "log2 of the hashed feature buckets")
+	fs.IntVar(&o.byLang, "bylang", 0, "also print the out-of-fold figures per language with at least this many training attacks (0: not)")
 	fs.IntVar(&o.epochs, "epochs", o.epochs, "training epochs")
 	fs.Float64Var(&o.l2, "l2", o.l2, "L2 penalty")
 	fs.Float64Var(&o.rate, "rate", o.rate, "AdaGrad rate")
@@ -590,6 +592,9 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 	fmt.Fprintf(w, "cross-validation, out of fold (%d folds):\n", o.folds)
 	report(w, items, oof, t, o.mode, true)
 	curve(w, thrItems, oof, o.mode)
+	if o.byLang > 0 {
+		reportByLang(w, items, oof, t, o.mode, o.byLang)
+	}
 
 	all := make([]learned.Example, len(items))
 	for i := range items {
@@ -801,6 +806,53 @@ func report(w io.Writer, items []item, p []float64, t float64, mode int, perSour
 		}
 		fmt.Fprintf(w, "  %-8s combined: detected %s flagged %s | rules alone: %s, %s | model alone: %s, %s\n", n,
 			pct(det, a), pct(fp, b), pct(rdet, a), pct(rfp, b), pct(mdet, a), pct(mfp, b))
+	}
+}
+
+// reportByLang prints the combined verdict's detection and false
+// positives per language with at least minAttacks attack texts, lowest
+// detection first: where the signal lexicon or the training texts are
+// thin.
+func reportByLang(w io.Writer, items []item, p []float64, t float64, mode, minAttacks int) {
+	type count struct{ a, det, b, fp int }
+	by := map[string]*count{}
+	for i := range items {
+		it := &items[i]
+		c := by[it.c.Lang]
+		if c == nil {
+			c = &count{}
+			by[it.c.Lang] = c
+		}
+		f := flagged(it, p[i], t, mode)
+		if it.ex.Y == 1 {
+			c.a++
+			if f || it.neutralized {
+				c.det++
+			}
+		} else {
+			c.b++
+			if f {
+				c.fp++
+			}
+		}
+	}
+	var langs []string
+	for l, c := range by {
+		if c.a >= minAttacks {
+			langs = append(langs, l)
+		}
+	}
+	rate := func(l string) float64 { return float64(by[l].det) / float64(by[l].a) }
+	sort.Slice(langs, func(i, j int) bool {
+		if ri, rj := rate(langs[i]), rate(langs[j]); ri != rj {
+			return ri < rj
+		}
+		return langs[i] < langs[j]
+	})
+	fmt.Fprintf(w, "  out of fold per language (at least %d attacks; detected, flagged):\n", minAttacks)
+	for _, l := range langs {
+		c := by[l]
+		fmt.Fprintf(w, "    %-8s %s  %s\n", l, pct(c.det, c.a), pct(c.fp, c.b))
 	}
 }
 

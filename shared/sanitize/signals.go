@@ -150,6 +150,7 @@ func buildSigLex() *sigLex {
 	otherWords := []string{"other", "autre", "ander", "otro", "outro", "altri", "altro", "inny", "innych", "другим", "других", "інших", "іншим",
 		"其他", "他の", "ほかの", "diger", "khac", "lain", "wengine", "אחרים", "آخرین", "دیگر", "سایر", "muiden", "mas ", "ostat", "drugi", "alti", "altor", "αλλ", "다른"}
 	english := map[string]bool{}
+	all := lexicons()
 	for _, lang := range lexicon {
 		if lang.lang != "en" {
 			continue
@@ -160,7 +161,7 @@ func buildSigLex() *sigLex {
 			}
 		}
 	}
-	for _, lang := range lexicon {
+	for _, lang := range all {
 		cats := []struct {
 			list string
 			bit  uint32
