@@ -77,7 +77,7 @@ func (l *sigLex) mayStem4(w string) bool {
 // lexInfo is what the lexicon's maps say about one string.
 type lexInfo struct {
 	bits, stemBits                       uint32
-	stemLens                             uint32 // for a stem's first four bytes: bit n-4 set when a stem has n bytes
+	stemLens                             uint64 // for a stem's first four bytes: bit n-4 set when a stem has n bytes (at most 67)
 	word, first, prefix, stem, stem4, ml bool
 }
 
@@ -108,7 +108,7 @@ func (l *sigLex) buildInfo() {
 		l.stem4Bits[h>>6] |= 1 << (h & 63)
 	}
 	for k := range l.stems {
-		if n := len(k) - 4; n >= 0 && n < 32 {
+		if n := len(k) - 4; n >= 0 && n < 64 {
 			set(k[:4], func(e *lexInfo) { e.stemLens |= 1 << n })
 		}
 	}
@@ -477,7 +477,7 @@ func tokenBits(text string, c *copies, multi []bool) []uint32 {
 			i4, _ = l.infoTab.get(w[:4])
 		}
 		if i4.stem4 {
-			for e := 4; e <= len(w) && e <= 32; e++ {
+			for e := 4; e <= len(w) && e < 68; e++ {
 				if i4.stemLens&(1<<(e-4)) == 0 || e < len(w) && !utf8.RuneStart(w[e]) {
 					continue // no stem of e bytes starts so
 				}
