@@ -63,6 +63,7 @@ type options struct {
 	trust      int     // trusted rules: full-weight rules with at least this many attack hits and no benign hit (0: none)
 	veto       float64 // probability under which the model overrules the rules (-1: chosen by cross-validation)
 	trustRatio int     // a trusted rule may fire on one benign text per this many attacks (0: never)
+	trustSig   bool    // the signal layer's verdicts (sig_* rules) may be trusted
 	ruleStat   bool    // print per-rule statistics
 	dumpFP     int     // print this many benign training texts with the highest out-of-fold scores
 	tuneW      float64 // weight of the tune texts in the first stage (experiments; 0 means 1)
@@ -85,7 +86,7 @@ type options struct {
 	byLang     int     // > 0: also print out-of-fold figures per language with at least this many attacks
 }
 
-var defaults = options{bits: 17, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-2, trust: 3, trustRatio: 10, veto: -1, sig: true, calibAll: true, fpTarget: 0.02, hbits: 13, s2hidden: 16, s2pos: true, s2in: "all"}
+var defaults = options{bits: 17, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-2, trust: 3, trustRatio: 10, trustSig: false, veto: -1, sig: true, calibAll: true, fpTarget: 0.02, hbits: 13, s2hidden: 16, s2pos: true, s2in: "all"}
 
 func run(stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("injtrain", flag.ContinueOnError)
@@ -115,6 +116,7 @@ func run(stdout, stderr io.Writer, args []string) int {
 	fs.IntVar(&o.trustRatio, "trust-ratio", o.trustRatio, "a trusted rule may fire on one benign training text per this many attack texts (0: on none)")
 	fs.IntVar(&o.dumpFP, "dump-fp", 0, "print this many benign training texts with the highest out-of-fold scores")
 	fs.BoolVar(&o.ruleStat, "rulestats", false, "print how often each rule fired at full weight on attack and benign training texts")
+	fs.BoolVar(&o.trustSig, "trust-sig", o.trustSig, "the signal layer's verdicts (rules named sig_*) may be trusted too")
 	fs.IntVar(&o.trust, "trust", o.trust, "trust rules that fired at full weight on at least this many attacks and no benign training text (0: none)")
 	fs.Float64Var(&o.tuneW, "tunew", 0, "weight of the tune texts in the first stage (experiments)")
 	fs.IntVar(&o.lo, "lo", 0, "shortest character n-gram (experiments)")
@@ -379,7 +381,7 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 	for k := 0; k < o.folds; k++ {
 		if o.trust > 0 {
 			// Trusted rules chosen without the held-out fold.
-			tr := trustedRules(items, func(i int) bool { return fold[i] != k }, o.trust, o.trustRatio)
+			tr := trustedRules(items, func(i int) bool { return fold[i] != k }, o.trust, o.trustRatio, o.trustSig)
 			markTrusted(items, func(i int) bool { return fold[i] == k }, tr)
 		}
 		var tr []learned.Example
@@ -607,7 +609,7 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 	m.S2H, m.S2N, m.S2W, m.S2B, m.S2V = stack.S2H, stack.S2N, stack.S2W, stack.S2B, stack.S2V
 	m.Veto = float32(veto)
 	if o.trust > 0 {
-		m.Rules = trustedRules(items, func(int) bool { return true }, o.trust, o.trustRatio)
+		m.Rules = trustedRules(items, func(int) bool { return true }, o.trust, o.trustRatio, o.trustSig)
 		all := func(int) bool { return true }
 		markTrusted(items, all, m.Rules)
 		markTrusted(holdout, all, m.Rules)
@@ -985,7 +987,7 @@ func ruleReport(w io.Writer, items []item) {
 // trustedRules returns the rules that fired at full weight on at least
 // minHits attack texts among the picked items and on benign ones at most
 // once per ratio attack hits (never, with ratio 0), in sorted order.
-func trustedRules(items []item, pick func(i int) bool, minHits, ratio int) []string {
+func trustedRules(items []item, pick func(i int) bool, minHits, ratio int, sig bool) []string {
 	att, ben := map[string]int{}, map[string]int{}
 	for i := range items {
 		if !pick(i) {
@@ -1006,6 +1008,9 @@ func trustedRules(items []item, pick func(i int) bool, minHits, ratio int) []str
 	}
 	var out []string
 	for n, a := range att {
+		if !sig && strings.HasPrefix(n, "sig_") {
+			continue // the signal layer's verdicts: the model reads them
+		}
 		if a >= minHits && (ben[n] == 0 || ratio > 0 && ben[n]*ratio <= a) {
 			out = append(out, n)
 		}
