@@ -100,7 +100,7 @@ func run(stdout, stderr io.Writer, args []string) int {
 	var test multi
 	fs.Var(&test, "test", "also report the *.jsonl files of this directory as a validation set (experiments; repeatable)")
 	fs.UintVar(&o.bits, "bits", o.bits, "log2 of the hashed feature buckets")
-	fs.IntVar(&o.byLang, "bylang", 0, "also print the out-of-fold figures per language with at least this many training attacks (0: not)")
+	fs.IntVar(&o.byLang, "bylang", 0, "also print the out-of-fold figures per language and per attack class with at least this many training attacks (0: not)")
 	fs.IntVar(&o.epochs, "epochs", o.epochs, "training epochs")
 	fs.Float64Var(&o.l2, "l2", o.l2, "L2 penalty")
 	fs.Float64Var(&o.rate, "rate", o.rate, "AdaGrad rate")
@@ -595,7 +595,13 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 	report(w, items, oof, t, o.mode, true)
 	curve(w, thrItems, oof, o.mode)
 	if o.byLang > 0 {
-		reportByLang(w, items, oof, t, o.mode, o.byLang)
+		reportBy(w, items, oof, t, o.mode, o.byLang, "language", func(it *item) string { return it.c.Lang })
+		reportBy(w, items, oof, t, o.mode, o.byLang, "attack class", func(it *item) string {
+			if it.ex.Y == 1 {
+				return it.c.Class
+			}
+			return ""
+		})
 	}
 
 	all := make([]learned.Example, len(items))
@@ -811,19 +817,23 @@ func report(w io.Writer, items []item, p []float64, t float64, mode int, perSour
 	}
 }
 
-// reportByLang prints the combined verdict's detection and false
-// positives per language with at least minAttacks attack texts, lowest
-// detection first: where the signal lexicon or the training texts are
-// thin.
-func reportByLang(w io.Writer, items []item, p []float64, t float64, mode, minAttacks int) {
+// reportBy prints the combined verdict's detection and false positives
+// per key (a language, an attack class) with at least minAttacks attack
+// texts, lowest detection first: where the signal lexicon or the training
+// texts are thin. Items whose key is "" count nowhere.
+func reportBy(w io.Writer, items []item, p []float64, t float64, mode, minAttacks int, what string, key func(*item) string) {
 	type count struct{ a, det, b, fp int }
 	by := map[string]*count{}
 	for i := range items {
 		it := &items[i]
-		c := by[it.c.Lang]
+		k := key(it)
+		if k == "" {
+			continue
+		}
+		c := by[k]
 		if c == nil {
 			c = &count{}
-			by[it.c.Lang] = c
+			by[k] = c
 		}
 		f := flagged(it, p[i], t, mode)
 		if it.ex.Y == 1 {
@@ -851,7 +861,7 @@ func reportByLang(w io.Writer, items []item, p []float64, t float64, mode, minAt
 		}
 		return langs[i] < langs[j]
 	})
-	fmt.Fprintf(w, "  out of fold per language (at least %d attacks; detected, flagged):\n", minAttacks)
+	fmt.Fprintf(w, "  out of fold per %s (at least %d attacks; detected, flagged):\n", what, minAttacks)
 	for _, l := range langs {
 		c := by[l]
 		fmt.Fprintf(w, "    %-8s %s  %s\n", l, pct(c.det, c.a), pct(c.fp, c.b))
