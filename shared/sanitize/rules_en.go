@@ -158,14 +158,11 @@ func registerEnglish() {
 	// role_marker ---------------------------------------------------------
 	addRule("chat_tokens", clsRole, 1, cLines, "<|",
 		`<\|[a-z_]{2,24}\|>`, nil)
-	addRule("inst_tags", clsRole, 1, cLines, "[inst|[/inst|<<sys|<</sys|<start_of_turn|<end_of_turn|<bos>|<eos>|[/system|[system|[/assistant|[assistant",
-		`\[/?inst\]|<</?sys>>|<(?:start|end)_of_turn>|<bos>|<eos>|\[/?(?:system|assistant)\]`,
-		func(m *match) float64 {
-			if strings.HasPrefix(m.text(), "[system") && systemNotice(m.after(80)) {
-				return 0.2
-			}
-			return 1
-		})
+	// Tokens of real chat templates, and closers of a bracketed role.
+	// "[system]" and "[assistant]" open log lines and chat exports too:
+	// bracket_role judges those.
+	addRule("inst_tags", clsRole, 1, cLines, "[inst|[/inst|<<sys|<</sys|<start_of_turn|<end_of_turn|<bos>|<eos>|[/system|[/assistant",
+		`\[/?inst\]|<</?sys>>|<(?:start|end)_of_turn>|<bos>|<eos>|\[/(?:system|assistant)\]`, nil)
 	addRule("xml_role_tags", clsRole, 1, cLines, "<system|</system|<assistant|</assistant|tool_|function_|<invoke|</invoke|untrusted|<instruction|</instruction|<im_|</im_|<admin|<developer|</developer|<user_query|</user_query|<human|</human|<important|<information|</information|</important|<user>|</user>|<functions|</functions|context>|<new_context|<sistema|</sistema|<systeme|</systeme|<system_prompt|</system_prompt",
 		`</?\s*(?:system|assistant|tool_(?:result|results|response|output|call|calls|use|code)|function_(?:results?|calls?|response|output)|functions|invoke|instructions?|untrusted[a-z_\-]*|im_start|im_end|admin|developer|user_query|human|important|information|user|context|new_context|sistema|systeme|systeem|system_prompt)\b[^>\n]{0,80}>`,
 		func(m *match) float64 {

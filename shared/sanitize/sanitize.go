@@ -400,15 +400,23 @@ func judgeHidden(f *findings, hidden []hiddenPart) {
 			f.addPseudo(pHiddenInstr, clsHidden, 1, "hidden_instructions")
 			f.absorb(in)
 		} else if !h.code && isProse(h.text) {
-			// Hidden text that addresses a reader or asks for secrets or
-			// other people's data. A hidden preheader ("20% off this
-			// week, share it with friends") does not.
+			// Hidden text that addresses a reader, overrides its
+			// instructions, or asks for secrets or other people's data.
+			// A hidden preheader does not: "20% off all orders this
+			// week", "forget the rest, this is the deal", "share it with
+			// friends" name one such thing, not two.
 			b := signalBits(h.text)
+			has := func(x uint32) bool { return b&x != 0 }
 			switch {
-			case b&(sigAI|sigReader|sigOvr|sigConceal|sigFn|sigSens|sigOthers) != 0:
+			case has(sigAI|sigReader) && has(sigAct|sigSay|sigOvr|sigInstr|sigSens|sigOthers|sigConceal|sigFn|sigDir),
+				has(sigOvr) && has(sigInstr|sigPrev|sigOnly),
+				has(sigSens|sigOthers|sigThird|sigSelf) && has(sigAct|sigReveal|sigSay|sigFn),
+				has(sigConceal) && has(sigAct|sigSay|sigFn),
+				has(sigFn) && has(sigAct):
 				f.addPseudo(pHiddenInstr, clsHidden, 0.7, "hidden_action")
-			case b&sigAct != 0 && b&(sigDir|sigSay|sigAsst) != 0:
-				f.addPseudo(pHiddenInstr, clsHidden, 0.5, "hidden_action")
+			case has(sigAI | sigReader | sigOvr | sigConceal | sigFn | sigSens | sigOthers),
+				has(sigAct) && has(sigDir|sigSay|sigAsst):
+				f.addPseudo(pHiddenInstr, clsHidden, 0.3, "hidden_action")
 			}
 		}
 	}
