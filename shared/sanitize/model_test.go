@@ -258,3 +258,33 @@ func TestContainsFold(t *testing.T) {
 		}
 	}
 }
+
+// TestHardFlag: the classes the model cannot see flag on their own; hidden
+// HTML does not in text that talks about attacks (it is removed either
+// way), chat-template tokens always do.
+func TestHardFlag(t *testing.T) {
+	feat := func(set map[string]float64) []float64 {
+		x := make([]float64, numRuleFeatures)
+		for i, n := range RuleFeatureNames() {
+			x[i] = set[n]
+		}
+		return x
+	}
+	for _, c := range []struct {
+		set  map[string]float64
+		want bool
+	}{
+		{map[string]float64{"hidden_html": 1.4}, true},
+		{map[string]float64{"hidden_html": 1.4, "talks_about_attacks": 1}, false},
+		{map[string]float64{"hidden_html": 0.4, "exfil_link": 0.6, "talks_about_attacks": 1}, false},
+		{map[string]float64{"hidden_html": 0.4, "exfil_link": 0.6}, true},
+		{map[string]float64{"unicode_smuggling": 1, "talks_about_attacks": 1}, true},
+		{map[string]float64{"encoded_payload": 1, "talks_about_attacks": 1}, true},
+		{map[string]float64{"template_or_fence": 1}, true},
+		{map[string]float64{"instruction_override": 2}, false},
+	} {
+		if got := HardFlag(feat(c.set)); got != c.want {
+			t.Errorf("HardFlag(%v) = %v, want %v", c.set, got, c.want)
+		}
+	}
+}
