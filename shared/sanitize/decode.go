@@ -158,8 +158,143 @@ var reversedKeywords = []string{"snoitcurtsni", "erongi", "tpmorp metsys", "drag
 
 // rotWords and reverseWords, words of the latin copy, name a Caesar
 // shift and reversed writing (vocabulary sets: runRules has numbered the
-// copy's words when decodePass runs).
-var rotWords, reverseWords bitset
+// copy's words when decodePass runs); reverseWordsIntl, words of the
+// native copy, name reversed writing in other languages, and
+// reverseMarksNoSpace in scripts written without spaces.
+var rotWords, reverseWords, reverseWordsIntl bitset
+
+var reverseMarksNoSpace = []string{"倒序", "倒着", "倒過", "倒过", "反过来", "反過來", "逆序", "倒写", "倒寫", "逆から", "逆さ", "逆順", "逆に読", "後ろから", "กลับหลัง", "ย้อนกลับ", "กลับด้าน"}
+
+func hasAny(s string, subs []string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayBeSpaced reports whether the native copy holds six words in a row
+// that are one letter each (with its marks), which joinSpaced needs: most
+// texts are turned away without walking their runes again.
+func mayBeSpaced(c *copies) bool {
+	n := 0
+	for _, t := range c.nativeToks {
+		w := c.native[t.start:t.end]
+		r, size := utf8.DecodeRuneInString(w)
+		one := size == len(w)
+		if !one && r >= utf8.RuneSelf && len(w) <= 12 {
+			one = true // a letter and its marks, judged by joinSpaced
+			for _, m := range w[size:] {
+				if !unicode.In(m, unicode.Mn, unicode.Mc, unicode.Me) && !unicode.IsLetter(m) {
+					one = false
+					break
+				}
+			}
+			one = one && utf8.RuneCountInString(w) <= 4
+		}
+		if !one {
+			n = 0
+			continue
+		}
+		if n++; n >= 6 {
+			return true
+		}
+	}
+	return false
+}
+
+// joinSpaced returns text with its runs of spaced-out letters joined
+// ("p a d a m  s e m u a", "N.e.g.e.e.r", "返 金 を 承 認", Indic letters
+// with their vowel signs), or "" when it has none. A run is at least six
+// words of one letter each (a letter with its combining marks; after a
+// virama, the next letter too), each gap only spaces, dots, hyphens,
+// underscores or middle dots; the commonest gap separates letters, any
+// other separates words. Linear in the text.
+func joinSpaced(text string) string {
+	type word struct{ start, end int }
+	var (
+		b     strings.Builder
+		run   []word
+		last  int
+		found bool
+	)
+	flush := func() {
+		defer func() { run = run[:0] }()
+		if len(run) < 6 {
+			return
+		}
+		count := map[string]int{}
+		for k := 1; k < len(run); k++ {
+			count[text[run[k-1].end:run[k].start]]++
+		}
+		intra, best := "", 0
+		for g, n := range count {
+			if n > best || n == best && g < intra {
+				intra, best = g, n
+			}
+		}
+		if best*2 < len(run)-1 {
+			return // gaps of every kind: a list, not spaced-out words
+		}
+		found = true
+		b.WriteString(text[last:run[0].start])
+		for k, w := range run {
+			if k > 0 && text[run[k-1].end:w.start] != intra {
+				b.WriteByte(' ')
+			}
+			b.WriteString(text[w.start:w.end])
+		}
+		last = run[len(run)-1].end
+	}
+	isSep := func(r rune) bool {
+		return r == ' ' || r == '.' || r == '-' || r == '_' || r == '\u00b7' || r == '\u30fb'
+	}
+	isMark := func(r rune) bool { return unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me) }
+	prevEnd := -1 // end of the previous word, -1 before the first
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsLetter(r) {
+			i += n
+			continue
+		}
+		// A word: letters and marks. It is one letter when, after the
+		// first letter, only marks follow (and a letter after a virama).
+		start, j, letters := i, i+n, 1
+		for j < len(text) {
+			m, k := utf8.DecodeRuneInString(text[j:])
+			if isMark(m) {
+				j += k
+				if isVirama(m) && j < len(text) {
+					if nx, k2 := utf8.DecodeRuneInString(text[j:]); unicode.IsLetter(nx) {
+						j += k2
+					}
+				}
+				continue
+			}
+			if !unicode.IsLetter(m) {
+				break
+			}
+			letters++
+			j += k
+		}
+		gapOK := prevEnd >= 0 && start-prevEnd <= 4 && strings.IndexFunc(text[prevEnd:start], func(c rune) bool { return !isSep(c) }) < 0
+		if letters != 1 || !gapOK {
+			flush()
+		}
+		if letters == 1 {
+			run = append(run, word{start, j})
+		}
+		prevEnd = j
+		i = j
+	}
+	flush()
+	if !found {
+		return ""
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
 
 // decodePass finds encoded runs in text, decodes them and scans the
 // results one level deeper. Each decoded text that is instruction-like adds
@@ -231,7 +366,7 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 	if namesROT13(c.native) || c.hasToken(rotWords) {
 		addCand(rot13(text))
 	}
-	rev := c.hasToken(reverseWords)
+	rev := c.hasToken(reverseWords) || c.hasNativeToken(reverseWordsIntl) || hasAny(c.native, reverseMarksNoSpace)
 	if !rev {
 		var pairs bigrams
 		pairs.add(lat)
@@ -259,6 +394,11 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 	if strings.Contains(text, "0100") || strings.Contains(text, "0110") {
 		if b := decodeBinary(text); b != "" {
 			addCand(b)
+		}
+	}
+	if mayBeSpaced(c) {
+		if j := joinSpaced(text); j != "" {
+			addCand(j)
 		}
 	}
 	if morseLike(text) {
@@ -522,6 +662,13 @@ func decodeBinary(text string) string {
 func initDecodeTables() {
 	rotWords = wordSet("caesar rot")
 	reverseWords = wordSet("reverse reversed backwards backward mirrored")
+	// "read it backwards" in other languages, native-copy forms (lower
+	// case, Latin accents removed).
+	reverseWordsIntl = wordSet("envers inversee inverse rebours ruckwarts umgekehrt umgedreht spiegelverkehrt invertido invertida invertidos " +
+		"invertito invertita rovescio espelhado achterstevoren omgekeerd omgedraaid gespiegeld gespiegelde baklanges omvand baglaens baklengs " +
+		"takaperin wspak odwrotnie pozpatku obracene odzadu visszafele invers inversat inversata tersten tersine terbalik dibalik " +
+		"baligtad pabaligtad kinyume задом перевернутый перевернуто перевернутом навпаки задкинапред αναποδα ανάποδα αντίστροφα αντιστροφα " +
+		"הפוך בהיפוך מהסוף معكوس معكوسة بالعكس برعکس وارونه उल्टा उल्टे उलटा उलटे উল্টো উল্টা الٹا الٹی الٹے 거꾸로 뒤집어")
 	percentRE = regexp.MustCompile(`(?:%[0-9a-fA-F]{2}){4,}`)
 	uEscapeRE = regexp.MustCompile(`(?:\\u[0-9a-fA-F]{4}){4,}`)
 	commonWords = map[string]bool{"the": true, "and": true, "to": true, "of": true, "all": true, "you": true, "your": true,
