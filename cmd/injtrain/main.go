@@ -223,7 +223,7 @@ type item struct {
 	rf          []float64 // rule features
 	strong      []string  // rules that fired at full weight
 	trusted     bool      // one of them is trusted (set per fold)
-	repetitive  bool      // more repetitive than learned.MaxRepetition: the detector lets the rules decide
+	repetitive  bool      // more repetitive than learned.MaxRepetition, or too few words: the detector lets the rules decide
 }
 
 // readCases reads the files matching the patterns, in sorted order; it
@@ -271,7 +271,7 @@ func prepare(s *sanitize.Sanitizer, cases []evalcorpus.Case, source string, o op
 		} else {
 			it.ex.Idx, it.ex.Val = learned.Vectorize(&e, parts, o.bits)
 		}
-		it.repetitive = e.RepetitionSegments(parts, o.sent) > learned.MaxRepetition
+		it.repetitive = e.RepetitionSegments(parts, o.sent) > learned.MaxRepetition || len(parts) == 1 && len(parts[0]) <= sanitize.ModelWholeBytes && sanitize.TooFewWords(parts[0])
 		if o.rules {
 			it.ex.Dense = rf
 		}

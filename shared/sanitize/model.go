@@ -398,6 +398,9 @@ func modelProb(m *learned.Model, f *findings, rf []float64) (float64, bool) {
 	e := extPool.Get().(*learned.Extractor)
 	defer extPool.Put(e)
 	if len(text) <= modelWhole {
+		if TooFewWords(text) {
+			return 0, false // an identifier, a code, a number: the rules decide
+		}
 		z, judged := m.LogitJudged(e, []string{text}, rf, on)
 		if !judged {
 			return 0, false // repetitive text: the rules decide
@@ -426,6 +429,42 @@ func modelProb(m *learned.Model, f *findings, rf []float64) (float64, bool) {
 		}
 	}
 	return best, false
+}
+
+// TooFewWords reports whether the model text holds fewer than two words,
+// so that the model does not judge it: a word is a token (between spaces,
+// punctuation and underscores) of two or more letters and no digit; in
+// scripts written without spaces every two letters count as one. An
+// order number, a rate or shipment id ("rate_2d6f5c81a4e3..."), a code
+// or a name alone gives the model nothing to read, and its score on such
+// strings is noise (0.4-0.8 on opaque ids); the rules still judge them.
+// The trainer applies the same test.
+func TooFewWords(text string) bool {
+	words, letters, digit, noSpace := 0, 0, false, 0
+	end := func() {
+		if !digit && letters >= 2 {
+			words++
+		}
+		words += noSpace / 2
+		letters, digit, noSpace = 0, false, 0
+	}
+	for _, r := range text {
+		switch {
+		case noSpaceRune(r):
+			noSpace++
+		case unicode.IsLetter(r) || unicode.In(r, unicode.Mn, unicode.Mc):
+			letters++
+		case unicode.IsDigit(r):
+			digit = true
+		default:
+			end()
+			if words >= 2 {
+				return false
+			}
+		}
+	}
+	end()
+	return words < 2
 }
 
 // addClass inserts c into the sorted list cls (a new slice).
