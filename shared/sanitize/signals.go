@@ -62,6 +62,10 @@ type sigLex struct {
 	stem4Bits *[1024]uint64
 	// infoTab is info for the lookups of tokenBits.
 	infoTab *strTable[lexInfo]
+	// cjkTab is cjk for the lookups of tokenBits, one at each rune of a
+	// word of a script without spaces; most miss, which its filter
+	// answers without a Go map's hash and probe.
+	cjkTab *strTable[[]cjkEntry]
 }
 
 func stem4Hash(w string) uint32 {
@@ -145,6 +149,7 @@ func (l *sigLex) buildInfo() {
 		}
 	}
 	l.infoTab = newStrTable(l.info)
+	l.cjkTab = newStrTable(l.cjk)
 }
 
 type cjkEntry struct {
@@ -543,7 +548,7 @@ func tokenBits(text string, c *copies, multi []bool) []uint32 {
 		case noSpaceRune(r0) || r0 >= 0x80 && strings.IndexFunc(w, noSpaceRune) >= 0:
 			for i := 0; i < len(w); {
 				_, sz := utf8.DecodeRuneInString(w[i:])
-				if cands := l.cjk[firstRunes(w[i:], 2)]; cands != nil {
+				if cands, _ := l.cjkTab.get(firstRunes(w[i:], 2)); cands != nil {
 					for _, e := range cands {
 						if strings.HasPrefix(w[i:], e.s) {
 							b |= e.bits
