@@ -62,6 +62,10 @@ type sigLex struct {
 	stem4Bits *[1024]uint64
 	// infoTab is info for the lookups of tokenBits.
 	infoTab *strTable[lexInfo]
+	// cjkTab is cjk for the lookups of tokenBits, one at each rune of a
+	// word of a script without spaces; most miss, which its filter
+	// answers without a Go map's hash and probe.
+	cjkTab *strTable[[]cjkEntry]
 }
 
 func stem4Hash(w string) uint32 {
@@ -76,9 +80,25 @@ func (l *sigLex) mayStem4(w string) bool {
 
 // lexInfo is what the lexicon's maps say about one string.
 type lexInfo struct {
-	bits, stemBits                       uint32
-	stemLens                             uint64 // for a stem's first four bytes: bit n-4 set when a stem has n bytes (at most 67)
+	bits, stemBits uint32
+	stemLens       uint64 // for a stem's first four bytes: bit n-4 set when a stem has n bytes (at most 67)
+	// phrases is, for a first word of phrases, a bloom filter of the
+	// words and prefixes that start with it (phraseBit). Many phrases of
+	// other languages open with short common words ("de", "la", "a"), and
+	// each probe for a longer phrase hashes a longer string and looks it
+	// up in a table too large for the cache: a probe whose bit is clear
+	// is known to miss.
+	phrases                              uint64
 	word, first, prefix, stem, stem4, ml bool
+}
+
+// phraseBit is the bit of phrases for a string p that starts with a
+// first word of n bytes: a hash of the rest's length and p's last two
+// bytes (the string of a probe, p, starts with the word, w, so the
+// filter holds for any key that has w as a prefix, whatever follows w).
+func phraseBit(p string, n int) uint64 {
+	h := uint32(len(p)-n)*0x9e3779b1 ^ (uint32(p[len(p)-1])|uint32(p[len(p)-2])<<8)*0x85ebca6b
+	return 1 << (h >> 26)
 }
 
 // buildInfo fills l.info from the other maps.
@@ -117,7 +137,19 @@ func (l *sigLex) buildInfo() {
 			set(k, func(e *lexInfo) { e.ml = true })
 		}
 	}
+	for k, e := range l.info {
+		if !e.word && !e.prefix {
+			continue
+		}
+		for i := 1; i < len(k); i++ {
+			if f, ok := l.info[k[:i]]; ok && f.first {
+				f.phrases |= phraseBit(k, i)
+				l.info[k[:i]] = f
+			}
+		}
+	}
 	l.infoTab = newStrTable(l.info)
+	l.cjkTab = newStrTable(l.cjk)
 }
 
 type cjkEntry struct {
@@ -458,6 +490,9 @@ func tokenBits(text string, c *copies, multi []bool) []uint32 {
 		if iw.first {
 			for n := 2; n <= l.maxLen && k+n-1 < len(toks); n++ {
 				p := s[t.start:toks[k+n-1].end]
+				if iw.phrases&phraseBit(p, len(w)) == 0 {
+					break // p is neither a word nor a prefix
+				}
 				ip, _ := l.infoTab.get(p)
 				if ip.word {
 					b |= ip.bits
@@ -513,7 +548,7 @@ func tokenBits(text string, c *copies, multi []bool) []uint32 {
 		case noSpaceRune(r0) || r0 >= 0x80 && strings.IndexFunc(w, noSpaceRune) >= 0:
 			for i := 0; i < len(w); {
 				_, sz := utf8.DecodeRuneInString(w[i:])
-				if cands := l.cjk[firstRunes(w[i:], 2)]; cands != nil {
+				if cands, _ := l.cjkTab.get(firstRunes(w[i:], 2)); cands != nil {
 					for _, e := range cands {
 						if strings.HasPrefix(w[i:], e.s) {
 							b |= e.bits
