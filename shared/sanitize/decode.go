@@ -396,7 +396,10 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 			addCand(b)
 		}
 	}
-	if mayBeSpaced(c) {
+	// Joining keeps at least a fifth of the text (a letter per gap of at
+	// most four bytes): beyond five times maxDecodeLen the result would
+	// be too long to scan anyway.
+	if len(text) <= 5*maxDecodeLen && mayBeSpaced(c) {
 		if j := joinSpaced(text); j != "" {
 			addCand(j)
 		}
