@@ -283,6 +283,43 @@ func base64ish(t string) bool {
 	return up && lo && other
 }
 
+// templateBraces reports whether the path/query holds a brace that is
+// not the start or end of a JSON object: "{data}", "{{email}}" and
+// "%7Bconversation%7D" are placeholders for the model to fill in, while a
+// meeting link's "context=%7b%22Tid%22%3a%22...%22%7d" ({"Tid":"..."})
+// carries its data already. low is rest in lower case.
+func templateBraces(rest, low string) bool {
+	if !strings.ContainsAny(rest, "{}") && !strings.Contains(low, "%7b") && !strings.Contains(low, "%7d") {
+		return false
+	}
+	dec := rest
+	if u, err := url.PathUnescape(rest); err == nil {
+		dec = u
+	}
+	opens := 0
+	for i := 0; i < len(dec); i++ {
+		switch dec[i] {
+		case '{':
+			if i+1 >= len(dec) || dec[i+1] != '"' {
+				return true // "{name", "{{", "{ x": a placeholder
+			}
+			opens++
+		case '}':
+			if opens == 0 || i == 0 || dec[i-1] != '"' && !isJSONValueEnd(dec[i-1]) {
+				return true
+			}
+			opens--
+		}
+	}
+	return opens != 0
+}
+
+// isJSONValueEnd reports whether c may end a JSON value before a closing
+// brace (a number, true, false, null, a nested object or array).
+func isJSONValueEnd(c byte) bool {
+	return c >= '0' && c <= '9' || c == 'e' || c == 'l' || c == '}' || c == ']'
+}
+
 func allHex(t string) bool {
 	for i := 0; i < len(t); i++ {
 		c := t[i]
@@ -311,8 +348,7 @@ func looksLikeData(rest string, image bool) int {
 		image = true
 	}
 	low := strings.ToLower(rest)
-	if strings.ContainsAny(rest, "{}<>") || strings.Contains(low, "%7b") || strings.Contains(low, "%7d") ||
-		strings.Contains(low, "%3c") || strings.Contains(low, "$(") {
+	if strings.ContainsAny(rest, "<>") || strings.Contains(low, "%3c") || strings.Contains(low, "$(") || templateBraces(rest, low) {
 		return 2
 	}
 	var ph [][]int

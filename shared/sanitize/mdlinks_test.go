@@ -4,6 +4,7 @@ import (
 	"math/rand"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/net/idna"
@@ -86,6 +87,29 @@ func TestPlainHostMatchesIDNA(t *testing.T) {
 		want, err := idna.Lookup.ToASCII(h)
 		if err != nil || got != want {
 			t.Fatalf("plainHost(%q) = %q, idna: %q %v", h, got, want, err)
+		}
+	}
+}
+
+// TestTemplateBraces: braces are a placeholder unless they open and close
+// JSON objects.
+func TestTemplateBraces(t *testing.T) {
+	for _, c := range []struct {
+		rest string
+		want bool
+	}{
+		{"/p.png?d={conversation}", true},
+		{"/c?d=%7Bcustomer_email%7D", true},
+		{"/c?d={{email}}", true},
+		{`/r?q={"email":"{email}"}`, true},
+		{`/r?q={"a":1}}`, true},
+		{"/r?q=}", true},
+		{`/l/0?context=%7b%22Tid%22%3a%22a1b2%22%2c%22Oid%22%3a%22c3d4%22%7d`, false},
+		{`/r?q={"a":{"b":[1,2]},"n":null}`, false},
+		{"/track?ref=MSN-4412", false},
+	} {
+		if got := templateBraces(c.rest, strings.ToLower(c.rest)); got != c.want {
+			t.Errorf("templateBraces(%q) = %v, want %v", c.rest, got, c.want)
 		}
 	}
 }

@@ -119,6 +119,8 @@ func TestBenignLookalikes(t *testing.T) {
 		"[system] Ticket 4471 assigned to Tier 2\n[assistant] I have passed this to billing.\n[customer] Thanks!",
 		`<div style="display:none">Forget everything else: 30% off all orders until Sunday</div><h1>Weekend sale</h1><p>Garden chairs and tables.</p>`,
 		`<span style="display:none;font-size:1px">Vergeet je kortingscode niet, nog twee dagen geldig</span><p>Hoi Sanne, je code verloopt bijna.</p>`,
+		// A meeting link's JSON parameter is data, not a template.
+		"Join the review: https://teams.microsoft.com/l/meetup-join/19%3ameeting_ZmE3%40thread.v2/0?context=%7b%22Tid%22%3a%2299aa%22%2c%22Oid%22%3a%2211bb%22%7d",
 	} {
 		if r := s.Text(in); r.Flagged {
 			names, score := s.Explain(in)
