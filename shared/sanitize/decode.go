@@ -186,7 +186,7 @@ func mayBeSpaced(c *copies) bool {
 		if !one && r >= utf8.RuneSelf && len(w) <= 12 {
 			one = true // a letter and its marks, judged by joinSpaced
 			for _, m := range w[size:] {
-				if !unicode.In(m, unicode.Mn, unicode.Mc, unicode.Me) && !unicode.IsLetter(m) {
+				if !runeIs(m, rcLetter|rcMn|rcMc) {
 					one = false
 					break
 				}
@@ -250,11 +250,10 @@ func joinSpaced(text string) string {
 	isSep := func(r rune) bool {
 		return r == ' ' || r == '.' || r == '-' || r == '_' || r == '\u00b7' || r == '\u30fb'
 	}
-	isMark := func(r rune) bool { return unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me) }
 	prevEnd := -1 // end of the previous word, -1 before the first
 	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
-		if !unicode.IsLetter(r) {
+		if !runeIs(r, rcLetter) {
 			i += n
 			continue
 		}
@@ -263,16 +262,16 @@ func joinSpaced(text string) string {
 		start, j, letters := i, i+n, 1
 		for j < len(text) {
 			m, k := utf8.DecodeRuneInString(text[j:])
-			if isMark(m) {
+			if runeIs(m, rcMn|rcMc) {
 				j += k
 				if isVirama(m) && j < len(text) {
-					if nx, k2 := utf8.DecodeRuneInString(text[j:]); unicode.IsLetter(nx) {
+					if nx, k2 := utf8.DecodeRuneInString(text[j:]); runeIs(nx, rcLetter) {
 						j += k2
 					}
 				}
 				continue
 			}
-			if !unicode.IsLetter(m) {
+			if !runeIs(m, rcLetter) {
 				break
 			}
 			letters++

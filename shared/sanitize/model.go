@@ -440,6 +440,7 @@ func modelProb(m *learned.Model, f *findings, rf []float64) (float64, bool) {
 // strings is noise (0.4-0.8 on opaque ids); the rules still judge them.
 // The trainer applies the same test.
 func TooFewWords(text string) bool {
+	ensureTables() // the rune classes
 	words, letters, digit, noSpace := 0, 0, false, 0
 	end := func() {
 		if !digit && letters >= 2 {
@@ -452,9 +453,9 @@ func TooFewWords(text string) bool {
 		switch {
 		case noSpaceRune(r):
 			noSpace++
-		case unicode.IsLetter(r) || unicode.In(r, unicode.Mn, unicode.Mc):
+		case runeIs(r, rcLetter|rcMn|rcMc):
 			letters++
-		case unicode.IsDigit(r):
+		case runeIs(r, rcDigit):
 			digit = true
 		default:
 			end()
