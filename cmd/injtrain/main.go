@@ -86,7 +86,7 @@ type options struct {
 	byLang     int     // > 0: also print out-of-fold figures per language with at least this many attacks
 }
 
-var defaults = options{bits: 17, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-2, trust: 3, trustRatio: 10, trustSig: false, veto: -1, sig: true, calibAll: true, fpTarget: 0.02, hbits: 13, s2hidden: 16, s2pos: true, s2in: "all"}
+var defaults = options{bits: 19, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-2, trust: 3, trustRatio: 0, trustSig: false, veto: -1, sig: true, calibAll: true, fpTarget: 0.02, hbits: 13, s2hidden: 16, s2pos: true, s2in: "all"}
 
 func run(stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("injtrain", flag.ContinueOnError)
@@ -619,7 +619,11 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 		all := func(int) bool { return true }
 		markTrusted(items, all, m.Rules)
 		markTrusted(holdout, all, m.Rules)
-		fmt.Fprintf(w, "trusted rules (fired at full weight on >= %d attack texts and on at most one benign text per %d of them): %s\n", o.trust, o.trustRatio, strings.Join(m.Rules, " "))
+		benign := "on no benign text"
+		if o.trustRatio > 0 {
+			benign = fmt.Sprintf("on at most one benign text per %d of them", o.trustRatio)
+		}
+		fmt.Fprintf(w, "trusted rules (fired at full weight on >= %d attack texts and %s): %s\n", o.trust, benign, strings.Join(m.Rules, " "))
 	}
 	score := func(it *item) float64 { return learned.Prob(m.QLogit(&it.ex, it.rf)) }
 	hp := make([]float64, len(holdout))
