@@ -170,6 +170,7 @@ type copies struct {
 	nonLatin   bool    // holds letters of a non-Latin script (Cyrillic, CJK, ...)
 	transcript int8    // isTranscript: 0 unknown, 1 yes, -1 no
 	lid, nid   []int32 // vocabulary ids of latinToks and nativeToks (set by runRules)
+	cues       uint8   // the token cues of lid and nid (set by runRules)
 
 	// Storage kept from one use to the next (copiesPool): the tokens of
 	// the word copies and the ids of runRules.
