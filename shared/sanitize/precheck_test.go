@@ -5,6 +5,56 @@ import (
 	"testing"
 )
 
+// latinWordRef is latinWord as it was before latinWordIn: the folding
+// into a new string, then the leetspeak.
+func latinWordRef(w string) string {
+	if !isASCII(w) && latinFolds(w) {
+		var b strings.Builder
+		for _, r := range w {
+			if r < 0x80 {
+				b.WriteRune(r)
+			} else if !mayFold(r) {
+				if !runeIs(r, rcMn|rcMc) {
+					b.WriteRune(r)
+				}
+			} else if h, ok := homoglyphs[r]; ok {
+				b.WriteRune(h)
+			} else if a, ok := accents[r]; ok {
+				b.WriteString(a)
+			} else if !runeIs(r, rcMn|rcMc) {
+				b.WriteRune(r)
+			}
+		}
+		w = b.String()
+	}
+	return leetWord(w)
+}
+
+// TestLatinWordIn checks latinWord and latinWordIn (into a buffer, as
+// foldWords calls it) against the folding into a new string.
+func TestLatinWordIn(t *testing.T) {
+	ensureTables()
+	words := []string{"", "a", "hello", "pr3cédent", "crème", "é$", "$é", "h0mé", "4ccès", "\u0301\u0301", "ѕеnd",
+		"ｐａｓｓ", "straße", "œuvre", "e\u0301te\u0301", "\xff\xfe", "rot13", "wïn10", "ñ@ñ", "ﬁnal", "ǆ", "ℌello"}
+	for _, tx := range corpusTexts(t) {
+		words = append(words, strings.Fields(strings.ToLower(tx))...)
+	}
+	var buf [8]byte
+	for _, w := range words {
+		want := latinWordRef(w)
+		if got := latinWord(w); got != want {
+			t.Errorf("latinWord(%q) = %q, want %q", w, got, want)
+		}
+		lw, b := latinWordIn(buf[:0], w)
+		if b != nil {
+			lw = string(b)
+		}
+		if lw != want {
+			t.Errorf("latinWordIn(%q) = %q, want %q", w, lw, want)
+		}
+	}
+}
+
 // TestTokenCues checks the cues runRules notes against the passes over
 // the vocabulary ids that they replace.
 func TestTokenCues(t *testing.T) {
