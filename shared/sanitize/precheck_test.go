@@ -1,6 +1,7 @@
 package sanitize
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -105,6 +106,21 @@ func TestHasAnyLeads(t *testing.T) {
 		}
 		if got := hasAny(tx, reverseMarksNoSpace, reverseMarkLeads); got != want {
 			t.Errorf("%q: %v, want %v", tx, got, want)
+		}
+	}
+}
+
+// TestQuietText checks normalize's quietText shortcut against the loop
+// it skips.
+func TestQuietText(t *testing.T) {
+	ensureTables()
+	texts := []string{"", "abc", "héllo wörld", "a\r\nb", "x\x7fy", "ü\x1b[31m", "日本語", "a\u200bb", "flag 🏴\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F",
+		"🏴 alone", "\xff", "é\xff", "\uFFFD ok", "a\u00adb", "e\u0301", "Hebrew \u2067123\u2069 ok", "\u202eevil", "x\ufe0fy", "ÿ\u2028z", "\u0085", "tab\tü"}
+	texts = append(texts, corpusTexts(t)...)
+	for _, tx := range texts {
+		got, want := normalize(tx), normalizeRunes(tx)
+		if !plainASCII(tx) && !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: normalize %+v, normalizeRunes %+v", tx, got, want)
 		}
 	}
 }
