@@ -163,9 +163,39 @@ var reversedKeywords = []string{"snoitcurtsni", "erongi", "tpmorp metsys", "drag
 // reverseMarksNoSpace in scripts written without spaces.
 var rotWords, reverseWords, reverseWordsIntl bitset
 
+// reverseMarkLeads are the first bytes of reverseMarksNoSpace (set with
+// the tables: the package's initialisation does no work).
+var reverseMarkLeads []byte
+
+// leadBytes returns the distinct first bytes of subs, for hasAny.
+func leadBytes(subs []string) []byte {
+	var out []byte
+	for _, x := range subs {
+		if strings.IndexByte(string(out), x[0]) < 0 {
+			out = append(out, x[0])
+		}
+	}
+	return out
+}
+
 var reverseMarksNoSpace = []string{"倒序", "倒着", "倒過", "倒过", "反过来", "反過來", "逆序", "倒写", "倒寫", "逆から", "逆さ", "逆順", "逆に読", "後ろから", "กลับหลัง", "ย้อนกลับ", "กลับด้าน"}
 
-func hasAny(s string, subs []string) bool {
+// hasAny reports whether s holds one of subs (of one byte or more).
+// leads are the subs' distinct first bytes: s without any of them holds
+// none of subs, which a search per lead byte tells quicker than a
+// search per sub (reverseMarksNoSpace: 3 lead bytes, 17 marks, all
+// outside most texts).
+func hasAny(s string, subs []string, leads []byte) bool {
+	lead := false
+	for _, b := range leads {
+		if strings.IndexByte(s, b) >= 0 {
+			lead = true
+			break
+		}
+	}
+	if !lead {
+		return false
+	}
 	for _, x := range subs {
 		if strings.Contains(s, x) {
 			return true
@@ -362,10 +392,10 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 		}
 	}
 	lat := c.latin
-	if namesROT13(c.native) || c.hasToken(rotWords) {
+	if namesROT13(c.native) || c.hasCue(cueRot) {
 		addCand(rot13(text))
 	}
-	rev := c.hasToken(reverseWords) || c.hasNativeToken(reverseWordsIntl) || hasAny(c.native, reverseMarksNoSpace)
+	rev := c.hasCue(cueReverse|cueReverseIntl) || hasAny(c.native, reverseMarksNoSpace, reverseMarkLeads)
 	if !rev {
 		var pairs bigrams
 		pairs.add(lat)
@@ -671,6 +701,7 @@ func initDecodeTables() {
 		"takaperin wspak odwrotnie pozpatku obracene odzadu visszafele invers inversat inversata tersten tersine terbalik dibalik " +
 		"baligtad pabaligtad kinyume задом перевернутый перевернуто перевернутом навпаки задкинапред αναποδα ανάποδα αντίστροφα αντιστροφα " +
 		"הפוך בהיפוך מהסוף معكوس معكوسة بالعكس برعکس وارونه उल्टा उल्टे उलटा उलटे উল্টো উল্টা الٹا الٹی الٹے 거꾸로 뒤집어")
+	reverseMarkLeads = leadBytes(reverseMarksNoSpace)
 	percentRE = regexp.MustCompile(`(?:%[0-9a-fA-F]{2}){4,}`)
 	uEscapeRE = regexp.MustCompile(`(?:\\u[0-9a-fA-F]{4}){4,}`)
 	commonWords = map[string]bool{"the": true, "and": true, "to": true, "of": true, "all": true, "you": true, "your": true,

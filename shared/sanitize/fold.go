@@ -170,6 +170,7 @@ type copies struct {
 	nonLatin   bool    // holds letters of a non-Latin script (Cyrillic, CJK, ...)
 	transcript int8    // isTranscript: 0 unknown, 1 yes, -1 no
 	lid, nid   []int32 // vocabulary ids of latinToks and nativeToks (set by runRules)
+	cues       uint8   // the token cues of lid and nid (set by runRules)
 
 	// Storage kept from one use to the next (copiesPool): the tokens of
 	// the word copies and the ids of runRules.
@@ -482,6 +483,8 @@ func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
 	ntoks, ltoks := toks[:0:words], toks[words:words]
 	run := 0 // separated single letters so far (buildLatin joins three or more)
 	gapStart := 0
+	var fbuf [64]byte
+	fb := fbuf[:0] // latinWordIn's folding
 	for i := 0; i < len(lower); {
 		r, size := rune(lower[i]), 1
 		if r >= utf8.RuneSelf {
@@ -505,14 +508,26 @@ func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
 		w, gap := lower[start:i], start-gapStart // as splitWords splits
 		gapStart = i
 		ntoks = appendNative(&nb, ntoks, w)
-		lw := latinWord(w)
-		if lw != w {
+		lw, lwb := latinWordIn(fb[:0], w)
+		n, runes := len(lw), 0
+		if lwb != nil {
+			fb = lwb[:0] // keeps what it grew to
+			if string(lwb) != w {
+				changed = true
+			}
+			n = len(lwb)
+		} else if lw != w {
 			changed = true
 		}
-		if lw == "" {
+		if n == 0 {
 			continue
 		}
-		if utf8.RuneCountInString(lw) == 1 {
+		if lwb != nil {
+			runes = utf8.RuneCount(lwb)
+		} else {
+			runes = utf8.RuneCountInString(lw)
+		}
+		if runes == 1 {
 			if run > 0 && gap <= 3 {
 				run++
 			} else {
@@ -528,7 +543,11 @@ func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
 			lb.WriteByte(' ')
 		}
 		st := lb.Len()
-		lb.WriteString(lw)
+		if lwb != nil {
+			lb.Write(lwb)
+		} else {
+			lb.WriteString(lw)
+		}
 		ltoks = append(ltoks, token{st, lb.Len()})
 	}
 	c.native, c.nativeToks = nb.String(), ntoks
@@ -548,25 +567,63 @@ func isASCII(s string) bool {
 // latinWord folds one word: homoglyphs, accents, combining marks, and
 // leetspeak when the word mixes letters with digits or '@'/'$'.
 func latinWord(w string) string {
-	if !isASCII(w) && latinFolds(w) {
-		var b strings.Builder
-		for _, r := range w {
-			if r < utf8.RuneSelf {
-				b.WriteRune(r)
-			} else if !mayFold(r) {
-				if !runeIs(r, rcMn|rcMc) {
-					b.WriteRune(r)
-				}
-			} else if h, ok := homoglyphs[r]; ok {
-				b.WriteRune(h)
-			} else if a, ok := accents[r]; ok {
-				b.WriteString(a)
-			} else if !runeIs(r, rcMn|rcMc) {
-				b.WriteRune(r)
-			}
-		}
-		w = b.String()
+	lw, b := latinWordIn(nil, w)
+	if b != nil {
+		return string(b)
 	}
+	return lw
+}
+
+// latinWordIn is latinWord with the rune folding done in buf: when it
+// changes w and leaves no digit, '@' or '$' for leetWord (which then
+// keeps the word as it is: most accented words), the folded word is
+// returned as bytes appended to buf (b; lw is unset) instead of a new
+// string, which foldWords copies into the latin copy (one allocation per
+// accented word before); otherwise as lw (b nil).
+func latinWordIn(buf []byte, w string) (lw string, b []byte) {
+	if !isASCII(w) && latinFolds(w) {
+		b = appendLatinFold(buf, w)
+		if !hasLeetByte(b) {
+			return "", b
+		}
+		w = string(b)
+	}
+	return leetWord(w), nil
+}
+
+// appendLatinFold appends w with latinWord's rune folding to b.
+func appendLatinFold(b []byte, w string) []byte {
+	for _, r := range w {
+		if r < utf8.RuneSelf {
+			b = append(b, byte(r))
+		} else if !mayFold(r) {
+			if !runeIs(r, rcMn|rcMc) {
+				b = utf8.AppendRune(b, r)
+			}
+		} else if h, ok := homoglyphs[r]; ok {
+			b = utf8.AppendRune(b, h)
+		} else if a, ok := accents[r]; ok {
+			b = append(b, a...)
+		} else if !runeIs(r, rcMn|rcMc) {
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	return b
+}
+
+// hasLeetByte reports whether b holds a digit, '@' or '$': without one,
+// leetWord returns its word unchanged.
+func hasLeetByte(b []byte) bool {
+	for _, c := range b {
+		if c >= '0' && c <= '9' || c == '@' || c == '$' {
+			return true
+		}
+	}
+	return false
+}
+
+// leetWord undoes leetspeak in a word whose runes latinWord has folded.
+func leetWord(w string) string {
 	letters, other := false, false
 	for i := 0; i < len(w); i++ {
 		c := w[i]

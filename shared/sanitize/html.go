@@ -21,13 +21,21 @@ type attr struct{ name, val string }
 func asciiLower(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if c := b[j]; c >= 'A' && c <= 'Z' {
-					b[j] = c + 32
+			// One allocation (a []byte and its string conversion were two,
+			// a tenth of a cold pass' allocations): the runs between
+			// capitals are copied as they are, and capitals are rare.
+			var b strings.Builder
+			b.Grow(len(s))
+			last := 0
+			for j := i; j < len(s); j++ {
+				if c := s[j]; c >= 'A' && c <= 'Z' {
+					b.WriteString(s[last:j])
+					b.WriteByte(c + 32)
+					last = j + 1
 				}
 			}
-			return string(b)
+			b.WriteString(s[last:])
+			return b.String()
 		}
 	}
 	return s

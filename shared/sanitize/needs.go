@@ -88,9 +88,9 @@ func initNeedsTables() {
 	}
 	ruleGates = map[string]func(c *copies) bool{
 		"snake_tool":            func(c *copies) bool { return strings.IndexByte(c.lines, '_') >= 0 },
-		"vocative_ai":           func(c *copies) bool { return c.hasToken(vocativeNouns) && !c.isTranscript() },
+		"vocative_ai":           func(c *copies) bool { return c.hasCue(cueVocative) && !c.isTranscript() },
 		"human_assistant_turns": func(c *copies) bool { return !c.isTranscript() },
-		"ml_send_email":         func(c *copies) bool { return c.nonLatin || c.hasNativeToken(mlSendVerbs) },
+		"ml_send_email":         func(c *copies) bool { return c.nonLatin || c.hasCue(cueMLSend) },
 	}
 	mlSendVerbs = wordSet("envoie envoies envoiez envoyez envoyer transmets transmet transmettre transmettez transfere transferez transferer exporte exportez exporter partage partagez sende senden schicke schicken leite leiten weiterleiten ubermittle ubermitteln exportiere exportieren envia enviar envie reenvia manda mande mandar exporta exportar comparte compartir encaminhe encaminhar compartilhe compartilhar transfira transferir")
 	vocativeNouns = wordSet("ai llm bot chatbot assistant claude gpt chatgpt gemini copilot agent helper model system")

@@ -104,6 +104,41 @@ func normalize(s string) normResult {
 	if plainASCII(s) {
 		return normResult{text: s}
 	}
+	if quietText(s) {
+		// The loop below would write every rune as it is and note
+		// nothing but the non-ASCII: most non-ASCII text keeps its
+		// string (TestQuietText compares the two).
+		return normResult{text: s, nonASCII: true}
+	}
+	return normalizeRunes(s)
+}
+
+// quietText reports whether normalize leaves s as it is: s holds no
+// control character but '\n' and '\t', no invalid UTF-8, no invisible
+// rune (IsInvisible: what the loop removes, keeps as format characters or
+// decodes) and no waving black flag (which may start a flag sequence
+// whose tags are kept). Every other rune is written unchanged.
+func quietText(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == 0x1f3f4 || IsInvisible(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// normalizeRunes is normalize for text that is not plain ASCII.
+func normalizeRunes(s string) normResult {
 	var (
 		res      normResult
 		b        strings.Builder

@@ -521,7 +521,20 @@ func escapeFences(text string) string {
 // words subs (of two letters or more), ignoring ASCII case: one pass over
 // s, comparing a word only where its first two letters are.
 func containsFold(s string, subs ...string) bool {
+	// The bytes b with b|0x20 the first letter of a sub, as a set: most
+	// bytes of s are turned away by one test of it.
+	var first [8]uint32
+	for _, sub := range subs {
+		if c := sub[0]; c&0x20 != 0 {
+			first[c>>5] |= 1 << (c & 31)
+			c &^= 0x20
+			first[c>>5] |= 1 << (c & 31)
+		}
+	}
 	for i := 0; i+1 < len(s); i++ {
+		if b := s[i]; first[b>>5]&(1<<(b&31)) == 0 {
+			continue
+		}
 		c, d := s[i]|0x20, s[i+1]|0x20
 		for _, sub := range subs {
 			if c == sub[0] && d == sub[1] && i+len(sub) <= len(s) && strings.EqualFold(s[i:i+len(sub)], sub) {

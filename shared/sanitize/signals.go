@@ -436,14 +436,29 @@ func vocative(text string) bool {
 			if e == 0 || e > 40 {
 				break
 			}
-			word := strings.ToLower(line[:e])
+			// An ASCII word is lower-cased on the stack, as strings.ToLower
+			// would (it allocated for most lines, whose first word is
+			// capitalised); the lookups convert without allocating.
+			var lb [40]byte
+			low := lb[:0]
+			if isASCII(line[:e]) {
+				for i := 0; i < e; i++ {
+					c := line[i]
+					if c >= 'A' && c <= 'Z' {
+						c += 'a' - 'A'
+					}
+					low = append(low, c)
+				}
+			} else {
+				low = append(low, strings.ToLower(line[:e])...)
+			}
 			rest := line[e:]
 			if rest != "" && (rest[0] == ',' || rest[0] == ':' || strings.HasPrefix(rest, "،") || strings.HasPrefix(rest, "，") || strings.HasPrefix(rest, "：")) {
-				if b := sig.words[foldEntry(word)]; b&(sigAsst|sigAI) != 0 {
+				if b := sig.words[foldEntry(string(low))]; b&(sigAsst|sigAI) != 0 {
 					return true
 				}
 			}
-			if !greetings[word] {
+			if !greetings[string(low)] {
 				break
 			}
 			line = strings.TrimLeft(rest, " ")
@@ -461,8 +476,8 @@ func tokenBits(text string, c *copies, multi []bool) []uint32 {
 	toks := c.nativeToks
 	s := c.native
 	bits := make([]uint32, len(toks))
-	demoted := false // the previous token was a mentioned (not addressed) AI or assistant
-	upper := map[string]bool{}
+	demoted := false          // the previous token was a mentioned (not addressed) AI or assistant
+	var upper map[string]bool // made for the first word of upperOnly: most texts have none
 	for k, t := range toks {
 		w := s[t.start:t.end]
 		var b uint32
@@ -476,6 +491,9 @@ func tokenBits(text string, c *copies, multi []bool) []uint32 {
 				has, seen := upper[w]
 				if !seen {
 					has = hasUpperWord(text, u)
+					if upper == nil {
+						upper = map[string]bool{}
+					}
 					upper[w] = has
 				}
 				if !has {

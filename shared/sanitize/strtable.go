@@ -12,9 +12,11 @@ import (
 // the rest, where a Go map probes a group of a much larger table. A
 // lookup that hits compares the key once.
 type strTable[V any] struct {
-	slots []uint64 // hash<<32 | index+1 into keys and vals; 0 is free
-	keys  []string
-	vals  []V
+	slots []uint64 // hash<<32 | index+1 into ents; 0 is free
+	// ents holds each key beside its value: a lookup that hits reads one
+	// entry, where separate key and value slices cost a cache miss each
+	// in a table too large for the cache.
+	ents []strEntry[V]
 	// filter marks the high bits of the keys' hashes, 4 bits per slot (a
 	// sixteenth of the slots' bytes; about one bit in nine set): a lookup
 	// whose bit is clear misses without reading a slot of a table too
@@ -36,8 +38,7 @@ func newStrTable[V any](m map[string]V) *strTable[V] {
 	t.fshift = uint32(32 - bits.TrailingZeros(uint(4*size)))
 	mask := uint32(size - 1)
 	for k, v := range m {
-		t.keys = append(t.keys, k)
-		t.vals = append(t.vals, v)
+		t.ents = append(t.ents, strEntry[V]{k, v})
 		h := uint32(maphash.String(t.seed, k))
 		f := h >> t.fshift
 		t.filter[f>>6] |= 1 << (f & 63)
@@ -45,9 +46,14 @@ func newStrTable[V any](m map[string]V) *strTable[V] {
 		for t.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
-		t.slots[i] = uint64(h)<<32 | uint64(len(t.keys))
+		t.slots[i] = uint64(h)<<32 | uint64(len(t.ents))
 	}
 	return t
+}
+
+type strEntry[V any] struct {
+	key string
+	val V
 }
 
 // get returns m[k] and whether k is a key of m.
@@ -65,8 +71,8 @@ func (t *strTable[V]) get(k string) (V, bool) {
 			return zero, false
 		}
 		if uint32(e>>32) == h {
-			if j := int(uint32(e)) - 1; t.keys[j] == k {
-				return t.vals[j], true
+			if en := &t.ents[int(uint32(e))-1]; en.key == k {
+				return en.val, true
 			}
 		}
 	}

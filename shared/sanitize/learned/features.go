@@ -108,6 +108,9 @@ func (e *Extractor) PartFeatures(parts []string, fn func(h uint32)) int {
 	return n
 }
 
+// blocksGeneral, set by tests, makes Blocks take its general loop only.
+var blocksGeneral bool
+
 // Blocks streams the hashes of every feature occurrence of text, XORed
 // with salt, to fn in blocks of up to 1024 (the slice is reused after fn
 // returns) and returns how many there were. One pass over text, no
@@ -165,13 +168,24 @@ func (e *Extractor) Blocks(text string, salt uint32, fn func(hs []uint32)) int {
 		}
 		// Character n-grams ending at r, hashed backwards from r.
 		h := (uint32(fnvOff) ^ uint32(r)) * fnvPrime
-		if lo <= 1 {
-			out = append(out, mix(h)^salt)
-		}
-		for j := 1; j < hi && j <= seen; j++ {
-			h = (h ^ uint32(prevs[j-1])) * fnvPrime
-			if j+1 >= lo {
-				out = append(out, mix(h+uint32(j))^salt)
+		if lo == 3 && hi == 5 && seen >= 4 && !blocksGeneral {
+			// The loop below for the default grams once four runes are
+			// seen (j = 1 to 4, appending from j = 2), unrolled: one
+			// append of three hashes.
+			h1 := (h ^ uint32(prevs[0])) * fnvPrime
+			h2 := (h1 ^ uint32(prevs[1])) * fnvPrime
+			h3 := (h2 ^ uint32(prevs[2])) * fnvPrime
+			h4 := (h3 ^ uint32(prevs[3])) * fnvPrime
+			out = append(out, mix(h2+2)^salt, mix(h3+3)^salt, mix(h4+4)^salt)
+		} else {
+			if lo <= 1 {
+				out = append(out, mix(h)^salt)
+			}
+			for j := 1; j < hi && j <= seen; j++ {
+				h = (h ^ uint32(prevs[j-1])) * fnvPrime
+				if j+1 >= lo {
+					out = append(out, mix(h+uint32(j))^salt)
+				}
 			}
 		}
 		copy(prevs[1:], prevs[:len(prevs)-1])
