@@ -165,16 +165,9 @@ func (e *Extractor) Blocks(text string, salt uint32, fn func(hs []uint32)) int {
 		if i < len(text) {
 			c := text[i]
 			if c < utf8.RuneSelf {
-				switch {
-				case c >= 'a' && c <= 'z':
-					r = rune(c)
-				case c >= 'A' && c <= 'Z':
-					r = rune(c) + ('a' - 'A')
-				case c >= '0' && c <= '9':
-					r = '0'
-				default:
-					r = ' '
-				}
+				// normRune's ASCII cases, from its table without a branch
+				// per class of byte (prose mixes them unpredictably).
+				r = rune(normLow[c])
 				i++
 			} else {
 				var size int
