@@ -428,16 +428,23 @@ func (a *ruleProg) leftmost(st *btState, s string, from int) (int, int) {
 func (a *ruleProg) search(st *btState, s string, start int) int {
 	insts := a.prog.Inst
 	ninst := len(insts)
+	// Every job on the stack passed may when it was pushed (the start
+	// too, here): popped, its next-byte set is not read again.
+	if !a.next[a.prog.Start].may(s, start) {
+		return -1
+	}
 	st.stack = append(st.stack, btJob{int32(a.prog.Start), int32(start)})
 	for len(st.stack) > 0 {
 		j := st.stack[len(st.stack)-1]
 		st.stack = st.stack[:len(st.stack)-1]
 		pc, pos := int(j.pc), int(j.pos)
+		checked := true // pc passed may at pos
 	run:
 		for {
-			if !a.next[pc].may(s, pos) {
+			if !checked && !a.next[pc].may(s, pos) {
 				break
 			}
+			checked = false
 			k := pos*ninst + pc // the states of one position side by side
 			w, bit := k>>6, uint64(1)<<(uint(k)&63)
 			if st.visited[w]&bit != 0 {
@@ -456,6 +463,11 @@ func (a *ruleProg) search(st *btState, s string, start int) int {
 						if len(lv) == 0 {
 							break run
 						}
+						for i := len(lv) - 1; i >= 1; i-- {
+							st.stack = append(st.stack, btJob{lv[i], int32(pos)})
+						}
+						pc, checked = int(lv[0]), true
+						continue
 					}
 					for i := len(lv) - 1; i >= 1; i-- {
 						if a.next[lv[i]].may(s, pos) {
