@@ -28,23 +28,58 @@ type ruleProg struct {
 	pattern string
 	stdOnce sync.Once
 	std     *regexp.Regexp
-	// next holds, per instruction, what the next input byte can be on
-	// a path to a match from it: a search state whose next byte cannot
-	// be there (and that cannot match without reading one) is dropped.
-	next []nextSet
-	// leaves, for the instructions of a chain of alternations
-	// (a|b|c|… compiles to Alt(a, Alt(b, Alt(c, …)))), lists the chain's
-	// branches from that instruction on, in priority order: the search
-	// pushes the branches that can go on at once instead of walking the
-	// chain one instruction at a time.
-	leaves   [][]int32
-	dispatch []*[128][]int32 // leaves by the next byte, for long lists
-	// lit, for an instruction that starts a run of single-rune
-	// instructions (a literal), holds the run's text and litEnd the
-	// instruction after it: the run is compared at once.
-	lit    []string
-	litEnd []int32
+	// ops holds, per instruction, what the search reads of it in one
+	// record of 64 bytes (btOp): a state of the search reads one cache
+	// line, where separate slices per field (next-byte sets, successors,
+	// alternation branches, literal runs) cost a miss each in a program
+	// too large for the cache (the largest rules have thousands of
+	// instructions).
+	ops []btOp
+	// leafLists and dispatch are the alternation branches btOp.leaves
+	// and btOp.dispatch index.
+	leafLists [][]int32
+	dispatch  []*[128][]int32
+	// litText holds the text of the literal runs btOp.litOff indexes.
+	litText string
 }
+
+// btOp is one instruction as the search reads it.
+type btOp struct {
+	// next is what the next input byte can be on a path to a match from
+	// here: a search state whose next byte cannot be there (and that
+	// cannot match without reading one) is dropped.
+	next nextSet
+	// out is the instruction after this one; for the start of a literal
+	// run, the instruction after the run.
+	out uint32
+	// arg is the other branch of an alternation, the empty-width
+	// condition, or the rune of btRune1.
+	arg uint32
+	// leaves, for the head of a chain of alternations (a|b|c|…
+	// compiles to Alt(a, Alt(b, Alt(c, …)))), indexes leafLists: the
+	// chain's branches in priority order, which the search pushes at once
+	// (those that can go on) instead of walking the chain one
+	// instruction at a time; -1 for none. dispatch indexes, for long
+	// chains, the branches by the next byte; -1 for none.
+	leaves, dispatch int32
+	// litOff and litLen, for an instruction that starts a run of
+	// single-rune instructions (a literal), are the run's text in
+	// litText (litLen 0: none): the run is compared at once.
+	litOff uint32
+	litLen uint16
+	op     uint8
+}
+
+// The operations of btOp.
+const (
+	btFail  = iota
+	btAlt   // InstAlt, InstAltMatch
+	btRune1 // InstRune1 without case folding: arg is the rune
+	btRune  // any other rune instruction: syntax.Inst.MatchRune
+	btNop   // InstCapture, InstNop
+	btEmpty // InstEmptyWidth
+	btMatch
+)
 
 // isPlainRune1 reports whether in matches exactly one rune, byte for
 // byte (not U+FFFD, which also stands for an invalid byte).
@@ -52,40 +87,39 @@ func isPlainRune1(in *syntax.Inst) bool {
 	return in.Op == syntax.InstRune1 && syntax.Flags(in.Arg)&syntax.FoldCase == 0 && in.Rune[0] != utf8.RuneError
 }
 
-// literalRuns computes ruleProg.lit and litEnd. Each maximal run is
-// built once; the instructions inside it get the rest of its text.
-func literalRuns(prog *syntax.Prog) ([]string, []int32) {
-	lit := make([]string, len(prog.Inst))
-	end := make([]int32, len(prog.Inst))
+// literalRuns sets the literal runs of ops (btOp.litOff, litLen and
+// out) and returns their text. Each maximal run is built once; the
+// instructions inside it get the rest of its text.
+func literalRuns(prog *syntax.Prog, ops []btOp) string {
 	inner := make([]bool, len(prog.Inst))
 	for pc := range prog.Inst {
 		if in := &prog.Inst[pc]; isPlainRune1(in) {
 			inner[in.Out] = true
 		}
 	}
-	var b []byte
+	var text []byte
 	var members []int
 	for pc := range prog.Inst {
 		if inner[pc] || !isPlainRune1(&prog.Inst[pc]) {
 			continue
 		}
-		b, members = b[:0], members[:0]
+		members = members[:0]
+		base := len(text)
 		cur := pc
 		for isPlainRune1(&prog.Inst[cur]) && len(members) < 256 {
 			members = append(members, cur)
-			b = utf8.AppendRune(b, prog.Inst[cur].Rune[0])
+			text = utf8.AppendRune(text, prog.Inst[cur].Rune[0])
 			cur = int(prog.Inst[cur].Out)
 		}
-		text := string(b)
-		off := 0
+		off := base
 		for i, m := range members {
 			if len(members)-i >= 2 {
-				lit[m], end[m] = text[off:], int32(cur)
+				ops[m].litOff, ops[m].litLen, ops[m].out = uint32(off), uint16(len(text)-off), uint32(cur)
 			}
 			off += utf8.RuneLen(prog.Inst[m].Rune[0])
 		}
 	}
-	return lit, end
+	return string(text)
 }
 
 // altChains computes ruleProg.leaves and ruleProg.dispatch: for each
@@ -288,10 +322,39 @@ func compileProg(pattern string) (*ruleProg, error) {
 	if err != nil {
 		return nil, err
 	}
-	lit, litEnd := literalRuns(prog)
 	next := nextLookup(nextSets(prog))
 	leaves, dispatch := altChains(prog, next)
-	return &ruleProg{pattern: pattern, prog: prog, next: next, leaves: leaves, dispatch: dispatch, lit: lit, litEnd: litEnd}, nil
+	a := &ruleProg{pattern: pattern, prog: prog, ops: make([]btOp, len(prog.Inst))}
+	for pc := range prog.Inst {
+		in := &prog.Inst[pc]
+		o := &a.ops[pc]
+		o.next, o.out, o.arg, o.leaves, o.dispatch = next[pc], in.Out, in.Arg, -1, -1
+		switch in.Op {
+		case syntax.InstAlt, syntax.InstAltMatch:
+			o.op = btAlt
+			if leaves[pc] != nil {
+				o.leaves = int32(len(a.leafLists))
+				a.leafLists = append(a.leafLists, leaves[pc])
+			}
+			if dispatch[pc] != nil {
+				o.dispatch = int32(len(a.dispatch))
+				a.dispatch = append(a.dispatch, dispatch[pc])
+			}
+		case syntax.InstRune1, syntax.InstRune, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+			o.op = btRune
+			if in.Op == syntax.InstRune1 && syntax.Flags(in.Arg)&syntax.FoldCase == 0 {
+				o.op, o.arg = btRune1, uint32(in.Rune[0])
+			}
+		case syntax.InstCapture, syntax.InstNop:
+			o.op = btNop
+		case syntax.InstEmptyWidth:
+			o.op = btEmpty
+		case syntax.InstMatch:
+			o.op = btMatch
+		}
+	}
+	a.litText = literalRuns(prog, a.ops)
+	return a, nil
 }
 
 type btJob struct{ pc, pos int32 }
@@ -426,18 +489,26 @@ func (a *ruleProg) leftmost(st *btState, s string, from int) (int, int) {
 // search returns the end of the highest-priority match starting at
 // start, or -1.
 func (a *ruleProg) search(st *btState, s string, start int) int {
-	insts := a.prog.Inst
-	ninst := len(insts)
+	ops := a.ops
+	ninst := len(ops)
+	// Every job on the stack passed may when it was pushed (the start
+	// too, here): popped, its next-byte set is not read again.
+	if !ops[a.prog.Start].next.may(s, start) {
+		return -1
+	}
 	st.stack = append(st.stack, btJob{int32(a.prog.Start), int32(start)})
 	for len(st.stack) > 0 {
 		j := st.stack[len(st.stack)-1]
 		st.stack = st.stack[:len(st.stack)-1]
 		pc, pos := int(j.pc), int(j.pos)
+		checked := true // pc passed may at pos
 	run:
 		for {
-			if !a.next[pc].may(s, pos) {
+			op := &ops[pc]
+			if !checked && !op.next.may(s, pos) {
 				break
 			}
+			checked = false
 			k := pos*ninst + pc // the states of one position side by side
 			w, bit := k>>6, uint64(1)<<(uint(k)&63)
 			if st.visited[w]&bit != 0 {
@@ -447,35 +518,40 @@ func (a *ruleProg) search(st *btState, s string, start int) int {
 				st.touched = append(st.touched, int32(w))
 			}
 			st.visited[w] |= bit
-			in := &insts[pc]
-			switch in.Op {
-			case syntax.InstAlt, syntax.InstAltMatch:
-				if lv := a.leaves[pc]; lv != nil {
-					if d := a.dispatch[pc]; d != nil && pos < len(s) && s[pos] < 0x80 {
-						lv = d[s[pos]] // exactly those that pass may
+			switch op.op {
+			case btAlt:
+				if op.leaves >= 0 {
+					lv := a.leafLists[op.leaves]
+					if op.dispatch >= 0 && pos < len(s) && s[pos] < 0x80 {
+						lv = a.dispatch[op.dispatch][s[pos]] // exactly those that pass may
 						if len(lv) == 0 {
 							break run
 						}
+						for i := len(lv) - 1; i >= 1; i-- {
+							st.stack = append(st.stack, btJob{lv[i], int32(pos)})
+						}
+						pc, checked = int(lv[0]), true
+						continue
 					}
 					for i := len(lv) - 1; i >= 1; i-- {
-						if a.next[lv[i]].may(s, pos) {
+						if ops[lv[i]].next.may(s, pos) {
 							st.stack = append(st.stack, btJob{lv[i], int32(pos)})
 						}
 					}
 					pc = int(lv[0])
 					continue
 				}
-				if a.next[in.Arg].may(s, pos) {
-					st.stack = append(st.stack, btJob{int32(in.Arg), int32(pos)})
+				if ops[op.arg].next.may(s, pos) {
+					st.stack = append(st.stack, btJob{int32(op.arg), int32(pos)})
 				}
-				pc = int(in.Out)
-			case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
-				if l := a.lit[pc]; l != "" {
-					if !strings.HasPrefix(s[pos:], l) {
+				pc = int(op.out)
+			case btRune1, btRune:
+				if op.litLen > 0 {
+					if !strings.HasPrefix(s[pos:], a.litText[op.litOff:op.litOff+uint32(op.litLen)]) {
 						break run
 					}
-					pos += len(l)
-					pc = int(a.litEnd[pc])
+					pos += int(op.litLen)
+					pc = int(op.out)
 					continue
 				}
 				if pos >= len(s) {
@@ -485,18 +561,18 @@ func (a *ruleProg) search(st *btState, s string, start int) int {
 				if r >= utf8.RuneSelf {
 					r, size = utf8.DecodeRuneInString(s[pos:])
 				}
-				if in.Op == syntax.InstRune1 && syntax.Flags(in.Arg)&syntax.FoldCase == 0 {
-					if r != in.Rune[0] {
+				if op.op == btRune1 {
+					if r != rune(op.arg) {
 						break run
 					}
-				} else if !in.MatchRune(r) {
+				} else if !a.prog.Inst[pc].MatchRune(r) {
 					break run
 				}
 				pos += size
-				pc = int(in.Out)
-			case syntax.InstCapture, syntax.InstNop:
-				pc = int(in.Out)
-			case syntax.InstEmptyWidth:
+				pc = int(op.out)
+			case btNop:
+				pc = int(op.out)
+			case btEmpty:
 				before, after := rune(-1), rune(-1)
 				if pos > 0 {
 					before, _ = utf8.DecodeLastRuneInString(s[:pos])
@@ -504,11 +580,11 @@ func (a *ruleProg) search(st *btState, s string, start int) int {
 				if pos < len(s) {
 					after, _ = utf8.DecodeRuneInString(s[pos:])
 				}
-				if syntax.EmptyOp(in.Arg)&^syntax.EmptyOpContext(before, after) != 0 {
+				if syntax.EmptyOp(op.arg)&^syntax.EmptyOpContext(before, after) != 0 {
 					break run
 				}
-				pc = int(in.Out)
-			case syntax.InstMatch:
+				pc = int(op.out)
+			case btMatch:
 				return pos
 			default: // InstFail
 				break run

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -330,4 +331,11 @@ func FuzzRuleProg(f *testing.F) {
 			t.Fatalf("rule %s anchored on %q: regexp end %d, search %d", r.name, s, end, e)
 		}
 	})
+}
+
+// TestBtOpSize keeps a search state's record in one cache line.
+func TestBtOpSize(t *testing.T) {
+	if n := reflect.TypeOf(btOp{}).Size(); n != 64 {
+		t.Errorf("btOp is %d bytes, want 64", n)
+	}
 }

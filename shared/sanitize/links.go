@@ -509,6 +509,10 @@ func displayHost(h string) string {
 	return string(b)
 }
 
+// urlSchemes are the schemes mayHoldURL looks for before a ':' (4 to 10
+// letters).
+var urlSchemes = [...]string{"mailto", "javascript", "data", "vbscript", "file", "blob", "livescript"}
+
 // mayHoldURL is the fast-path test for step 4.
 func mayHoldURL(s string) bool {
 	if strings.Contains(s, "//") || strings.Contains(s, `\\`) {
@@ -526,9 +530,14 @@ func mayHoldURL(s string) bool {
 			for j >= 0 && isLetterByte(s[j]) {
 				j--
 			}
-			switch strings.ToLower(s[j+1 : i]) {
-			case "mailto", "javascript", "data", "vbscript", "file", "blob", "livescript":
-				return true
+			// The scheme is ASCII letters: EqualFold is ToLower's
+			// comparison without building the lower-case string.
+			if sch := s[j+1 : i]; len(sch) >= 4 && len(sch) <= 10 {
+				for _, w := range urlSchemes {
+					if strings.EqualFold(sch, w) {
+						return true
+					}
+				}
 			}
 		}
 	}

@@ -90,6 +90,9 @@ type lexInfo struct {
 	// is known to miss.
 	phrases                              uint64
 	word, first, prefix, stem, stem4, ml bool
+	// upper marks the keys of upperOnly, so that tokenBits looks a word
+	// up there only when it is one (a map lookup for every word hit).
+	upper bool
 }
 
 // phraseBit is the bit of phrases for a string p that starts with a
@@ -135,6 +138,13 @@ func (l *sigLex) buildInfo() {
 	for k, v := range l.langBit {
 		if v {
 			set(k, func(e *lexInfo) { e.ml = true })
+		}
+	}
+	ensureTables() // upperOnly
+	for k := range upperOnly {
+		if e, ok := l.info[k]; ok && e.word {
+			e.upper = true // tokenBits asks only of words
+			l.info[k] = e
 		}
 	}
 	for k, e := range l.info {
@@ -487,7 +497,8 @@ func tokenBits(text string, c *copies, multi []bool) []uint32 {
 		}
 		if iw.word {
 			v := iw.bits
-			if u, ok := upperOnly[w]; ok {
+			if iw.upper {
+				u := upperOnly[w]
 				has, seen := upper[w]
 				if !seen {
 					has = hasUpperWord(text, u)

@@ -24,6 +24,7 @@
 package learned
 
 import (
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -69,6 +70,35 @@ func normRune(r rune) rune {
 		return '0'
 	}
 	return ' '
+}
+
+// normLow holds normRune of every rune below len(normLow), filled on
+// first use (normFast): for the scripts of most non-English text (Latin,
+// Greek, Cyrillic, Hebrew, Arabic, the Indic scripts, Thai) normRune's
+// unicode.IsLetter and unicode.ToLower search range tables at every rune.
+// Every result fits 16 bits (TestNormFast checks every rune).
+var (
+	normLow     [0x3000]uint16
+	normLowOnce sync.Once
+)
+
+// normFast is normRune, from normLow below 0x3000 and for the CJK
+// ideographs (U+4E00-U+9FFF) and Hangul syllables (U+AC00-U+D7A3),
+// letters without case that normRune returns as they are.
+func normFast(r rune) rune {
+	switch {
+	case r < rune(len(normLow)):
+		return rune(normLow[r])
+	case r >= 0x4e00 && r <= 0x9fff, r >= 0xac00 && r <= 0xd7a3:
+		return r
+	}
+	return normRune(r)
+}
+
+func fillNormLow() {
+	for r := range normLow {
+		normLow[r] = uint16(normRune(rune(r)))
+	}
 }
 
 // Extractor computes features with a fixed amount of memory; it is not
@@ -121,6 +151,7 @@ func (e *Extractor) Blocks(text string, salt uint32, fn func(hs []uint32)) int {
 		lo, hi = e.Lo, e.Hi
 	}
 	words := !e.NoWords
+	normLowOnce.Do(fillNormLow)
 	out, n := e.block[:0], 0
 	var prevs [MaxGram - 1]rune // the runes before r, newest first
 	prevs[0] = ' '
@@ -134,21 +165,14 @@ func (e *Extractor) Blocks(text string, salt uint32, fn func(hs []uint32)) int {
 		if i < len(text) {
 			c := text[i]
 			if c < utf8.RuneSelf {
-				switch {
-				case c >= 'a' && c <= 'z':
-					r = rune(c)
-				case c >= 'A' && c <= 'Z':
-					r = rune(c) + ('a' - 'A')
-				case c >= '0' && c <= '9':
-					r = '0'
-				default:
-					r = ' '
-				}
+				// normRune's ASCII cases, from its table without a branch
+				// per class of byte (prose mixes them unpredictably).
+				r = rune(normLow[c])
 				i++
 			} else {
 				var size int
 				r, size = utf8.DecodeRuneInString(text[i:])
-				r = normRune(r)
+				r = normFast(r)
 				i += size
 			}
 			if r == ' ' && last == ' ' {

@@ -341,3 +341,18 @@ func TestBlocksUnrolled(t *testing.T) {
 		}
 	}
 }
+
+// TestNormFast checks normFast's table and ranges against normRune at
+// every rune (and that normRune's results below the table's end fit its
+// 16 bits).
+func TestNormFast(t *testing.T) {
+	normLowOnce.Do(fillNormLow)
+	for r := rune(0); r <= 0x10ffff+1; r++ {
+		if r < rune(len(normLow)) && normRune(r) > 0xffff {
+			t.Fatalf("normRune(%U) = %U does not fit the table", r, normRune(r))
+		}
+		if got, want := normFast(r), normRune(r); got != want {
+			t.Fatalf("normFast(%U) = %U, normRune says %U", r, got, want)
+		}
+	}
+}
