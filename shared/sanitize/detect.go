@@ -402,6 +402,40 @@ type findings struct {
 	firedBuf  [2]uint64
 	namesBuf  [4]string
 	strongBuf [2]string
+	// bitsBuf is the storage of sigBits kept from one use to the next
+	// (findingsPool): tokenBits fills it instead of allocating.
+	bitsBuf []uint32
+}
+
+// findingsPool keeps the findings of finished texts: a cold pass
+// allocated (and the collector scanned) one 340-byte findings per text,
+// and its token bits besides. Only Sanitizer.text releases findings, once
+// the result is built from them: nothing of a Result points into them
+// (classList makes its slice, fence copies the text).
+var findingsPool = sync.Pool{New: func() any { return new(findings) }}
+
+// maxBitsBuf bounds the token bits a released findings keeps: a long
+// text's are not held for the next short one.
+const maxBitsBuf = 1024
+
+// newFindings returns empty findings, with the bits storage of released
+// ones.
+func newFindings() *findings {
+	f := findingsPool.Get().(*findings)
+	*f = findings{bitsBuf: f.bitsBuf}
+	return f
+}
+
+// release hands f back to findingsPool: neither f nor anything it holds
+// (its names, fired bits and signal bits may point into it) may be used
+// after.
+func (f *findings) release() {
+	b := f.sigBits
+	if cap(b) < cap(f.bitsBuf) || cap(b) > maxBitsBuf {
+		b = f.bitsBuf
+	}
+	*f = findings{bitsBuf: b[:0]}
+	findingsPool.Put(f)
 }
 
 func (f *findings) add(id, class int, w float64, name string) {
@@ -807,7 +841,7 @@ func evalAnchored(r *rule, s string, p int) float64 {
 // is hidden in encodings inside it.
 func scan(text string, depth int) *findings {
 	ensureRules()
-	f := &findings{}
+	f := newFindings()
 	if strings.TrimSpace(text) == "" {
 		return f
 	}

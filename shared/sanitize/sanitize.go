@@ -191,6 +191,7 @@ func (s *Sanitizer) text(in string) Result {
 	var res Result
 	f, text := s.analyze(in, &res)
 	s.finish(&res, f, text)
+	f.release()
 	return res
 }
 

@@ -373,7 +373,7 @@ var callMacroRE *regexp.Regexp
 // signalBits returns every signal category found in text.
 func signalBits(text string) uint32 {
 	c := makeCopies(text)
-	bits := tokenBits(text, c, make([]bool, len(c.nativeToks)))
+	bits := tokenBits(text, c, make([]bool, len(c.nativeToks)), nil)
 	var all uint32
 	for _, b := range bits {
 		all |= b
@@ -397,7 +397,7 @@ func signals(text string, c *copies, f *findings) {
 	} else {
 		multi = make([]bool, len(toks))
 	}
-	bits := tokenBits(text, c, multi)
+	bits := tokenBits(text, c, multi, f.bitsBuf)
 	if c.isTranscript() {
 		// In a chat log an AI is a speaker, not someone the text talks to.
 		for k := range bits {
@@ -479,13 +479,20 @@ func vocative(text string) bool {
 
 // tokenBits returns the signal categories of each token of c's native
 // copy, and sets multi[k] when a non-English list matched token k (multi
-// holds a false for each token).
-func tokenBits(text string, c *copies, multi []bool) []uint32 {
+// holds a false for each token). The bits go in buf when it has room
+// (released findings' storage), else in a new slice.
+func tokenBits(text string, c *copies, multi []bool, buf []uint32) []uint32 {
 	sigOnce.Do(func() { sig = buildSigLex() })
 	l := sig
 	toks := c.nativeToks
 	s := c.native
-	bits := make([]uint32, len(toks))
+	var bits []uint32
+	if cap(buf) >= len(toks) {
+		bits = buf[:len(toks)]
+		clear(bits) // a token without a category is skipped, not stored
+	} else {
+		bits = make([]uint32, len(toks))
+	}
 	demoted := false          // the previous token was a mentioned (not addressed) AI or assistant
 	var upper map[string]bool // made for the first word of upperOnly: most texts have none
 	for k, t := range toks {
