@@ -177,12 +177,13 @@ const (
 var vocabCues []uint8
 
 func buildVocabCues() {
+	sets := []struct {
+		set bitset
+		bit uint8
+	}{{rotWords, cueRot}, {reverseWords, cueReverse}, {vocativeNouns, cueVocative}, {reverseWordsIntl, cueReverseIntl}, {mlSendVerbs, cueMLSend}}
 	vocabCues = make([]uint8, len(vocab))
 	for id := range vocabCues {
-		for _, c := range []struct {
-			set bitset
-			bit uint8
-		}{{rotWords, cueRot}, {reverseWords, cueReverse}, {vocativeNouns, cueVocative}, {reverseWordsIntl, cueReverseIntl}, {mlSendVerbs, cueMLSend}} {
+		for _, c := range sets {
 			if c.set.has(int32(id)) {
 				vocabCues[id] |= c.bit
 			}
