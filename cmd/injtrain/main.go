@@ -47,43 +47,46 @@ func main() { os.Exit(run(os.Stdout, os.Stderr, os.Args[1:])) }
 // options are the trainer's settings; the defaults are what the checked-in
 // weights were trained with.
 type options struct {
-	bits       uint
-	epochs     int
-	l2         float64
-	rate       float64
-	folds      int
-	mode       int     // sanitize.ModeModel, ModeOr, ModeHard
-	rules      bool    // rule scores as dense features of the first stage
-	calibAll   bool    // calibrate the threshold on every training text, not only the train files'
-	stack      bool    // a second stage combines the first's logit with the rule scores
-	l2Stack    float64 // L2 penalty of the second stage
-	sig        bool    // signal categories as binary features of the first stage
-	fpTarget   float64 // out-of-fold benign flag rate the threshold aims at
-	nb         float64 // NB-LR: scale features by their naive-Bayes log-count ratio with this smoothing (0: off)
-	trust      int     // trusted rules: full-weight rules with at least this many attack hits and no benign hit (0: none)
-	veto       float64 // probability under which the model overrules the rules (-1: chosen by cross-validation)
-	trustRatio int     // a trusted rule may fire on one benign text per this many attacks (0: never)
-	trustSig   bool    // the signal layer's verdicts (sig_* rules) may be trusted
-	ruleStat   bool    // print per-rule statistics
-	dumpFP     int     // print this many benign training texts with the highest out-of-fold scores
-	tuneW      float64 // weight of the tune texts in the first stage (experiments; 0 means 1)
-	lo, hi     int     // character n-gram range (experiments; 0: the package's)
-	noWords    bool    // no word features (experiments)
-	hidden     int     // hidden units of the first stage (0: none)
-	hbits      uint    // log2 of the hidden layer's buckets
-	sent       bool    // max-pool the hidden layer over sentences (and cut n-grams at them)
-	hinit      float64 // scale of the hidden layer's initial weights (0: the package's)
-	sentMax    bool    // the second stage also reads the first stage's best sentence score
-	hepochs    int     // > 0: train the hidden layer after the linear part, this many epochs, the linear part fixed
-	hrate      float64 // AdaGrad rate of the hidden layer (0: -rate)
-	bag        int     // > 1: average the weights of this many first stages trained in different orders
-	bagFrac    float64 // each of them on this fraction of the examples (0 or 1: all)
-	s2hidden   int     // hidden units of the second stage over its inputs and the signal categories
-	s2noSig    bool    // the second stage's hidden layer does not read the signal categories
-	s2in       string  // which other inputs the second stage's hidden layer reads: "all", "z" (the first stage's logit), "none"
-	s2pos      bool    // the second stage's hidden units can only raise the logit
-	s2hepochs  int     // > 0: train the second stage's hidden layer after its linear part, this many epochs
-	byLang     int     // > 0: also print out-of-fold figures per language with at least this many attacks
+	bits        uint
+	epochs      int
+	l2          float64
+	rate        float64
+	folds       int
+	mode        int     // sanitize.ModeModel, ModeOr, ModeHard
+	rules       bool    // rule scores as dense features of the first stage
+	calibAll    bool    // calibrate the threshold on every training text, not only the train files'
+	stack       bool    // a second stage combines the first's logit with the rule scores
+	l2Stack     float64 // L2 penalty of the second stage
+	sig         bool    // signal categories as binary features of the first stage
+	fpTarget    float64 // out-of-fold benign flag rate the threshold aims at
+	nb          float64 // NB-LR: scale features by their naive-Bayes log-count ratio with this smoothing (0: off)
+	trust       int     // trusted rules: full-weight rules with at least this many attack hits and no benign hit (0: none)
+	veto        float64 // probability under which the model overrules the rules (-1: chosen by cross-validation)
+	trustRatio  int     // a trusted rule may fire on one benign text per this many attacks (0: never)
+	trustSig    bool    // the signal layer's verdicts (sig_* rules) may be trusted
+	ruleStat    bool    // print per-rule statistics
+	dumpFP      int     // print this many benign training texts with the highest out-of-fold scores
+	tuneW       float64 // weight of the tune texts in the first stage (experiments; 0 means 1)
+	lo, hi      int     // character n-gram range (experiments; 0: the package's)
+	noWords     bool    // no word features (experiments)
+	hidden      int     // hidden units of the first stage (0: none)
+	hbits       uint    // log2 of the hidden layer's buckets
+	sent        bool    // max-pool the hidden layer over sentences (and cut n-grams at them)
+	hinit       float64 // scale of the hidden layer's initial weights (0: the package's)
+	sentMax     bool    // the second stage also reads the first stage's best sentence score
+	hepochs     int     // > 0: train the hidden layer after the linear part, this many epochs, the linear part fixed
+	hrate       float64 // AdaGrad rate of the hidden layer (0: -rate)
+	bag         int     // > 1: average the weights of this many first stages trained in different orders
+	bagFrac     float64 // each of them on this fraction of the examples (0 or 1: all)
+	s2hidden    int     // hidden units of the second stage over its inputs and the signal categories
+	s2noSig     bool    // the second stage's hidden layer does not read the signal categories
+	s2in        string  // which other inputs the second stage's hidden layer reads: "all", "z" (the first stage's logit), "none"
+	s2pos       bool    // the second stage's hidden units can only raise the logit
+	s2hepochs   int     // > 0: train the second stage's hidden layer after its linear part, this many epochs
+	byLang      int     // > 0: also print out-of-fold figures per language with at least this many attacks
+	aug         float64 // synthetic buried texts: this many per training attack (experiments)
+	augW        float64 // their weight (0 means 1)
+	augNoBenign bool    // no joined benign texts
 }
 
 var defaults = options{bits: 19, epochs: 12, l2: 1e-6, rate: 0.1, folds: 5, mode: sanitize.ModeHard, rules: false, stack: true, l2Stack: 1e-2, trust: 3, trustRatio: 0, trustSig: false, veto: -1, sig: true, calibAll: true, fpTarget: 0.02, hbits: 13, s2hidden: 16, s2pos: true, s2in: "all"}
@@ -136,6 +139,7 @@ func run(stdout, stderr io.Writer, args []string) int {
 	fs.BoolVar(&o.s2pos, "s2pos", o.s2pos, "the second stage's hidden units can only raise the logit (output weights >= 0)")
 	fs.IntVar(&o.s2hepochs, "s2hepochs", o.s2hepochs, "train the second stage's hidden layer after its linear part (fixed then) for this many epochs (0: together)")
 	fs.Float64Var(&o.hinit, "hinit", o.hinit, "scale of the hidden layer's random initial weights (experiments)")
+	fs.Float64Var(&o.aug, "aug", o.aug, "first stage also learns from synthetic buried texts, an attack inserted into a benign text of its language (and as many benign texts joined), this many per attack (experiments)")
 	fs.Float64Var(&o.fpTarget, "fp", o.fpTarget, "out-of-fold benign flag rate the threshold is chosen for")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -371,6 +375,7 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 			fold[i] = k % o.folds
 		}
 	}
+	augs := augment(s, items, o)
 	ruleReport(w, items)
 	if o.ruleStat {
 		ruleStats(w, items)
@@ -388,6 +393,11 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 		for i := range items {
 			if fold[i] != k {
 				tr = append(tr, items[i].ex)
+			}
+		}
+		for _, a := range augs {
+			if fold[a.a] != k && fold[a.b] != k {
+				tr = append(tr, a.ex)
 			}
 		}
 		wk := trainStage1(tr, nd, cfg, o)
@@ -607,6 +617,9 @@ func trainAll(root string, extra, test []string, o options, w io.Writer) ([]byte
 	all := make([]learned.Example, len(items))
 	for i := range items {
 		all[i] = items[i].ex
+	}
+	for _, a := range augs {
+		all = append(all, a.ex)
 	}
 	m := trainStage1(all, nd, cfg, o).Quantize(o.bits, t)
 	m.Mode = uint8(o.mode)
@@ -1098,4 +1111,86 @@ func countBenign(items []item) int {
 		}
 	}
 	return n
+}
+
+// augItem is a synthetic training text made of two training items a and
+// b: it trains a fold only when neither is held out in it.
+type augItem struct {
+	a, b int
+	ex   learned.Example
+}
+
+// augment builds o.aug synthetic texts per training attack: the attack
+// inserted at a line break of a benign text of the same language (a
+// buried attack), and as many benign texts joined to another (so that
+// length alone says nothing).
+func augment(s *sanitize.Sanitizer, items []item, o options) []augItem {
+	if o.aug <= 0 {
+		return nil
+	}
+	rng := rand.New(rand.NewPCG(31, 37))
+	byLang := map[string][]int{}
+	var benign []int
+	for i := range items {
+		if items[i].ex.Y == 0 && items[i].source == "train" {
+			byLang[items[i].c.Lang] = append(byLang[items[i].c.Lang], i)
+			benign = append(benign, i)
+		}
+	}
+	join := func(host, guest string) string {
+		var cuts []int
+		for i := 0; i < len(host); i++ {
+			if host[i] == '\n' {
+				cuts = append(cuts, i+1)
+			}
+		}
+		if len(cuts) == 0 {
+			if rng.IntN(2) == 0 {
+				return guest + "\n\n" + host
+			}
+			return host + "\n\n" + guest
+		}
+		c := cuts[rng.IntN(len(cuts))]
+		return host[:c] + guest + "\n" + host[c:]
+	}
+	var out []augItem
+	var cases []evalcorpus.Case
+	var pairs [][2]int
+	for i := range items {
+		if items[i].ex.Y != 1 || items[i].source != "train" {
+			continue
+		}
+		n := int(o.aug)
+		if rng.Float64() < o.aug-float64(n) {
+			n++
+		}
+		for range n {
+			pool := byLang[items[i].c.Lang]
+			if len(pool) == 0 {
+				pool = benign
+			}
+			b := pool[rng.IntN(len(pool))]
+			t := join(items[b].c.Text, items[i].c.Text)
+			if len(t) > sanitize.ModelWholeBytes {
+				continue
+			}
+			c := items[i].c
+			c.Text = t
+			cases, pairs = append(cases, c), append(pairs, [2]int{i, b})
+			b2 := pool[rng.IntN(len(pool))]
+			if b2 == b {
+				continue
+			}
+			c2 := items[b].c
+			c2.Text = join(items[b].c.Text, items[b2].c.Text)
+			if len(c2.Text) > sanitize.ModelWholeBytes {
+				continue
+			}
+			cases, pairs = append(cases, c2), append(pairs, [2]int{b, b2})
+		}
+	}
+	for k, it := range prepare(s, cases, "aug", o) {
+		out = append(out, augItem{a: pairs[k][0], b: pairs[k][1], ex: it.ex})
+	}
+	return out
 }
