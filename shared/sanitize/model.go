@@ -155,7 +155,8 @@ func HardFlag(rules []float64) bool {
 func (s *Sanitizer) ModelInput(in string) (parts []string, rules []float64, signals []int32, strong []string) {
 	var res Result
 	f, _ := s.analyze(in, &res)
-	return []string{modelText(f.prose)}, ruleFeatures(f), sigFeatures(f.sigBits), strongRules(f)
+	text := modelText(f.prose)
+	return []string{text}, ruleFeatures(f), append(sigFeatures(f.sigBits), lenFeature(len(text))), strongRules(f)
 }
 
 // modelText is what the model reads of the signal layer's prose: markup
@@ -288,12 +289,31 @@ func strongRules(f *findings) []string {
 // categories occur in the text (pairs and triples of categories within a
 // window were tried and did worse in cross-validation). They are dense
 // weights after the rule features: NumDenseFeatures in all.
+//
+// After them, one of numLenBins binary features says how long the text
+// the model reads is (under 64 bytes, under 128, ... 1 KiB and more): a
+// linear score over √count-scaled features has one bias for every
+// length, and the trainer's synthetic buried texts (an attack inside a
+// benign text) are long, which lowered the score of short attacks
+// ("ignore all previous instructions") until each length had its own.
 const (
 	numSigCats = 22 // sigAI … sigClaim
 	sigBase    = numRuleFeatures
+	numLenBins = 6
+	lenBase    = sigBase + numSigCats
 	// NumDenseFeatures is the number of dense weights of the model.
-	NumDenseFeatures = sigBase + numSigCats
+	NumDenseFeatures = lenBase + numLenBins
 )
+
+// lenFeature returns the index of the length feature of a text of n
+// bytes.
+func lenFeature(n int) int32 {
+	bin := 0
+	for limit := 64; bin < numLenBins-1 && n >= limit; limit *= 2 {
+		bin++
+	}
+	return int32(lenBase + bin)
+}
 
 // sigFeatures returns the indices of the signal features that are on, in
 // ascending order.
@@ -303,10 +323,8 @@ func sigFeatures(bits []uint32) []int32 {
 		present |= b
 	}
 	present &= 1<<numSigCats - 1
-	if present == 0 {
-		return nil
-	}
-	out := make([]int32, 0, mathbits.OnesCount32(present))
+	// One more for the length feature the caller appends.
+	out := make([]int32, 0, mathbits.OnesCount32(present)+1)
 	for x := present; x != 0; x &= x - 1 {
 		out = append(out, int32(sigBase+bitIndex(x)))
 	}
@@ -401,7 +419,7 @@ func modelProb(m *learned.Model, f *findings, rf []float64) (float64, bool) {
 		if TooFewWords(text) {
 			return 0, false // an identifier, a code, a number: the rules decide
 		}
-		z, judged := m.LogitJudged(e, []string{text}, rf, on)
+		z, judged := m.LogitJudged(e, []string{text}, rf, append(on, lenFeature(len(text))))
 		if !judged {
 			return 0, false // repetitive text: the rules decide
 		}
@@ -423,7 +441,9 @@ func modelProb(m *learned.Model, f *findings, rf []float64) (float64, bool) {
 		}
 		text = text[len(w):]
 		if strings.TrimSpace(w) != "" {
-			if z, judged := m.LogitJudged(e, []string{w}, rf, on); judged {
+			// on has room for the length feature: each window writes its
+			// own into the same slot.
+			if z, judged := m.LogitJudged(e, []string{w}, rf, append(on, lenFeature(len(w)))); judged {
 				best = max(best, learned.Prob(z))
 			}
 		}
