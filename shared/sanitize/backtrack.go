@@ -37,8 +37,8 @@ type ruleProg struct {
 	ops []btOp
 	// leafLists and dispatch are the alternation branches btOp.leaves
 	// and btOp.dispatch index.
-	leafLists [][]int32
-	dispatch  []*[128][]int32
+	leafLists [][]btLeaf
+	dispatch  []*[128][]btLeaf
 	// litText holds the text of the literal runs btOp.litOff indexes.
 	litText string
 }
@@ -68,6 +68,60 @@ type btOp struct {
 	litOff uint32
 	litLen uint16
 	op     uint8
+}
+
+// btLeaf is one branch of an alternation chain as the search reads it:
+// its instruction and, when that starts a literal (a literal run or one
+// plain rune), the literal's first bytes (up to 8) as a little-endian
+// word and the mask of the bytes it holds. A branch whose literal the
+// input does not hold where the alternation is is not pushed: from the
+// list alone, without reading its instruction's record, which in a large
+// program is a cache miss per branch (an anchored attempt at "send"
+// dispatches on 's' to some twenty start words).
+type btLeaf struct {
+	key, mask uint64
+	pc        int32
+}
+
+// peek8 returns the bytes of s from pos on, up to 8, as a little-endian
+// word (the bytes past the end as 0).
+func peek8(s string, pos int) uint64 {
+	if pos+8 <= len(s) {
+		s = s[pos : pos+8]
+		return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	}
+	var w uint64
+	for i := pos; i < len(s); i++ {
+		w |= uint64(s[i]) << (8 * (i - pos))
+	}
+	return w
+}
+
+// leaf returns the btLeaf of instruction pc (a.ops and a.litText set).
+func (a *ruleProg) leaf(pc int32) btLeaf {
+	l := btLeaf{pc: pc}
+	var lit string
+	if op := &a.ops[pc]; op.litLen > 0 {
+		lit = a.litText[op.litOff : op.litOff+uint32(op.litLen)]
+	} else if in := &a.prog.Inst[pc]; isPlainRune1(in) {
+		lit = string(in.Rune[0])
+	}
+	for i := 0; i < len(lit) && i < 8; i++ {
+		l.key |= uint64(lit[i]) << (8 * i)
+		l.mask |= 0xff << (8 * i)
+	}
+	return l
+}
+
+// leaves appends the btLeaf of each instruction of pcs to buf and
+// returns them (capped) and buf.
+func (a *ruleProg) leaves(buf []btLeaf, pcs []int32) ([]btLeaf, []btLeaf) {
+	n := len(buf)
+	for _, pc := range pcs {
+		buf = append(buf, a.leaf(pc))
+	}
+	return buf[n:len(buf):len(buf)], buf
 }
 
 // The operations of btOp.
@@ -325,6 +379,7 @@ func compileProg(pattern string) (*ruleProg, error) {
 	next := nextLookup(nextSets(prog))
 	leaves, dispatch := altChains(prog, next)
 	a := &ruleProg{pattern: pattern, prog: prog, ops: make([]btOp, len(prog.Inst))}
+	var alts []int // the instructions with leaves, whose lists follow litText
 	for pc := range prog.Inst {
 		in := &prog.Inst[pc]
 		o := &a.ops[pc]
@@ -333,12 +388,8 @@ func compileProg(pattern string) (*ruleProg, error) {
 		case syntax.InstAlt, syntax.InstAltMatch:
 			o.op = btAlt
 			if leaves[pc] != nil {
-				o.leaves = int32(len(a.leafLists))
-				a.leafLists = append(a.leafLists, leaves[pc])
-			}
-			if dispatch[pc] != nil {
-				o.dispatch = int32(len(a.dispatch))
-				a.dispatch = append(a.dispatch, dispatch[pc])
+				o.leaves = int32(len(alts))
+				alts = append(alts, pc)
 			}
 		case syntax.InstRune1, syntax.InstRune, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
 			o.op = btRune
@@ -354,6 +405,33 @@ func compileProg(pattern string) (*ruleProg, error) {
 		}
 	}
 	a.litText = literalRuns(prog, a.ops)
+	// Every list's branches in one allocation (a program compiles on the
+	// first text that needs it).
+	n := 0
+	for _, pc := range alts {
+		n += len(leaves[pc])
+		if dispatch[pc] != nil {
+			for _, l := range dispatch[pc] {
+				n += len(l)
+			}
+		}
+	}
+	buf := make([]btLeaf, 0, n)
+	for _, pc := range alts {
+		var l []btLeaf
+		l, buf = a.leaves(buf, leaves[pc])
+		a.leafLists = append(a.leafLists, l)
+		if dispatch[pc] != nil {
+			d := new([128][]btLeaf)
+			for c, l := range dispatch[pc] {
+				if l != nil {
+					d[c], buf = a.leaves(buf, l)
+				}
+			}
+			a.ops[pc].dispatch = int32(len(a.dispatch))
+			a.dispatch = append(a.dispatch, d)
+		}
+	}
 	return a, nil
 }
 
@@ -522,23 +600,33 @@ func (a *ruleProg) search(st *btState, s string, start int) int {
 			case btAlt:
 				if op.leaves >= 0 {
 					lv := a.leafLists[op.leaves]
+					dispatched := false // lv holds exactly the branches that pass may
 					if op.dispatch >= 0 && pos < len(s) && s[pos] < 0x80 {
-						lv = a.dispatch[op.dispatch][s[pos]] // exactly those that pass may
-						if len(lv) == 0 {
-							break run
-						}
-						for i := len(lv) - 1; i >= 1; i-- {
-							st.stack = append(st.stack, btJob{lv[i], int32(pos)})
-						}
-						pc, checked = int(lv[0]), true
-						continue
+						lv, dispatched = a.dispatch[op.dispatch][s[pos]], true
 					}
-					for i := len(lv) - 1; i >= 1; i-- {
-						if ops[lv[i]].next.may(s, pos) {
-							st.stack = append(st.stack, btJob{lv[i], int32(pos)})
+					// Only the branches that can go on are pushed: a
+					// branch whose literal's first bytes differ from the
+					// input's, or (without one) that fails may. A branch
+					// left out would fail at once when popped (its state
+					// marked visited, which only ever turns the same
+					// failure away again), so the search finds the same
+					// match.
+					in := peek8(s, pos)
+					f := 0 // the first branch that can go on
+					for ; f < len(lv); f++ {
+						if l := &lv[f]; l.mask != 0 && (in^l.key)&l.mask == 0 || l.mask == 0 && (dispatched || ops[l.pc].next.may(s, pos)) {
+							break
 						}
 					}
-					pc = int(lv[0])
+					if f == len(lv) {
+						break run
+					}
+					for i := len(lv) - 1; i > f; i-- {
+						if l := &lv[i]; l.mask != 0 && (in^l.key)&l.mask == 0 || l.mask == 0 && (dispatched || ops[l.pc].next.may(s, pos)) {
+							st.stack = append(st.stack, btJob{l.pc, int32(pos)})
+						}
+					}
+					pc, checked = int(lv[f].pc), true
 					continue
 				}
 				if ops[op.arg].next.may(s, pos) {
