@@ -368,7 +368,101 @@ func isASCIIWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
+// callMacroRE is the pattern of a tool call written out ("refund_order(
+// 4711)"). callMacros matches it by hand: Go's regexp has no literal
+// prefix to look for here and ran its NFA over every byte of c.lines (a
+// fifth of a cold pass over long attack texts); TestCallMacros checks
+// that callMacros finds the same matches on corpus and random inputs.
 var callMacroRE *regexp.Regexp
+
+// callMacroVerbs are the verbs callMacroRE's match starts with.
+var callMacroVerbs = [...]string{"cancel", "refund", "delete", "send", "transfer", "export", "update", "create", "issue", "approve", "forward", "reset", "grant", "change", "remove", "wire", "pay", "close", "void", "set", "add", "email", "share", "disable"}
+
+// isCallMacroVerb reports whether w is one of callMacroVerbs.
+func isCallMacroVerb(w string) bool {
+	if len(w) < 3 || len(w) > 8 {
+		return false
+	}
+	for _, v := range callMacroVerbs {
+		if v == w {
+			return true
+		}
+	}
+	return false
+}
+
+// callMacros counts callMacroRE's matches in s as
+// len(callMacroRE.FindAllStringIndex(s, n)) does, for n > 0. Every match
+// starts at a verb (a-z) that a '_' follows and that starts at a \b
+// (the byte before it, if any, is not in [0-9A-Za-z_]: a byte of a
+// non-ASCII rune is not either), so the verb is the whole run of a-z
+// before the '_', and a match is found from each '_'. The rest of the
+// pattern has one way to match at a given start: "[a-z0-9_]+" and "\s*"
+// must take their whole runs (the byte after a shorter run is in the
+// class, which neither "\s" nor "(" matches), and "[^)\n]{0,120}\)" ends
+// at the first ')' or '\n' after the '(' (a ')' is needed there, within
+// 121 runes: an invalid byte is a rune, as for regexp). Matches do not
+// overlap: the next is looked for from the end of the last.
+func callMacros(s string, n int) int {
+	count, from := 0, 0
+	for i := from; count < n; {
+		k := strings.IndexByte(s[i:], '_')
+		if k < 0 {
+			break
+		}
+		q := i + k
+		i = q + 1
+		p := q
+		for p > from && s[p-1] >= 'a' && s[p-1] <= 'z' {
+			p--
+		}
+		if p > 0 && isASCIIWordByte(s[p-1]) || !isCallMacroVerb(s[p:q]) {
+			continue
+		}
+		if e := callMacroEnd(s, q+1); e > 0 {
+			count++
+			from, i = e, e
+		}
+	}
+	return count
+}
+
+// callMacroEnd returns the end of callMacroRE's match whose verb and '_'
+// end just before s[j], or 0 when there is none.
+func callMacroEnd(s string, j int) int {
+	r := j
+	for r < len(s) && (s[r] >= 'a' && s[r] <= 'z' || s[r] >= '0' && s[r] <= '9' || s[r] == '_') {
+		r++
+	}
+	if r == j {
+		return 0
+	}
+	for r < len(s) && (s[r] == ' ' || s[r] == '\t' || s[r] == '\n' || s[r] == '\f' || s[r] == '\r') {
+		r++
+	}
+	if r == len(s) || s[r] != '(' {
+		return 0
+	}
+	r++
+	for runes := 0; r < len(s); runes++ {
+		switch s[r] {
+		case ')':
+			return r + 1
+		case '\n':
+			return 0
+		}
+		if runes == 120 {
+			return 0
+		}
+		if s[r] < utf8.RuneSelf {
+			r++
+		} else {
+			_, size := utf8.DecodeRuneInString(s[r:])
+			r += size
+		}
+	}
+	return 0
+}
 
 // signalBits returns every signal category found in text.
 func signalBits(text string) uint32 {
@@ -682,7 +776,8 @@ func signalScore(text string, c *copies, toks []token, bits []uint32, multi []bo
 		}
 	}
 	if strings.IndexByte(c.lines, '_') >= 0 && strings.IndexByte(c.lines, '(') >= 0 {
-		n := len(callMacroRE.FindAllStringIndex(c.lines, 4))
+		// Only none, one or two and more matches are told apart.
+		n := callMacros(c.lines, 2)
 		var all uint32
 		for _, b := range bits {
 			all |= b
