@@ -599,19 +599,54 @@ var morseDots *strings.Replacer
 
 // morseLike reports whether text holds eight Morse letters in a row (ASCII
 // dots and dashes separated by spaces or slashes), without allocating.
+// It goes from one run of dots and dashes to the next (found with
+// IndexByte, each position looked for again only once passed) and reads
+// of the bytes in between only as far as the first that is not a space
+// or a slash, which ends the letters in a row: prose holds dots and
+// dashes all along, and a loop over every byte took 3% of a cold pass
+// over 1.7 KB texts. TestMorseLike compares it with that loop.
 func morseLike(text string) bool {
 	if strings.Count(text, ".")+strings.Count(text, "-") < 8 {
 		return false // eight Morse letters take eight dots or dashes at least
 	}
-	run := 0
-	for i := 0; i < len(text); {
-		c := text[i]
-		if c != '.' && c != '-' {
-			if c != ' ' && c != '/' {
-				run = 0
+	nextDot, nextDash := -1, -1 // next '.' and '-' at or after i; -1 once none is left
+	if k := strings.IndexByte(text, '.'); k >= 0 {
+		nextDot = k
+	}
+	if k := strings.IndexByte(text, '-'); k >= 0 {
+		nextDash = k
+	}
+	run, prevEnd := 0, 0
+	for i := 0; ; {
+		if nextDot >= 0 && nextDot < i {
+			nextDot = -1
+			if k := strings.IndexByte(text[i:], '.'); k >= 0 {
+				nextDot = i + k
 			}
-			i++
-			continue
+		}
+		if nextDash >= 0 && nextDash < i {
+			nextDash = -1
+			if k := strings.IndexByte(text[i:], '-'); k >= 0 {
+				nextDash = i + k
+			}
+		}
+		switch {
+		case nextDot < 0 && nextDash < 0:
+			return false
+		case nextDot < 0:
+			i = nextDash
+		case nextDash < 0:
+			i = nextDot
+		default:
+			i = min(nextDot, nextDash)
+		}
+		// A byte between the last run and this one that is not a space
+		// or a slash ends the letters in a row.
+		for k := prevEnd; k < i; k++ {
+			if c := text[k]; c != ' ' && c != '/' {
+				run = 0
+				break
+			}
 		}
 		j := i
 		for j < len(text) && (text[j] == '.' || text[j] == '-') {
@@ -625,9 +660,8 @@ func morseLike(text string) bool {
 		} else {
 			run = 0
 		}
-		i = j
+		i, prevEnd = j, j
 	}
-	return false
 }
 
 // decodeMorse decodes the longest run of Morse code in text (letters
