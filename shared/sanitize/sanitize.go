@@ -509,13 +509,38 @@ var fenceBrackets *strings.Replacer
 // fence-like tags such as "[[untrusted-data" or "</untrusted-data" are
 // replaced. It is idempotent.
 func escapeFences(text string) string {
-	if (strings.IndexByte(text, 0xe2) >= 0 || strings.IndexByte(text, 0xe3) >= 0) && strings.ContainsAny(text, "⟦⟧〚〛") {
+	if hasFenceBracket(text) {
 		text = fenceBrackets.Replace(text)
 	}
 	if containsFold(text, "untrusted", "backend") {
 		text = fenceLikeRE.ReplaceAllString(text, "(fence marker removed)")
 	}
 	return text
+}
+
+// hasFenceBracket is strings.ContainsAny(s, "⟦⟧〚〛") (U+27E6, U+27E7,
+// U+301A, U+301B), looking for their UTF-8 bytes: ContainsAny decoded
+// every rune of a text with a lead byte 0xe2 or 0xe3 (any text with a
+// dash or curly quote) and looked each up in the four. A lead byte is
+// never a continuation byte, so the bytes of one of them in s are that
+// rune wherever they are. TestHasFenceBracket compares the two.
+func hasFenceBracket(s string) bool {
+	for _, lead := range [...]string{"\xe2\x9f", "\xe3\x80"} {
+		for i := 0; ; {
+			k := strings.Index(s[i:], lead)
+			if k < 0 {
+				break
+			}
+			i += k + len(lead)
+			if i < len(s) {
+				switch c := s[i]; {
+				case lead[0] == 0xe2 && (c == 0xa6 || c == 0xa7), lead[0] == 0xe3 && (c == 0x9a || c == 0x9b):
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // containsFold reports whether s contains one of the lower-case ASCII

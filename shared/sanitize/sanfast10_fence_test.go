@@ -1,0 +1,36 @@
+package sanitize
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+)
+
+// TestHasFenceBracket checks hasFenceBracket against strings.ContainsAny
+// over the corpus and random strings of the brackets, their neighbours,
+// their bytes alone and invalid UTF-8.
+func TestHasFenceBracket(t *testing.T) {
+	texts := corpusTexts(t)
+	rng := rand.New(rand.NewSource(1))
+	alpha := []string{"⟦", "⟧", "〚", "〛", "⟥", "⟨", "〙", "〜", "、", "—", "’", "a", " ", "\xe2", "\x9f", "\xa6", "\xe3", "\x80", "\x9a", "\xe2\x9f", "\xe3\x80", "\xff", "é"}
+	for i := 0; i < 200000; i++ {
+		var b strings.Builder
+		for k := rng.Intn(12); k > 0; k-- {
+			b.WriteString(alpha[rng.Intn(len(alpha))])
+		}
+		texts = append(texts, b.String())
+	}
+	found := 0
+	for _, x := range texts {
+		want := strings.ContainsAny(x, "⟦⟧〚〛")
+		if got := hasFenceBracket(x); got != want {
+			t.Fatalf("%q: hasFenceBracket %v, ContainsAny %v", x, got, want)
+		}
+		if want {
+			found++
+		}
+	}
+	if found < 1000 {
+		t.Fatalf("only %d texts hold a bracket", found)
+	}
+}
