@@ -16,38 +16,7 @@ import (
 // figure; MB/s counts the corpus' mean text size per operation.
 // -benchtime 2000x is about two passes; use 20000x or more for a figure.
 func BenchmarkCold(b *testing.B) {
-	keys, texts := goldenTexts(b)
-	var tune []string
-	bytes := 0
-	for i, k := range keys {
-		if strings.HasPrefix(k, "tune-") {
-			tune = append(tune, texts[i])
-			bytes += len(texts[i])
-		}
-	}
-	warm := evalcorpus.NewSanitizer()
-	for _, t := range tune {
-		warm.Text(t)
-	}
-	b.SetBytes(int64(bytes / len(tune)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	var s *sanitize.Sanitizer
-	done, i := 0, 0
-	c0 := evalcorpus.CPUTime()
-	for b.Loop() {
-		if i == 0 {
-			s = evalcorpus.NewSanitizer()
-		}
-		s.Text(tune[i])
-		done += len(tune[i])
-		if i++; i == len(tune) {
-			i = 0
-		}
-	}
-	if cpu := evalcorpus.CPUTime() - c0; cpu > 0 {
-		b.ReportMetric(float64(done)/cpu.Seconds()/1e6, "cpu-MB/s")
-	}
+	coldLoop(b, tuneTexts(b, "tune-"))
 }
 
 // BenchmarkColdLong is BenchmarkCold over longer texts: every 16
@@ -55,25 +24,51 @@ func BenchmarkCold(b *testing.B) {
 // page of CRM notes or a mail thread), the size of a real tool result.
 // It shows costs that grow faster than the text (a pass over the whole
 // text per finding or per decoded variant), which the short corpus texts
-// hide. Same cpu-MB/s as BenchmarkCold.
+// hide.
 func BenchmarkColdLong(b *testing.B) {
+	coldLoop(b, joined(tuneTexts(b, "tune-benign"), 16))
+}
+
+// BenchmarkColdLongAttack is BenchmarkColdLong over attack texts: every
+// 16 consecutive tune attack texts joined. It shows the passes an attack
+// cue starts over the whole text (decoded variants scanned again, the
+// signal layer's patterns), which grow with the text around the cue.
+func BenchmarkColdLongAttack(b *testing.B) {
+	coldLoop(b, joined(tuneTexts(b, "tune-attack"), 16))
+}
+
+// tuneTexts returns the golden corpus texts whose key starts with prefix.
+func tuneTexts(b *testing.B, prefix string) []string {
 	keys, texts := goldenTexts(b)
-	var benign []string
+	var out []string
 	for i, k := range keys {
-		if strings.HasPrefix(k, "tune-benign") {
-			benign = append(benign, texts[i])
+		if strings.HasPrefix(k, prefix) {
+			out = append(out, texts[i])
 		}
 	}
-	var long []string
-	bytes := 0
-	for i := 0; i+16 <= len(benign); i += 16 {
-		long = append(long, strings.Join(benign[i:i+16], "\n\n"))
-		bytes += len(long[len(long)-1])
+	return out
+}
+
+// joined returns every n consecutive texts joined by a blank line.
+func joined(texts []string, n int) []string {
+	var out []string
+	for i := 0; i+n <= len(texts); i += n {
+		out = append(out, strings.Join(texts[i:i+n], "\n\n"))
 	}
-	b.SetBytes(int64(bytes / len(long)))
-	b.ReportAllocs()
+	return out
+}
+
+// coldLoop sanitizes texts in turn, one per operation, with a new
+// Sanitizer at the start of every pass, and reports cpu-MB/s.
+func coldLoop(b *testing.B, texts []string) {
+	bytes := 0
 	warm := evalcorpus.NewSanitizer()
-	warm.Text(long[0])
+	for _, t := range texts {
+		warm.Text(t)
+		bytes += len(t)
+	}
+	b.SetBytes(int64(bytes / len(texts)))
+	b.ReportAllocs()
 	b.ResetTimer()
 	var s *sanitize.Sanitizer
 	done, i := 0, 0
@@ -82,9 +77,9 @@ func BenchmarkColdLong(b *testing.B) {
 		if i == 0 {
 			s = evalcorpus.NewSanitizer()
 		}
-		s.Text(long[i])
-		done += len(long[i])
-		if i++; i == len(long) {
+		s.Text(texts[i])
+		done += len(texts[i])
+		if i++; i == len(texts) {
 			i = 0
 		}
 	}
