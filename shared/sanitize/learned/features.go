@@ -267,13 +267,19 @@ type counter struct {
 type slot struct{ key, cnt uint32 }
 
 // bound counts hashes in a few buckets, each hash in one (a count-min
-// sketch of one row): a bucket counts at least each of its hashes, so
-// when no bucket exceeds MaxRepetition (over is false) no feature occurs
-// more often, and the Repetition Σc²/Σc, at most the largest count c, is
-// at most MaxRepetition too.
+// sketch of one row), and keeps ss, the sum of the squares of the
+// buckets' counts, as counter does of the features'. A bucket's count B
+// is the sum of the counts c of its hashes, and B² ≥ Σc² (the counts are
+// not negative), so ss ≥ Σc² of the exact count while n, the number of
+// hashes, is the same Σc: when ss ≤ MaxRepetition·n, the Repetition
+// Σc²/Σc is at most MaxRepetition too (integers; float64 division, which
+// counter's answer uses, is monotone and exact at MaxRepetition·n/n).
+// This bounds the average, not the largest count: a long prose text,
+// whose common n-grams (" the") occur more than MaxRepetition times,
+// still passes, with collisions adding about n/len(cnt) to ss/n.
 type bound struct {
-	cnt  []uint8
-	over bool
+	cnt   []uint16
+	ss, n int
 }
 
 // reset empties the sketch for a text of size bytes: about two buckets
@@ -284,25 +290,31 @@ func (b *bound) reset(size int) {
 		n *= 2
 	}
 	if cap(b.cnt) < n {
-		b.cnt = make([]uint8, n)
+		b.cnt = make([]uint16, n)
 	}
 	b.cnt = b.cnt[:n]
 	clear(b.cnt)
-	b.over = false
+	b.ss, b.n = 0, 0
 }
 
-// addAll counts hs. A bucket that passes MaxRepetition sets over (and
-// may wrap around later, which over no longer depends on).
+// addAll counts hs. A count cannot wrap: LogitJudged bounds texts of at
+// most boundMaxBytes, which have fewer than 1<<16 hashes in all.
 func (b *bound) addAll(hs []uint32) {
 	mask := uint32(len(b.cnt) - 1)
+	ss := b.ss
 	for _, h := range hs {
-		c := b.cnt[h&mask] + 1
-		b.cnt[h&mask] = c
-		if c > MaxRepetition {
-			b.over = true
-		}
+		p := &b.cnt[h&mask]
+		c := *p
+		*p = c + 1
+		ss += 2*int(c) + 1 // (c+1)² - c²
 	}
+	b.ss = ss
+	b.n += len(hs)
 }
+
+// judged reports whether the bound proves the Repetition of what was
+// counted at most MaxRepetition.
+func (b *bound) judged() bool { return b.ss <= MaxRepetition*b.n }
 
 func (c *counter) reset() {
 	for _, i := range c.used {

@@ -248,16 +248,20 @@ func (m *Model) LogitRep(e *Extractor, parts []string, x []float64, on []int32) 
 }
 
 // boundMaxBytes is the longest text (all parts) LogitJudged bounds the
-// repetition of instead of counting it: longer prose repeats its common
-// n-grams ("the") more than MaxRepetition times, and would be counted
-// twice.
-const boundMaxBytes = 512
+// repetition of instead of counting it: the detector's whole texts
+// (up to 2 KiB) and windows (1 KiB) all fit. The bound's counts are
+// 16-bit: Blocks gives at most 7 hashes per rune (5 n-grams with Lo = 1,
+// a word and a bigram), and a part of b bytes at most b+1 runes (its
+// closing space), so 4 KiB of nonempty parts give at most 7·2·4096 =
+// 57,344 hashes, fewer than 1<<16.
+const boundMaxBytes = 4096
 
 // LogitJudged is Logit that also reports whether the parts are judged:
 // whether their Repetition is at most MaxRepetition, as LogitRep's
-// answer would say. A short text's features go to a small sketch
-// (bound) instead of the exact count; only when a bucket of it exceeds
-// MaxRepetition are they counted exactly, in a second pass.
+// answer would say. A text's features go to a small sketch (bound)
+// instead of the exact count; only when the sketch's Σ(bucket count)²
+// exceeds MaxRepetition times the number of features are they counted
+// exactly, in a second pass (the sketch's sum is at least the exact Σc²).
 func (m *Model) LogitJudged(e *Extractor, parts []string, x []float64, on []int32) (z float64, judged bool) {
 	size := 0
 	for _, p := range parts {
@@ -269,7 +273,7 @@ func (m *Model) LogitJudged(e *Extractor, parts []string, x []float64, on []int3
 	}
 	e.bound.reset(size)
 	z, _ = m.logit(e, parts, x, on, countBound)
-	return z, !e.bound.over || e.RepetitionSegments(parts, false) <= MaxRepetition
+	return z, e.bound.judged() || e.RepetitionSegments(parts, false) <= MaxRepetition
 }
 
 // What logit counts besides the logit: nothing, the exact repetition
