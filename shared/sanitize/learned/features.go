@@ -297,7 +297,8 @@ func (b *bound) reset(size int) {
 	b.ss, b.n = 0, 0
 }
 
-// addAll counts hs. A count cannot wrap: LogitJudged bounds texts of at
+// addAll counts hs (Model.logit does the same in its loop over the
+// weights). A count cannot wrap: LogitJudged bounds texts of at
 // most boundMaxBytes, which have fewer than 1<<16 hashes in all.
 func (b *bound) addAll(hs []uint32) {
 	mask := uint32(len(b.cnt) - 1)

@@ -294,19 +294,44 @@ func (m *Model) logit(e *Extractor, parts []string, x []float64, on []int32, cou
 	}
 	if m.H == 0 && !m.Sentences {
 		// The linear weights alone over each part whole.
-		for k, text := range parts {
-			n += e.Blocks(text, uint32(k)*saltPart, func(hs []uint32) {
+		// The closures sum in locals: sum and bss, which they capture,
+		// live in memory.
+		fn := func(hs []uint32) {
+			s := sum
+			for _, h := range hs {
+				neg := int64(int32(h) >> 31) // -1 when the sign bit is set
+				s += (int64(q[h&mask]) ^ neg) - neg
+			}
+			sum = s
+			if count == countExact {
+				e.rep.addAll(hs)
+			}
+		}
+		bss := 0 // the sketch's sum of squares (countBound)
+		if count == countBound {
+			// bound.addAll in the same loop as the weights: one pass
+			// over the hashes.
+			cnt := e.bound.cnt
+			bmask := uint32(len(cnt) - 1)
+			fn = func(hs []uint32) {
+				s, ss := sum, bss
 				for _, h := range hs {
-					neg := int64(int32(h) >> 31) // -1 when the sign bit is set
-					sum += (int64(q[h&mask]) ^ neg) - neg
+					neg := int64(int32(h) >> 31)
+					s += (int64(q[h&mask]) ^ neg) - neg
+					p := &cnt[h&bmask]
+					c := *p
+					*p = c + 1
+					ss += 2*int(c) + 1
 				}
-				switch count {
-				case countExact:
-					e.rep.addAll(hs)
-				case countBound:
-					e.bound.addAll(hs)
-				}
-			})
+				sum, bss = s, ss
+			}
+		}
+		for k, text := range parts {
+			n += e.Blocks(text, uint32(k)*saltPart, fn)
+		}
+		if count == countBound {
+			e.bound.ss += bss
+			e.bound.n += n
 		}
 		z := float64(m.Bias)
 		if n > 0 {
