@@ -433,6 +433,9 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 			addCand(j)
 		}
 	}
+	if l := deLeet(text); l != "" {
+		addCand(l)
+	}
 	if morseLike(text) {
 		if m := decodeMorse(text); m != "" {
 			addCand(m)
@@ -447,6 +450,9 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 	}
 	if proseDecoded {
 		f.addPseudo(pEncodedText, clsEncoded, 0.3, "encoded_prose")
+	}
+	if depth == 0 {
+		f.decoded = cands
 	}
 }
 
@@ -768,4 +774,68 @@ func initDecodeTables() {
 		}
 	}
 	morseDots = strings.NewReplacer("·", ".", "•", ".", "−", "-", "–", "-", "—", "-", "_", "-")
+}
+
+// minLeetWords is how many words deLeet must change: a text with an
+// ordinal ("2nd") or a code ("A4") is not leetspeak.
+const minLeetWords = 3
+
+// deLeet returns text with every word that mixes letters with digits,
+// '@' or '$' undone as leetWord does ("1gn0r3 y0ur ru135" → "ignore your
+// ruies"), lower-cased, when at least minLeetWords words and a quarter
+// of the words change; else "". The rules read leetspeak in the folded
+// copies already; as a decoded variant the learned model reads it too
+// (digits read 0 to the model, and a word with a digit is no word to
+// TooFewWords: it did not judge such texts). Linear; no allocation
+// unless the text is leetspeak.
+func deLeet(text string) string {
+	words, mixed := 0, 0
+	for i := 0; i < len(text); {
+		for i < len(text) && isSpaceByte(text[i]) {
+			i++
+		}
+		if i == len(text) {
+			break
+		}
+		j, digit, letter := i, false, false
+		for j < len(text) && !isSpaceByte(text[j]) {
+			c := text[j]
+			digit = digit || c >= '0' && c <= '9' || c == '@' || c == '$'
+			letter = letter || c|0x20 >= 'a' && c|0x20 <= 'z' || c >= utf8.RuneSelf
+			j++
+		}
+		words++
+		if digit && letter {
+			mixed++
+		}
+		i = j
+	}
+	if mixed < minLeetWords || 4*mixed < words {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	changed := 0
+	for i := 0; i < len(text); {
+		j := i
+		for j < len(text) && !isSpaceByte(text[j]) {
+			j++
+		}
+		if j == i {
+			b.WriteByte(text[i])
+			i++
+			continue
+		}
+		w := strings.ToLower(text[i:j])
+		l := leetWord(w)
+		if l != w {
+			changed++
+		}
+		b.WriteString(l)
+		i = j
+	}
+	if changed < minLeetWords {
+		return ""
+	}
+	return b.String()
 }

@@ -400,6 +400,7 @@ type findings struct {
 	prob    float64
 	sigBits []uint32 // signal categories of each token (signals)
 	prose   string   // the text the signal layer read: URLs and tags blanked (signals)
+	decoded []string // what decodePass decoded from a top-level text (the learned model reads it too)
 	strong  []string // rules that added a weight of 1 or more (for the learned model)
 	// Inline backing arrays for fired, names and strong: most texts fire
 	// few rules, and a cold pass allocated each of them (and regrew names)

@@ -155,8 +155,74 @@ func HardFlag(rules []float64) bool {
 func (s *Sanitizer) ModelInput(in string) (parts []string, rules []float64, signals []int32, strong []string) {
 	var res Result
 	f, _ := s.analyze(in, &res)
-	text := modelText(f.prose)
+	text := modelText(modelProse(f))
 	return []string{text}, ruleFeatures(f), append(sigFeatures(f.sigBits), lenFeature(len(text))), strongRules(f)
+}
+
+// modelProse is the text the model reads before modelText: the signal
+// layer's prose, then what decodePass decoded from the text, a line each,
+// each with its encoded payloads replaced by codeToken (maskCode). An
+// instruction sent as base64, hex, ROT13 or reversed text, with a hint to
+// decode and follow it, read as digits and letters the model could not
+// judge (a hex run is repetitive once its digits read 0: the model
+// abstained), and what it said, in another language than the rules know,
+// no rule caught; the model reads both the hint and the decoded words.
+func modelProse(f *findings) string {
+	t := maskCode(f.prose)
+	for _, d := range f.decoded {
+		// A variant with fewer than two words (a Caesar shift of an id)
+		// tells the model nothing.
+		if d = maskCode(d); !TooFewWords(d) {
+			t += "\n" + d
+		}
+	}
+	return t
+}
+
+// minCodeRun is the shortest run of base64 or hex characters maskCode
+// replaces: as long as decodePass's shortest base64 candidate.
+const minCodeRun = 16
+
+// codeToken stands for an encoded payload in the model's text: its
+// n-grams are no word's, so that the word "code" in a benign text does not
+// take the weight that payloads carry, and its digit keeps TooFewWords
+// from counting it as a word, as it did not count the payload.
+const codeToken = "qx0zj"
+
+// maskCode replaces every run of at least minCodeRun characters of the
+// base64 alphabet (letters, digits, '+', '/', '=', '-', '_') that holds a
+// digit and a letter with codeToken. Linear, and no copy without such a
+// run.
+func maskCode(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		if !isB64Byte(s[i]) {
+			i++
+			continue
+		}
+		j, digit, letter := i, false, false
+		for j < len(s) && isB64Byte(s[j]) {
+			c := s[j] | 0x20
+			digit = digit || s[j] >= '0' && s[j] <= '9'
+			letter = letter || c >= 'a' && c <= 'z'
+			j++
+		}
+		if j-i >= minCodeRun && digit && letter {
+			if last == 0 {
+				b.Grow(len(s))
+			}
+			b.WriteString(s[last:i])
+			b.WriteString(codeToken)
+			last = j
+		}
+		i = j
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // modelText is what the model reads of the signal layer's prose: markup
@@ -404,7 +470,7 @@ const ModelWholeBytes = 2048
 // learned.MaxRepetition is not judged by the model (probability 0, and
 // the rules' verdict stands).
 func modelProb(m *learned.Model, f *findings, rf []float64) (float64, bool) {
-	text := f.prose
+	text := modelProse(f)
 	if len(text) > modelMaxRead {
 		text = strings.ToValidUTF8(text[:modelMaxRead], "")
 	}
