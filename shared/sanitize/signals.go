@@ -480,7 +480,8 @@ func signals(text string, c *copies, f *findings) {
 	if p := proseOnly(text); p != text {
 		// Markup and URLs are not words anybody reads: "?token=" in an
 		// unsubscribe link is not a request for a token.
-		text, c = p, makeCopies(p)
+		// Only the copies signals reads are built (makeProseCopies).
+		text, c = p, makeProseCopies(p)
 		defer c.release()
 	}
 	toks := c.nativeToks
