@@ -238,7 +238,20 @@ func asciiLowerFast(s string) string {
 }
 
 // makeCopies builds the folded copies of s.
-func makeCopies(s string) *copies {
+func makeCopies(s string) *copies { return foldCopies(s, false) }
+
+// makeProseCopies builds the copies of s that the signal layer reads: the
+// lines copy and the native copy with its tokens (signals, tokenBits,
+// signalScore and isTranscript read nothing else). The latin copy is left
+// empty. ASCII text that fastLatin folds takes its one pass as in
+// makeCopies (its copy is both); otherwise foldWords and buildNative
+// build the native copy by appendNative over splitWords' words, whichever
+// of them the latin copy needs, and so does nativeWords, without the
+// latin folding. TestProseCopies compares the two.
+func makeProseCopies(s string) *copies { return foldCopies(s, true) }
+
+// foldCopies is makeCopies, or makeProseCopies when nativeOnly is set.
+func foldCopies(s string, nativeOnly bool) *copies {
 	if strings.IndexByte(s, '&') >= 0 {
 		s = html.UnescapeString(s)
 	}
@@ -295,11 +308,18 @@ func makeCopies(s string) *copies {
 		if l, lt, ok := fastLatin(lower, c.tokBuf(len(lower)/5 + 1)[:0]); ok {
 			c.latin, c.latinToks = l, lt
 			c.native, c.nativeToks = l, lt
+			if nativeOnly {
+				c.latin, c.latinToks = "", nil
+			}
 			return c
 		}
 	}
 	if ascii {
 		words = countWords(lower)
+	}
+	if nativeOnly {
+		c.native, c.nativeToks = nativeWords(lower, c.tokBuf(words))
+		return c
 	}
 	changed, ok := c.foldWords(lower, words)
 	if !ok {
@@ -424,6 +444,37 @@ func buildNative(toks []rawTok) (string, []token) {
 		out = appendNative(&b, out, t.word)
 	}
 	return b.String(), out
+}
+
+// nativeWords is buildNative(splitWords(lower)) without splitWords'
+// slice; toks has room for lower's words.
+func nativeWords(lower string, toks []token) (string, []token) {
+	var b strings.Builder
+	b.Grow(len(lower) + 1)
+	toks = toks[:0]
+	for i := 0; i < len(lower); {
+		r, size := rune(lower[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(lower[i:])
+		}
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		start := i
+		for i < len(lower) {
+			r, size := rune(lower[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(lower[i:])
+			}
+			if !isWordRune(r) {
+				break
+			}
+			i += size
+		}
+		toks = appendNative(&b, toks, lower[start:i])
+	}
+	return b.String(), toks
 }
 
 // appendNative appends the native form of the word w to b, after a space

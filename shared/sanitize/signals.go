@@ -480,7 +480,8 @@ func signals(text string, c *copies, f *findings) {
 	if p := proseOnly(text); p != text {
 		// Markup and URLs are not words anybody reads: "?token=" in an
 		// unsubscribe link is not a request for a token.
-		text, c = p, makeCopies(p)
+		// Only the copies signals reads are built (makeProseCopies).
+		text, c = p, makeProseCopies(p)
 		defer c.release()
 	}
 	toks := c.nativeToks
@@ -589,12 +590,37 @@ func tokenBits(text string, c *copies, multi []bool, buf []uint32) []uint32 {
 	}
 	demoted := false          // the previous token was a mentioned (not addressed) AI or assistant
 	var upper map[string]bool // made for the first word of upperOnly: most texts have none
+	// The rules' vocabulary ids of these tokens, when runRules has set
+	// them for this very copy (signals' prose copy has none): a token with
+	// an id is that vocabulary word, whose lexicon entry and stem and
+	// script bits vocabSig holds, so its lookups are not made again.
+	var ids []int32
+	var vs []vocabSigEntry
+	if len(c.nid) == len(toks) && len(toks) > 0 {
+		ids, vs = c.nid, vocabSigTable()
+	}
 	for k, t := range toks {
 		w := s[t.start:t.end]
 		var b uint32
-		iw, _ := l.infoTab.get(w)
-		if len(w) < 2 && !iw.first {
-			continue
+		var iw lexInfo
+		var wb uint32 // the stems' and scripts' bits of w (wordBits)
+		var wml bool
+		if ids != nil && ids[k] >= 0 {
+			e := &vs[ids[k]]
+			iw, wb, wml = e.info, e.bits, e.ml
+			if len(w) < 2 && !iw.first {
+				continue
+			}
+		} else {
+			iw, _ = l.infoTab.get(w)
+			if len(w) < 2 && !iw.first {
+				continue
+			}
+			wb, wml = l.wordBits(w, iw)
+		}
+		b |= wb
+		if wml {
+			multi[k] = true
 		}
 		if iw.word {
 			v := iw.bits
@@ -635,60 +661,6 @@ func tokenBits(text string, c *copies, multi []bool, buf []uint32) []uint32 {
 				}
 			}
 		}
-		var i4 lexInfo
-		if len(w) == 4 {
-			i4 = iw
-		} else if len(w) > 4 && l.mayStem4(w) {
-			i4, _ = l.infoTab.get(w[:4])
-		}
-		if i4.stem4 {
-			for e := 4; e <= len(w) && e < 68; e++ {
-				if i4.stemLens&(1<<(e-4)) == 0 || e < len(w) && !utf8.RuneStart(w[e]) {
-					continue // no stem of e bytes starts so
-				}
-				ie := iw
-				if e < len(w) {
-					ie, _ = l.infoTab.get(w[:e])
-				}
-				if ie.stem {
-					b |= ie.stemBits
-					if ie.ml {
-						multi[k] = true
-					}
-				}
-			}
-		}
-		r0, size := utf8.DecodeRuneInString(w)
-		switch {
-		case r0 >= 0x590 && r0 <= 0x5ff && strings.ContainsRune("והבלמשכ", r0) && len(w) > 2*size+2:
-			if v, ok := l.words[w[size:]]; ok {
-				b |= v
-				multi[k] = true
-			}
-		case r0 >= 0x600 && r0 <= 0x6ff:
-			x := strings.TrimPrefix(strings.TrimPrefix(w, "و"), "ف")
-			for _, y := range []string{x, strings.TrimPrefix(x, "ال"), strings.TrimPrefix(x, "ب"), strings.TrimPrefix(x, "ل")} {
-				if y != w && len(y) >= 4 {
-					if v, ok := l.words[y]; ok {
-						b |= v
-						multi[k] = true
-					}
-				}
-			}
-		case noSpaceRune(r0) || r0 >= 0x80 && strings.IndexFunc(w, noSpaceRune) >= 0:
-			for i := 0; i < len(w); {
-				_, sz := utf8.DecodeRuneInString(w[i:])
-				if cands, _ := l.cjkTab.get(firstRunes(w[i:], 2)); cands != nil {
-					for _, e := range cands {
-						if strings.HasPrefix(w[i:], e.s) {
-							b |= e.bits
-							multi[k] = true
-						}
-					}
-				}
-				i += sz
-			}
-		}
 		if b&sigAct != 0 && k > 0 && modalWords[s[toks[k-1].start:toks[k-1].end]] {
 			// "the tool can refund all orders": described, not asked for.
 			b &^= sigAct | sigReveal
@@ -704,6 +676,98 @@ func tokenBits(text string, c *copies, multi []bool, buf []uint32) []uint32 {
 		bits[k] = b
 	}
 	return bits
+}
+
+// wordBits returns the bits that tokenBits finds for the word w alone,
+// whose lexicon entry is iw: its stems, and the prefixed words and
+// characters of Hebrew, Arabic and the scripts without spaces; ml when a
+// non-English list gave any.
+func (l *sigLex) wordBits(w string, iw lexInfo) (b uint32, ml bool) {
+	var i4 lexInfo
+	if len(w) == 4 {
+		i4 = iw
+	} else if len(w) > 4 && l.mayStem4(w) {
+		i4, _ = l.infoTab.get(w[:4])
+	}
+	if i4.stem4 {
+		for e := 4; e <= len(w) && e < 68; e++ {
+			if i4.stemLens&(1<<(e-4)) == 0 || e < len(w) && !utf8.RuneStart(w[e]) {
+				continue // no stem of e bytes starts so
+			}
+			ie := iw
+			if e < len(w) {
+				ie, _ = l.infoTab.get(w[:e])
+			}
+			if ie.stem {
+				b |= ie.stemBits
+				if ie.ml {
+					ml = true
+				}
+			}
+		}
+	}
+	r0, size := utf8.DecodeRuneInString(w)
+	switch {
+	case r0 >= 0x590 && r0 <= 0x5ff && strings.ContainsRune("והבלמשכ", r0) && len(w) > 2*size+2:
+		if v, ok := l.words[w[size:]]; ok {
+			b |= v
+			ml = true
+		}
+	case r0 >= 0x600 && r0 <= 0x6ff:
+		x := strings.TrimPrefix(strings.TrimPrefix(w, "و"), "ف")
+		for _, y := range []string{x, strings.TrimPrefix(x, "ال"), strings.TrimPrefix(x, "ب"), strings.TrimPrefix(x, "ل")} {
+			if y != w && len(y) >= 4 {
+				if v, ok := l.words[y]; ok {
+					b |= v
+					ml = true
+				}
+			}
+		}
+	case noSpaceRune(r0) || r0 >= 0x80 && strings.IndexFunc(w, noSpaceRune) >= 0:
+		for i := 0; i < len(w); {
+			_, sz := utf8.DecodeRuneInString(w[i:])
+			if cands, _ := l.cjkTab.get(firstRunes(w[i:], 2)); cands != nil {
+				for _, e := range cands {
+					if strings.HasPrefix(w[i:], e.s) {
+						b |= e.bits
+						ml = true
+					}
+				}
+			}
+			i += sz
+		}
+	}
+	return b, ml
+}
+
+// vocabSigEntry is what tokenBits needs of one vocabulary word: its
+// lexicon entry and wordBits.
+type vocabSigEntry struct {
+	info lexInfo
+	bits uint32
+	ml   bool
+}
+
+var (
+	vocabSigOnce sync.Once
+	vocabSig     []vocabSigEntry // by vocabulary id
+)
+
+// vocabSigTable returns vocabSig, made on first use (after ensureRules
+// has numbered every word: runRules, which sets the ids, runs first).
+func vocabSigTable() []vocabSigEntry {
+	vocabSigOnce.Do(func() {
+		ensureRules()
+		sigOnce.Do(func() { sig = buildSigLex() })
+		vs := make([]vocabSigEntry, len(vocab))
+		for w, id := range vocab {
+			info, _ := sig.infoTab.get(w)
+			b, ml := sig.wordBits(w, info)
+			vs[id] = vocabSigEntry{info, b, ml}
+		}
+		vocabSig = vs
+	})
+	return vocabSig
 }
 
 // modalWords before an action describe it ("can refund", "kann
