@@ -17,17 +17,17 @@ type splitTarget struct {
 // corpusTargets hold the figures each split reaches today, rounded down:
 // the test fails when a change makes one worse. The blind split
 // (testdata/corpus/blind, written by someone who never saw the rules or
-// the tuning cases, never tuned or trained on) holds what was reached
-// there with the learned model (trained on 32,671 texts by other writers,
-// its settings chosen by cross-validation) — 89.5% of attacks detected,
-// 1.0% of benign texts flagged, 80 of 80 kept intact (13 with a defanged
-// off-list link) — not the 90% detected aimed at: that target was missed
-// (see README.md). The tune split is the rules' author's own. Never tune
-// on the blind split.
+// the tuning cases, never tuned or trained on) holds the targets,
+// reached there with the learned model (trained on 34,591 texts by other
+// writers, its settings chosen by cross-validation): 90.2% of attacks
+// detected (377 of 418: one attack above the target, the interval
+// 87.0-92.7%), 1.0% of benign texts flagged, 80 of 80 kept intact (13
+// with a defanged off-list link). The tune split is the rules' author's
+// own. Never tune on the blind split.
 var corpusTargets = map[string]splitTarget{
 	"tune":    {attack: 0.98, fp: 0.01, intact: 1},
 	"holdout": {attack: 0.98, fp: 0.02, intact: 1},
-	"blind":   {attack: 0.89, fp: 0.02, intact: 1},
+	"blind":   {attack: 0.90, fp: 0.02, intact: 1},
 }
 
 // TestCorpusTargets runs the labelled corpus (testdata/corpus) through the
