@@ -452,29 +452,37 @@ func nativeWords(lower string, toks []token) (string, []token) {
 	var b strings.Builder
 	b.Grow(len(lower) + 1)
 	toks = toks[:0]
-	for i := 0; i < len(lower); {
-		r, size := rune(lower[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(lower[i:])
-		}
-		if !isWordRune(r) {
-			i += size
-			continue
-		}
-		start := i
-		for i < len(lower) {
-			r, size := rune(lower[i]), 1
-			if r >= utf8.RuneSelf {
-				r, size = utf8.DecodeRuneInString(lower[i:])
-			}
-			if !isWordRune(r) {
-				break
-			}
-			i += size
-		}
-		toks = appendNative(&b, toks, lower[start:i])
+	for start, end := nextWord(lower, 0); start < len(lower); start, end = nextWord(lower, end) {
+		toks = appendNative(&b, toks, lower[start:end])
 	}
 	return b.String(), toks
+}
+
+// nextWord returns the bounds of the first word (a run of isWordRune
+// runes) of s at or after byte i; start is len(s) when there is none.
+func nextWord(s string, i int) (start, end int) {
+	for i < len(s) {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if isWordRune(r) {
+			break
+		}
+		i += size
+	}
+	start = i
+	for i < len(s) {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if !isWordRune(r) {
+			break
+		}
+		i += size
+	}
+	return start, i
 }
 
 // appendNative appends the native form of the word w to b, after a space
@@ -536,26 +544,7 @@ func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
 	gapStart := 0
 	var fbuf [64]byte
 	fb := fbuf[:0] // latinWordIn's folding
-	for i := 0; i < len(lower); {
-		r, size := rune(lower[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(lower[i:])
-		}
-		if !isWordRune(r) {
-			i += size
-			continue
-		}
-		start := i
-		for i < len(lower) {
-			r, size := rune(lower[i]), 1
-			if r >= utf8.RuneSelf {
-				r, size = utf8.DecodeRuneInString(lower[i:])
-			}
-			if !isWordRune(r) {
-				break
-			}
-			i += size
-		}
+	for start, i := nextWord(lower, 0); start < len(lower); start, i = nextWord(lower, i) {
 		w, gap := lower[start:i], start-gapStart // as splitWords splits
 		gapStart = i
 		ntoks = appendNative(&nb, ntoks, w)
