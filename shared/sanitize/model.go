@@ -191,38 +191,54 @@ const codeToken = "qx0zj"
 
 // maskCode replaces every run of at least minCodeRun characters of the
 // base64 alphabet (letters, digits, '+', '/', '=', '-', '_') that holds a
-// digit and a letter with codeToken. Linear, and no copy without such a
-// run.
+// digit and a letter with codeToken. It looks at every minCodeRun-th
+// byte only, until one is in the alphabet: a run that long holds one of
+// them (prose's words are shorter). Linear (a byte is read at most twice),
+// and no copy without such a run.
 func maskCode(s string) string {
 	var b strings.Builder
 	last := 0
-	for i := 0; i < len(s); {
-		if !isB64Byte(s[i]) {
-			i++
+	// Invariant: s[i-1] is not in the alphabet (or i is 0), so a run
+	// through the probe s[i+minCodeRun-1] starts at i or later.
+	for i := 0; i+minCodeRun <= len(s); {
+		p := i + minCodeRun - 1
+		if !isB64Byte(s[p]) {
+			i = p + 1
 			continue
 		}
-		j, digit, letter := i, false, false
+		a, j := p, p+1
+		for a > i && isB64Byte(s[a-1]) {
+			a--
+		}
 		for j < len(s) && isB64Byte(s[j]) {
-			c := s[j] | 0x20
-			digit = digit || s[j] >= '0' && s[j] <= '9'
-			letter = letter || c >= 'a' && c <= 'z'
 			j++
 		}
-		if j-i >= minCodeRun && digit && letter {
+		if j-a >= minCodeRun && codeMix(s[a:j]) {
 			if last == 0 {
 				b.Grow(len(s))
 			}
-			b.WriteString(s[last:i])
+			b.WriteString(s[last:a])
 			b.WriteString(codeToken)
 			last = j
 		}
-		i = j
+		i = j + 1
 	}
 	if last == 0 {
 		return s
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// codeMix reports whether run holds a digit and an ASCII letter.
+func codeMix(run string) bool {
+	digit, letter := false, false
+	for i := 0; i < len(run) && !(digit && letter); i++ {
+		c := run[i]
+		digit = digit || c >= '0' && c <= '9'
+		letter = letter || c|0x20 >= 'a' && c|0x20 <= 'z'
+	}
+	return digit && letter
 }
 
 // modelText is what the model reads of the signal layer's prose: markup

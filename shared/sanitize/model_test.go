@@ -3,6 +3,7 @@ package sanitize
 import (
 	"math/bits"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -383,5 +384,30 @@ func TestModelReadsDecoded(t *testing.T) {
 	f, _ = s.analyze("rate_12b840e5e726e5c1494512e78d60edec", &res)
 	if got := modelProse(f); strings.Contains(got, "\n") {
 		t.Errorf("modelProse of an id = %q, want no decoded line", got)
+	}
+}
+
+// TestMaskCodeRuns checks maskCode's skipping scan against the runs a
+// regexp finds, over random texts of alphabet and other bytes.
+func TestMaskCodeRuns(t *testing.T) {
+	runRE := regexp.MustCompile(`[A-Za-z0-9+/=_-]{16,}`)
+	want := func(s string) string {
+		return runRE.ReplaceAllStringFunc(s, func(run string) string {
+			if strings.ContainsAny(run, "0123456789") && strings.IndexFunc(run, func(r rune) bool { return r|0x20 >= 'a' && r|0x20 <= 'z' }) >= 0 {
+				return codeToken
+			}
+			return run
+		})
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	parts := []string{"a", "Z", "7", "=", "-", "_", "/", "+", " ", ".", "é", "\n", "abc", "0123", "deadbeef", "aWdub3Jl"}
+	for n := 0; n < 100000; n++ {
+		var b strings.Builder
+		for k := rng.IntN(60); k > 0; k-- {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		if s := b.String(); maskCode(s) != want(s) {
+			t.Fatalf("maskCode(%q) = %q, want %q", s, maskCode(s), want(s))
+		}
 	}
 }
