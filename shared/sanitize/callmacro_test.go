@@ -2,16 +2,20 @@ package sanitize
 
 import (
 	"math/rand"
+	"regexp"
 	"strings"
 	"testing"
 )
 
-// TestCallMacros checks callMacros against callMacroRE's own
+// TestCallMacros checks callMacros against its pattern's own
 // FindAllStringIndex over the corpus and random call-like strings (verbs,
 // '_', parentheses, newlines, invalid bytes, arguments around the
 // 120-rune bound), for every limit the count can reach.
 func TestCallMacros(t *testing.T) {
 	ensureTables()
+	// The pattern callMacros matches by hand (compiled here: the
+	// package's initialisation does no work, TestInitDoesNoWork).
+	callMacroPattern := regexp.MustCompile(`\b(?:` + strings.Join(callMacroVerbs[:], "|") + `)_[a-z0-9_]+\s*\([^)\n]{0,120}\)`)
 	texts := corpusTexts(t)
 	rng := rand.New(rand.NewSource(1))
 	alpha := []string{"_", "send_order", "pay_", "refund_all(", "(x)", "_2", " (", "send", "cancel", "pay", "set", "email", "disable", "xsend", "Send", "(", ")", "\n", " ", "\t", "\r", "\f", "\v",
@@ -30,9 +34,9 @@ func TestCallMacros(t *testing.T) {
 	}
 	matched := 0
 	for _, x := range texts {
-		all := len(callMacroRE.FindAllStringIndex(x, -1))
+		all := len(callMacroPattern.FindAllStringIndex(x, -1))
 		for n := 1; n <= all+1; n++ {
-			want := len(callMacroRE.FindAllStringIndex(x, n))
+			want := len(callMacroPattern.FindAllStringIndex(x, n))
 			if got := callMacros(x, n); got != want {
 				t.Fatalf("%q, n=%d: callMacros %d, regexp %d", x, n, got, want)
 			}

@@ -781,8 +781,8 @@ func initDecodeTables() {
 const minLeetWords = 3
 
 // deLeet returns text with every word that mixes letters with digits,
-// '@' or '$' undone as leetWord does ("1gn0r3 y0ur ru135" → "ignore your
-// ruies"), lower-cased, when at least minLeetWords words and a quarter
+// '@' or '$' undone as leetWord does ("1gn0r3 y0ur pr3v10u5" → "ignore
+// your previous"; "ru135" stays, read as an identifier), lower-cased, when at least minLeetWords words and a quarter
 // of the words change; else "". The rules read leetspeak in the folded
 // copies already; as a decoded variant the learned model reads it too
 // (digits read 0 to the model, and a word with a digit is no word to

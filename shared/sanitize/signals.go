@@ -368,14 +368,15 @@ func isASCIIWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
-// callMacroRE is the pattern of a tool call written out ("refund_order(
-// 4711)"). callMacros matches it by hand: Go's regexp has no literal
-// prefix to look for here and ran its NFA over every byte of c.lines (a
-// fifth of a cold pass over long attack texts); TestCallMacros checks
-// that callMacros finds the same matches on corpus and random inputs.
-var callMacroRE *regexp.Regexp
+// A tool call written out ("refund_order(4711)") is the pattern
+// \b(?:verb)_[a-z0-9_]+\s*\([^)\n]{0,120}\) with one of callMacroVerbs
+// (callMacroPattern in the tests). callMacros matches it by hand: Go's
+// regexp has no literal prefix to look for here and ran its NFA over every
+// byte of c.lines (a fifth of a cold pass over long attack texts);
+// TestCallMacros checks that callMacros finds the regexp's matches on
+// corpus and random inputs.
 
-// callMacroVerbs are the verbs callMacroRE's match starts with.
+// callMacroVerbs are the verbs a call's match starts with.
 var callMacroVerbs = [...]string{"cancel", "refund", "delete", "send", "transfer", "export", "update", "create", "issue", "approve", "forward", "reset", "grant", "change", "remove", "wire", "pay", "close", "void", "set", "add", "email", "share", "disable"}
 
 // isCallMacroVerb reports whether w is one of callMacroVerbs.
@@ -391,8 +392,8 @@ func isCallMacroVerb(w string) bool {
 	return false
 }
 
-// callMacros counts callMacroRE's matches in s as
-// len(callMacroRE.FindAllStringIndex(s, n)) does, for n > 0. Every match
+// callMacros counts the pattern's matches in s as
+// len(FindAllStringIndex(s, n)) does, for n > 0. Every match
 // starts at a verb (a-z) that a '_' follows and that starts at a \b
 // (the byte before it, if any, is not in [0-9A-Za-z_]: a byte of a
 // non-ASCII rune is not either), so the verb is the whole run of a-z
@@ -427,7 +428,7 @@ func callMacros(s string, n int) int {
 	return count
 }
 
-// callMacroEnd returns the end of callMacroRE's match whose verb and '_'
+// callMacroEnd returns the end of the pattern's match whose verb and '_'
 // end just before s[j], or 0 when there is none.
 func callMacroEnd(s string, j int) int {
 	r := j
@@ -605,17 +606,17 @@ func tokenBits(text string, c *copies, multi []bool, buf []uint32) []uint32 {
 		var iw lexInfo
 		var wb uint32 // the stems' and scripts' bits of w (wordBits)
 		var wml bool
-		if ids != nil && ids[k] >= 0 {
+		vocab := ids != nil && ids[k] >= 0
+		if vocab {
 			e := &vs[ids[k]]
 			iw, wb, wml = e.info, e.bits, e.ml
-			if len(w) < 2 && !iw.first {
-				continue
-			}
 		} else {
 			iw, _ = l.infoTab.get(w)
-			if len(w) < 2 && !iw.first {
-				continue
-			}
+		}
+		if len(w) < 2 && !iw.first {
+			continue
+		}
+		if !vocab {
 			wb, wml = l.wordBits(w, iw)
 		}
 		b |= wb
@@ -1060,7 +1061,6 @@ func initSignalTables() {
 	agglutinative = map[string]bool{"fi": true, "hu": true, "tr": true, "ko": true}
 	envSecretRE = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PWD|CREDENTIALS)\b`)
 	toolNameRE = regexp.MustCompile(`\b(?:[a-z]+_)*(?:cancel|refund|delete|send|export|update|create|void|transfer|issue|grant|remove|forward)_[a-z_]*[a-z]\b|\b[a-z]+_(?:cancel|refund|delete|send|export|update|create|void|transfer|grant|remove|forward)\b`)
-	callMacroRE = regexp.MustCompile(`\b(?:cancel|refund|delete|send|transfer|export|update|create|issue|approve|forward|reset|grant|change|remove|wire|pay|close|void|set|add|email|share|disable)_[a-z0-9_]+\s*\([^)\n]{0,120}\)`)
 	greetings = map[string]bool{"hi": true, "hello": true, "hey": true, "dear": true, "ok": true, "okay": true, "yo": true,
 		"hallo": true, "hola": true, "bonjour": true, "salut": true, "ciao": true, "ola": true, "olá": true, "hej": true, "hei": true,
 		"halo": true, "hai": true, "привет": true, "здравствуй": true, "привіт": true, "merhaba": true, "selam": true, "xin": true,
