@@ -244,17 +244,37 @@ func wordID(w string) int32 {
 type subTrig struct {
 	sub   string
 	rules []int
+	// key and mask are sub's first bytes (up to 8) as peek8 reads them
+	// and the mask of the bytes sub holds (newSubList).
+	key, mask uint64
+	// slot, for a substring that two of its occurrences can share bytes
+	// of (it ends with a prefix of itself: "execute"), indexes scanSubs'
+	// next positions; -1 for the others, whose occurrences never
+	// overlap, so that one found after another starts after its end.
+	slot int
 }
 
 // subList is a list of substring triggers sorted by substring, and the
 // span of each first byte pair in it (of the first byte, for a trigger
-// of one byte): a text is searched only for the triggers whose first
-// pair its byte-pair set may hold. Grouping by pair rather than by byte
-// turns most triggers away a group at a time (the CJK triggers' first
-// bytes are the few UTF-8 lead bytes of the script).
+// of one byte). A text is walked once (scanSubs): only at a byte pair
+// that starts a trigger (pairs) are the triggers of its span compared
+// with the text there.
 type subList struct {
 	subs   []subTrig
 	firsts []firstSpan
+	// pairs marks the first byte pairs of the triggers, and every pair
+	// that starts with the byte of a one-byte trigger, by the low six bits
+	// of each byte (pairBit): 512 bytes, which stay in the cache, where
+	// an exact set of pairs (8 KiB) cost a miss at many pairs of a text.
+	// A pair it holds is checked against the spans of its first byte.
+	// ones marks the bytes of the one-byte triggers (a one-byte trigger
+	// can also be the text's last byte).
+	pairs [64]uint64
+	ones  [4]uint64
+	// byFirst is the span in firsts of each first byte.
+	byFirst [256]struct{ lo, hi uint16 }
+	// slots is how many triggers have a slot.
+	slots int
 }
 
 type firstSpan struct {
@@ -264,6 +284,22 @@ type firstSpan struct {
 
 func newSubList(subs []subTrig) subList {
 	l := subList{subs: subs}
+	for i := range subs {
+		st := &subs[i]
+		st.key, st.mask = 0, 0
+		for k := 0; k < len(st.sub) && k < 8; k++ {
+			st.key |= uint64(st.sub[k]) << (8 * k)
+			st.mask |= 0xff << (8 * k)
+		}
+		st.slot = -1
+		for k := 1; k < len(st.sub); k++ {
+			if st.sub[:k] == st.sub[len(st.sub)-k:] {
+				st.slot = l.slots
+				l.slots++
+				break
+			}
+		}
+	}
 	for i, st := range subs {
 		pre := st.sub[:min(2, len(st.sub))]
 		if n := len(l.firsts); n > 0 && l.firsts[n-1].pre == pre {
@@ -272,7 +308,89 @@ func newSubList(subs []subTrig) subList {
 			l.firsts = append(l.firsts, firstSpan{pre, i, i + 1})
 		}
 	}
+	for i, fs := range l.firsts {
+		b := fs.pre[0]
+		if l.byFirst[b].hi == 0 {
+			l.byFirst[b].lo = uint16(i)
+		}
+		l.byFirst[b].hi = uint16(i + 1)
+		if len(fs.pre) == 1 {
+			l.ones[b>>6] |= 1 << (b & 63)
+			for c := 0; c < 64; c++ {
+				p := pairBit(b, byte(c))
+				l.pairs[p>>6] |= 1 << (p & 63)
+			}
+		} else {
+			p := pairBit(b, fs.pre[1])
+			l.pairs[p>>6] |= 1 << (p & 63)
+		}
+	}
 	return l
+}
+
+// pairBit is the bit of subList.pairs for the byte pair a, b.
+func pairBit(a, b byte) uint { return uint(a&63)<<6 | uint(b&63) }
+
+// maxSubCount is how many non-overlapping occurrences of one trigger
+// substring make hits (the first ones).
+const maxSubCount = 32
+
+// scanSubs calls hit(t, i) for the occurrences in s of each trigger t
+// of l that strings.Index finds from the start, each search going on
+// after the occurrence it found, up to maxSubCount of them: the leftmost
+// non-overlapping occurrences. counts holds, per trigger, how many it
+// had, all zero at first; next (l.slots long), where the next occurrence
+// of a trigger with a slot may start, read only once it had one. When
+// first (a trigger's first occurrence) returns false, the trigger makes
+// no hits. One pass over s replaces a pass per trigger whose first pair
+// a hashed set of the text's pairs may hold (the set's own pass, and a
+// search and a hash of every pair per trigger, were 3% of a cold pass);
+// TestScanSubs compares it with that.
+func (l *subList) scanSubs(s string, counts []uint8, next []int, first func(t int) bool, hit func(t, i int)) {
+	pairs := &l.pairs
+	for i := 0; i < len(s); i++ {
+		// Pass over the pairs that start no trigger (rest, from 0, lets
+		// the compiler drop the bounds checks).
+		rest := s[i:]
+		j := 0
+		for ; j < len(rest)-1; j++ {
+			if p := pairBit(rest[j], rest[j+1]); pairs[p>>6]&(1<<(p&63)) != 0 {
+				break
+			}
+		}
+		i += j
+		if b := s[i]; i+1 == len(s) && l.ones[b>>6]&(1<<(b&63)) == 0 {
+			break
+		}
+		span := l.byFirst[s[i]]
+		in := peek8(s, i)
+		for _, fs := range l.firsts[span.lo:span.hi] {
+			if len(fs.pre) == 2 && (i+1 == len(s) || fs.pre[1] != s[i+1]) {
+				continue
+			}
+			for t := fs.lo; t < fs.hi; t++ {
+				// The trigger's first 8 bytes at once, the rest (of a
+				// longer one) by HasPrefix.
+				st := &l.subs[t]
+				if (in^st.key)&st.mask != 0 || len(s)-i < len(st.sub) || len(st.sub) > 8 && !strings.HasPrefix(s[i+8:], st.sub[8:]) {
+					continue
+				}
+				n := counts[t]
+				if n == maxSubCount || n > 0 && st.slot >= 0 && i < next[st.slot] {
+					continue
+				}
+				if n == 0 && !first(t) {
+					counts[t] = maxSubCount // no more occurrences
+					continue
+				}
+				hit(t, i)
+				counts[t] = n + 1
+				if st.slot >= 0 {
+					next[st.slot] = i + len(st.sub)
+				}
+			}
+		}
+	}
 }
 
 // expand replaces {NAME} macros in a pattern.
@@ -576,37 +694,38 @@ func runRules(c *copies, f *findings) {
 		}
 		return v
 	}
-	var pairs bigrams
-	subHits := func(s string, list subList) {
-		pairs.add(s)
-		for _, fs := range list.firsts {
-			if len(fs.pre) == 1 && strings.IndexByte(s, fs.pre[0]) < 0 || !pairs.mayHold(fs.pre) {
-				continue
-			}
-			for _, st := range list.subs[fs.lo:fs.hi] {
-				if !pairs.mayHold(st.sub) {
-					continue
-				}
-				if len(st.rules) == 1 && !gateOK(rules[st.rules[0]]) {
-					continue
-				}
-				from := 0
-				for n := 0; n < 32; n++ {
-					k := strings.Index(s[from:], st.sub)
-					if k < 0 {
-						break
-					}
-					for _, ri := range st.rules {
-						hits = append(hits, hitPos{ri, from + k})
-					}
-					from += k + len(st.sub)
-				}
-			}
+	// Per trigger substring, scanSubs' counts and next positions: on
+	// the stack, zero, each part used once (the lines and CJK lists fit).
+	var countBuf [320]uint8
+	var nextBuf [16]int
+	free, nfree := countBuf[:], nextBuf[:]
+	subHits := func(s string, list *subList) {
+		var counts []uint8
+		if n := len(list.subs); n <= len(free) {
+			counts, free = free[:n], free[n:]
+		} else {
+			counts = make([]uint8, n)
 		}
+		var next []int
+		if n := list.slots; n <= len(nfree) {
+			next, nfree = nfree[:n], nfree[n:]
+		} else {
+			next = make([]int, n)
+		}
+		list.scanSubs(s, counts, next, func(t int) bool {
+			// A trigger of one gated rule: no hits when the gate says no
+			// (the rule would not run on them).
+			rs := list.subs[t].rules
+			return len(rs) != 1 || gateOK(rules[rs[0]])
+		}, func(t, i int) {
+			for _, ri := range list.subs[t].rules {
+				hits = append(hits, hitPos{ri, i})
+			}
+		})
 	}
-	subHits(c.lines, trigLines)
+	subHits(c.lines, &trigLines)
 	if c.cjk {
-		subHits(c.native, trigCJK)
+		subHits(c.native, &trigCJK)
 	}
 	if len(hits) == 0 {
 		return
