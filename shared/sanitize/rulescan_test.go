@@ -112,6 +112,14 @@ func garbage(n int) []int {
 	return g
 }
 
+// cmpHit orders (trigger, position) pairs.
+func cmpHit(a, b [2]int) int {
+	if a[0] != b[0] {
+		return a[0] - b[0]
+	}
+	return a[1] - b[1]
+}
+
 // TestScanSubs compares scanSubs with the search it replaced on the
 // lines and native copies of the corpus texts, on random texts made of
 // trigger substrings and their pieces, and on a list whose triggers
@@ -128,14 +136,8 @@ func TestScanSubs(t *testing.T) {
 			n++
 			want := refSubHits(s, list, keep)
 			got := newScanSubs(s, list, keep)
-			less := func(a, b [2]int) int {
-				if a[0] != b[0] {
-					return a[0] - b[0]
-				}
-				return a[1] - b[1]
-			}
-			slices.SortFunc(want, less)
-			slices.SortFunc(got, less)
+			slices.SortFunc(want, cmpHit)
+			slices.SortFunc(got, cmpHit)
 			if !slices.Equal(got, want) {
 				t.Fatalf("%q: scanSubs %v, want %v", s, got, want)
 			}
@@ -185,4 +187,26 @@ func TestScanSubs(t *testing.T) {
 	if n < 100000 {
 		t.Fatalf("only %d checks", n)
 	}
+}
+
+// FuzzScanSubs compares scanSubs with the search it replaced on fuzzed
+// lines copies.
+func FuzzScanSubs(f *testing.F) {
+	for _, s := range []string{"", "<", "assistant: hi <system>", "execute execute", "\"tool\"\"tool\"", "ルールール", "[inst]〚x〛@"} {
+		f.Add(s)
+	}
+	ensureRules()
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, list := range []*subList{&trigLines, &trigCJK} {
+			for _, keep := range []func(int) bool{func(int) bool { return true }, func(t int) bool { return t%2 == 0 }} {
+				want := refSubHits(s, list, keep)
+				got := newScanSubs(s, list, keep)
+				slices.SortFunc(want, cmpHit)
+				slices.SortFunc(got, cmpHit)
+				if !slices.Equal(got, want) {
+					t.Fatalf("%q: scanSubs %v, want %v", s, got, want)
+				}
+			}
+		}
+	})
 }
