@@ -532,42 +532,79 @@ func appendNative(b *strings.Builder, toks []token, w string) []token {
 // at the third single letter of a run foldWords gives up (ok == false)
 // and the copies are left to the general path. changed is buildLatin's:
 // a latin word differs from its word.
+//
+// A plain word (nextPlainWord) is its own native and latin word, so it
+// is written once, without appendNative's and latinWordIn's passes over
+// its runes. While every latin word equals its native word (most texts
+// of scripts without homoglyphs, and Latin text without leetspeak), the
+// latin copy is not written at all: it is the native copy, shared (the
+// same string and tokens; runRules compares the two copies' contents and
+// treats equal copies as one). At the first word whose two forms differ,
+// the latin copy starts as a copy of the native copy so far.
 func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
 	var nb, lb strings.Builder
 	nb.Grow(len(lower) + 1)
-	lb.Grow(len(lower) + 1)
 	// Both copies' tokens in one allocation of the words counted: each
 	// half is capped, so that the other cannot be overwritten.
 	toks := c.tokBuf(2 * words)
 	ntoks, ltoks := toks[:0:words], toks[words:words]
-	run := 0 // separated single letters so far (buildLatin joins three or more)
+	same := true // the latin copy so far is the native copy (lb and ltoks are unused)
+	run := 0     // separated single letters so far (buildLatin joins three or more)
 	gapStart := 0
 	var fbuf [64]byte
 	fb := fbuf[:0] // latinWordIn's folding
-	for start, i := nextWord(lower, 0); start < len(lower); start, i = nextWord(lower, i) {
+	for start, i, plain := nextPlainWord(lower, 0); start < len(lower); start, i, plain = nextPlainWord(lower, i) {
 		w, gap := lower[start:i], start-gapStart // as splitWords splits
 		gapStart = i
-		ntoks = appendNative(&nb, ntoks, w)
-		lw, lwb := latinWordIn(fb[:0], w)
-		n, runes := len(lw), 0
-		if lwb != nil {
-			fb = lwb[:0] // keeps what it grew to
-			if string(lwb) != w {
+		var lw string
+		var lwb []byte
+		if plain {
+			if nb.Len() > 0 {
+				nb.WriteByte(' ')
+			}
+			st := nb.Len()
+			nb.WriteString(w)
+			ntoks = append(ntoks, token{st, nb.Len()})
+			lw = w
+		} else {
+			nl, nn := nb.Len(), len(ntoks)
+			ntoks = appendNative(&nb, ntoks, w)
+			lw, lwb = latinWordIn(fb[:0], w)
+			if lwb != nil {
+				fb = lwb[:0] // keeps what it grew to
+				if string(lwb) != w {
+					changed = true
+				}
+			} else if lw != w {
 				changed = true
 			}
+			if same {
+				nw := "" // the native word, if any
+				if len(ntoks) > nn {
+					nw = nb.String()[ntoks[nn].start:ntoks[nn].end]
+				}
+				if lwb != nil && string(lwb) != nw || lwb == nil && lw != nw {
+					same = false
+					lb.Grow(len(lower) + 1)
+					lb.WriteString(nb.String()[:nl])
+					ltoks = append(ltoks, ntoks[:nn]...)
+				}
+			}
+		}
+		n := len(lw)
+		if lwb != nil {
 			n = len(lwb)
-		} else if lw != w {
-			changed = true
 		}
 		if n == 0 {
 			continue
 		}
+		var one bool // the latin word is one rune
 		if lwb != nil {
-			runes = utf8.RuneCount(lwb)
+			one = utf8.RuneCount(lwb) == 1
 		} else {
-			runes = utf8.RuneCountInString(lw)
+			one = len(lw) == 1 || len(lw) <= utf8.UTFMax && utf8.RuneCountInString(lw) == 1
 		}
-		if runes == 1 {
+		if one {
 			if run > 0 && gap <= 3 {
 				run++
 			} else {
@@ -578,6 +615,9 @@ func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
 			}
 		} else {
 			run = 0
+		}
+		if same {
+			continue
 		}
 		if lb.Len() > 0 {
 			lb.WriteByte(' ')
@@ -591,8 +631,71 @@ func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
 		ltoks = append(ltoks, token{st, lb.Len()})
 	}
 	c.native, c.nativeToks = nb.String(), ntoks
-	c.latin, c.latinToks = lb.String(), ltoks
+	if same {
+		c.latin, c.latinToks = c.native, c.nativeToks
+	} else {
+		c.latin, c.latinToks = lb.String(), ltoks
+	}
 	return changed, true
+}
+
+// nextPlainWord is nextWord, and reports whether the word is plain: its
+// own native word (appendNative writes it unchanged) and its own latin
+// word (latinWordIn returns it). A plain word holds no '@' or '$', does
+// not mix digits with letters (leetWord), and holds no rune that either
+// folding may change: a rune that homoglyphs or accents may map
+// (mayFold; 'ё' and 'ı' are homoglyphs), a combining mark (Mn, Mc), an
+// accented Greek letter or final sigma (greekBase's range in
+// appendNative), a rune above the BMP, or an invalid byte.
+func nextPlainWord(s string, i int) (start, end int, plain bool) {
+	for i < len(s) {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if isWordRune(r) {
+			break
+		}
+		i += size
+	}
+	start = i
+	plain = true
+	digits, letters := false, false
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c >= 'a' && c <= 'z':
+				letters = true
+			case c >= '0' && c <= '9':
+				digits = true
+			case c == '@' || c == '$':
+				plain = false
+			default:
+				return start, i, plain && !(digits && letters)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if uint32(r) < 0x10000 {
+			cls := bmpClass[r]
+			if cls == 0 { // not wordRune
+				break
+			}
+			if cls&(rcMn|rcMc) != 0 || mayFold(r) || r >= 0x3ac && r <= 0x3ce || size == 1 {
+				plain = false
+			}
+		} else {
+			if !wordRune(r) {
+				break
+			}
+			plain = false
+		}
+		letters = true // leetWord counts every non-ASCII byte a letter
+		i += size
+	}
+	return start, i, plain && !(digits && letters)
 }
 
 func isASCII(s string) bool {
