@@ -31,6 +31,10 @@ var homoglyphs map[rune]rune
 // accents maps precomposed lower-case Latin letters to their base letters.
 var accents map[rune]string
 
+// lowerBMP marks the runes below U+10000 that unicode.ToLower changes
+// (set from unicode.CaseRanges, outside of which it changes none).
+var lowerBMP *[1024]uint64
+
 // foldBMP marks the runes below U+10000 that homoglyphs or accents map:
 // the others need no map lookup (most letters of most scripts).
 var foldBMP *[1024]uint64
@@ -61,6 +65,28 @@ func buildRuneClasses() *[0x10000]uint8 {
 		}
 	}
 	return t
+}
+
+// runeClass returns the classes (rc bits) of r: runeIs(r, x) is
+// runeClass(r)&x != 0, and wordRune(r) for r not ASCII is runeClass(r) != 0.
+func runeClass(r rune) uint8 {
+	if uint32(r) < 0x10000 {
+		return bmpClass[r]
+	}
+	var cls uint8
+	if unicode.IsLetter(r) {
+		cls |= rcLetter
+	}
+	if unicode.IsDigit(r) {
+		cls |= rcDigit
+	}
+	if unicode.Is(unicode.Mn, r) {
+		cls |= rcMn
+	}
+	if unicode.Is(unicode.Mc, r) {
+		cls |= rcMc
+	}
+	return cls
 }
 
 // runeIs reports whether r is in one of the classes (rc bits); unicode's
@@ -237,6 +263,118 @@ func asciiLowerFast(s string) string {
 	return s
 }
 
+// lowerLines returns s (not ASCII) lower-cased as asciiLowerFast does
+// and the number of its words, and builds the lines copy of it, in one
+// pass: the lines copy is built from the runes written to the lower-case
+// copy, which a pass over that copy would decode again. asciiLowerFast
+// lower-cases with strings.ToLower (unicode.ToLower of each rune, an
+// invalid byte written as U+FFFD) when the first byte of s that is a
+// capital or not ASCII is not ASCII, and otherwise ASCII letters only
+// (asciiLower: the other bytes are kept). A rune that unicode.ToLower
+// leaves as it is (lowerBMP) is not looked up in its case tables.
+// TestLowerLines compares the copies with asciiLowerFast and a pass over
+// its result.
+func (c *copies) lowerLines(s string) (string, int) {
+	full := false // strings.ToLower, not asciiLower
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b >= utf8.RuneSelf || 'A' <= b && b <= 'Z' {
+			full = b >= utf8.RuneSelf
+			break
+		}
+	}
+	// Both copies are written from the first rune that differs in them
+	// from s (most runes do not), copying the runs of s in between: a
+	// copy in which no rune differs is s.
+	var lb, b strings.Builder
+	lpos, bpos := -1, -1 // s[lpos:] is not yet in lb, s[bpos:] in b; -1: nothing is
+	words, in := 0, false
+	for i := 0; i < len(s); {
+		start := i
+		r, size := rune(s[i]), 1
+		lowered := false // r is not s[start:i]
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+				lowered = true
+			}
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if full && (size == 1 || r >= 0x10000 || lowerBMP[r>>6]&(1<<(uint(r)&63)) != 0) {
+				if lr := unicode.ToLower(r); lr != r || size == 1 {
+					r, lowered = lr, true
+				}
+			}
+		}
+		i += size
+		if lowered {
+			if lpos < 0 {
+				lb.Grow(len(s) + utf8.UTFMax)
+				lpos = 0
+			}
+			lb.WriteString(s[lpos:start])
+			lb.WriteRune(r)
+			lpos = i
+		}
+		// The lines copy holds r as the lower-case copy does unless r is
+		// folded, dropped or an invalid byte (written as U+FFFD).
+		if r < utf8.RuneSelf {
+			w := isWordRune(r)
+			if w && !in {
+				words++
+			}
+			in = w
+			if !lowered {
+				continue
+			}
+		} else {
+			cls := runeClass(r) // one read for wordRune's and runeIs' answers
+			if cls != 0 && !in {
+				words++
+			}
+			in = cls != 0
+			if isCJK(r) {
+				c.cjk = true
+			}
+			if r >= 0x370 && cls&rcLetter != 0 {
+				c.nonLatin = true
+			}
+			if !lowered && size > 1 && cls&rcMn == 0 && !mayFold(r) {
+				continue
+			}
+		}
+		if bpos < 0 {
+			b.Grow(len(s) + utf8.UTFMax)
+			bpos = 0
+		}
+		b.WriteString(s[bpos:start])
+		bpos = i
+		if r < utf8.RuneSelf {
+			b.WriteByte(byte(r))
+		} else if !mayFold(r) {
+			if !runeIs(r, rcMn) {
+				b.WriteRune(r)
+			}
+		} else if h, ok := homoglyphs[r]; ok {
+			b.WriteRune(h)
+		} else if a, ok := accents[r]; ok {
+			b.WriteString(a)
+		} else if !runeIs(r, rcMn) {
+			b.WriteRune(r)
+		}
+	}
+	lower := s
+	if lpos >= 0 {
+		lb.WriteString(s[lpos:])
+		lower = lb.String()
+	}
+	c.lines = s
+	if bpos >= 0 {
+		b.WriteString(s[bpos:])
+		c.lines = b.String()
+	}
+	return lower, words
+}
+
 // makeCopies builds the folded copies of s.
 func makeCopies(s string) *copies { return foldCopies(s, false) }
 
@@ -265,44 +403,14 @@ func foldCopies(s string, nativeOnly bool) *copies {
 	if !ascii && !isNFKC(s) {
 		s = norm.NFKC.String(s)
 	}
-	lower := asciiLowerFast(s)
 	c := newCopies()
+	var lower string
 	words := 0 // the words of lower, for foldWords
 	if ascii {
+		lower = asciiLowerFast(s)
 		c.lines = lower
 	} else {
-		var b strings.Builder
-		b.Grow(len(lower))
-		in := false
-		for _, r := range lower {
-			w := isWordRune(r)
-			if w && !in {
-				words++
-			}
-			in = w
-			if r < utf8.RuneSelf {
-				b.WriteByte(byte(r))
-				continue
-			}
-			if isCJK(r) {
-				c.cjk = true
-			}
-			if r >= 0x370 && runeIs(r, rcLetter) {
-				c.nonLatin = true
-			}
-			if !mayFold(r) {
-				if !runeIs(r, rcMn) {
-					b.WriteRune(r)
-				}
-			} else if h, ok := homoglyphs[r]; ok {
-				b.WriteRune(h)
-			} else if a, ok := accents[r]; ok {
-				b.WriteString(a)
-			} else if !runeIs(r, rcMn) {
-				b.WriteRune(r)
-			}
-		}
-		c.lines = b.String()
+		lower, words = c.lowerLines(s)
 	}
 	if ascii {
 		if l, lt, ok := fastLatin(lower, c.tokBuf(len(lower)/5 + 1)[:0]); ok {
@@ -1014,6 +1122,14 @@ func initFoldTables() {
 	for r := range accents {
 		if r < 0x10000 {
 			foldBMP[r>>6] |= 1 << (uint(r) & 63)
+		}
+	}
+	lowerBMP = new([1024]uint64)
+	for _, cr := range unicode.CaseRanges {
+		for r := rune(cr.Lo); r <= rune(cr.Hi) && r < 0x10000; r++ {
+			if unicode.ToLower(r) != r {
+				lowerBMP[r>>6] |= 1 << (uint(r) & 63)
+			}
 		}
 	}
 	greekBase = map[rune]rune{'ά': 'α', 'έ': 'ε', 'ή': 'η', 'ί': 'ι', 'ό': 'ο', 'ύ': 'υ', 'ώ': 'ω', 'ϊ': 'ι', 'ϋ': 'υ', 'ΐ': 'ι', 'ΰ': 'υ', 'ς': 'σ'}
