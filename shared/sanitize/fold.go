@@ -202,6 +202,17 @@ type copies struct {
 	// the word copies and the ids of runRules.
 	toks []token
 	ids  []int32
+	// words are lower's words with nextPlainWord's answers, when
+	// lowerLines has found them (haveWords) in its pass.
+	words     []wordSpan
+	haveWords bool
+}
+
+// wordSpan is a word of the lower-case copy and whether it is plain
+// (nextPlainWord).
+type wordSpan struct {
+	start, end int
+	plain      bool
 }
 
 // copiesPool keeps released copies with their token and id storage, so
@@ -212,14 +223,14 @@ var copiesPool = sync.Pool{New: func() any { return new(copies) }}
 // newCopies returns empty copies, with the storage of released ones.
 func newCopies() *copies {
 	c := copiesPool.Get().(*copies)
-	*c = copies{toks: c.toks, ids: c.ids}
+	*c = copies{toks: c.toks, ids: c.ids, words: c.words[:0]}
 	return c
 }
 
 // release hands c back to copiesPool: neither c nor its token and id
 // slices may be used after. The strings are dropped, not kept alive.
 func (c *copies) release() {
-	*c = copies{toks: c.toks, ids: c.ids}
+	*c = copies{toks: c.toks, ids: c.ids, words: c.words[:0]}
 	copiesPool.Put(c)
 }
 
@@ -288,6 +299,8 @@ func (c *copies) lowerLines(s string) (string, int) {
 	var lb, b strings.Builder
 	lpos, bpos := -1, -1 // s[lpos:] is not yet in lb, s[bpos:] in b; -1: nothing is
 	words, in := 0, false
+	wDigits, wLetters := false, false // the current word's (nextPlainWord's)
+	c.words = c.words[:0]
 	for i := 0; i < len(s); {
 		start := i
 		r, size := rune(s[i]), 1
@@ -306,6 +319,10 @@ func (c *copies) lowerLines(s string) (string, int) {
 			}
 		}
 		i += size
+		lo := start // r's offset in lower
+		if lpos >= 0 {
+			lo = lb.Len() + start - lpos
+		}
 		if lowered {
 			if lpos < 0 {
 				lb.Grow(len(s) + utf8.UTFMax)
@@ -315,14 +332,32 @@ func (c *copies) lowerLines(s string) (string, int) {
 			lb.WriteRune(r)
 			lpos = i
 		}
-		// The lines copy holds r as the lower-case copy does unless r is
-		// folded, dropped or an invalid byte (written as U+FFFD).
+		// The words of lower as nextPlainWord finds them, for foldWords:
+		// a word's span, and what makes it not plain (its letters and
+		// digits mixed, '@' or '$', a rune a folding may change).
 		if r < utf8.RuneSelf {
 			w := isWordRune(r)
 			if w && !in {
 				words++
+				c.words = append(c.words, wordSpan{start: lo, plain: true})
+				wDigits, wLetters = false, false
+			} else if !w && in {
+				c.words[len(c.words)-1].end = lo
 			}
 			in = w
+			switch {
+			case 'a' <= r && r <= 'z':
+				wLetters = true
+			case '0' <= r && r <= '9':
+				wDigits = true
+			case r == '@' || r == '$':
+				c.words[len(c.words)-1].plain = false
+			}
+			if w && wDigits && wLetters {
+				c.words[len(c.words)-1].plain = false
+			}
+			// The lines copy holds r as the lower-case copy does unless r
+			// is folded, dropped or an invalid byte (written as U+FFFD).
 			if !lowered {
 				continue
 			}
@@ -330,8 +365,18 @@ func (c *copies) lowerLines(s string) (string, int) {
 			cls := runeClass(r) // one read for wordRune's and runeIs' answers
 			if cls != 0 && !in {
 				words++
+				c.words = append(c.words, wordSpan{start: lo, plain: true})
+				wDigits, wLetters = false, false
+			} else if cls == 0 && in {
+				c.words[len(c.words)-1].end = lo
 			}
 			in = cls != 0
+			if in {
+				wLetters = true // leetWord counts every non-ASCII byte a letter
+				if cls&(rcMn|rcMc) != 0 || r >= 0x10000 || mayFold(r) || r >= 0x3ac && r <= 0x3ce || wDigits {
+					c.words[len(c.words)-1].plain = false
+				}
+			}
 			if isCJK(r) {
 				c.cjk = true
 			}
@@ -367,6 +412,10 @@ func (c *copies) lowerLines(s string) (string, int) {
 		lb.WriteString(s[lpos:])
 		lower = lb.String()
 	}
+	if in {
+		c.words[len(c.words)-1].end = len(lower)
+	}
+	c.haveWords = true
 	c.lines = s
 	if bpos >= 0 {
 		b.WriteString(s[bpos:])
@@ -661,7 +710,17 @@ func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
 	gapStart := 0
 	var fbuf [64]byte
 	fb := fbuf[:0] // latinWordIn's folding
-	for start, i, plain := nextPlainWord(lower, 0); start < len(lower); start, i, plain = nextPlainWord(lower, i) {
+	for k, i := 0, 0; ; k++ {
+		var start int
+		var plain bool
+		if c.haveWords { // lowerLines found lower's words
+			if k == len(c.words) {
+				break
+			}
+			start, i, plain = c.words[k].start, c.words[k].end, c.words[k].plain
+		} else if start, i, plain = nextPlainWord(lower, i); start == len(lower) {
+			break
+		}
 		w, gap := lower[start:i], start-gapStart // as splitWords splits
 		gapStart = i
 		var lw string

@@ -25,6 +25,7 @@ func FuzzFold(f *testing.F) {
 				t.Fatalf("%q: lowerLines %q %q %d %v %v, want %q %q %d %v %v", s, lower, c.lines, words, c.cjk, c.nonLatin,
 					want, lines, w, cjk, nl)
 			}
+			checkWordSpans(t, c, lower)
 			c.release()
 		}
 		lower := strings.ToLower(s)

@@ -2,6 +2,7 @@ package sanitize
 
 import (
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -77,6 +78,7 @@ func TestLowerLines(t *testing.T) {
 			t.Fatalf("%q: lowerLines %q %q %d %v %v, want %q %q %d %v %v", s, lower, c.lines, words, c.cjk, c.nonLatin,
 				wantLower, lines, w, cjk, nl)
 		}
+		checkWordSpans(t, c, lower)
 		c.release()
 	}
 }
@@ -94,5 +96,17 @@ func TestRuneClass(t *testing.T) {
 		if wordRune(r) != (cls != 0) {
 			t.Fatalf("%U: runeClass %b, wordRune %v", r, cls, wordRune(r))
 		}
+	}
+}
+
+// checkWordSpans checks the words lowerLines found in lower against
+// nextPlainWord.
+func checkWordSpans(t *testing.T, c *copies, lower string) {
+	var want []wordSpan
+	for start, end, plain := nextPlainWord(lower, 0); start < len(lower); start, end, plain = nextPlainWord(lower, end) {
+		want = append(want, wordSpan{start, end, plain})
+	}
+	if !c.haveWords || !slices.Equal(c.words, want) {
+		t.Fatalf("%q: lowerLines' words %v, nextPlainWord %v", lower, c.words, want)
 	}
 }
