@@ -31,6 +31,10 @@ var homoglyphs map[rune]rune
 // accents maps precomposed lower-case Latin letters to their base letters.
 var accents map[rune]string
 
+// lowerBMP marks the runes below U+10000 that unicode.ToLower changes
+// (set from unicode.CaseRanges, outside of which it changes none).
+var lowerBMP *[1024]uint64
+
 // foldBMP marks the runes below U+10000 that homoglyphs or accents map:
 // the others need no map lookup (most letters of most scripts).
 var foldBMP *[1024]uint64
@@ -61,6 +65,28 @@ func buildRuneClasses() *[0x10000]uint8 {
 		}
 	}
 	return t
+}
+
+// runeClass returns the classes (rc bits) of r: runeIs(r, x) is
+// runeClass(r)&x != 0, and wordRune(r) for r not ASCII is runeClass(r) != 0.
+func runeClass(r rune) uint8 {
+	if uint32(r) < 0x10000 {
+		return bmpClass[r]
+	}
+	var cls uint8
+	if unicode.IsLetter(r) {
+		cls |= rcLetter
+	}
+	if unicode.IsDigit(r) {
+		cls |= rcDigit
+	}
+	if unicode.Is(unicode.Mn, r) {
+		cls |= rcMn
+	}
+	if unicode.Is(unicode.Mc, r) {
+		cls |= rcMc
+	}
+	return cls
 }
 
 // runeIs reports whether r is in one of the classes (rc bits); unicode's
@@ -176,6 +202,17 @@ type copies struct {
 	// the word copies and the ids of runRules.
 	toks []token
 	ids  []int32
+	// words are lower's words with nextPlainWord's answers, when
+	// lowerLines has found them (haveWords) in its pass.
+	words     []wordSpan
+	haveWords bool
+}
+
+// wordSpan is a word of the lower-case copy and whether it is plain
+// (nextPlainWord).
+type wordSpan struct {
+	start, end int
+	plain      bool
 }
 
 // copiesPool keeps released copies with their token and id storage, so
@@ -186,14 +223,14 @@ var copiesPool = sync.Pool{New: func() any { return new(copies) }}
 // newCopies returns empty copies, with the storage of released ones.
 func newCopies() *copies {
 	c := copiesPool.Get().(*copies)
-	*c = copies{toks: c.toks, ids: c.ids}
+	*c = copies{toks: c.toks, ids: c.ids, words: c.words[:0]}
 	return c
 }
 
 // release hands c back to copiesPool: neither c nor its token and id
 // slices may be used after. The strings are dropped, not kept alive.
 func (c *copies) release() {
-	*c = copies{toks: c.toks, ids: c.ids}
+	*c = copies{toks: c.toks, ids: c.ids, words: c.words[:0]}
 	copiesPool.Put(c)
 }
 
@@ -237,6 +274,156 @@ func asciiLowerFast(s string) string {
 	return s
 }
 
+// lowerLines returns s (not ASCII) lower-cased as asciiLowerFast does
+// and the number of its words, and builds the lines copy of it, in one
+// pass: the lines copy is built from the runes written to the lower-case
+// copy, which a pass over that copy would decode again. asciiLowerFast
+// lower-cases with strings.ToLower (unicode.ToLower of each rune, an
+// invalid byte written as U+FFFD) when the first byte of s that is a
+// capital or not ASCII is not ASCII, and otherwise ASCII letters only
+// (asciiLower: the other bytes are kept). A rune that unicode.ToLower
+// leaves as it is (lowerBMP) is not looked up in its case tables.
+// TestLowerLines compares the copies with asciiLowerFast and a pass over
+// its result.
+func (c *copies) lowerLines(s string) (string, int) {
+	full := false // strings.ToLower, not asciiLower
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b >= utf8.RuneSelf || 'A' <= b && b <= 'Z' {
+			full = b >= utf8.RuneSelf
+			break
+		}
+	}
+	// Both copies are written from the first rune that differs in them
+	// from s (most runes do not), copying the runs of s in between: a
+	// copy in which no rune differs is s.
+	var lb, b strings.Builder
+	lpos, bpos := -1, -1 // s[lpos:] is not yet in lb, s[bpos:] in b; -1: nothing is
+	words, in := 0, false
+	wDigits, wLetters := false, false // the current word's (nextPlainWord's)
+	c.words = c.words[:0]
+	for i := 0; i < len(s); {
+		start := i
+		r, size := rune(s[i]), 1
+		lowered := false // r is not s[start:i]
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+				lowered = true
+			}
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if full && (size == 1 || r >= 0x10000 || lowerBMP[r>>6]&(1<<(uint(r)&63)) != 0) {
+				if lr := unicode.ToLower(r); lr != r || size == 1 {
+					r, lowered = lr, true
+				}
+			}
+		}
+		i += size
+		lo := start // r's offset in lower
+		if lpos >= 0 {
+			lo = lb.Len() + start - lpos
+		}
+		if lowered {
+			if lpos < 0 {
+				lb.Grow(len(s) + utf8.UTFMax)
+				lpos = 0
+			}
+			lb.WriteString(s[lpos:start])
+			lb.WriteRune(r)
+			lpos = i
+		}
+		// The words of lower as nextPlainWord finds them, for foldWords:
+		// a word's span, and what makes it not plain (its letters and
+		// digits mixed, '@' or '$', a rune a folding may change).
+		if r < utf8.RuneSelf {
+			w := isWordRune(r)
+			if w && !in {
+				words++
+				c.words = append(c.words, wordSpan{start: lo, plain: true})
+				wDigits, wLetters = false, false
+			} else if !w && in {
+				c.words[len(c.words)-1].end = lo
+			}
+			in = w
+			switch {
+			case 'a' <= r && r <= 'z':
+				wLetters = true
+			case '0' <= r && r <= '9':
+				wDigits = true
+			case r == '@' || r == '$':
+				c.words[len(c.words)-1].plain = false
+			}
+			if w && wDigits && wLetters {
+				c.words[len(c.words)-1].plain = false
+			}
+			// The lines copy holds r as the lower-case copy does unless r
+			// is folded, dropped or an invalid byte (written as U+FFFD).
+			if !lowered {
+				continue
+			}
+		} else {
+			cls := runeClass(r) // one read for wordRune's and runeIs' answers
+			if cls != 0 && !in {
+				words++
+				c.words = append(c.words, wordSpan{start: lo, plain: true})
+				wDigits, wLetters = false, false
+			} else if cls == 0 && in {
+				c.words[len(c.words)-1].end = lo
+			}
+			in = cls != 0
+			if in {
+				wLetters = true // leetWord counts every non-ASCII byte a letter
+				if cls&(rcMn|rcMc) != 0 || r >= 0x10000 || mayFold(r) || r >= 0x3ac && r <= 0x3ce || wDigits {
+					c.words[len(c.words)-1].plain = false
+				}
+			}
+			if isCJK(r) {
+				c.cjk = true
+			}
+			if r >= 0x370 && cls&rcLetter != 0 {
+				c.nonLatin = true
+			}
+			if !lowered && size > 1 && cls&rcMn == 0 && !mayFold(r) {
+				continue
+			}
+		}
+		if bpos < 0 {
+			b.Grow(len(s) + utf8.UTFMax)
+			bpos = 0
+		}
+		b.WriteString(s[bpos:start])
+		bpos = i
+		if r < utf8.RuneSelf {
+			b.WriteByte(byte(r))
+		} else if !mayFold(r) {
+			if !runeIs(r, rcMn) {
+				b.WriteRune(r)
+			}
+		} else if h, ok := homoglyphs[r]; ok {
+			b.WriteRune(h)
+		} else if a, ok := accents[r]; ok {
+			b.WriteString(a)
+		} else if !runeIs(r, rcMn) {
+			b.WriteRune(r)
+		}
+	}
+	lower := s
+	if lpos >= 0 {
+		lb.WriteString(s[lpos:])
+		lower = lb.String()
+	}
+	if in {
+		c.words[len(c.words)-1].end = len(lower)
+	}
+	c.haveWords = true
+	c.lines = s
+	if bpos >= 0 {
+		b.WriteString(s[bpos:])
+		c.lines = b.String()
+	}
+	return lower, words
+}
+
 // makeCopies builds the folded copies of s.
 func makeCopies(s string) *copies { return foldCopies(s, false) }
 
@@ -265,44 +452,14 @@ func foldCopies(s string, nativeOnly bool) *copies {
 	if !ascii && !isNFKC(s) {
 		s = norm.NFKC.String(s)
 	}
-	lower := asciiLowerFast(s)
 	c := newCopies()
+	var lower string
 	words := 0 // the words of lower, for foldWords
 	if ascii {
+		lower = asciiLowerFast(s)
 		c.lines = lower
 	} else {
-		var b strings.Builder
-		b.Grow(len(lower))
-		in := false
-		for _, r := range lower {
-			w := isWordRune(r)
-			if w && !in {
-				words++
-			}
-			in = w
-			if r < utf8.RuneSelf {
-				b.WriteByte(byte(r))
-				continue
-			}
-			if isCJK(r) {
-				c.cjk = true
-			}
-			if r >= 0x370 && runeIs(r, rcLetter) {
-				c.nonLatin = true
-			}
-			if !mayFold(r) {
-				if !runeIs(r, rcMn) {
-					b.WriteRune(r)
-				}
-			} else if h, ok := homoglyphs[r]; ok {
-				b.WriteRune(h)
-			} else if a, ok := accents[r]; ok {
-				b.WriteString(a)
-			} else if !runeIs(r, rcMn) {
-				b.WriteRune(r)
-			}
-		}
-		c.lines = b.String()
+		lower, words = c.lowerLines(s)
 	}
 	if ascii {
 		if l, lt, ok := fastLatin(lower, c.tokBuf(len(lower)/5 + 1)[:0]); ok {
@@ -532,42 +689,89 @@ func appendNative(b *strings.Builder, toks []token, w string) []token {
 // at the third single letter of a run foldWords gives up (ok == false)
 // and the copies are left to the general path. changed is buildLatin's:
 // a latin word differs from its word.
+//
+// A plain word (nextPlainWord) is its own native and latin word, so it
+// is written once, without appendNative's and latinWordIn's passes over
+// its runes. While every latin word equals its native word (most texts
+// of scripts without homoglyphs, and Latin text without leetspeak), the
+// latin copy is not written at all: it is the native copy, shared (the
+// same string and tokens; runRules compares the two copies' contents and
+// treats equal copies as one). At the first word whose two forms differ,
+// the latin copy starts as a copy of the native copy so far.
 func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
 	var nb, lb strings.Builder
 	nb.Grow(len(lower) + 1)
-	lb.Grow(len(lower) + 1)
 	// Both copies' tokens in one allocation of the words counted: each
 	// half is capped, so that the other cannot be overwritten.
 	toks := c.tokBuf(2 * words)
 	ntoks, ltoks := toks[:0:words], toks[words:words]
-	run := 0 // separated single letters so far (buildLatin joins three or more)
+	same := true // the latin copy so far is the native copy (lb and ltoks are unused)
+	run := 0     // separated single letters so far (buildLatin joins three or more)
 	gapStart := 0
 	var fbuf [64]byte
 	fb := fbuf[:0] // latinWordIn's folding
-	for start, i := nextWord(lower, 0); start < len(lower); start, i = nextWord(lower, i) {
+	for k, i := 0, 0; ; k++ {
+		var start int
+		var plain bool
+		if c.haveWords { // lowerLines found lower's words
+			if k == len(c.words) {
+				break
+			}
+			start, i, plain = c.words[k].start, c.words[k].end, c.words[k].plain
+		} else if start, i, plain = nextPlainWord(lower, i); start == len(lower) {
+			break
+		}
 		w, gap := lower[start:i], start-gapStart // as splitWords splits
 		gapStart = i
-		ntoks = appendNative(&nb, ntoks, w)
-		lw, lwb := latinWordIn(fb[:0], w)
-		n, runes := len(lw), 0
-		if lwb != nil {
-			fb = lwb[:0] // keeps what it grew to
-			if string(lwb) != w {
+		var lw string
+		var lwb []byte
+		if plain {
+			if nb.Len() > 0 {
+				nb.WriteByte(' ')
+			}
+			st := nb.Len()
+			nb.WriteString(w)
+			ntoks = append(ntoks, token{st, nb.Len()})
+			lw = w
+		} else {
+			nl, nn := nb.Len(), len(ntoks)
+			ntoks = appendNative(&nb, ntoks, w)
+			lw, lwb = latinWordIn(fb[:0], w)
+			if lwb != nil {
+				fb = lwb[:0] // keeps what it grew to
+				if string(lwb) != w {
+					changed = true
+				}
+			} else if lw != w {
 				changed = true
 			}
+			if same {
+				nw := "" // the native word, if any
+				if len(ntoks) > nn {
+					nw = nb.String()[ntoks[nn].start:ntoks[nn].end]
+				}
+				if lwb != nil && string(lwb) != nw || lwb == nil && lw != nw {
+					same = false
+					lb.Grow(len(lower) + 1)
+					lb.WriteString(nb.String()[:nl])
+					ltoks = append(ltoks, ntoks[:nn]...)
+				}
+			}
+		}
+		n := len(lw)
+		if lwb != nil {
 			n = len(lwb)
-		} else if lw != w {
-			changed = true
 		}
 		if n == 0 {
 			continue
 		}
+		var one bool // the latin word is one rune
 		if lwb != nil {
-			runes = utf8.RuneCount(lwb)
+			one = utf8.RuneCount(lwb) == 1
 		} else {
-			runes = utf8.RuneCountInString(lw)
+			one = len(lw) == 1 || len(lw) <= utf8.UTFMax && utf8.RuneCountInString(lw) == 1
 		}
-		if runes == 1 {
+		if one {
 			if run > 0 && gap <= 3 {
 				run++
 			} else {
@@ -578,6 +782,9 @@ func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
 			}
 		} else {
 			run = 0
+		}
+		if same {
+			continue
 		}
 		if lb.Len() > 0 {
 			lb.WriteByte(' ')
@@ -591,8 +798,71 @@ func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
 		ltoks = append(ltoks, token{st, lb.Len()})
 	}
 	c.native, c.nativeToks = nb.String(), ntoks
-	c.latin, c.latinToks = lb.String(), ltoks
+	if same {
+		c.latin, c.latinToks = c.native, c.nativeToks
+	} else {
+		c.latin, c.latinToks = lb.String(), ltoks
+	}
 	return changed, true
+}
+
+// nextPlainWord is nextWord, and reports whether the word is plain: its
+// own native word (appendNative writes it unchanged) and its own latin
+// word (latinWordIn returns it). A plain word holds no '@' or '$', does
+// not mix digits with letters (leetWord), and holds no rune that either
+// folding may change: a rune that homoglyphs or accents may map
+// (mayFold; 'ё' and 'ı' are homoglyphs), a combining mark (Mn, Mc), an
+// accented Greek letter or final sigma (greekBase's range in
+// appendNative), a rune above the BMP, or an invalid byte.
+func nextPlainWord(s string, i int) (start, end int, plain bool) {
+	for i < len(s) {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if isWordRune(r) {
+			break
+		}
+		i += size
+	}
+	start = i
+	plain = true
+	digits, letters := false, false
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c >= 'a' && c <= 'z':
+				letters = true
+			case c >= '0' && c <= '9':
+				digits = true
+			case c == '@' || c == '$':
+				plain = false
+			default:
+				return start, i, plain && !(digits && letters)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if uint32(r) < 0x10000 {
+			cls := bmpClass[r]
+			if cls == 0 { // not wordRune
+				break
+			}
+			if cls&(rcMn|rcMc) != 0 || mayFold(r) || r >= 0x3ac && r <= 0x3ce || size == 1 {
+				plain = false
+			}
+		} else {
+			if !wordRune(r) {
+				break
+			}
+			plain = false
+		}
+		letters = true // leetWord counts every non-ASCII byte a letter
+		i += size
+	}
+	return start, i, plain && !(digits && letters)
 }
 
 func isASCII(s string) bool {
@@ -911,6 +1181,14 @@ func initFoldTables() {
 	for r := range accents {
 		if r < 0x10000 {
 			foldBMP[r>>6] |= 1 << (uint(r) & 63)
+		}
+	}
+	lowerBMP = new([1024]uint64)
+	for _, cr := range unicode.CaseRanges {
+		for r := rune(cr.Lo); r <= rune(cr.Hi) && r < 0x10000; r++ {
+			if unicode.ToLower(r) != r {
+				lowerBMP[r>>6] |= 1 << (uint(r) & 63)
+			}
 		}
 	}
 	greekBase = map[rune]rune{'ά': 'α', 'έ': 'ε', 'ή': 'η', 'ί': 'ι', 'ό': 'ο', 'ύ': 'υ', 'ώ': 'ω', 'ϊ': 'ι', 'ϋ': 'υ', 'ΐ': 'ι', 'ΰ': 'υ', 'ς': 'σ'}

@@ -66,6 +66,10 @@ type sigLex struct {
 	// word of a script without spaces; most miss, which its filter
 	// answers without a Go map's hash and probe.
 	cjkTab *strTable[[]cjkEntry]
+	// addressees are the keys of words that name an AI or an assistant
+	// (sigAI, sigAsst): all that vocative asks of words, in a map of a
+	// few hundred keys instead of words' tens of thousands.
+	addressees map[string]bool
 }
 
 func stem4Hash(w string) uint32 {
@@ -160,6 +164,12 @@ func (l *sigLex) buildInfo() {
 	}
 	l.infoTab = newStrTable(l.info)
 	l.cjkTab = newStrTable(l.cjk)
+	l.addressees = map[string]bool{}
+	for k, v := range l.words {
+		if v&(sigAsst|sigAI) != 0 {
+			l.addressees[k] = true
+		}
+	}
 }
 
 type cjkEntry struct {
@@ -292,11 +302,15 @@ func foldEntry(e string) string {
 			return f
 		}
 	}
-	c := makeCopies(e)
+	// The prose copies' native copy is makeCopies' (TestProseCopies),
+	// without the latin copy.
+	c := makeProseCopies(e)
+	native := c.native
+	c.release()
 	if foldRecord != nil {
-		foldRecord[e] = c.native
+		foldRecord[e] = native
 	}
-	return c.native
+	return native
 }
 
 // lowerLetters reports whether s is a word of ASCII lower-case letters.
@@ -560,7 +574,7 @@ func vocative(text string) bool {
 			}
 			rest := line[e:]
 			if rest != "" && (rest[0] == ',' || rest[0] == ':' || strings.HasPrefix(rest, "،") || strings.HasPrefix(rest, "，") || strings.HasPrefix(rest, "：")) {
-				if b := sig.words[foldEntry(string(low))]; b&(sigAsst|sigAI) != 0 {
+				if sig.addressees[foldEntry(string(low))] {
 					return true
 				}
 			}
@@ -780,53 +794,10 @@ var modalWords map[string]bool
 var mentionWords map[string]bool
 
 func signalScore(text string, c *copies, toks []token, bits []uint32, multi []bool, f *findings) {
-	var count [32]int
-	var sc sigScore
 	// A secret's variable name (OPENAI_API_KEY, CRM_API_TOKEN) asks for
 	// the reader's own set-up.
 	envSecret := matchUnderscoreRuns(envSecretRE, text)
-	nMulti := 0 // tokens in the window matched by a non-English list
-	for k := range toks {
-		if multi[k] {
-			nMulti++
-		}
-		if k >= sigWindow && multi[k-sigWindow] {
-			nMulti--
-		}
-		for b := bits[k]; b != 0; b &= b - 1 {
-			count[bitIndex(b)]++
-		}
-		if k >= sigWindow {
-			for b := bits[k-sigWindow]; b != 0; b &= b - 1 {
-				count[bitIndex(b)]--
-			}
-		}
-		if bits[k] == 0 {
-			continue
-		}
-		var have uint32
-		for i := range count {
-			if count[i] > 0 {
-				have |= 1 << i
-			}
-		}
-		if envSecret {
-			if have&sigSelf != 0 {
-				sc.exfil = max(sc.exfil, 1) // "the environment variables ... OPENAI_API_KEY"
-			}
-			have |= sigSelf | sigSens
-		}
-		if have&sigNeg != 0 && have&sigSens != 0 && have&(sigAI|sigReader|sigOvr|sigConceal) == 0 {
-			f.protective = true
-		}
-		if have&sigMeta != 0 && have&sigConceal == 0 {
-			f.meta = true
-		}
-		judge(have, nMulti > 0, &sc)
-		if multi[k] && sc.total() > 0 {
-			sc.multi = 1
-		}
-	}
+	sc := windowScore(bits[:len(toks)], multi, envSecret, f)
 	if matchUnderscoreRuns(toolNameRE, c.lines) {
 		// A snake_case tool name with a risky verb ("orders_cancel_order")
 		// and force, concealment or other people's data.
@@ -869,6 +840,75 @@ func signalScore(text string, c *copies, toks []token, bits []uint32, multi []bo
 	if sc.multi > 0 && sc.total() >= 0.5 {
 		f.class[clsMultilingual] = max(f.class[clsMultilingual], 0.5)
 	}
+}
+
+// windowScore judges, at each token with bits, the categories of the
+// sigWindow tokens that end there (TestWindowScore compares it with a
+// pass over each window).
+func windowScore(bits []uint32, multi []bool, envSecret bool, f *findings) sigScore {
+	var count [32]int
+	// live has bit i set exactly when count[i] > 0: it changes when a
+	// count leaves or reaches zero, not by a pass over count per token.
+	var live uint32
+	var sc sigScore
+	// judge only raises sc's fields to values fixed by its arguments, so a
+	// second call with the arguments of the last one changes nothing: it
+	// is skipped (a window's categories rarely change from one token with
+	// bits to the next).
+	judged, lastHave, lastIntl := false, uint32(0), false
+	nMulti := 0 // tokens in the window matched by a non-English list
+	for k := range bits {
+		if multi[k] {
+			nMulti++
+		}
+		if k >= sigWindow && multi[k-sigWindow] {
+			nMulti--
+		}
+		for b := bits[k]; b != 0; b &= b - 1 {
+			i := bitIndex(b)
+			if count[i]++; count[i] == 1 {
+				live |= 1 << i
+			}
+		}
+		if k >= sigWindow {
+			for b := bits[k-sigWindow]; b != 0; b &= b - 1 {
+				i := bitIndex(b)
+				if count[i]--; count[i] == 0 {
+					live &^= 1 << i
+				}
+			}
+		}
+		if bits[k] == 0 {
+			continue
+		}
+		have := windowFlags(live, envSecret, &sc, f)
+		if intl := nMulti > 0; !judged || have != lastHave || intl != lastIntl {
+			judge(have, intl, &sc)
+			judged, lastHave, lastIntl = true, have, intl
+		}
+		if multi[k] && sc.total() > 0 {
+			sc.multi = 1
+		}
+	}
+	return sc
+}
+
+// windowFlags returns the categories judged in a window that holds have,
+// and notes what the window says of the text as a whole.
+func windowFlags(have uint32, envSecret bool, sc *sigScore, f *findings) uint32 {
+	if envSecret {
+		if have&sigSelf != 0 {
+			sc.exfil = max(sc.exfil, 1) // "the environment variables ... OPENAI_API_KEY"
+		}
+		have |= sigSelf | sigSens
+	}
+	if have&sigNeg != 0 && have&sigSens != 0 && have&(sigAI|sigReader|sigOvr|sigConceal) == 0 {
+		f.protective = true
+	}
+	if have&sigMeta != 0 && have&sigConceal == 0 {
+		f.meta = true
+	}
+	return have
 }
 
 func (s *sigScore) total() float64 {
