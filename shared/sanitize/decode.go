@@ -29,6 +29,9 @@ var (
 const (
 	classB64 = 1 << iota
 	classHex
+	classLeetDigit  // a digit, '@' or '$' (deLeet)
+	classLeetLetter // an ASCII letter or a byte of a non-ASCII rune (deLeet)
+	classNonSpace   // not white space: part of a word (deLeet)
 )
 
 var decodeClass [256]uint8
@@ -772,8 +775,40 @@ func initDecodeTables() {
 		if isHexByte(byte(c)) || strings.IndexByte(` :,-\xX`, byte(c)) >= 0 {
 			decodeClass[c] |= classHex
 		}
+		if b := byte(c); b >= '0' && b <= '9' || b == '@' || b == '$' {
+			decodeClass[c] |= classLeetDigit
+		}
+		if b := byte(c); b|0x20 >= 'a' && b|0x20 <= 'z' || b >= utf8.RuneSelf {
+			decodeClass[c] |= classLeetLetter
+		}
+		if !isSpaceByte(byte(c)) {
+			decodeClass[c] |= classNonSpace
+		}
 	}
 	morseDots = strings.NewReplacer("·", ".", "•", ".", "−", "-", "–", "-", "—", "-", "_", "-")
+}
+
+// leetCounts returns the number of words of text (runs of bytes other
+// than white space) and of those among them that mix letters (ASCII, or
+// any byte of a non-ASCII rune) with digits, '@' or '$': what deLeet's
+// test needs. One pass without a branch per byte (decodeClass): deLeet
+// runs on every text, and a loop per word with a test per class of byte
+// mispredicted at every word's end and at its digits (TestLeetCounts
+// compares it with that loop).
+func leetCounts(text string) (words, mixed int) {
+	var st uint // the classes of the current word's bytes, or-ed
+	for i := 0; i < len(text); i++ {
+		k := uint(decodeClass[text[i]])
+		sp := (k >> 4 & 1) ^ 1       // 1 at white space
+		end := sp & (st >> 4)        // 1 where white space ends a word
+		mix := (st >> 2) & (st >> 3) // bit 0: a digit and a letter
+		words += int(end)
+		mixed += int(end & mix)
+		st = (st | k) & (sp - 1) // emptied at white space
+	}
+	words += int(st >> 4)
+	mixed += int((st >> 4) & (st >> 2) & (st >> 3) & 1)
+	return words, mixed
 }
 
 // minLeetWords is how many words deLeet must change: a text with an
@@ -789,27 +824,7 @@ const minLeetWords = 3
 // TooFewWords: it did not judge such texts). Linear; no allocation
 // unless the text is leetspeak.
 func deLeet(text string) string {
-	words, mixed := 0, 0
-	for i := 0; i < len(text); {
-		for i < len(text) && isSpaceByte(text[i]) {
-			i++
-		}
-		if i == len(text) {
-			break
-		}
-		j, digit, letter := i, false, false
-		for j < len(text) && !isSpaceByte(text[j]) {
-			c := text[j]
-			digit = digit || c >= '0' && c <= '9' || c == '@' || c == '$'
-			letter = letter || c|0x20 >= 'a' && c|0x20 <= 'z' || c >= utf8.RuneSelf
-			j++
-		}
-		words++
-		if digit && letter {
-			mixed++
-		}
-		i = j
-	}
+	words, mixed := leetCounts(text)
 	if mixed < minLeetWords || 4*mixed < words {
 		return ""
 	}
