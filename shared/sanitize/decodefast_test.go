@@ -63,3 +63,15 @@ func TestLeetCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestB64Bits checks isB64Byte's bit set at every byte against the
+// comparisons it replaces.
+func TestB64Bits(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		want := b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '+' || b == '/' || b == '=' || b == '-' || b == '_'
+		if isB64Byte(b) != want {
+			t.Errorf("isB64Byte(%q) = %v", b, !want)
+		}
+	}
+}
