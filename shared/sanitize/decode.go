@@ -29,6 +29,9 @@ var (
 const (
 	classB64 = 1 << iota
 	classHex
+	classLeetDigit  // a digit, '@' or '$' (deLeet)
+	classLeetLetter // an ASCII letter or a byte of a non-ASCII rune (deLeet)
+	classNonSpace   // not white space: part of a word (deLeet)
 )
 
 var decodeClass [256]uint8
@@ -41,16 +44,39 @@ var decodeClass [256]uint8
 // without a branch per byte: most texts are prose, whose words the two
 // scans would otherwise each walk with unpredictable branches.
 func longRuns(text string) (b64, hex bool) {
+	r := classRuns(text)
+	return r.b64, r.hex
+}
+
+// textRuns is what decodePass's first pass over a text finds: longRuns'
+// answers, and the counts deLeet tests (leetCounts).
+type textRuns struct {
+	b64, hex     bool
+	words, mixed int
+}
+
+// classRuns makes longRuns' and leetCounts' passes over text as one.
+func classRuns(text string) textRuns {
 	var nb, nh, mb, mh uint // current run lengths, and all of them or-ed
+	var st uint             // the classes of the current word's bytes, or-ed
+	words, mixed := 0, 0
 	for i := 0; i < len(text); i++ {
 		k := uint(decodeClass[text[i]])
 		nb = (nb + 1) & -(k & classB64)
 		nh = (nh + 1) & -(k & classHex >> 1)
 		mb |= nb
 		mh |= nh
+		sp := (k >> 4 & 1) ^ 1       // 1 at white space
+		end := sp & (st >> 4)        // 1 where white space ends a word
+		mix := (st >> 2) & (st >> 3) // bit 0: a digit and a letter
+		words += int(end)
+		mixed += int(end & mix)
+		st = (st | k) & (sp - 1) // emptied at white space
 	}
+	words += int(st >> 4)
+	mixed += int((st >> 4) & (st >> 2) & (st >> 3) & 1)
 	// A run of 16 or more sets a bit of 16 or above; runs under 16 do not.
-	return mb >= 16, mh >= 16
+	return textRuns{b64: mb >= 16, hex: mh >= 16, words: words, mixed: mixed}
 }
 
 func isHexByte(c byte) bool {
@@ -136,8 +162,24 @@ func decodeBase64(t string) []byte {
 
 func decodesToText(t string) bool { return texty(decodeBase64(t)) }
 
+// b64Low and b64High are the bytes of the base64 alphabets (letters,
+// digits, '+', '/', '=', '-', '_') below 64 and from 64 to 127, a bit
+// each.
+const (
+	b64Low  = 1<<'+' | 1<<'-' | 1<<'/' | (1<<10-1)<<'0' | 1<<'='
+	b64High = (1<<26-1)<<('A'-64) | 1<<('_'-64) | (1<<26-1)<<('a'-64)
+)
+
+// isB64Byte reports whether c is in a base64 alphabet, from a bit set
+// rather than a comparison per range and byte (maskCode and the base64
+// scan test every byte of the runs they walk; TestB64Bits checks every
+// byte against the comparisons).
 func isB64Byte(c byte) bool {
-	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_'
+	set := uint64(b64Low)
+	if c >= 64 {
+		set = b64High
+	}
+	return c < 128 && set>>(c&63)&1 != 0
 }
 
 func rot13(s string) string {
@@ -336,7 +378,8 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 		}
 	}
 	proseDecoded := false
-	longB64, longHex := longRuns(text)
+	runs := classRuns(text)
+	longB64, longHex := runs.b64, runs.hex
 	// base64 runs of 16+ characters
 	for i := 0; longB64 && i < len(text) && len(cands) < maxDecoded; {
 		if !isB64Byte(text[i]) {
@@ -433,7 +476,7 @@ func decodePass(text string, c *copies, depth int, f *findings) {
 			addCand(j)
 		}
 	}
-	if l := deLeet(text); l != "" {
+	if l := deLeetCounted(text, runs); l != "" {
 		addCand(l)
 	}
 	if morseLike(text) {
@@ -772,8 +815,29 @@ func initDecodeTables() {
 		if isHexByte(byte(c)) || strings.IndexByte(` :,-\xX`, byte(c)) >= 0 {
 			decodeClass[c] |= classHex
 		}
+		if b := byte(c); b >= '0' && b <= '9' || b == '@' || b == '$' {
+			decodeClass[c] |= classLeetDigit
+		}
+		if b := byte(c); b|0x20 >= 'a' && b|0x20 <= 'z' || b >= utf8.RuneSelf {
+			decodeClass[c] |= classLeetLetter
+		}
+		if !isSpaceByte(byte(c)) {
+			decodeClass[c] |= classNonSpace
+		}
 	}
 	morseDots = strings.NewReplacer("·", ".", "•", ".", "−", "-", "–", "-", "—", "-", "_", "-")
+}
+
+// leetCounts returns the number of words of text (runs of bytes other
+// than white space) and of those among them that mix letters (ASCII, or
+// any byte of a non-ASCII rune) with digits, '@' or '$': what deLeet's
+// test needs. One pass without a branch per byte (decodeClass), made
+// with longRuns' (classRuns): deLeet runs on every text, and a loop per
+// word with a test per class of byte mispredicted at every word's end
+// and at its digits (TestLeetCounts compares it with that loop).
+func leetCounts(text string) (words, mixed int) {
+	r := classRuns(text)
+	return r.words, r.mixed
 }
 
 // minLeetWords is how many words deLeet must change: a text with an
@@ -789,28 +853,12 @@ const minLeetWords = 3
 // TooFewWords: it did not judge such texts). Linear; no allocation
 // unless the text is leetspeak.
 func deLeet(text string) string {
-	words, mixed := 0, 0
-	for i := 0; i < len(text); {
-		for i < len(text) && isSpaceByte(text[i]) {
-			i++
-		}
-		if i == len(text) {
-			break
-		}
-		j, digit, letter := i, false, false
-		for j < len(text) && !isSpaceByte(text[j]) {
-			c := text[j]
-			digit = digit || c >= '0' && c <= '9' || c == '@' || c == '$'
-			letter = letter || c|0x20 >= 'a' && c|0x20 <= 'z' || c >= utf8.RuneSelf
-			j++
-		}
-		words++
-		if digit && letter {
-			mixed++
-		}
-		i = j
-	}
-	if mixed < minLeetWords || 4*mixed < words {
+	return deLeetCounted(text, classRuns(text))
+}
+
+// deLeetCounted is deLeet with the words of text counted (classRuns).
+func deLeetCounted(text string, r textRuns) string {
+	if r.mixed < minLeetWords || 4*r.mixed < r.words {
 		return ""
 	}
 	var b strings.Builder

@@ -3,7 +3,6 @@ package sanitize
 import (
 	_ "embed"
 	"fmt"
-	"math"
 	mathbits "math/bits"
 	"slices"
 	"strings"
@@ -104,9 +103,12 @@ func ruleFeatures(f *findings) []float64 {
 
 // appendRuleFeatures appends the rule features of f to x.
 func appendRuleFeatures(x []float64, f *findings) []float64 {
-	x = append(x, math.Min(math.Max(f.total, 0), 3))
+	// The builtin min and max, not math.Min and math.Max (calls): the
+	// same results for NaN, infinities and zeros of either sign, as
+	// the language defines them (TestClipBuiltin).
+	x = append(x, min(max(f.total, 0), 3))
 	for c := 0; c <= clsMultilingual; c++ {
-		x = append(x, math.Min(math.Max(f.class[c], 0), 2))
+		x = append(x, min(max(f.class[c], 0), 2))
 	}
 	b := func(v bool) float64 {
 		if v {

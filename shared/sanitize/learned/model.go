@@ -434,9 +434,6 @@ func (m *Model) finish(z float64, x []float64, on []int32, zs float64) float64 {
 		}
 	}
 	if m.S2H > 0 {
-		var buf [MaxStackInputs]float64
-		u := buf[:m.S2N]
-		StackInputs(u, z, x, zs, len(m.Stack) > 2+len(x), on)
 		// Input-major, as S2W is laid out: each unit's sum adds the same
 		// products in the same order (i ascending) as unit by unit, so
 		// the result is the same to the bit, and only the inputs that are
@@ -451,11 +448,13 @@ func (m *Model) finish(z float64, x []float64, on []int32, zs float64) float64 {
 		for j, b := range m.S2B {
 			a[j] = float64(b)
 		}
-		for i, v := range u {
-			if v != 0 {
-				for j, w := range m.S2W[i*m.S2H : (i+1)*m.S2H] {
-					a[j] += float64(w) * v
-				}
+		sent := len(m.Stack) > 2+len(x)
+		if !m.stackDirect(a, z, x, zs, sent, on) {
+			var buf [MaxStackInputs]float64
+			u := buf[:m.S2N]
+			StackInputs(u, z, x, zs, sent, on)
+			for i, v := range u {
+				m.stackAdd(a, i, v)
 			}
 		}
 		for j, x := range a {
@@ -465,6 +464,50 @@ func (m *Model) finish(z float64, x []float64, on []int32, zs float64) float64 {
 		}
 	}
 	return s
+}
+
+// stackAdd adds input i of value v to the second stage's hidden sums a,
+// unless v is 0 or i is not an input.
+func (m *Model) stackAdd(a []float64, i int, v float64) {
+	if v != 0 && i < m.S2N {
+		for j, w := range m.S2W[i*m.S2H : (i+1)*m.S2H] {
+			a[j] += float64(w) * v
+		}
+	}
+}
+
+// stackGeneral, set by tests, makes finish lay out StackInputs always.
+var stackGeneral bool
+
+// stackDirect adds the inputs StackInputs lays out to a, as finish's
+// loop over them does, without laying them out: the same inputs, each
+// once, in ascending order (z1/4 at 0, x from 1, zs, then the binary
+// features at their offsets), so the same sums to the bit; the loop
+// over all S2N inputs tested each for 0 (most are). It reports false,
+// and adds nothing, when on is not ascending without repeats or holds a
+// negative index: StackInputs' later writes could then overwrite
+// earlier ones, and only its layout says what is left.
+func (m *Model) stackDirect(a []float64, z1 float64, x []float64, zs float64, sent bool, on []int32) bool {
+	prev := int32(-1)
+	for _, j := range on {
+		if j <= prev || stackGeneral {
+			return false
+		}
+		prev = j
+	}
+	m.stackAdd(a, 0, z1/4)
+	for j, v := range x {
+		m.stackAdd(a, 1+j, v)
+	}
+	k := 1 + len(x)
+	if sent {
+		m.stackAdd(a, k, zs)
+		k++
+	}
+	for _, j := range on {
+		m.stackAdd(a, k+int(j), 1)
+	}
+	return true
 }
 
 // Prob is the logistic function.
