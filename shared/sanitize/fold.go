@@ -262,37 +262,35 @@ type rawTok struct {
 	gap  string
 }
 
+// asciiLowerFast is strings.ToLower(s): s itself when it has no capital,
+// asciiLower when it is ASCII. A text that is not ASCII is lower-cased
+// whole wherever its first non-ASCII byte is: "Hello. ИГНОРИРУЙ ..." once
+// kept its Cyrillic capitals (the first capital was ASCII), and no
+// Russian rule read it (TestLowerAfterASCIICapital).
 func asciiLowerFast(s string) string {
+	upper := false
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf {
-			if c >= utf8.RuneSelf {
-				return strings.ToLower(s)
-			}
-			return asciiLower(s)
+		if c := s[i]; c >= utf8.RuneSelf {
+			return strings.ToLower(s)
+		} else if c >= 'A' && c <= 'Z' {
+			upper = true
 		}
+	}
+	if upper {
+		return asciiLower(s)
 	}
 	return s
 }
 
-// lowerLines returns s (not ASCII) lower-cased as asciiLowerFast does
-// and the number of its words, and builds the lines copy of it, in one
-// pass: the lines copy is built from the runes written to the lower-case
-// copy, which a pass over that copy would decode again. asciiLowerFast
-// lower-cases with strings.ToLower (unicode.ToLower of each rune, an
-// invalid byte written as U+FFFD) when the first byte of s that is a
-// capital or not ASCII is not ASCII, and otherwise ASCII letters only
-// (asciiLower: the other bytes are kept). A rune that unicode.ToLower
-// leaves as it is (lowerBMP) is not looked up in its case tables.
-// TestLowerLines compares the copies with asciiLowerFast and a pass over
-// its result.
+// lowerLines returns s (not ASCII) lower-cased as strings.ToLower does
+// (unicode.ToLower of each rune, an invalid byte written as U+FFFD) and
+// the number of its words, and builds the lines copy of it, in one pass:
+// the lines copy is built from the runes written to the lower-case copy,
+// which a pass over that copy would decode again. A rune that
+// unicode.ToLower leaves as it is (lowerBMP) is not looked up in its case
+// tables. TestLowerLines compares the copies with strings.ToLower and a
+// pass over its result.
 func (c *copies) lowerLines(s string) (string, int) {
-	full := false // strings.ToLower, not asciiLower
-	for i := 0; i < len(s); i++ {
-		if b := s[i]; b >= utf8.RuneSelf || 'A' <= b && b <= 'Z' {
-			full = b >= utf8.RuneSelf
-			break
-		}
-	}
 	// Both copies are written from the first rune that differs in them
 	// from s (most runes do not), copying the runs of s in between: a
 	// copy in which no rune differs is s.
@@ -312,7 +310,7 @@ func (c *copies) lowerLines(s string) (string, int) {
 			}
 		} else {
 			r, size = utf8.DecodeRuneInString(s[i:])
-			if full && (size == 1 || r >= 0x10000 || lowerBMP[r>>6]&(1<<(uint(r)&63)) != 0) {
+			if size == 1 || r >= 0x10000 || lowerBMP[r>>6]&(1<<(uint(r)&63)) != 0 {
 				if lr := unicode.ToLower(r); lr != r || size == 1 {
 					r, lowered = lr, true
 				}

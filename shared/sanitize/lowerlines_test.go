@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// linesRef is the lines copy of lower (asciiLowerFast's result) by a pass
+// linesRef is the lines copy of lower (strings.ToLower's result) by a pass
 // over its runes with the folding maps and unicode's tables, and what
 // foldCopies notes on the way.
 func linesRef(lower string) (lines string, words int, cjk, nonLatin bool) {
@@ -32,10 +32,10 @@ func linesRef(lower string) (lines string, words int, cjk, nonLatin bool) {
 	return string(b), countWords(lower), cjk, nonLatin
 }
 
-// TestLowerLines compares lowerLines with asciiLowerFast and linesRef on
+// TestLowerLines compares lowerLines with strings.ToLower and linesRef on
 // the corpus' texts that are not ASCII, their upper-case forms, every
-// BMP rune after a capital and after a lower-case non-ASCII letter (the
-// two ways asciiLowerFast lower-cases), and random texts.
+// BMP rune after an ASCII capital and after a lower-case non-ASCII
+// letter, and random texts.
 func TestLowerLines(t *testing.T) {
 	ensureTables()
 	var texts []string
@@ -72,7 +72,7 @@ func TestLowerLines(t *testing.T) {
 	for _, s := range texts {
 		c := newCopies()
 		lower, words := c.lowerLines(s)
-		wantLower := asciiLowerFast(s)
+		wantLower := strings.ToLower(s)
 		lines, w, cjk, nl := linesRef(wantLower)
 		if lower != wantLower || c.lines != lines || words != w || c.cjk != cjk || c.nonLatin != nl {
 			t.Fatalf("%q: lowerLines %q %q %d %v %v, want %q %q %d %v %v", s, lower, c.lines, words, c.cjk, c.nonLatin,
