@@ -613,9 +613,9 @@ func nativeWords(lower string, toks []token) (string, []token) {
 	return b.String(), toks
 }
 
-// nextWord returns the bounds of the first word (a run of isWordRune
-// runes) of s at or after byte i; start is len(s) when there is none.
-func nextWord(s string, i int) (start, end int) {
+// skipNonWord returns the offset of the first isWordRune rune of s at or
+// after byte i, or len(s).
+func skipNonWord(s string, i int) int {
 	for i < len(s) {
 		r, size := rune(s[i]), 1
 		if r >= utf8.RuneSelf {
@@ -626,7 +626,14 @@ func nextWord(s string, i int) (start, end int) {
 		}
 		i += size
 	}
-	start = i
+	return i
+}
+
+// nextWord returns the bounds of the first word (a run of isWordRune
+// runes) of s at or after byte i; start is len(s) when there is none.
+func nextWord(s string, i int) (start, end int) {
+	start = skipNonWord(s, i)
+	i = start
 	for i < len(s) {
 		r, size := rune(s[i]), 1
 		if r >= utf8.RuneSelf {
@@ -813,17 +820,8 @@ func (c *copies) foldWords(lower string, words int) (changed, ok bool) {
 // accented Greek letter or final sigma (greekBase's range in
 // appendNative), a rune above the BMP, or an invalid byte.
 func nextPlainWord(s string, i int) (start, end int, plain bool) {
-	for i < len(s) {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		if isWordRune(r) {
-			break
-		}
-		i += size
-	}
-	start = i
+	start = skipNonWord(s, i)
+	i = start
 	plain = true
 	digits, letters := false, false
 	for i < len(s) {

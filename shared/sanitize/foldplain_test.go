@@ -63,23 +63,32 @@ func TestFoldWordsShared(t *testing.T) {
 	ensureTables()
 	shared := 0
 	for _, s := range foldPlainTexts(t) {
-		lower := strings.ToLower(s)
-		c := newCopies()
-		changed, ok := c.foldWords(lower, countWords(lower))
-		if ok {
-			toks := splitWords(lower)
-			native, ntoks := buildNative(toks)
-			latin, ltoks, ch := buildLatin(toks)
-			if c.native != native || c.latin != latin || changed != ch ||
-				!slices.Equal(c.nativeToks, ntoks) || !slices.Equal(c.latinToks, ltoks) {
-				t.Fatalf("%q: foldWords %q %v %q %v %v, general %q %v %q %v %v", s,
-					c.native, c.nativeToks, c.latin, c.latinToks, changed, native, ntoks, latin, ltoks, ch)
-			}
-			if len(c.native) > 0 && c.latin == c.native {
-				shared++
-			}
+		if checkFoldWords(t, s) {
+			shared++
 		}
-		c.release()
 	}
 	t.Logf("%d texts with equal copies", shared)
+}
+
+// checkFoldWords compares foldWords on s lower-cased with the general
+// path (buildNative and buildLatin over splitWords) when foldWords takes
+// it, and reports whether the latin copy is the (non-empty) native one.
+func checkFoldWords(t *testing.T, s string) (shared bool) {
+	t.Helper()
+	lower := strings.ToLower(s)
+	c := newCopies()
+	defer c.release()
+	changed, ok := c.foldWords(lower, countWords(lower))
+	if !ok {
+		return false
+	}
+	toks := splitWords(lower)
+	native, ntoks := buildNative(toks)
+	latin, ltoks, ch := buildLatin(toks)
+	if c.native != native || c.latin != latin || changed != ch ||
+		!slices.Equal(c.nativeToks, ntoks) || !slices.Equal(c.latinToks, ltoks) {
+		t.Fatalf("%q: foldWords %q %v %q %v %v, general %q %v %q %v %v", s,
+			c.native, c.nativeToks, c.latin, c.latinToks, changed, native, ntoks, latin, ltoks, ch)
+	}
+	return len(c.native) > 0 && c.latin == c.native
 }

@@ -70,17 +70,24 @@ func TestLowerLines(t *testing.T) {
 		}
 	}
 	for _, s := range texts {
-		c := newCopies()
-		lower, words := c.lowerLines(s)
-		wantLower := strings.ToLower(s)
-		lines, w, cjk, nl := linesRef(wantLower)
-		if lower != wantLower || c.lines != lines || words != w || c.cjk != cjk || c.nonLatin != nl {
-			t.Fatalf("%q: lowerLines %q %q %d %v %v, want %q %q %d %v %v", s, lower, c.lines, words, c.cjk, c.nonLatin,
-				wantLower, lines, w, cjk, nl)
-		}
-		checkWordSpans(t, c, lower)
-		c.release()
+		checkLowerLines(t, s)
 	}
+}
+
+// checkLowerLines compares lowerLines on s (not ASCII) with
+// strings.ToLower and linesRef, and checks its word spans.
+func checkLowerLines(t *testing.T, s string) {
+	t.Helper()
+	c := newCopies()
+	defer c.release()
+	lower, words := c.lowerLines(s)
+	want := strings.ToLower(s)
+	lines, w, cjk, nl := linesRef(want)
+	if lower != want || c.lines != lines || words != w || c.cjk != cjk || c.nonLatin != nl {
+		t.Fatalf("%q: lowerLines %q %q %d %v %v, want %q %q %d %v %v", s, lower, c.lines, words, c.cjk, c.nonLatin,
+			want, lines, w, cjk, nl)
+	}
+	checkWordSpans(t, c, lower)
 }
 
 // TestRuneClass checks runeClass against runeIs and wordRune at every rune.
