@@ -1,6 +1,7 @@
 package sanitize_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -85,5 +86,35 @@ func coldLoop(b *testing.B, texts []string) {
 	}
 	if cpu := evalcorpus.CPUTime() - c0; cpu > 0 {
 		b.ReportMetric(float64(done)/cpu.Seconds()/1e6, "cpu-MB/s")
+	}
+}
+
+// BenchmarkColdInARow separates what switching texts costs from what a
+// text costs: the tune texts longer than the result cache's limit (so
+// that no result is reused), each sanitized n times in a row before the
+// next. n=1 is the cold loop's order; at n=16 a text finds the table
+// lines it reads in the caches and its own branches learned by the
+// predictor from its previous pass. The gap between the two is what
+// switching texts costs, which no single function's profile shows; only
+// part of it can be won back, since a new text's branches are new (a
+// transparent-huge-page trial, which would have cut TLB misses, moved
+// neither figure).
+func BenchmarkColdInARow(b *testing.B) {
+	var texts []string
+	for _, t := range tuneTexts(b, "tune-") {
+		if len(t) > 128 {
+			texts = append(texts, t)
+		}
+	}
+	for _, n := range []int{1, 16} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			var rep []string
+			for _, t := range texts {
+				for range n {
+					rep = append(rep, t)
+				}
+			}
+			coldLoop(b, rep)
+		})
 	}
 }
