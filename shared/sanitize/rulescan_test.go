@@ -134,13 +134,7 @@ func TestScanSubs(t *testing.T) {
 	check := func(s string, list *subList) {
 		for _, keep := range keeps {
 			n++
-			want := refSubHits(s, list, keep)
-			got := newScanSubs(s, list, keep)
-			slices.SortFunc(want, cmpHit)
-			slices.SortFunc(got, cmpHit)
-			if !slices.Equal(got, want) {
-				t.Fatalf("%q: scanSubs %v, want %v", s, got, want)
-			}
+			checkScanSubs(t, s, list, keep)
 		}
 	}
 	for _, text := range corpusTexts(t) {
@@ -199,14 +193,21 @@ func FuzzScanSubs(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, list := range []*subList{&trigLines, &trigCJK} {
 			for _, keep := range []func(int) bool{func(int) bool { return true }, func(t int) bool { return t%2 == 0 }} {
-				want := refSubHits(s, list, keep)
-				got := newScanSubs(s, list, keep)
-				slices.SortFunc(want, cmpHit)
-				slices.SortFunc(got, cmpHit)
-				if !slices.Equal(got, want) {
-					t.Fatalf("%q: scanSubs %v, want %v", s, got, want)
-				}
+				checkScanSubs(t, s, list, keep)
 			}
 		}
 	})
+}
+
+// checkScanSubs compares scanSubs' hits on s with refSubHits', in any
+// order (groupHits sorts them).
+func checkScanSubs(t *testing.T, s string, list *subList, keep func(int) bool) {
+	t.Helper()
+	want := refSubHits(s, list, keep)
+	got := newScanSubs(s, list, keep)
+	slices.SortFunc(want, cmpHit)
+	slices.SortFunc(got, cmpHit)
+	if !slices.Equal(got, want) {
+		t.Fatalf("%q: scanSubs %v, want %v", s, got, want)
+	}
 }
