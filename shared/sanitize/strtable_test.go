@@ -175,3 +175,31 @@ func TestStrTableKeyIs(t *testing.T) {
 		}
 	}
 }
+
+// TestGenFoldTable checks that genFoldTable answers as genFold, its
+// binary search, for every raw entry, its prefixes and one-byte changes,
+// random strings and the corpus texts' words.
+func TestGenFoldTable(t *testing.T) {
+	var raws []string
+	for _, g := range genFolds {
+		raws = append(raws, g.raw)
+	}
+	var words []string
+	for i, text := range corpusTexts(t) {
+		if i%5 == 0 {
+			words = append(words, strings.Fields(strings.ToLower(text))...)
+		}
+	}
+	tab := genFoldTable()
+	check := func(k string) {
+		f, ok := tab.get(k)
+		g, gok := genFold(k)
+		if f != g || ok != gok {
+			t.Fatalf("genFoldTable().get(%q) = %q, %v; genFold: %q, %v", k, f, ok, g, gok)
+		}
+	}
+	strProbes(raws, 6)(check)
+	for _, w := range words {
+		check(w)
+	}
+}
