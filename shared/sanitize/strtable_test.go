@@ -203,3 +203,29 @@ func TestGenFoldTable(t *testing.T) {
 		check(w)
 	}
 }
+
+// FuzzStrTable compares the signal lexicon's, the vocabulary's and
+// genFolds' strTables with the maps they copy on fuzzed strings (and
+// each string's prefixes, where lexicon keys hide).
+func FuzzStrTable(f *testing.F) {
+	for _, s := range []string{"", "a", "ignore", "ignore previous instructions", "assistente", "東京", "xxxxxxxxxxxxxxxxy"} {
+		f.Add(s)
+	}
+	ensureTables()
+	ensureRules()
+	sigOnce.Do(func() { sig = buildSigLex() })
+	gm := map[string]string{}
+	for _, g := range genFolds {
+		if _, ok := gm[g.raw]; !ok {
+			gm[g.raw] = g.folded
+		}
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for i := 0; i <= len(s) && i <= 96; i++ {
+			k := s[:i]
+			checkStrTable(t, sig.infoTab, sig.info, func(f func(string)) { f(k) })
+			checkStrTable(t, vocabTab, vocab, func(f func(string)) { f(k) })
+			checkStrTable(t, genFoldTable(), gm, func(f func(string)) { f(k) })
+		}
+	})
+}
