@@ -298,8 +298,8 @@ func foldEntry(e string) string {
 			// the word (vocative asks this of a line's first words).
 			return e
 		}
-		if f, ok := genFoldTable().get(e); ok {
-			return f
+		if i, ok := genFoldTable().get(e); ok {
+			return genFolds[i].folded
 		}
 	}
 	// The prose copies' native copy is makeCopies' (TestProseCopies),
@@ -315,21 +315,22 @@ func foldEntry(e string) string {
 
 var (
 	genFoldOnce sync.Once
-	genFoldTab  *strTable[string]
+	genFoldTab  *strTable[int32]
 )
 
-// genFoldTable returns genFolds as a strTable, made on first use: it
-// answers as genFold does (the first entry of a raw string; the raw
-// strings are sorted), with a lookup of one or two cache lines where
-// genFold's binary search over 20,000 entries read about fifteen. vocative
-// folds a line's first word followed by a comma or colon with it, and
-// most such words are not lexicon entries (TestGenFoldTable).
-func genFoldTable() *strTable[string] {
+// genFoldTable returns the index in genFolds of each raw string, made on
+// first use: it answers as genFold does (the first entry of a raw
+// string; the raw strings are sorted), with a lookup of one or two cache
+// lines where genFold's binary search over 20,000 entries read about
+// fifteen. vocative folds a line's first word followed by a comma or
+// colon with it, and most such words are not lexicon entries
+// (TestGenFoldTable).
+func genFoldTable() *strTable[int32] {
 	genFoldOnce.Do(func() {
-		m := make(map[string]string, len(genFolds))
-		for _, g := range genFolds {
+		m := make(map[string]int32, len(genFolds))
+		for i, g := range genFolds {
 			if _, ok := m[g.raw]; !ok {
-				m[g.raw] = g.folded
+				m[g.raw] = int32(i)
 			}
 		}
 		genFoldTab = newStrTable(m)
