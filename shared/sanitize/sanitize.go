@@ -67,41 +67,126 @@ const (
 
 type resultCache struct {
 	seed   maphash.Seed // set by New
-	shards [cacheShards]struct {
-		mu sync.Mutex
-		m  map[string]Result
-	}
+	shards [cacheShards]cacheShard
 }
 
-// shard returns the shard of key k, for get and put. maphash hashes
-// words at a time: a byte-wise hash of every text, twice, cost 2% of a
-// cold pass.
-func (c *resultCache) shard(k string) int {
+// cacheShard is one shard of the result cache: an open-addressing index
+// over its entries, in the order they came. A Go map hashed every text
+// again (get and put, besides the hash that picks the shard) and, growing
+// from empty in a new sanitizer, rehashed its keys and moved their
+// 80-byte slots at every doubling (2% of a cold pass). The index grows
+// from the hashes the entries keep; the entries grow by append.
+type cacheShard struct {
+	mu sync.Mutex
+	// slot holds 0 (empty) or an entry's index+1 in its low 16 bits and
+	// the top 16 bits of the entry's hash above them, so that most slots
+	// of other keys are passed over without reading their entry. It has
+	// at least twice as many slots as m has entries (linear probing).
+	slot []uint32
+	m    []cacheEntry // the entries, at most cachePerShard
+}
+
+type cacheEntry struct {
+	key  string
+	hash uint64
+	r    Result
+}
+
+// zeroSeed hashes the texts of a Sanitizer not made by New (its seed is
+// zero, which maphash does not take), made on first use. Such a
+// sanitizer keeps its results in shard 0, as it did with a map per
+// shard.
+var (
+	zeroSeedOnce sync.Once
+	zeroSeed     maphash.Seed
+)
+
+// hash returns the hash of k that picks its shard and its slots. maphash
+// hashes words at a time: a byte-wise hash of every text, twice, cost 2%
+// of a cold pass.
+func (c *resultCache) hash(k string) uint64 {
 	if c.seed == (maphash.Seed{}) {
-		return 0 // a Sanitizer not made by New
+		zeroSeedOnce.Do(func() { zeroSeed = maphash.MakeSeed() })
+		return maphash.String(zeroSeed, k) &^ (cacheShards - 1)
 	}
-	return int(maphash.String(c.seed, k) % cacheShards)
+	return maphash.String(c.seed, k)
 }
 
-func (c *resultCache) get(shard int, k string) (Result, bool) {
-	sh := &c.shards[shard]
+// shard returns the shard of a key with hash h: its low bits, while the
+// slots use the high ones.
+func (c *resultCache) shard(h uint64) *cacheShard { return &c.shards[h%cacheShards] }
+
+// find returns the index in sh.slot of the slot that holds key k (hash
+// h), or of the empty slot where it would go. sh.slot is not empty and
+// never full.
+func (sh *cacheShard) find(k string, h uint64) int {
+	mask := len(sh.slot) - 1
+	tag := uint32(h>>48) << 16
+	for i := int(h>>32) & mask; ; i = (i + 1) & mask {
+		s := sh.slot[i]
+		if s == 0 || s&^0xffff == tag && sh.m[s&0xffff-1].key == k {
+			return i
+		}
+	}
+}
+
+func (c *resultCache) get(h uint64, k string) (Result, bool) {
+	sh := c.shard(h)
 	sh.mu.Lock()
-	r, ok := sh.m[k]
+	var r Result
+	ok := false
+	if len(sh.slot) > 0 {
+		if s := sh.slot[sh.find(k, h)]; s != 0 {
+			r, ok = sh.m[s&0xffff-1].r, true
+		}
+	}
 	sh.mu.Unlock()
 	return r, ok
 }
 
-func (c *resultCache) put(shard int, k string, r Result) {
-	sh := &c.shards[shard]
+// cacheFirstSlots is the size of a shard's first index; it doubles up to
+// 2*cachePerShard.
+const cacheFirstSlots = 64
+
+func (c *resultCache) put(h uint64, k string, r Result) {
+	sh := c.shard(h)
 	sh.mu.Lock()
-	if sh.m == nil || len(sh.m) >= cachePerShard {
-		// Drop the old generation. The map grows as texts arrive: sized
-		// up front, a fresh sanitizer's first texts would pay for
-		// clearing 16 maps of 512 entries.
-		sh.m = make(map[string]Result)
+	if len(sh.m) >= cachePerShard {
+		// Drop the old generation (its results are copies the callers
+		// hold, not the entries' storage, which is reused).
+		clear(sh.slot)
+		clear(sh.m)
+		sh.m = sh.m[:0]
 	}
-	sh.m[k] = r
+	if 2*(len(sh.m)+1) > len(sh.slot) {
+		sh.grow()
+	}
+	if i := sh.find(k, h); sh.slot[i] == 0 {
+		// (A key found already was put by another goroutine meanwhile,
+		// with the same result.)
+		sh.m = append(sh.m, cacheEntry{key: k, hash: h, r: r})
+		sh.slot[i] = uint32(h>>48)<<16 | uint32(len(sh.m))
+	}
 	sh.mu.Unlock()
+}
+
+// grow doubles the index (or makes the first) and puts the entries back
+// from their hashes. The entries' storage grows with it, to as many as
+// the index takes: append alone would have regrown it from one entry.
+func (sh *cacheShard) grow() {
+	sh.slot = make([]uint32, max(cacheFirstSlots, 2*len(sh.slot)))
+	if n := len(sh.slot) / 2; cap(sh.m) < n {
+		sh.m = append(make([]cacheEntry, 0, n), sh.m...)
+	}
+	mask := len(sh.slot) - 1
+	for j := range sh.m {
+		h := sh.m[j].hash
+		i := int(h>>32) & mask
+		for sh.slot[i] != 0 {
+			i = (i + 1) & mask
+		}
+		sh.slot[i] = uint32(h>>48)<<16 | uint32(j+1)
+	}
 }
 
 // New returns a Sanitizer for opts.
@@ -176,12 +261,12 @@ func (s *Sanitizer) Clean(in string) string { return s.Text(in).Text }
 // result is shared and must not be modified.
 func (s *Sanitizer) Text(in string) Result {
 	if len(in) <= cacheMaxLen {
-		sh := s.cache.shard(in)
-		if r, ok := s.cache.get(sh, in); ok {
+		h := s.cache.hash(in)
+		if r, ok := s.cache.get(h, in); ok {
 			return r
 		}
 		r := s.text(in)
-		s.cache.put(sh, in, r)
+		s.cache.put(h, in, r)
 		return r
 	}
 	return s.text(in)
