@@ -86,14 +86,18 @@ type normResult struct {
 
 // plainASCII reports whether s holds only printable ASCII, '\n' and '\t':
 // then normalization has nothing to do.
-func plainASCII(s string) bool {
+func plainASCII(s string) bool { return asciiPrefix(s) == len(s) }
+
+// asciiPrefix returns the length of the longest prefix of s that holds
+// only printable ASCII, '\n' and '\t'.
+func asciiPrefix(s string) int {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= 0x7f || (c < 0x20 && c != '\n' && c != '\t') {
-			return false
+			return i
 		}
 	}
-	return true
+	return len(s)
 }
 
 // normalize performs steps 1 and 2: invalid UTF-8 becomes U+FFFD, control
@@ -101,10 +105,13 @@ func plainASCII(s string) bool {
 // and invisible characters are removed while what they smuggled is decoded
 // for the detector.
 func normalize(s string) normResult {
-	if plainASCII(s) {
+	i := asciiPrefix(s)
+	if i == len(s) {
 		return normResult{text: s}
 	}
-	if quietText(s) {
+	// s[:i] is printable ASCII, '\n' and '\t', which quietText passes
+	// over as it is: it starts at s[i], a rune's first byte.
+	if quietText(s[i:]) {
 		// The loop below would write every rune as it is and note
 		// nothing but the non-ASCII: most non-ASCII text keeps its
 		// string (TestQuietText compares the two).
@@ -128,6 +135,18 @@ func quietText(s string) bool {
 			i++
 			continue
 		}
+		// A rune of two or three bytes whose first bytes no invisible
+		// rune starts with (quietLeads) is valid and kept: most
+		// non-ASCII text is of such runes, which IsInvisible's search
+		// of the format characters (unicode.Cf) tested one by one.
+		if i+1 < len(s) && c&0xe0 == 0xc0 && s[i+1]&0xc0 == 0x80 && quietLead2[c&31] {
+			i += 2
+			continue
+		}
+		if i+2 < len(s) && c&0xf0 == 0xe0 && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 && quietLead3[int(c&15)<<6|int(s[i+1]&63)] {
+			i += 3
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 || r == 0x1f3f4 || IsInvisible(r) {
 			return false
@@ -135,6 +154,44 @@ func quietText(s string) bool {
 		i += size
 	}
 	return true
+}
+
+// quietLead2 is set for the lead bytes 0xc0 to 0xdf (by their low five
+// bits) that start valid two-byte runes none of which is invisible, and
+// quietLead3 for the lead bytes 0xe0 to 0xef and second bytes (by their
+// low four and six bits) that start valid three-byte runes none of which
+// is invisible or U+FFFD (overlong forms and surrogates are not set).
+// Filled by initNormalizeTables; unset they send every rune to the test
+// they replace. TestQuietLeads checks every rune they pass against it.
+var (
+	quietLead2 [32]bool
+	quietLead3 [16 << 6]bool
+)
+
+// initNormalizeTables fills quietLead2 and quietLead3 from IsInvisible,
+// over the runes of two and three bytes.
+func initNormalizeTables() {
+	var bad2 [32]bool
+	var seen3, bad3 [16 << 6]bool
+	var b [utf8.UTFMax]byte
+	for r := rune(0x80); r <= 0xffff; r++ {
+		n := utf8.EncodeRune(b[:], r)
+		bad := !utf8.ValidRune(r) || r == utf8.RuneError || IsInvisible(r)
+		switch n {
+		case 2:
+			bad2[b[0]&31] = bad2[b[0]&31] || bad
+		case 3:
+			k := int(b[0]&15)<<6 | int(b[1]&63)
+			seen3[k] = true
+			bad3[k] = bad3[k] || bad
+		}
+	}
+	for k := range quietLead2 {
+		quietLead2[k] = k >= 2 && !bad2[k] // 0xc0 and 0xc1 start overlong forms
+	}
+	for k := range quietLead3 {
+		quietLead3[k] = seen3[k] && !bad3[k]
+	}
 }
 
 // normalizeRunes is normalize for text that is not plain ASCII.

@@ -706,6 +706,7 @@ func (s *Sanitizer) fence(text string, classes []string) string {
 
 // initSanitizeTables builds this file's tables (called once, from ensureTables).
 func initSanitizeTables() {
+	initNormalizeTables()
 	quotePairs = map[rune]string{'"': `"”“`, '“': `”“"`, '„': `“”"`, '«': "»", '»': "«", '‘': "’‘'", '‚': "‘’'", '「': "」", '『': "』", '‹': "›"}
 	fenceLikeRE = regexp.MustCompile(`(?i)(?:\[\[?|<|＜|［|\{\{?|\()\s*/?\s*(?:untrusted[\s_\-]*|backend[_\-])data`)
 	fenceBrackets = strings.NewReplacer("⟦", "[", "⟧", "]", "〚", "[", "〛", "]")
