@@ -125,7 +125,12 @@ func normalize(s string) normResult {
 // rune (IsInvisible: what the loop removes, keeps as format characters or
 // decodes) and no waving black flag (which may start a flag sequence
 // whose tags are kept). Every other rune is written unchanged.
-func quietText(s string) bool {
+func quietText(s string) bool { return quietTextLeads(s, true) }
+
+// quietTextLeads is quietText; without leads it decodes and tests every
+// non-ASCII rune, as quietText did before quietLead2 and quietLead3
+// (TestQuietLeads compares the two).
+func quietTextLeads(s string, leads bool) bool {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -139,11 +144,12 @@ func quietText(s string) bool {
 		// rune starts with (quietLeads) is valid and kept: most
 		// non-ASCII text is of such runes, which IsInvisible's search
 		// of the format characters (unicode.Cf) tested one by one.
-		if i+1 < len(s) && c&0xe0 == 0xc0 && s[i+1]&0xc0 == 0x80 && quietLead2[c&31] {
+		if !leads {
+			// the rune is decoded and tested below
+		} else if i+1 < len(s) && c&0xe0 == 0xc0 && s[i+1]&0xc0 == 0x80 && quietLead2[c&31] {
 			i += 2
 			continue
-		}
-		if i+2 < len(s) && c&0xf0 == 0xe0 && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 && quietLead3[int(c&15)<<6|int(s[i+1]&63)] {
+		} else if i+2 < len(s) && c&0xf0 == 0xe0 && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 && quietLead3[int(c&15)<<6|int(s[i+1]&63)] {
 			i += 3
 			continue
 		}
