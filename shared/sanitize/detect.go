@@ -90,7 +90,10 @@ type rule struct {
 	// startIDs and needIDs are starts and need as vocabulary bitsets.
 	startIDs, needIDs bitset
 	// required holds the literals a match needs (rulefast.go).
-	required required
+	// mayWindow, when set, is false only for a window the pattern cannot
+	// match in (a necessary condition, checked before the search).
+	required  required
+	mayWindow func(w string) bool
 }
 
 // match is one regexp match inside a folded copy.
@@ -907,7 +910,7 @@ func window(s string, pos int, lines bool) (int, int) {
 // is the scratch match for r's adjust function (newMatch).
 func evalWindow(r *rule, s string, a, b int, sm *match) float64 {
 	best := 0.0
-	if !r.mayMatch(s[a:b]) {
+	if !r.mayMatch(s[a:b]) || r.mayWindow != nil && !r.mayWindow(s[a:b]) {
 		return 0
 	}
 	r.compile()

@@ -520,6 +520,7 @@ func registerEnglish() {
 			}
 			return 0.8
 		})
+	rules[len(rules)-1].mayWindow = mayVocative
 	addRule("model_name_hello", clsAddressed, 0.7, cLatin, "claude|chatgpt|gpt|gemini|copilot|bard|llama",
 		`\b(?:hi|hey|hello|dear|ok|okay|yo|psst|attention|listen|note|greetings|thanks|thank you) (?:claude|chatgpt|gpt|gemini|copilot|bard|llama)\b`, nil)
 
@@ -809,4 +810,80 @@ func initEnglishTables() {
 		"SECRET":   `(?:system prompt|system message|system instructions|initial prompt|initial instructions|original prompt|original instructions|hidden instructions|hidden prompt|instructions you were given|developer message|developer instructions|prompt|configuration|config|api keys?|api tokens?|api credentials|secret keys?|secrets|credentials|passwords?|passcodes?|tokens?|access tokens?|auth tokens?|bearer tokens?|session tokens?|session cookies?|cookies|private keys?|environment variables|env vars|env file|ssh keys?|database credentials|connection strings?|admin password|root password|login details|login credentials|one time passwords?|2fa codes?|mfa codes?|otp|pin codes?)`,
 	}
 	sendWords = map[string]bool{}
+}
+
+// vocativeNames and vocativeGreetings are the names and greetings of
+// vocative_ai's pattern, for mayVocative.
+var vocativeNames = [...]string{"ai", "a.i.", "llm", "chatbot", "bot", "assistant", "ai assistant", "ai agent", "ai helper",
+	"ai model", "ai system", "claude", "chatgpt", "gpt", "gemini", "copilot", "agent"}
+
+var vocativeGreetings = [...]string{"hi", "hey", "hello", "dear", "ok", "okay", "psst", "so", "and", "now", "also"}
+
+// isSpaceRE reports whether c is in the regexp class \s ([\t\n\f\r ]).
+func isSpaceRE(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'
+}
+
+// mayVocative is vocative_ai's mayWindow. Its common triggers ("model,",
+// "system,", "ai:" in "note to the ai:") make it search windows where
+// nothing precedes the name as the pattern needs; a search tried every
+// start position of the window (about 3.5 µs). A match is a name, \s*,
+// one of ,!:—–- and a \s, the name right after the window's start, after
+// one of .!?\n and \s*, or after a greeting and \s+. mayVocative looks
+// for exactly that at each such punctuation mark, so it is false only
+// when the pattern has no match in w (it leaves out the greeting's \b,
+// which only makes it true more often; TestMayVocative).
+func mayVocative(w string) bool {
+	for i := 0; i < len(w); i++ {
+		n := 0 // the punctuation mark's length
+		switch c := w[i]; {
+		case c == ',' || c == '!' || c == ':' || c == '-':
+			n = 1
+		case c == 0xe2 && i+2 < len(w) && w[i+1] == 0x80 && (w[i+2] == 0x93 || w[i+2] == 0x94):
+			n = 3 // – or —
+		default:
+			continue
+		}
+		if i+n >= len(w) || !isSpaceRE(w[i+n]) {
+			continue
+		}
+		e := i
+		for e > 0 && isSpaceRE(w[e-1]) {
+			e--
+		}
+		for _, name := range vocativeNames {
+			if strings.HasSuffix(w[:e], name) && vocativeBefore(w, e-len(name)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// vocativeBefore reports whether the pattern's part before the name can
+// end at q: q is the start, or .!?\n and \s* end there, or a greeting
+// and \s+.
+func vocativeBefore(w string, q int) bool {
+	if q == 0 {
+		return true
+	}
+	k := q
+	for k > 0 && isSpaceRE(w[k-1]) {
+		if w[k-1] == '\n' {
+			return true
+		}
+		k--
+	}
+	if k > 0 && (w[k-1] == '.' || w[k-1] == '!' || w[k-1] == '?') {
+		return true
+	}
+	if k == q {
+		return false
+	}
+	for _, g := range vocativeGreetings {
+		if strings.HasSuffix(w[:k], g) {
+			return true
+		}
+	}
+	return false
 }
