@@ -91,9 +91,6 @@ type rule struct {
 	startIDs, needIDs bitset
 	// required holds the literals a match needs (rulefast.go).
 	required required
-	// evalWin, when set, is evalWindow's weight of a window found without
-	// the search (the same matches, found by hand).
-	evalWin func(w string) float64
 }
 
 // match is one regexp match inside a folded copy.
@@ -910,13 +907,6 @@ func window(s string, pos int, lines bool) (int, int) {
 // is the scratch match for r's adjust function (newMatch).
 func evalWindow(r *rule, s string, a, b int, sm *match) float64 {
 	best := 0.0
-	if r.evalWin != nil {
-		best = r.evalWin(s[a:b])
-		if adjustSeen != nil && best > 0 {
-			adjustSeen(r, best)
-		}
-		return best
-	}
 	if !r.mayMatch(s[a:b]) {
 		return 0
 	}

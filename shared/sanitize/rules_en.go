@@ -520,7 +520,6 @@ func registerEnglish() {
 			}
 			return 0.8
 		})
-	rules[len(rules)-1].evalWin = vocativeWindow
 	addRule("model_name_hello", clsAddressed, 0.7, cLatin, "claude|chatgpt|gpt|gemini|copilot|bard|llama",
 		`\b(?:hi|hey|hello|dear|ok|okay|yo|psst|attention|listen|note|greetings|thanks|thank you) (?:claude|chatgpt|gpt|gemini|copilot|bard|llama)\b`, nil)
 
@@ -810,107 +809,4 @@ func initEnglishTables() {
 		"SECRET":   `(?:system prompt|system message|system instructions|initial prompt|initial instructions|original prompt|original instructions|hidden instructions|hidden prompt|instructions you were given|developer message|developer instructions|prompt|configuration|config|api keys?|api tokens?|api credentials|secret keys?|secrets|credentials|passwords?|passcodes?|tokens?|access tokens?|auth tokens?|bearer tokens?|session tokens?|session cookies?|cookies|private keys?|environment variables|env vars|env file|ssh keys?|database credentials|connection strings?|admin password|root password|login details|login credentials|one time passwords?|2fa codes?|mfa codes?|otp|pin codes?)`,
 	}
 	sendWords = map[string]bool{}
-}
-
-// vocativeNames and vocativeGreetings are the names and greetings of
-// vocative_ai's pattern, for vocativeWindow.
-var vocativeNames = [...]string{"ai", "a.i.", "llm", "chatbot", "bot", "assistant", "ai assistant", "ai agent", "ai helper",
-	"ai model", "ai system", "claude", "chatgpt", "gpt", "gemini", "copilot", "agent"}
-
-var vocativeGreetings = [...]string{"hi", "hey", "hello", "dear", "ok", "okay", "psst", "so", "and", "now", "also"}
-
-// isSpaceRE reports whether c is in the regexp class \s ([\t\n\f\r ]).
-func isSpaceRE(c byte) bool {
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'
-}
-
-// vocativeWindow is vocative_ai's evalWin. Its common triggers ("model,",
-// "system,", "ai:" in "note to the ai:") make it search windows where
-// nothing precedes the name as the pattern needs, and a search tried
-// every start position of the window (about 3.5 µs a window, 10 for one
-// that matches, where it went on for up to 8 matches). A match is a name,
-// \s*, one of ,!:—–- and a \s, the name right after the window's start,
-// after one of .!?\n and \s*, or after a greeting (at a \b) and \s+.
-// vocativeWindow finds the same matches from the marks:
-//   - every match ends at a mark and the \s after it, and its name (no
-//     mark in it) ends before the mark, after \s* only: each mark has at
-//     most one name that fits (a name ending another, "bot" in "chatbot",
-//     "assistant" in "ai assistant", would need a greeting or .!?\n
-//     right before it), so it is tried for each name;
-//   - a match for a later mark starts at or after the earlier mark (its
-//     name, greeting or .!?\n lies past it), so the first mark that ends a
-//     match ends the leftmost one, which is the one regexp finds; the
-//     next is looked for from its end, as findAll does, and only the
-//     first 8 count;
-//   - the rule's adjust weighs a match 0.4 when its name is "assistant"
-//     or "agent" (no prefix ends in "ai "), else 0.8, the most it gives:
-//     the first such match ends the search.
-//
-// TestVocativeWindow compares it with regexp and the adjust function.
-func vocativeWindow(w string) float64 {
-	best, pos, n := 0.0, 0, 0
-	for i := 0; i < len(w); i++ {
-		m := 0 // the mark's length
-		switch c := w[i]; {
-		case c == ',' || c == '!' || c == ':' || c == '-':
-			m = 1
-		case c == 0xe2 && i+2 < len(w) && w[i+1] == 0x80 && (w[i+2] == 0x93 || w[i+2] == 0x94):
-			m = 3 // – or —
-		default:
-			continue
-		}
-		if i+m >= len(w) || !isSpaceRE(w[i+m]) {
-			continue
-		}
-		e := i
-		for e > 0 && isSpaceRE(w[e-1]) {
-			e--
-		}
-		for _, name := range vocativeNames {
-			q := e - len(name)
-			if q < pos || w[q:e] != name || !vocativeBefore(w, q, pos) {
-				continue
-			}
-			wt := 0.8
-			if name == "assistant" || name == "agent" {
-				wt = 0.4
-			}
-			best = max(best, wt)
-			if n++; best == 0.8 || n == 8 {
-				return best
-			}
-			pos = i + m + 1
-			i = pos - 1
-			break
-		}
-	}
-	return best
-}
-
-// vocativeBefore reports whether the pattern's part before the name can
-// start at or after pos and end at q: q is the window's start, or one of
-// .!?\n and \s* end there, or a greeting at a \b and \s+.
-func vocativeBefore(w string, q, pos int) bool {
-	if q == 0 {
-		return true
-	}
-	k := q // the start of the spaces before q
-	for k > 0 && isSpaceRE(w[k-1]) {
-		k--
-	}
-	if strings.IndexByte(w[max(k, pos):q], '\n') >= 0 {
-		return true
-	}
-	if k-1 >= pos && (w[k-1] == '.' || w[k-1] == '!' || w[k-1] == '?') {
-		return true
-	}
-	if k == q {
-		return false
-	}
-	for _, g := range vocativeGreetings {
-		if g0 := k - len(g); g0 >= pos && w[g0:k] == g && (g0 == 0 || !isASCIIWordByte(w[g0-1])) {
-			return true
-		}
-	}
-	return false
 }
