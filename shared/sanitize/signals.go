@@ -381,17 +381,7 @@ var toolNameRE *regexp.Regexp
 // word characters, and the boundaries at the ends of the run are
 // boundaries in s too. re runs on the runs that hold '_' only, not on
 // all of s.
-//
-// A run where re cannot match (underscoreCue.in) is not given to re,
-// which costs some hundred nanoseconds a call even on a short run.
 func matchUnderscoreRuns(re *regexp.Regexp, s string) bool {
-	var cue *underscoreCue // nil: every run goes to re
-	switch re {
-	case envSecretRE:
-		cue = &envSecretCue
-	case toolNameRE:
-		cue = &toolNameCue
-	}
 	for i := 0; i < len(s); {
 		k := strings.IndexByte(s[i:], '_')
 		if k < 0 {
@@ -404,52 +394,10 @@ func matchUnderscoreRuns(re *regexp.Regexp, s string) bool {
 		for b < len(s) && isASCIIWordByte(s[b]) {
 			b++
 		}
-		if cue.in(s[a:b]) && re.MatchString(s[a:b]) {
+		if re.MatchString(s[a:b]) {
 			return true
 		}
 		i = b
-	}
-	return false
-}
-
-// underscoreCue holds the words that every match of a pattern of
-// matchUnderscoreRuns has right before one of its '_' (before) or right
-// after one (after).
-type underscoreCue struct{ before, after []string }
-
-var (
-	// envSecretRE's matches end in "_" and one of these words (the last
-	// '_' of the name, whether or not (?:[A-Z0-9]+_)* took any).
-	envSecretCue = underscoreCue{after: []string{"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PWD", "CREDENTIALS"}}
-	// toolNameRE's first branch holds one of its verbs and "_", its
-	// second "_" and one of its verbs (the second's lack "issue").
-	toolNameCue = underscoreCue{
-		before: []string{"cancel", "refund", "delete", "send", "export", "update", "create", "void", "transfer", "issue", "grant", "remove", "forward"},
-		after:  []string{"cancel", "refund", "delete", "send", "export", "update", "create", "void", "transfer", "grant", "remove", "forward"},
-	}
-)
-
-// in reports whether run holds a '_' with one of u's words right before
-// or after it: a run without one holds no match of u's pattern. A nil
-// u knows no such words and says true.
-func (u *underscoreCue) in(run string) bool {
-	if u == nil {
-		return true
-	}
-	for q := 0; q < len(run); q++ {
-		if run[q] != '_' {
-			continue
-		}
-		for _, w := range u.before {
-			if strings.HasSuffix(run[:q], w) {
-				return true
-			}
-		}
-		for _, w := range u.after {
-			if strings.HasPrefix(run[q+1:], w) {
-				return true
-			}
-		}
 	}
 	return false
 }
