@@ -21,11 +21,7 @@ func TestCallMacros(t *testing.T) {
 	alpha := []string{"_", "send_order", "pay_", "refund_all(", "(x)", "_2", " (", "send", "cancel", "pay", "set", "email", "disable", "xsend", "Send", "(", ")", "\n", " ", "\t", "\r", "\f", "\v",
 		"a", "Z", "1", "é", "\xff", "\xe2\x82", "…", "order", "_all", "-", ".", strings.Repeat("x", 30), strings.Repeat("é", 30), strings.Repeat("·", 13)}
 	for i := 0; i < 200000; i++ {
-		var b strings.Builder
-		for k := rng.Intn(24); k > 0; k-- {
-			b.WriteString(alpha[rng.Intn(len(alpha))])
-		}
-		texts = append(texts, b.String())
+		texts = append(texts, randomText(rng, alpha, 24))
 	}
 	for _, fill := range []string{"x", "é", "\xff", "\xe2\x82"} {
 		for k := 118; k <= 122; k++ {

@@ -14,22 +14,9 @@ func TestHasFenceBracket(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	alpha := []string{"⟦", "⟧", "〚", "〛", "⟥", "⟨", "〙", "〜", "、", "—", "’", "a", " ", "\xe2", "\x9f", "\xa6", "\xe3", "\x80", "\x9a", "\xe2\x9f", "\xe3\x80", "\xff", "é"}
 	for i := 0; i < 200000; i++ {
-		var b strings.Builder
-		for k := rng.Intn(12); k > 0; k-- {
-			b.WriteString(alpha[rng.Intn(len(alpha))])
-		}
-		texts = append(texts, b.String())
+		texts = append(texts, randomText(rng, alpha, 12))
 	}
-	found := 0
-	for _, x := range texts {
-		want := strings.ContainsAny(x, "⟦⟧〚〛")
-		if got := hasFenceBracket(x); got != want {
-			t.Fatalf("%q: hasFenceBracket %v, ContainsAny %v", x, got, want)
-		}
-		if want {
-			found++
-		}
-	}
+	found := agreeOn(t, texts, "hasFenceBracket", hasFenceBracket, func(x string) bool { return strings.ContainsAny(x, "⟦⟧〚〛") })
 	if found < 1000 {
 		t.Fatalf("only %d texts hold a bracket", found)
 	}

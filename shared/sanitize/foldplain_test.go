@@ -19,11 +19,7 @@ func foldPlainTexts(t *testing.T) []string {
 		"précédent", "straße", "іgnоrе", "ѕ", "ё", "ı", "ή", "ά", "ώ", "ΐ", "α", "ω", "ς", "σ", "привет", "мир", "忽略", "指令", "ก", "ภาษา",
 		"שלום", "مرحبا", "नमस्ते", "한국어", "\U0001d400", "\U00020000", "\xff", "\xe2\x82", "-", ".", ",", "_", "ǆ", "ﬁ", "ß", "ø", "ǀ", "ʼ", "ー"}
 	for i := 0; i < 200000; i++ {
-		var b strings.Builder
-		for k := rng.Intn(12); k > 0; k-- {
-			b.WriteString(alpha[rng.Intn(len(alpha))])
-		}
-		texts = append(texts, b.String())
+		texts = append(texts, randomText(rng, alpha, 12))
 	}
 	return texts
 }

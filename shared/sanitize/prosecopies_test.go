@@ -23,11 +23,7 @@ func TestProseCopies(t *testing.T) {
 	alpha := []string{"a", "b", "c", " ", "  ", "\n", "x y z", "send", "Send", "p@$$", "$", "@", "4ll", "100", "1gn0re", "é", "e\u0301",
 		"précédent", "straße", "іgnоrе", "ѕ", "ｐ", "忽略", "ё", "ı", "ή", "&amp;", "&lt;", "&", "\xff", "\xe2\x82", "-", ".", ",", "i.g.n", "_", "ǆ", "ﬁ"}
 	for i := 0; i < 100000; i++ {
-		var b strings.Builder
-		for k := rng.Intn(16); k > 0; k-- {
-			b.WriteString(alpha[rng.Intn(len(alpha))])
-		}
-		texts = append(texts, b.String())
+		texts = append(texts, randomText(rng, alpha, 16))
 	}
 	for _, s := range texts {
 		c := makeCopies(s)

@@ -3,7 +3,6 @@ package sanitize
 import (
 	"math/rand"
 	"regexp"
-	"strings"
 	"testing"
 )
 
@@ -16,11 +15,7 @@ func TestMatchUnderscoreRuns(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	alpha := []string{"_", "a", "Z", "KEY", "_KEY", "API", "send", "orders", "_cancel", "x", "é", " ", ".", "1", "token", "TOKEN", "-", "\n"}
 	for i := 0; i < 50000; i++ {
-		var b strings.Builder
-		for k := rng.Intn(12); k > 0; k-- {
-			b.WriteString(alpha[rng.Intn(len(alpha))])
-		}
-		texts = append(texts, b.String())
+		texts = append(texts, randomText(rng, alpha, 12))
 	}
 	matched := 0
 	for _, x := range texts {
