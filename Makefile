@@ -65,6 +65,7 @@ status: ## what make up started, and whether it runs
 lint: ## gofmt, go vet, the stdout guard for server code, no merge conflict markers
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
+	$(GO) vet -tags sanitize_ablate ./shared/sanitize # BenchmarkColdWithout's build
 	@! git grep -n -E '\bfmt\.Print(ln|f)?\(|os\.Stdout' -- 'servers/*.go' 'shared/*.go' ':!*_test.go' | grep -v -i stdout || { echo "server code must not write to stdout"; exit 1; }
 	@! git grep -n -E '^(<<<<<<<|>>>>>>>) ' -- ':!*.jsonl' || { echo "lint: merge conflict markers above"; exit 1; }
 

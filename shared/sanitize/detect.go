@@ -976,10 +976,16 @@ func scan(text string, depth int) *findings {
 	}
 	c := makeCopies(text)
 	defer c.release()
-	runRules(c, f)
-	lineRoles(c.lines, c.isTranscript(), f)
-	sendToAddress(c.lines, f)
-	signals(text, c, f)
+	if !skipped(layerRules) {
+		runRules(c, f)
+		lineRoles(c.lines, c.isTranscript(), f)
+		sendToAddress(c.lines, f)
+	}
+	if !skipped(layerSignals) {
+		signals(text, c, f)
+	} else {
+		f.prose = proseOnly(text) // the model still reads its text
+	}
 	if f.meta {
 		// Text about attacks ("prompt injection is when a page tells an
 		// AI assistant to ignore its instructions") quotes them.
@@ -1002,7 +1008,7 @@ func scan(text string, depth int) *findings {
 		f.class[clsMultilingual] *= 0.35
 		f.names = append(f.names, "protective_advice")
 	}
-	if depth < 2 {
+	if depth < 2 && !skipped(layerDecoders) {
 		decodePass(text, c, depth, f)
 	}
 	return f

@@ -439,7 +439,10 @@ func verdict(f *findings, prob bool) (flagged, learnedOnly bool) {
 	if !prob && (m.Mode == ModeOr && rules || m.Mode == ModeHard && (HardFlag(rf) || trusted)) {
 		return true, !rules
 	}
-	p, whole := modelProb(m, f, rf)
+	p, whole := 0.0, true
+	if !skipped(layerModel) {
+		p, whole = modelProb(m, f, rf)
+	}
 	f.prob = p
 	byModel := p >= float64(m.Threshold)
 	switch m.Mode {
